@@ -1,0 +1,50 @@
+import nx from '@nx/eslint-plugin';
+
+// The dependency rule of DESIGN.md, enforced by the build: apps → services → domain/infra → sdk;
+// plugins see only the SDK. Domain code and plugins never reach for the framework, the ORM or the queue.
+const frameworks = ['@nestjs/*', '@mikro-orm/*', 'bull', 'ioredis'];
+
+const depConstraints = (pluginBans) => [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:domain', 'type:infra', 'type:sdk', 'type:composition'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:sdk'] },
+  { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:plugin', 'type:sdk'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:sdk'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:sdk'], bannedExternalImports: frameworks },
+  { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:sdk'], bannedExternalImports: pluginBans },
+  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworks },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:app', 'type:service', 'type:domain', 'type:infra', 'type:sdk', 'type:composition', 'type:plugin'] },
+];
+const fsModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/.workbench', 'tmp'] },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: depConstraints([...frameworks, ...fsModules]),
+        },
+      ],
+      // The module-boundary rule does not see deep imports into another project's files.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@workbench/*/src/*', '@workbench/*/src'], message: "Import another project only through its index ('@workbench/<name>')." }] }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // A plugin's own tests may read their fixture files; the plugin code may not touch the file system.
+    files: ['plugins/**/*.spec.ts', 'plugins/**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, depConstraints: depConstraints(frameworks) }] },
+  },
+];

@@ -1,0 +1,41 @@
+import { CsvParser, parseCsv } from './csv';
+
+describe('CSV parsing', () => {
+  it('reads quoted fields with embedded commas, doubled quotes and newlines', () => {
+    const records = parseCsv('id,desc\n1,"a, ""big"" box"\n2,"two\nlines"\n3,plain\n');
+    expect(records.map((r) => r.fields)).toEqual([
+      ['id', 'desc'],
+      ['1', 'a, "big" box'],
+      ['2', 'two\nlines'],
+      ['3', 'plain'],
+    ]);
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3, 5]);
+  });
+
+  it('handles CRLF endings, a byte order mark and a missing final newline', () => {
+    expect(parseCsv('\ufeffa,b\r\n1,2\r\n3,4').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+  });
+
+  it('gives the same records whatever the chunk boundaries', () => {
+    const text = 'a,b\r\n"x,""y""",2\r\n"p\r\nq",3\n';
+    const whole = parseCsv(text);
+    const parser = new CsvParser();
+    const pieces = [...text].flatMap((c) => parser.push(c));
+    expect([...pieces, ...parser.end()]).toEqual(whole);
+  });
+
+  it('skips blank lines but keeps counting them', () => {
+    expect(parseCsv('a\n\n1\n').map((r) => [r.line, r.fields[0]])).toEqual([
+      [1, 'a'],
+      [3, '1'],
+    ]);
+  });
+
+  it('names the line of a quote that is never closed', () => {
+    expect(() => parseCsv('a,b\n1,"oops\n2,3\n')).toThrow('line 2: a quoted field is never closed');
+  });
+});

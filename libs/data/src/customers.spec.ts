@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingestCustomersCsv, IngestError } from './index';
+
+const sample = join(__dirname, '../../../samples/online-retail-customers.csv');
+
+function errorOf(fn: () => unknown): IngestError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof IngestError) return e;
+    throw e;
+  }
+  throw new Error('expected an IngestError');
+}
+
+describe('customer table ingest', () => {
+  it('reads the shipped Online Retail customer sample', () => {
+    const text = readFileSync(sample, 'utf8');
+    const table = ingestCustomersCsv(text);
+    // Independent count: data lines of the file (one customer each, no quoted newlines in it).
+    const dataLines = text.trim().split('\n').length - 1;
+    expect(table.frame.rowCount).toBe(dataLines);
+    expect(table.frame.rowCount).toBe(4338);
+    expect(table.schema.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'country:categorical',
+      'first_purchase:categorical',
+      'last_purchase:categorical',
+      'recency_days:numeric',
+      'frequency:numeric',
+      'monetary:numeric',
+    ]);
+    expect(table.frame.ids[0]).toBe('12346');
+    const monetary = table.stats.find((s) => s.name === 'monetary');
+    expect(monetary?.type === 'numeric' && monetary.max).toBe(280206.02);
+  });
+
+  it('normalises float-formatted ids and feature names', () => {
+    const table = ingestCustomersCsv('CustomerID,Annual Income (k$)\r\n17850.0,15\r\n13047.0,\r\n');
+    expect(table.frame.ids).toEqual(['17850', '13047']);
+    const income = table.frame.columns.annual_income_k;
+    expect(income.kind === 'numeric' && Array.from(income.values)).toEqual([15, NaN]);
+  });
+
+  it('uses the mapped id column', () => {
+    expect(ingestCustomersCsv('code,x\nA,1\nB,2\n', { customerIdColumn: 'code' }).frame.ids).toEqual(['A', 'B']);
+  });
+
+  it('rejects the whole file on a bad row under the reject policy, naming line and field', () => {
+    const error = errorOf(() => ingestCustomersCsv('id,x\n1,5\n,6\n1,7\n2\n'));
+    expect(error.message).toBe("3 of 4 rows are invalid (first: line 3, id: customer id is empty); fix them or upload with the 'skip' policy");
+    expect(error.report?.problems).toEqual([
+      { line: 3, field: 'id', message: 'customer id is empty' },
+      { line: 4, field: 'id', message: "duplicate customer id '1' (first on line 2)" },
+      { line: 5, field: '(row)', message: 'expected 2 fields, found 1' },
+    ]);
+  });
+
+  it('keeps the good rows and reports the bad ones under the skip policy', () => {
+    const table = ingestCustomersCsv('id,x\n1,5\n,6\n2,7\n', { policy: 'skip' });
+    expect(table.frame.ids).toEqual(['1', '2']);
+    expect(table.report).toMatchObject({ rowsRead: 3, rowsAccepted: 2, rowsRejected: 1 });
+  });
+
+  it('counts every problem but keeps only the first ones', () => {
+    const rows = Array.from({ length: 50 }, () => ',1').join('\n');
+    const error = errorOf(() => ingestCustomersCsv(`id,x\n${rows}\n`, { maxProblems: 5 }));
+    expect(error.report?.rowsRejected).toBe(50);
+    expect(error.report?.problems).toHaveLength(5);
+  });
+
+  it.each([
+    ['', 'the file is empty'],
+    ['id,x\0\n', 'the file is binary, not CSV text (it contains NUL bytes)'],
+    ['id;x\n1;2\n', "the header has only one column ('id;x'); is the delimiter ',' right?"],
+    ['id,x\n', 'the file has a header but no data rows'],
+    ['name,x\nA,1\n', 'no customer id column found'],
+  ])('refuses an unreadable file %j with one clear error', (text, message) => {
+    expect(errorOf(() => ingestCustomersCsv(text)).message).toContain(message);
+  });
+
+  it('names a mapped column that is not in the header', () => {
+    expect(errorOf(() => ingestCustomersCsv('id,x\n1,2\n', { customerIdColumn: 'CustomerID' })).message).toBe(
+      "the mapped customer id column 'CustomerID' is not in the header (columns: id, x)",
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export * from './assignments-codec';
+export * from './plugin-registry';
+export * from './run-segmentation';

@@ -1,0 +1,56 @@
+import { PluginDefinitionError } from './errors';
+import type { FeatureFrame } from './frame';
+import { manifestProblems, type PluginManifest } from './manifest';
+import type { Assignments, SegmentDescription } from './model';
+import type { RunContext } from './run-context';
+
+/** What one KPI means; shown beside every value. */
+export interface KpiDefinition {
+  key: string;
+  title: string;
+  unit: string;
+  higherIsBetter: boolean;
+  /** How it is computed, in a sentence a business reader understands. */
+  definition: string;
+}
+
+/** One KPI figure for one segment (`segmentKey` null = all customers). `value` null means not computable: `note` says why. */
+export interface KpiResult {
+  segmentKey: number | null;
+  kpi: string;
+  value: number | null;
+  unit: string;
+  /** Customers the figure is computed over. */
+  n: number;
+  interval?: { lower: number; upper: number; method: string };
+  note?: string;
+}
+
+export interface KpiInput<P> {
+  params: P;
+  frame: FeatureFrame;
+  assignments: Assignments;
+  segments: SegmentDescription[];
+}
+
+/** Computes KPIs per segment and overall. Build one with {@link defineKpiEvaluator}. */
+export interface KpiEvaluator<P extends object = object> {
+  contractVersion: 1;
+  manifest: PluginManifest<P> & { kind: 'kpi'; kpis: KpiDefinition[] };
+  evaluate(input: KpiInput<P>, ctx: RunContext): Promise<KpiResult[]>;
+}
+
+/** Checks and returns a KPI evaluator definition (see {@link defineSegmentationModel} for the pattern). */
+export function defineKpiEvaluator<P extends object>(definition: KpiEvaluator<P>): KpiEvaluator<P> {
+  const manifest = (definition?.manifest ?? {}) as KpiEvaluator<P>['manifest'];
+  const problems = manifestProblems(manifest as PluginManifest<object>);
+  if (definition?.contractVersion !== 1) problems.push('contractVersion must be 1');
+  if (manifest.kind !== 'kpi') problems.push("manifest.kind must be 'kpi'");
+  if (!Array.isArray(manifest.kpis) || manifest.kpis.length === 0) problems.push('manifest.kpis must list the KPIs the evaluator computes');
+  if (typeof definition?.evaluate !== 'function') problems.push('evaluate must be a function');
+  if (problems.length > 0) throw new PluginDefinitionError(typeof manifest.name === 'string' ? manifest.name : '(unnamed)', problems);
+  return Object.freeze(definition);
+}
+
+/** Any plugin the host can load. */
+export type WorkbenchPlugin = import('./model').SegmentationModel<object> | KpiEvaluator<object>;
