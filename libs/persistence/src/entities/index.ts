@@ -1,0 +1,18 @@
+export { ApiKey, ROLES, type Role } from './api-key.entity';
+export { Dataset } from './dataset.entity';
+export { DATASET_KINDS, DatasetVersion, type ColumnSchemaEntry, type DatasetKind } from './dataset-version.entity';
+export { KpiValue } from './kpi-value.entity';
+export { Run, RunStatus } from './run.entity';
+export { Segment } from './segment.entity';
+export { Segmentation } from './segmentation.entity';
+
+import { ApiKey } from './api-key.entity';
+import { Dataset } from './dataset.entity';
+import { DatasetVersion } from './dataset-version.entity';
+import { KpiValue } from './kpi-value.entity';
+import { Run } from './run.entity';
+import { Segment } from './segment.entity';
+import { Segmentation } from './segmentation.entity';
+
+/** Every entity of the schema, passed explicitly to MikroORM (no folder discovery). */
+export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey];

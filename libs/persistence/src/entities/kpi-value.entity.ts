@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Run } from './run.entity';
+
+/**
+ * One KPI measured for a run, overall (`segmentKey` null) or for one segment.
+ * No unique (run, segmentKey, kpi): PostgreSQL 15 treats NULLs as distinct in unique indexes
+ * unless `NULLS NOT DISTINCT`, which SQLite lacks, so the services enforce it.
+ */
+@Entity({ tableName: 'kpi_value' })
+@Index({ properties: ['run', 'segmentKey', 'kpi'] })
+export class KpiValue {
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => Run, deleteRule: 'cascade' })
+  run!: Run;
+
+  @Property({ type: 'integer', nullable: true })
+  segmentKey: number | null = null;
+
+  @Property({ type: 'string', length: 255 })
+  kpi!: string;
+
+  /** Null when the KPI is undefined for this segment (e.g. no rows). */
+  @Property({ type: 'double', runtimeType: 'number', nullable: true })
+  value: number | null = null;
+
+  @Property({ type: 'string', length: 64 })
+  unit!: string;
+
+  @Property({ type: 'double', runtimeType: 'number', nullable: true })
+  lowerBound?: number | null;
+
+  @Property({ type: 'double', runtimeType: 'number', nullable: true })
+  upperBound?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  n?: number | null;
+
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+}

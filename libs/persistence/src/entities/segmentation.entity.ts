@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Dataset } from './dataset.entity';
+
+/** A named segmentation recipe (plugin, parameters, features) applied to a dataset; each execution is a {@link Run}. */
+@Entity({ tableName: 'segmentation' })
+export class Segmentation {
+  [OptionalProps]?: 'createdAt' | 'nextVersion';
+
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = randomUUID();
+
+  @Property({ type: 'string', length: 255, unique: true })
+  name!: string;
+
+  @Property({ type: 'text', nullable: true })
+  description?: string | null;
+
+  @Property({ type: 'string', length: 255 })
+  pluginName!: string;
+
+  @Property({ type: 'json' })
+  params!: Record<string, unknown>;
+
+  @Property({ type: 'json' })
+  features!: string[];
+
+  @ManyToOne({ entity: () => Dataset })
+  dataset!: Dataset;
+
+  /** Version number the next run will get; incremented under a transaction when a run is queued. */
+  @Property({ type: 'integer', default: 1 })
+  nextVersion = 1;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

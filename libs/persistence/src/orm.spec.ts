@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ForeignKeyConstraintViolationException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { createTestDatabase, type TestDatabase } from './testing';
+import { Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Segmentation } from './entities';
+import { createOrm, databaseKind, isPostgresUrl, migrateUp } from './orm';
+
+jest.setTimeout(30_000);
+
+describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    orm = await createOrm({ databaseUrl: db.url, sqlitePath: db.sqlitePath });
+    await migrateUp(orm);
+  });
+
+  afterAll(async () => {
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  async function seedRun(): Promise<Run> {
+    const em = orm.em.fork();
+    const suffix = Math.random().toString(36).slice(2);
+    const dataset = em.create(Dataset, { name: `customers-${suffix}` });
+    const datasetVersion = em.create(DatasetVersion, {
+      dataset,
+      version: 1,
+      contentHash: `hash-${suffix}`,
+      kind: 'customers',
+      rowCount: 3,
+      rejectedCount: 0,
+      schema: [{ name: 'age', type: 'number' }],
+      stats: { age: { mean: 40 } },
+      report: { warnings: [] },
+      artifactKey: 'a'.repeat(64),
+    });
+    const segmentation = em.create(Segmentation, { name: `seg-${suffix}`, pluginName: 'kmeans', params: { k: 2 }, features: ['age'], dataset });
+    const run = em.create(Run, { segmentation, version: 1, datasetVersion, pluginName: 'kmeans', pluginVersion: '1.0.0', params: { k: 2 }, seed: 42 });
+    await em.flush();
+    return run;
+  }
+
+  it('connects to the requested platform', () => {
+    expect(databaseKind(orm)).toBe(kind);
+  });
+
+  it('leaves no difference between the migrated schema and the entities', async () => {
+    const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });
+    expect(diff.trim()).toBe('');
+  });
+
+  it('treats a second migrateUp as a no-op', async () => {
+    await migrateUp(orm);
+    const migrator = orm.getMigrator();
+    expect(await migrator.getPendingMigrations()).toEqual([]);
+    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual(['Migration20261125000000_initial']);
+  });
+
+  it('round-trips a run with its json fields, defaults and dates', async () => {
+    const run = await seedRun();
+    const em = orm.em.fork();
+    const stored = await em.findOneOrFail(Run, run.id);
+    stored.status = RunStatus.Succeeded;
+    stored.progress = 1;
+    stored.metrics = { inertia: 12.5, silhouette: 0.61, perK: [1, 2.5], nested: { ok: true, none: null } };
+    stored.finishedAt = new Date('2026-11-25T10:00:00.123Z');
+    await em.flush();
+
+    const reread = await orm.em.fork().findOneOrFail(Run, run.id, { populate: ['segmentation', 'datasetVersion'] });
+    expect(reread.params).toEqual({ k: 2 });
+    expect(reread.metrics).toEqual({ inertia: 12.5, silhouette: 0.61, perK: [1, 2.5], nested: { ok: true, none: null } });
+    expect(reread.status).toBe(RunStatus.Succeeded);
+    expect(reread.progress).toBe(1);
+    expect(typeof reread.progress).toBe('number');
+    expect(reread.attempts).toBe(0);
+    expect(reread.error).toBeNull();
+    expect(reread.finishedAt).toEqual(new Date('2026-11-25T10:00:00.123Z'));
+    expect(reread.queuedAt).toBeInstanceOf(Date);
+    expect(reread.segmentation.features).toEqual(['age']);
+    expect(reread.segmentation.nextVersion).toBe(1);
+    expect(reread.datasetVersion.schema).toEqual([{ name: 'age', type: 'number' }]);
+  });
+
+  it('stores overall and per-segment KPI values with nullable numbers', async () => {
+    const run = await seedRun();
+    const em = orm.em.fork();
+    const runRef = em.getReference(Run, run.id);
+    em.create(KpiValue, { run: runRef, segmentKey: null, kpi: 'revenue', value: 1234.5, unit: 'EUR', lowerBound: 1000.25, upperBound: 1500.75, n: 3 });
+    em.create(KpiValue, { run: runRef, segmentKey: 0, kpi: 'revenue', value: null, unit: 'EUR', note: 'no rows' });
+    await em.flush();
+
+    const values = await orm.em.fork().find(KpiValue, { run: run.id }, { orderBy: { segmentKey: 'asc nulls first' } });
+    expect(values.map((v) => [v.segmentKey, v.value, v.lowerBound ?? null, v.n ?? null])).toEqual([
+      [null, 1234.5, 1000.25, 3],
+      [0, null, null, null],
+    ]);
+  });
+
+  it('rejects two segments with the same key in one run', async () => {
+    const run = await seedRun();
+    const em = orm.em.fork();
+    const segment = { run: em.getReference(Run, run.id), key: 0, label: 'A', size: 2, share: 0.5, profile: {} };
+    em.create(Segment, segment);
+    em.create(Segment, { ...segment, label: 'B' });
+    await expect(em.flush()).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+  });
+
+  it('rejects a dataset version pointing at a dataset that does not exist', async () => {
+    const em = orm.em.fork();
+    em.create(DatasetVersion, {
+      dataset: em.getReference(Dataset, '00000000-0000-4000-8000-000000000000'),
+      version: 1,
+      contentHash: 'orphan',
+      kind: 'transactions',
+      rowCount: 0,
+      rejectedCount: 0,
+      schema: [],
+      stats: {},
+      report: {},
+      artifactKey: 'b'.repeat(64),
+    });
+    await expect(em.flush()).rejects.toBeInstanceOf(ForeignKeyConstraintViolationException);
+  });
+
+  it('deletes the segments and KPI values of a deleted run', async () => {
+    const run = await seedRun();
+    const em = orm.em.fork();
+    const runRef = em.getReference(Run, run.id);
+    em.create(Segment, { run: runRef, key: 0, label: 'A', size: 3, share: 1, profile: { age: 40 } });
+    em.create(KpiValue, { run: runRef, kpi: 'size', value: 3, unit: 'rows' });
+    await em.flush();
+
+    await orm.em.fork().nativeDelete(Run, { id: run.id });
+
+    const check = orm.em.fork();
+    expect(await check.count(Segment, { run: run.id })).toBe(0);
+    expect(await check.count(KpiValue, { run: run.id })).toBe(0);
+  });
+});
+
+describe('createOrm', () => {
+  it('creates the folder of a SQLite file that does not exist yet', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wb-orm-'));
+    const orm = await createOrm({ sqlitePath: join(root, 'nested', 'deeper', 'db.sqlite') });
+    try {
+      expect(databaseKind(orm)).toBe('sqlite');
+      expect(await orm.isConnected()).toBe(true);
+    } finally {
+      await orm.close(true);
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('chooses PostgreSQL only for postgres:// and postgresql:// URLs', () => {
+    expect(isPostgresUrl('postgres://u@h/db')).toBe(true);
+    expect(isPostgresUrl('postgresql://u@h/db')).toBe(true);
+    expect(isPostgresUrl('file:./x.sqlite')).toBe(false);
+    expect(isPostgresUrl(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { ENTITIES } from './entities';
+import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+
+export interface CreateOrmOptions {
+  /** `postgres://…` or `postgresql://…` selects PostgreSQL; anything else (or nothing) selects SQLite. */
+  databaseUrl?: string;
+  /** SQLite file used when `databaseUrl` is not a PostgreSQL URL. Its folder is created if missing. */
+  sqlitePath?: string;
+  debug?: boolean;
+}
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export const DEFAULT_SQLITE_PATH = '.workbench/workbench.sqlite';
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** A libsql connection as the knex pool hands it to `afterCreate`. */
+interface LibSqlRawConnection {
+  exec(sql: string): unknown;
+}
+
+/**
+ * The MikroORM options for one database, without connecting. Shared by {@link createOrm} and the
+ * migration generator script so both see exactly the same entities and naming.
+ */
+export function buildOrmConfig(options: CreateOrmOptions): Options {
+  const common = {
+    entities: ENTITIES,
+    discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
+    allowGlobalContext: false,
+    debug: options.debug ?? false,
+    extensions: [Migrator],
+  } satisfies Options;
+  if (isPostgresUrl(options.databaseUrl)) {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: options.databaseUrl,
+      migrations: migrationOptions('postgresql', !!options.debug),
+    } as Options;
+  }
+  return {
+    ...common,
+    driver: LibSqlDriver,
+    dbName: resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH),
+    // MikroORM turns foreign keys on when it connects; this also covers any connection the pool
+    // opens later (SQLite enforces them only when asked, per connection).
+    pool: {
+      afterCreate: (conn: LibSqlRawConnection, done: (err: Error | null, conn: LibSqlRawConnection) => void) => {
+        try {
+          conn.exec('pragma foreign_keys = on');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    migrations: migrationOptions('sqlite', !!options.debug),
+  } as Options;
+}
+
+function migrationOptions(kind: DatabaseKind, debug: boolean): Options['migrations'] {
+  return {
+    tableName: 'mikro_orm_migrations',
+    migrationsList: kind === 'postgresql' ? POSTGRESQL_MIGRATIONS : SQLITE_MIGRATIONS,
+    transactional: true,
+    allOrNothing: true,
+    snapshot: false,
+    silent: !debug,
+    emit: 'ts',
+  };
+}
+
+/** Connects to PostgreSQL or SQLite (see {@link CreateOrmOptions}). Does not touch the schema: call {@link migrateUp}. */
+export async function createOrm(options: CreateOrmOptions): Promise<MikroORM> {
+  if (!isPostgresUrl(options.databaseUrl)) {
+    mkdirSync(dirname(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH)), { recursive: true });
+  }
+  return MikroORM.init(buildOrmConfig(options));
+}
+
+export function databaseKind(orm: MikroORM): DatabaseKind {
+  return orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
+}
+
+/** Applies the committed migrations of the connected platform that have not run yet. */
+export async function migrateUp(orm: MikroORM): Promise<void> {
+  await orm.getMigrator().up();
+}
