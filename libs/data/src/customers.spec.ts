@@ -31,6 +31,7 @@ describe('customer table ingest', () => {
       'monetary:numeric',
     ]);
     expect(table.frame.ids[0]).toBe('12346');
+    expect(table.schema.filter((c) => c.role === 'revenue').map((c) => c.name)).toEqual(['monetary']);
     const monetary = table.stats.find((s) => s.name === 'monetary');
     expect(monetary?.type === 'numeric' && monetary.max).toBe(280206.02);
   });
@@ -40,6 +41,10 @@ describe('customer table ingest', () => {
     expect(table.frame.ids).toEqual(['17850', '13047']);
     const income = table.frame.columns.annual_income_k;
     expect(income.kind === 'numeric' && Array.from(income.values)).toEqual([15, NaN]);
+  });
+
+  it('refuses a mapped revenue column that is not numeric', () => {
+    expect(errorOf(() => ingestCustomersCsv('id,plan\n1,gold\n', { revenueColumn: 'plan' })).message).toBe("the mapped revenue column 'plan' is not numeric (first value: 'gold')");
   });
 
   it('uses the mapped id column', () => {

@@ -6,6 +6,8 @@ import { columnStats, type ColumnSchema, type ColumnStats } from './stats';
 export interface CustomerIngestOptions {
   /** Source column holding the customer id; auto-detected from common names when absent. */
   customerIdColumn?: string;
+  /** Numeric column holding each customer's revenue (drives revenue shares); auto-detected from common names when absent. */
+  revenueColumn?: string;
   /** `reject`: any bad row refuses the whole file. `skip`: bad rows are left out and reported. */
   policy?: 'reject' | 'skip';
   delimiter?: string;
@@ -21,6 +23,7 @@ export interface CustomerTable {
 }
 
 const ID_NAMES = ['customer_id', 'customerid', 'customer id', 'customer', 'id', 'client_id', 'user_id'];
+const REVENUE_NAMES = ['monetary', 'revenue', 'total_revenue', 'sales', 'total_sales', 'spend', 'total_spend'];
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** `17850.0` → `17850`: spreadsheets export integer ids as floats. */
@@ -74,6 +77,9 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
         : `no customer id column found (looked for ${ID_NAMES.join(', ')}); name it with the customerId mapping (columns: ${headers.join(', ')})`,
     );
   }
+  if (options.revenueColumn && !headers.includes(options.revenueColumn)) {
+    throw new IngestError(`the mapped revenue column '${options.revenueColumn}' is not in the header (columns: ${headers.join(', ')})`);
+  }
   if (rows.length === 0) throw new IngestError('the file has a header but no data rows');
 
   const problems: RowProblem[] = [];
@@ -118,8 +124,14 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
     const values = accepted.map((r) => r.fields[j].trim());
     const isNumeric = values.some((v) => v !== '') && values.every((v) => v === '' || NUMBER.test(v));
     columns[name] = isNumeric ? numeric(values.map((v) => (v === '' ? Number.NaN : Number(v)))) : categorical(values);
-    schema.push({ name, source: h, type: isNumeric ? 'numeric' : 'categorical' });
+    const isRevenue = options.revenueColumn ? h === options.revenueColumn : REVENUE_NAMES.includes(name);
+    if (isRevenue && !isNumeric && options.revenueColumn) {
+      throw new IngestError(`the mapped revenue column '${h}' is not numeric (first value: '${values.find((v) => !NUMBER.test(v))}')`);
+    }
+    schema.push({ name, source: h, type: isNumeric ? 'numeric' : 'categorical', ...(isRevenue && isNumeric ? { role: 'revenue' as const } : {}) });
   });
+  // Only one column can be the revenue; with several candidates the first wins.
+  schema.filter((c) => c.role === 'revenue').slice(1).forEach((c) => delete c.role);
   const frame = createFeatureFrame(
     accepted.map((r) => r.id),
     columns,

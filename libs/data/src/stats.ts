@@ -6,6 +6,8 @@ export interface ColumnSchema {
   /** Header in the source file. */
   source: string;
   type: 'numeric' | 'categorical';
+  /** `revenue`: the customer's revenue, summed per segment for revenue shares. */
+  role?: 'revenue';
 }
 
 export type ColumnStats =

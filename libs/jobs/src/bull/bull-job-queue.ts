@@ -1,0 +1,233 @@
+import Bull from 'bull';
+import {
+  assertFraction,
+  assertQueueName,
+  assertRunId,
+  consoleJobQueueLogger,
+  DEFAULT_RETRY,
+  Job,
+  JobHandlers,
+  JobQueue,
+  JobQueueLogger,
+  ProgressListener,
+  QUEUE_NAMES,
+  QueueName,
+  resolveRetryPolicy,
+  RetryPolicy,
+  toError,
+} from '../job-queue';
+
+export interface BullJobQueueOptions {
+  redisUrl: string;
+  /** Bull key prefix, default 'workbench'; tests use a random one for isolation. */
+  prefix?: string;
+  /** How long a worker's lock on an active job lasts without renewal (Bull default 30 s). */
+  lockDurationMs?: number;
+  /** How often workers look for active jobs whose lock expired, i.e. whose worker died (Bull default 30 s). */
+  stalledIntervalMs?: number;
+  /** How many times a job may be recovered from a dead worker before it fails (Bull default 1). */
+  maxStalledCount?: number;
+  defaultRetry?: RetryPolicy;
+  logger?: JobQueueLogger;
+  /** Poll period of whenIdle (default 25 ms). */
+  idlePollMs?: number;
+}
+
+/** What a Bull job stores: the id of what to process, nothing else. */
+interface JobData {
+  runId: string;
+}
+
+/** What `Job.progress` publishes; Bull forwards it verbatim to `global:progress` in every process. */
+interface ProgressPayload {
+  fraction: number;
+  note?: string;
+}
+
+/** The message Bull publishes on `failed` when a job stalled more often than maxStalledCount. */
+const STALLED_LIMIT_REASON = 'job stalled more than maxStalledCount';
+
+/**
+ * The queue port on Bull 4 / Redis. One Bull queue per QueueName, opened lazily.
+ * - jobId = runId, so `add` of an id that still exists (waiting, delayed, active) is ignored by Bull;
+ *   removeOnComplete/removeOnFail delete the job at the end, so the same run can be enqueued again.
+ * - Retries are Bull's attempts + exponential backoff; onFailure is called in the processor before rethrowing.
+ * - A job whose worker died (lock expired) is moved back to wait by the stalled check of any live worker.
+ * - Completion is never awaited with job.finished() (it may resolve only on its 5 s poll); whenIdle polls counts.
+ */
+export class BullJobQueue implements JobQueue {
+  readonly kind = 'bull' as const;
+  private readonly defaultRetry: RetryPolicy;
+  private readonly logger: JobQueueLogger;
+  private readonly queues = new Map<QueueName, Bull.Queue<JobData>>();
+  private readonly workers = new Set<QueueName>();
+  private readonly progressListeners: ProgressListener[] = [];
+  private readonly progressSubscribed = new Set<QueueName>();
+  /** Subscriptions to global events; enqueue waits for them so no early event is missed. */
+  private readonly subscriptions: Promise<unknown>[] = [];
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: BullJobQueueOptions) {
+    if (!options.redisUrl) throw new Error('BullJobQueue needs a redisUrl, e.g. redis://127.0.0.1:6379');
+    this.defaultRetry = resolveRetryPolicy(options.defaultRetry, DEFAULT_RETRY);
+    this.logger = options.logger ?? consoleJobQueueLogger;
+  }
+
+  async enqueue(queue: QueueName, runId: string, retry?: Partial<RetryPolicy>): Promise<void> {
+    this.assertOpen();
+    assertQueueName(queue);
+    assertRunId(runId);
+    const policy = resolveRetryPolicy(retry, this.defaultRetry);
+    await Promise.all(this.subscriptions);
+    await this.queue(queue).add(
+      { runId },
+      {
+        jobId: runId,
+        attempts: policy.attempts,
+        backoff: { type: 'exponential', delay: policy.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
+  }
+
+  process(queue: QueueName, handlers: JobHandlers, concurrency = 1): void {
+    this.assertOpen();
+    assertQueueName(queue);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    if (this.workers.has(queue)) throw new Error(`queue '${queue}' already has a worker in this BullJobQueue`);
+    this.workers.add(queue);
+    const bullQueue = this.queue(queue);
+
+    bullQueue.on('stalled', (job: Bull.Job<JobData> | null) => {
+      this.logger.warn(`${queue}/${job?.id ?? '?'} stalled (its worker stopped renewing the lock); it goes back to wait`);
+    });
+    // A job that stalled more than maxStalledCount is failed by Bull's stalled check, outside any processor,
+    // and removeOnFail has already deleted it (the local 'failed' event then carries no job). The global
+    // event still names it; one worker claims it in Redis and tells the owner, so the run is not left active.
+    bullQueue.on('global:failed', (jobId: string, reason: string) => {
+      if (reason !== STALLED_LIMIT_REASON) return;
+      void this.reportStalledLimit(queue, bullQueue, String(jobId), handlers);
+    });
+    this.subscriptions.push(new Promise((resolve) => bullQueue.once('registered:global:failed', resolve)));
+
+    bullQueue
+      .process(concurrency, async (bullJob: Bull.Job<JobData>) => {
+        const job = this.toJob(queue, bullJob);
+        try {
+          await handlers.handle(job);
+        } catch (thrown) {
+          const error = toError(thrown);
+          await this.callOnFailure(handlers, job, error, job.attempt < job.maxAttempts);
+          throw error;
+        }
+      })
+      .catch((error) => this.logger.error(`the worker of queue '${queue}' stopped`, error));
+  }
+
+  onProgress(listener: ProgressListener): void {
+    this.assertOpen();
+    this.progressListeners.push(listener);
+    for (const name of QUEUE_NAMES) {
+      if (this.progressSubscribed.has(name)) continue;
+      this.progressSubscribed.add(name);
+      const bullQueue = this.queue(name);
+      this.subscriptions.push(new Promise((resolve) => bullQueue.once('registered:global:progress', resolve)));
+      bullQueue.on('global:progress', (jobId: string, progress: ProgressPayload | number) => {
+        const payload = typeof progress === 'number' ? { fraction: progress } : progress;
+        for (const each of this.progressListeners) {
+          try {
+            each(name, String(jobId), payload.fraction, payload.note);
+          } catch (error) {
+            this.logger.error(`a progress listener threw for ${name}/${jobId}`, error);
+          }
+        }
+      });
+    }
+  }
+
+  async whenIdle(queue?: QueueName): Promise<void> {
+    const names = queue ? [queue] : [...this.queues.keys()];
+    const pollMs = this.options.idlePollMs ?? 25;
+    for (;;) {
+      this.assertOpen();
+      // Bull's typings omit `paused`, which getJobCounts does return.
+      const counts = (await Promise.all(names.map((name) => this.queue(name).getJobCounts()))) as (Bull.JobCounts & { paused?: number })[];
+      if (counts.every((c) => c.waiting + c.active + c.delayed + (c.paused ?? 0) === 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.queues.values()].map((queue) => queue.close())).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected') this.logger.error('closing a Bull queue failed', result.reason);
+      }
+    });
+    return this.closing;
+  }
+
+  private queue(name: QueueName): Bull.Queue<JobData> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const { lockDurationMs, stalledIntervalMs, maxStalledCount } = this.options;
+      queue = new Bull<JobData>(name, this.options.redisUrl, {
+        prefix: this.options.prefix ?? 'workbench',
+        settings: {
+          ...(lockDurationMs !== undefined && { lockDuration: lockDurationMs, lockRenewTime: Math.max(1, Math.floor(lockDurationMs / 2)) }),
+          ...(stalledIntervalMs !== undefined && { stalledInterval: stalledIntervalMs }),
+          ...(maxStalledCount !== undefined && { maxStalledCount }),
+        },
+      });
+      // Without a listener, an 'error' event (e.g. Redis went away) would crash the process.
+      queue.on('error', (error) => this.logger.error(`Bull queue '${name}' error`, error));
+      queue.on('lock-extension-failed', (job: Bull.Job<JobData>, error: unknown) =>
+        this.logger.warn(`${name}/${job.id}: lock extension failed (${toError(error).message}); another worker may take the job over`),
+      );
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private toJob(queue: QueueName, bullJob: Bull.Job<JobData>): Job {
+    return {
+      queue,
+      runId: bullJob.data.runId ?? String(bullJob.id),
+      // attemptsMade counts failed attempts only; a stalled restart does not increase it.
+      attempt: bullJob.attemptsMade + 1,
+      maxAttempts: bullJob.opts.attempts ?? 1,
+      async progress(fraction: number, note?: string): Promise<void> {
+        assertFraction(fraction);
+        const payload: ProgressPayload = note === undefined ? { fraction } : { fraction, note };
+        await bullJob.progress(payload);
+      },
+    };
+  }
+
+  private async reportStalledLimit(queue: QueueName, bullQueue: Bull.Queue<JobData>, runId: string, handlers: JobHandlers): Promise<void> {
+    try {
+      const claimKey = `${this.options.prefix ?? 'workbench'}:${queue}:stalled-failure:${runId}`;
+      const claimed = await bullQueue.client.set(claimKey, '1', 'PX', 60_000, 'NX');
+      if (claimed !== 'OK') return;
+      // The job hash is gone, so the attempt count is unknown: report it as the last attempt.
+      const job: Job = { queue, runId, attempt: 1, maxAttempts: 1, progress: async () => undefined };
+      await this.callOnFailure(handlers, job, new Error(`job ${queue}/${runId} stalled more than allowable limit (its worker died repeatedly)`), false);
+    } catch (error) {
+      this.logger.error(`could not report the stalled failure of ${queue}/${runId}`, error);
+    }
+  }
+
+  private async callOnFailure(handlers: JobHandlers, job: Job, error: Error, willRetry: boolean): Promise<void> {
+    try {
+      await handlers.onFailure(job, error, willRetry);
+    } catch (failureError) {
+      this.logger.error(`onFailure threw for ${job.queue}/${job.runId} (attempt ${job.attempt})`, failureError);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('BullJobQueue is closed');
+  }
+}

@@ -1,0 +1,6 @@
+export type { Job, JobHandlers, JobQueue, JobQueueLogger, ProgressListener, QueueName, RetryPolicy } from './job-queue';
+export { DEFAULT_RETRY, QUEUE_NAMES, backoffDelay, consoleJobQueueLogger } from './job-queue';
+export { InlineJobQueue } from './inline/inline-job-queue';
+export type { InlineJobQueueOptions } from './inline/inline-job-queue';
+export { BullJobQueue } from './bull/bull-job-queue';
+export type { BullJobQueueOptions } from './bull/bull-job-queue';

@@ -1,0 +1,198 @@
+import {
+  assertFraction,
+  assertQueueName,
+  assertRunId,
+  backoffDelay,
+  consoleJobQueueLogger,
+  DEFAULT_RETRY,
+  Job,
+  JobHandlers,
+  JobQueue,
+  JobQueueLogger,
+  ProgressListener,
+  QueueName,
+  resolveRetryPolicy,
+  RetryPolicy,
+  toError,
+} from '../job-queue';
+
+export interface InlineJobQueueOptions {
+  defaultRetry?: RetryPolicy;
+  logger?: JobQueueLogger;
+}
+
+interface PendingJob {
+  readonly runId: string;
+  readonly policy: RetryPolicy;
+  /** 1-based number of the next attempt. */
+  attempt: number;
+}
+
+interface QueueState {
+  handlers?: JobHandlers;
+  concurrency: number;
+  readonly waiting: PendingJob[];
+  readonly delayed: Map<string, ReturnType<typeof setTimeout>>;
+  readonly active: Map<string, Promise<void>>;
+}
+
+/**
+ * In-process queue for the embedded default (CLI, single-process server). It keeps the semantics of the
+ * Bull adapter: jobs run later, not inside `enqueue`; failed attempts are retried after an exponential
+ * backoff scheduled with timers; progress goes to listeners; the last failure reaches `onFailure`.
+ * Nothing survives the process: a job that was waiting when the process ends is lost.
+ */
+export class InlineJobQueue implements JobQueue {
+  readonly kind = 'inline' as const;
+  private readonly defaultRetry: RetryPolicy;
+  private readonly logger: JobQueueLogger;
+  private readonly queues = new Map<QueueName, QueueState>();
+  private readonly progressListeners: ProgressListener[] = [];
+  private idleWaiters: { queue?: QueueName; resolve: () => void }[] = [];
+  private closed = false;
+
+  constructor(options: InlineJobQueueOptions = {}) {
+    this.defaultRetry = resolveRetryPolicy(options.defaultRetry, DEFAULT_RETRY);
+    this.logger = options.logger ?? consoleJobQueueLogger;
+  }
+
+  async enqueue(queue: QueueName, runId: string, retry?: Partial<RetryPolicy>): Promise<void> {
+    this.assertOpen();
+    assertQueueName(queue);
+    assertRunId(runId);
+    const policy = resolveRetryPolicy(retry, this.defaultRetry);
+    const state = this.state(queue);
+    if (state.waiting.some((job) => job.runId === runId) || state.delayed.has(runId) || state.active.has(runId)) return;
+    state.waiting.push({ runId, policy, attempt: 1 });
+    // Never run inside enqueue: the caller gets control back first, as with Redis.
+    setImmediate(() => this.pump(queue));
+  }
+
+  process(queue: QueueName, handlers: JobHandlers, concurrency = 1): void {
+    this.assertOpen();
+    assertQueueName(queue);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    const state = this.state(queue);
+    if (state.handlers) throw new Error(`queue '${queue}' already has a worker in this InlineJobQueue`);
+    state.handlers = handlers;
+    state.concurrency = concurrency;
+    setImmediate(() => this.pump(queue));
+  }
+
+  onProgress(listener: ProgressListener): void {
+    this.progressListeners.push(listener);
+  }
+
+  whenIdle(queue?: QueueName): Promise<void> {
+    if (this.isIdle(queue)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ queue, resolve }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const active: Promise<void>[] = [];
+    for (const state of this.queues.values()) {
+      for (const timer of state.delayed.values()) clearTimeout(timer);
+      state.delayed.clear();
+      state.waiting.length = 0;
+      active.push(...state.active.values());
+    }
+    await Promise.allSettled(active);
+    this.notifyIdle();
+  }
+
+  private state(queue: QueueName): QueueState {
+    let state = this.queues.get(queue);
+    if (!state) {
+      state = { concurrency: 1, waiting: [], delayed: new Map(), active: new Map() };
+      this.queues.set(queue, state);
+    }
+    return state;
+  }
+
+  private pump(queue: QueueName): void {
+    const state = this.state(queue);
+    while (!this.closed && state.handlers && state.active.size < state.concurrency && state.waiting.length > 0) {
+      const pending = state.waiting.shift() as PendingJob;
+      const handlers = state.handlers;
+      const running = this.runAttempt(queue, pending, handlers).finally(() => {
+        state.active.delete(pending.runId);
+        this.pump(queue);
+        this.notifyIdle();
+      });
+      state.active.set(pending.runId, running);
+    }
+  }
+
+  private async runAttempt(queue: QueueName, pending: PendingJob, handlers: JobHandlers): Promise<void> {
+    const job = this.createJob(queue, pending);
+    try {
+      await handlers.handle(job);
+      return;
+    } catch (thrown) {
+      const error = toError(thrown);
+      const willRetry = pending.attempt < pending.policy.attempts && !this.closed;
+      try {
+        await handlers.onFailure(job, error, willRetry);
+      } catch (failureError) {
+        this.logger.error(`onFailure threw for ${queue}/${pending.runId} (attempt ${pending.attempt})`, failureError);
+      }
+      if (willRetry && !this.closed) this.scheduleRetry(queue, pending);
+    }
+  }
+
+  private scheduleRetry(queue: QueueName, pending: PendingJob): void {
+    const state = this.state(queue);
+    const delay = backoffDelay(pending.policy, pending.attempt);
+    const timer = setTimeout(() => {
+      state.delayed.delete(pending.runId);
+      state.waiting.push({ ...pending, attempt: pending.attempt + 1 });
+      this.pump(queue);
+    }, delay);
+    // Registered before the active entry is removed, so whenIdle never sees a gap between attempts.
+    state.delayed.set(pending.runId, timer);
+  }
+
+  private createJob(queue: QueueName, pending: PendingJob): Job {
+    const emit = (fraction: number, note?: string) => {
+      for (const listener of this.progressListeners) {
+        try {
+          listener(queue, pending.runId, fraction, note);
+        } catch (error) {
+          this.logger.error(`a progress listener threw for ${queue}/${pending.runId}`, error);
+        }
+      }
+    };
+    return {
+      queue,
+      runId: pending.runId,
+      attempt: pending.attempt,
+      maxAttempts: pending.policy.attempts,
+      async progress(fraction: number, note?: string): Promise<void> {
+        assertFraction(fraction);
+        emit(fraction, note);
+      },
+    };
+  }
+
+  private isIdle(queue?: QueueName): boolean {
+    const states = queue ? [this.queues.get(queue)] : [...this.queues.values()];
+    return states.every((state) => !state || (state.waiting.length === 0 && state.delayed.size === 0 && state.active.size === 0));
+  }
+
+  private notifyIdle(): void {
+    const still: typeof this.idleWaiters = [];
+    for (const waiter of this.idleWaiters) {
+      if (this.closed || this.isIdle(waiter.queue)) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.idleWaiters = still;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('InlineJobQueue is closed');
+  }
+}

@@ -1,0 +1,114 @@
+/** The job types of the workbench; each is its own queue. */
+export type QueueName = 'train' | 'compare' | 'evaluate' | 'retrain';
+
+export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'evaluate', 'retrain'];
+
+/**
+ * How often a job is tried and how long to wait in between.
+ * Exponential: the delay before attempt n+1 is `backoffMs * 2^(n-1)` (10, 20, 40 ms for backoffMs 10),
+ * which is Bull's own `exponential` backoff, so both adapters wait the same.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffMs: 1000 };
+
+/** One attempt at one job, as a handler sees it. */
+export interface Job {
+  readonly queue: QueueName;
+  /** A job carries only the id of what to process; the handler loads the rest. */
+  readonly runId: string;
+  /** 1-based number of this attempt. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Reports progress (0..1) to every `onProgress` listener, including those in other processes (Bull). */
+  progress(fraction: number, note?: string): Promise<void>;
+}
+
+export interface JobHandlers {
+  handle(job: Job): Promise<void>;
+  /**
+   * Called after every failed attempt; willRetry=false on the last one, so the owner records the failure.
+   * Must not throw (the queue logs it if it does).
+   */
+  onFailure(job: Job, error: Error, willRetry: boolean): Promise<void>;
+}
+
+export type ProgressListener = (queue: QueueName, runId: string, fraction: number, note?: string) => void;
+
+/** The queue port. Adapters: `InlineJobQueue` (in-process) and `BullJobQueue` (Redis); same semantics. */
+export interface JobQueue {
+  readonly kind: 'inline' | 'bull';
+  /** Idempotent per (queue, runId): enqueueing an id that is already waiting, delayed or active does not create a second job. */
+  enqueue(queue: QueueName, runId: string, retry?: Partial<RetryPolicy>): Promise<void>;
+  /** Registers this process as a worker of `queue` (once per queue and instance). */
+  process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void;
+  /** Progress of jobs of any worker (Bull: global events, so an API process sees a worker process's progress). */
+  onProgress(listener: ProgressListener): void;
+  /** Resolves when no job is waiting, delayed (retry backoff) or active in this process's view. */
+  whenIdle(queue?: QueueName): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the adapters report what they cannot throw (a failing onFailure, a Redis error). */
+export interface JobQueueLogger {
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export const consoleJobQueueLogger: JobQueueLogger = {
+  warn: (message) => console.warn(`[jobs] ${message}`),
+  error: (message, error) => console.error(`[jobs] ${message}`, error ?? ''),
+};
+
+/** Merges a partial policy onto a default and rejects values that would make retries meaningless. */
+export function resolveRetryPolicy(retry: Partial<RetryPolicy> | undefined, fallback: RetryPolicy): RetryPolicy {
+  const policy = { ...fallback, ...stripUndefined(retry ?? {}) };
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
+    throw new RangeError(`retry.attempts must be an integer >= 1, got ${policy.attempts}`);
+  }
+  if (!Number.isFinite(policy.backoffMs) || policy.backoffMs < 0) {
+    throw new RangeError(`retry.backoffMs must be a number >= 0, got ${policy.backoffMs}`);
+  }
+  return policy;
+}
+
+/** Delay before attempt `failedAttempt + 1`, matching Bull's exponential backoff. */
+export function backoffDelay(policy: RetryPolicy, failedAttempt: number): number {
+  return Math.round(policy.backoffMs * 2 ** (failedAttempt - 1));
+}
+
+export function assertQueueName(queue: string): asserts queue is QueueName {
+  if (!(QUEUE_NAMES as readonly string[]).includes(queue)) {
+    throw new RangeError(`unknown queue '${queue}', expected one of ${QUEUE_NAMES.join(', ')}`);
+  }
+}
+
+export function assertRunId(runId: string): void {
+  if (typeof runId !== 'string' || runId.trim() === '' || runId !== runId.trim()) {
+    throw new RangeError(`runId must be a non-empty string without surrounding spaces, got '${String(runId)}'`);
+  }
+}
+
+export function assertFraction(fraction: number): void {
+  if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
+    throw new RangeError(`progress fraction must be between 0 and 1, got ${fraction}`);
+  }
+}
+
+/** Anything thrown becomes an Error that keeps the original message. */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  if (typeof thrown === 'string') return new Error(thrown);
+  try {
+    return new Error(JSON.stringify(thrown));
+  } catch {
+    return new Error(String(thrown));
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,2 @@
+export * from './queue-conformance';
+export * from './redis';

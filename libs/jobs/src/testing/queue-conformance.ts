@@ -1,0 +1,347 @@
+import type { Job, JobHandlers, JobQueue, QueueName } from '../job-queue';
+
+/** Small backoff so retry tests take milliseconds. */
+const FAST_RETRY = { attempts: 3, backoffMs: 10 };
+
+interface Recorded {
+  handled: { queue: QueueName; runId: string; attempt: number; maxAttempts: number }[];
+  failures: { runId: string; attempt: number; message: string; willRetry: boolean }[];
+}
+
+/** A promise you resolve from outside: lets a test hold a job in the active state. */
+export function createGate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Polls until `predicate` holds; events that cross Redis pub/sub arrive a little after the job ends. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Records every attempt and failure; `behaviour` decides what an attempt does. */
+function recordingHandlers(behaviour: (job: Job) => Promise<void> = async () => undefined): JobHandlers & Recorded {
+  const handled: Recorded['handled'] = [];
+  const failures: Recorded['failures'] = [];
+  return {
+    handled,
+    failures,
+    async handle(job) {
+      handled.push({ queue: job.queue, runId: job.runId, attempt: job.attempt, maxAttempts: job.maxAttempts });
+      await behaviour(job);
+    },
+    async onFailure(job, error, willRetry) {
+      failures.push({ runId: job.runId, attempt: job.attempt, message: error.message, willRetry });
+    },
+  };
+}
+
+/**
+ * The behaviour every JobQueue adapter must show. Call it from an adapter's spec file:
+ * `describeQueueConformance('InlineJobQueue', async () => new InlineJobQueue())`.
+ * `createQueue` is called once per test and must return an isolated queue (e.g. a fresh Redis prefix);
+ * the suite closes it after the test.
+ */
+export function describeQueueConformance(name: string, createQueue: () => Promise<JobQueue>): void {
+  describe(`${name} (JobQueue conformance)`, () => {
+    let queue: JobQueue;
+
+    beforeEach(async () => {
+      queue = await createQueue();
+    });
+
+    afterEach(async () => {
+      await queue.close();
+    });
+
+    it('hands a job its queue and run id and handles it once', async () => {
+      const handlers = recordingHandlers();
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-1', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(handlers.handled).toEqual([{ queue: 'train', runId: 'run-1', attempt: 1, maxAttempts: 3 }]);
+      expect(handlers.failures).toEqual([]);
+    });
+
+    it('does not run a job before a worker is registered (enqueue only queues it)', async () => {
+      await queue.enqueue('train', 'run-early', FAST_RETRY);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const handlers = recordingHandlers();
+
+      queue.process('train', handlers);
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-early']);
+    });
+
+    it('forwards progress fractions and notes to onProgress listeners in order', async () => {
+      const seen: [QueueName, string, number, string | undefined][] = [];
+      queue.onProgress((q, runId, fraction, note) => seen.push([q, runId, fraction, note]));
+      queue.process(
+        'train',
+        recordingHandlers(async (job) => {
+          await job.progress(0.25, 'features');
+          await job.progress(0.5);
+          await job.progress(1, 'done');
+        }),
+      );
+
+      await queue.enqueue('train', 'run-progress', FAST_RETRY);
+      await queue.whenIdle();
+      await waitFor(() => seen.length >= 3, 'three progress events');
+
+      expect(seen).toEqual([
+        ['train', 'run-progress', 0.25, 'features'],
+        ['train', 'run-progress', 0.5, undefined],
+        ['train', 'run-progress', 1, 'done'],
+      ]);
+    });
+
+    it('rejects a progress fraction outside 0..1', async () => {
+      let rejection: unknown;
+      queue.process(
+        'train',
+        recordingHandlers(async (job) => {
+          rejection = await job.progress(1.5).catch((error: unknown) => error);
+        }),
+      );
+
+      await queue.enqueue('train', 'run-bad-progress', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(rejection).toBeInstanceOf(RangeError);
+      expect((rejection as Error).message).toBe('progress fraction must be between 0 and 1, got 1.5');
+    });
+
+    it('retries a job that throws twice and then succeeds, telling onFailure it will retry', async () => {
+      const handlers = recordingHandlers(async (job) => {
+        if (job.attempt < 3) throw new Error(`boom ${job.attempt}`);
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-flaky', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2, 3]);
+      expect(handlers.handled.every((h) => h.maxAttempts === 3)).toBe(true);
+      expect(handlers.failures).toEqual([
+        { runId: 'run-flaky', attempt: 1, message: 'boom 1', willRetry: true },
+        { runId: 'run-flaky', attempt: 2, message: 'boom 2', willRetry: true },
+      ]);
+    });
+
+    it('gives up after maxAttempts and reports the original message with willRetry=false', async () => {
+      const handlers = recordingHandlers(async () => {
+        throw new Error('plugin exploded: k must be >= 2');
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-broken', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2, 3]);
+      expect(handlers.failures.map((f) => f.willRetry)).toEqual([true, true, false]);
+      expect(handlers.failures.at(-1)).toEqual({ runId: 'run-broken', attempt: 3, message: 'plugin exploded: k must be >= 2', willRetry: false });
+    });
+
+    it('keeps the message of a non-Error value that a handler throws', async () => {
+      const handlers = recordingHandlers(async () => {
+        throw 'plain string failure';
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-string-throw', { attempts: 1, backoffMs: 10 });
+      await queue.whenIdle();
+
+      expect(handlers.failures).toEqual([{ runId: 'run-string-throw', attempt: 1, message: 'plain string failure', willRetry: false }]);
+    });
+
+    it('honours a per-job retry policy of a single attempt', async () => {
+      const handlers = recordingHandlers(async () => {
+        throw new Error('no retries wanted');
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-once', { attempts: 1 });
+      await queue.whenIdle();
+
+      expect(handlers.handled).toEqual([{ queue: 'train', runId: 'run-once', attempt: 1, maxAttempts: 1 }]);
+      expect(handlers.failures.map((f) => f.willRetry)).toEqual([false]);
+    });
+
+    it('deduplicates an id enqueued again while it is waiting', async () => {
+      await queue.enqueue('train', 'run-dup', FAST_RETRY);
+      await queue.enqueue('train', 'run-dup', FAST_RETRY);
+      const handlers = recordingHandlers();
+
+      queue.process('train', handlers);
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-dup']);
+    });
+
+    it('deduplicates an id enqueued again while it is active', async () => {
+      const gate = createGate();
+      const handlers = recordingHandlers(() => gate.promise);
+      queue.process('train', handlers);
+      await queue.enqueue('train', 'run-active', FAST_RETRY);
+      await waitFor(() => handlers.handled.length === 1, 'the job to become active');
+
+      await queue.enqueue('train', 'run-active', FAST_RETRY);
+      gate.open();
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-active']);
+    });
+
+    it('deduplicates an id enqueued again while it waits for a retry', async () => {
+      const handlers = recordingHandlers(async (job) => {
+        if (job.attempt === 1) throw new Error('first attempt fails');
+      });
+      queue.process('train', handlers);
+      await queue.enqueue('train', 'run-delayed', { attempts: 2, backoffMs: 200 });
+      await waitFor(() => handlers.failures.length === 1, 'the first failure');
+
+      await queue.enqueue('train', 'run-delayed', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2]);
+    });
+
+    it('runs an id again when it is enqueued after it completed', async () => {
+      const handlers = recordingHandlers();
+      queue.process('train', handlers);
+      await queue.enqueue('train', 'run-again', FAST_RETRY);
+      await queue.whenIdle();
+
+      await queue.enqueue('train', 'run-again', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => [h.runId, h.attempt])).toEqual([
+        ['run-again', 1],
+        ['run-again', 1],
+      ]);
+    });
+
+    it('runs an id again when it is enqueued after it finally failed', async () => {
+      let shouldFail = true;
+      const handlers = recordingHandlers(async () => {
+        if (shouldFail) throw new Error('fails until fixed');
+      });
+      queue.process('train', handlers);
+      await queue.enqueue('train', 'run-retry-later', { attempts: 1, backoffMs: 10 });
+      await queue.whenIdle();
+
+      shouldFail = false;
+      await queue.enqueue('train', 'run-retry-later', { attempts: 1, backoffMs: 10 });
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-retry-later', 'run-retry-later']);
+      expect(handlers.failures.map((f) => f.willRetry)).toEqual([false]);
+    });
+
+    it('resolves whenIdle only after every retry has run, including the backoff waits', async () => {
+      const handlers = recordingHandlers(async (job) => {
+        if (job.attempt < 3) throw new Error('not yet');
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-slow-retry', { attempts: 3, backoffMs: 100 });
+      const started = Date.now();
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2, 3]);
+      // 100 ms before attempt 2, 200 ms before attempt 3.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    });
+
+    it('waits for the handler before whenIdle resolves', async () => {
+      let finished = false;
+      queue.process(
+        'train',
+        recordingHandlers(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          finished = true;
+        }),
+      );
+
+      await queue.enqueue('train', 'run-slow', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(finished).toBe(true);
+    });
+
+    it('keeps independent queues apart, even for the same run id', async () => {
+      const gate = createGate();
+      const train = recordingHandlers();
+      const compare = recordingHandlers(() => gate.promise);
+      queue.process('train', train);
+      queue.process('compare', compare);
+
+      await queue.enqueue('train', 'shared-id', FAST_RETRY);
+      await queue.enqueue('compare', 'shared-id', FAST_RETRY);
+      await queue.whenIdle('train');
+      await waitFor(() => compare.handled.length === 1, 'the compare job to start');
+      const compareDoneBeforeRelease = compare.handled.length;
+      gate.open();
+      await queue.whenIdle();
+
+      expect(train.handled).toEqual([{ queue: 'train', runId: 'shared-id', attempt: 1, maxAttempts: 3 }]);
+      expect(compare.handled).toEqual([{ queue: 'compare', runId: 'shared-id', attempt: 1, maxAttempts: 3 }]);
+      expect(compareDoneBeforeRelease).toBe(1);
+    });
+
+    it('runs at most `concurrency` jobs at a time', async () => {
+      let running = 0;
+      let maxRunning = 0;
+      queue.process(
+        'evaluate',
+        recordingHandlers(async () => {
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          running -= 1;
+        }),
+        2,
+      );
+
+      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) await queue.enqueue('evaluate', id, FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(maxRunning).toBe(2);
+    });
+
+    it('keeps retrying when onFailure itself throws', async () => {
+      const handlers = recordingHandlers(async (job) => {
+        if (job.attempt < 2) throw new Error('first attempt fails');
+      });
+      handlers.onFailure = async () => {
+        throw new Error('onFailure is broken');
+      };
+      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        queue.process('train', handlers);
+
+        await queue.enqueue('train', 'run-bad-on-failure', FAST_RETRY);
+        await queue.whenIdle();
+      } finally {
+        quiet.mockRestore();
+      }
+
+      expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2]);
+    });
+
+    it('rejects an unknown queue name and an empty run id', async () => {
+      await expect(queue.enqueue('nope' as QueueName, 'run-1')).rejects.toThrow("unknown queue 'nope'");
+      await expect(queue.enqueue('train', '')).rejects.toThrow('runId must be a non-empty string');
+      await expect(queue.enqueue('train', 'run-1', { attempts: 0 })).rejects.toThrow('retry.attempts must be an integer >= 1, got 0');
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import { ApiKey, ROLES, type Role } from '@workbench/persistence';
+import { InvalidRequestError } from './errors';
+
+/** Each role can do what the roles before it can. */
+export function hasRole(actual: Role, required: Role): boolean {
+  return ROLES.indexOf(actual) >= ROLES.indexOf(required);
+}
+
+// Keys are 32 random bytes, so a plain SHA-256 is enough to store them (a slow password hash
+// protects guessable secrets; these are not guessable).
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export class ApiKeysService {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** Creates a key and returns its secret, which is shown this once and stored only hashed. */
+  async create(name: string, role: Role): Promise<{ key: string; apiKey: ApiKey }> {
+    if (!ROLES.includes(role)) throw new InvalidRequestError(`role '${role}' must be one of ${ROLES.join(', ')}`);
+    if (name.trim() === '') throw new InvalidRequestError('an API key needs a name saying who or what uses it');
+    const key = `wb_${randomBytes(32).toString('base64url')}`;
+    const em = this.orm.em.fork();
+    const apiKey = em.create(ApiKey, { name: name.trim(), role, keyHash: hashKey(key), prefix: key.slice(0, 10) });
+    await em.flush();
+    return { key, apiKey };
+  }
+
+  /** The active key with this secret, or null. */
+  async authenticate(key: string): Promise<ApiKey | null> {
+    const em = this.orm.em.fork();
+    const apiKey = await em.findOne(ApiKey, { keyHash: hashKey(key), revokedAt: null });
+    if (!apiKey) return null;
+    apiKey.lastUsedAt = new Date();
+    await em.flush();
+    return apiKey;
+  }
+
+  async list(): Promise<ApiKey[]> {
+    return this.orm.em.fork().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } });
+  }
+}

@@ -1,0 +1,69 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/**
+ * Settings read once from the environment and validated; nothing else reads `process.env`.
+ * Embedded default: SQLite file and artifacts under WORKBENCH_HOME, in-process queue.
+ * Scale-out: DATABASE_URL=postgres://…, REDIS_URL=redis://…, and WORKBENCH_HOME on a shared folder.
+ */
+export class WorkbenchConfig {
+  /** Folder for the SQLite file and the artifact store. */
+  @IsString() home = '.workbench';
+
+  /** PostgreSQL URL; absent = SQLite file `<home>/workbench.sqlite`. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' }) databaseUrl?: string;
+
+  /** Redis URL for the Bull queue; absent = the in-process queue. */
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }) redisUrl?: string;
+
+  /** Key prefix of the Bull queues, so several workbenches can share one Redis. */
+  @IsString() @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'WORKBENCH_QUEUE_PREFIX may hold letters, digits, _ and - only' }) queuePrefix = 'workbench';
+
+  @IsIn(['api', 'worker', 'all'], { message: 'WORKBENCH_ROLE must be api, worker or all' }) role: 'api' | 'worker' | 'all' = 'all';
+
+  @IsInt({ message: 'PORT must be an integer' }) @Min(1) @Max(65535) port = 3000;
+
+  /** Jobs one worker process runs at once. */
+  @IsInt({ message: 'WORKBENCH_CONCURRENCY must be an integer' }) @Min(1) @Max(64) concurrency = 1;
+
+  /** Attempts per job and the first retry delay (doubling after each failure). */
+  @IsInt({ message: 'WORKBENCH_JOB_ATTEMPTS must be an integer' }) @Min(1) @Max(20) jobAttempts = 3;
+  @IsInt({ message: 'WORKBENCH_JOB_BACKOFF_MS must be an integer' }) @Min(0) jobBackoffMs = 2000;
+}
+
+const ENV: Record<string, keyof WorkbenchConfig> = {
+  WORKBENCH_HOME: 'home',
+  DATABASE_URL: 'databaseUrl',
+  REDIS_URL: 'redisUrl',
+  WORKBENCH_QUEUE_PREFIX: 'queuePrefix',
+  WORKBENCH_ROLE: 'role',
+  PORT: 'port',
+  WORKBENCH_CONCURRENCY: 'concurrency',
+  WORKBENCH_JOB_ATTEMPTS: 'jobAttempts',
+  WORKBENCH_JOB_BACKOFF_MS: 'jobBackoffMs',
+};
+const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs']);
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Builds the config from environment variables plus explicit overrides; a bad value stops the start with its name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<WorkbenchConfig> = {}): WorkbenchConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [variable, key] of Object.entries(ENV)) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  const config = plainToInstance(WorkbenchConfig, { ...raw, ...overrides }, { exposeDefaultValues: true });
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    const variableOf = (key: string) => Object.entries(ENV).find(([, k]) => k === key)?.[0] ?? key;
+    throw new ConfigError(`invalid configuration: ${errors.map((e) => `${variableOf(e.property)}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ')}`);
+  }
+  if (config.role !== 'all' && !config.redisUrl) {
+    throw new ConfigError(`WORKBENCH_ROLE=${config.role} needs REDIS_URL: the in-process queue only works when one process is both api and worker (role all)`);
+  }
+  return config;
+}

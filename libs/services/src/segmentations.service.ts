@@ -1,0 +1,67 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { instanceToPlain } from 'class-transformer';
+import type { PluginRegistry } from '@workbench/engine';
+import { Run, Segmentation } from '@workbench/persistence';
+import { validateParams } from '@workbench/plugin-sdk';
+import type { DatasetsService } from './datasets.service';
+import { ConflictError, NotFoundError } from './errors';
+
+export interface CreateSegmentationRequest {
+  name: string;
+  description?: string;
+  plugin: string;
+  /** Raw params for the plugin; validated against its params class now and again in the worker. */
+  params?: Record<string, unknown>;
+  /** Dataset id or name the segmentation trains on (its latest version unless a run names one). */
+  dataset: string;
+}
+
+export class SegmentationsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly registry: PluginRegistry,
+    private readonly datasets: DatasetsService,
+  ) {}
+
+  async create(request: CreateSegmentationRequest): Promise<Segmentation> {
+    const model = this.registry.segmentationModel(request.plugin);
+    const params = validateParams(model.manifest.name, model.manifest.params, request.params ?? {});
+    const dataset = await this.datasets.get(request.dataset);
+    const em = this.orm.em.fork();
+    if (await em.findOne(Segmentation, { name: request.name })) {
+      throw new ConflictError(`a segmentation named '${request.name}' already exists; pick another name or add runs to it`);
+    }
+    const plain = instanceToPlain(params) as Record<string, unknown>;
+    const segmentation = em.create(Segmentation, {
+      name: request.name,
+      description: request.description ?? null,
+      pluginName: model.manifest.name,
+      params: plain,
+      features: Array.isArray(plain.features) ? (plain.features as string[]) : [],
+      dataset,
+    });
+    await em.flush();
+    return segmentation;
+  }
+
+  /** Returns the segmentation with that name, creating it when absent (the CLI demo's path). */
+  async ensure(request: CreateSegmentationRequest): Promise<Segmentation> {
+    const existing = await this.orm.em.fork().findOne(Segmentation, { name: request.name });
+    return existing ?? this.create(request);
+  }
+
+  async get(idOrName: string): Promise<Segmentation> {
+    const found = await this.orm.em.fork().findOne(Segmentation, { $or: [{ id: idOrName }, { name: idOrName }] }, { populate: ['dataset'] });
+    if (!found) throw new NotFoundError(`segmentation '${idOrName}' not found`);
+    return found;
+  }
+
+  async list(): Promise<Segmentation[]> {
+    return this.orm.em.fork().find(Segmentation, {}, { orderBy: { createdAt: 'asc' }, populate: ['dataset'] });
+  }
+
+  async runs(idOrName: string): Promise<Run[]> {
+    const segmentation = await this.get(idOrName);
+    return this.orm.em.fork().find(Run, { segmentation: segmentation.id }, { orderBy: { version: 'asc' }, populate: ['datasetVersion'] });
+  }
+}

@@ -1,0 +1,66 @@
+import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { defineSegmentationModel, numericMatrix, throwIfAborted, type SegmentationModel } from '@workbench/plugin-sdk';
+
+class SplitParams {
+  /** Numeric feature to split on. */
+  @IsString() feature = 'monetary';
+  /** Fail this many attempts before succeeding, counted per process (to exercise retries). */
+  @IsOptional() @IsInt() @Min(0) failTimes?: number;
+  /** Milliseconds to wait between progress steps (to have time to kill a worker mid-run). */
+  @IsOptional() @IsInt() @Min(0) stepDelayMs?: number;
+  @IsOptional() @IsIn(['never', 'always']) crash?: 'never' | 'always';
+}
+
+const failures = new Map<string, number>();
+
+/**
+ * A deliberately simple segmenter for tests of the host: customers at or above the median of one
+ * feature go to 'High', the rest to 'Low'. It can be told to fail, to crash or to be slow.
+ */
+export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationModel<SplitParams>({
+  contractVersion: 1,
+  manifest: {
+    name: 'test-split-median',
+    version: '1.0.0',
+    kind: 'segmenter',
+    sdk: '^1.0.0',
+    description: 'splits customers at the median of one feature (test plugin)',
+    params: SplitParams,
+    requires: [],
+    artifactFormat: 'median/1',
+    producesScores: false,
+  },
+  async train({ params, frame }, ctx) {
+    throwIfAborted(ctx.signal);
+    const key = `${ctx.runId}`;
+    const failed = failures.get(key) ?? 0;
+    if (params.crash === 'always' || failed < (params.failTimes ?? 0)) {
+      failures.set(key, failed + 1);
+      throw new Error(`planned failure ${failed + 1} of run ${ctx.runId}`);
+    }
+    const values = numericMatrix(frame, [params.feature]);
+    const sorted = Float64Array.from(values).sort();
+    const median = sorted[Math.floor(sorted.length / 2)];
+    for (let step = 1; step <= 4; step++) {
+      if (params.stepDelayMs) await new Promise((r) => setTimeout(r, params.stepDelayMs));
+      ctx.progress(step / 5, `step ${step}`);
+      throwIfAborted(ctx.signal);
+    }
+    const segment = Int32Array.from(values, (v) => (v >= median ? 1 : 0));
+    const high = segment.reduce((a, b) => a + b, 0);
+    ctx.progress(1);
+    return {
+      artifact: { format: 'median/1', bytes: new TextEncoder().encode(JSON.stringify({ feature: params.feature, median })) },
+      segments: [
+        { key: 0, label: 'Low', size: segment.length - high, profile: { [`${params.feature}_below`]: median } },
+        { key: 1, label: 'High', size: high, profile: { [`${params.feature}_at_least`]: median } },
+      ],
+      assignments: { segment },
+      metrics: { median },
+    };
+  },
+  async assign(model, frame) {
+    const { feature, median } = JSON.parse(new TextDecoder().decode(model.bytes)) as { feature: string; median: number };
+    return { segment: Int32Array.from(numericMatrix(frame, [feature]), (v) => (v >= median ? 1 : 0)) };
+  },
+});

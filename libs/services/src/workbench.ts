@@ -1,0 +1,82 @@
+import { join, resolve } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import { PluginRegistry } from '@workbench/engine';
+import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
+import { createOrm, LocalArtifactStore, migrateUp, type ArtifactStore } from '@workbench/persistence';
+import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { ApiKeysService } from './api-keys.service';
+import type { WorkbenchConfig } from './config';
+import { DatasetsService } from './datasets.service';
+import { RunsService, type RunsLogger } from './runs.service';
+import { SegmentationsService } from './segmentations.service';
+
+export interface WorkbenchOptions {
+  /** Plugins to register (the apps pass the built-in list). */
+  plugins: readonly WorkbenchPlugin[];
+  logger?: RunsLogger;
+  /** Apply pending migrations at start; workers of a scaled-out deployment leave that to the api process. */
+  migrate?: boolean;
+  /** Bull lock settings, shortened by tests that kill workers. */
+  bull?: { lockDurationMs?: number; stalledIntervalMs?: number };
+}
+
+const stderrLogger: RunsLogger = {
+  log: (m) => process.stderr.write(`${m}\n`),
+  warn: (m) => process.stderr.write(`warning: ${m}\n`),
+  error: (m) => process.stderr.write(`error: ${m}\n`),
+};
+
+/**
+ * The whole application without a transport: database, artifact store, queue, plugins and the
+ * services over them. The HTTP server and the CLI both build one, so both behave the same.
+ */
+export class Workbench {
+  readonly datasets: DatasetsService;
+  readonly segmentations: SegmentationsService;
+  readonly runs: RunsService;
+  readonly apiKeys: ApiKeysService;
+
+  constructor(
+    readonly config: WorkbenchConfig,
+    readonly orm: MikroORM,
+    readonly artifacts: ArtifactStore,
+    readonly queue: JobQueue,
+    readonly registry: PluginRegistry,
+    logger: RunsLogger,
+  ) {
+    this.datasets = new DatasetsService(orm, artifacts);
+    this.segmentations = new SegmentationsService(orm, registry, this.datasets);
+    this.runs = new RunsService(orm, artifacts, queue, registry, this.datasets, this.segmentations, logger);
+    this.apiKeys = new ApiKeysService(orm);
+  }
+
+  /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */
+  async startWorker(): Promise<void> {
+    this.runs.startWorker(this.config.concurrency);
+    if (this.queue.kind === 'inline') await this.runs.requeueUnfinished();
+  }
+
+  async close(): Promise<void> {
+    this.runs.stop();
+    await this.queue.close();
+    await this.orm.close(true);
+  }
+}
+
+export async function createWorkbench(config: WorkbenchConfig, options: WorkbenchOptions): Promise<Workbench> {
+  const registry = new PluginRegistry();
+  for (const plugin of options.plugins) registry.register(plugin, 'builtin');
+  const home = resolve(config.home);
+  const orm = await createOrm({ databaseUrl: config.databaseUrl, sqlitePath: join(home, 'workbench.sqlite') });
+  try {
+    if (options.migrate ?? true) await migrateUp(orm);
+    const retry = { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
+    const queue: JobQueue = config.redisUrl
+      ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, defaultRetry: retry, ...options.bull })
+      : new InlineJobQueue({ defaultRetry: retry });
+    return new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, registry, options.logger ?? stderrLogger);
+  } catch (e) {
+    await orm.close(true);
+    throw e;
+  }
+}

@@ -1,0 +1,45 @@
+import { ParamsValidationError, validateParams } from '@workbench/plugin-sdk';
+import { KMeansParams } from './kmeans-params';
+
+function problemsOf(raw: unknown): { path: string; message: string }[] {
+  try {
+    validateParams('segmenter-kmeans', KMeansParams, raw);
+  } catch (e) {
+    if (e instanceof ParamsValidationError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ParamsValidationError');
+}
+
+describe('KMeansParams', () => {
+  it('fills the documented defaults', () => {
+    const params = validateParams('segmenter-kmeans', KMeansParams, {});
+    expect({ ...params }).toEqual({ features: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, nInit: 1 });
+    expect(params.k).toBeUndefined();
+  });
+
+  it('refuses k = 1, naming k', () => {
+    expect(problemsOf({ k: 1 })).toEqual([{ path: 'k', message: 'k must not be less than 2' }]);
+  });
+
+  it('refuses a fractional k, naming k', () => {
+    expect(problemsOf({ k: 2.5 }).map((p) => p.path)).toEqual(['k']);
+  });
+
+  it('refuses kMax below kMin, naming kMax and both values', () => {
+    expect(problemsOf({ kMin: 6, kMax: 4 })).toEqual([{ path: 'kMax', message: 'kMax (4) must be at least kMin (6)' }]);
+  });
+
+  it('refuses a feature list with a duplicate or a non-string, naming features', () => {
+    expect(problemsOf({ features: ['age', 'age'] }).map((p) => p.path)).toEqual(['features']);
+    expect(problemsOf({ features: ['age', 3] }).map((p) => p.path)).toContain('features');
+  });
+
+  it('refuses a negative tolerance and nInit = 0, naming each', () => {
+    expect(problemsOf({ tolerance: -1, nInit: 0 }).map((p) => p.path).sort()).toEqual(['nInit', 'tolerance']);
+  });
+
+  it('refuses an unknown field so a typo is not ignored', () => {
+    expect(problemsOf({ nClusters: 5 })).toEqual([{ path: 'nClusters', message: 'property nClusters should not exist' }]);
+  });
+});
