@@ -38,7 +38,7 @@ export class PluginRegistry {
       throw new PluginDefinitionError(label, ['the module must default-export defineSegmentationModel({...}) or defineKpiEvaluator({...})']);
     }
     const plugin = (c.manifest.kind === 'kpi' ? defineKpiEvaluator(c as KpiEvaluator) : defineSegmentationModel(c as SegmentationModel)) as WorkbenchPlugin;
-    const { name, version, sdk } = plugin.manifest;
+    const { name, sdk } = plugin.manifest;
     if (!semver.satisfies(SDK_VERSION, sdk)) {
       throw new PluginDefinitionError(name, [`it needs plugin SDK ${sdk} but this workbench has SDK ${SDK_VERSION}; rebuild it against ^${semver.major(SDK_VERSION)}.0.0`]);
     }

@@ -2,5 +2,5 @@ export type { Job, JobHandlers, JobQueue, JobQueueLogger, ProgressListener, Queu
 export { DEFAULT_RETRY, QUEUE_NAMES, backoffDelay, consoleJobQueueLogger } from './job-queue';
 export { InlineJobQueue } from './inline/inline-job-queue';
 export type { InlineJobQueueOptions } from './inline/inline-job-queue';
-export { BullJobQueue } from './bull/bull-job-queue';
+export { BullJobQueue, bullQueueOptions } from './bull/bull-job-queue';
 export type { BullJobQueueOptions } from './bull/bull-job-queue';

@@ -18,6 +18,16 @@ export interface WorkbenchOptions {
   migrate?: boolean;
   /** Bull lock settings, shortened by tests that kill workers. */
   bull?: { lockDurationMs?: number; stalledIntervalMs?: number };
+  /** A queue built by the caller (the orchestrator builds it from @nestjs/bull's queues); by default one is made from the config. */
+  queue?: JobQueue;
+}
+
+/** The queue the config asks for: Bull when REDIS_URL is set, else the in-process queue. */
+export function createJobQueue(config: WorkbenchConfig, options: Pick<WorkbenchOptions, 'bull'> = {}): JobQueue {
+  const defaultRetry = { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
+  return config.redisUrl
+    ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, defaultRetry, ...options.bull })
+    : new InlineJobQueue({ defaultRetry });
 }
 
 const stderrLogger: RunsLogger = {
@@ -70,10 +80,7 @@ export async function createWorkbench(config: WorkbenchConfig, options: Workbenc
   const orm = await createOrm({ databaseUrl: config.databaseUrl, sqlitePath: join(home, 'workbench.sqlite') });
   try {
     if (options.migrate ?? true) await migrateUp(orm);
-    const retry = { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
-    const queue: JobQueue = config.redisUrl
-      ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, defaultRetry: retry, ...options.bull })
-      : new InlineJobQueue({ defaultRetry: retry });
+    const queue = options.queue ?? createJobQueue(config, options);
     return new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, registry, options.logger ?? stderrLogger);
   } catch (e) {
     await orm.close(true);

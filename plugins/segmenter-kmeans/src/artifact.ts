@@ -9,6 +9,8 @@ export const ARTIFACT_FORMAT = 'kmeans-json/1';
 export interface KMeansArtifact {
   format: typeof ARTIFACT_FORMAT;
   features: string[];
+  /** Features transformed with log(1 + x) before scaling (absent in older artifacts: none). */
+  logFeatures?: string[];
   means: number[];
   stds: number[];
   centroids: number[][];
@@ -34,6 +36,7 @@ export function decodeArtifact(artifact: ModelArtifact): KMeansArtifact {
     Array.isArray(body.centroids) &&
     body.centroids.length >= 1 &&
     body.centroids.every((c) => c.length === d);
+  if (body.logFeatures?.some((f) => !body.features.includes(f))) throw new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: a log feature is not one of its features`);
   if (!wellFormed) throw new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: features, means, stds and every centroid must have the same length`);
   return body;
 }

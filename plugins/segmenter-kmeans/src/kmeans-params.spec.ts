@@ -14,7 +14,7 @@ function problemsOf(raw: unknown): { path: string; message: string }[] {
 describe('KMeansParams', () => {
   it('fills the documented defaults', () => {
     const params = validateParams('segmenter-kmeans', KMeansParams, {});
-    expect({ ...params }).toEqual({ features: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, nInit: 1 });
+    expect({ ...params }).toEqual({ features: [], logFeatures: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, nInit: 1 });
     expect(params.k).toBeUndefined();
   });
 

@@ -43,6 +43,16 @@ export class KMeansParams {
   @ArrayUnique()
   features: string[] = [];
 
+  /**
+   * Features clustered on log(1 + x) instead of x: for heavy-tailed amounts such as spend or order
+   * counts, where a few very large customers would otherwise form clusters of their own. Each must
+   * be one of `features` (or a numeric column when `features` is empty) with values above -1.
+   */
+  @IsArray()
+  @IsString({ each: true })
+  @ArrayUnique()
+  logFeatures: string[] = [];
+
   /** Number of clusters. When absent, k is searched over kMin..kMax and the best silhouette wins. */
   @IsOptional()
   @IsInt()

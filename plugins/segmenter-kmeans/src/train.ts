@@ -15,7 +15,7 @@ import {
 import { decodeArtifact, encodeArtifact } from './artifact';
 import { assignNearest, fitKMeans, toRowArrays, type KMeansFit } from './kmeans-fit';
 import type { KMeansParams } from './kmeans-params';
-import { rowMatrix } from './row-matrix';
+import { rowMatrix, type RowMatrix } from './row-matrix';
 import { sampledSilhouette, silhouetteSampleRows } from './silhouette';
 import { applyZScore, fitZScore } from './z-score';
 
@@ -42,6 +42,28 @@ export function candidateKs(params: Pick<KMeansParams, 'k' | 'kMin' | 'kMax'>, r
     throw new ParamsValidationError(PLUGIN_NAME, [{ path: 'kMin', message: `kMin (${params.kMin}) must be below the number of rows (${rowCount}) to search k` }]);
   }
   return Array.from({ length: kMax - params.kMin + 1 }, (_, i) => params.kMin + i);
+}
+
+/**
+ * The matrix the model clusters: named features, with log(1 + x) applied to `logFeatures`. Throws
+ * naming the customer when a value cannot be logged.
+ */
+export function modelInput(frame: FeatureFrame, features: readonly string[], logFeatures: readonly string[]): RowMatrix {
+  const unknown = logFeatures.filter((f) => !features.includes(f));
+  if (unknown.length > 0) {
+    throw new FeatureRequirementError(`logFeatures ${unknown.map((f) => `'${f}'`).join(', ')} must also be clustered features (features: ${features.join(', ')})`);
+  }
+  const x = rowMatrix(numericMatrix(frame, features), features.length);
+  const { values, n, d } = x;
+  for (const name of logFeatures) {
+    const j = features.indexOf(name);
+    for (let i = 0; i < n; i++) {
+      const v = values[i * d + j];
+      if (v <= -1) throw new FeatureRequirementError(`feature '${name}' is ${v} for customer '${frame.ids[i]}' (row ${i + 1}); a log feature needs values above -1`);
+      values[i * d + j] = Math.log1p(v);
+    }
+  }
+  return x;
 }
 
 /** Integer seed of restart `restart` for `k`: a function of (seed, k, restart), so a given k fits the same whether chosen or searched. */
@@ -72,7 +94,8 @@ export function canonicalOrder(fit: Pick<KMeansFit, 'k' | 'labels' | 'centroids'
 export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
   throwIfAborted(ctx.signal);
   const features = resolveFeatures(params, frame);
-  const raw = rowMatrix(numericMatrix(frame, features), features.length);
+  const raw = modelInput(frame, features, params.logFeatures);
+  const original = rowMatrix(numericMatrix(frame, features), features.length);
   const n = raw.n;
   const d = raw.d;
   if (n < 2) throw new FeatureRequirementError(`segmenter-kmeans needs at least 2 rows, and the data has ${n}`);
@@ -116,10 +139,14 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
   assignNearest(x, Float64Array.from(centroids.flat()), fit.k, segment);
   const sizes = new Array<number>(fit.k).fill(0);
   for (const s of segment) sizes[s]++;
+  // Profiles are the members' means in the data's own units (for a converged fit without log
+  // features this equals the centroid mapped back from z-scores).
+  const sums = new Float64Array(fit.k * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sums[segment[i] * d + j] += original.values[i * d + j];
 
-  const segments: SegmentDescription[] = centroids.map((centroid, key) => {
+  const segments: SegmentDescription[] = centroids.map((_centroid, key) => {
     const profile: Record<string, number> = {};
-    features.forEach((name, j) => (profile[name] = centroid[j] * scaling.stds[j] + scaling.means[j]));
+    features.forEach((name, j) => (profile[name] = sums[key * d + j] / sizes[key]));
     profile.share = sizes[key] / n;
     return { key, label: `Cluster ${key + 1}`, size: sizes[key], profile };
   });
@@ -143,7 +170,7 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
   throwIfAborted(ctx.signal);
 
   return {
-    artifact: encodeArtifact({ features, means: scaling.means, stds: scaling.stds, centroids }),
+    artifact: encodeArtifact({ features, logFeatures: params.logFeatures, means: scaling.means, stds: scaling.stds, centroids }),
     segments,
     assignments: { segment },
     metrics,
@@ -155,7 +182,7 @@ export async function assignKMeans(artifact: ModelArtifact, frame: FeatureFrame,
   throwIfAborted(ctx.signal);
   const model = decodeArtifact(artifact);
   const d = model.features.length;
-  const x = applyZScore(rowMatrix(numericMatrix(frame, model.features), d), model);
+  const x = applyZScore(modelInput(frame, model.features, model.logFeatures ?? []), model);
   const segment = new Int32Array(x.n);
   assignNearest(x, Float64Array.from(model.centroids.flat()), model.centroids.length, segment);
   return { segment };

@@ -31,6 +31,25 @@ export interface BullJobQueueOptions {
   logger?: JobQueueLogger;
   /** Poll period of whenIdle (default 25 ms). */
   idlePollMs?: number;
+  /**
+   * Bull queues opened elsewhere, used instead of opening new ones: the orchestrator lets
+   * @nestjs/bull's BullModule own the queues (opened with {@link bullQueueOptions}) and hands them in.
+   */
+  queues?: Partial<Record<QueueName, Bull.Queue>>;
+}
+
+/** The Bull options these settings mean; whoever opens the queues (this adapter or BullModule) uses them. */
+export function bullQueueOptions(options: Pick<BullJobQueueOptions, 'redisUrl' | 'prefix' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount'>): Bull.QueueOptions & { url: string } {
+  const { lockDurationMs, stalledIntervalMs, maxStalledCount } = options;
+  return {
+    url: options.redisUrl,
+    prefix: options.prefix ?? 'workbench',
+    settings: {
+      ...(lockDurationMs !== undefined && { lockDuration: lockDurationMs, lockRenewTime: Math.max(1, Math.floor(lockDurationMs / 2)) }),
+      ...(stalledIntervalMs !== undefined && { stalledInterval: stalledIntervalMs }),
+      ...(maxStalledCount !== undefined && { maxStalledCount }),
+    },
+  };
 }
 
 /** What a Bull job stores: the id of what to process, nothing else. */
@@ -172,15 +191,8 @@ export class BullJobQueue implements JobQueue {
   private queue(name: QueueName): Bull.Queue<JobData> {
     let queue = this.queues.get(name);
     if (!queue) {
-      const { lockDurationMs, stalledIntervalMs, maxStalledCount } = this.options;
-      queue = new Bull<JobData>(name, this.options.redisUrl, {
-        prefix: this.options.prefix ?? 'workbench',
-        settings: {
-          ...(lockDurationMs !== undefined && { lockDuration: lockDurationMs, lockRenewTime: Math.max(1, Math.floor(lockDurationMs / 2)) }),
-          ...(stalledIntervalMs !== undefined && { stalledInterval: stalledIntervalMs }),
-          ...(maxStalledCount !== undefined && { maxStalledCount }),
-        },
-      });
+      const { url, ...queueOptions } = bullQueueOptions(this.options);
+      queue = (this.options.queues?.[name] as Bull.Queue<JobData> | undefined) ?? new Bull<JobData>(name, url, queueOptions);
       // Without a listener, an 'error' event (e.g. Redis went away) would crash the process.
       queue.on('error', (error) => this.logger.error(`Bull queue '${name}' error`, error));
       queue.on('lock-extension-failed', (job: Bull.Job<JobData>, error: unknown) =>

@@ -1,0 +1,77 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { builtinPlugins } from '@workbench/builtin-plugins';
+import { ROLES, type Role } from '@workbench/persistence';
+import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
+import { runDemo } from './commands/demo';
+import { createKey } from './commands/keys';
+import { listRuns } from './commands/runs';
+import { showSegments } from './commands/segments';
+import type { Output } from './output';
+
+export interface CliEnvironment {
+  env: Record<string, string | undefined>;
+  out: Output;
+}
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return Number(value);
+  };
+}
+
+/**
+ * Opens the workbench the environment describes (embedded SQLite + in-process queue by default),
+ * runs `task` and always closes it. `worker` makes this process process jobs too.
+ */
+async function withWorkbench(cli: CliEnvironment, worker: boolean, task: (wb: Workbench) => Promise<unknown>): Promise<void> {
+  const logger = { log: (m: string) => cli.out.note(m), warn: (m: string) => cli.out.note(`warning: ${m}`), error: (m: string) => cli.out.note(`error: ${m}`) };
+  const workbench = await createWorkbench(loadConfig(cli.env), { plugins: builtinPlugins, logger });
+  try {
+    if (worker) await workbench.startWorker();
+    await task(workbench);
+  } finally {
+    await workbench.close();
+  }
+}
+
+/** The `workbench` command line. Actions throw on failure; the caller prints the message. */
+export function buildProgram(cli: CliEnvironment): Command {
+  const program = new Command('workbench')
+    .description('Segment Workbench: versioned customer segmentations with KPIs per segment')
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('demo')
+    .description('ingest the shipped Online Retail sample, train k-means on recency/frequency/monetary and print the segments (embedded; each call makes a new run version)')
+    .option('--k <n>', 'fixed number of segments (default: best silhouette over 2..6)', integer(2, 50))
+    .option('--seed <n>', 'seed of the run (default: random, and printed)', integer(0, 2 ** 31 - 1))
+    .option('--json', 'print one JSON document {run, segments, kpis} on stdout')
+    .action((options: { k?: number; seed?: number; json?: boolean }) => withWorkbench(cli, true, (wb) => runDemo(wb, cli.out, options)));
+
+  program
+    .command('keys')
+    .description('manage API keys of the server')
+    .command('create')
+    .description('create an API key and print its secret (shown once); this is how the first admin key is made')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(ROLES).makeOptionMandatory())
+    .requiredOption('--name <name>', 'who or what uses the key')
+    .option('--json', 'print the key as JSON')
+    .action((options: { role: Role; name: string; json?: boolean }) => withWorkbench(cli, false, (wb) => createKey(wb, cli.out, options)));
+
+  program
+    .command('runs')
+    .description("list a segmentation's runs")
+    .argument('<segmentation>', 'segmentation name or id')
+    .option('--json', 'print JSON')
+    .action((segmentation: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listRuns(wb, cli.out, { segmentation, ...options })));
+
+  program
+    .command('segments')
+    .description('show the segments of a run')
+    .argument('<run>', 'run id, <segmentation>@v<n> or <segmentation>@latest')
+    .option('--json', 'print one JSON document {run, segments, kpis}')
+    .action((run: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => showSegments(wb, cli.out, { run, ...options })));
+
+  return program;
+}

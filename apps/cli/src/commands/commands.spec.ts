@@ -1,0 +1,137 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinPlugins } from '@workbench/builtin-plugins';
+import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
+import { MemoryOutput } from '../output';
+import type { RunReport } from '../run-report';
+import { runDemo } from './demo';
+import { createKey } from './keys';
+import { listRuns } from './runs';
+import { showSegments } from './segments';
+
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+// One embedded workbench (temp SQLite home, in-process queue) for the whole file: the demo runs
+// train k-means on the 4,338 sample customers, which takes a moment each.
+let wb: Workbench;
+let first: { out: MemoryOutput; report: RunReport };
+let second: { out: MemoryOutput; report: RunReport };
+
+beforeAll(async () => {
+  wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-cli-')) }), { plugins: builtinPlugins, logger: quiet });
+  await wb.startWorker();
+  const out1 = new MemoryOutput();
+  first = { out: out1, report: await runDemo(wb, out1, { seed: 11 }) };
+  const out2 = new MemoryOutput();
+  second = { out: out2, report: await runDemo(wb, out2, { seed: 12, json: true }) };
+}, 60_000);
+
+afterAll(async () => {
+  await wb?.close();
+});
+
+describe('demo', () => {
+  it('makes version 1, then version 2, of the demo segmentation', () => {
+    expect([first.report.run.segmentation, first.report.run.version, first.report.run.status]).toEqual(['demo-kmeans', 1, 'succeeded']);
+    expect([second.report.run.segmentation, second.report.run.version, second.report.run.status]).toEqual(['demo-kmeans', 2, 'succeeded']);
+  });
+
+  it('trains both runs on the same dataset version, since the sample did not change', () => {
+    expect(second.report.run.dataset).toEqual(first.report.run.dataset);
+    expect(first.report.run.dataset).toMatchObject({ name: 'online-retail-customers', version: 1 });
+    expect(second.out.stderr[0]).toMatch(/unchanged, already stored/);
+  });
+
+  it('puts every one of the 4,338 customers in exactly one segment', () => {
+    for (const { report } of [first, second]) expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(4338);
+  });
+
+  it('splits the whole revenue over the segments', () => {
+    for (const { report } of [first, second]) {
+      const total = report.segments.reduce((sum, s) => sum + (s.revenueShare as number), 0);
+      expect(Math.abs(total - 1)).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it('records the seed, plugin version and chosen k of the run', () => {
+    const { run } = first.report;
+    expect([run.seed, run.plugin]).toEqual([11, { name: 'segmenter-kmeans', version: '1.0.0' }]);
+    expect(run.metrics?.k).toBe(first.report.segments.length);
+    expect(run.metrics?.k).toBeGreaterThanOrEqual(2);
+    expect(run.metrics?.k).toBeLessThanOrEqual(6);
+  });
+
+  it('prints a headline and a table with a row per segment and the profile means', () => {
+    const [headline, blank, header, rule, ...rows] = first.out.stdout;
+    expect(headline).toMatch(/^demo-kmeans v1 · dataset online-retail-customers v1 · segmenter-kmeans@1\.0\.0 · seed 11 · k \d · silhouette 0\.\d{3} · /);
+    expect(blank).toBe('');
+    expect(header.split(/\s{2,}/)).toEqual(['segment', 'customers', 'share', 'revenue share', 'mean recency_days', 'mean frequency', 'mean monetary']);
+    expect(rule).toMatch(/^-+( {2}-+){6}$/);
+    expect(rows).toHaveLength(first.report.segments.length);
+    expect(rows[0]).toMatch(/^Cluster 1 +[\d,]+ +\d+\.\d% +\d+\.\d%/);
+  });
+
+  it('prints with --json one JSON document and no other stdout line', () => {
+    expect(second.out.stdout).toHaveLength(1);
+    const parsed = JSON.parse(second.out.stdout[0]) as RunReport;
+    expect(Object.keys(parsed)).toEqual(['run', 'segments', 'kpis']);
+    expect(parsed.run.id).toBe(second.report.run.id);
+    expect(parsed.kpis.filter((k) => k.kpi === 'revenue_share')).toHaveLength(parsed.segments.length);
+  });
+
+  it('gives a fixed k a segmentation of its own', async () => {
+    const report = await runDemo(wb, new MemoryOutput(), { k: 3, seed: 1 });
+    expect([report.run.segmentation, report.run.version, report.segments.length]).toEqual(['demo-kmeans-k3', 1, 3]);
+  });
+});
+
+describe('keys create', () => {
+  it('returns a key that authenticates with the role it was made for', async () => {
+    const out = new MemoryOutput();
+    const created = await createKey(wb, out, { role: 'admin', name: 'first admin' });
+    const apiKey = await wb.apiKeys.authenticate(created.key);
+    expect([apiKey?.name, apiKey?.role]).toEqual(['first admin', 'admin']);
+    expect(out.stdout).toEqual([created.key]);
+    expect(out.stderr.join('\n')).toMatch(/will not be shown again/);
+  });
+
+  it('refuses an unknown role', async () => {
+    await expect(createKey(wb, new MemoryOutput(), { role: 'boss' as 'admin', name: 'x' })).rejects.toThrow("role 'boss' must be one of viewer, analyst, scientist, admin");
+  });
+});
+
+describe('runs', () => {
+  it('lists the runs of a segmentation oldest first', async () => {
+    const out = new MemoryOutput();
+    const runs = await listRuns(wb, out, { segmentation: 'demo-kmeans' });
+    expect(runs.map((r) => [r.version, r.status, r.seed])).toEqual([
+      [1, 'succeeded', 11],
+      [2, 'succeeded', 12],
+    ]);
+    expect(out.stdout).toHaveLength(4);
+    expect(out.stdout[2]).toMatch(/^ +v1 {2}succeeded +v1 {2}segmenter-kmeans@1\.0\.0 +11 /);
+  });
+
+  it('names a segmentation that does not exist', async () => {
+    await expect(listRuns(wb, new MemoryOutput(), { segmentation: 'nope' })).rejects.toThrow("segmentation 'nope' not found");
+  });
+});
+
+describe('segments', () => {
+  it('resolves name@v1 to the first run', async () => {
+    const report = await showSegments(wb, new MemoryOutput(), { run: 'demo-kmeans@v1' });
+    expect(report.run.id).toBe(first.report.run.id);
+    expect(report.segments).toEqual(first.report.segments);
+  });
+
+  it('resolves name@latest to the newest run', async () => {
+    const report = await showSegments(wb, new MemoryOutput(), { run: 'demo-kmeans@latest' });
+    expect(report.run.version).toBe(2);
+  });
+
+  it('names a run that does not exist', async () => {
+    await expect(showSegments(wb, new MemoryOutput(), { run: 'no-such-run' })).rejects.toThrow("run 'no-such-run' not found");
+    await expect(showSegments(wb, new MemoryOutput(), { run: 'demo-kmeans@v9' })).rejects.toThrow("segmentation 'demo-kmeans' has no run v9");
+  });
+});

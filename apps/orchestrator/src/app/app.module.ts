@@ -1,0 +1,88 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { BullModule, getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { BullJobQueue, bullQueueOptions, QUEUE_NAMES, type JobQueue, type QueueName } from '@workbench/jobs';
+import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { createJobQueue, createWorkbench, Workbench, type WorkbenchConfig } from '@workbench/services';
+import { ApiKeysController } from '../api-keys/api-keys.controller';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { ErrorsFilter } from '../common/errors.filter';
+import { DatasetsController } from '../datasets/datasets.controller';
+import { HealthController } from '../health/health.controller';
+import { PluginsController } from '../plugins/plugins.controller';
+import { RunsController } from '../runs/runs.controller';
+import { SegmentationsController } from '../segmentations/segmentations.controller';
+
+export interface AppOptions {
+  plugins: readonly WorkbenchPlugin[];
+  /** Shorter Bull locks for tests that kill workers. */
+  bull?: { lockDurationMs?: number; stalledIntervalMs?: number };
+}
+
+const JOB_QUEUE = Symbol('JOB_QUEUE');
+const CONFIG = Symbol('WORKBENCH_CONFIG');
+
+/** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */
+@Injectable()
+class WorkbenchLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('workbench');
+
+  constructor(
+    private readonly workbench: Workbench,
+    @Inject(CONFIG) private readonly config: WorkbenchConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'api') return;
+    await this.workbench.startWorker();
+    this.logger.log(`worker started on the ${this.workbench.queue.kind} queue (concurrency ${this.config.concurrency})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.workbench.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  /**
+   * The orchestrator for one role: `api` serves HTTP and queues jobs, `worker` processes jobs,
+   * `all` does both. With REDIS_URL the queues are Bull queues owned by @nestjs/bull's BullModule;
+   * without it, the in-process queue (role `all` only).
+   */
+  static forRoot(config: WorkbenchConfig, options: AppOptions): DynamicModule {
+    const useBull = !!config.redisUrl;
+    const bull = { redisUrl: config.redisUrl ?? '', prefix: config.queuePrefix, ...options.bull };
+    const queueProvider: Provider = useBull
+      ? {
+          provide: JOB_QUEUE,
+          inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
+          useFactory: (...queues: Queue[]): JobQueue =>
+            new BullJobQueue({
+              ...bull,
+              defaultRetry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
+              queues: Object.fromEntries(QUEUE_NAMES.map((name, i) => [name, queues[i]])) as Record<QueueName, Queue>,
+            }),
+        }
+      : { provide: JOB_QUEUE, useFactory: () => createJobQueue(config) };
+    return {
+      module: AppModule,
+      imports: useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : [],
+      controllers:
+        config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ApiKeysController, PluginsController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        queueProvider,
+        {
+          provide: Workbench,
+          inject: [JOB_QUEUE],
+          useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, queue, migrate: config.role !== 'worker' }),
+        },
+        WorkbenchLifecycle,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { WorkbenchConfig } from '@workbench/services';
+import { createValidationPipe } from '../common/validation.pipe';
+import { AppModule, type AppOptions } from './app.module';
+
+/** The HTTP application (roles api and all), configured as in production; tests call it too. */
+export async function createHttpApp(config: WorkbenchConfig, options: AppOptions & { logger?: false }): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, options), { logger: options.logger ?? ['log', 'warn', 'error'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Segment Workbench')
+      .setDescription('Customer segmentations, versioned runs and KPIs per segment. Every route but /health needs an API key.')
+      .setVersion('0.1.0')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}
+
+/** A worker process (role worker): no HTTP, only the queue consumer. */
+export async function createWorkerContext(config: WorkbenchConfig, options: AppOptions & { logger?: false }): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { logger: options.logger ?? ['log', 'warn', 'error'] });
+  app.enableShutdownHooks();
+  return app;
+}

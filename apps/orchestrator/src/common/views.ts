@@ -1,0 +1,76 @@
+import type { DatasetVersion, KpiValue, Run, Segment, Segmentation } from '@workbench/persistence';
+
+// Entities are mapped to plain response shapes here, so the API does not leak ORM internals
+// (collections, lazy references) and each field is named the same everywhere.
+
+export function datasetVersionView(v: DatasetVersion) {
+  return {
+    id: v.id,
+    dataset: typeof v.dataset === 'object' ? v.dataset.id : v.dataset,
+    version: v.version,
+    contentHash: v.contentHash,
+    kind: v.kind,
+    rowCount: v.rowCount,
+    rejectedCount: v.rejectedCount,
+    schema: v.schema,
+    stats: v.stats,
+    report: v.report,
+    sourceName: v.sourceName ?? null,
+    createdAt: v.createdAt,
+  };
+}
+
+export function segmentationView(s: Segmentation) {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description ?? null,
+    plugin: s.pluginName,
+    params: s.params,
+    features: s.features,
+    dataset: { id: s.dataset.id, name: s.dataset.name },
+    createdAt: s.createdAt,
+  };
+}
+
+export function runView(r: Run) {
+  const dv = r.datasetVersion;
+  return {
+    id: r.id,
+    segmentation: { id: r.segmentation.id, name: r.segmentation.name },
+    version: r.version,
+    status: r.status,
+    progress: r.progress,
+    progressNote: r.progressNote ?? null,
+    attempts: r.attempts,
+    error: r.error ?? null,
+    datasetVersion: { id: dv.id, version: dv.version, contentHash: dv.contentHash },
+    plugin: { name: r.pluginName, version: r.pluginVersion },
+    params: r.params,
+    seed: r.seed,
+    backend: r.backend ?? null,
+    metrics: r.metrics ?? null,
+    timings: {
+      queuedAt: r.queuedAt,
+      startedAt: r.startedAt ?? null,
+      finishedAt: r.finishedAt ?? null,
+      durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+    },
+  };
+}
+
+export function segmentView(s: Segment) {
+  return { key: s.key, label: s.label, size: s.size, share: s.share, profile: s.profile };
+}
+
+export function kpiView(k: KpiValue) {
+  return {
+    segmentKey: k.segmentKey,
+    kpi: k.kpi,
+    value: k.value,
+    unit: k.unit,
+    n: k.n ?? null,
+    interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound } : null,
+    note: k.note ?? null,
+  };
+}

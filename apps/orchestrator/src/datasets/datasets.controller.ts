@@ -1,0 +1,56 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Workbench } from '@workbench/services';
+import type { Response } from 'express';
+import { RequireRole } from '../auth/roles.decorator';
+import { datasetVersionView } from '../common/views';
+import { UploadDatasetDto } from './upload-dataset.dto';
+
+/** Largest CSV accepted in one upload. */
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+@ApiTags('datasets')
+@ApiSecurity('api-key')
+@Controller('datasets')
+export class DatasetsController {
+  constructor(private readonly workbench: Workbench) {}
+
+  /** Uploads a customers CSV: 201 with a new version, or 200 with the existing one when the content was uploaded before. */
+  @Post()
+  @RequireRole('analyst')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file', 'name'], properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } } } })
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  async upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDatasetDto, @Res({ passthrough: true }) res: Response) {
+    if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
+    const result = await this.workbench.datasets.ingestCustomers({
+      dataset: body.name,
+      text: file.buffer.toString('utf8'),
+      sourceName: file.originalname,
+      customerIdColumn: body.customerIdColumn,
+      revenueColumn: body.revenueColumn,
+      policy: body.policy,
+    });
+    if (!result.created) res.status(200);
+    return { dataset: { id: result.dataset.id, name: result.dataset.name }, created: result.created, version: datasetVersionView(result.version) };
+  }
+
+  @Get()
+  async list() {
+    return (await this.workbench.datasets.list()).map((d) => ({ id: d.id, name: d.name, createdAt: d.createdAt }));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    const dataset = await this.workbench.datasets.get(id);
+    const versions = await this.workbench.datasets.versions(dataset.id);
+    return { id: dataset.id, name: dataset.name, createdAt: dataset.createdAt, versions: versions.map(datasetVersionView) };
+  }
+
+  @Get(':id/versions/:version')
+  async version(@Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
+    return datasetVersionView(await this.workbench.datasets.version(id, version));
+  }
+}

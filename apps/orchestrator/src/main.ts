@@ -1,0 +1,25 @@
+import { Logger } from '@nestjs/common';
+import { builtinPlugins } from '@workbench/builtin-plugins';
+import { loadConfig } from '@workbench/services';
+import { createHttpApp, createWorkerContext } from './app/bootstrap';
+
+/** `orchestrator [--role api|worker|all]`; everything else comes from the environment (see README). */
+async function main(): Promise<void> {
+  const roleIndex = process.argv.indexOf('--role');
+  const role = roleIndex >= 0 ? process.argv[roleIndex + 1] : undefined;
+  const config = loadConfig(process.env, role ? { role: role as 'api' | 'worker' | 'all' } : {});
+  const logger = new Logger('orchestrator');
+  if (config.role === 'worker') {
+    await createWorkerContext(config, { plugins: builtinPlugins });
+    logger.log(`worker up (queue prefix '${config.queuePrefix}')`);
+    return;
+  }
+  const app = await createHttpApp(config, { plugins: builtinPlugins });
+  await app.listen(config.port);
+  logger.log(`role ${config.role}: listening on http://localhost:${config.port} (OpenAPI at /docs)`);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+});

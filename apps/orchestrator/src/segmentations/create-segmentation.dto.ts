@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+export class CreateSegmentationDto {
+  @ApiProperty({ example: 'customers-kmeans' })
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, { message: "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit" })
+  name!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiProperty({ description: 'registered segmentation plugin (GET /plugins)', example: 'segmenter-kmeans' })
+  @IsString()
+  plugin!: string;
+
+  @ApiPropertyOptional({ description: "the plugin's params, validated against its params class", example: { features: ['recency_days', 'frequency', 'monetary'], k: 4 } })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiProperty({ description: 'dataset id or name to train on', example: 'online-retail-customers' })
+  @IsString()
+  dataset!: string;
+}

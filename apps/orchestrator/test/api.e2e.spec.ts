@@ -1,0 +1,109 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Role } from '@workbench/persistence';
+import request from 'supertest';
+import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
+
+describe('the HTTP API on the embedded default (SQLite, in-process queue)', () => {
+  let app: INestApplication;
+  let keys: Record<Role, string>;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await startApp(testConfig());
+    keys = await createKeys(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers /health without a key', async () => {
+    const res = await http().get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'up', queue: 'inline', role: 'all' });
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    const res = await http().get('/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/datasets', '/segmentations/{id}/runs', '/runs/{id}/segments']));
+  });
+
+  it('refuses a request without a key with 401 and says how to send one', async () => {
+    const res = await http().get('/datasets').expect(401);
+    expect(res.body.message).toBe("missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+  });
+
+  it('refuses an unknown key with 401', async () => {
+    const res = await http().get('/datasets').set('Authorization', 'Bearer wb_nope').expect(401);
+    expect(res.body.message).toBe('invalid or revoked API key');
+  });
+
+  it('refuses a viewer key on a write with 403 naming the role needed', async () => {
+    const res = await http().post('/segmentations').set('X-API-Key', keys.viewer).send({}).expect(403);
+    expect(res.body.message).toBe("this action needs the analyst role; the key 'test viewer' has the viewer role");
+  });
+
+  it('lets only admins create keys', async () => {
+    await http().post('/api-keys').set('X-API-Key', keys.scientist).send({ name: 'x', role: 'viewer' }).expect(403);
+    const res = await http().post('/api-keys').set('X-API-Key', keys.admin).send({ name: 'dashboard', role: 'viewer' }).expect(201);
+    await http().get('/datasets').set('Authorization', `Bearer ${res.body.key}`).expect(200);
+  });
+
+  it('answers a bad body with 400 naming each bad field', async () => {
+    const res = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'has space', plugin: 3, colour: 'red' }).expect(400);
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        'colour: property colour should not exist',
+        "name: name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        'plugin: plugin must be a string',
+        'dataset: dataset must be a string',
+      ]),
+    );
+  });
+
+  it('answers an upload without a file with 400', async () => {
+    const res = await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'x').expect(400);
+    expect(res.body.message).toBe("file: a CSV file is required in the multipart field 'file'");
+  });
+
+  it('answers a malformed CSV with 400, the row report, and stores nothing', async () => {
+    const res = await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'broken')
+      .attach('file', Buffer.from('customer_id,spend\n1,10\n1,20\n'), 'broken.csv')
+      .expect(400);
+    expect(res.body.report.problems).toEqual([{ line: 3, field: 'customer_id', message: "duplicate customer id '1' (first on line 2)" }]);
+    await http().get('/datasets/broken').set('X-API-Key', keys.viewer).expect(404);
+  });
+
+  it('ingests, segments through the queue, and reads the segments back', async () => {
+    const upload = await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
+    expect(upload.body.version).toMatchObject({ version: 1, rowCount: 4338, rejectedCount: 0 });
+    const again = await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(200);
+    expect([again.body.created, again.body.version.id]).toEqual([false, upload.body.version.id]);
+
+    const params = { features: ['recency_days', 'frequency', 'monetary'], k: 4 };
+    const bad = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { k: 1 } }).expect(400);
+    expect(bad.body.message).toContain("invalid params for 'segmenter-kmeans': k: k must not be less than 2");
+    const created = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params }).expect(201);
+
+    const submitted = await http().post(`/segmentations/${created.body.id}/runs`).set('X-API-Key', keys.analyst).send({ seed: 7 }).expect(202);
+    expect(submitted.body).toMatchObject({ version: 1, status: 'queued', seed: 7, plugin: { name: 'segmenter-kmeans', version: '1.0.0' } });
+    const run = await waitForRun(app, keys.viewer, submitted.body.id);
+    expect(run).toMatchObject({ status: 'succeeded', progress: 1, attempts: 1, error: null });
+
+    const segments = await http().get(`/runs/${submitted.body.id}/segments`).set('X-API-Key', keys.viewer).expect(200);
+    expect(segments.body).toHaveLength(4);
+    expect(segments.body.reduce((sum: number, s: { size: number }) => sum + s.size, 0)).toBe(4338);
+    const kpis = await http().get(`/runs/km@v1/kpis`).set('X-API-Key', keys.viewer).expect(200);
+    const revenue = kpis.body.filter((k: { kpi: string }) => k.kpi === 'revenue_share').reduce((sum: number, k: { value: number }) => sum + k.value, 0);
+    expect(revenue).toBeCloseTo(1, 9);
+
+    const runs = await http().get('/segmentations/km/runs').set('X-API-Key', keys.viewer).expect(200);
+    expect(runs.body.map((r: { version: number }) => r.version)).toEqual([1]);
+  });
+
+  it('answers an unknown run with 404', async () => {
+    const res = await http().get('/runs/00000000-0000-0000-0000-000000000000').set('X-API-Key', keys.viewer).expect(404);
+    expect(res.body.message).toBe("run '00000000-0000-0000-0000-000000000000' not found");
+  });
+});

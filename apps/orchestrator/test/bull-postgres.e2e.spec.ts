@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
+import type { Role } from '@workbench/persistence';
+import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
+import { Workbench, type WorkbenchConfig } from '@workbench/services';
+import request from 'supertest';
+import { createWorkerContext } from '../src/app/bootstrap';
+import { createKeys, SAMPLE, startApp, TEST_PLUGINS, testConfig, waitForRun } from './helpers';
+
+const ROOT = join(__dirname, '../../..');
+/**
+ * Every worker on a queue must share these: Bull lets one stalled check run per interval across all
+ * workers (the first to check sets a key for its own interval), so one worker with the 30 s default
+ * would delay everyone's detection of a dead worker to 30 s.
+ */
+const BULL = { lockDurationMs: 1000, stalledIntervalMs: 300 };
+
+/** Starts `test/worker.fixture.ts` as its own process (a real worker: it can be killed with SIGKILL). */
+function spawnWorker(config: WorkbenchConfig): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, WORKBENCH_ROLE: 'worker', WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, WORKBENCH_QUEUE_PREFIX: config.queuePrefix },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => String(d).includes('worker ready') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`)));
+  });
+}
+
+describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separate roles', () => {
+  let db: TestDatabase;
+  let config: WorkbenchConfig;
+  let api: INestApplication;
+  let keys: Record<Role, string>;
+  const http = () => request(api.getHttpServer());
+
+  beforeAll(async () => {
+    jest.setTimeout(30_000);
+    await requireRedis(testRedisUrl());
+    db = await createTestDatabase('postgresql');
+    config = testConfig({ databaseUrl: db.url, redisUrl: testRedisUrl(), queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`, role: 'api' });
+    api = await startApp(config);
+    keys = await createKeys(api);
+    await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('processes a run submitted over HTTP in a worker, through Bull', async () => {
+    const health = await http().get('/health').expect(200);
+    expect(health.body).toMatchObject({ queue: 'bull', role: 'api' });
+    const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
+    try {
+      const params = { features: ['recency_days', 'frequency', 'monetary'], k: 3 };
+      await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params }).expect(201);
+      const submitted = await http().post('/segmentations/km/runs').set('X-API-Key', keys.analyst).send({ seed: 3 }).expect(202);
+      const run = await waitForRun(api, keys.viewer, submitted.body.id);
+      expect(run).toMatchObject({ status: 'succeeded', attempts: 1 });
+      const segments = await http().get(`/runs/${submitted.body.id}/segments`).set('X-API-Key', keys.viewer).expect(200);
+      expect(segments.body.map((s: { label: string }) => s.label)).toEqual(['Cluster 1', 'Cluster 2', 'Cluster 3']);
+      expect(segments.body.reduce((sum: number, s: { size: number }) => sum + s.size, 0)).toBe(4338);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('retries a throwing job and then records it as failed with its message', async () => {
+    const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
+    try {
+      await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'broken', plugin: 'test-split-median', dataset: 'retail', params: { crash: 'always' } }).expect(201);
+      const submitted = await http().post('/segmentations/broken/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+      const run = await waitForRun(api, keys.viewer, submitted.body.id);
+      expect(run).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(run.error).toMatch(/^planned failure \d of run /);
+      await expect(api.get(Workbench).runs.segments(submitted.body.id)).resolves.toEqual([]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('finishes a run whose worker is killed mid-way, with exactly one set of results', async () => {
+    await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'slow', plugin: 'test-split-median', dataset: 'retail', params: { stepDelayMs: 400 } }).expect(201);
+    const first = await spawnWorker(config);
+    const submitted = await http().post('/segmentations/slow/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+    const workbench = api.get(Workbench);
+    for (let run = await workbench.runs.get(submitted.body.id); !(run.status === 'running' && run.progress >= 0.2); run = await workbench.runs.get(submitted.body.id)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    expect((await workbench.runs.get(submitted.body.id)).status).toBe('running');
+
+    const second = await spawnWorker(config);
+    try {
+      const run = await waitForRun(api, keys.viewer, submitted.body.id);
+      expect(run.status).toBe('succeeded');
+      expect(await workbench.runs.segments(submitted.body.id)).toHaveLength(2);
+      expect((await workbench.runs.kpis(submitted.body.id)).filter((k) => k.kpi === 'customers')).toHaveLength(3);
+    } finally {
+      second.kill('SIGTERM');
+      await new Promise((r) => second.once('exit', r));
+    }
+  }, 90_000);
+});

@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { builtinPlugins } from '@workbench/builtin-plugins';
+import type { Role } from '@workbench/persistence';
+import { loadConfig, Workbench, type WorkbenchConfig } from '@workbench/services';
+import { splitAtMedian } from '@workbench/services/testing';
+import request from 'supertest';
+import { createHttpApp } from '../src/app/bootstrap';
+
+export const SAMPLE = join(__dirname, '../../../samples/online-retail-customers.csv');
+export const TEST_PLUGINS = [...builtinPlugins, splitAtMedian];
+
+export function testConfig(overrides: Partial<WorkbenchConfig> = {}): WorkbenchConfig {
+  return loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-orchestrator-')), jobBackoffMs: 10, ...overrides });
+}
+
+export async function startApp(config: WorkbenchConfig, bull?: { lockDurationMs?: number; stalledIntervalMs?: number }): Promise<INestApplication> {
+  const app = await createHttpApp(config, { plugins: TEST_PLUGINS, logger: false, bull });
+  await app.init();
+  return app;
+}
+
+/** One API key per role, created the way the CLI creates the first admin key. */
+export async function createKeys(app: INestApplication): Promise<Record<Role, string>> {
+  const workbench = app.get(Workbench);
+  const keys = {} as Record<Role, string>;
+  for (const role of ['viewer', 'analyst', 'scientist', 'admin'] as const) keys[role] = (await workbench.apiKeys.create(`test ${role}`, role)).key;
+  return keys;
+}
+
+/** Polls GET /runs/:id until the run has finished. */
+export async function waitForRun(app: INestApplication, key: string, runId: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(app.getHttpServer()).get(`/runs/${runId}`).set('X-API-Key', key).expect(200);
+    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

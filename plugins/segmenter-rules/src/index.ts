@@ -1,0 +1,60 @@
+import { defineSegmentationModel } from '@workbench/plugin-sdk';
+import { ARTIFACT_FORMAT } from './artifact';
+import { RulesParams } from './rules-params';
+import { assignRules, PLUGIN_NAME, trainRules } from './train';
+
+export { ARTIFACT_FORMAT, decodeArtifact, encodeArtifact, type RfmScoreModel, type RulesArtifact } from './artifact';
+export { conditionText, evaluateRules, planSegments, ruleText, type RuleEvaluation, type SegmentPlan } from './rule-engine';
+export { fitQuintiles, quintileOfRank, quintilesFromCuts, RFM_SEGMENT_MAP, rfmRules, scoreFromQuintile, type QuintileCut, type QuintileFit } from './rfm';
+export {
+  ConditionParams,
+  DEFAULT_SEGMENT,
+  OPS,
+  resolveConfig,
+  RFM_DEFAULT_FEATURES,
+  RuleParams,
+  RulesParams,
+  type Condition,
+  type Op,
+  type Rule,
+  type RulesConfig,
+} from './rules-params';
+export { assignRules, PLUGIN_NAME, trainRules } from './train';
+
+/** Declarative segments: ordered rules over features (first match wins), or the RFM quintile preset. */
+export default defineSegmentationModel<RulesParams>({
+  contractVersion: 1,
+  manifest: {
+    name: PLUGIN_NAME,
+    version: '1.0.0',
+    kind: 'segmenter',
+    sdk: '^1.0.0',
+    description:
+      "ordered declarative rules over features (all conditions of a rule ANDed, first matching rule wins, the rest go to a default segment), or preset 'rfm': rank-quintile R, F, M scores and the R×F segment map",
+    params: RulesParams,
+    requires: [],
+    artifactFormat: ARTIFACT_FORMAT,
+    producesScores: false,
+    examples: [
+      {
+        rules: [
+          {
+            segment: 'Champions',
+            when: [
+              { feature: 'recency_days', op: '<=', value: 30 },
+              { feature: 'frequency', op: '>=', value: 5 },
+            ],
+          },
+          { segment: 'Lapsed', when: [{ feature: 'recency_days', op: '>', value: 180 }] },
+          { segment: 'Big spenders', when: [{ feature: 'monetary', op: '>=', value: 5000 }] },
+        ],
+        defaultSegment: 'Other',
+      },
+      { preset: 'rfm' },
+      { preset: 'rfm', recencyFeature: 'days_since_last_order', frequencyFeature: 'orders', monetaryFeature: 'revenue' },
+      {},
+    ],
+  },
+  train: ({ params, frame }, ctx) => trainRules(params, frame, ctx),
+  assign: (artifact, frame, ctx) => assignRules(artifact, frame, ctx),
+});
