@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFeatureFrame, numeric, type FeatureFrame } from '@workbench/plugin-sdk';
+
+const FIXTURES = join(__dirname, 'fixtures');
+
+/** One CDNOW calibration summary (see fixtures/PROVENANCE.md); times in weeks. */
+export interface CdnowSummary {
+  ids: string[];
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  /** Mean repeat-transaction value z̄ ($); 0 for customers without repeat purchases. Only in the "with transactions" file. */
+  meanSpend: Float64Array;
+}
+
+function readCsv(file: string, expectedHeader: string): string[][] {
+  const lines = readFileSync(join(FIXTURES, file), 'utf8').trim().split(/\r?\n/);
+  if (lines[0] !== expectedHeader) throw new Error(`unexpected header in ${file}: ${lines[0]}`);
+  return lines.slice(1).map((line) => line.split(','));
+}
+
+/** `cdnow_customers_summary.csv` (ID,frequency,recency,T): the input of every published BG/NBD value. */
+export function cdnowSummary(): CdnowSummary {
+  const rows = readCsv('cdnow_customers_summary.csv', 'ID,frequency,recency,T');
+  return {
+    ids: rows.map((r) => r[0]),
+    frequency: Float64Array.from(rows, (r) => Number(r[1])),
+    recency: Float64Array.from(rows, (r) => Number(r[2])),
+    T: Float64Array.from(rows, (r) => Number(r[3])),
+    meanSpend: new Float64Array(rows.length),
+  };
+}
+
+/** `cdnow_customers_summary_with_transactions.csv` (ID,x,t_x,T,zbar): the input of the Gamma-Gamma and CLV values. */
+export function cdnowSummaryWithSpend(): CdnowSummary {
+  const rows = readCsv('cdnow_customers_summary_with_transactions.csv', 'ID,x,t_x,T,zbar');
+  return {
+    ids: rows.map((r) => r[0]),
+    frequency: Float64Array.from(rows, (r) => Number(r[1])),
+    recency: Float64Array.from(rows, (r) => Number(r[2])),
+    T: Float64Array.from(rows, (r) => Number(r[3])),
+    meanSpend: Float64Array.from(rows, (r) => Number(r[4])),
+  };
+}
+
+/** The repeat customers (x > 0) of a summary, as the Gamma-Gamma model takes them. */
+export function repeatCustomers(summary: CdnowSummary): { frequency: Float64Array; meanSpend: Float64Array } {
+  const rows = [...summary.frequency.keys()].filter((i) => summary.frequency[i] > 0);
+  return { frequency: Float64Array.from(rows, (i) => summary.frequency[i]), meanSpend: Float64Array.from(rows, (i) => summary.meanSpend[i]) };
+}
+
+/** The spend file as a feature frame with lifetimes' column names: frequency, recency, T, monetary_value. */
+export function cdnowFrame(): FeatureFrame {
+  const s = cdnowSummaryWithSpend();
+  return createFeatureFrame(s.ids, {
+    frequency: numeric(s.frequency),
+    recency: numeric(s.recency),
+    T: numeric(s.T),
+    monetary_value: numeric(s.meanSpend),
+  });
+}
