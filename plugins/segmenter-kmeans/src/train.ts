@@ -181,7 +181,6 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
 export async function assignKMeans(artifact: ModelArtifact, frame: FeatureFrame, ctx: RunContext): Promise<Assignments> {
   throwIfAborted(ctx.signal);
   const model = decodeArtifact(artifact);
-  const d = model.features.length;
   const x = applyZScore(modelInput(frame, model.features, model.logFeatures ?? []), model);
   const segment = new Int32Array(x.n);
   assignNearest(x, Float64Array.from(model.centroids.flat()), model.centroids.length, segment);
