@@ -2,11 +2,13 @@ import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import { encodeAssignments, runSegmentation, type PluginRegistry } from '@workbench/engine';
 import type { Job, JobHandlers, JobQueue } from '@workbench/jobs';
-import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
+import { Alias, DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
+import type { AssignmentsService } from './assignments.service';
 import type { DatasetsService } from './datasets.service';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { SegmentationsService } from './segmentations.service';
+import { WORKBENCH_VERSION } from './version';
 
 export interface SubmitRunRequest {
   /** Dataset version number of the segmentation's dataset; latest when absent. */
@@ -34,6 +36,7 @@ export class RunsService {
     private readonly registry: PluginRegistry,
     private readonly datasets: DatasetsService,
     private readonly segmentations: SegmentationsService,
+    private readonly assignments: AssignmentsService,
     private readonly logger: RunsLogger,
   ) {}
 
@@ -62,6 +65,9 @@ export class RunsService {
             params: segmentation.params,
             seed: request.seed ?? randomInt(0, 2 ** 31),
             status: RunStatus.Queued,
+            // The model sees the columns of the dataset version as they are (no derived features yet).
+            featureSet: `${datasetVersion.kind}-columns/1`,
+            workbenchVersion: WORKBENCH_VERSION,
           });
         });
       } catch (e) {
@@ -84,10 +90,16 @@ export class RunsService {
     return run;
   }
 
-  /** Run by id, or `<segmentation>@v<version>` / `<segmentation>@latest`. */
+  /** Run by id, or `<segmentation>@v<version>`, `<segmentation>@latest` or `<segmentation>@<alias>` (e.g. `@champion`). */
   async resolve(ref: string): Promise<Run> {
-    const match = /^(.+)@(v(\d+)|latest)$/.exec(ref);
+    const match = /^(.+)@(v(\d+)|latest|([a-z][a-z0-9-]*))$/.exec(ref);
     if (!match) return this.get(ref);
+    if (match[4]) {
+      const segmentation = await this.segmentations.get(match[1]);
+      const alias = await this.orm.em.fork().findOne(Alias, { segmentation: segmentation.id, name: match[4] });
+      if (!alias) throw new NotFoundError(`segmentation '${segmentation.name}' has no run or alias '${match[2]}'`);
+      return this.get(alias.run.id);
+    }
     const runs = await this.segmentations.runs(match[1]);
     const run = match[3] ? runs.find((r) => r.version === Number(match[3])) : runs.at(-1);
     if (!run) throw new NotFoundError(`segmentation '${match[1]}' has no run ${match[2]}`);
@@ -166,6 +178,7 @@ export class RunsService {
       // Guards against rows of an attempt that got this far on another worker before it died.
       await tx.nativeDelete(Segment, { run: run.id });
       await tx.nativeDelete(KpiValue, { run: run.id });
+      await this.assignments.write(tx, run.id, frame.ids, outcome.assignments);
       for (const s of outcome.segments) {
         tx.create(Segment, { run: fresh, key: s.key, label: s.label, size: s.size, share: s.share, profile: s.profile });
       }

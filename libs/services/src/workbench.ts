@@ -4,7 +4,10 @@ import { PluginRegistry } from '@workbench/engine';
 import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
 import { createOrm, LocalArtifactStore, migrateUp, type ArtifactStore } from '@workbench/persistence';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { AliasesService } from './aliases.service';
 import { ApiKeysService } from './api-keys.service';
+import { AssignmentsService } from './assignments.service';
+import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
 import { RunsService, type RunsLogger } from './runs.service';
@@ -45,6 +48,9 @@ export class Workbench {
   readonly segmentations: SegmentationsService;
   readonly runs: RunsService;
   readonly apiKeys: ApiKeysService;
+  readonly assignments: AssignmentsService;
+  readonly aliases: AliasesService;
+  readonly comparisons: ComparisonsService;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -56,13 +62,17 @@ export class Workbench {
   ) {
     this.datasets = new DatasetsService(orm, artifacts);
     this.segmentations = new SegmentationsService(orm, registry, this.datasets);
-    this.runs = new RunsService(orm, artifacts, queue, registry, this.datasets, this.segmentations, logger);
+    this.assignments = new AssignmentsService(orm);
+    this.runs = new RunsService(orm, artifacts, queue, registry, this.datasets, this.segmentations, this.assignments, logger);
     this.apiKeys = new ApiKeysService(orm);
+    this.aliases = new AliasesService(orm, this.segmentations, this.runs);
+    this.comparisons = new ComparisonsService(orm, artifacts, queue, this.datasets, this.runs, logger);
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */
   async startWorker(): Promise<void> {
     this.runs.startWorker(this.config.concurrency);
+    this.comparisons.startWorker(this.config.concurrency);
     if (this.queue.kind === 'inline') await this.runs.requeueUnfinished();
   }
 

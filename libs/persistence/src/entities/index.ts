@@ -1,4 +1,8 @@
+export { Alias } from './alias.entity';
+export { AliasEvent } from './alias-event.entity';
 export { ApiKey, ROLES, type Role } from './api-key.entity';
+export { Assignment } from './assignment.entity';
+export { Comparison } from './comparison.entity';
 export { Dataset } from './dataset.entity';
 export { DATASET_KINDS, DatasetVersion, type ColumnSchemaEntry, type DatasetKind } from './dataset-version.entity';
 export { KpiValue } from './kpi-value.entity';
@@ -6,7 +10,11 @@ export { Run, RunStatus } from './run.entity';
 export { Segment } from './segment.entity';
 export { Segmentation } from './segmentation.entity';
 
+import { Alias } from './alias.entity';
+import { AliasEvent } from './alias-event.entity';
 import { ApiKey } from './api-key.entity';
+import { Assignment } from './assignment.entity';
+import { Comparison } from './comparison.entity';
 import { Dataset } from './dataset.entity';
 import { DatasetVersion } from './dataset-version.entity';
 import { KpiValue } from './kpi-value.entity';
@@ -15,4 +23,4 @@ import { Segment } from './segment.entity';
 import { Segmentation } from './segmentation.entity';
 
 /** Every entity of the schema, passed explicitly to MikroORM (no folder discovery). */
-export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey];
+export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison];

@@ -71,6 +71,14 @@ export class Run {
   @Property({ type: 'string', length: 64, nullable: true })
   backend?: string | null;
 
+  /** Which features the model saw: the feature set's name and version (e.g. `customer-columns/1`). */
+  @Property({ type: 'string', length: 128, nullable: true })
+  featureSet?: string | null;
+
+  /** Version of the workbench that ran it. */
+  @Property({ type: 'string', length: 32, nullable: true })
+  workbenchVersion?: string | null;
+
   @Property({ type: 'datetime' })
   queuedAt: Date = new Date();
 

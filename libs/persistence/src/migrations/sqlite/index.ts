@@ -1,8 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_initial } from './Migration20261125000000_initial';
+import { Migration20261125170000_versions_and_comparisons } from './Migration20261125170000_versions_and_comparisons';
 
 /**
  * Committed SQLite migrations, oldest first. Listed explicitly so the code needs no folder glob at
  * runtime. Generate new ones with `scripts/create-migration.ts` and append them here.
  */
-export const SQLITE_MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261125000000_initial', class: Migration20261125000000_initial }];
+export const SQLITE_MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261125000000_initial', class: Migration20261125000000_initial },
+  { name: 'Migration20261125170000_versions_and_comparisons', class: Migration20261125170000_versions_and_comparisons },
+];
