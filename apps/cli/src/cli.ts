@@ -2,8 +2,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { builtinPlugins } from '@workbench/builtin-plugins';
 import { ROLES, type Role } from '@workbench/persistence';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
+import { compareRuns } from './commands/compare';
 import { runDemo } from './commands/demo';
+import { exportAssignments } from './commands/export';
 import { createKey } from './commands/keys';
+import { promoteRun } from './commands/promote';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -72,6 +75,29 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<run>', 'run id, <segmentation>@v<n> or <segmentation>@latest')
     .option('--json', 'print one JSON document {run, segments, kpis}')
     .action((run: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => showSegments(wb, cli.out, { run, ...options })));
+
+  program
+    .command('compare')
+    .description('compare two runs: agreement (ARI, NMI), migration matrix, matched segments and KPI changes with 95% intervals')
+    .argument('<runA>', 'run id, <segmentation>@v<n>, @latest or @<alias>')
+    .argument('<runB>', 'the run to compare it with')
+    .option('--json', 'print one JSON document')
+    .action((runA: string, runB: string, options: { json?: boolean }) => withWorkbench(cli, true, (wb) => compareRuns(wb, cli.out, { runA, runB, ...options })));
+
+  program
+    .command('promote')
+    .description("point an alias of the run's segmentation (e.g. champion) at the run; the move is audited")
+    .argument('<run>', 'run id or <segmentation>@v<n>')
+    .requiredOption('--alias <name>', 'alias to move, e.g. champion or candidate')
+    .option('--json', 'print JSON')
+    .action((run: string, options: { alias: string; json?: boolean }) => withWorkbench(cli, false, (wb) => promoteRun(wb, cli.out, { run, ...options })));
+
+  program
+    .command('export')
+    .description("print a run's customer → segment assignments, for activation in other tools")
+    .argument('<run>', 'run id, <segmentation>@v<n>, @latest or @<alias>')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .action((run: string, options: { format: 'csv' | 'json' }) => withWorkbench(cli, false, (wb) => exportAssignments(wb, cli.out, { run, ...options })));
 
   return program;
 }

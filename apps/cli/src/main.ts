@@ -19,6 +19,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `workbench export … | head` closes stdout early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });

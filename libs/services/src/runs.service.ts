@@ -3,7 +3,8 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/co
 import { encodeAssignments, runSegmentation, type PluginRegistry } from '@workbench/engine';
 import type { Job, JobHandlers, JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
-import type { RunContext } from '@workbench/plugin-sdk';
+import { validateParams, type RunContext } from '@workbench/plugin-sdk';
+import { instanceToPlain } from 'class-transformer';
 import type { AssignmentsService } from './assignments.service';
 import type { DatasetsService } from './datasets.service';
 import { InvalidRequestError, NotFoundError } from './errors';
@@ -15,6 +16,8 @@ export interface SubmitRunRequest {
   datasetVersion?: number;
   /** Seed of the run; random when absent (and recorded, so the run can be reproduced). */
   seed?: number;
+  /** Params for this version, merged over the segmentation's (e.g. another k); validated and recorded on the run. */
+  params?: Record<string, unknown>;
 }
 
 export interface RunsLogger {
@@ -51,6 +54,9 @@ export class RunsService {
     if (request.seed !== undefined && !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed < 2 ** 31)) {
       throw new InvalidRequestError(`seed ${request.seed} must be an integer from 0 to 2147483647`);
     }
+    const params = request.params
+      ? (instanceToPlain(validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params })) as Record<string, unknown>)
+      : segmentation.params;
     let run: Run | undefined;
     for (let attempt = 1; !run; attempt++) {
       try {
@@ -62,7 +68,7 @@ export class RunsService {
             datasetVersion: datasetVersion.id,
             pluginName: model.manifest.name,
             pluginVersion: model.manifest.version,
-            params: segmentation.params,
+            params,
             seed: request.seed ?? randomInt(0, 2 ** 31),
             status: RunStatus.Queued,
             // The model sees the columns of the dataset version as they are (no derived features yet).

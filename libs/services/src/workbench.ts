@@ -62,7 +62,7 @@ export class Workbench {
   ) {
     this.datasets = new DatasetsService(orm, artifacts);
     this.segmentations = new SegmentationsService(orm, registry, this.datasets);
-    this.assignments = new AssignmentsService(orm);
+    this.assignments = new AssignmentsService(orm, artifacts);
     this.runs = new RunsService(orm, artifacts, queue, registry, this.datasets, this.segmentations, this.assignments, logger);
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);

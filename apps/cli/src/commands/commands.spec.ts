@@ -5,7 +5,10 @@ import { builtinPlugins } from '@workbench/builtin-plugins';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
 import { MemoryOutput } from '../output';
 import type { RunReport } from '../run-report';
+import { compareRuns } from './compare';
 import { runDemo } from './demo';
+import { exportAssignments } from './export';
+import { promoteRun } from './promote';
 import { createKey } from './keys';
 import { listRuns } from './runs';
 import { showSegments } from './segments';
@@ -133,5 +136,34 @@ describe('segments', () => {
   it('names a run that does not exist', async () => {
     await expect(showSegments(wb, new MemoryOutput(), { run: 'no-such-run' })).rejects.toThrow("run 'no-such-run' not found");
     await expect(showSegments(wb, new MemoryOutput(), { run: 'demo-kmeans@v9' })).rejects.toThrow("segmentation 'demo-kmeans' has no run v9");
+  });
+});
+
+describe('compare, promote and export', () => {
+  it('compares the two demo versions: a full migration table and matched segments', async () => {
+    const out = new MemoryOutput();
+    await compareRuns(wb, out, { runA: 'demo-kmeans@v1', runB: 'demo-kmeans@v2', json: true });
+    const doc = JSON.parse(out.stdout.join('\n'));
+    expect(doc.metrics.matched).toBe(4338);
+    expect(doc.migration.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(4338);
+    expect(doc.matching.pairs.length).toBeGreaterThan(0);
+  });
+
+  it('prints a readable migration table and KPI change table', async () => {
+    const out = new MemoryOutput();
+    await compareRuns(wb, out, { runA: 'demo-kmeans@v1', runB: 'demo-kmeans@v1' });
+    expect(out.stdout[1]).toMatch(/customers in both 4,338 · only in A 0 · only in B 0 · ARI 1\.0000 · NMI 1\.0000/);
+    expect(out.stdout.some((l) => l.startsWith('A \\ B'))).toBe(true);
+    expect(out.stdout.some((l) => /mean monetary/.test(l))).toBe(true);
+  });
+
+  it('promotes a run to champion and exports its assignments as CSV', async () => {
+    const out = new MemoryOutput();
+    await promoteRun(wb, out, { run: 'demo-kmeans@v2', alias: 'champion' });
+    expect(out.stdout).toEqual([expect.stringMatching(/^demo-kmeans@champion → v2 \(/)]);
+    const csv = new MemoryOutput();
+    await exportAssignments(wb, csv, { run: 'demo-kmeans@champion', format: 'csv' });
+    expect(csv.stdout[0]).toBe('customer_id,segment_key,segment,score');
+    expect(csv.stdout).toHaveLength(4339);
   });
 });

@@ -8,6 +8,8 @@ import { createJobQueue, createWorkbench, Workbench, type WorkbenchConfig } from
 import { ApiKeysController } from '../api-keys/api-keys.controller';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ErrorsFilter } from '../common/errors.filter';
+import { ComparisonsController } from '../comparisons/comparisons.controller';
+import { CustomersController } from '../customers/customers.controller';
 import { DatasetsController } from '../datasets/datasets.controller';
 import { HealthController } from '../health/health.controller';
 import { PluginsController } from '../plugins/plugins.controller';
@@ -70,7 +72,7 @@ export class AppModule {
       module: AppModule,
       imports: useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : [],
       controllers:
-        config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ApiKeysController, PluginsController],
+        config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, ApiKeysController, PluginsController],
       providers: [
         { provide: CONFIG, useValue: config },
         queueProvider,

@@ -1,4 +1,4 @@
-import type { DatasetVersion, KpiValue, Run, Segment, Segmentation } from '@workbench/persistence';
+import type { Alias, AliasEvent, Comparison, DatasetVersion, KpiValue, Run, Segment, Segmentation } from '@workbench/persistence';
 
 // Entities are mapped to plain response shapes here, so the API does not leak ORM internals
 // (collections, lazy references) and each field is named the same everywhere.
@@ -48,6 +48,8 @@ export function runView(r: Run) {
     plugin: { name: r.pluginName, version: r.pluginVersion },
     params: r.params,
     seed: r.seed,
+    featureSet: r.featureSet ?? null,
+    workbenchVersion: r.workbenchVersion ?? null,
     backend: r.backend ?? null,
     metrics: r.metrics ?? null,
     timings: {
@@ -72,5 +74,30 @@ export function kpiView(k: KpiValue) {
     n: k.n ?? null,
     interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound } : null,
     note: k.note ?? null,
+  };
+}
+
+export function aliasView(a: Alias) {
+  return { name: a.name, run: { id: a.run.id, version: a.run.version }, updatedAt: a.updatedAt, updatedBy: a.updatedBy };
+}
+
+export function aliasEventView(e: AliasEvent) {
+  return { name: e.name, fromVersion: e.fromRun?.version ?? null, toVersion: e.toRun.version, movedBy: e.movedBy, movedAt: e.movedAt };
+}
+
+export function comparisonView(c: Comparison) {
+  const ref = (r: Run) => ({ id: r.id, segmentation: r.segmentation.name, version: r.version });
+  return {
+    id: c.id,
+    runA: ref(c.runA),
+    runB: ref(c.runB),
+    status: c.status,
+    attempts: c.attempts,
+    error: c.error ?? null,
+    metrics: c.metrics ?? null,
+    migration: c.migration ?? null,
+    matching: c.matching ?? null,
+    createdAt: c.createdAt,
+    finishedAt: c.finishedAt ?? null,
   };
 }

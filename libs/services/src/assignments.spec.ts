@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Dataset, DatasetVersion, Run, RunStatus, Segmentation } from '@workbench/persistence';
+import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
+import { loadConfig } from './config';
+import { createWorkbench, type Workbench } from './workbench';
+
+// Customer ids as real exports have them, including the characters array literals and CSV quote.
+const ids = ['17850', 'a"b', 'back\\slash', 'comma,id', '{brace}', 'NULL', ' spaced ', 'ünï'];
+
+describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind) => {
+  let db: TestDatabase;
+  let wb: Workbench;
+  let runId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-assign-')), databaseUrl: db.url }), { plugins: [] });
+    const em = wb.orm.em.fork();
+    const dataset = em.create(Dataset, { name: 'd' });
+    const version = em.create(DatasetVersion, { dataset, version: 1, contentHash: 'h', kind: 'customers', rowCount: ids.length, rejectedCount: 0, schema: [], stats: {}, report: {}, artifactKey: 'k' });
+    const segmentation = em.create(Segmentation, { name: 's', pluginName: 'p', params: {}, features: [], dataset });
+    const run = em.create(Run, { segmentation, version: 1, datasetVersion: version, pluginName: 'p', pluginVersion: '1.0.0', params: {}, seed: 1, status: RunStatus.Succeeded, finishedAt: new Date() });
+    await em.flush();
+    runId = run.id;
+  });
+  afterAll(async () => {
+    await wb?.close();
+    await db?.drop();
+  });
+
+  it('stores every id exactly, with scores and missing scores, and replaces an earlier attempt', async () => {
+    const segment = Int32Array.from(ids, (_, i) => i % 3);
+    const score = Float64Array.from(ids, (_, i) => (i === 2 ? NaN : i / 10));
+    await wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, runId, ids, { segment: new Int32Array(ids.length), score }));
+    await wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, runId, ids, { segment, score }));
+    for (const [i, id] of ids.entries()) {
+      const [entry] = await wb.assignments.history(id);
+      expect([entry.segmentKey, entry.score]).toEqual([i % 3, i === 2 ? null : i / 10]);
+    }
+  });
+});
