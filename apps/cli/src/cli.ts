@@ -5,8 +5,11 @@ import { createWorkbench, loadConfig, type Workbench } from '@workbench/services
 import { compareRuns } from './commands/compare';
 import { runDemo } from './commands/demo';
 import { exportAssignments } from './commands/export';
+import { ingestFile } from './commands/ingest';
+import { addPlugin, listPlugins } from './commands/plugins';
 import { createKey } from './commands/keys';
 import { promoteRun } from './commands/promote';
+import { runSegmentation } from './commands/run';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -98,6 +101,41 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<run>', 'run id, <segmentation>@v<n>, @latest or @<alias>')
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
     .action((run: string, options: { format: 'csv' | 'json' }) => withWorkbench(cli, false, (wb) => exportAssignments(wb, cli.out, { run, ...options })));
+
+  program
+    .command('ingest')
+    .description('ingest a customers CSV as a dataset version (the same content again returns the existing version)')
+    .argument('<file>', 'CSV file with a header row')
+    .requiredOption('--dataset <name>', 'dataset to add the version to (created on first upload)')
+    .option('--id-column <column>', 'column holding the customer id (default: auto-detected)')
+    .option('--revenue-column <column>', 'numeric column holding revenue per customer (default: auto-detected)')
+    .addOption(new Option('--policy <policy>', 'reject the file on any bad row, or skip bad rows and report them').choices(['reject', 'skip']).default('reject'))
+    .option('--json', 'print JSON')
+    .action((file: string, options: Omit<Parameters<typeof ingestFile>[2], 'file'>) => withWorkbench(cli, false, (wb) => ingestFile(wb, cli.out, { file, ...options })));
+
+  program
+    .command('run')
+    .description('queue the next version of a segmentation and print its segments (creates it with --plugin and --dataset)')
+    .argument('<segmentation>', 'segmentation name')
+    .option('--plugin <name>', 'plugin of a new segmentation (see `workbench plugins list`)')
+    .option('--dataset <name>', 'dataset of a new segmentation')
+    .option('--params <json>', 'params as a JSON object (for an existing segmentation: overrides for this version)')
+    .option('--seed <n>', 'seed of the run (default: random, and recorded)', integer(0, 2 ** 31 - 1))
+    .option('--json', 'print one JSON document {run, segments, kpis}')
+    .action((segmentation: string, options: Omit<Parameters<typeof runSegmentation>[2], 'segmentation'>) => withWorkbench(cli, true, (wb) => runSegmentation(wb, cli.out, { segmentation, ...options })));
+
+  const plugins = program.command('plugins').description('plugins this workbench can run');
+  plugins
+    .command('list')
+    .description('list registered plugins with their params')
+    .option('--json', 'print JSON (with the params JSON schemas)')
+    .action((options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listPlugins(wb, cli.out, options)));
+  plugins
+    .command('add')
+    .description('register an external plugin from a folder or an installed npm package')
+    .argument('<source>', 'plugin folder or package name')
+    .option('--json', 'print JSON')
+    .action((source: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => addPlugin(wb, cli.out, { source, ...options })));
 
   return program;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@workbench/persistence';
 import request from 'supertest';
@@ -105,5 +106,43 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
   it('answers an unknown run with 404', async () => {
     const res = await http().get('/runs/00000000-0000-0000-0000-000000000000').set('X-API-Key', keys.viewer).expect(404);
     expect(res.body.message).toBe("run '00000000-0000-0000-0000-000000000000' not found");
+  });
+});
+
+describe('plugins over HTTP', () => {
+  let app: INestApplication;
+  let keys: Record<Role, string>;
+  const fixtures = join(__dirname, '../../../libs/services/test/fixtures/plugins');
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await startApp(testConfig());
+    keys = await createKeys(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lists the shipped plugins with their param schemas', async () => {
+    const res = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
+    const kmeans = res.body.find((p: { name: string }) => p.name === 'segmenter-kmeans');
+    expect(kmeans).toMatchObject({ version: '1.0.0', kind: 'segmenter', source: 'builtin' });
+    expect(kmeans.paramsSchema.properties.k).toEqual({ type: 'integer', minimum: 2, maximum: 50 });
+  });
+
+  it('lets a scientist register an external plugin, and refuses analysts, duplicates and broken plugins', async () => {
+    const source = join(fixtures, 'external-bands');
+    await http().post('/plugins').set('X-API-Key', keys.analyst).send({ source }).expect(403);
+    const added = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(201);
+    expect(added.body).toMatchObject({ name: 'external-bands', version: '0.2.0', registeredBy: 'test scientist' });
+    const again = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(409);
+    expect(again.body.message).toContain("a plugin named 'external-bands' is already registered");
+    const broken = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source: join(fixtures, 'throws-on-load') }).expect(400);
+    expect(broken.body.message).toContain('native library libfoo.so not found');
+    const future = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source: join(fixtures, 'incompatible-sdk') }).expect(400);
+    expect(future.body.problems).toEqual(['it needs plugin SDK ^2.0.0 but this workbench has SDK 1.0.0; rebuild it against ^1.0.0']);
+    await http().get('/health').expect(200);
+    const listed = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
+    expect(listed.body.map((p: { name: string }) => p.name)).toContain('external-bands');
   });
 });

@@ -73,6 +73,20 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
     }
   });
 
+  it('runs a plugin registered at run time over HTTP in a worker that started before it was registered', async () => {
+    const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
+    try {
+      const source = join(ROOT, 'libs/services/test/fixtures/plugins/external-bands');
+      await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(201);
+      await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'bands', plugin: 'external-bands', dataset: 'retail', params: { threshold: 2000 } }).expect(201);
+      const submitted = await http().post('/segmentations/bands/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+      const run = await waitForRun(api, keys.viewer, submitted.body.id);
+      expect(run).toMatchObject({ status: 'succeeded', plugin: { name: 'external-bands', version: '0.2.0' } });
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('retries a throwing job and then records it as failed with its message', async () => {
     const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
     try {

@@ -1,4 +1,4 @@
-import { CsvParser, parseCsv } from './csv';
+import { CsvParser, CsvTokenizer, fieldText, parseCsv } from './csv';
 
 describe('CSV parsing', () => {
   it('reads quoted fields with embedded commas, doubled quotes and newlines', () => {
@@ -37,5 +37,32 @@ describe('CSV parsing', () => {
 
   it('names the line of a quote that is never closed', () => {
     expect(() => parseCsv('a,b\n1,"oops\n2,3\n')).toThrow('line 2: a quoted field is never closed');
+  });
+
+  it('splits whitespace-separated lines on runs of spaces and tabs', () => {
+    expect(parseCsv(' 00001 19970101  1   11.77\r\n\r\n\t00002\t19970112 1 12.00', 'whitespace').map((r) => [r.line, ...r.fields])).toEqual([
+      [1, '00001', '19970101', '1', '11.77'],
+      [3, '00002', '19970112', '1', '12.00'],
+    ]);
+  });
+
+  it('keeps a multi-byte character split across chunks', () => {
+    const bytes = Buffer.from('a,b\n£5,x\n');
+    const parser = new CsvParser();
+    const out = [...parser.push(bytes.subarray(0, 5)), ...parser.push(bytes.subarray(5)), ...parser.end()];
+    expect(out.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['£5', 'x'],
+    ]);
+  });
+
+  it('gives field offsets without the quotes and flags doubled quotes', () => {
+    const batch = new CsvTokenizer(',').end(Buffer.from('x,"a,b","say ""hi"""\n'));
+    expect(batch.count).toBe(1);
+    expect([0, 1, 2].map((f) => [fieldText(batch, f), batch.quoting[f]])).toEqual([
+      ['x', 0],
+      ['a,b', 1],
+      ['say "hi"', 2],
+    ]);
   });
 });

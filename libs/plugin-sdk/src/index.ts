@@ -4,6 +4,7 @@ export * from './kpi';
 export * from './manifest';
 export * from './model';
 export * from './params';
+export * from './params-schema';
 export * from './random';
 export * from './run-context';
 export * from './version';

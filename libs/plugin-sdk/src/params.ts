@@ -27,7 +27,8 @@ export function validateParams<P extends object>(plugin: string, paramsClass: Pa
     throw new ParamsValidationError(plugin, [{ path: '(params)', message: 'params must be a JSON object' }]);
   }
   const instance = plainToInstance(paramsClass, raw ?? {}, { exposeDefaultValues: true });
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  // forbidUnknownValues off: a plugin without params has a class with no decorators, which is valid.
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
   if (errors.length > 0) throw new ParamsValidationError(plugin, flatten(errors));
   return instance;
 }

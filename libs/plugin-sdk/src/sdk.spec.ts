@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
   assertValidManifest,
   categorical,
@@ -7,6 +7,7 @@ import {
   FeatureRequirementError,
   numeric,
   numericMatrix,
+  paramsJsonSchema,
   ParamsValidationError,
   PluginDefinitionError,
   sampleIndices,
@@ -134,5 +135,30 @@ describe('seeded randomness', () => {
     const s = sampleIndices(100, 30, seededRandom(1));
     expect(new Set(s).size).toBe(30);
     expect(Math.max(...s)).toBeLessThan(100);
+  });
+});
+
+describe('params JSON schema', () => {
+  class Modes {
+    @IsInt() @Min(2) @Max(10) k = 3;
+    @IsOptional() @IsInt() maxIterations?: number;
+    @IsIn(['fast', 'exact']) mode!: string;
+  }
+
+  it('describes types, bounds, enums and defaults from the decorators', () => {
+    const schema = paramsJsonSchema(Modes);
+    expect(schema.properties.k).toEqual({ type: 'integer', minimum: 2, maximum: 10, default: 3 });
+    expect(schema.properties.maxIterations).toEqual({ type: 'integer' });
+    expect(schema.properties.mode).toEqual({ enum: ['fast', 'exact'] });
+    expect(schema.required).toEqual(['mode']);
+  });
+});
+
+describe('a plugin without params', () => {
+  class NoParams {}
+
+  it('accepts empty params and refuses any field', () => {
+    expect(() => validateParams('p', NoParams, {})).not.toThrow();
+    expect(() => validateParams('p', NoParams, { k: 3 })).toThrow("invalid params for 'p': k: property k should not exist");
   });
 });

@@ -5,6 +5,7 @@ export * from './comparisons.service';
 export * from './config';
 export * from './datasets.service';
 export * from './errors';
+export * from './plugins.service';
 export * from './runs.service';
 export * from './segmentations.service';
 export * from './workbench';

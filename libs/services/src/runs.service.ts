@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
-import { encodeAssignments, runSegmentation, type PluginRegistry } from '@workbench/engine';
+import { encodeAssignments, runSegmentation } from '@workbench/engine';
 import type { Job, JobHandlers, JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import { validateParams, type RunContext } from '@workbench/plugin-sdk';
 import { instanceToPlain } from 'class-transformer';
 import type { AssignmentsService } from './assignments.service';
 import type { DatasetsService } from './datasets.service';
+import type { PluginsService } from './plugins.service';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { SegmentationsService } from './segmentations.service';
 import { WORKBENCH_VERSION } from './version';
@@ -36,7 +37,7 @@ export class RunsService {
     private readonly orm: MikroORM,
     private readonly artifacts: ArtifactStore,
     private readonly queue: JobQueue,
-    private readonly registry: PluginRegistry,
+    private readonly plugins: PluginsService,
     private readonly datasets: DatasetsService,
     private readonly segmentations: SegmentationsService,
     private readonly assignments: AssignmentsService,
@@ -46,7 +47,7 @@ export class RunsService {
   /** Records a queued run (the next version of the segmentation) and puts its id on the train queue. */
   async submit(segmentationIdOrName: string, request: SubmitRunRequest = {}): Promise<Run> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
-    const model = this.registry.segmentationModel(segmentation.pluginName);
+    const model = await this.plugins.segmentationModel(segmentation.pluginName);
     const datasetVersion =
       request.datasetVersion === undefined
         ? await this.datasets.latestVersion(segmentation.dataset.id)
@@ -168,7 +169,7 @@ export class RunsService {
     run.progress = 0;
     await em.flush();
 
-    const model = this.registry.segmentationModel(run.pluginName);
+    const model = await this.plugins.segmentationModel(run.pluginName);
     if (model.manifest.version !== run.pluginVersion) {
       throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
     }

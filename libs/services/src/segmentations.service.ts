@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { instanceToPlain } from 'class-transformer';
-import type { PluginRegistry } from '@workbench/engine';
 import { Run, Segmentation } from '@workbench/persistence';
 import { validateParams } from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
+import type { PluginsService } from './plugins.service';
 import { ConflictError, NotFoundError } from './errors';
 
 export interface CreateSegmentationRequest {
@@ -19,12 +19,12 @@ export interface CreateSegmentationRequest {
 export class SegmentationsService {
   constructor(
     private readonly orm: MikroORM,
-    private readonly registry: PluginRegistry,
+    private readonly plugins: PluginsService,
     private readonly datasets: DatasetsService,
   ) {}
 
   async create(request: CreateSegmentationRequest): Promise<Segmentation> {
-    const model = this.registry.segmentationModel(request.plugin);
+    const model = await this.plugins.segmentationModel(request.plugin);
     const params = validateParams(model.manifest.name, model.manifest.params, request.params ?? {});
     const dataset = await this.datasets.get(request.dataset);
     const em = this.orm.em.fork();

@@ -10,6 +10,7 @@ import { AssignmentsService } from './assignments.service';
 import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
+import { PluginsService } from './plugins.service';
 import { RunsService, type RunsLogger } from './runs.service';
 import { SegmentationsService } from './segmentations.service';
 
@@ -51,6 +52,7 @@ export class Workbench {
   readonly assignments: AssignmentsService;
   readonly aliases: AliasesService;
   readonly comparisons: ComparisonsService;
+  readonly plugins: PluginsService;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -60,10 +62,11 @@ export class Workbench {
     readonly registry: PluginRegistry,
     logger: RunsLogger,
   ) {
+    this.plugins = new PluginsService(orm, registry, logger);
     this.datasets = new DatasetsService(orm, artifacts);
-    this.segmentations = new SegmentationsService(orm, registry, this.datasets);
+    this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets);
     this.assignments = new AssignmentsService(orm, artifacts);
-    this.runs = new RunsService(orm, artifacts, queue, registry, this.datasets, this.segmentations, this.assignments, logger);
+    this.runs = new RunsService(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger);
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, artifacts, queue, this.datasets, this.runs, logger);
@@ -84,14 +87,16 @@ export class Workbench {
 }
 
 export async function createWorkbench(config: WorkbenchConfig, options: WorkbenchOptions): Promise<Workbench> {
-  const registry = new PluginRegistry();
-  for (const plugin of options.plugins) registry.register(plugin, 'builtin');
   const home = resolve(config.home);
   const orm = await createOrm({ databaseUrl: config.databaseUrl, sqlitePath: join(home, 'workbench.sqlite') });
   try {
     if (options.migrate ?? true) await migrateUp(orm);
     const queue = options.queue ?? createJobQueue(config, options);
-    return new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, registry, options.logger ?? stderrLogger);
+    const workbench = new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, new PluginRegistry(), options.logger ?? stderrLogger);
+    // Only the process that migrates records plugin versions, so concurrent worker starts do not race.
+    await workbench.plugins.registerBuiltins(options.plugins, options.migrate ?? true);
+    await workbench.plugins.loadRecorded();
+    return workbench;
   } catch (e) {
     await orm.close(true);
     throw e;

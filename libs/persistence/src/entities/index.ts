@@ -6,6 +6,7 @@ export { Comparison } from './comparison.entity';
 export { Dataset } from './dataset.entity';
 export { DATASET_KINDS, DatasetVersion, type ColumnSchemaEntry, type DatasetKind } from './dataset-version.entity';
 export { KpiValue } from './kpi-value.entity';
+export { PluginRecord } from './plugin-record.entity';
 export { Run, RunStatus } from './run.entity';
 export { Segment } from './segment.entity';
 export { Segmentation } from './segmentation.entity';
@@ -18,9 +19,10 @@ import { Comparison } from './comparison.entity';
 import { Dataset } from './dataset.entity';
 import { DatasetVersion } from './dataset-version.entity';
 import { KpiValue } from './kpi-value.entity';
+import { PluginRecord } from './plugin-record.entity';
 import { Run } from './run.entity';
 import { Segment } from './segment.entity';
 import { Segmentation } from './segmentation.entity';
 
 /** Every entity of the schema, passed explicitly to MikroORM (no folder discovery). */
-export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison];
+export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison, PluginRecord];

@@ -1,0 +1,52 @@
+import type { Workbench } from '@workbench/services';
+import type { Output } from '../output';
+import { loadRunReport, printRunReport, type RunReport } from '../run-report';
+
+export interface RunOptions {
+  segmentation: string;
+  /** Creates the segmentation when it does not exist yet (with `dataset`). */
+  plugin?: string;
+  dataset?: string;
+  /** JSON object of params: for a new segmentation, its params; for an existing one, this version's overrides. */
+  params?: string;
+  seed?: number;
+  json?: boolean;
+}
+
+function parseParams(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`--params is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('--params must be a JSON object, e.g. {"k": 4}');
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * `workbench run <segmentation>`: queues the next version of a segmentation (creating it from
+ * --plugin and --dataset when it is new), follows its progress and prints its segments.
+ */
+export async function runSegmentation(workbench: Workbench, out: Output, options: RunOptions): Promise<RunReport> {
+  const params = parseParams(options.params);
+  let isNew = false;
+  try {
+    await workbench.segmentations.get(options.segmentation);
+  } catch {
+    if (!options.plugin || !options.dataset) {
+      throw new Error(`segmentation '${options.segmentation}' not found; to create it, give --plugin <name> and --dataset <name>`);
+    }
+    await workbench.segmentations.create({ name: options.segmentation, plugin: options.plugin, dataset: options.dataset, params });
+    isNew = true;
+  }
+  const queued = await workbench.runs.submit(options.segmentation, { seed: options.seed, params: isNew ? undefined : params });
+  out.note(`queued ${options.segmentation} v${queued.version} (run ${queued.id}, seed ${queued.seed})`);
+  const finished = await workbench.runs.waitFor(queued.id, (run) => out.progress(run.progress, run.progressNote ?? run.status));
+  out.endProgress();
+  if (finished.status !== 'succeeded') throw new Error(`run ${options.segmentation} v${finished.version} failed: ${finished.error ?? 'no error recorded'}`);
+  const report = await loadRunReport(workbench, finished);
+  printRunReport(out, report, options.json ?? false);
+  return report;
+}

@@ -1,0 +1,41 @@
+import { daysFromCivil, parseDate, parseIntegerId, parseNumber } from './bytes';
+
+const b = (text: string) => Buffer.from(text, 'utf8');
+const number = (text: string, decimal = 46) => parseNumber(b(text), 0, b(text).length, decimal);
+const id = (text: string) => parseIntegerId(b(text), 0, b(text).length);
+const date = (text: string, format: Parameters<typeof parseDate>[3]) => parseDate(b(text), 0, b(text).length, format);
+
+describe('parsing values from bytes', () => {
+  it('parses decimals to the same double as Number()', () => {
+    for (const text of ['2.55', '0.1', '-3.39', '168469.6', '1e3', '12345678901234567', '.5']) expect(number(text)).toBe(Number(text));
+  });
+
+  it('accepts currency symbols, signs on either side and a decimal comma', () => {
+    expect([number('£2.55'), number('-$5'), number('£-5'), number('7 €'), number(' 3 '), number('3,10', 44)]).toEqual([2.55, -5, -5, 7, 3, 3.1]);
+  });
+
+  it('gives NaN for blanks and text', () => {
+    expect([number(''), number(' '), number('six'), number('1.2.3'), number('1,5')]).toEqual([NaN, NaN, NaN, NaN, NaN]);
+  });
+
+  it('reads float-formatted integer ids and leaves other ids to text', () => {
+    expect([id('17850.0'), id('17850'), id('0'), id('00042'), id('C536379'), id('1.5'), id('17850.')]).toEqual([17850, 17850, 0, -1, -1, -1, -1]);
+  });
+
+  it('counts days like Date.UTC', () => {
+    for (const [y, m, d] of [[1970, 1, 1], [2000, 2, 29], [1997, 9, 30], [1900, 3, 1], [2038, 1, 19]]) {
+      expect(daysFromCivil(y, m, d) * 86_400_000).toBe(Date.UTC(y, m - 1, d));
+    }
+  });
+
+  it('reads dates with optional times and refuses impossible ones', () => {
+    expect(date('2010-12-01 08:26:00', 'YYYY-MM-DD')).toBe(Date.UTC(2010, 11, 1, 8, 26));
+    expect(date('2010-12-01T08:26:00.5Z', 'YYYY-MM-DD')).toBe(Date.UTC(2010, 11, 1, 8, 26, 0, 500));
+    expect(date('19970930', 'YYYYMMDD')).toBe(Date.UTC(1997, 8, 30));
+    expect(date('31.12.2010', 'DD/MM/YYYY')).toBe(Date.UTC(2010, 11, 31));
+    expect(date('2/29/2012 7:05', 'MM/DD/YYYY')).toBe(Date.UTC(2012, 1, 29, 7, 5));
+    for (const [text, format] of [['2011-02-29', 'YYYY-MM-DD'], ['2010-12-01 25:00', 'YYYY-MM-DD'], ['1997093', 'YYYYMMDD'], ['13/13/2010', 'DD/MM/YYYY'], ['2010-12-01x', 'YYYY-MM-DD']] as const) {
+      expect(date(text, format)).toBeNaN();
+    }
+  });
+});

@@ -1,0 +1,221 @@
+// Parsing values straight from the bytes of a field, so ingest creates no string per number or date.
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const MS_PER_DAY = 86_400_000;
+
+/** Index of the first byte after leading spaces/tabs. */
+export function trimStart(b: Uint8Array, s: number, e: number): number {
+  while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+  return s;
+}
+
+/** Index after the last byte that is not a space/tab. */
+export function trimEnd(b: Uint8Array, s: number, e: number): number {
+  while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+  return e;
+}
+
+/** Length of a currency symbol (`$`, `£`, `€` in UTF-8) at `s`, else 0. */
+function currencyAt(b: Uint8Array, s: number, e: number): number {
+  const c = b[s];
+  if (c === 0x24) return 1;
+  if (c === 0xc2 && s + 1 < e && b[s + 1] === 0xa3) return 2;
+  if (c === 0xe2 && s + 2 < e && b[s + 1] === 0x82 && b[s + 2] === 0xac) return 3;
+  return 0;
+}
+
+/**
+ * A decimal number from bytes `[s, e)`: optional sign, optional currency symbol (`£5`, `-$5`,
+ * `£-5`, `5 €`), digits with `decimal` (46 for `.`, 44 for `,`) as the decimal separator, and an
+ * exponent when the separator is `.`. NaN when the field is blank or not a number.
+ * With up to 15 significant digits `m / 10^k` is one correctly rounded division, so the result is
+ * the same double as `Number(text)`; longer numbers fall back to `Number`.
+ */
+export function parseNumber(b: Uint8Array, s: number, e: number, decimal: number): number {
+  s = trimStart(b, s, e);
+  e = trimEnd(b, s, e);
+  let negative = false;
+  if (b[s] === 45) {
+    negative = true;
+    s++;
+  } else if (b[s] === 43) s++;
+  s += currencyAt(b, s, e);
+  if (!negative && b[s] === 45) {
+    negative = true;
+    s++;
+  }
+  const digitsStart = s;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = 0;
+  let seenDecimal = false;
+  for (; s < e; s++) {
+    const c = b[s];
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (seenDecimal) fraction++;
+    } else if (c === decimal && !seenDecimal) {
+      seenDecimal = true;
+    } else break;
+  }
+  if (digits === 0) return Number.NaN;
+  if (s < e) {
+    if ((b[s] === 101 || b[s] === 69) && decimal === 46) return slowNumber(b, digitsStart, e, negative);
+    s = trimStart(b, s, e);
+    s += currencyAt(b, s, e);
+    if (s < e) return Number.NaN;
+  }
+  if (digits > 15) return slowNumber(b, digitsStart, e, negative, decimal);
+  const value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+  return negative ? -value : value;
+}
+
+function slowNumber(b: Uint8Array, s: number, e: number, negative: boolean, decimal = 46): number {
+  let text = Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1');
+  if (decimal === 44) text = text.replace(',', '.');
+  const value = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  return negative ? -value : value;
+}
+
+/**
+ * A non-negative integer id of up to 15 digits, with an optional all-zero fraction (`17850.0`), and
+ * no leading zero (so `00042` stays a text id and is not merged with `42`). -1 when the bytes are not such an id.
+ */
+export function parseIntegerId(b: Uint8Array, s: number, e: number): number {
+  if (e - s > 17 || s >= e) return -1;
+  if (b[s] === 48 && e - s > 1 && b[s + 1] !== 46) return -1;
+  let value = 0;
+  let digits = 0;
+  for (; s < e; s++) {
+    const c = b[s];
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else break;
+  }
+  if (digits === 0 || digits > 15) return -1;
+  if (s < e) {
+    if (b[s] !== 46 || s + 1 === e) return -1;
+    for (s++; s < e; s++) if (b[s] !== 48) return -1;
+  }
+  return value;
+}
+
+/** Date formats understood by ingest. Times (`HH:MM[:SS[.fff]]`) may follow any of them; all are read as UTC. */
+export type DateFormat = 'YYYY-MM-DD' | 'YYYYMMDD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
+export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'];
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level date algorithms", days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+// Cursor-style helpers keep the date parser free of substrings.
+let cursor = 0;
+
+function readDigits(b: Uint8Array, e: number, min: number, max: number): number {
+  let value = 0;
+  let n = 0;
+  while (cursor < e && n < max) {
+    const c = b[cursor];
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+    cursor++;
+    n++;
+  }
+  return n >= min ? value : -1;
+}
+
+function readSeparator(b: Uint8Array, e: number): boolean {
+  if (cursor >= e) return false;
+  const c = b[cursor];
+  if (c === 47 || c === 45 || c === 46) {
+    cursor++;
+    return true;
+  }
+  return false;
+}
+
+/** Milliseconds into the day of an optional ` HH:MM[:SS[.fff]]` or `THH:MM…Z` tail; -1 when malformed. */
+function readTime(b: Uint8Array, e: number): number {
+  if (cursor >= e) return 0;
+  if (b[cursor] !== 32 && b[cursor] !== 84) return -1;
+  while (cursor < e && (b[cursor] === 32 || b[cursor] === 84)) cursor++;
+  const h = readDigits(b, e, 1, 2);
+  if (h < 0 || h > 23 || b[cursor] !== 58) return -1;
+  cursor++;
+  const mi = readDigits(b, e, 2, 2);
+  if (mi < 0 || mi > 59) return -1;
+  let ms = (h * 60 + mi) * 60_000;
+  if (cursor < e && b[cursor] === 58) {
+    cursor++;
+    const sec = readDigits(b, e, 2, 2);
+    if (sec < 0 || sec > 59) return -1;
+    ms += sec * 1000;
+    if (cursor < e && b[cursor] === 46) {
+      cursor++;
+      const start = cursor;
+      const frac = readDigits(b, e, 1, 9);
+      if (frac < 0) return -1;
+      ms += Math.floor((frac / POW10[cursor - start]) * 1000);
+    }
+  }
+  if (cursor < e && b[cursor] === 90) cursor++;
+  return cursor === e ? ms : -1;
+}
+
+/** Epoch milliseconds (UTC) of a date in `format` in bytes `[s, e)`, NaN when it is not a valid date in that format. */
+export function parseDate(b: Uint8Array, s: number, e: number, format: DateFormat): number {
+  s = trimStart(b, s, e);
+  e = trimEnd(b, s, e);
+  cursor = s;
+  let y: number;
+  let m: number;
+  let d: number;
+  if (format === 'YYYYMMDD') {
+    y = readDigits(b, e, 4, 4);
+    m = readDigits(b, e, 2, 2);
+    d = readDigits(b, e, 2, 2);
+  } else if (format === 'YYYY-MM-DD') {
+    y = readDigits(b, e, 4, 4);
+    if (!readSeparator(b, e)) return Number.NaN;
+    m = readDigits(b, e, 1, 2);
+    if (!readSeparator(b, e)) return Number.NaN;
+    d = readDigits(b, e, 1, 2);
+  } else {
+    const first = readDigits(b, e, 1, 2);
+    if (!readSeparator(b, e)) return Number.NaN;
+    const second = readDigits(b, e, 1, 2);
+    if (!readSeparator(b, e)) return Number.NaN;
+    y = readDigits(b, e, 4, 4);
+    if (format === 'DD/MM/YYYY') {
+      d = first;
+      m = second;
+    } else {
+      m = first;
+      d = second;
+    }
+  }
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
+  const time = readTime(b, e);
+  if (time < 0) return Number.NaN;
+  return daysFromCivil(y, m, d) * MS_PER_DAY + time;
+}
+
+/** UTC day number (days since 1970-01-01) of epoch milliseconds. */
+export function dayOf(epochMs: number): number {
+  return Math.floor(epochMs / MS_PER_DAY);
+}
+
+export { MS_PER_DAY };

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { categorical, createFeatureFrame, numeric, type FeatureFrame } from '@workbench/plugin-sdk';
+import { buildCustomerFeatures, ingestTransactions, parseCsv } from './index';
+
+const fixtures = join(__dirname, '../test/fixtures');
+const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
+const NOW = new Date('2024-01-01T00:00:00Z');
+
+function valuesOf(frame: FeatureFrame, id: string): Record<string, number> {
+  const row = frame.ids.indexOf(id);
+  return Object.fromEntries(
+    Object.entries(frame.columns).map(([name, c]) => [name, c.kind === 'numeric' ? c.values[row] : c.codes[row] < 0 ? Number.NaN : c.codes[row]]),
+  );
+}
+
+// Hand-computed below: customer a buys on 2021-01-05 (orders o1 and o2), 2021-02-10 and 2021-04-01 and
+// cancels 8 on 2021-02-11; b buys once; c only returns something.
+const HAND = [
+  'order_id,customer_id,date,amount',
+  'o1,a,2021-01-05 10:00,10',
+  'o1,a,2021-01-05 10:00,5',
+  'o2,a,2021-01-05 15:00,20',
+  'o3,a,2021-02-10,30',
+  'C4,a,2021-02-11,-8',
+  'o5,b,2021-03-01,100',
+  'o6,c,2021-03-05,-5',
+  'o7,a,2021-04-01,40',
+].join('\n');
+
+describe('customer features', () => {
+  const load = async () => (await ingestTransactions(Buffer.from(HAND), { now: NOW })).table;
+
+  it('computes RFM, tenure, inter-purchase and active months as of the day after the last transaction', async () => {
+    const features = buildCustomerFeatures(await load(), { featureSets: ['rfm', 'bgnbd'] });
+    expect(features.referenceDate.toISOString()).toBe('2021-04-02T00:00:00.000Z');
+    expect(features.frame.ids).toEqual(['a', 'b']);
+    expect(features.customersWithoutPurchases).toBe(1);
+    expect(valuesOf(features.frame, 'a')).toEqual({
+      recency_days: 1,
+      frequency: 4,
+      monetary: 97,
+      mean_order_value: 24.25,
+      tenure_days: 87,
+      mean_interpurchase_days: 43,
+      active_months: 3,
+      x: 2,
+      t_x: 86 / 7,
+      T: 87 / 7,
+      monetary_value: 35,
+    });
+    expect(valuesOf(features.frame, 'b')).toEqual({
+      recency_days: 32,
+      frequency: 1,
+      monetary: 100,
+      mean_order_value: 100,
+      tenure_days: 32,
+      mean_interpurchase_days: Number.NaN,
+      active_months: 1,
+      x: 0,
+      t_x: 0,
+      T: 32 / 7,
+      monetary_value: 0,
+    });
+  });
+
+  it('leaves out transactions after the reference date', async () => {
+    const features = buildCustomerFeatures(await load(), { referenceDate: new Date('2021-03-31T00:00:00Z') });
+    expect(valuesOf(features.frame, 'a')).toEqual({
+      recency_days: 49,
+      frequency: 3,
+      monetary: 57,
+      mean_order_value: 19,
+      tenure_days: 85,
+      mean_interpurchase_days: 36,
+      active_months: 2,
+    });
+  });
+
+  it('names and versions its feature sets', async () => {
+    const features = buildCustomerFeatures(await load(), { featureSets: ['rfm'] });
+    expect(features.featureSets.map((s) => `${s.name}@${s.version}`)).toEqual(['rfm@1']);
+    expect(features.featureSets[0].features.map((f) => f.name)).toEqual(Object.keys(features.frame.columns));
+  });
+
+  it('joins numeric and categorical customer attributes by id', async () => {
+    const customers = createFeatureFrame(['b', 'z', 'a'], {
+      age: numeric([40, 50, 30]),
+      country: categorical(['FR', 'DE', 'UK']),
+      frequency: numeric([1, 2, 3]),
+    });
+    const features = buildCustomerFeatures(await load(), { customers });
+    expect(features.attributes).toEqual(['age', 'country', 'customer_frequency']);
+    expect(features.unmatchedCustomers).toBe(0);
+    const country = features.frame.columns.country;
+    expect(country.kind === 'categorical' && features.frame.ids.map((_, i) => country.levels[country.codes[i]])).toEqual(['UK', 'FR']);
+    expect(valuesOf(features.frame, 'a').age).toBe(30);
+    expect(valuesOf(features.frame, 'a').customer_frequency).toBe(3);
+    expect(valuesOf(features.frame, 'a').frequency).toBe(4);
+  });
+
+  it('matches pandas on the Online Retail sample', async () => {
+    const expected = reference.onlineRetailSample;
+    const { table } = await ingestTransactions(join(fixtures, 'online-retail-sample.csv'), { policy: 'skip', returns: 'net', now: NOW });
+    const features = buildCustomerFeatures(table);
+    expect(features.referenceDate.toISOString().slice(0, 10)).toBe(expected.referenceDate);
+    expect(features.customersWithoutPurchases).toBe(expected.customersWithoutPurchases);
+    expect([...features.frame.ids].sort()).toEqual(Object.keys(expected.features).sort());
+    for (const id of features.frame.ids) {
+      const ours = valuesOf(features.frame, id);
+      for (const [name, value] of Object.entries(expected.features[id] as Record<string, number | null>)) {
+        if (value === null) expect(ours[name]).toBeNaN();
+        else expect(Math.abs(ours[name] - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+      }
+    }
+  });
+
+  it('gives the published CDNOW calibration summary (frequency, recency, T in weeks; end 1997-09-30)', async () => {
+    const { table } = await ingestTransactions(join(fixtures, 'cdnowElog.csv'), { mapping: { customerId: 'sampleid' }, now: NOW });
+    const features = buildCustomerFeatures(table, { featureSets: ['bgnbd'], referenceDate: new Date('1997-09-30T00:00:00Z') });
+    const summary = parseCsv(readFileSync(join(fixtures, 'cdnow_customers_summary.csv'))).slice(1);
+    const withValue = parseCsv(readFileSync(join(fixtures, 'cdnow_customers_summary_with_transactions.csv'))).slice(1);
+    expect(features.frame.rowCount).toBe(summary.length);
+    let repeatDays = 0;
+    for (const { fields } of summary) {
+      const ours = valuesOf(features.frame, fields[0]);
+      expect(ours.x).toBe(Number(fields[1]));
+      // The published values are rounded to 2 decimals.
+      expect(Math.abs(ours.t_x - Number(fields[2]))).toBeLessThanOrEqual(0.005 + 1e-9);
+      expect(Math.abs(ours.T - Number(fields[3]))).toBeLessThanOrEqual(0.005 + 1e-9);
+      repeatDays += ours.x;
+    }
+    expect(repeatDays).toBe(2457);
+    for (const { fields } of withValue) {
+      expect(Math.abs(valuesOf(features.frame, fields[0]).monetary_value - Number(fields[4]))).toBeLessThanOrEqual(0.005 + 1e-9);
+    }
+  });
+});

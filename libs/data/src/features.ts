@@ -1,0 +1,215 @@
+import { createFeatureFrame, type FeatureColumn, type FeatureFrame } from '@workbench/plugin-sdk';
+import { dayOf, MS_PER_DAY } from './bytes';
+import type { TransactionTable } from './transactions';
+
+/** One feature of a feature set: its column name, unit and meaning. */
+export interface FeatureDefinition {
+  name: string;
+  unit: string;
+  description: string;
+}
+
+/**
+ * A named, versioned list of features. The version changes whenever a definition changes, so a run
+ * records exactly which features it was trained on.
+ *
+ * @example
+ * { name: 'rfm', version: 1, features: [{ name: 'recency_days', unit: 'days', description: '…' }] }
+ */
+export interface FeatureSet {
+  name: string;
+  version: number;
+  features: readonly FeatureDefinition[];
+}
+
+export const RFM_FEATURES: FeatureSet = {
+  name: 'rfm',
+  version: 1,
+  features: [
+    { name: 'recency_days', unit: 'days', description: 'reference day − day of the last purchase' },
+    { name: 'frequency', unit: 'orders', description: 'distinct purchase orders (without an order id column: distinct purchase timestamps)' },
+    { name: 'monetary', unit: 'currency', description: 'total amount; under returns: net, returns are subtracted' },
+    { name: 'mean_order_value', unit: 'currency', description: 'monetary / frequency' },
+    { name: 'tenure_days', unit: 'days', description: 'reference day − day of the first purchase' },
+    {
+      name: 'mean_interpurchase_days',
+      unit: 'days',
+      description: '(last − first purchase day) / (distinct purchase days − 1); NaN (missing) for customers with one purchase day',
+    },
+    { name: 'active_months', unit: 'months', description: 'distinct calendar months (UTC) with a purchase' },
+  ],
+};
+
+/** Inputs of BG/NBD, Pareto/NBD and Gamma-Gamma (Fader, Hardie & Lee 2005) in the CDNOW convention: days are the unit of purchase, weeks of time. */
+export const BGNBD_FEATURES: FeatureSet = {
+  name: 'bgnbd',
+  version: 1,
+  features: [
+    { name: 'x', unit: 'purchase days', description: 'repeat purchase days: distinct purchase days − 1' },
+    { name: 't_x', unit: 'weeks', description: '(last − first purchase day) / 7' },
+    { name: 'T', unit: 'weeks', description: '(reference day − first purchase day) / 7' },
+    { name: 'monetary_value', unit: 'currency', description: 'mean purchase total of the repeat purchase days (the first day excluded); 0 when x = 0' },
+  ],
+};
+
+const FEATURE_SETS = { rfm: RFM_FEATURES, bgnbd: BGNBD_FEATURES } as const;
+
+export interface CustomerFeatureOptions {
+  /**
+   * The day the features are computed as of (UTC; its time of day is ignored). Transactions on
+   * later days are left out, those on this day count. Default: the day after the last transaction.
+   */
+  referenceDate?: Date;
+  /** Default `['rfm']`. */
+  featureSets?: readonly (keyof typeof FEATURE_SETS)[];
+  /** Customer attributes (e.g. the frame of `ingestCustomersCsv`) joined by customer id; missing customers get NaN / no category. */
+  customers?: FeatureFrame;
+}
+
+export interface CustomerFeatures {
+  /** One row per customer with at least one purchase on or before the reference day. */
+  frame: FeatureFrame;
+  featureSets: FeatureSet[];
+  referenceDate: Date;
+  /** Customers in the table left out: only returns, or no purchase by the reference day. */
+  customersWithoutPurchases: number;
+  /** Columns joined from `customers` (renamed `customer_<name>` when a feature has the same name). */
+  attributes: string[];
+  /** Rows of the frame with no match in `customers`. */
+  unmatchedCustomers: number;
+}
+
+function monthOfDay(day: number): number {
+  const d = new Date(day * MS_PER_DAY);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}
+
+/**
+ * Per-customer features from a transactions table as of a reference day. Purchases are the rows not
+ * marked as returns; under `returns: 'net'` returns only lower `monetary`. Several orders on one day
+ * are one purchase day for the BG/NBD inputs, as in the CDNOW convention.
+ */
+export function buildCustomerFeatures(table: TransactionTable, options: CustomerFeatureOptions = {}): CustomerFeatures {
+  const n = table.rowCount;
+  let lastDay = -Infinity;
+  for (let i = 0; i < n; i++) lastDay = Math.max(lastDay, dayOf(table.timestamp[i]));
+  const refDay = options.referenceDate ? dayOf(options.referenceDate.getTime()) : lastDay + 1;
+  const sets = (options.featureSets ?? ['rfm']).map((s) => FEATURE_SETS[s]);
+
+  // Group the rows by customer (counting sort), keeping only rows up to the reference day.
+  const customerCount = table.customerIds.length;
+  const offsets = new Int32Array(customerCount + 1);
+  for (let i = 0; i < n; i++) if (dayOf(table.timestamp[i]) <= refDay) offsets[table.customer[i] + 1]++;
+  for (let c = 0; c < customerCount; c++) offsets[c + 1] += offsets[c];
+  const rows = new Int32Array(offsets[customerCount]);
+  const fill = offsets.slice(0, customerCount);
+  for (let i = 0; i < n; i++) if (dayOf(table.timestamp[i]) <= refDay) rows[fill[table.customer[i]]++] = i;
+
+  const orderSeen = new Int32Array(table.orderIds.length).fill(-1);
+  const ids: string[] = [];
+  const out = {
+    recency_days: [] as number[],
+    frequency: [] as number[],
+    monetary: [] as number[],
+    mean_order_value: [] as number[],
+    tenure_days: [] as number[],
+    mean_interpurchase_days: [] as number[],
+    active_months: [] as number[],
+    x: [] as number[],
+    t_x: [] as number[],
+    T: [] as number[],
+    monetary_value: [] as number[],
+  };
+  let withoutPurchases = 0;
+  const purchases: number[] = [];
+  for (let c = 0; c < customerCount; c++) {
+    let monetary = 0;
+    purchases.length = 0;
+    for (let k = offsets[c]; k < offsets[c + 1]; k++) {
+      const i = rows[k];
+      monetary += table.amount[i];
+      if (table.isReturn[i] === 0) purchases.push(i);
+    }
+    if (purchases.length === 0) {
+      withoutPurchases++;
+      continue;
+    }
+    purchases.sort((a, b) => table.timestamp[a] - table.timestamp[b]);
+    let orders = 0;
+    let days = 0;
+    let months = 0;
+    let previousDay = Number.NaN;
+    let previousMonth = Number.NaN;
+    let previousTimestamp = Number.NaN;
+    let repeatDayTotal = 0;
+    for (const i of purchases) {
+      const order = table.order[i];
+      if (order >= 0) {
+        if (orderSeen[order] !== c) {
+          orderSeen[order] = c;
+          orders++;
+        }
+      } else if (table.timestamp[i] !== previousTimestamp) orders++;
+      previousTimestamp = table.timestamp[i];
+      const day = dayOf(table.timestamp[i]);
+      if (day !== previousDay) {
+        days++;
+        previousDay = day;
+        const month = monthOfDay(day);
+        if (month !== previousMonth) {
+          months++;
+          previousMonth = month;
+        }
+      }
+      if (days > 1) repeatDayTotal += table.amount[i];
+    }
+    const firstDay = dayOf(table.timestamp[purchases[0]]);
+    const lastPurchaseDay = dayOf(table.timestamp[purchases[purchases.length - 1]]);
+    ids.push(table.customerIds[c]);
+    out.recency_days.push(refDay - lastPurchaseDay);
+    out.frequency.push(orders);
+    out.monetary.push(monetary);
+    out.mean_order_value.push(monetary / orders);
+    out.tenure_days.push(refDay - firstDay);
+    out.mean_interpurchase_days.push(days > 1 ? (lastPurchaseDay - firstDay) / (days - 1) : Number.NaN);
+    out.active_months.push(months);
+    out.x.push(days - 1);
+    out.t_x.push((lastPurchaseDay - firstDay) / 7);
+    out.T.push((refDay - firstDay) / 7);
+    out.monetary_value.push(days > 1 ? repeatDayTotal / (days - 1) : 0);
+  }
+
+  const columns: Record<string, FeatureColumn> = {};
+  for (const set of sets) {
+    for (const f of set.features) columns[f.name] = { kind: 'numeric', values: Float64Array.from(out[f.name as keyof typeof out]) };
+  }
+  const attributes: string[] = [];
+  let unmatched = 0;
+  if (options.customers) {
+    const attrs = options.customers;
+    const rowOf = new Map(attrs.ids.map((id, i) => [id, i]));
+    const at = ids.map((id) => rowOf.get(id) ?? -1);
+    unmatched = at.filter((i) => i < 0).length;
+    for (const [name, column] of Object.entries(attrs.columns)) {
+      const target = columns[name] ? `customer_${name}` : name;
+      attributes.push(target);
+      if (column.kind === 'numeric') {
+        const values = new Float64Array(ids.length);
+        at.forEach((i, r) => (values[r] = i < 0 ? Number.NaN : column.values[i]));
+        columns[target] = { kind: 'numeric', values };
+      } else {
+        const codes = new Int32Array(ids.length);
+        at.forEach((i, r) => (codes[r] = i < 0 ? -1 : column.codes[i]));
+        columns[target] = { kind: 'categorical', codes, levels: column.levels };
+      }
+    }
+  }
+  return {
+    frame: createFeatureFrame(ids, columns),
+    featureSets: sets,
+    referenceDate: new Date(refDay * MS_PER_DAY),
+    customersWithoutPurchases: withoutPurchases,
+    attributes,
+    unmatchedCustomers: unmatched,
+  };
+}

@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { IngestError, ingestTransactions, transactionsHash, type TransactionIngestOptions } from './index';
+
+const fixtures = join(__dirname, '../test/fixtures');
+const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
+const NOW = new Date('2024-01-01T00:00:00Z');
+
+const ingest = (text: string, options: TransactionIngestOptions = {}) => ingestTransactions(Buffer.from(text, 'utf8'), { now: NOW, ...options });
+
+async function errorOf(promise: Promise<unknown>): Promise<IngestError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof IngestError) return e;
+    throw e;
+  }
+  throw new Error('expected an IngestError');
+}
+
+const RETAIL_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
+
+describe('transactions ingest: mapping', () => {
+  it('detects the Online Retail columns and computes amount as quantity × unit price', async () => {
+    const { table, mapping, dateFormat } = await ingest(`${RETAIL_HEADER}\n536365,85123A,"HEART, WHITE",6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n`);
+    expect(mapping).toEqual({ customerId: 'CustomerID', timestamp: 'InvoiceDate', orderId: 'InvoiceNo', quantity: 'Quantity', unitPrice: 'UnitPrice' });
+    expect(dateFormat).toBe('YYYY-MM-DD');
+    expect(table.customerIds).toEqual(['17850']);
+    expect(table.orderIds).toEqual(['536365']);
+    expect(table.amount[0]).toBe(6 * 2.55);
+    expect(new Date(table.timestamp[0]).toISOString()).toBe('2010-12-01T08:26:00.000Z');
+  });
+
+  it('lets the user override a detected column', async () => {
+    const { table, mapping } = await ingest('masterid,sampleid,date,cds,sales\n4,1,19970101,2,29.33\n', { mapping: { customerId: 'sampleid' } });
+    expect(mapping).toEqual({ customerId: 'sampleid', timestamp: 'date', amount: 'sales', quantity: 'cds' });
+    expect(table.customerIds).toEqual(['1']);
+  });
+
+  it('names a mapped column missing from the header and lists the header', async () => {
+    const error = await errorOf(ingest('customer_id,date,amount\n1,2020-01-01,5\n', { mapping: { timestamp: 'InvoiceDate' } }));
+    expect(error.message).toBe("the mapped timestamp column 'InvoiceDate' is not in the header (columns: customer_id, date, amount)");
+  });
+
+  it('says which role it could not detect', async () => {
+    const error = await errorOf(ingest('customer_id,when,amount\n1,2020-01-01,5\n'));
+    expect(error.message).toBe(
+      'no timestamp column found (looked for invoicedate, orderdate, transactiondate, purchasedate, date, datetime, timestamp, time, createdat); map it with mapping.timestamp (columns: customer_id, when, amount)',
+    );
+  });
+});
+
+describe('transactions ingest: files that cannot be read', () => {
+  it('refuses an empty file', async () => {
+    expect((await errorOf(ingest(''))).message).toBe('the file is empty');
+    expect((await errorOf(ingest('\ufeff \r\n'))).message).toBe('the file is empty');
+  });
+
+  it('refuses a binary file', async () => {
+    const error = await errorOf(ingestTransactions(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x41]), {}));
+    expect(error.message).toBe('the file is binary, not CSV text (it contains NUL bytes)');
+  });
+
+  it('refuses a file read with the wrong delimiter', async () => {
+    const error = await errorOf(ingest('customer_id;date;amount\n1;2020-01-01;5\n'));
+    expect(error.message).toBe("the header has only one column ('customer_id;date;amount'); is the delimiter ',' right?");
+  });
+
+  it('refuses a file whose first line is data', async () => {
+    const error = await errorOf(ingest('4,1,19970101,2,29.33\n4,1,19970118,2,29.73\n'));
+    expect(error.message).toBe("the first line looks like data, not a header ('4,1,19970101,2,29.33'); pass header: false and name the columns");
+  });
+
+  it('asks for column names when there is no header', async () => {
+    expect((await errorOf(ingest('4,1,19970101,2,29.33\n', { header: false }))).message).toBe('header: false needs the column names (option columns)');
+  });
+
+  it('refuses a header without rows', async () => {
+    expect((await errorOf(ingest('customer_id,date,amount\n'))).message).toBe('the file has a header but no data rows');
+  });
+
+  it('refuses a file over the size limit', async () => {
+    const error = await errorOf(ingestTransactions(join(fixtures, 'cdnowElog.csv'), { maxBytes: 1000 }));
+    expect(error.message).toBe('the file is 186936 bytes, over the size limit of 1000 bytes');
+  });
+
+  it('refuses a stream over the size limit', async () => {
+    const error = await errorOf(ingestTransactions(Readable.from([Buffer.from('customer_id,date,amount\n'), Buffer.from('1,2020-01-01,5\n')]), { maxBytes: 30 }));
+    expect(error.message).toBe('the file is over the size limit of 30 bytes');
+  });
+
+  it('names the line of a quote that is never closed', async () => {
+    const error = await errorOf(ingest('customer_id,date,amount,note\n1,2020-01-01,5,"oops\n2,2020-01-02,6,x\n'));
+    expect(error.message).toBe(`line 2: a quoted field is never closed (missing '"')`);
+  });
+});
+
+describe('transactions ingest: coercion', () => {
+  it('reads YYYYMMDD, DD/MM/YYYY and MM/DD/YYYY dates', async () => {
+    const day = async (date: string, options: TransactionIngestOptions = {}) =>
+      new Date((await ingest(`customer_id,date,amount\n1,${date},5\n`, options)).table.timestamp[0]).toISOString();
+    expect(await day('19970101')).toBe('1997-01-01T00:00:00.000Z');
+    expect(await day('2011-03-04')).toBe('2011-03-04T00:00:00.000Z');
+    expect(await day('2011-03-04T10:20:30Z')).toBe('2011-03-04T10:20:30.000Z');
+    expect(await day('25/12/2010')).toBe('2010-12-25T00:00:00.000Z');
+    expect(await day('12/25/2010 14:05')).toBe('2010-12-25T14:05:00.000Z');
+    expect(await day('04/03/2011', { dateFormat: 'DD/MM/YYYY' })).toBe('2011-03-04T00:00:00.000Z');
+    expect(await day('04/03/2011', { dateFormat: 'MM/DD/YYYY' })).toBe('2011-04-03T00:00:00.000Z');
+  });
+
+  it('refuses to guess between day-first and month-first dates', async () => {
+    const error = await errorOf(ingest('customer_id,date,amount\n1,04/03/2011,5\n2,01/02/2011,5\n'));
+    expect(error.message).toBe(
+      "the dates in column 'date' are ambiguous: '04/03/2011' could be DD/MM/YYYY or MM/DD/YYYY (no day above 12 in the first 2 rows); set dateFormat: 'DD/MM/YYYY' or 'MM/DD/YYYY'",
+    );
+  });
+
+  it('refuses dates that mix day-first and month-first values', async () => {
+    const error = await errorOf(ingest('customer_id,date,amount\n1,25/03/2011,5\n2,03/25/2011,5\n'));
+    expect(error.message).toBe(
+      "the dates in column 'date' mix day-first ('25/03/2011') and month-first ('03/25/2011') values; fix the file or set dateFormat to one of YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, MM/DD/YYYY",
+    );
+  });
+
+  it('reads decimal commas, currency symbols and quoted numbers', async () => {
+    const text = 'customer_id;date;amount\n1;2020-01-01;"£1.234,5"\n2;2020-01-01;€3,10\n3;2020-01-01;-$2,5\n4;2020-01-01; 7 €\n';
+    const { table } = await ingest(text, { delimiter: ';', decimal: ',', policy: 'skip' });
+    // '£1.234,5' has a thousands separator, which is not supported: that row is rejected.
+    expect(Array.from(table.amount)).toEqual([3.1, -2.5, 7]);
+  });
+
+  it('reads a whitespace-separated file with a header (CDNOW_master.txt)', async () => {
+    const text = ' customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n 00002 19970112  1   12.00\r\n 00002 19970112  5   77.00\r\n';
+    const { table, mapping } = await ingest(text, { delimiter: 'whitespace' });
+    expect(mapping).toEqual({ customerId: 'customer_id', timestamp: 'date', amount: 'dollar_value', quantity: 'number_of_cds' });
+    expect(table.customerIds).toEqual(['00001', '00002']);
+    expect(Array.from(table.amount)).toEqual([11.77, 12, 77]);
+  });
+
+  it('reads a whitespace-separated file without a header (CDNOW_sample.txt)', async () => {
+    const text = ' 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n';
+    const columns = ['master_id', 'sample_id', 'date', 'cds', 'sales'];
+    const { table } = await ingest(text, { delimiter: 'whitespace', header: false, columns, mapping: { customerId: 'sample_id' } });
+    expect(table.customerIds).toEqual(['0001']);
+    expect(table.rowCount).toBe(2);
+  });
+
+  it('gives the same table and hash whatever the line endings, BOM, quoting and chunking', async () => {
+    const plain = 'customer_id,date,amount,note\n1,2020-01-01,5,a\n2.0,2020-01-02,6,b\n';
+    const variant = '\ufeffcustomer_id,date,amount,note\r\n"1",2020-01-01,"5","a"\r\n2.0,"2020-01-02",6.0,"b"';
+    const a = await ingest(plain);
+    const b = await ingest(variant);
+    const bytes = Buffer.from(variant, 'utf8');
+    const c = await ingestTransactions(
+      Readable.from(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1))),
+      { now: NOW },
+    );
+    expect(transactionsHash(b.table)).toBe(transactionsHash(a.table));
+    expect(transactionsHash(c.table)).toBe(transactionsHash(a.table));
+  });
+});
+
+describe('transactions ingest: validation', () => {
+  const text = [
+    'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice',
+    '1,17850.0,2010-12-01 08:26:00,6,2.55',
+    '2,,2010-12-01 08:26:00,6,2.55',
+    '3,17850.0,2010-13-01 08:26:00,6,2.55',
+    '4,17850.0,2030-01-01 00:00:00,6,2.55',
+    '5,17850.0,2010-12-01 08:26:00,six,2.55',
+    '6,17850.0,2010-12-01 08:26:00,6,',
+    ',17850.0,2010-12-01 08:26:00,6,2.55',
+    '7,17850.0,2010-12-01 08:26:00,6',
+    'C8,17850.0,2010-12-02 08:26:00,-2,2.55',
+    '9,13047.0,2010-12-02 08:26:00,-1,1.00',
+  ].join('\n');
+
+  it('reports each rejected row with its line, field and reason under the skip policy', async () => {
+    const { report, table } = await ingest(text, { policy: 'skip' });
+    expect(report.problems).toEqual([
+      { line: 3, field: 'CustomerID', message: 'customer id is empty' },
+      { line: 4, field: 'InvoiceDate', message: "'2010-13-01 08:26:00' is not a date in YYYY-MM-DD format" },
+      { line: 5, field: 'InvoiceDate', message: 'date 2030-01-01 00:00:00 is in the future (now: 2024-01-01 00:00:00)' },
+      { line: 6, field: 'Quantity', message: "'six' is not a number" },
+      { line: 7, field: 'UnitPrice', message: 'unit price is empty' },
+      { line: 8, field: 'InvoiceNo', message: 'order id is empty' },
+      { line: 9, field: '(row)', message: 'expected 5 fields, found 4' },
+    ]);
+    expect(report).toMatchObject({ rowsRead: 10, rowsAccepted: 3, rowsRejected: 7, returnRows: 2, returnsExcluded: 0 });
+    expect(Array.from(table.isReturn)).toEqual([0, 1, 1]);
+  });
+
+  it('keeps the first problems only but counts them all', async () => {
+    const { report } = await ingest(text, { policy: 'skip', maxProblems: 2 });
+    expect(report.problems).toHaveLength(2);
+    expect(report.rowsRejected).toBe(7);
+    expect(report.rejectedByReason).toEqual({
+      'customer id is empty': 1,
+      'invalid date': 1,
+      'date in the future': 1,
+      'invalid number': 2,
+      'order id is empty': 1,
+      'wrong field count': 1,
+    });
+  });
+
+  it('refuses the whole file under the reject policy', async () => {
+    const error = await errorOf(ingest(text));
+    expect(error.message).toBe("7 of 10 rows are invalid (first: line 3, CustomerID: customer id is empty); fix them or ingest with the 'skip' policy");
+    expect(error.report?.rowsRejected).toBe(7);
+  });
+
+  it('drops and counts returns under returns: exclude', async () => {
+    const { report, table } = await ingest(text, { policy: 'skip', returns: 'exclude' });
+    expect(report).toMatchObject({ rowsAccepted: 1, returnRows: 2, returnsExcluded: 2 });
+    expect(Array.from(table.amount)).toEqual([6 * 2.55]);
+  });
+
+  it('takes the injected now for the future check', async () => {
+    const { report } = await ingest(text, { policy: 'skip', now: new Date('2031-01-01T00:00:00Z') });
+    expect(report.rejectedByReason['date in the future']).toBeUndefined();
+  });
+});
+
+describe('transactions ingest: real files against pandas', () => {
+  it('reads the Online Retail sample with the counts pandas finds', async () => {
+    const expected = reference.onlineRetailSample;
+    const { report, stats } = await ingestTransactions(join(fixtures, 'online-retail-sample.csv'), { policy: 'skip', returns: 'net', now: NOW });
+    expect(report.rowsRead).toBe(expected.rowsRead);
+    expect(report.rowsRejected).toBe(expected.emptyCustomerId);
+    expect(report.rejectedByReason).toEqual({ 'customer id is empty': expected.emptyCustomerId });
+    expect(report.problems[0]).toEqual({ line: 624, field: 'CustomerID', message: 'customer id is empty' });
+    expect(report.rowsAccepted).toBe(expected.rowsAccepted);
+    expect(report.returnRows).toBe(expected.returnRows);
+    expect(stats.customers).toBe(expected.customers);
+    expect(stats.orders).toBe(expected.orders);
+    expect(stats.firstTimestamp).toBe(`${expected.firstTimestamp}.000Z`);
+    expect(stats.lastTimestamp).toBe(`${expected.lastTimestamp}.000Z`);
+    expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(expected.amountSum, 6);
+  });
+
+  it('reads the same Online Retail sample in 4 KB chunks', async () => {
+    const path = join(fixtures, 'online-retail-sample.csv');
+    const whole = await ingestTransactions(path, { policy: 'skip', now: NOW });
+    const chunked = await ingestTransactions(path, { policy: 'skip', now: NOW, chunkBytes: 4096 });
+    expect(transactionsHash(chunked.table)).toBe(transactionsHash(whole.table));
+  });
+
+  it('reads cdnowElog.csv with the counts pandas finds', async () => {
+    const expected = reference.cdnowElog;
+    const { table, stats, dateFormat } = await ingestTransactions(join(fixtures, 'cdnowElog.csv'), { now: NOW });
+    expect(dateFormat).toBe('YYYYMMDD');
+    expect(table.rowCount).toBe(expected.rowsRead);
+    expect(stats.customers).toBe(expected.customers);
+    expect(stats.quantity?.type === 'numeric' && Math.round(stats.quantity.mean! * stats.quantity.count)).toBe(expected.cdsSum);
+    expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(expected.salesSum, 6);
+    expect(stats.firstTimestamp).toBe('1997-01-01T00:00:00.000Z');
+    expect(stats.lastTimestamp).toBe('1998-06-30T00:00:00.000Z');
+  });
+});

@@ -1,0 +1,125 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import { PluginRegistry, type PluginInfo } from '@workbench/engine';
+import { PluginRecord } from '@workbench/persistence';
+import { paramsJsonSchema, PluginDefinitionError, type SegmentationModel, type WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { ConflictError, InvalidRequestError } from './errors';
+import type { RunsLogger } from './runs.service';
+
+export interface PluginListing extends PluginInfo {
+  paramsSchema: Record<string, unknown>;
+  registeredBy: string;
+  registeredAt: Date | null;
+}
+
+/** A folder (its package.json `main`, else src/index.ts, index.ts or index.js) or an installed package name. */
+function resolveSource(source: string): string {
+  const path = resolve(source);
+  if (!existsSync(path)) return source; // an npm package name, resolved by require
+  if (!statSync(path).isDirectory()) return path;
+  const pkg = join(path, 'package.json');
+  if (existsSync(pkg)) {
+    const main = (require(pkg) as { main?: string }).main;
+    if (main) return join(path, main);
+  }
+  const entry = ['src/index.ts', 'index.ts', 'index.js'].map((f) => join(path, f)).find((f) => existsSync(f));
+  if (!entry) throw new InvalidRequestError(`folder '${source}' has no package.json main, src/index.ts, index.ts or index.js to load`);
+  return entry;
+}
+
+/** Loads the module at `source` and returns its default export; every failure names the source. */
+export function loadPluginModule(source: string): unknown {
+  const target = resolveSource(source);
+  let loaded: { default?: unknown } | undefined;
+  try {
+    loaded = require(target) as { default?: unknown };
+  } catch (e) {
+    throw new InvalidRequestError(`cannot load a plugin from '${source}': ${(e as Error).message.split('\n')[0]}`);
+  }
+  return loaded && typeof loaded === 'object' && 'default' in loaded ? loaded.default : loaded;
+}
+
+/**
+ * The plugins of this workbench: the shipped ones, and external ones a data scientist registered at
+ * run time (`POST /plugins`, `workbench plugins add`). Every registered version is recorded, so
+ * every process (API and workers, on any machine) loads the same plugins.
+ */
+export class PluginsService {
+  constructor(
+    private readonly orm: MikroORM,
+    readonly registry: PluginRegistry,
+    private readonly logger: RunsLogger,
+  ) {}
+
+  /** Registers the shipped plugins and records their versions. */
+  async registerBuiltins(plugins: readonly WorkbenchPlugin[], record: boolean): Promise<void> {
+    for (const plugin of plugins) {
+      this.registry.register(plugin, 'builtin');
+      if (record) await this.record(plugin, 'builtin', 'builtin');
+    }
+  }
+
+  /** Loads the recorded external plugins this process does not have yet; a broken one is logged and skipped. */
+  async loadRecorded(): Promise<void> {
+    const records = await this.orm.em.fork().find(PluginRecord, { enabled: true, source: { $ne: 'builtin' } }, { orderBy: { registeredAt: 'asc' } });
+    for (const record of records) {
+      if (this.registry.has(record.name)) continue;
+      try {
+        this.registry.register(loadPluginModule(record.source), record.source);
+      } catch (e) {
+        this.logger.warn(`plugin '${record.name}' from '${record.source}' was not loaded: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Registers an external plugin from a folder or package; refuses a taken name, a bad manifest or an incompatible SDK. */
+  async add(source: string, registeredBy: string): Promise<PluginListing> {
+    if (source.trim() === '') throw new InvalidRequestError('source: give a plugin folder path or an installed npm package name');
+    const candidate = loadPluginModule(source);
+    const name = (candidate as { manifest?: { name?: unknown } } | null)?.manifest?.name;
+    if (typeof name === 'string' && this.registry.has(name)) {
+      const existing = this.registry.info(name);
+      throw new ConflictError(`a plugin named '${name}' is already registered (version ${existing.version} from ${existing.source}); give yours another name`);
+    }
+    const info = this.registry.register(candidate, source);
+    await this.record(this.registry.get(info.name), source, registeredBy);
+    return (await this.list()).find((p) => p.name === info.name) as PluginListing;
+  }
+
+  /** The segmentation model called `name`, loading recorded plugins first when this process lacks it. */
+  async segmentationModel(name: string): Promise<SegmentationModel> {
+    if (!this.registry.has(name)) await this.loadRecorded();
+    return this.registry.segmentationModel(name);
+  }
+
+  async list(): Promise<PluginListing[]> {
+    await this.loadRecorded();
+    const records = await this.orm.em.fork().find(PluginRecord, {});
+    return this.registry.list().map((info) => {
+      const record = records.find((r) => r.name === info.name && r.version === info.version);
+      return {
+        ...info,
+        paramsSchema: paramsJsonSchema(this.registry.get(info.name).manifest.params) as unknown as Record<string, unknown>,
+        registeredBy: record?.registeredBy ?? 'builtin',
+        registeredAt: record?.registeredAt ?? null,
+      };
+    });
+  }
+
+  private async record(plugin: WorkbenchPlugin, source: string, registeredBy: string): Promise<void> {
+    const { name, version, kind, description, sdk, requires, params } = plugin.manifest;
+    const em = this.orm.em.fork();
+    const existing = await em.findOne(PluginRecord, { name, version });
+    const manifest = { description, sdk, requires, paramsSchema: paramsJsonSchema(params) };
+    if (existing) {
+      if (existing.source !== source && source !== 'builtin') {
+        throw new PluginDefinitionError(name, [`version ${version} is already recorded from '${existing.source}'; bump the plugin's version`]);
+      }
+      Object.assign(existing, { manifest, enabled: true });
+    } else {
+      em.create(PluginRecord, { name, version, kind, source, manifest, registeredBy });
+    }
+    await em.flush();
+  }
+}

@@ -1,0 +1,48 @@
+import { defineSegmentationModel } from '@workbench/plugin-sdk';
+import { ARTIFACT_FORMAT } from './artifact';
+import { ChurnParams } from './churn-params';
+import { assignChurn, PLUGIN_NAME, trainChurn } from './train';
+
+export { ARTIFACT_FORMAT, decodeArtifact, encodeArtifact, loadNetwork, saveNetwork, type ChurnArtifact, type ChurnArtifactHeader } from './artifact';
+export { chooseBackend, defaultLoaders, ensureBackend, type BackendLoaders, type BackendName } from './backend';
+export { ChurnParams, MODEL_KINDS, TIER_METHODS, type ModelKind, type TierMethod } from './churn-params';
+export { brierScore, calibrationTable, expectedCalibrationError, LOG_LOSS_EPS, logLoss, quantile, rocAuc, type CalibrationBin } from './metrics';
+export { buildNetwork, countParameters, predictProbabilities, type NetworkSpec } from './network';
+export {
+  encodedColumnNames,
+  encodeFrame,
+  fitPreprocessing,
+  labelVector,
+  resolveFeatures,
+  type CategoricalEncoding,
+  type FeatureEncoding,
+  type NumericEncoding,
+  type Preprocessing,
+} from './preprocessing';
+export { seededPermutation, stratifiedHoldout, streamSeed, type HoldoutSplit } from './split';
+export { assignTiers, TIER_LABELS, tierCuts } from './tiers';
+export { assignChurn, evaluationMetrics, PLUGIN_NAME, trainChurn } from './train';
+
+/** Churn probability per customer from a TensorFlow.js logistic model or MLP; risk tiers Low/Medium/High as the segments. */
+export default defineSegmentationModel<ChurnParams>({
+  contractVersion: 1,
+  manifest: {
+    name: PLUGIN_NAME,
+    version: '1.0.0',
+    kind: 'predictor',
+    sdk: '^1.0.0',
+    description:
+      'TensorFlow.js churn model (logistic regression or MLP on standardised numeric and one-hot categorical features); scores = churn probability, segments = Low/Medium/High risk tiers; holdout AUC, log-loss, Brier and calibration as metrics',
+    params: ChurnParams,
+    requires: [],
+    artifactFormat: ARTIFACT_FORMAT,
+    producesScores: true,
+    examples: [
+      { label: 'Churn', positiveLabel: 'Yes', features: ['tenure', 'MonthlyCharges', 'TotalCharges', 'Contract', 'InternetService', 'PaymentMethod'] },
+      { label: 'churned', model: 'mlp', hiddenUnits: [16, 8], epochs: 40, tiers: 'quantiles', tierQuantiles: [0.5, 0.8] },
+      {},
+    ],
+  },
+  train: ({ params, frame }, ctx) => trainChurn(params, frame, ctx),
+  assign: (artifact, frame, ctx) => assignChurn(artifact, frame, ctx),
+});
