@@ -22,15 +22,47 @@ export interface KpiResult {
   unit: string;
   /** Customers the figure is computed over. */
   n: number;
+  /** Confidence interval of an estimate; `method` names how it was computed (e.g. 'bootstrap 95% percentile, 1000 resamples'). */
   interval?: { lower: number; upper: number; method: string };
+  /** Period the figure covers, ISO dates (inclusive start, exclusive end). */
+  window?: { start: string; end: string };
   note?: string;
+}
+
+/**
+ * The transactions of the customers of a run, by column: transaction `t` belongs to frame row
+ * `customerRow[t]`. Present when the dataset has a transactions table.
+ *
+ * @example
+ * for (let t = 0; t < tx.amount.length; t++) revenue[segment[tx.customerRow[t]]] += tx.amount[t];
+ */
+export interface TransactionColumns {
+  /** Row of `KpiInput.frame` (and of the assignments) each transaction belongs to. */
+  customerRow: Int32Array;
+  /** Order index: equal values are one order; -1 when the data has no order ids. */
+  order: Int32Array;
+  /** Epoch milliseconds, UTC. */
+  timestamp: Float64Array;
+  /** Signed amount: returns and cancellations are negative. */
+  amount: Float64Array;
+  /** 1 for a return or cancellation. */
+  isReturn: Uint8Array;
 }
 
 export interface KpiInput<P> {
   params: P;
+  /** One row per customer: the features the run trained on, joined with customer attributes. */
   frame: FeatureFrame;
   assignments: Assignments;
   segments: SegmentDescription[];
+  /** The day the KPIs are computed as of (epoch ms, UTC): the day after the last transaction, or the run date. */
+  referenceDate: number;
+  transactions?: TransactionColumns;
+  /**
+   * Optional extra tables of the dataset by name, one frame each (row ids are row numbers), e.g.
+   * `marketing_spend` (channel, period, spend) or `survey` (customer_id, csat, nps).
+   */
+  tables?: Readonly<Record<string, FeatureFrame>>;
 }
 
 /** Computes KPIs per segment and overall. Build one with {@link defineKpiEvaluator}. */

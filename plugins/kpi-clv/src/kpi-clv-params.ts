@@ -14,12 +14,12 @@ export class KpiClvParams {
   /** Numeric feature holding x, the number of repeat purchases in the calibration period. */
   @IsString()
   @MinLength(1)
-  frequencyFeature = 'frequency';
+  frequencyFeature = 'x';
 
   /** Numeric feature holding t_x, the time from the first to the last purchase (0 when x = 0), in `timeUnit`. */
   @IsString()
   @MinLength(1)
-  recencyFeature = 'recency';
+  recencyFeature = 't_x';
 
   /** Numeric feature holding T, the time from the first purchase to the end of the calibration period, in `timeUnit`. */
   @IsString()

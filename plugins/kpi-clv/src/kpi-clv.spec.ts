@@ -6,7 +6,8 @@ import { customerLifetimeValue } from './clv';
 import { fitGammaGamma, gammaGammaConditionalExpectedSpend } from './gamma-gamma';
 import plugin, { KpiClvParams } from './index';
 
-const params = (raw: Partial<KpiClvParams> = {}) => validateParams('kpi-clv', KpiClvParams, raw);
+// The CDNOW summary names its columns frequency and recency; the data lib's bgnbd@1 feature set (the default) names them x and t_x.
+const params = (raw: Partial<KpiClvParams> = {}) => validateParams('kpi-clv', KpiClvParams, { frequencyFeature: 'frequency', recencyFeature: 'recency', ...raw });
 const pick = (results: KpiResult[], segmentKey: number | null, kpi: string) => results.find((r) => r.segmentKey === segmentKey && r.kpi === kpi) as KpiResult;
 
 /** Segment 0: no repeat purchase in calibration (x = 0); segment 1: repeat customers. */
@@ -46,7 +47,7 @@ describe('kpi-clv on CDNOW with a one-time vs repeat buyer split', () => {
   let ctx: ReturnType<typeof createTestRunContext>;
   beforeAll(async () => {
     ctx = createTestRunContext();
-    results = await plugin.evaluate({ params: params(), frame, ...split }, ctx);
+    results = await plugin.evaluate({ params: params(), frame, ...split, referenceDate: Date.UTC(1997, 8, 30) }, ctx);
   });
 
   it('reports the four KPIs overall and for each segment', () => {
@@ -133,7 +134,7 @@ describe('kpi-clv input handling', () => {
       { key: 0, label: 'all', size: 300, profile: {} },
       { key: 1, label: 'nobody', size: 0, profile: {} },
     ];
-    const results = await plugin.evaluate({ params: params(dailyParams), frame, assignments: { segment: new Int32Array(300) }, segments }, createTestRunContext());
+    const results = await plugin.evaluate({ params: params(dailyParams), frame, assignments: { segment: new Int32Array(300) }, segments, referenceDate: 0 }, createTestRunContext());
     expect(pick(results, 0, 'predictive_clv').value).toBeCloseTo(pick(results, null, 'predictive_clv').value as number, 12);
     const empty = pick(results, 1, 'p_alive');
     expect(empty.value).toBeNull();
@@ -142,7 +143,7 @@ describe('kpi-clv input handling', () => {
   });
 
   it('names a missing feature and the param that names it', async () => {
-    await expect(plugin.evaluate({ params: params({ ...dailyParams, monetaryFeature: 'spend' }), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [] }, createTestRunContext())).rejects.toThrow(
+    await expect(plugin.evaluate({ params: params({ ...dailyParams, monetaryFeature: 'spend' }), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [], referenceDate: 0 }, createTestRunContext())).rejects.toThrow(
       new FeatureRequirementError("feature 'spend' (param monetaryFeature) is not in the data (available: repeat_orders, last_order_days, tenure_days, avg_value)"),
     );
   });
@@ -154,7 +155,7 @@ describe('kpi-clv input handling', () => {
       T: numeric([10, 8, 8, 9, 9]),
       monetary_value: numeric([5, 0, 7, 3, 4]),
     });
-    await expect(plugin.evaluate({ params: params(), frame, assignments: { segment: new Int32Array(5) }, segments: [] }, createTestRunContext())).rejects.toThrow(
+    await expect(plugin.evaluate({ params: params(), frame, assignments: { segment: new Int32Array(5) }, segments: [], referenceDate: 0 }, createTestRunContext())).rejects.toThrow(
       /recency of customer 'c' \(row 3\) is 9; it must lie in \[0, T = 8\]/,
     );
   });
@@ -162,6 +163,6 @@ describe('kpi-clv input handling', () => {
   it('stops with RunAbortedError when the run is aborted', async () => {
     const controller = new AbortController();
     controller.abort('cancelled');
-    await expect(plugin.evaluate({ params: params(dailyParams), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [] }, createTestRunContext({ signal: controller.signal }))).rejects.toThrow(RunAbortedError);
+    await expect(plugin.evaluate({ params: params(dailyParams), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [], referenceDate: 0 }, createTestRunContext({ signal: controller.signal }))).rejects.toThrow(RunAbortedError);
   });
 });
