@@ -67,6 +67,13 @@ export class PluginRegistry {
     return plugin as SegmentationModel;
   }
 
+  /** The KPI evaluator called `name`; throws when it is missing or a segmentation model. */
+  kpiEvaluator(name: string): KpiEvaluator {
+    const plugin = this.get(name);
+    if (plugin.manifest.kind !== 'kpi') throw new UnknownPluginError(`plugin '${name}' is a ${plugin.manifest.kind}, not a KPI evaluator`);
+    return plugin as KpiEvaluator;
+  }
+
   info(name: string): PluginInfo {
     const { plugin, source } = this.plugins.get(name) ?? { plugin: this.get(name), source: '' };
     const { version, kind, description, sdk } = plugin.manifest;

@@ -1,13 +1,47 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
-import { contentHash, decodeFrame, encodeFrame, ingestCustomersCsv, type CustomerIngestOptions, type IngestReport } from '@workbench/data';
+import {
+  buildCustomerFeatures,
+  contentHash,
+  decodeFrame,
+  decodeTransactions,
+  encodeFrame,
+  encodeTransactions,
+  ingestCustomersCsv,
+  ingestTransactions,
+  transactionsHash,
+  type CustomerIngestOptions,
+  type IngestReport,
+  type TransactionIngestOptions,
+  type TransactionSource,
+} from '@workbench/data';
 import { Dataset, DatasetVersion, type ArtifactStore } from '@workbench/persistence';
-import type { FeatureFrame } from '@workbench/plugin-sdk';
+import type { FeatureFrame, TransactionColumns } from '@workbench/plugin-sdk';
 import { InvalidRequestError, NotFoundError } from './errors';
 
 export interface IngestCustomersRequest extends CustomerIngestOptions {
   dataset: string;
   text: string;
   sourceName?: string;
+}
+
+export interface IngestTransactionsRequest extends TransactionIngestOptions {
+  dataset: string;
+  /** A file path, the bytes, or a stream of chunks: read as a stream, never whole as text. */
+  source: TransactionSource;
+  sourceName?: string;
+}
+
+/** What a run trains on and what its KPIs are computed from. */
+export interface RunInput {
+  /** One row per customer. */
+  frame: FeatureFrame;
+  /** Name and version of the features in `frame`, recorded on the run. */
+  featureSet: string;
+  /** Numeric feature holding revenue per customer, for revenue shares. */
+  revenueFeature?: string;
+  /** The day features and KPIs are computed as of (epoch ms, UTC). */
+  referenceDate: number;
+  transactions?: TransactionColumns;
 }
 
 export interface IngestResult {
@@ -31,36 +65,46 @@ export class DatasetsService {
    * The same content again returns the version that holds it. A file that fails validation stores nothing.
    */
   async ingestCustomers(request: IngestCustomersRequest): Promise<IngestResult> {
-    if (!DATASET_NAME.test(request.dataset)) {
-      throw new InvalidRequestError(`dataset name '${request.dataset}' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit`);
-    }
+    this.checkName(request.dataset);
     const table = ingestCustomersCsv(request.text, request);
     const bytes = encodeFrame(table.frame);
-    const hash = contentHash(bytes);
     // The bytes go first: a crash after this leaves only an unreferenced blob, never a version without data.
     const artifactKey = await this.artifacts.put(bytes);
+    return this.storeVersion(request.dataset, contentHash(bytes), {
+      kind: 'customers',
+      rowCount: table.frame.rowCount,
+      rejectedCount: table.report.rowsRejected,
+      schema: table.schema,
+      stats: { columns: table.stats },
+      report: table.report as unknown as Record<string, unknown>,
+      artifactKey,
+      sourceName: request.sourceName ?? null,
+    }, table.report);
+  }
+
+  private checkName(name: string): void {
+    if (!DATASET_NAME.test(name)) {
+      throw new InvalidRequestError(`dataset name '${name}' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    }
+  }
+
+  /** Records a version of `name` holding content `hash` (created with the dataset), or returns the version that already holds it. */
+  private async storeVersion(
+    name: string,
+    hash: string,
+    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'>,
+    report: IngestReport,
+  ): Promise<IngestResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.orm.em.fork().transactional(async (em) => {
-          let dataset = await em.findOne(Dataset, { name: request.dataset });
-          if (!dataset) dataset = em.create(Dataset, { name: request.dataset });
+          let dataset = await em.findOne(Dataset, { name });
+          if (!dataset) dataset = em.create(Dataset, { name });
           const existing = await em.findOne(DatasetVersion, { dataset, contentHash: hash });
           if (existing) return { dataset, version: existing, created: false, report: existing.report as unknown as IngestReport };
           const last = await em.findOne(DatasetVersion, { dataset }, { orderBy: { version: 'desc' } });
-          const version = em.create(DatasetVersion, {
-            dataset,
-            version: (last?.version ?? 0) + 1,
-            contentHash: hash,
-            kind: 'customers',
-            rowCount: table.frame.rowCount,
-            rejectedCount: table.report.rowsRejected,
-            schema: table.schema,
-            stats: { columns: table.stats },
-            report: table.report as unknown as Record<string, unknown>,
-            artifactKey,
-            sourceName: request.sourceName ?? null,
-          });
-          return { dataset, version, created: true, report: table.report };
+          const version = em.create(DatasetVersion, { dataset, version: (last?.version ?? 0) + 1, contentHash: hash, ...fields });
+          return { dataset, version, created: true, report };
         });
       } catch (e) {
         // Two uploads raced for the same name or version number: the loser re-reads and tries again.
@@ -68,6 +112,67 @@ export class DatasetsService {
         throw e;
       }
     }
+  }
+
+  /**
+   * Ingests a transactions table (streamed) as a new immutable version of `dataset`; the same
+   * normalised content again returns the existing version. A refused file stores nothing.
+   */
+  async ingestTransactions(request: IngestTransactionsRequest): Promise<IngestResult> {
+    this.checkName(request.dataset);
+    const { dataset: _dataset, source, sourceName: _sourceName, ...options } = request;
+    const result = await ingestTransactions(source, options);
+    const bytes = encodeTransactions(result.table);
+    const artifactKey = await this.artifacts.put(bytes);
+    const report = { ...result.report, mapping: result.mapping, dateFormat: result.dateFormat };
+    return this.storeVersion(request.dataset, transactionsHash(result.table), {
+      kind: 'transactions',
+      rowCount: result.table.rowCount,
+      rejectedCount: result.report.rowsRejected,
+      schema: Object.entries(result.mapping)
+        .filter(([, column]) => column)
+        .map(([role, column]) => ({ name: role, source: column as string, type: role === 'customerId' || role === 'orderId' ? 'categorical' : 'numeric' })),
+      stats: result.stats as unknown as Record<string, unknown>,
+      report: report as unknown as Record<string, unknown>,
+      artifactKey,
+      sourceName: request.sourceName ?? (typeof source === 'string' ? source : null),
+    }, result.report);
+  }
+
+  /**
+   * The frame a run of this dataset version trains on. A customers table is used as it is; a
+   * transactions table becomes per-customer features (rfm@1 + bgnbd@1) joined with the dataset's
+   * latest customers table when it has one, and its transactions are kept for the KPIs.
+   */
+  async loadRunInput(version: DatasetVersion): Promise<RunInput> {
+    const bytes = await this.artifacts.get(version.artifactKey);
+    if (version.kind === 'customers') {
+      const frame = decodeFrame(bytes);
+      const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
+      return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime() };
+    }
+    const table = decodeTransactions(bytes);
+    const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
+    const customersVersion = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
+    const customers = customersVersion ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey)) : undefined;
+    const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers });
+    const frame = features.frame;
+    const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
+    const rowOfCustomer = Int32Array.from(table.customerIds, (id) => rowOf.get(id) ?? -1);
+    const featureSet = [...features.featureSets.map((f) => `${f.name}@${f.version}`), ...(customersVersion ? [`customers-v${customersVersion.version}`] : [])].join('+');
+    return {
+      frame,
+      featureSet,
+      revenueFeature: 'monetary',
+      referenceDate: features.referenceDate.getTime(),
+      transactions: {
+        customerRow: Int32Array.from(table.customer.subarray(0, table.rowCount), (c) => rowOfCustomer[c]),
+        order: table.order.subarray(0, table.rowCount),
+        timestamp: table.timestamp.subarray(0, table.rowCount),
+        amount: table.amount.subarray(0, table.rowCount),
+        isReturn: table.isReturn.subarray(0, table.rowCount),
+      },
+    };
   }
 
   async list(): Promise<Dataset[]> {
@@ -99,6 +204,6 @@ export class DatasetsService {
   }
 
   async loadFrame(version: DatasetVersion): Promise<FeatureFrame> {
-    return decodeFrame(await this.artifacts.get(version.artifactKey));
+    return (await this.loadRunInput(version)).frame;
   }
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry, type PluginInfo } from '@workbench/engine';
 import { PluginRecord } from '@workbench/persistence';
-import { paramsJsonSchema, PluginDefinitionError, type SegmentationModel, type WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { paramsJsonSchema, PluginDefinitionError, type KpiEvaluator, type SegmentationModel, type WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { ConflictError, InvalidRequestError } from './errors';
 import type { RunsLogger } from './runs.service';
 
@@ -91,6 +91,12 @@ export class PluginsService {
   async segmentationModel(name: string): Promise<SegmentationModel> {
     if (!this.registry.has(name)) await this.loadRecorded();
     return this.registry.segmentationModel(name);
+  }
+
+  /** The KPI evaluator called `name`, loading recorded plugins first when this process lacks it. */
+  async kpiEvaluator(name: string): Promise<KpiEvaluator> {
+    if (!this.registry.has(name)) await this.loadRecorded();
+    return this.registry.kpiEvaluator(name);
   }
 
   async list(): Promise<PluginListing[]> {

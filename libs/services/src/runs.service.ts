@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
-import { encodeAssignments, runSegmentation } from '@workbench/engine';
+import { encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
 import type { Job, JobHandlers, JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import { validateParams, type RunContext } from '@workbench/plugin-sdk';
@@ -72,8 +72,6 @@ export class RunsService {
             params,
             seed: request.seed ?? randomInt(0, 2 ** 31),
             status: RunStatus.Queued,
-            // The model sees the columns of the dataset version as they are (no derived features yet).
-            featureSet: `${datasetVersion.kind}-columns/1`,
             workbenchVersion: WORKBENCH_VERSION,
           });
         });
@@ -173,9 +171,18 @@ export class RunsService {
     if (model.manifest.version !== run.pluginVersion) {
       throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
     }
-    const frame = await this.datasets.loadFrame(run.datasetVersion as DatasetVersion);
-    const revenueFeature = (run.datasetVersion as DatasetVersion).schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
-    const outcome = await runSegmentation({ model, params: run.params, frame, revenueFeature }, this.runContext(run, job));
+    const input = await this.datasets.loadRunInput(run.datasetVersion as DatasetVersion);
+    const { frame } = input;
+    const ctx = this.runContext(run, job);
+    const outcome = await runSegmentation({ model, params: run.params, frame, revenueFeature: input.revenueFeature }, ctx);
+    const segmentation = await this.segmentations.get(run.segmentation.id);
+    const steps: KpiStep[] = [];
+    for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
+    const evaluated = await runKpiEvaluators(
+      steps,
+      { frame, assignments: outcome.assignments, segments: outcome.segments, referenceDate: input.referenceDate, transactions: input.transactions },
+      ctx,
+    );
 
     const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
     const assignmentsArtifactKey = await this.artifacts.put(encodeAssignments(frame.ids, outcome.assignments));
@@ -197,7 +204,24 @@ export class RunsService {
         if (s.revenueShare !== undefined) kpi(s.key, 'revenue_share', s.revenueShare, 'share', s.size);
       }
       kpi(null, 'customers', frame.rowCount, 'customers', frame.rowCount);
+      for (const r of evaluated) {
+        tx.create(KpiValue, {
+          run: fresh,
+          segmentKey: r.segmentKey,
+          kpi: r.kpi,
+          value: r.value,
+          unit: r.unit,
+          n: r.n,
+          lowerBound: r.interval?.lower ?? null,
+          upperBound: r.interval?.upper ?? null,
+          intervalMethod: r.interval?.method ?? null,
+          window: r.window ?? null,
+          note: r.note ?? null,
+          evaluator: r.evaluator,
+        });
+      }
       Object.assign(fresh, {
+        featureSet: input.featureSet,
         status: RunStatus.Succeeded,
         progress: 1,
         progressNote: null,

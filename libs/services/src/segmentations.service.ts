@@ -4,7 +4,7 @@ import { Run, Segmentation } from '@workbench/persistence';
 import { validateParams } from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
 import type { PluginsService } from './plugins.service';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 
 export interface CreateSegmentationRequest {
   name: string;
@@ -14,6 +14,8 @@ export interface CreateSegmentationRequest {
   params?: Record<string, unknown>;
   /** Dataset id or name the segmentation trains on (its latest version unless a run names one). */
   dataset: string;
+  /** KPI evaluators run after each training, e.g. `[{ plugin: 'kpi-standard' }]`; their params are validated now. */
+  kpis?: { plugin: string; params?: Record<string, unknown> }[];
 }
 
 export class SegmentationsService {
@@ -26,6 +28,14 @@ export class SegmentationsService {
   async create(request: CreateSegmentationRequest): Promise<Segmentation> {
     const model = await this.plugins.segmentationModel(request.plugin);
     const params = validateParams(model.manifest.name, model.manifest.params, request.params ?? {});
+    const kpis = [];
+    for (const [i, k] of (request.kpis ?? []).entries()) {
+      const evaluator = await this.plugins.kpiEvaluator(k.plugin).catch((e: Error) => {
+        throw new InvalidRequestError(`kpis.${i}.plugin: ${e.message}`);
+      });
+      const kpiParams = validateParams(evaluator.manifest.name, evaluator.manifest.params, k.params ?? {});
+      kpis.push({ plugin: evaluator.manifest.name, params: instanceToPlain(kpiParams) as Record<string, unknown> });
+    }
     const dataset = await this.datasets.get(request.dataset);
     const em = this.orm.em.fork();
     if (await em.findOne(Segmentation, { name: request.name })) {
@@ -38,6 +48,7 @@ export class SegmentationsService {
       pluginName: model.manifest.name,
       params: plain,
       features: Array.isArray(plain.features) ? (plain.features as string[]) : [],
+      kpis,
       dataset,
     });
     await em.flush();

@@ -25,7 +25,7 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
 
   it('records the lineage of each run', async () => {
     const run = await wb.runs.resolve('by-spend@v1');
-    expect([run.featureSet, run.workbenchVersion, run.datasetVersion.contentHash.length, run.pluginVersion]).toEqual(['customers-columns/1', '0.1.0', 64, '1.0.0']);
+    expect([run.featureSet, run.workbenchVersion, run.datasetVersion.contentHash.length, run.pluginVersion]).toEqual(['customer-columns/1', '0.1.0', 64, '1.0.0']);
   });
 
   it('stores one assignment per customer and answers a customer history version by version', async () => {

@@ -40,4 +40,16 @@ export class KpiValue {
 
   @Property({ type: 'text', nullable: true })
   note?: string | null;
+
+  /** How `lowerBound`/`upperBound` were computed (e.g. bootstrap percentile, Wilson). */
+  @Property({ type: 'string', length: 255, nullable: true })
+  intervalMethod?: string | null;
+
+  /** Period the value covers, ISO dates: `{ start, end }`. */
+  @Property({ type: 'json', nullable: true })
+  window?: { start: string; end: string } | null;
+
+  /** The KPI evaluator (plugin name@version) that computed it; null for the host's own counts. */
+  @Property({ type: 'string', length: 128, nullable: true })
+  evaluator?: string | null;
 }

@@ -25,6 +25,10 @@ export class Segmentation {
   @Property({ type: 'json' })
   features!: string[];
 
+  /** KPI evaluators run after each training: `[{ plugin: 'kpi-standard', params: {...} }]`. */
+  @Property({ type: 'json', nullable: true })
+  kpis?: { plugin: string; params?: Record<string, unknown> }[] | null;
+
   @ManyToOne({ entity: () => Dataset })
   dataset!: Dataset;
 

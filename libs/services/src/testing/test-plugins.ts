@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
-import { defineSegmentationModel, numericMatrix, throwIfAborted, type SegmentationModel } from '@workbench/plugin-sdk';
+import { defineKpiEvaluator, defineSegmentationModel, numericMatrix, throwIfAborted, type KpiEvaluator, type SegmentationModel } from '@workbench/plugin-sdk';
 
 class SplitParams {
   /** Numeric feature to split on. */
@@ -62,5 +62,36 @@ export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationM
   async assign(model, frame) {
     const { feature, median } = JSON.parse(new TextDecoder().decode(model.bytes)) as { feature: string; median: number };
     return { segment: Int32Array.from(numericMatrix(frame, [feature]), (v) => (v >= median ? 1 : 0)) };
+  },
+});
+
+class RevenueParams {
+  /** Refuse to compute (null with a note) when set, to exercise that path. */
+  @IsOptional() @IsIn(['always']) unavailable?: 'always';
+}
+
+/** A KPI evaluator for tests of the host: net revenue per segment from the transactions, computed the obvious way. */
+export const revenuePerSegment: KpiEvaluator<RevenueParams> = defineKpiEvaluator<RevenueParams>({
+  contractVersion: 1,
+  manifest: {
+    name: 'test-revenue',
+    version: '1.0.0',
+    kind: 'kpi',
+    sdk: '^1.0.0',
+    description: 'net revenue per segment (test plugin)',
+    params: RevenueParams,
+    requires: [],
+    kpis: [{ key: 'revenue', title: 'Revenue', unit: 'currency', higherIsBetter: true, definition: 'sum of transaction amounts, returns netted' }],
+  },
+  async evaluate({ params, assignments, segments, transactions }) {
+    if (params.unavailable || !transactions) {
+      return [{ segmentKey: null, kpi: 'revenue', value: null, unit: 'currency', n: 0, note: 'not available: needs a transactions table' }];
+    }
+    const sums = new Float64Array(segments.length);
+    for (let t = 0; t < transactions.amount.length; t++) {
+      const row = transactions.customerRow[t];
+      if (row >= 0) sums[assignments.segment[row]] += transactions.amount[t];
+    }
+    return segments.map((s) => ({ segmentKey: s.key, kpi: 'revenue', value: sums[s.key], unit: 'currency', n: s.size }));
   },
 });

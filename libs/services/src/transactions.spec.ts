@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IngestError } from '@workbench/data';
+import { RunStatus } from '@workbench/persistence';
+import { loadConfig } from './config';
+import { revenuePerSegment, splitAtMedian } from './testing';
+import { createWorkbench, type Workbench } from './workbench';
+
+const elog = join(__dirname, '../../data/test/fixtures/cdnowElog.csv');
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const cdnow = { mapping: { customerId: 'masterid', timestamp: 'date', amount: 'sales' } };
+
+describe('a transactions dataset (CDNOW event log), segmented and evaluated', () => {
+  let wb: Workbench;
+  beforeAll(async () => {
+    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-tx-')), jobBackoffMs: 5 }), { plugins: [splitAtMedian, revenuePerSegment], logger: quiet });
+    await wb.startWorker();
+  });
+  afterAll(async () => {
+    await wb.close();
+  });
+
+  it('ingests the file as a versioned dataset, idempotently', async () => {
+    const first = await wb.datasets.ingestTransactions({ dataset: 'cdnow', source: elog, ...cdnow });
+    const again = await wb.datasets.ingestTransactions({ dataset: 'cdnow', source: readFileSync(elog), ...cdnow });
+    expect([first.created, again.created, again.version.id]).toEqual([true, false, first.version.id]);
+    // Independent count: data lines of the file.
+    expect(first.version.rowCount).toBe(readFileSync(elog, 'utf8').trim().split('\n').length - 1);
+    expect(first.version.kind).toBe('transactions');
+  });
+
+  it('stores nothing when a mapped column is missing', async () => {
+    await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: elog, mapping: { customerId: 'CustomerID' } })).rejects.toBeInstanceOf(IngestError);
+    await expect(wb.datasets.get('cdnow-bad')).rejects.toThrow("dataset 'cdnow-bad' not found");
+  });
+
+  it('trains on per-customer features and stores the KPI evaluator results with their evaluator', async () => {
+    await wb.segmentations.create({ name: 'cdnow-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'cdnow', kpis: [{ plugin: 'test-revenue' }] });
+    const run = await wb.runs.waitFor((await wb.runs.submit('cdnow-spend')).id);
+    expect([run.status, run.featureSet]).toEqual([RunStatus.Succeeded, 'rfm@1+bgnbd@1']);
+    const segments = await wb.runs.segments(run.id);
+    expect(segments.reduce((a, s) => a + s.size, 0)).toBe(2357); // CDNOW's 1/10th sample has 2,357 customers
+    const revenue = (await wb.runs.kpis(run.id)).filter((k) => k.kpi === 'revenue');
+    expect(revenue.map((k) => k.evaluator)).toEqual(['test-revenue@1.0.0', 'test-revenue@1.0.0']);
+    // Independent total: the sum of the sales column.
+    const total = readFileSync(elog, 'utf8').trim().split('\n').slice(1).reduce((sum, line) => sum + Number(line.split(',')[4]), 0);
+    expect((revenue[0].value ?? 0) + (revenue[1].value ?? 0)).toBeCloseTo(total, 6);
+  });
+
+  it('refuses a KPI evaluator that is not one, naming the list entry', async () => {
+    await expect(wb.segmentations.create({ name: 'x', plugin: 'test-split-median', dataset: 'cdnow', kpis: [{ plugin: 'test-split-median' }] })).rejects.toThrow(
+      "kpis.0.plugin: plugin 'test-split-median' is a segmenter, not a KPI evaluator",
+    );
+  });
+
+  it('stores a not-available KPI as null with its note', async () => {
+    await wb.segmentations.create({ name: 'cdnow-na', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'cdnow', kpis: [{ plugin: 'test-revenue', params: { unavailable: 'always' } }] });
+    const run = await wb.runs.waitFor((await wb.runs.submit('cdnow-na')).id);
+    const [value] = (await wb.runs.kpis(run.id)).filter((k) => k.kpi === 'revenue');
+    expect([value.value, value.note]).toEqual([null, 'not available: needs a transactions table']);
+  });
+});
