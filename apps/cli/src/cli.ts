@@ -104,12 +104,17 @@ export function buildProgram(cli: CliEnvironment): Command {
 
   program
     .command('ingest')
-    .description('ingest a customers CSV as a dataset version (the same content again returns the existing version)')
-    .argument('<file>', 'CSV file with a header row')
+    .description('ingest a customers or transactions CSV as a dataset version (the same content again returns the existing version)')
+    .argument('<file>', 'CSV file')
     .requiredOption('--dataset <name>', 'dataset to add the version to (created on first upload)')
-    .option('--id-column <column>', 'column holding the customer id (default: auto-detected)')
-    .option('--revenue-column <column>', 'numeric column holding revenue per customer (default: auto-detected)')
+    .addOption(new Option('--kind <kind>', 'one row per customer, or one row per transaction line').choices(['customers', 'transactions']).default('customers'))
+    .option('--map <pairs>', 'column mapping, e.g. customerId=CustomerID,timestamp=InvoiceDate,quantity=Quantity,unitPrice=UnitPrice,orderId=InvoiceNo (default: auto-detected)')
+    .option('--revenue-column <column>', 'customers: numeric column holding revenue per customer (default: auto-detected)')
     .addOption(new Option('--policy <policy>', 'reject the file on any bad row, or skip bad rows and report them').choices(['reject', 'skip']).default('reject'))
+    .addOption(new Option('--returns <how>', 'transactions: net returns against sales, or exclude them').choices(['net', 'exclude']))
+    .addOption(new Option('--date-format <format>', 'transactions: date format (default: detected)').choices(['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY']))
+    .option('--delimiter <char>', "field delimiter: one character, 'tab' or 'whitespace' (default ,)")
+    .addOption(new Option('--decimal <char>', 'decimal separator').choices(['.', ',']))
     .option('--json', 'print JSON')
     .action((file: string, options: Omit<Parameters<typeof ingestFile>[2], 'file'>) => withWorkbench(cli, false, (wb) => ingestFile(wb, cli.out, { file, ...options })));
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@workbench/persistence';
@@ -144,5 +145,47 @@ describe('plugins over HTTP', () => {
     await http().get('/health').expect(200);
     const listed = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
     expect(listed.body.map((p: { name: string }) => p.name)).toContain('external-bands');
+  });
+});
+
+describe('transactions datasets over HTTP', () => {
+  let app: INestApplication;
+  let keys: Record<Role, string>;
+  const elog = join(__dirname, '../../../libs/data/test/fixtures/cdnowElog.csv');
+  const http = () => request(app.getHttpServer());
+  const upload = (path: string, name = 'cdnow') =>
+    http().post(path).set('X-API-Key', keys.analyst).field('name', name).field('kind', 'transactions').field('customerIdColumn', 'masterid').field('timestampColumn', 'date').field('amountColumn', 'sales');
+
+  beforeAll(async () => {
+    app = await startApp(testConfig());
+    keys = await createKeys(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('ingests a transactions file with a column mapping, idempotently, and adds versions to a dataset', async () => {
+    const first = await upload('/datasets').attach('file', elog).expect(201);
+    expect(first.body.version).toMatchObject({ version: 1, kind: 'transactions', rowCount: 6919, rejectedCount: 0 });
+    expect(first.body.version.report.mapping).toEqual({ customerId: 'masterid', timestamp: 'date', amount: 'sales', quantity: 'cds' }); // quantity auto-detected
+    await upload('/datasets').attach('file', elog).expect(200);
+    const half = readFileSync(elog, 'utf8').split('\n').slice(0, 3001).join('\n');
+    const second = await upload(`/datasets/${first.body.dataset.id}/versions`).attach('file', Buffer.from(half), 'first-3000.csv').expect(201);
+    expect(second.body.version).toMatchObject({ version: 2, rowCount: 3000 });
+    const got = await http().get('/datasets/cdnow/versions/2').set('X-API-Key', keys.viewer).expect(200);
+    expect(got.body.sourceName).toBe('first-3000.csv');
+  });
+
+  it('answers a mapping that names a missing column with 400 and stores nothing', async () => {
+    const res = await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'broken-tx')
+      .field('kind', 'transactions')
+      .field('customerIdColumn', 'CustomerID')
+      .attach('file', elog)
+      .expect(400);
+    expect(res.body.message).toContain("'CustomerID'");
+    await http().get('/datasets/broken-tx').set('X-API-Key', keys.viewer).expect(404);
   });
 });

@@ -1,38 +1,79 @@
 import { readFileSync } from 'node:fs';
-import type { Workbench } from '@workbench/services';
+import type { IngestResult, Workbench } from '@workbench/services';
 import type { Output } from '../output';
 
 export interface IngestOptions {
   file: string;
   dataset: string;
-  idColumn?: string;
+  kind?: 'customers' | 'transactions';
+  /** `customerId=CustomerID,timestamp=InvoiceDate,quantity=Quantity,unitPrice=UnitPrice,orderId=InvoiceNo` */
+  map?: string;
   revenueColumn?: string;
   policy?: 'reject' | 'skip';
+  returns?: 'net' | 'exclude';
+  dateFormat?: 'YYYY-MM-DD' | 'YYYYMMDD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
+  delimiter?: string;
+  decimal?: '.' | ',';
   json?: boolean;
 }
 
-/** `workbench ingest <file> --dataset NAME`: a customers CSV as a new (or the existing identical) dataset version. */
-export async function ingestFile(workbench: Workbench, out: Output, options: IngestOptions): Promise<void> {
-  let text: string;
-  try {
-    text = readFileSync(options.file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read '${options.file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+const ROLES = ['customerId', 'timestamp', 'amount', 'quantity', 'unitPrice', 'orderId'] as const;
+
+/** Parses `--map role=Column,…`, naming any unknown role. */
+export function parseMapping(raw: string | undefined): Partial<Record<(typeof ROLES)[number], string>> {
+  if (!raw) return {};
+  const mapping: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const [role, column] = pair.split('=').map((p) => p.trim());
+    if (!role || !column) throw new Error(`--map entry '${pair}' must look like role=Column`);
+    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`--map role '${role}' is not one of ${ROLES.join(', ')}`);
+    mapping[role] = column;
   }
-  const result = await workbench.datasets.ingestCustomers({
-    dataset: options.dataset,
-    text,
-    sourceName: options.file,
-    customerIdColumn: options.idColumn,
-    revenueColumn: options.revenueColumn,
-    policy: options.policy,
-  });
+  return mapping;
+}
+
+/** `workbench ingest <file> --dataset NAME [--kind transactions --map …]`: a new (or the existing identical) dataset version. */
+export async function ingestFile(workbench: Workbench, out: Output, options: IngestOptions): Promise<IngestResult> {
+  const mapping = parseMapping(options.map);
+  const delimiter = options.delimiter === 'tab' ? '\t' : options.delimiter;
+  let result: IngestResult;
+  if (options.kind === 'transactions') {
+    out.note(`reading ${options.file} …`);
+    result = await workbench.datasets.ingestTransactions({
+      dataset: options.dataset,
+      source: options.file,
+      mapping,
+      policy: options.policy,
+      returns: options.returns,
+      dateFormat: options.dateFormat,
+      delimiter,
+      decimal: options.decimal,
+    });
+  } else {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read '${options.file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    result = await workbench.datasets.ingestCustomers({
+      dataset: options.dataset,
+      text,
+      sourceName: options.file,
+      customerIdColumn: mapping.customerId,
+      revenueColumn: options.revenueColumn,
+      policy: options.policy,
+      delimiter,
+    });
+  }
   const v = result.version;
   if (options.json) {
-    out.line(JSON.stringify({ dataset: result.dataset.name, version: v.version, created: result.created, contentHash: v.contentHash, rowCount: v.rowCount, rejectedCount: v.rejectedCount, report: result.report }, null, 2));
-    return;
+    out.line(JSON.stringify({ dataset: result.dataset.name, version: v.version, kind: v.kind, created: result.created, contentHash: v.contentHash, rowCount: v.rowCount, rejectedCount: v.rejectedCount, stats: v.stats, report: result.report }, null, 2));
+    return result;
   }
-  out.line(`${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} customers${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount} rows rejected`);
-  for (const p of result.report.problems) out.line(`  line ${p.line}, ${p.field}: ${p.message}`);
-  if (result.report.rowsRejected > result.report.problems.length) out.line(`  … and ${result.report.rowsRejected - result.report.problems.length} more`);
+  const what = v.kind === 'transactions' ? 'transactions' : 'customers';
+  out.line(`${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} ${what}${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount.toLocaleString('en-US')} rows rejected`);
+  for (const p of result.report.problems.slice(0, 20)) out.line(`  line ${p.line}, ${p.field}: ${p.message}`);
+  if (result.report.rowsRejected > Math.min(20, result.report.problems.length)) out.line(`  … ${result.report.rowsRejected - Math.min(20, result.report.problems.length)} more (see --json)`);
+  return result;
 }

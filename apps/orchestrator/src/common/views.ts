@@ -28,6 +28,7 @@ export function segmentationView(s: Segmentation) {
     plugin: s.pluginName,
     params: s.params,
     features: s.features,
+    kpis: s.kpis ?? [],
     dataset: { id: s.dataset.id, name: s.dataset.name },
     createdAt: s.createdAt,
   };

@@ -1,7 +1,9 @@
+import { readFile, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Workbench } from '@workbench/services';
+import { Workbench, type IngestResult } from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { datasetVersionView } from '../common/views';
@@ -22,19 +24,67 @@ export class DatasetsController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file', 'name'], properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } } } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  // Uploads go to a temporary file and are read from there as a stream, so a large file never sits in memory.
+  @UseInterceptors(FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
   async upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDatasetDto, @Res({ passthrough: true }) res: Response) {
     if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
-    const result = await this.workbench.datasets.ingestCustomers({
+    try {
+      const result = await this.ingest(body, file);
+      if (!result.created) res.status(200);
+      return { dataset: { id: result.dataset.id, name: result.dataset.name }, created: result.created, version: datasetVersionView(result.version) };
+    } finally {
+      await unlink(file.path).catch(() => undefined);
+    }
+  }
+
+  /** The same upload addressed to an existing dataset: a new version (or the existing one with that content). */
+  @Post(':id/versions')
+  @RequireRole('analyst')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  async uploadVersion(
+    @Param('id') id: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: Omit<UploadDatasetDto, 'name'> & { name?: string },
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const dataset = await this.workbench.datasets.get(id);
+    return this.upload(file, Object.assign(new UploadDatasetDto(), body, { name: dataset.name }), res);
+  }
+
+  private async ingest(body: UploadDatasetDto, file: Express.Multer.File): Promise<IngestResult> {
+    const delimiter = body.delimiter === 'tab' ? '\t' : body.delimiter;
+    if (body.kind === 'transactions') {
+      return this.workbench.datasets.ingestTransactions({
+        dataset: body.name,
+        source: file.path,
+        sourceName: file.originalname,
+        mapping: {
+          ...(body.customerIdColumn && { customerId: body.customerIdColumn }),
+          ...(body.timestampColumn && { timestamp: body.timestampColumn }),
+          ...(body.amountColumn && { amount: body.amountColumn }),
+          ...(body.quantityColumn && { quantity: body.quantityColumn }),
+          ...(body.unitPriceColumn && { unitPrice: body.unitPriceColumn }),
+          ...(body.orderIdColumn && { orderId: body.orderIdColumn }),
+        },
+        dateFormat: body.dateFormat,
+        decimal: body.decimal,
+        delimiter,
+        returns: body.returns,
+        policy: body.policy,
+        maxBytes: MAX_UPLOAD_BYTES,
+      });
+    }
+    return this.workbench.datasets.ingestCustomers({
       dataset: body.name,
-      text: file.buffer.toString('utf8'),
+      text: await readFile(file.path, 'utf8'),
       sourceName: file.originalname,
       customerIdColumn: body.customerIdColumn,
       revenueColumn: body.revenueColumn,
       policy: body.policy,
+      delimiter,
     });
-    if (!result.created) res.status(200);
-    return { dataset: { id: result.dataset.id, name: result.dataset.name }, created: result.created, version: datasetVersionView(result.version) };
   }
 
   @Get()

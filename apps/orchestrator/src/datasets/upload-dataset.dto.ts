@@ -7,10 +7,60 @@ export class UploadDatasetDto {
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, { message: "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit" })
   name!: string;
 
-  @ApiPropertyOptional({ enum: ['customers'], default: 'customers', description: 'table kind (transactions arrive with the data issue)' })
+  @ApiPropertyOptional({ enum: ['customers', 'transactions'], default: 'customers', description: 'a customers table (one row per customer) or a transactions table' })
   @IsOptional()
-  @IsIn(['customers'])
-  kind?: 'customers';
+  @IsIn(['customers', 'transactions'])
+  kind?: 'customers' | 'transactions';
+
+  @ApiPropertyOptional({ description: 'transactions: column with the timestamp (auto-detected when absent)', example: 'InvoiceDate' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  timestampColumn?: string;
+
+  @ApiPropertyOptional({ description: 'transactions: column with the amount; or give quantityColumn and unitPriceColumn', example: 'amount' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  amountColumn?: string;
+
+  @ApiPropertyOptional({ example: 'Quantity' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  quantityColumn?: string;
+
+  @ApiPropertyOptional({ example: 'UnitPrice' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  unitPriceColumn?: string;
+
+  @ApiPropertyOptional({ description: 'transactions: order or invoice id column', example: 'InvoiceNo' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  orderIdColumn?: string;
+
+  @ApiPropertyOptional({ enum: ['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'], description: 'transactions: date format (auto-detected; ambiguous day/month orders must be named)' })
+  @IsOptional()
+  @IsIn(['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'])
+  dateFormat?: 'YYYY-MM-DD' | 'YYYYMMDD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
+
+  @ApiPropertyOptional({ enum: ['.', ','], default: '.', description: 'decimal separator of numbers' })
+  @IsOptional()
+  @IsIn(['.', ','])
+  decimal?: '.' | ',';
+
+  @ApiPropertyOptional({ description: "field delimiter: one character, or 'whitespace'", default: ',' })
+  @IsOptional()
+  @Matches(/^(.|whitespace|tab)$/u, { message: "delimiter must be one character, 'tab' or 'whitespace'" })
+  delimiter?: string;
+
+  @ApiPropertyOptional({ enum: ['net', 'exclude'], default: 'net', description: 'transactions: returns and cancellations netted against sales, or excluded' })
+  @IsOptional()
+  @IsIn(['net', 'exclude'])
+  returns?: 'net' | 'exclude';
 
   @ApiPropertyOptional({ description: 'source column holding the customer id (auto-detected when absent)', example: 'customer_id' })
   @IsOptional()

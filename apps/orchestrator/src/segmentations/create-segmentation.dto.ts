@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+
+export class KpiEvaluatorDto {
+  @ApiProperty({ description: 'registered KPI evaluator plugin', example: 'kpi-standard' })
+  @IsString()
+  plugin!: string;
+
+  @ApiPropertyOptional({ description: "the evaluator's params" })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+}
 
 export class CreateSegmentationDto {
   @ApiProperty({ example: 'customers-kmeans' })
@@ -24,4 +36,11 @@ export class CreateSegmentationDto {
   @ApiProperty({ description: 'dataset id or name to train on', example: 'online-retail-customers' })
   @IsString()
   dataset!: string;
+
+  @ApiPropertyOptional({ type: [KpiEvaluatorDto], description: 'KPI evaluators run after each training' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => KpiEvaluatorDto)
+  kpis?: KpiEvaluatorDto[];
 }
