@@ -44,6 +44,20 @@ export default [
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
+    // Node built-ins are not in the Nx project graph, so the boundary rule cannot ban them: say it here.
+    files: ['plugins/**/*.ts'],
+    ignores: ['plugins/**/*.spec.ts', 'plugins/**/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: fsModules.map((name) => ({ name, message: 'A plugin never touches files: return bytes from train() and use ctx.artifacts; the host stores them.' })),
+          patterns: [{ group: ['@workbench/*/src/*', '@workbench/*/src'], message: "Import another project only through its index ('@workbench/<name>')." }],
+        },
+      ],
+    },
+  },
+  {
     // A plugin's own tests may read their fixture files; the plugin code may not touch the file system.
     files: ['plugins/**/*.spec.ts', 'plugins/**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, depConstraints: depConstraints(frameworks) }] },
