@@ -79,4 +79,16 @@ node_modules/.bin/nx run-many -t lint typecheck test -p "$list" --output-style=s
   fail "nx run-many -t lint typecheck test -p $list"
 
 tests=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/^Tests:/ { for (i = 2; i <= NF; i++) if ($(i+1) ~ /^passed/) p += $i } END { print p + 0 }')
-echo "check-generator: generated ${projects[*]} (the last from $guide); lint, typecheck and test pass ($tests generated tests) in $(($(date +%s) - started)) s"
+
+# The generated segmenter, registered at run time like an external package and run as a queued job:
+# through Bull on the Redis of the machine (REDIS_URL, default 127.0.0.1:6379), with the CLI as worker.
+export WORKBENCH_HOME="$tmp/.workbench" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" WORKBENCH_QUEUE_PREFIX="check-generator-$$"
+workbench() { node -r ./tools/register.js apps/cli/src/main.ts "$@"; }
+workbench ingest samples/online-retail-customers.csv --dataset retail >"$log" 2>&1 || fail "workbench ingest of the sample"
+workbench plugins add plugins/check-segmenter >"$log" 2>&1 || fail "workbench plugins add plugins/check-segmenter"
+workbench plugins list --json >"$log" 2>&1 && grep -q '"name": "check-segmenter"' "$log" || fail "check-segmenter in workbench plugins list"
+workbench run generated --plugin check-segmenter --dataset retail --params '{"feature":"monetary"}' --json >"$log" 2>&1 || fail "workbench run of the generated plugin through Bull"
+grep -q '"status": "succeeded"' "$log" || fail "the run of the generated plugin did not succeed"
+redis-cli -u "$REDIS_URL" --scan --pattern "check-generator-$$:*" 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
+
+echo "check-generator: generated ${projects[*]} (the last from $guide); lint, typecheck and test pass ($tests generated tests); check-segmenter ran through Bull after 'workbench plugins add', in $(($(date +%s) - started)) s"
