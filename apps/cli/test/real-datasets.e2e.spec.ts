@@ -16,7 +16,7 @@ describe('the four real datasets, ingested through `workbench ingest`', () => {
   let wb: Workbench;
   beforeAll(async () => {
     if (!existsSync(SHARED)) throw new Error(`the shared datasets are required at ${SHARED} for this test`);
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-real-')) }), { plugins: builtinPlugins, logger: { log() {}, warn() {}, error() {} } });
+    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-real-')) }), { plugins: builtinPlugins, logger: { log: () => undefined, warn: () => undefined, error: () => undefined } });
   }, 30_000);
   afterAll(async () => {
     await wb?.close();
