@@ -1,7 +1,7 @@
-/** The job types of the workbench; each is its own queue. */
-export type QueueName = 'train' | 'compare' | 'evaluate' | 'retrain';
+/** The job types of the workbench; each is its own queue (`notify` delivers webhooks). */
+export type QueueName = 'train' | 'compare' | 'evaluate' | 'retrain' | 'notify';
 
-export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'evaluate', 'retrain'];
+export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'evaluate', 'retrain', 'notify'];
 
 /**
  * How often a job is tried and how long to wait in between.

@@ -12,12 +12,23 @@ import type { RunsLogger, RunsService } from './runs.service';
 function comparedFeatures(run: Run, frame: FeatureFrame): string[] {
   const params = run.params as { features?: unknown };
   const fromParams = Array.isArray(params.features) ? (params.features as string[]) : [];
-  const revenue = (run.datasetVersion as DatasetVersion).schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
-  return [...new Set([...fromParams, ...(revenue ? [revenue] : [])])].filter((f) => frame.columns[f]?.kind === 'numeric');
+  const revenue = (run.datasetVersion as DatasetVersion).schema.find(
+    (c) => (c as { role?: string }).role === 'revenue',
+  )?.name;
+  return [...new Set([...fromParams, ...(revenue ? [revenue] : [])])].filter(
+    (f) => frame.columns[f]?.kind === 'numeric',
+  );
 }
 
 /** Values of `feature` for the rows of `frame` in `segment` (by the run's assignments), missing values left out. */
-function segmentValues(frame: FeatureFrame, rowOf: Map<string, number>, ids: readonly string[], segments: Int32Array, segment: number, feature: string): number[] {
+function segmentValues(
+  frame: FeatureFrame,
+  rowOf: Map<string, number>,
+  ids: readonly string[],
+  segments: Int32Array,
+  segment: number,
+  feature: string,
+): number[] {
   const column = frame.columns[feature];
   if (column?.kind !== 'numeric') return [];
   const out: number[] = [];
@@ -48,8 +59,14 @@ export class ComparisonsService {
   /** Queues the comparison of run A with run B (ids or `segmentation@v3`-style references). */
   async submit(runARef: string, runBRef: string): Promise<Comparison> {
     const [a, b] = [await this.runs.resolve(runARef), await this.runs.resolve(runBRef)];
-    for (const [side, run] of [['A', a], ['B', b]] as const) {
-      if (run.status !== RunStatus.Succeeded) throw new InvalidRequestError(`run ${side} (${run.segmentation.name} v${run.version}) is ${run.status}; only finished runs can be compared`);
+    for (const [side, run] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      if (run.status !== RunStatus.Succeeded)
+        throw new InvalidRequestError(
+          `run ${side} (${run.segmentation.name} v${run.version}) is ${run.status}; only finished runs can be compared`,
+        );
     }
     const em = this.orm.em.fork();
     const comparison = em.create(Comparison, { runA: a.id, runB: b.id });
@@ -59,13 +76,21 @@ export class ComparisonsService {
   }
 
   async get(id: string): Promise<Comparison> {
-    const found = await this.orm.em.fork().findOne(Comparison, { id }, { populate: ['runA', 'runA.segmentation', 'runB', 'runB.segmentation'] });
+    const found = await this.orm.em
+      .fork()
+      .findOne(Comparison, { id }, { populate: ['runA', 'runA.segmentation', 'runB', 'runB.segmentation'] });
     if (!found) throw new NotFoundError(`comparison '${id}' not found`);
     return found;
   }
 
   async list(): Promise<Comparison[]> {
-    return this.orm.em.fork().find(Comparison, {}, { orderBy: { createdAt: 'desc' }, populate: ['runA', 'runA.segmentation', 'runB', 'runB.segmentation'] });
+    return this.orm.em
+      .fork()
+      .find(
+        Comparison,
+        {},
+        { orderBy: { createdAt: 'desc' }, populate: ['runA', 'runA.segmentation', 'runB', 'runB.segmentation'] },
+      );
   }
 
   async waitFor(id: string, pollMs = 100): Promise<Comparison> {
@@ -82,13 +107,17 @@ export class ComparisonsService {
       {
         handle: (job) => this.process(job),
         onFailure: async (job, error, willRetry) => {
-          this.logger.warn(`comparison ${job.runId} attempt ${job.attempt}/${job.maxAttempts} failed: ${error.message}${willRetry ? ' (will retry)' : ''}`);
+          this.logger.warn(
+            `comparison ${job.runId} attempt ${job.attempt}/${job.maxAttempts} failed: ${error.message}${willRetry ? ' (will retry)' : ''}`,
+          );
           await this.orm.em
             .fork()
             .nativeUpdate(
               Comparison,
               { id: job.runId, status: { $ne: RunStatus.Succeeded } },
-              willRetry ? { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${error.message}` } : { status: RunStatus.Failed, error: error.message, finishedAt: new Date() },
+              willRetry
+                ? { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${error.message}` }
+                : { status: RunStatus.Failed, error: error.message, finishedAt: new Date() },
             );
         },
       },
@@ -104,57 +133,128 @@ export class ComparisonsService {
     if (comparison.status === RunStatus.Succeeded) return;
     await em.nativeUpdate(Comparison, { id: comparison.id }, { status: RunStatus.Running, attempts: job.attempt });
 
-    const [a, b] = [await this.runs.get(comparison.runA.id), await this.runs.get(comparison.runB.id)];
+    const result = await this.compute(comparison.runA.id, comparison.runB.id, job);
+    await em.nativeUpdate(
+      Comparison,
+      { id: comparison.id, status: { $ne: RunStatus.Succeeded } },
+      { status: RunStatus.Succeeded, error: null, finishedAt: new Date(), ...result },
+    );
+    await job.progress(1, 'done');
+  }
+
+  /** Compares and stores the result at once (for callers that already run inside a job, e.g. a retrain). */
+  async compareNow(runAId: string, runBId: string): Promise<Comparison> {
+    const result = await this.compute(runAId, runBId);
+    const em = this.orm.em.fork();
+    const comparison = em.create(Comparison, {
+      runA: runAId,
+      runB: runBId,
+      status: RunStatus.Succeeded,
+      attempts: 1,
+      finishedAt: new Date(),
+      ...result,
+    });
+    await em.flush();
+    return this.get(comparison.id);
+  }
+
+  /** Agreement, migration matrix, segment matching and KPI deltas of two finished runs. */
+  async compute(
+    runAId: string,
+    runBId: string,
+    job?: Pick<Job, 'progress'>,
+  ): Promise<Pick<Comparison, 'metrics' | 'migration' | 'matching'>> {
+    const [a, b] = [await this.runs.get(runAId), await this.runs.get(runBId)];
     const [assignA, assignB] = [
       decodeAssignments(await this.artifacts.get(a.assignmentsArtifactKey as string)),
       decodeAssignments(await this.artifacts.get(b.assignmentsArtifactKey as string)),
     ];
     const [segA, segB] = [await this.runs.segments(a.id), await this.runs.segments(b.id)];
-    await job.progress(0.3, 'assignments loaded');
-    const result = compareAssignments({ idsA: assignA.ids, segmentA: assignA.segment, kA: segA.length, idsB: assignB.ids, segmentB: assignB.segment, kB: segB.length });
-    await job.progress(0.6, 'agreement computed');
+    await job?.progress(0.3, 'assignments loaded');
+    const result = compareAssignments({
+      idsA: assignA.ids,
+      segmentA: assignA.segment,
+      kA: segA.length,
+      idsB: assignB.ids,
+      segmentB: assignB.segment,
+      kB: segB.length,
+    });
+    await job?.progress(0.6, 'agreement computed');
 
-    const [frameA, frameB] = [await this.datasets.loadFrame(a.datasetVersion as DatasetVersion), await this.datasets.loadFrame(b.datasetVersion as DatasetVersion)];
+    const [frameA, frameB] = [
+      await this.datasets.loadFrame(a.datasetVersion as DatasetVersion),
+      await this.datasets.loadFrame(b.datasetVersion as DatasetVersion),
+    ];
     const rowsA = new Map(frameA.ids.map((id, i) => [id, i]));
     const rowsB = new Map(frameB.ids.map((id, i) => [id, i]));
-    const features = comparedFeatures(a, frameA).filter((f) => comparedFeatures(b, frameB).includes(f) || frameB.columns[f]?.kind === 'numeric');
+    const features = comparedFeatures(a, frameA).filter(
+      (f) => comparedFeatures(b, frameB).includes(f) || frameB.columns[f]?.kind === 'numeric',
+    );
     const byKey = (segments: Segment[], key: number) => segments.find((s) => s.key === key) as Segment;
     const pairs = result.matching.pairs.map((pair) => {
       const sa = byKey(segA, pair.segmentA);
       const sb = byKey(segB, pair.segmentB);
-      const share = proportionDelta({ successes: sa.size, n: assignA.ids.length }, { successes: sb.size, n: assignB.ids.length });
+      const share = proportionDelta(
+        { successes: sa.size, n: assignA.ids.length },
+        { successes: sb.size, n: assignB.ids.length },
+      );
       const deltas = features.map((feature) => {
         const d = kpiDelta(
           segmentValues(frameA, rowsA, assignA.ids, assignA.segment, sa.key, feature),
           segmentValues(frameB, rowsB, assignB.ids, assignB.segment, sb.key, feature),
         );
-        return { kpi: `mean ${feature}`, a: d.a.mean, b: d.b.mean, delta: d.delta, lower: d.lower, upper: d.upper, significant: d.significant, method: d.method };
+        return {
+          kpi: `mean ${feature}`,
+          a: d.a.mean,
+          b: d.b.mean,
+          delta: d.delta,
+          lower: d.lower,
+          upper: d.upper,
+          significant: d.significant,
+          method: d.method,
+        };
       });
       return {
         a: { key: sa.key, label: sa.label, size: sa.size },
         b: { key: sb.key, label: sb.label, size: sb.size },
         overlap: pair.overlap,
         jaccard: pair.jaccard,
-        deltas: [{ kpi: 'share', a: share.shareA, b: share.shareB, delta: share.delta, lower: share.lower, upper: share.upper, significant: share.significant, method: share.method }, ...deltas],
+        deltas: [
+          {
+            kpi: 'share',
+            a: share.shareA,
+            b: share.shareB,
+            delta: share.delta,
+            lower: share.lower,
+            upper: share.upper,
+            significant: share.significant,
+            method: share.method,
+          },
+          ...deltas,
+        ],
       };
     });
-    await em.nativeUpdate(
-      Comparison,
-      { id: comparison.id, status: { $ne: RunStatus.Succeeded } },
-      {
-        status: RunStatus.Succeeded,
-        error: null,
-        finishedAt: new Date(),
-        metrics: { ari: result.ari, nmi: result.nmi, matched: result.matched, onlyInA: result.onlyInA, onlyInB: result.onlyInB, confidence: 0.95 },
-        migration: { labelsA: segA.map((s) => s.label), labelsB: segB.map((s) => s.label), counts: result.migration, rowPercent: result.rowPercent },
-        matching: {
-          pairs,
-          unmatchedA: result.matching.unmatchedA.map((k) => byKey(segA, k).label),
-          unmatchedB: result.matching.unmatchedB.map((k) => byKey(segB, k).label),
-          comparedFeatures: features,
-        },
+    return {
+      metrics: {
+        ari: result.ari,
+        nmi: result.nmi,
+        matched: result.matched,
+        onlyInA: result.onlyInA,
+        onlyInB: result.onlyInB,
+        confidence: 0.95,
       },
-    );
-    await job.progress(1, 'done');
+      migration: {
+        labelsA: segA.map((s) => s.label),
+        labelsB: segB.map((s) => s.label),
+        counts: result.migration,
+        rowPercent: result.rowPercent,
+      },
+      matching: {
+        pairs,
+        unmatchedA: result.matching.unmatchedA.map((k) => byKey(segA, k).label),
+        unmatchedB: result.matching.unmatchedB.map((k) => byKey(segB, k).label),
+        comparedFeatures: features,
+      },
+    };
   }
 }

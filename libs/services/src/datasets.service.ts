@@ -55,6 +55,12 @@ export interface IngestResult {
 const DATASET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/;
 
 export class DatasetsService {
+  /**
+   * Called after every accepted upload with the version that holds its content, new or not: the
+   * retrain triggers are idempotent per version, so a re-upload or a retried ingest cannot fire twice.
+   */
+  onVersionStored?: (version: DatasetVersion) => Promise<unknown>;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly artifacts: ArtifactStore,
@@ -90,6 +96,17 @@ export class DatasetsService {
 
   /** Records a version of `name` holding content `hash` (created with the dataset), or returns the version that already holds it. */
   private async storeVersion(
+    name: string,
+    hash: string,
+    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'>,
+    report: IngestReport,
+  ): Promise<IngestResult> {
+    const result = await this.recordVersion(name, hash, fields, report);
+    await this.onVersionStored?.(result.version);
+    return result;
+  }
+
+  private async recordVersion(
     name: string,
     hash: string,
     fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'>,

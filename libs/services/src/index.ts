@@ -6,6 +6,7 @@ export * from './config';
 export * from './datasets.service';
 export * from './errors';
 export * from './plugins.service';
+export * from './retrain.service';
 export * from './runs.service';
 export * from './segmentations.service';
 export * from './workbench';

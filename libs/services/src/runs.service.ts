@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import { encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
 import type { Job, JobHandlers, JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
@@ -46,6 +46,21 @@ export class RunsService {
 
   /** Records a queued run (the next version of the segmentation) and puts its id on the train queue. */
   async submit(segmentationIdOrName: string, request: SubmitRunRequest = {}): Promise<Run> {
+    const run = await this.create(segmentationIdOrName, request);
+    try {
+      await this.queue.enqueue('train', run.id);
+    } catch (e) {
+      await this.markFailed(run.id, `could not be queued: ${(e as Error).message}`);
+      throw e;
+    }
+    return this.get(run.id);
+  }
+
+  /**
+   * Records the next version of the segmentation as a queued run without queueing it: for callers
+   * that train it themselves (a retrain job). `onCreated` runs in the same transaction.
+   */
+  async create(segmentationIdOrName: string, request: SubmitRunRequest = {}, onCreated?: (em: EntityManager, run: Run) => Promise<void>): Promise<Run> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
     const model = await this.plugins.segmentationModel(segmentation.pluginName);
     const datasetVersion =
@@ -63,7 +78,7 @@ export class RunsService {
       try {
         run = await this.orm.em.fork().transactional(async (em) => {
           const last = await em.findOne(Run, { segmentation: segmentation.id }, { orderBy: { version: 'desc' } });
-          return em.create(Run, {
+          const created = em.create(Run, {
             segmentation: segmentation.id,
             version: (last?.version ?? 0) + 1,
             datasetVersion: datasetVersion.id,
@@ -74,19 +89,18 @@ export class RunsService {
             status: RunStatus.Queued,
             workbenchVersion: WORKBENCH_VERSION,
           });
+          if (onCreated) {
+            await em.flush(); // the run row must exist before a caller's statements refer to it
+            await onCreated(em, created);
+          }
+          return created;
         });
       } catch (e) {
         // Two submissions raced for the same version number: the loser takes the next one.
         if (!(e instanceof UniqueConstraintViolationException) || attempt >= 5) throw e;
       }
     }
-    try {
-      await this.queue.enqueue('train', run.id);
-    } catch (e) {
-      await this.markFailed(run.id, `could not be queued: ${(e as Error).message}`);
-      throw e;
-    }
-    return this.get(run.id);
+    return run;
   }
 
   async get(runId: string): Promise<Run> {

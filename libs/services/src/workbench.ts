@@ -11,6 +11,7 @@ import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
 import { PluginsService } from './plugins.service';
+import { RetrainService } from './retrain.service';
 import { RunsService, type RunsLogger } from './runs.service';
 import { SegmentationsService } from './segmentations.service';
 
@@ -53,6 +54,7 @@ export class Workbench {
   readonly aliases: AliasesService;
   readonly comparisons: ComparisonsService;
   readonly plugins: PluginsService;
+  readonly retrain: RetrainService;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -70,16 +72,23 @@ export class Workbench {
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, artifacts, queue, this.datasets, this.runs, logger);
+    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, this.runs, this.comparisons, this.aliases, logger, { attempts: 5, backoffMs: config.jobBackoffMs });
+    this.datasets.onVersionStored = (version) => this.retrain.onNewDatasetVersion(version);
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */
   async startWorker(): Promise<void> {
     this.runs.startWorker(this.config.concurrency);
     this.comparisons.startWorker(this.config.concurrency);
-    if (this.queue.kind === 'inline') await this.runs.requeueUnfinished();
+    this.retrain.startWorker(this.config.concurrency);
+    if (this.queue.kind === 'inline') {
+      await this.runs.requeueUnfinished();
+      await this.retrain.requeueUnfinished();
+    }
   }
 
   async close(): Promise<void> {
+    this.retrain.stop();
     this.runs.stop();
     await this.queue.close();
     await this.orm.close(true);

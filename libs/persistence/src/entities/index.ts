@@ -7,7 +7,10 @@ export { Dataset } from './dataset.entity';
 export { DATASET_KINDS, DatasetVersion, type ColumnSchemaEntry, type DatasetKind } from './dataset-version.entity';
 export { KpiValue } from './kpi-value.entity';
 export { PluginRecord } from './plugin-record.entity';
+export { RetrainPolicy } from './retrain-policy.entity';
+export { RetrainRequest } from './retrain-request.entity';
 export { Run, RunStatus } from './run.entity';
+export { WorkbenchEvent } from './workbench-event.entity';
 export { Segment } from './segment.entity';
 export { Segmentation } from './segmentation.entity';
 
@@ -20,9 +23,12 @@ import { Dataset } from './dataset.entity';
 import { DatasetVersion } from './dataset-version.entity';
 import { KpiValue } from './kpi-value.entity';
 import { PluginRecord } from './plugin-record.entity';
+import { RetrainPolicy } from './retrain-policy.entity';
+import { RetrainRequest } from './retrain-request.entity';
 import { Run } from './run.entity';
+import { WorkbenchEvent } from './workbench-event.entity';
 import { Segment } from './segment.entity';
 import { Segmentation } from './segmentation.entity';
 
 /** Every entity of the schema, passed explicitly to MikroORM (no folder discovery). */
-export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison, PluginRecord];
+export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison, PluginRecord, RetrainPolicy, RetrainRequest, WorkbenchEvent];

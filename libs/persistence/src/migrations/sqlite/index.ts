@@ -3,6 +3,7 @@ import { Migration20261125000000_initial } from './Migration20261125000000_initi
 import { Migration20261125170000_versions_and_comparisons } from './Migration20261125170000_versions_and_comparisons';
 import { Migration20261125180000_plugin_records } from './Migration20261125180000_plugin_records';
 import { Migration20261125190000_kpi_evaluators } from './Migration20261125190000_kpi_evaluators';
+import { Migration20261125200000_retraining } from './Migration20261125200000_retraining';
 
 /**
  * Committed SQLite migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -13,4 +14,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125170000_versions_and_comparisons', class: Migration20261125170000_versions_and_comparisons },
   { name: 'Migration20261125180000_plugin_records', class: Migration20261125180000_plugin_records },
   { name: 'Migration20261125190000_kpi_evaluators', class: Migration20261125190000_kpi_evaluators },
+  { name: 'Migration20261125200000_retraining', class: Migration20261125200000_retraining },
 ];
