@@ -5,7 +5,9 @@ import { assignKMeans, PLUGIN_NAME, trainKMeans } from './train';
 
 export { ARTIFACT_FORMAT, decodeArtifact, encodeArtifact, type KMeansArtifact } from './artifact';
 export { assignNearest, clusterMeans, fitKMeans, inertia, toRowArrays, type KMeansFit, type KMeansFitOptions } from './kmeans-fit';
-export { KMeansParams, MAX_K } from './kmeans-params';
+export { fitFastKMeans, localTrials, type FastKMeansOptions } from './fast-kmeans';
+export { AUTO_ROWS_PER_THREAD, CHUNK_ROWS, effectiveThreads, KMeansThreads, MIN_ROWS_PER_THREAD } from './kmeans-threads';
+export { KMEANS_ENGINES, KMeansParams, MAX_K, MAX_THREADS, type KMeansEngine } from './kmeans-params';
 export { rowMatrix, squaredDistance, type RowMatrix } from './row-matrix';
 export { sampledSilhouette, silhouette, silhouetteSampleRows } from './silhouette';
 export { assignKMeans, candidateKs, canonicalOrder, fitSeed, resolveFeatures, trainKMeans } from './train';
@@ -19,7 +21,7 @@ export default defineSegmentationModel<KMeansParams>({
     version: '1.0.0',
     kind: 'segmenter',
     sdk: '^1.0.0',
-    description: 'k-means (seeded k-means++) on z-scored numeric features; k is given or chosen over kMin..kMax by the best silhouette',
+    description: 'k-means (seeded greedy k-means++, Hamerly-accelerated Lloyd on worker threads) on z-scored numeric features; k is given or chosen over kMin..kMax by the best silhouette',
     params: KMeansParams,
     requires: [],
     artifactFormat: ARTIFACT_FORMAT,

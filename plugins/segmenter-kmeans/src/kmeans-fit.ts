@@ -7,6 +7,8 @@ export interface KMeansFitOptions {
   maxIterations: number;
   /** ml-kmeans stops when no centroid moved by more than this squared distance. */
   tolerance: number;
+  /** Row-major `k × d` starting centroids instead of ml-kmeans' k-means++ (to compare engines on one start). */
+  initialCentroids?: Float64Array;
 }
 
 /** One k-means fit, in the (scaled) space it was fitted in. */
@@ -78,6 +80,7 @@ export function clusterMeans(x: RowMatrix, labels: Int32Array, k: number, previo
 }
 
 /**
+ * The 'ml-kmeans' engine, kept as the reference for the fast one (`fitFastKMeans`).
  * Seeded k-means++ (Arthur & Vassilvitskii 2007) and Lloyd iterations by ml-kmeans, then Lloyd steps of
  * our own until the assignment is a fixed point. ml-kmeans stops on a small centroid shift and returns
  * labels computed from the previous centroids, so its labels and centroids can disagree slightly; the
@@ -85,8 +88,10 @@ export function clusterMeans(x: RowMatrix, labels: Int32Array, k: number, previo
  * the nearest centroids, which is what sklearn returns at strict convergence.
  */
 export function fitKMeans(x: RowMatrix, k: number, options: KMeansFitOptions, rows: number[][] = toRowArrays(x)): KMeansFit {
+  const start = options.initialCentroids;
+  if (start && start.length !== k * x.d) throw new RangeError(`initialCentroids must hold k × d = ${k * x.d} values, not ${start.length}`);
   const result = kmeans(rows, k, {
-    initialization: 'kmeans++',
+    initialization: start ? Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * x.d, c * x.d + x.d))) : 'kmeans++',
     seed: options.seed,
     maxIterations: options.maxIterations,
     tolerance: options.tolerance,

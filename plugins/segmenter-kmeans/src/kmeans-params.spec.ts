@@ -14,8 +14,9 @@ function problemsOf(raw: unknown): { path: string; message: string }[] {
 describe('KMeansParams', () => {
   it('fills the documented defaults', () => {
     const params = validateParams('segmenter-kmeans', KMeansParams, {});
-    expect({ ...params }).toEqual({ features: [], logFeatures: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, nInit: 1 });
+    expect({ ...params }).toEqual({ features: [], logFeatures: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, nInit: 1, engine: 'fast' });
     expect(params.k).toBeUndefined();
+    expect(params.threads).toBeUndefined();
   });
 
   it('refuses k = 1, naming k', () => {
@@ -37,6 +38,10 @@ describe('KMeansParams', () => {
 
   it('refuses a negative tolerance and nInit = 0, naming each', () => {
     expect(problemsOf({ tolerance: -1, nInit: 0 }).map((p) => p.path).sort()).toEqual(['nInit', 'tolerance']);
+  });
+
+  it('refuses an unknown engine and a thread count of 0, naming each', () => {
+    expect(problemsOf({ engine: 'elkan', threads: 0 }).map((p) => p.path).sort()).toEqual(['engine', 'threads']);
   });
 
   it('refuses an unknown field so a typo is not ignored', () => {

@@ -1,6 +1,7 @@
 import {
   ArrayUnique,
   IsArray,
+  IsIn,
   IsInt,
   IsNumber,
   IsOptional,
@@ -16,6 +17,13 @@ import {
 
 /** Largest k the plugin fits: segments beyond this are not something a person reads. */
 export const MAX_K = 50;
+
+/** The k-means implementations: the plugin's own (default) and ml-kmeans, kept as a reference. */
+export const KMEANS_ENGINES = ['fast', 'ml-kmeans'] as const;
+export type KMeansEngine = (typeof KMEANS_ENGINES)[number];
+
+/** Most threads a fit may use. */
+export const MAX_THREADS = 64;
 
 @ValidatorConstraint({ name: 'kMaxNotBelowKMin' })
 class KMaxNotBelowKMin implements ValidatorConstraintInterface {
@@ -95,4 +103,22 @@ export class KMeansParams {
   @Min(1)
   @Max(100)
   nInit = 1;
+
+  /**
+   * 'fast': the plugin's engine (flat arrays, greedy k-means++, Hamerly's bounds, worker threads);
+   * 'ml-kmeans': the ml-kmeans library, slower, kept as the reference the fast engine is tested against.
+   */
+  @IsIn(KMEANS_ENGINES)
+  engine: KMeansEngine = 'fast';
+
+  /**
+   * Threads of the fast engine, capped to one per 25,000 rows (below 50,000 rows a fit is single-threaded).
+   * Absent = the machine's available parallelism, capped to one per 250,000 rows, where a worker pays
+   * for its start. Results do not depend on it.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_THREADS)
+  threads?: number;
 }

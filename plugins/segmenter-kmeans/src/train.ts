@@ -13,7 +13,9 @@ import {
   type TrainedModel,
 } from '@workbench/plugin-sdk';
 import { decodeArtifact, encodeArtifact } from './artifact';
+import { fitFastKMeans } from './fast-kmeans';
 import { assignNearest, fitKMeans, toRowArrays, type KMeansFit } from './kmeans-fit';
+import { effectiveThreads, KMeansThreads } from './kmeans-threads';
 import type { KMeansParams } from './kmeans-params';
 import { rowMatrix, type RowMatrix } from './row-matrix';
 import { sampledSilhouette, silhouetteSampleRows } from './silhouette';
@@ -95,40 +97,50 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
   throwIfAborted(ctx.signal);
   const features = resolveFeatures(params, frame);
   const raw = modelInput(frame, features, params.logFeatures);
-  const original = rowMatrix(numericMatrix(frame, features), features.length);
+  // Without log features the model input is the original data: no second copy.
+  const original = params.logFeatures.length === 0 ? raw : rowMatrix(numericMatrix(frame, features), features.length);
   const n = raw.n;
   const d = raw.d;
   if (n < 2) throw new FeatureRequirementError(`segmenter-kmeans needs at least 2 rows, and the data has ${n}`);
   const ks = candidateKs(params, n);
 
   const scaling = fitZScore(raw);
-  const x = applyZScore(raw, scaling);
-  const rows = toRowArrays(x);
+  const threadCount = params.engine === 'fast' ? effectiveThreads(params.threads, n) : 1;
+  // Worker threads read the scaled data in place, so it is written straight into shared memory.
+  const x = applyZScore(raw, scaling, threadCount > 1 ? new Float64Array(new SharedArrayBuffer(n * d * 8)) : undefined);
+  let rows: number[][] | undefined;
   const sampleRows = silhouetteSampleRows(n, params.silhouetteSampleSize, seededRandom(ctx.seed));
 
   const metrics: Record<string, number> = {};
   const totalFits = ks.length * params.nInit;
   let fitsDone = 0;
   let chosen: { fit: KMeansFit; silhouette: number } | undefined;
-  for (const k of ks) {
-    let best: KMeansFit | undefined;
-    for (let restart = 0; restart < params.nInit; restart++) {
-      throwIfAborted(ctx.signal);
-      const fit = fitKMeans(x, k, { seed: fitSeed(ctx.seed, k, restart), maxIterations: params.maxIterations, tolerance: params.tolerance }, rows);
-      if (best === undefined || fit.inertia < best.inertia) best = fit;
-      fitsDone++;
-      // The last unit (1) is kept for the final report, so fits go up to totalFits / (totalFits + 1).
-      ctx.progress(fitsDone / (totalFits + 1), `k=${k}, restart ${restart + 1} of ${params.nInit}`);
-      throwIfAborted(ctx.signal);
+  const threads = threadCount > 1 ? KMeansThreads.open(threadCount) : undefined;
+  try {
+    for (const k of ks) {
+      let best: KMeansFit | undefined;
+      for (let restart = 0; restart < params.nInit; restart++) {
+        throwIfAborted(ctx.signal);
+        const options = { seed: fitSeed(ctx.seed, k, restart), maxIterations: params.maxIterations, tolerance: params.tolerance };
+        const fit =
+          params.engine === 'fast' ? await fitFastKMeans(x, k, { ...options, signal: ctx.signal }, threads) : fitKMeans(x, k, options, (rows ??= toRowArrays(x)));
+        if (best === undefined || fit.inertia < best.inertia) best = fit;
+        fitsDone++;
+        // The last unit (1) is kept for the final report, so fits go up to totalFits / (totalFits + 1).
+        ctx.progress(fitsDone / (totalFits + 1), `k=${k}, restart ${restart + 1} of ${params.nInit}`);
+        throwIfAborted(ctx.signal);
+      }
+      const fit = best as KMeansFit;
+      const score = sampledSilhouette(x, fit.labels, k, sampleRows);
+      metrics[`inertia_k${k}`] = fit.inertia;
+      metrics[`silhouette_k${k}`] = score;
+      // Highest silhouette wins; a tie keeps the smaller k. NaN (undefined silhouette) never wins.
+      if (chosen === undefined || score > chosen.silhouette || (Number.isNaN(chosen.silhouette) && !Number.isNaN(score))) {
+        chosen = { fit, silhouette: score };
+      }
     }
-    const fit = best as KMeansFit;
-    const score = sampledSilhouette(x, fit.labels, k, sampleRows);
-    metrics[`inertia_k${k}`] = fit.inertia;
-    metrics[`silhouette_k${k}`] = score;
-    // Highest silhouette wins; a tie keeps the smaller k. NaN (undefined silhouette) never wins.
-    if (chosen === undefined || score > chosen.silhouette || (Number.isNaN(chosen.silhouette) && !Number.isNaN(score))) {
-      chosen = { fit, silhouette: score };
-    }
+  } finally {
+    await threads?.close();
   }
   const { fit, silhouette } = chosen as { fit: KMeansFit; silhouette: number };
 
@@ -162,8 +174,8 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
   });
   ctx.log.info(
     ks.length > 1
-      ? `chose k=${fit.k} of ${ks[0]}..${ks.at(-1)} by silhouette (${silhouette.toFixed(4)})`
-      : `fitted k=${fit.k} (silhouette ${silhouette.toFixed(4)})`,
+      ? `chose k=${fit.k} of ${ks[0]}..${ks.at(-1)} by silhouette (${silhouette.toFixed(4)}); engine ${params.engine}, ${threadCount} thread(s)`
+      : `fitted k=${fit.k} (silhouette ${silhouette.toFixed(4)}); engine ${params.engine}, ${threadCount} thread(s)`,
   );
   if (!fit.converged) ctx.log.warn(`k-means did not converge within ${params.maxIterations} iterations; raise maxIterations`);
   ctx.progress(1, 'done');

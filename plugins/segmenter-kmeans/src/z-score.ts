@@ -31,11 +31,15 @@ export function fitZScore(x: RowMatrix): ZScore {
   return { means, stds };
 }
 
-/** Returns `(x - mean) / std` per column as a new matrix. */
-export function applyZScore(x: RowMatrix, { means, stds }: ZScore): RowMatrix {
+/**
+ * Returns `(x - mean) / std` per column as a new matrix, written into `into` when given (e.g. an array
+ * on a `SharedArrayBuffer`, which the fast k-means engine's worker threads read without a copy).
+ */
+export function applyZScore(x: RowMatrix, { means, stds }: ZScore, into?: Float64Array): RowMatrix {
   const { values, n, d } = x;
   if (means.length !== d) throw new RangeError(`the z-score has ${means.length} features but the matrix has ${d} columns`);
-  const out = new Float64Array(values.length);
+  if (into && into.length !== values.length) throw new RangeError(`the output holds ${into.length} values, not ${values.length}`);
+  const out = into ?? new Float64Array(values.length);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) out[i * d + j] = (values[i * d + j] - means[j]) / stds[j];
   }
