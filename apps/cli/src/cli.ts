@@ -9,6 +9,7 @@ import { ingestFile } from './commands/ingest';
 import { addPlugin, listPlugins } from './commands/plugins';
 import { createKey } from './commands/keys';
 import { promoteRun } from './commands/promote';
+import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retrain';
 import { runSegmentation } from './commands/run';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
@@ -30,11 +31,12 @@ function integer(min: number, max: number) {
  * Opens the workbench the environment describes (embedded SQLite + in-process queue by default),
  * runs `task` and always closes it. `worker` makes this process process jobs too.
  */
-async function withWorkbench(cli: CliEnvironment, worker: boolean, task: (wb: Workbench) => Promise<unknown>): Promise<void> {
+async function withWorkbench(cli: CliEnvironment, worker: boolean | 'embedded', task: (wb: Workbench) => Promise<unknown>): Promise<void> {
   const logger = { log: (m: string) => cli.out.note(m), warn: (m: string) => cli.out.note(`warning: ${m}`), error: (m: string) => cli.out.note(`error: ${m}`) };
   const workbench = await createWorkbench(loadConfig(cli.env), { plugins: builtinPlugins, logger });
   try {
-    if (worker) await workbench.startWorker();
+    // 'embedded': work only when there is no server to do it (the in-process queue), e.g. the retrains an ingest triggers.
+    if (worker === true || (worker === 'embedded' && workbench.queue.kind === 'inline')) await workbench.startWorker();
     await task(workbench);
   } finally {
     await workbench.close();
@@ -116,7 +118,7 @@ export function buildProgram(cli: CliEnvironment): Command {
     .option('--delimiter <char>', "field delimiter: one character, 'tab' or 'whitespace' (default ,)")
     .addOption(new Option('--decimal <char>', 'decimal separator').choices(['.', ',']))
     .option('--json', 'print JSON')
-    .action((file: string, options: Omit<Parameters<typeof ingestFile>[2], 'file'>) => withWorkbench(cli, false, (wb) => ingestFile(wb, cli.out, { file, ...options })));
+    .action((file: string, options: Omit<Parameters<typeof ingestFile>[2], 'file'>) => withWorkbench(cli, 'embedded', (wb) => ingestFile(wb, cli.out, { file, ...options })));
 
   program
     .command('run')
@@ -141,6 +143,37 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<source>', 'plugin folder or package name')
     .option('--json', 'print JSON')
     .action((source: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => addPlugin(wb, cli.out, { source, ...options })));
+
+  const policies = program.command('policies').description('retrain policies: when a segmentation retrains itself, and when the result is promoted');
+  policies
+    .command('add')
+    .description('add a retrain policy to a segmentation')
+    .argument('<segmentation>', 'segmentation name')
+    .addOption(new Option('--trigger <trigger>', 'retrain on each new dataset version, or on a cron schedule').choices(['dataset', 'cron']).default('dataset'))
+    .option('--cron <expression>', "five-field cron expression, UTC, e.g. '0 3 * * 1'")
+    .requiredOption('--rule <rule>', "promotion rule, e.g. 'ari >= 0.8 and silhouette_drop <= 0.02'; otherwise the candidate is flagged")
+    .option('--webhook <url>', 'URL called with each outcome')
+    .option('--json', 'print JSON')
+    .action((segmentation: string, options: Omit<Parameters<typeof addPolicy>[2], 'segmentation'>) => withWorkbench(cli, false, (wb) => addPolicy(wb, cli.out, { segmentation, ...options })));
+  policies
+    .command('list')
+    .description('list retrain policies')
+    .argument('[segmentation]', 'only those of this segmentation')
+    .option('--json', 'print JSON')
+    .action((segmentation: string | undefined, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listPolicies(wb, cli.out, { segmentation, ...options })));
+
+  program
+    .command('retrain')
+    .description('retrain a segmentation now under its policies, compare with the champion and promote or flag')
+    .argument('<segmentation>', 'segmentation name')
+    .option('--json', 'print JSON')
+    .action((segmentation: string, options: { json?: boolean }) => withWorkbench(cli, true, (wb) => retrainNow(wb, cli.out, { segmentation, ...options })));
+
+  program
+    .command('events')
+    .description('retrain outcomes (promoted, flagged, failed), newest first')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listEvents(wb, cli.out, options)));
 
   return program;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IngestResult, Workbench } from '@workbench/services';
 import type { Output } from '../output';
+import { printOutcome } from './retrain';
 
 export interface IngestOptions {
   file: string;
@@ -67,6 +68,12 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
     });
   }
   const v = result.version;
+  // Embedded, the retrains this version triggered run here, before the command ends; a server's workers do them otherwise.
+  const retrains = (await workbench.retrain.listRequests()).filter((r) => r.datasetVersion.id === v.id);
+  if (retrains.length > 0 && workbench.queue.kind === 'inline') {
+    out.note(`retraining ${retrains.length} segmentation(s) on ${result.dataset.name} v${v.version} …`);
+    await workbench.queue.whenIdle();
+  }
   if (options.json) {
     out.line(JSON.stringify({ dataset: result.dataset.name, version: v.version, kind: v.kind, created: result.created, contentHash: v.contentHash, rowCount: v.rowCount, rejectedCount: v.rejectedCount, stats: v.stats, report: result.report }, null, 2));
     return result;
@@ -75,5 +82,6 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
   out.line(`${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} ${what}${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount.toLocaleString('en-US')} rows rejected`);
   for (const p of result.report.problems.slice(0, 20)) out.line(`  line ${p.line}, ${p.field}: ${p.message}`);
   if (result.report.rowsRejected > Math.min(20, result.report.problems.length)) out.line(`  … ${result.report.rowsRejected - Math.min(20, result.report.problems.length)} more (see --json)`);
+  for (const r of retrains) printOutcome(out, await workbench.retrain.getRequest(r.id));
   return result;
 }

@@ -13,6 +13,7 @@ import { CustomersController } from '../customers/customers.controller';
 import { DatasetsController } from '../datasets/datasets.controller';
 import { HealthController } from '../health/health.controller';
 import { PluginsController } from '../plugins/plugins.controller';
+import { RetrainController } from '../retrain/retrain.controller';
 import { RunsController } from '../runs/runs.controller';
 import { SegmentationsController } from '../segmentations/segmentations.controller';
 
@@ -36,6 +37,8 @@ class WorkbenchLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Cron policies fire from the API processes; the retrain request's unique cause makes several of them safe.
+    if (this.config.role !== 'worker') this.workbench.retrain.startScheduler();
     if (this.config.role === 'api') return;
     await this.workbench.startWorker();
     this.logger.log(`worker started on the ${this.workbench.queue.kind} queue (concurrency ${this.config.concurrency})`);
@@ -72,7 +75,7 @@ export class AppModule {
       module: AppModule,
       imports: useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : [],
       controllers:
-        config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, ApiKeysController, PluginsController],
+        config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, RetrainController, ApiKeysController, PluginsController],
       providers: [
         { provide: CONFIG, useValue: config },
         queueProvider,

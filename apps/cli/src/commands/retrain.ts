@@ -1,0 +1,68 @@
+import type { Workbench } from '@workbench/services';
+import type { Output } from '../output';
+import { renderTable } from '../table';
+
+/** `workbench policies add <segmentation> --trigger dataset|cron [--cron …] --rule "…" [--webhook URL]` */
+export async function addPolicy(workbench: Workbench, out: Output, options: { segmentation: string; trigger: 'dataset' | 'cron'; cron?: string; rule: string; webhook?: string; json?: boolean }): Promise<void> {
+  const policy = await workbench.retrain.createPolicy({ segmentation: options.segmentation, trigger: options.trigger, cron: options.cron, rule: options.rule, webhookUrl: options.webhook }, 'cli');
+  if (options.json) out.line(JSON.stringify({ id: policy.id, trigger: policy.trigger, cron: policy.cron, rule: policy.rule }));
+  else out.line(`policy ${policy.id}: ${options.segmentation} retrains on ${policy.trigger === 'cron' ? `cron '${policy.cron}' (UTC)` : 'each new dataset version'}; promoted when ${policy.rule}`);
+}
+
+/** `workbench policies list [segmentation]` */
+export async function listPolicies(workbench: Workbench, out: Output, options: { segmentation?: string; json?: boolean }): Promise<void> {
+  const policies = await workbench.retrain.listPolicies(options.segmentation);
+  if (options.json) {
+    out.line(JSON.stringify(policies.map((p) => ({ id: p.id, segmentation: p.segmentation.name, trigger: p.trigger, cron: p.cron, rule: p.rule, webhookUrl: p.webhookUrl, enabled: p.enabled }))));
+    return;
+  }
+  for (const line of renderTable(
+    [{ header: 'segmentation' }, { header: 'trigger' }, { header: 'rule' }, { header: 'webhook' }, { header: 'id' }],
+    policies.map((p) => [p.segmentation.name, p.trigger === 'cron' ? `cron ${p.cron}` : 'new data', p.rule, p.webhookUrl ?? '', p.id]),
+  ))
+    out.line(line);
+}
+
+/** `workbench retrain <segmentation>`: retrains now under each policy (embedded: in this process), and prints the outcome. */
+export async function retrainNow(workbench: Workbench, out: Output, options: { segmentation: string; json?: boolean }): Promise<void> {
+  const requests = await workbench.retrain.manual(options.segmentation);
+  out.note(`retraining ${options.segmentation} under ${requests.length} polic${requests.length === 1 ? 'y' : 'ies'} …`);
+  const done = [];
+  for (const r of requests) {
+    for (;;) {
+      const current = await workbench.retrain.getRequest(r.id);
+      if (['promoted', 'flagged', 'failed'].includes(current.status)) {
+        done.push(current);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  if (options.json) {
+    out.line(JSON.stringify(done.map((r) => ({ id: r.id, status: r.status, run: r.run?.version ?? null, champion: r.champion?.version ?? null, outcome: r.outcome, error: r.error }))));
+    return;
+  }
+  for (const r of done) printOutcome(out, r);
+}
+
+export function printOutcome(out: Output, r: Awaited<ReturnType<Workbench['retrain']['getRequest']>>): void {
+  const outcome = (r.outcome ?? {}) as { clauses?: { text: string; value: number | null; passed: boolean }[]; reason?: string };
+  const against = r.champion ? ` against champion v${r.champion.version}` : '';
+  out.line(`${r.policy.segmentation.name} v${r.run?.version ?? '?'}${against}: ${r.status.toUpperCase()}${r.error ? ` (${r.error})` : ''}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+  for (const c of outcome.clauses ?? []) out.line(`  ${c.passed ? 'pass' : 'FAIL'}  ${c.text}  (was ${c.value === null ? 'not available' : Number(c.value.toFixed(4))})`);
+  for (const w of ((r.drift ?? {}) as { warnings?: string[] }).warnings ?? []) out.line(`  drift: ${w}`);
+}
+
+/** `workbench events`: the newest outcomes first. */
+export async function listEvents(workbench: Workbench, out: Output, options: { json?: boolean }): Promise<void> {
+  const events = await workbench.retrain.events();
+  if (options.json) {
+    out.line(JSON.stringify(events));
+    return;
+  }
+  for (const line of renderTable(
+    [{ header: 'when' }, { header: 'event' }, { header: 'message' }, { header: 'webhook' }],
+    events.map((e) => [e.createdAt.toISOString().replace('T', ' ').slice(0, 19), e.kind, e.message, e.webhookStatus]),
+  ))
+    out.line(line);
+}
