@@ -3,9 +3,10 @@ import kmeans from '@workbench/segmenter-kmeans';
 import rules from '@workbench/segmenter-rules';
 import churn from '@workbench/predictor-churn';
 import clv from '@workbench/kpi-clv';
+import standard from '@workbench/kpi-standard';
 
 /**
  * The plugins shipped with the workbench, registered by both apps (orchestrator and CLI) at start.
  * This is the one place that imports plugins: adding a shipped plugin means adding it here.
  */
-export const builtinPlugins: readonly WorkbenchPlugin[] = Object.freeze([kmeans, rules, churn, clv]);
+export const builtinPlugins: readonly WorkbenchPlugin[] = Object.freeze([kmeans, rules, churn, standard, clv]);

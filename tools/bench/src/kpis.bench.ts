@@ -94,14 +94,10 @@ const sql = (referenceDate: number, distinct: 'count-distinct' | 'group-orders')
     GROUP BY ROLLUP (c.segment) ORDER BY c.segment NULLS LAST`;
 };
 
-async function duckdbRuns(connection: DuckDBConnection, query: string): Promise<{ times: number[]; figures: Figures[] }> {
-  const times: number[] = [];
-  let rows: unknown[][] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const start = process.hrtime.bigint();
-    rows = (await connection.runAndReadAll(query)).getRows();
-    times.push(ms(start));
-  }
+async function duckdbRun(connection: DuckDBConnection, query: string): Promise<{ ms: number; figures: Figures[] }> {
+  const start = process.hrtime.bigint();
+  const rows = (await connection.runAndReadAll(query)).getRows();
+  const elapsed = ms(start);
   const figures = rows.map((row) => ({
     segment: row[0] === null ? null : Number(row[0]),
     customers: Number(row[1]),
@@ -111,7 +107,7 @@ async function duckdbRuns(connection: DuckDBConnection, query: string): Promise<
     frequency: Number(row[5]),
     recency: Number(row[6]),
   }));
-  return { times, figures };
+  return { ms: elapsed, figures };
 }
 
 function compare(ours: Figures[], theirs: Figures[]): string[] {
@@ -140,18 +136,6 @@ async function main(): Promise<void> {
   const data = generateKpiTransactions({ lines: LINES, customers: CUSTOMERS, segments: SEGMENTS, seed: SEED });
   console.log(`generated in ${fmt(ms(start))} ms: ${fmt(data.known.orders)} orders (${fmt(data.known.purchaseOrders)} purchases), ${fmt(data.known.returnLines)} return lines`);
 
-  const options = { referenceDate: data.referenceDate, windowStart: -Infinity, activeDays: 90 };
-  const oursTimes: number[] = [];
-  let oursFigures: Figures[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    start = process.hrtime.bigint();
-    const activity = customerActivity(data.transactions, CUSTOMERS, options);
-    const figures = segmentFigures(activity, data.segment, SEGMENTS, data.referenceDate);
-    oursTimes.push(ms(start));
-    oursFigures = oursToFigures(figures);
-  }
-  const known = oursFigures[SEGMENTS].orders === data.known.purchaseOrders ? 'orders = generated purchase orders' : `ORDERS DIFFER from the generator's ${data.known.purchaseOrders}`;
-
   // The whole plugin evaluate(), for scale: results objects, cohorts and, with B > 0, the bootstrap.
   const frame = createFeatureFrame(Array.from({ length: CUSTOMERS }, (_, i) => String(i)), {});
   const segments = Array.from({ length: SEGMENTS }, (_, key) => ({ key, label: `s${key}`, size: 0, profile: {} }));
@@ -169,20 +153,36 @@ async function main(): Promise<void> {
   await load(connection, data);
   const loadMs = ms(start);
   const threads = String((await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]);
-  const runs: { label: string; times: number[]; problems: string[] }[] = [];
-  for (const setting of [threads, '1']) {
-    await connection.run(`SET threads = ${setting}`);
-    for (const variant of ['count-distinct', 'group-orders'] as const) {
-      const { times, figures } = await duckdbRuns(connection, sql(data.referenceDate, variant));
-      runs.push({ label: `duckdb ${variant}, ${setting} thread(s)`, times, problems: compare(oursFigures, figures) });
+
+  // Runs are interleaved (ours, then each DuckDB configuration, REPEATS rounds) so that load from other
+  // processes on the machine falls on both sides alike.
+  const options = { referenceDate: data.referenceDate, windowStart: -Infinity, activeDays: 90 };
+  const configs = [threads, '1'].flatMap((setting) => (['count-distinct', 'group-orders'] as const).map((variant) => ({ setting, variant, query: sql(data.referenceDate, variant) })));
+  const oursTimes: number[] = [];
+  let oursFigures: Figures[] = [];
+  const duckTimes = configs.map(() => [] as number[]);
+  const duckFigures: Figures[][] = configs.map(() => []);
+  for (let r = 0; r < REPEATS; r++) {
+    start = process.hrtime.bigint();
+    const activity = customerActivity(data.transactions, CUSTOMERS, options);
+    const figures = segmentFigures(activity, data.segment, SEGMENTS, data.referenceDate);
+    oursTimes.push(ms(start));
+    oursFigures = oursToFigures(figures);
+    for (const [c, config] of configs.entries()) {
+      await connection.run(`SET threads = ${config.setting}`);
+      const run = await duckdbRun(connection, config.query);
+      duckTimes[c].push(run.ms);
+      duckFigures[c] = run.figures;
     }
   }
+  const known = oursFigures[SEGMENTS].orders === data.known.purchaseOrders ? 'orders = generated purchase orders' : `ORDERS DIFFER from the generator's ${data.known.purchaseOrders}`;
+  const runs = configs.map((config, c) => ({ label: `duckdb ${config.variant}, ${config.setting} thread(s)`, times: duckTimes[c], problems: compare(oursFigures, duckFigures[c]) }));
 
   const line = (label: string, times: number[]) =>
     `${label.padEnd(42)} ${fmt(times[0]).padStart(7)} ${fmt(median(times)).padStart(7)} ${fmt(Math.min(...times)).padStart(7)}`;
   console.log(`${''.padEnd(42)} ${'first'.padStart(7)} ${'median'.padStart(7)} ${'best'.padStart(7)}`);
   console.log(line('ours (customerActivity + segmentFigures)', oursTimes));
-  for (const run of runs) console.log(`${line(run.label, run.times)}   ratio ours/duckdb (median) ${(median(oursTimes) / median(run.times)).toFixed(2)}`);
+  for (const run of runs) console.log(`${line(run.label, run.times)}   ratio ours/duckdb median ${(median(oursTimes) / median(run.times)).toFixed(2)}, best ${(Math.min(...oursTimes) / Math.min(...run.times)).toFixed(2)}`);
   console.log(`(untimed) duckdb load via appender ${fmt(loadMs)} ms; plugin evaluate() ${Object.entries(evaluateMs).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
   console.log(`check: ${known}`);
   for (const run of runs) console.log(`check ${run.label}: ${run.problems.length === 0 ? 'figures agree (counts equal, sums within 1e-9 relative)' : `DIFFER: ${run.problems.slice(0, 5).join('; ')}`}`);

@@ -1,0 +1,141 @@
+/** A confidence interval as KpiResult carries it. */
+export interface Interval {
+  lower: number;
+  upper: number;
+  method: string;
+}
+
+// Coefficients of Acklam's rational approximation of the inverse normal CDF (relative error < 1.15e-9),
+// P. J. Acklam (2003), "An algorithm for computing the inverse normal cumulative distribution function".
+const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+
+/** Φ⁻¹(p), the standard normal quantile, for p in (0, 1) (Acklam 2003). */
+export function inverseNormalCdf(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`inverseNormalCdf needs p in (0, 1), got ${p}`);
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1);
+  }
+  if (p > 1 - low) return -inverseNormalCdf(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q) / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
+}
+
+/** Two-sided critical value z for a confidence level, e.g. 1.959964 for 0.95. */
+export function criticalValue(confidenceLevel: number): number {
+  return inverseNormalCdf(0.5 + confidenceLevel / 2);
+}
+
+const percent = (level: number) => `${+(level * 100).toFixed(1)}%`;
+
+/**
+ * Wilson score interval of a proportion x/n (Wilson 1927; Agresti & Coull 1998, eq. 2):
+ * (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n). Stays inside [0, 1] and behaves at p̂ = 0 or 1,
+ * where the Wald interval collapses to a point.
+ */
+export function wilsonInterval(successes: number, n: number, confidenceLevel: number): Interval {
+  if (!(n > 0)) throw new RangeError('wilsonInterval needs n > 0');
+  const z = criticalValue(confidenceLevel);
+  const p = successes / n;
+  const z2n = (z * z) / n;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + z2n);
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half), method: `Wilson score ${percent(confidenceLevel)}` };
+}
+
+/**
+ * Normal-approximation interval of a mean, x̄ ± z·s/√n with the sample standard deviation s
+ * (n − 1 denominator). Needs n ≥ 2.
+ */
+export function normalMeanInterval(sum: number, sumOfSquares: number, n: number, confidenceLevel: number): Interval {
+  if (!(n >= 2)) throw new RangeError('normalMeanInterval needs n ≥ 2');
+  const mean = sum / n;
+  const variance = Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1));
+  const half = criticalValue(confidenceLevel) * Math.sqrt(variance / n);
+  return { lower: mean - half, upper: mean + half, method: `normal approximation ${percent(confidenceLevel)} (mean ± z·s/√n)` };
+}
+
+/**
+ * Wald interval of a net promoter score 100·(p₊ − p₋) from one multinomial sample of n answers:
+ * Var(p̂₊ − p̂₋) = (p₊ + p₋ − (p₊ − p₋)²)/n. Clipped to [−100, 100].
+ */
+export function netPromoterInterval(promoters: number, detractors: number, n: number, confidenceLevel: number): Interval {
+  if (!(n > 0)) throw new RangeError('netPromoterInterval needs n > 0');
+  const pPlus = promoters / n;
+  const pMinus = detractors / n;
+  const d = pPlus - pMinus;
+  const half = criticalValue(confidenceLevel) * Math.sqrt(Math.max(0, pPlus + pMinus - d * d) / n);
+  return {
+    lower: Math.max(-100, 100 * (d - half)),
+    upper: Math.min(100, 100 * (d + half)),
+    method: `Wald ${percent(confidenceLevel)} (normal approximation of the difference of two multinomial shares)`,
+  };
+}
+
+/** Quantile of sorted finite values by linear interpolation between order statistics (Hyndman & Fan 1996, type 7). */
+export function sortedQuantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Percentile interval of bootstrap replicates (Efron & Tibshirani 1993, §13.3); non-finite replicates are dropped. Null when none is finite. */
+export function percentileInterval(replicates: Float64Array, confidenceLevel: number, label: string): Interval | null {
+  let m = 0;
+  const finite = new Float64Array(replicates.length);
+  for (let b = 0; b < replicates.length; b++) if (Number.isFinite(replicates[b])) finite[m++] = replicates[b];
+  if (m === 0) return null;
+  const sorted = finite.subarray(0, m).sort();
+  const alpha = (1 - confidenceLevel) / 2;
+  return { lower: sortedQuantile(sorted, alpha), upper: sortedQuantile(sorted, 1 - alpha), method: `bootstrap ${percent(confidenceLevel)} percentile, ${label}` };
+}
+
+/** Bootstrap replicates of the three customer-level statistics of one group, resampled jointly. */
+export interface CustomerBootstrap {
+  /** Σ revenue* / Σ orders* (NaN when a resample has no order). */
+  averageOrderValue: Float64Array;
+  /** Σ orders* / m. */
+  purchaseFrequency: Float64Array;
+  /** Σ value* / m. */
+  valuePerCustomer: Float64Array;
+}
+
+/**
+ * Nonparametric bootstrap over customers (Efron 1979): each of `resamples` replicates draws `rows.length`
+ * customers with replacement from `rows` and recomputes the three statistics from the same draw, so the
+ * ratio AOV keeps the revenue–orders correlation of a customer. Deterministic given `rand`.
+ */
+export function bootstrapCustomerStatistics(
+  rows: Int32Array,
+  revenue: Float64Array,
+  orders: Float64Array,
+  valueFactor: number,
+  resamples: number,
+  rand: () => number,
+): CustomerBootstrap {
+  const m = rows.length;
+  const out: CustomerBootstrap = {
+    averageOrderValue: new Float64Array(resamples),
+    purchaseFrequency: new Float64Array(resamples),
+    valuePerCustomer: new Float64Array(resamples),
+  };
+  for (let b = 0; b < resamples; b++) {
+    let sumRevenue = 0;
+    let sumOrders = 0;
+    for (let j = 0; j < m; j++) {
+      const i = rows[Math.floor(rand() * m)];
+      sumRevenue += revenue[i];
+      sumOrders += orders[i];
+    }
+    out.averageOrderValue[b] = sumOrders > 0 ? sumRevenue / sumOrders : Number.NaN;
+    out.purchaseFrequency[b] = sumOrders / m;
+    out.valuePerCustomer[b] = (sumRevenue * valueFactor) / m;
+  }
+  return out;
+}
