@@ -6,6 +6,7 @@ import { compareRuns } from './commands/compare';
 import { runDemo } from './commands/demo';
 import { exportAssignments } from './commands/export';
 import { ingestFile } from './commands/ingest';
+import { showKpis } from './commands/kpis';
 import { addPlugin, listPlugins } from './commands/plugins';
 import { createKey } from './commands/keys';
 import { promoteRun } from './commands/promote';
@@ -80,6 +81,14 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<run>', 'run id, <segmentation>@v<n> or <segmentation>@latest')
     .option('--json', 'print one JSON document {run, segments, kpis}')
     .action((run: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => showSegments(wb, cli.out, { run, ...options })));
+
+  program
+    .command('kpis')
+    .description('KPI values of a run per segment and overall, with units, intervals, windows and notes')
+    .argument('<run>', 'run id, <segmentation>@v<n>, @latest or @<alias>')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV')
+    .action((run: string, options: { json?: boolean; csv?: boolean }) => withWorkbench(cli, false, (wb) => showKpis(wb, cli.out, { run, ...options })));
 
   program
     .command('compare')

@@ -172,7 +172,45 @@ export function segmentTable(report: RunReport): string[] {
   return renderTable(columns, rows);
 }
 
-/** Prints a run report: one JSON document with `json`, else the headline and the segment table. */
+/** KPIs shown in the terminal table, in this order, when the run has them (the JSON and CSV have all). */
+const KPI_ROWS: readonly string[] = [
+  'revenue',
+  'orders',
+  'average_order_value',
+  'purchase_frequency',
+  'recency_days',
+  'historical_clv',
+  'repeat_purchase_rate',
+  'retention_rate',
+  'churn_rate',
+  'p_alive',
+  'predicted_purchases',
+  'predictive_clv',
+  'cac',
+  'csat_mean',
+  'nps',
+];
+
+function kpiCell(k: KpiView | undefined): string {
+  if (!k) return '';
+  if (k.value === null) return 'n/a';
+  if (k.unit.startsWith('share') || k.unit === 'probability') return formatPercent(k.value);
+  return formatNumber(k.value);
+}
+
+/** KPIs per segment and overall (rows: KPIs; columns: segments, then all customers). */
+export function kpiTable(report: RunReport): string[] {
+  const keys = KPI_ROWS.filter((key) => report.kpis.some((k) => k.kpi === key));
+  if (keys.length === 0) return [];
+  const find = (key: string, segmentKey: number | null) => report.kpis.find((k) => k.kpi === key && k.segmentKey === segmentKey);
+  const unit = (key: string) => (report.kpis.find((k) => k.kpi === key)?.unit ?? '').replace(/^share( of)?/, '%').replace('probability', '%');
+  const columns: Column[] = [{ header: 'KPI' }, { header: 'unit' }, ...report.segments.map((s): Column => ({ header: s.label, align: 'right' })), { header: 'all', align: 'right' }];
+  const rows = keys.map((key) => [key, unit(key), ...report.segments.map((s) => kpiCell(find(key, s.key))), kpiCell(find(key, null))]);
+  const notes = [...new Set(keys.flatMap((key) => report.kpis.filter((k) => k.kpi === key && k.value === null && k.note).map((k) => `${key}: ${k.note}`)))];
+  return [...renderTable(columns, rows), ...notes.map((n) => `  ${n}`)];
+}
+
+/** Prints a run report: one JSON document with `json`, else the headline, the segment table and the KPI table. */
 export function printRunReport(out: Output, report: RunReport, json: boolean): void {
   if (json) {
     out.line(JSON.stringify(report, null, 2));
@@ -185,4 +223,9 @@ export function printRunReport(out: Output, report: RunReport, json: boolean): v
   }
   out.line('');
   for (const line of segmentTable(report)) out.line(line);
+  const kpis = kpiTable(report);
+  if (kpis.length > 0) {
+    out.line('');
+    for (const line of kpis) out.line(line);
+  }
 }

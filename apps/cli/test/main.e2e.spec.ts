@@ -22,7 +22,7 @@ describe('the workbench process', () => {
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as { run: { version: number; status: string }; segments: { size: number }[] };
     expect([report.run.version, report.run.status]).toEqual([1, 'succeeded']);
-    expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(4338);
+    expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(4339);
   }, 60_000);
 
   it('exits 1 with a one-line error for an unknown segmentation', () => {

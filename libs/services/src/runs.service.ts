@@ -210,8 +210,10 @@ export class RunsService {
       for (const s of outcome.segments) {
         tx.create(Segment, { run: fresh, key: s.key, label: s.label, size: s.size, share: s.share, profile: s.profile });
       }
+      // The host's own counts, unless an evaluator computed the same KPI (its figure has a definition and window).
+      const evaluatedKeys = new Set(evaluated.map((r) => `${r.segmentKey}:${r.kpi}`));
       const kpi = (segmentKey: number | null, key: string, value: number, unit: string, n: number) =>
-        tx.create(KpiValue, { run: fresh, segmentKey, kpi: key, value, unit, n });
+        evaluatedKeys.has(`${segmentKey}:${key}`) ? undefined : tx.create(KpiValue, { run: fresh, segmentKey, kpi: key, value, unit, n });
       for (const s of outcome.segments) {
         kpi(s.key, 'customers', s.size, 'customers', s.size);
         kpi(s.key, 'customer_share', s.share, 'share', s.size);

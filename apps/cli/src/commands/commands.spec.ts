@@ -7,16 +7,20 @@ import { MemoryOutput } from '../output';
 import type { RunReport } from '../run-report';
 import { compareRuns } from './compare';
 import { runDemo } from './demo';
+import { showKpis } from './kpis';
 import { exportAssignments } from './export';
 import { promoteRun } from './promote';
 import { createKey } from './keys';
 import { listRuns } from './runs';
 import { showSegments } from './segments';
 
+// Each demo run trains k-means and evaluates KPIs (with a bootstrap) on 4,339 customers: seconds under Jest.
+jest.setTimeout(120_000);
+
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 // One embedded workbench (temp SQLite home, in-process queue) for the whole file: the demo runs
-// train k-means on the 4,338 sample customers, which takes a moment each.
+// train k-means on the 4,339 customers of the sample invoices, which takes a moment each.
 let wb: Workbench;
 let first: { out: MemoryOutput; report: RunReport };
 let second: { out: MemoryOutput; report: RunReport };
@@ -42,12 +46,12 @@ describe('demo', () => {
 
   it('trains both runs on the same dataset version, since the sample did not change', () => {
     expect(second.report.run.dataset).toEqual(first.report.run.dataset);
-    expect(first.report.run.dataset).toMatchObject({ name: 'online-retail-customers', version: 1 });
+    expect(first.report.run.dataset).toMatchObject({ name: 'online-retail', version: 1 });
     expect(second.out.stderr[0]).toMatch(/unchanged, already stored/);
   });
 
-  it('puts every one of the 4,338 customers in exactly one segment', () => {
-    for (const { report } of [first, second]) expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(4338);
+  it('puts every one of the 4,339 customers in exactly one segment', () => {
+    for (const { report } of [first, second]) expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(4339);
   });
 
   it('splits the whole revenue over the segments', () => {
@@ -67,11 +71,12 @@ describe('demo', () => {
 
   it('prints a headline and a table with a row per segment and the profile means', () => {
     const [headline, blank, header, rule, ...rows] = first.out.stdout;
-    expect(headline).toMatch(/^demo-kmeans v1 · dataset online-retail-customers v1 · segmenter-kmeans@1\.0\.0 · seed 11 · k \d · silhouette 0\.\d{3} · /);
+    expect(headline).toMatch(/^demo-kmeans v1 · dataset online-retail v1 · segmenter-kmeans@1\.0\.0 · seed 11 · k \d · silhouette 0\.\d{3} · /);
     expect(blank).toBe('');
     expect(header.split(/\s{2,}/)).toEqual(['segment', 'customers', 'share', 'revenue share', 'mean recency_days', 'mean frequency', 'mean monetary']);
     expect(rule).toMatch(/^-+( {2}-+){6}$/);
-    expect(rows).toHaveLength(first.report.segments.length);
+    // The segment rows end at the blank line before the KPI table.
+    expect(rows.indexOf('')).toBe(first.report.segments.length);
     expect(rows[0]).toMatch(/^Cluster 1 +[\d,]+ +\d+\.\d% +\d+\.\d%/);
   });
 
@@ -80,7 +85,8 @@ describe('demo', () => {
     const parsed = JSON.parse(second.out.stdout[0]) as RunReport;
     expect(Object.keys(parsed)).toEqual(['run', 'segments', 'kpis']);
     expect(parsed.run.id).toBe(second.report.run.id);
-    expect(parsed.kpis.filter((k) => k.kpi === 'revenue_share')).toHaveLength(parsed.segments.length);
+    // One revenue share per segment and one overall (the standard KPI evaluator's).
+    expect(parsed.kpis.filter((k) => k.kpi === 'revenue_share')).toHaveLength(parsed.segments.length + 1);
   });
 
   it('gives a fixed k a segmentation of its own', async () => {
@@ -144,15 +150,15 @@ describe('compare, promote and export', () => {
     const out = new MemoryOutput();
     await compareRuns(wb, out, { runA: 'demo-kmeans@v1', runB: 'demo-kmeans@v2', json: true });
     const doc = JSON.parse(out.stdout.join('\n'));
-    expect(doc.metrics.matched).toBe(4338);
-    expect(doc.migration.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(4338);
+    expect(doc.metrics.matched).toBe(4339);
+    expect(doc.migration.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(4339);
     expect(doc.matching.pairs.length).toBeGreaterThan(0);
   });
 
   it('prints a readable migration table and KPI change table', async () => {
     const out = new MemoryOutput();
     await compareRuns(wb, out, { runA: 'demo-kmeans@v1', runB: 'demo-kmeans@v1' });
-    expect(out.stdout[1]).toMatch(/customers in both 4,338 · only in A 0 · only in B 0 · ARI 1\.0000 · NMI 1\.0000/);
+    expect(out.stdout[1]).toMatch(/customers in both 4,339 · only in A 0 · only in B 0 · ARI 1\.0000 · NMI 1\.0000/);
     expect(out.stdout.some((l) => l.startsWith('A \\ B'))).toBe(true);
     expect(out.stdout.some((l) => /mean monetary/.test(l))).toBe(true);
   });
@@ -164,6 +170,30 @@ describe('compare, promote and export', () => {
     const csv = new MemoryOutput();
     await exportAssignments(wb, csv, { run: 'demo-kmeans@champion', format: 'csv' });
     expect(csv.stdout[0]).toBe('customer_id,segment_key,segment,score');
-    expect(csv.stdout).toHaveLength(4339);
+    expect(csv.stdout).toHaveLength(4339 + 1);
+  });
+});
+
+describe('KPIs', () => {
+  it('prints the KPI table per segment in the demo, with not-available notes instead of zeros', () => {
+    const text = first.out.stdout.join('\n');
+    expect(text).toMatch(/^average_order_value\s+currency units per order\s/m);
+    expect(text).toMatch(/^predictive_clv\s/m);
+    expect(text).toContain("cac: not available: needs the input table 'marketing_spend'");
+  });
+
+  it('exports every KPI value of a run as CSV and JSON', async () => {
+    const csv = new MemoryOutput();
+    await showKpis(wb, csv, { run: 'demo-kmeans@v1', csv: true });
+    expect(csv.stdout[0]).toBe('segment,kpi,value,unit,n,lower,upper,interval_method,window_start,window_end,evaluator,note');
+    const aov = csv.stdout.find((l) => l.startsWith('(all),average_order_value,'))!.split(',');
+    // Overall AOV = revenue / orders, both read from the same export.
+    const revenue = Number(csv.stdout.find((l) => l.startsWith('(all),revenue,'))!.split(',')[2]);
+    const orders = Number(csv.stdout.find((l) => l.startsWith('(all),orders,'))!.split(',')[2]);
+    expect(Number(aov[2])).toBeCloseTo(revenue / orders, 9);
+    const json = new MemoryOutput();
+    await showKpis(wb, json, { run: 'demo-kmeans@v1', json: true });
+    const doc = JSON.parse(json.stdout.join('\n'));
+    expect(doc.kpis.every((k: { value: number | null; note: string | null }) => k.value !== null || k.note)).toBe(true);
   });
 });
