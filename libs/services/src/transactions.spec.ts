@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestError } from '@workbench/data';
@@ -11,10 +11,14 @@ const elog = join(__dirname, '../../data/test/fixtures/cdnowElog.csv');
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const cdnow = { mapping: { customerId: 'masterid', timestamp: 'date', amount: 'sales' } };
 
+/** Every file of the artifact store, to show a refused upload writes nothing there. */
+const artifactFiles = (home: string) => readdirSync(join(home, 'artifacts'), { recursive: true }).map(String).sort();
+
 describe('a transactions dataset (CDNOW event log), segmented and evaluated', () => {
   let wb: Workbench;
+  const home = mkdtempSync(join(tmpdir(), 'wb-tx-'));
   beforeAll(async () => {
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-tx-')), jobBackoffMs: 5 }), { plugins: [splitAtMedian, revenuePerSegment], logger: quiet });
+    wb = await createWorkbench(loadConfig({}, { home, jobBackoffMs: 5 }), { plugins: [splitAtMedian, revenuePerSegment], logger: quiet });
     await wb.startWorker();
   });
   afterAll(async () => {
@@ -30,9 +34,13 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
     expect(first.version.kind).toBe('transactions');
   });
 
-  it('stores nothing when a mapped column is missing', async () => {
+  it('stores nothing, in the database or the artifact store, when a file is refused', async () => {
+    const before = artifactFiles(home);
     await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: elog, mapping: { customerId: 'CustomerID' } })).rejects.toBeInstanceOf(IngestError);
+    const badRow = `${readFileSync(elog, 'utf8').trim()}\n9999,1,20991231,1,10.00\n`; // a date in the future, on the last line
+    await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: Buffer.from(badRow), ...cdnow })).rejects.toThrow(/line 6921, date: /);
     await expect(wb.datasets.get('cdnow-bad')).rejects.toThrow("dataset 'cdnow-bad' not found");
+    expect(artifactFiles(home)).toEqual(before);
   });
 
   it('trains on per-customer features and stores the KPI evaluator results with their evaluator', async () => {

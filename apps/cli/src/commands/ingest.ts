@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { IngestResult, Workbench } from '@workbench/services';
 import type { Output } from '../output';
 import { printOutcome } from './retrain';
@@ -20,6 +20,23 @@ export interface IngestOptions {
 
 const ROLES = ['customerId', 'timestamp', 'amount', 'quantity', 'unitPrice', 'orderId'] as const;
 
+/** The file as a stream of chunks that moves the progress display as it is read (ingest reads it once, in order). */
+async function* withProgress(file: string, out: Output): AsyncGenerator<Uint8Array> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new Error(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let read = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    read += (chunk as Buffer).length;
+    out.progress(size === 0 ? 1 : read / size, `reading ${file}`);
+    yield chunk as Buffer;
+  }
+  out.endProgress();
+}
+
 /** Parses `--map role=Column,…`, naming any unknown role. */
 export function parseMapping(raw: string | undefined): Partial<Record<(typeof ROLES)[number], string>> {
   if (!raw) return {};
@@ -39,10 +56,10 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
   const delimiter = options.delimiter === 'tab' ? '\t' : options.delimiter;
   let result: IngestResult;
   if (options.kind === 'transactions') {
-    out.note(`reading ${options.file} …`);
     result = await workbench.datasets.ingestTransactions({
       dataset: options.dataset,
-      source: options.file,
+      source: withProgress(options.file, out),
+      sourceName: options.file,
       mapping,
       policy: options.policy,
       returns: options.returns,
