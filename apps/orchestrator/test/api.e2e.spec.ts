@@ -176,6 +176,40 @@ describe('transactions datasets over HTTP', () => {
     expect(got.body.sourceName).toBe('first-3000.csv');
   });
 
+  it('computes acquisition cost, CSAT and NPS per segment once the dataset has the extra tables', async () => {
+    // Customer attributes derived from the event log itself: channel by id parity, signup month = month of the first purchase.
+    const first = new Map<string, string>();
+    for (const line of readFileSync(elog, 'utf8').trim().split('\n').slice(1)) {
+      const [id, , date] = line.split(',');
+      if (!first.has(id) || date < (first.get(id) as string)) first.set(id, date);
+    }
+    const customers = ['customer_id,acquisition_channel,signup_month', ...[...first].map(([id, d]) => `${id},${Number(id) % 2 ? 'search' : 'social'},${d.slice(0, 4)}-${d.slice(4, 6)}`)];
+    const spend = 'channel,period,spend\nsearch,1997-01,5000\nsocial,1997-01,3000\nsearch,1997-02,4000\nsocial,1997-02,2000\nsearch,1997-03,6000\nsocial,1997-03,1000\n';
+    const survey = 'customer_id,csat,nps\n4,5,10\n21,2,3\n50,4,9\n';
+    await upload('/datasets', 'cdnow-extra').attach('file', elog).expect(201);
+    const add = (kind: string, text: string, table?: string) => {
+      const req = http().post('/datasets/cdnow-extra/versions').set('X-API-Key', keys.analyst).field('kind', kind);
+      return (table ? req.field('table', table) : req).attach('file', Buffer.from(text), `${table ?? kind}.csv`).expect(201);
+    };
+    await add('customers', customers.join('\n'));
+    const tableVersion = await add('table', spend, 'marketing_spend');
+    expect(tableVersion.body.version).toMatchObject({ kind: 'table', table: 'marketing_spend', rowCount: 6 });
+    await add('table', survey, 'survey');
+    await http()
+      .post('/segmentations')
+      .set('X-API-Key', keys.analyst)
+      .send({ name: 'cdnow-kmeans', plugin: 'segmenter-kmeans', dataset: 'cdnow-extra', params: { features: ['recency_days', 'frequency'], k: 2 }, kpis: [{ plugin: 'kpi-standard', params: { bootstrapResamples: 0 } }] })
+      .expect(201);
+    const submitted = await http().post('/segmentations/cdnow-kmeans/runs').set('X-API-Key', keys.analyst).send({ seed: 1 }).expect(202);
+    expect(await waitForRun(app, keys.viewer, submitted.body.id)).toMatchObject({ status: 'succeeded', datasetVersion: { version: 1 } });
+    const kpis = (await http().get(`/runs/${submitted.body.id}/kpis`).set('X-API-Key', keys.viewer).expect(200)).body as { kpi: string; segmentKey: number | null; value: number | null; note: string | null }[];
+    const overall = (kpi: string) => kpis.find((k) => k.kpi === kpi && k.segmentKey === null);
+    // Every customer was acquired in a (channel, month) cell with spend: CAC = all spend / all customers.
+    expect(overall('cac')?.value).toBeCloseTo(21000 / 2357, 9);
+    expect(overall('csat_mean')?.value).toBeCloseTo((5 + 2 + 4) / 3, 12);
+    expect(overall('nps')?.value).toBeCloseTo(((2 - 1) / 3) * 100, 9); // two promoters (10, 9), one detractor (3)
+  });
+
   it('answers a mapping that names a missing column with 400 and stores nothing', async () => {
     const res = await http()
       .post('/datasets')

@@ -90,3 +90,11 @@ describe('customer table ingest', () => {
     );
   });
 });
+
+describe('an extra table without an id column', () => {
+  it('numbers its rows by line and keeps every column as data', () => {
+    const table = ingestCustomersCsv('channel,period,spend\nsearch,2011-01,1000\nsocial,2011-01,250.5\n', { rowIds: true });
+    expect(table.frame.ids).toEqual(['2', '3']);
+    expect(table.schema.map((c) => `${c.name}:${c.type}`)).toEqual(['channel:categorical', 'period:categorical', 'spend:numeric']);
+  });
+});

@@ -6,6 +6,11 @@ import { columnStats, type ColumnSchema, type ColumnStats } from './stats';
 export interface CustomerIngestOptions {
   /** Source column holding the customer id; auto-detected from common names when absent. */
   customerIdColumn?: string;
+  /**
+   * The table has no id column: rows are identified by their line number and every column is data.
+   * For extra tables such as marketing spend per channel and month.
+   */
+  rowIds?: boolean;
   /** Numeric column holding each customer's revenue (drives revenue shares); auto-detected from common names when absent. */
   revenueColumn?: string;
   /** `reject`: any bad row refuses the whole file. `skip`: bad rows are left out and reported. */
@@ -67,10 +72,12 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
   if (headers.length < 2) {
     throw new IngestError(`the header has only one column ('${headers[0]}'); is the delimiter '${options.delimiter ?? ','}' right?`);
   }
-  const idIndex = options.customerIdColumn
-    ? headers.indexOf(options.customerIdColumn)
-    : headers.findIndex((h) => ID_NAMES.includes(h.toLowerCase()));
-  if (idIndex < 0) {
+  const idIndex = options.rowIds
+    ? -1
+    : options.customerIdColumn
+      ? headers.indexOf(options.customerIdColumn)
+      : headers.findIndex((h) => ID_NAMES.includes(h.toLowerCase()));
+  if (idIndex < 0 && !options.rowIds) {
     throw new IngestError(
       options.customerIdColumn
         ? `the mapped customer id column '${options.customerIdColumn}' is not in the header (columns: ${headers.join(', ')})`
@@ -95,7 +102,7 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
       reject({ line: row.line, field: '(row)', message: `expected ${headers.length} fields, found ${row.fields.length}` });
       continue;
     }
-    const id = normaliseId(row.fields[idIndex]);
+    const id = options.rowIds ? String(row.line) : normaliseId(row.fields[idIndex]);
     if (id === '') {
       reject({ line: row.line, field: headers[idIndex], message: 'customer id is empty' });
       continue;

@@ -42,7 +42,21 @@ export interface RunInput {
   /** The day features and KPIs are computed as of (epoch ms, UTC). */
   referenceDate: number;
   transactions?: TransactionColumns;
+  /** The dataset's extra tables (latest version of each), by name. */
+  tables: Record<string, FeatureFrame>;
 }
+
+export interface IngestTableRequest {
+  dataset: string;
+  /** Name KPI evaluators know the table by, e.g. `marketing_spend` or `survey`. */
+  table: string;
+  text: string;
+  sourceName?: string;
+  delimiter?: string;
+  policy?: 'reject' | 'skip';
+}
+
+const TABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export interface IngestResult {
   dataset: Dataset;
@@ -98,7 +112,7 @@ export class DatasetsService {
   private async storeVersion(
     name: string,
     hash: string,
-    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'>,
+    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'> & { tableName?: string },
     report: IngestReport,
   ): Promise<IngestResult> {
     const result = await this.recordVersion(name, hash, fields, report);
@@ -109,7 +123,7 @@ export class DatasetsService {
   private async recordVersion(
     name: string,
     hash: string,
-    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'>,
+    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'> & { tableName?: string },
     report: IngestReport,
   ): Promise<IngestResult> {
     for (let attempt = 1; ; attempt++) {
@@ -129,6 +143,39 @@ export class DatasetsService {
         throw e;
       }
     }
+  }
+
+  /**
+   * Ingests an extra table of a dataset (e.g. `marketing_spend`: channel, period, spend; `survey`:
+   * customer_id, csat, nps). Rows are numbered; every column is data. Versioned like the others.
+   */
+  async ingestTable(request: IngestTableRequest): Promise<IngestResult> {
+    this.checkName(request.dataset);
+    if (!TABLE_NAME.test(request.table)) throw new InvalidRequestError(`table name '${request.table}' must be 1-64 lowercase letters, digits or _, starting with a letter`);
+    const table = ingestCustomersCsv(request.text, { rowIds: true, delimiter: request.delimiter, policy: request.policy });
+    const bytes = encodeFrame(table.frame);
+    const artifactKey = await this.artifacts.put(bytes);
+    // The table name is part of the content: the same file as `survey` and as another table are two versions.
+    return this.storeVersion(request.dataset, contentHash(Buffer.concat([Buffer.from(`${request.table}\n`), bytes])), {
+      kind: 'table',
+      tableName: request.table,
+      rowCount: table.frame.rowCount,
+      rejectedCount: table.report.rowsRejected,
+      schema: table.schema,
+      stats: { columns: table.stats },
+      report: table.report as unknown as Record<string, unknown>,
+      artifactKey,
+      sourceName: request.sourceName ?? null,
+    }, table.report);
+  }
+
+  /** The latest version of each extra table of the dataset, decoded. */
+  private async tables(datasetId: string): Promise<Record<string, FeatureFrame>> {
+    const versions = await this.orm.em.fork().find(DatasetVersion, { dataset: datasetId, kind: 'table' }, { orderBy: { version: 'asc' } });
+    const latest = new Map(versions.map((v) => [v.tableName as string, v]));
+    const out: Record<string, FeatureFrame> = {};
+    for (const [name, v] of latest) out[name] = decodeFrame(await this.artifacts.get(v.artifactKey));
+    return out;
   }
 
   /**
@@ -163,13 +210,15 @@ export class DatasetsService {
    */
   async loadRunInput(version: DatasetVersion): Promise<RunInput> {
     const bytes = await this.artifacts.get(version.artifactKey);
+    const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
+    const tables = await this.tables(datasetId);
+    if (version.kind === 'table') throw new InvalidRequestError(`dataset version ${version.version} is the extra table '${version.tableName}'; train on a customers or transactions version`);
     if (version.kind === 'customers') {
       const frame = decodeFrame(bytes);
       const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
-      return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime() };
+      return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime(), tables };
     }
     const table = decodeTransactions(bytes);
-    const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const customersVersion = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
     const customers = customersVersion ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey)) : undefined;
     const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers });
@@ -182,6 +231,7 @@ export class DatasetsService {
       featureSet,
       revenueFeature: 'monetary',
       referenceDate: features.referenceDate.getTime(),
+      tables,
       transactions: {
         customerRow: Int32Array.from(table.customer.subarray(0, table.rowCount), (c) => rowOfCustomer[c]),
         order: table.order.subarray(0, table.rowCount),
@@ -214,8 +264,15 @@ export class DatasetsService {
     return found;
   }
 
+  /**
+   * The version a model trains on by default: the latest transactions version (its features are joined
+   * with the latest customers table), else the latest customers version; extra tables are never trained on.
+   */
   async latestVersion(datasetId: string): Promise<DatasetVersion> {
-    const found = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId }, { orderBy: { version: 'desc' } });
+    const em = this.orm.em.fork();
+    const found =
+      (await em.findOne(DatasetVersion, { dataset: datasetId, kind: 'transactions' }, { orderBy: { version: 'desc' } })) ??
+      (await em.findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } }));
     if (!found) throw new NotFoundError(`dataset ${datasetId} has no version yet; upload data first`);
     return found;
   }

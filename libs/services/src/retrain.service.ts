@@ -104,6 +104,7 @@ export class RetrainService {
 
   /** Ingest calls this for each new dataset version: policies on that dataset retrain once for it. */
   async onNewDatasetVersion(version: DatasetVersion): Promise<RetrainRequest[]> {
+    if (version.kind === 'table') return []; // an extra table is read by the next run; it is not new data to train on
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const policies = await this.orm.em.fork().find(RetrainPolicy, { enabled: true, trigger: 'dataset', segmentation: { dataset: datasetId } });
     const out = [];
@@ -209,7 +210,9 @@ export class RetrainService {
     // The run is created and tied to the request in one transaction, so a retried job trains the same run.
     let runId = request.run?.id;
     if (!runId) {
-      const versionNumber = (await this.orm.em.fork().findOneOrFail(DatasetVersion, { id: request.datasetVersion.id })).version;
+      // New customer attributes retrain on the latest transactions (they are joined into its features).
+      const triggered = await this.orm.em.fork().findOneOrFail(DatasetVersion, { id: request.datasetVersion.id });
+      const versionNumber = triggered.kind === 'transactions' ? triggered.version : (await this.datasets.latestVersion(segmentation.dataset.id)).version;
       const run = await this.runs.create(segmentation.id, { datasetVersion: versionNumber }, async (tx, created) => {
         await tx.nativeUpdate(RetrainRequest, { id: request.id }, { run: created.id });
       });

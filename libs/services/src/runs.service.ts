@@ -67,6 +67,9 @@ export class RunsService {
       request.datasetVersion === undefined
         ? await this.datasets.latestVersion(segmentation.dataset.id)
         : await this.datasets.version(segmentation.dataset.id, request.datasetVersion);
+    if (datasetVersion.kind === 'table') {
+      throw new InvalidRequestError(`dataset version ${datasetVersion.version} is the extra table '${datasetVersion.tableName}'; name a customers or transactions version`);
+    }
     if (request.seed !== undefined && !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed < 2 ** 31)) {
       throw new InvalidRequestError(`seed ${request.seed} must be an integer from 0 to 2147483647`);
     }
@@ -194,7 +197,7 @@ export class RunsService {
     for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
     const evaluated = await runKpiEvaluators(
       steps,
-      { frame, assignments: outcome.assignments, segments: outcome.segments, referenceDate: input.referenceDate, transactions: input.transactions },
+      { frame, assignments: outcome.assignments, segments: outcome.segments, referenceDate: input.referenceDate, transactions: input.transactions, tables: input.tables },
       ctx,
     );
 

@@ -6,7 +6,9 @@ import { printOutcome } from './retrain';
 export interface IngestOptions {
   file: string;
   dataset: string;
-  kind?: 'customers' | 'transactions';
+  kind?: 'customers' | 'transactions' | 'table';
+  /** kind table: the name KPI evaluators read it by (marketing_spend, survey, …). */
+  table?: string;
   /** `customerId=CustomerID,timestamp=InvoiceDate,quantity=Quantity,unitPrice=UnitPrice,orderId=InvoiceNo` */
   map?: string;
   revenueColumn?: string;
@@ -37,6 +39,14 @@ async function* withProgress(file: string, out: Output): AsyncGenerator<Uint8Arr
   out.endProgress();
 }
 
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
 /** Parses `--map role=Column,…`, naming any unknown role. */
 export function parseMapping(raw: string | undefined): Partial<Record<(typeof ROLES)[number], string>> {
   if (!raw) return {};
@@ -55,7 +65,10 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
   const mapping = parseMapping(options.map);
   const delimiter = options.delimiter === 'tab' ? '\t' : options.delimiter;
   let result: IngestResult;
-  if (options.kind === 'transactions') {
+  if (options.kind === 'table') {
+    if (!options.table) throw new Error('--table: an extra table needs a name, e.g. marketing_spend or survey');
+    result = await workbench.datasets.ingestTable({ dataset: options.dataset, table: options.table, text: readText(options.file), sourceName: options.file, delimiter, policy: options.policy });
+  } else if (options.kind === 'transactions') {
     result = await workbench.datasets.ingestTransactions({
       dataset: options.dataset,
       source: withProgress(options.file, out),
@@ -68,15 +81,9 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
       decimal: options.decimal,
     });
   } else {
-    let text: string;
-    try {
-      text = readFileSync(options.file, 'utf8');
-    } catch (e) {
-      throw new Error(`cannot read '${options.file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
     result = await workbench.datasets.ingestCustomers({
       dataset: options.dataset,
-      text,
+      text: readText(options.file),
       sourceName: options.file,
       customerIdColumn: mapping.customerId,
       revenueColumn: options.revenueColumn,
@@ -95,7 +102,7 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
     out.line(JSON.stringify({ dataset: result.dataset.name, version: v.version, kind: v.kind, created: result.created, contentHash: v.contentHash, rowCount: v.rowCount, rejectedCount: v.rejectedCount, stats: v.stats, report: result.report }, null, 2));
     return result;
   }
-  const what = v.kind === 'transactions' ? 'transactions' : 'customers';
+  const what = v.kind === 'transactions' ? 'transactions' : v.kind === 'table' ? `rows of table ${v.tableName}` : 'customers';
   out.line(`${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} ${what}${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount.toLocaleString('en-US')} rows rejected`);
   for (const p of result.report.problems.slice(0, 20)) out.line(`  line ${p.line}, ${p.field}: ${p.message}`);
   if (result.report.rowsRejected > Math.min(20, result.report.problems.length)) out.line(`  … ${result.report.rowsRejected - Math.min(20, result.report.problems.length)} more (see --json)`);

@@ -10,6 +10,7 @@ export function datasetVersionView(v: DatasetVersion) {
     version: v.version,
     contentHash: v.contentHash,
     kind: v.kind,
+    table: v.tableName ?? null,
     rowCount: v.rowCount,
     rejectedCount: v.rejectedCount,
     schema: v.schema,

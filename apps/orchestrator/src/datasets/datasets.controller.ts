@@ -55,6 +55,11 @@ export class DatasetsController {
 
   private async ingest(body: UploadDatasetDto, file: Express.Multer.File): Promise<IngestResult> {
     const delimiter = body.delimiter === 'tab' ? '\t' : body.delimiter;
+    if (body.kind === 'table') {
+      if (!body.table) throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
+      const text = await readFile(file.path, 'utf8');
+      return this.workbench.datasets.ingestTable({ dataset: body.name, table: body.table, text, sourceName: file.originalname, delimiter, policy: body.policy });
+    }
     if (body.kind === 'transactions') {
       return this.workbench.datasets.ingestTransactions({
         dataset: body.name,

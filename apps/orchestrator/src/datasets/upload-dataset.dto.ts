@@ -7,10 +7,19 @@ export class UploadDatasetDto {
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, { message: "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit" })
   name!: string;
 
-  @ApiPropertyOptional({ enum: ['customers', 'transactions'], default: 'customers', description: 'a customers table (one row per customer) or a transactions table' })
+  @ApiPropertyOptional({
+    enum: ['customers', 'transactions', 'table'],
+    default: 'customers',
+    description: 'a customers table (one row per customer), a transactions table, or an extra table named by `table` (marketing_spend, survey, …) for the KPI evaluators',
+  })
   @IsOptional()
-  @IsIn(['customers', 'transactions'])
-  kind?: 'customers' | 'transactions';
+  @IsIn(['customers', 'transactions', 'table'])
+  kind?: 'customers' | 'transactions' | 'table';
+
+  @ApiPropertyOptional({ description: 'kind table: the name KPI evaluators read it by', example: 'marketing_spend' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'table must be 1-64 lowercase letters, digits or _, starting with a letter' })
+  table?: string;
 
   @ApiPropertyOptional({ description: 'transactions: column with the timestamp (auto-detected when absent)', example: 'InvoiceDate' })
   @IsOptional()

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Dataset } from './dataset.entity';
 
-export const DATASET_KINDS = ['customers', 'transactions'] as const;
+/** `table`: an extra named table such as `marketing_spend` or `survey`, read by KPI evaluators. */
+export const DATASET_KINDS = ['customers', 'transactions', 'table'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 /** One column of an ingested table, as stored in {@link DatasetVersion.schema}. */
@@ -36,6 +37,10 @@ export class DatasetVersion {
   // A plain string column like Run.status (see there); DATASET_KINDS lists the values.
   @Property({ type: 'string', length: 16 })
   kind!: DatasetKind;
+
+  /** Name of an extra table (kind `table`), e.g. `marketing_spend`; null for the other kinds. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  tableName?: string | null;
 
   @Property({ type: 'integer' })
   rowCount!: number;

@@ -4,6 +4,7 @@ import { Migration20261125170000_versions_and_comparisons } from './Migration202
 import { Migration20261125180000_plugin_records } from './Migration20261125180000_plugin_records';
 import { Migration20261125190000_kpi_evaluators } from './Migration20261125190000_kpi_evaluators';
 import { Migration20261125200000_retraining } from './Migration20261125200000_retraining';
+import { Migration20261125210000_extra_tables } from './Migration20261125210000_extra_tables';
 
 /**
  * Committed SQLite migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -15,4 +16,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125180000_plugin_records', class: Migration20261125180000_plugin_records },
   { name: 'Migration20261125190000_kpi_evaluators', class: Migration20261125190000_kpi_evaluators },
   { name: 'Migration20261125200000_retraining', class: Migration20261125200000_retraining },
+  { name: 'Migration20261125210000_extra_tables', class: Migration20261125210000_extra_tables },
 ];
