@@ -1,1 +1,2 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'cli', rootDir: __dirname };
+// Integration and end-to-end suites: real Redis, PostgreSQL and child processes on a busy 2-core machine.
+module.exports = { ...require('../../jest.preset.js'), displayName: 'cli', rootDir: __dirname, testTimeout: 120_000 };
