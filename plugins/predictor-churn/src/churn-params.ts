@@ -76,22 +76,44 @@ export class ChurnParams {
   @Max(512, { each: true })
   hiddenUnits: number[] = [16, 8];
 
-  /** Passes over the training rows (Adam, minibatches in a seeded shuffled order each epoch). */
+  /**
+   * Upper bound on the passes over the training rows; training usually stops earlier (see `tol`). With
+   * minibatches the rows are shuffled from the run seed each epoch; a full batch needs no shuffle.
+   */
   @IsInt()
   @Min(1)
   @Max(1000)
-  epochs = 20;
+  epochs = 200;
 
+  /**
+   * Rows per Adam step; 0 (the default) = every training row in one batch. tfjs on wasm pays ~1 ms per step
+   * whatever the batch size, so full-batch steps train fastest here (see the README).
+   */
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65_536)
-  batchSize = 128;
+  batchSize = 0;
 
-  /** Adam's step size. */
+  /** Adam's step size (0.05 suits full batches; use ~0.01 with minibatches of ~128). */
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(1e-6)
   @Max(1)
-  learningRate = 0.01;
+  learningRate = 0.05;
+
+  /**
+   * Early stop as scikit-learn's MLPClassifier: an epoch whose mean training loss is not below the best so far
+   * minus `tol` counts as no improvement, and training stops after more than `nIterNoChange` of them in a row.
+   */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  tol = 1e-4;
+
+  /** See `tol`; set it to `epochs` or more to always run every epoch. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  nIterNoChange = 10;
 
   /**
    * L2 penalty per kernel weight, added to the mean log-loss as `l2 · Σw²` (biases are not penalised).

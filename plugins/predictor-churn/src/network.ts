@@ -66,3 +66,32 @@ export async function predictProbabilities(model: tf.LayersModel, x: Float32Arra
     output.dispose();
   }
 }
+
+/** The model's weights in save order (per layer: kernel row-major, then bias) as one vector: θ of `fitAdam`. */
+export function flatWeights(model: tf.LayersModel): Float32Array {
+  const parts = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const flat = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    flat.set(p, offset);
+    offset += p.length;
+  }
+  return flat;
+}
+
+/** Writes a vector laid out as `flatWeights` back into the model. */
+export function setFlatWeights(model: tf.LayersModel, flat: Float32Array): void {
+  let offset = 0;
+  const tensors = model.getWeights().map((w) => {
+    const size = w.size;
+    const t = tf.tensor(flat.subarray(offset, offset + size), w.shape, 'float32');
+    offset += size;
+    return t;
+  });
+  if (offset !== flat.length) throw new Error(`expected ${offset} weights, got ${flat.length}`);
+  try {
+    model.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
+}

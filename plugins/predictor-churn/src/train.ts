@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import {
   FeatureRequirementError,
   seededRandom,
@@ -14,9 +13,10 @@ import { decodeArtifact, encodeArtifact, loadNetwork, saveNetwork } from './arti
 import { ensureBackend } from './backend';
 import type { ChurnParams } from './churn-params';
 import { brierScore, calibrationTable, expectedCalibrationError, logLoss, rocAuc } from './metrics';
-import { buildNetwork, countParameters, predictProbabilities } from './network';
+import { fitAdam } from './fit';
+import { buildNetwork, countParameters, flatWeights, predictProbabilities, setFlatWeights } from './network';
 import { encodeFrame, fitPreprocessing, labelVector, resolveFeatures } from './preprocessing';
-import { seededPermutation, stratifiedHoldout, streamSeed, type HoldoutSplit } from './split';
+import { stratifiedHoldout, streamSeed, type HoldoutSplit } from './split';
 import { assignTiers, TIER_LABELS, tierCuts } from './tiers';
 
 export const PLUGIN_NAME = 'predictor-churn';
@@ -25,6 +25,8 @@ export const PLUGIN_NAME = 'predictor-churn';
 const PREPARED = 0.05;
 /** Share spent once every epoch has run; the rest is scoring, metrics and the artifact. */
 const FITTED = 0.95;
+/** At most about this many progress reports during training (every epoch when there are this few). */
+const PROGRESS_REPORTS = 20;
 
 /** Copies the rows `rows` of a row-major `· × width` matrix, in that order. */
 function takeRows(x: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
@@ -112,27 +114,32 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
 
   const hiddenUnits = params.model === 'mlp' ? [...params.hiddenUnits] : [];
   const model = buildNetwork({ kind: params.model, inputWidth: width, hiddenUnits, l2: params.l2, seed: streamSeed(ctx.seed, 'init') });
-  const optimizer = tf.train.adam(params.learningRate);
   try {
-    model.compile({ optimizer, loss: 'binaryCrossentropy' });
-    // tfjs's own shuffle uses Math.random; the rows are shuffled here instead, from the run seed.
-    const shuffle = seededRandom(streamSeed(ctx.seed, 'shuffle'));
-    const nTrain = split.train.length;
-    let loss = Number.NaN;
-    for (let epoch = 0; epoch < params.epochs; epoch++) {
-      const order = seededPermutation(nTrain, shuffle);
-      const xs = tf.tensor2d(takeRows(xTrain, width, order), [nTrain, width]);
-      const ys = tf.tensor2d(Float32Array.from(order, (i) => yTrain[i]), [nTrain, 1]);
-      try {
-        const history = await model.fit(xs, ys, { epochs: 1, batchSize: params.batchSize, shuffle: false, verbose: 0 });
-        loss = history.history.loss[0] as number;
-      } finally {
-        xs.dispose();
-        ys.dispose();
-      }
-      ctx.progress(PREPARED + ((FITTED - PREPARED) * (epoch + 1)) / params.epochs, `epoch ${epoch + 1} of ${params.epochs}: loss ${loss.toFixed(4)}`);
-      throwIfAborted(ctx.signal);
-    }
+    const reportEvery = Math.max(1, Math.ceil(params.epochs / PROGRESS_REPORTS));
+    const fit = await fitAdam(
+      xTrain,
+      yTrain,
+      flatWeights(model),
+      {
+        sizes: [width, ...hiddenUnits, 1],
+        maxEpochs: params.epochs,
+        batchSize: params.batchSize,
+        learningRate: params.learningRate,
+        l2: params.l2,
+        tol: params.tol,
+        nIterNoChange: params.nIterNoChange,
+        shuffle: seededRandom(streamSeed(ctx.seed, 'shuffle')),
+      },
+      async (epoch, loss, isLast) => {
+        if (!isLast && epoch % reportEvery !== 0) return;
+        const stopped = isLast && epoch < params.epochs ? ` (stopped: loss improved < ${params.tol} for ${params.nIterNoChange + 1} epochs)` : '';
+        ctx.progress(isLast ? FITTED : PREPARED + ((FITTED - PREPARED) * epoch) / params.epochs, `epoch ${epoch} of ${params.epochs}: loss ${loss.toFixed(4)}${stopped}`);
+        // Training is synchronous tfjs work: give the host's event loop a turn so an abort can arrive.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        throwIfAborted(ctx.signal);
+      },
+    );
+    setFlatWeights(model, fit.weights);
 
     const scores = await predictProbabilities(model, x, n, width);
     const cuts = tierCuts(params.tiers, params.tiers === 'thresholds' ? params.tierThresholds : params.tierQuantiles, scores);
@@ -140,8 +147,9 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
     const network = await saveNetwork(model);
     const metrics: Record<string, number> = {
       ...evaluationMetrics(y, scores, split, params.calibrationBins),
-      final_loss: loss,
-      epochs: params.epochs,
+      final_loss: fit.loss,
+      epochs: fit.epochs,
+      steps: fit.steps,
       inputs: width,
       parameters: countParameters(model),
       tier_cut_medium: cuts[0],
@@ -171,7 +179,6 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
     };
   } finally {
     model.dispose();
-    optimizer.dispose();
   }
 }
 
