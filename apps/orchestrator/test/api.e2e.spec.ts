@@ -223,3 +223,53 @@ describe('transactions datasets over HTTP', () => {
     await http().get('/datasets/broken-tx').set('X-API-Key', keys.viewer).expect(404);
   });
 });
+
+describe('a churn predictor on a label derived from transactions', () => {
+  let app: INestApplication;
+  let keys: Record<Role, string>;
+  const invoices = join(__dirname, '../../../samples/online-retail-invoices.csv');
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await startApp(testConfig());
+    keys = await createKeys(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('labels churned = no purchase in the last 90 days, trains on features as of 90 days before, and scores every customer with history by then', async () => {
+    await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'shop')
+      .field('kind', 'transactions')
+      .field('returns', 'exclude')
+      .attach('file', invoices)
+      .expect(201);
+    const features = ['recency_days', 'frequency', 'monetary', 'tenure_days', 'active_months'];
+    await http()
+      .post('/segmentations')
+      .set('X-API-Key', keys.analyst)
+      .send({ name: 'churn', plugin: 'predictor-churn', dataset: 'shop', churnHorizonDays: 90, params: { label: 'churned', features } })
+      .expect(201);
+    const submitted = await http().post('/segmentations/churn/runs').set('X-API-Key', keys.analyst).send({ seed: 1 }).expect(202);
+    const run = (await waitForRun(app, keys.viewer, submitted.body.id)) as { status: string; featureSet: string; backend: string; metrics: Record<string, number> };
+    expect([run.status, run.featureSet]).toEqual(['succeeded', 'rfm@1+bgnbd@1+churned@1(90d)']);
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(run.backend);
+
+    // The same label computed independently, straight from the CSV.
+    const rows = readFileSync(invoices, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const day = (date: string) => Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+    const purchases = rows.filter((r) => !r[0].startsWith('C'));
+    const end = Math.max(...purchases.map((r) => day(r[1]))) - 90;
+    const history = new Set(purchases.filter((r) => day(r[1]) <= end).map((r) => r[2]));
+    const retained = new Set(purchases.filter((r) => day(r[1]) > end && history.has(r[2])).map((r) => r[2]));
+    const { train_rows, holdout_rows, train_positive_rate, holdout_positive_rate, auc } = run.metrics;
+    expect(train_rows + holdout_rows).toBe(history.size);
+    expect(Math.round(train_positive_rate * train_rows + holdout_positive_rate * holdout_rows)).toBe(history.size - retained.size);
+    expect(auc).toBeGreaterThan(0.65);
+    const segments = await http().get(`/runs/${submitted.body.id}/segments`).set('X-API-Key', keys.viewer).expect(200);
+    expect(segments.body.map((s: { label: string }) => s.label)).toEqual(['Low risk', 'Medium risk', 'High risk']);
+  });
+});

@@ -1,4 +1,5 @@
 export * from './bytes';
+export * from './churn-label';
 export * from './csv';
 export * from './customers';
 export * from './frame-codec';

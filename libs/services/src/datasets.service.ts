@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import {
   buildCustomerFeatures,
+  churnLabelsOfTable,
   contentHash,
   decodeFrame,
   decodeTransactions,
@@ -15,7 +16,7 @@ import {
   type TransactionSource,
 } from '@workbench/data';
 import { Dataset, DatasetVersion, type ArtifactStore } from '@workbench/persistence';
-import type { FeatureFrame, TransactionColumns } from '@workbench/plugin-sdk';
+import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
 import { InvalidRequestError, NotFoundError } from './errors';
 
 export interface IngestCustomersRequest extends CustomerIngestOptions {
@@ -208,7 +209,7 @@ export class DatasetsService {
    * transactions table becomes per-customer features (rfm@1 + bgnbd@1) joined with the dataset's
    * latest customers table when it has one, and its transactions are kept for the KPIs.
    */
-  async loadRunInput(version: DatasetVersion): Promise<RunInput> {
+  async loadRunInput(version: DatasetVersion, options: { churnHorizonDays?: number } = {}): Promise<RunInput> {
     const bytes = await this.artifacts.get(version.artifactKey);
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const tables = await this.tables(datasetId);
@@ -219,13 +220,37 @@ export class DatasetsService {
       return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime(), tables };
     }
     const table = decodeTransactions(bytes);
+    const horizon = options.churnHorizonDays;
+    let referenceDate: Date | undefined;
+    if (horizon) {
+      // Features as of `horizon` days before the last transaction day; the label is what happened after.
+      let lastDay = -Infinity;
+      let firstDay = Infinity;
+      for (let i = 0; i < table.rowCount; i++) {
+        const day = Math.floor(table.timestamp[i] / 86_400_000);
+        if (day > lastDay) lastDay = day;
+        if (day < firstDay) firstDay = day;
+      }
+      if (lastDay - horizon < firstDay) {
+        throw new InvalidRequestError(`the transactions span ${lastDay - firstDay + 1} days, fewer than the churn horizon of ${horizon} days plus a day of history`);
+      }
+      referenceDate = new Date((lastDay - horizon) * 86_400_000);
+    }
     const customersVersion = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
     const customers = customersVersion ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey)) : undefined;
-    const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers });
-    const frame = features.frame;
+    const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers, referenceDate });
+    let frame = features.frame;
+    if (horizon && referenceDate) {
+      const labels = churnLabelsOfTable(table, Math.floor(referenceDate.getTime() / 86_400_000), horizon);
+      frame = createFeatureFrame(frame.ids, { ...frame.columns, churned: numeric(frame.ids.map((id) => labels.get(id) ?? Number.NaN)) });
+    }
     const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
     const rowOfCustomer = Int32Array.from(table.customerIds, (id) => rowOf.get(id) ?? -1);
-    const featureSet = [...features.featureSets.map((f) => `${f.name}@${f.version}`), ...(customersVersion ? [`customers-v${customersVersion.version}`] : [])].join('+');
+    const featureSet = [
+      ...features.featureSets.map((f) => `${f.name}@${f.version}`),
+      ...(customersVersion ? [`customers-v${customersVersion.version}`] : []),
+      ...(horizon ? [`churned@1(${horizon}d)`] : []),
+    ].join('+');
     return {
       frame,
       featureSet,

@@ -188,11 +188,11 @@ export class RunsService {
     if (model.manifest.version !== run.pluginVersion) {
       throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
     }
-    const input = await this.datasets.loadRunInput(run.datasetVersion as DatasetVersion);
+    const segmentation = await this.segmentations.get(run.segmentation.id);
+    const input = await this.datasets.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
     const { frame } = input;
     const ctx = this.runContext(run, job);
     const outcome = await runSegmentation({ model, params: run.params, frame, revenueFeature: input.revenueFeature }, ctx);
-    const segmentation = await this.segmentations.get(run.segmentation.id);
     const steps: KpiStep[] = [];
     for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
     const evaluated = await runKpiEvaluators(

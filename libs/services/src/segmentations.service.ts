@@ -16,6 +16,8 @@ export interface CreateSegmentationRequest {
   dataset: string;
   /** KPI evaluators run after each training, e.g. `[{ plugin: 'kpi-standard' }]`; their params are validated now. */
   kpis?: { plugin: string; params?: Record<string, unknown> }[];
+  /** Derive a `churned` label from the dataset's transactions: no purchase in the last N days (see Segmentation.target). */
+  churnHorizonDays?: number;
 }
 
 export class SegmentationsService {
@@ -36,6 +38,9 @@ export class SegmentationsService {
       const kpiParams = validateParams(evaluator.manifest.name, evaluator.manifest.params, k.params ?? {});
       kpis.push({ plugin: evaluator.manifest.name, params: instanceToPlain(kpiParams) as Record<string, unknown> });
     }
+    if (request.churnHorizonDays !== undefined && !(Number.isInteger(request.churnHorizonDays) && request.churnHorizonDays >= 1 && request.churnHorizonDays <= 3650)) {
+      throw new InvalidRequestError(`churnHorizonDays ${request.churnHorizonDays} must be a whole number of days from 1 to 3650`);
+    }
     const dataset = await this.datasets.get(request.dataset);
     const em = this.orm.em.fork();
     if (await em.findOne(Segmentation, { name: request.name })) {
@@ -49,6 +54,7 @@ export class SegmentationsService {
       params: plain,
       features: Array.isArray(plain.features) ? (plain.features as string[]) : [],
       kpis,
+      target: request.churnHorizonDays ? { churnHorizonDays: request.churnHorizonDays } : null,
       dataset,
     });
     await em.flush();

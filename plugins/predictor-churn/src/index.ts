@@ -5,7 +5,6 @@ import { assignChurn, PLUGIN_NAME, trainChurn } from './train';
 
 export { ARTIFACT_FORMAT, decodeArtifact, encodeArtifact, loadNetwork, saveNetwork, type ChurnArtifact, type ChurnArtifactHeader } from './artifact';
 export { chooseBackend, defaultLoaders, ensureBackend, type BackendLoaders, type BackendName } from './backend';
-export { churnLabelFromPurchaseDays, type ChurnLabels } from './churn-label';
 export { ChurnParams, MODEL_KINDS, TIER_METHODS, type ModelKind, type TierMethod } from './churn-params';
 export { brierScore, calibrationTable, expectedCalibrationError, LOG_LOSS_EPS, logLoss, quantile, rocAuc, type CalibrationBin } from './metrics';
 export { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, adamState, adamStep, fitAdam, layerBlocks, lossAndGradient, type AdamFitOptions, type AdamFitResult, type AdamState, type LayerBlock } from './fit';

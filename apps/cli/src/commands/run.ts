@@ -10,6 +10,8 @@ export interface RunOptions {
   /** JSON object of params: for a new segmentation, its params; for an existing one, this version's overrides. */
   params?: string;
   seed?: number;
+  /** New predictor segmentations: derive a `churned` label (no purchase in the last N days of the data). */
+  churnHorizon?: number;
   json?: boolean;
 }
 
@@ -38,7 +40,7 @@ export async function runSegmentation(workbench: Workbench, out: Output, options
     if (!options.plugin || !options.dataset) {
       throw new Error(`segmentation '${options.segmentation}' not found; to create it, give --plugin <name> and --dataset <name>`);
     }
-    await workbench.segmentations.create({ name: options.segmentation, plugin: options.plugin, dataset: options.dataset, params });
+    await workbench.segmentations.create({ name: options.segmentation, plugin: options.plugin, dataset: options.dataset, params, churnHorizonDays: options.churnHorizon });
     isNew = true;
   }
   const queued = await workbench.runs.submit(options.segmentation, { seed: options.seed, params: isNew ? undefined : params });

@@ -30,6 +30,7 @@ export function segmentationView(s: Segmentation) {
     params: s.params,
     features: s.features,
     kpis: s.kpis ?? [],
+    target: s.target ?? null,
     dataset: { id: s.dataset.id, name: s.dataset.name },
     createdAt: s.createdAt,
   };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class KpiEvaluatorDto {
   @ApiProperty({ description: 'registered KPI evaluator plugin', example: 'kpi-standard' })
@@ -43,4 +43,11 @@ export class CreateSegmentationDto {
   @ValidateNested({ each: true })
   @Type(() => KpiEvaluatorDto)
   kpis?: KpiEvaluatorDto[];
+
+  @ApiPropertyOptional({ description: 'for predictors: a `churned` label derived from the transactions (no purchase in the last N days; features as of N days before the end)', example: 90 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  churnHorizonDays?: number;
 }

@@ -25,6 +25,13 @@ export class Segmentation {
   @Property({ type: 'json' })
   features!: string[];
 
+  /**
+   * A label the host derives from transactions for predictors: `{ churnHorizonDays: 90 }` trains on
+   * features as of 90 days before the data's last day, with `churned` = no purchase in those 90 days.
+   */
+  @Property({ type: 'json', nullable: true })
+  target?: { churnHorizonDays: number } | null;
+
   /** KPI evaluators run after each training: `[{ plugin: 'kpi-standard', params: {...} }]`. */
   @Property({ type: 'json', nullable: true })
   kpis?: { plugin: string; params?: Record<string, unknown> }[] | null;

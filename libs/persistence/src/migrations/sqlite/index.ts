@@ -5,6 +5,7 @@ import { Migration20261125180000_plugin_records } from './Migration2026112518000
 import { Migration20261125190000_kpi_evaluators } from './Migration20261125190000_kpi_evaluators';
 import { Migration20261125200000_retraining } from './Migration20261125200000_retraining';
 import { Migration20261125210000_extra_tables } from './Migration20261125210000_extra_tables';
+import { Migration20261125220000_derived_labels } from './Migration20261125220000_derived_labels';
 
 /**
  * Committed SQLite migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -17,4 +18,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125190000_kpi_evaluators', class: Migration20261125190000_kpi_evaluators },
   { name: 'Migration20261125200000_retraining', class: Migration20261125200000_retraining },
   { name: 'Migration20261125210000_extra_tables', class: Migration20261125210000_extra_tables },
+  { name: 'Migration20261125220000_derived_labels', class: Migration20261125220000_derived_labels },
 ];

@@ -1,4 +1,6 @@
 import { FeatureRequirementError } from '@workbench/plugin-sdk';
+import { dayOf } from './bytes';
+import type { TransactionTable } from './transactions';
 
 /** Labels of `churnLabelFromPurchaseDays`, one entry per customer in input order. */
 export interface ChurnLabels {
@@ -44,4 +46,18 @@ export function churnLabelFromPurchaseDays(purchaseDays: ArrayLike<ArrayLike<num
     churned[c] = hasHistory[c] === 1 && !boughtAgain ? 1 : 0;
   }
   return { churned, hasHistory };
+}
+
+/**
+ * The churn label of each customer of a transactions table, as of a calibration end day: purchase
+ * days are the days of rows that are not returns. Keyed by customer id; customers without history by
+ * then are absent.
+ */
+export function churnLabelsOfTable(table: TransactionTable, calibrationEndDay: number, horizonDays: number): Map<string, 0 | 1> {
+  const days: number[][] = table.customerIds.map(() => []);
+  for (let i = 0; i < table.rowCount; i++) if (!table.isReturn[i]) days[table.customer[i]].push(dayOf(table.timestamp[i]));
+  const { churned, hasHistory } = churnLabelFromPurchaseDays(days, calibrationEndDay, horizonDays);
+  const out = new Map<string, 0 | 1>();
+  table.customerIds.forEach((id, c) => hasHistory[c] && out.set(id, churned[c] as 0 | 1));
+  return out;
 }
