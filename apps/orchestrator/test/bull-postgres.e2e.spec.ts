@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -8,30 +7,9 @@ import { createTestDatabase, type TestDatabase } from '@workbench/persistence/te
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import { createWorkerContext } from '../src/app/bootstrap';
-import { createKeys, SAMPLE, startApp, TEST_PLUGINS, testConfig, waitForRun } from './helpers';
+import { BULL, createKeys, SAMPLE, spawnWorker, startApp, TEST_PLUGINS, testConfig, waitForRun } from './helpers';
 
-const ROOT = join(__dirname, '../../..');
-/**
- * Every worker on a queue must share these: Bull lets one stalled check run per interval across all
- * workers (the first to check sets a key for its own interval), so one worker with the 30 s default
- * would delay everyone's detection of a dead worker to 30 s.
- */
-const BULL = { lockDurationMs: 1000, stalledIntervalMs: 300 };
 
-/** Starts `test/worker.fixture.ts` as its own process (a real worker: it can be killed with SIGKILL). */
-function spawnWorker(config: WorkbenchConfig): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, WORKBENCH_ROLE: 'worker', WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, WORKBENCH_QUEUE_PREFIX: config.queuePrefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr?.on('data', (d) => (stderr += d));
-    child.stdout?.on('data', (d) => String(d).includes('worker ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`)));
-  });
-}
 
 describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separate roles', () => {
   let db: TestDatabase;
@@ -76,7 +54,7 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
   it('runs a plugin registered at run time over HTTP in a worker that started before it was registered', async () => {
     const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
     try {
-      const source = join(ROOT, 'libs/services/test/fixtures/plugins/external-bands');
+      const source = join(__dirname, '../../../libs/services/test/fixtures/plugins/external-bands');
       await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(201);
       await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'bands', plugin: 'external-bands', dataset: 'retail', params: { threshold: 2000 } }).expect(201);
       const submitted = await http().post('/segmentations/bands/runs').set('X-API-Key', keys.analyst).send({}).expect(202);

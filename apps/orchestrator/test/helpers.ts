@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,4 +40,28 @@ export async function waitForRun(app: INestApplication, key: string, runId: stri
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+const ROOT = join(__dirname, '../../..');
+
+/**
+ * Bull lock settings of every worker in these tests (worker.fixture.ts uses the same): Bull runs one
+ * stalled check per interval across all workers (the first to check sets a key for its own interval), so one
+ * worker with the 30 s default would delay everyone's detection of a dead worker to 30 s.
+ */
+export const BULL = { lockDurationMs: 1000, stalledIntervalMs: 300 };
+
+/** Starts `test/worker.fixture.ts` as its own process (a real worker: it can be killed with SIGKILL). */
+export function spawnWorker(config: WorkbenchConfig, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, WORKBENCH_ROLE: 'worker', WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, WORKBENCH_QUEUE_PREFIX: config.queuePrefix, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => String(d).includes('worker ready') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`)));
+  });
 }

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
 import type { Role } from '@workbench/persistence';
@@ -9,14 +7,12 @@ import { createTestDatabase, type TestDatabase } from '@workbench/persistence/te
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import { createWorkerContext } from '../src/app/bootstrap';
-import { createKeys, SAMPLE, startApp, TEST_PLUGINS, testConfig } from './helpers';
+import { BULL, createKeys, SAMPLE, spawnWorker, startApp, TEST_PLUGINS, testConfig } from './helpers';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 jest.setTimeout(120_000);
 
-const ROOT = join(__dirname, '../../..');
-const BULL = { lockDurationMs: 1000, stalledIntervalMs: 300 }; // as in test/worker.fixture.ts
 // A second batch: 300 customers fewer, everyone else spending 10% more.
 const BATCH2 = readFileSync(SAMPLE, 'utf8')
   .trim()
@@ -25,19 +21,6 @@ const BATCH2 = readFileSync(SAMPLE, 'utf8')
   .map((line, i) => (i === 0 ? line : line.replace(/,([\d.]+)$/, (_, m: string) => `,${(Number(m) * 1.1).toFixed(2)}`)))
   .join('\n');
 
-function spawnWorker(config: WorkbenchConfig): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, WORKBENCH_ROLE: 'worker', WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, WORKBENCH_QUEUE_PREFIX: config.queuePrefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr?.on('data', (d) => (stderr += d));
-    child.stdout?.on('data', (d) => String(d).includes('worker ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`)));
-  });
-}
 
 describe('automated retraining over HTTP, through Bull on Redis and PostgreSQL', () => {
   let db: TestDatabase;

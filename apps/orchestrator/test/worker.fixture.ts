@@ -1,11 +1,22 @@
-// A worker process for the crash test: the real orchestrator worker role (createWorkerContext)
+// A worker process for the crash and scale-out tests: the real orchestrator worker role (createWorkerContext)
 // with the test plugins and short Bull locks, so a killed worker's job is taken over quickly.
+import { getQueueToken } from '@nestjs/bull';
+import type { Job, Queue } from 'bull';
 import { loadConfig } from '@workbench/services';
 import { createWorkerContext } from '../src/app/bootstrap';
-import { TEST_PLUGINS } from './helpers';
+import { BULL, TEST_PLUGINS } from './helpers';
 
-createWorkerContext(loadConfig(process.env), { plugins: TEST_PLUGINS, logger: false, bull: { lockDurationMs: 1000, stalledIntervalMs: 300 } }) // same as BULL in bull-postgres.e2e.spec.ts
-  .then(() => process.stdout.write('worker ready\n'))
+createWorkerContext(loadConfig(process.env), { plugins: TEST_PLUGINS, logger: false, bull: BULL })
+  .then((app) => {
+    // scale-out.e2e.spec.ts asks which process ran which job. Bull's local (not global:) events fire only
+    // in the process whose worker took or finished the job, so these lines are that process's own record.
+    if (process.env.WORKBENCH_TEST_REPORT_JOBS === '1') {
+      const train = app.get<Queue>(getQueueToken('train'));
+      train.on('active', (job: Job) => process.stdout.write(`job active ${job.id} attempt ${job.attemptsMade + 1}\n`));
+      train.on('completed', (job: Job) => process.stdout.write(`job completed ${job.id}\n`));
+    }
+    process.stdout.write('worker ready\n');
+  })
   .catch((e: Error) => {
     process.stderr.write(`worker failed to start: ${e.message}\n`);
     process.exit(1);

@@ -11,6 +11,7 @@ import {
   ingestTransactions,
   transactionsHash,
   type CustomerIngestOptions,
+  type CustomerTable,
   type IngestReport,
   type TransactionIngestOptions,
   type TransactionSource,
@@ -87,19 +88,26 @@ export class DatasetsService {
    */
   async ingestCustomers(request: IngestCustomersRequest): Promise<IngestResult> {
     this.checkName(request.dataset);
-    const table = ingestCustomersCsv(request.text, request);
+    return this.storeFrameTable(request.dataset, ingestCustomersCsv(request.text, request), { kind: 'customers', sourceName: request.sourceName });
+  }
+
+  /** Stores a table read into a frame (customers, or an extra table) as a version of `dataset`. */
+  private async storeFrameTable(dataset: string, table: CustomerTable, as: { kind: 'customers' | 'table'; tableName?: string; sourceName?: string }): Promise<IngestResult> {
     const bytes = encodeFrame(table.frame);
     // The bytes go first: a crash after this leaves only an unreferenced blob, never a version without data.
     const artifactKey = await this.artifacts.put(bytes);
-    return this.storeVersion(request.dataset, contentHash(bytes), {
-      kind: 'customers',
+    // An extra table's name is part of its content: the same file as `survey` and as another table are two versions.
+    const hash = contentHash(as.tableName ? Buffer.concat([Buffer.from(`${as.tableName}\n`), bytes]) : bytes);
+    return this.storeVersion(dataset, hash, {
+      kind: as.kind,
+      ...(as.tableName ? { tableName: as.tableName } : {}),
       rowCount: table.frame.rowCount,
       rejectedCount: table.report.rowsRejected,
       schema: table.schema,
       stats: { columns: table.stats },
       report: table.report as unknown as Record<string, unknown>,
       artifactKey,
-      sourceName: request.sourceName ?? null,
+      sourceName: as.sourceName ?? null,
     }, table.report);
   }
 
@@ -154,20 +162,7 @@ export class DatasetsService {
     this.checkName(request.dataset);
     if (!TABLE_NAME.test(request.table)) throw new InvalidRequestError(`table name '${request.table}' must be 1-64 lowercase letters, digits or _, starting with a letter`);
     const table = ingestCustomersCsv(request.text, { rowIds: true, delimiter: request.delimiter, policy: request.policy });
-    const bytes = encodeFrame(table.frame);
-    const artifactKey = await this.artifacts.put(bytes);
-    // The table name is part of the content: the same file as `survey` and as another table are two versions.
-    return this.storeVersion(request.dataset, contentHash(Buffer.concat([Buffer.from(`${request.table}\n`), bytes])), {
-      kind: 'table',
-      tableName: request.table,
-      rowCount: table.frame.rowCount,
-      rejectedCount: table.report.rowsRejected,
-      schema: table.schema,
-      stats: { columns: table.stats },
-      report: table.report as unknown as Record<string, unknown>,
-      artifactKey,
-      sourceName: request.sourceName ?? null,
-    }, table.report);
+    return this.storeFrameTable(request.dataset, table, { kind: 'table', tableName: request.table, sourceName: request.sourceName });
   }
 
   /** The latest version of each extra table of the dataset, decoded. */
