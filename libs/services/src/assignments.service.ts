@@ -50,11 +50,15 @@ export class AssignmentsService {
       }
       return;
     }
+    // SQLite: plain multi-row INSERTs with bound parameters, past the ORM's per-row entity mapping.
+    const connection = tx.getConnection();
+    const context = tx.getTransactionContext();
     for (let start = 0; start < ids.length; start += BATCH) {
       const end = Math.min(ids.length, start + BATCH);
-      const rows = [];
-      for (let i = start; i < end; i++) rows.push({ run: runId, customerId: ids[i], segmentKey: segment[i], score: score && !Number.isNaN(score[i]) ? score[i] : null });
-      await tx.insertMany(Assignment, rows);
+      const params: unknown[] = [];
+      for (let i = start; i < end; i++) params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
+      const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
+      await connection.execute(`insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`, params, 'run', context);
     }
   }
 

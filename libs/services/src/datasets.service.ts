@@ -205,6 +205,23 @@ export class DatasetsService {
    * latest customers table when it has one, and its transactions are kept for the KPIs.
    */
   async loadRunInput(version: DatasetVersion, options: { churnHorizonDays?: number } = {}): Promise<RunInput> {
+    // Building features from millions of transactions takes seconds; a comparison or a retrain right after a
+    // run needs the same input again. Versions are immutable, so the key names everything the input depends on.
+    const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
+    const others = await this.orm.em.fork().find(DatasetVersion, { dataset: datasetId, kind: { $in: ['customers', 'table'] } }, { fields: ['id'] });
+    const key = [version.id, options.churnHorizonDays ?? 0, ...others.map((v) => v.id).sort()].join(':');
+    const cached = this.inputs.get(key);
+    if (cached) return cached;
+    const input = await this.buildRunInput(version, options);
+    this.inputs.set(key, input);
+    // Two inputs at most: the champion's and the candidate's (a frame of a million customers is ~100 MB).
+    while (this.inputs.size > 2) this.inputs.delete(this.inputs.keys().next().value as string);
+    return input;
+  }
+
+  private readonly inputs = new Map<string, RunInput>();
+
+  private async buildRunInput(version: DatasetVersion, options: { churnHorizonDays?: number }): Promise<RunInput> {
     const bytes = await this.artifacts.get(version.artifactKey);
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const tables = await this.tables(datasetId);
