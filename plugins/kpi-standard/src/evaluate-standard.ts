@@ -3,7 +3,7 @@ import { cacResults } from './acquisition';
 import { dayOf, isoBound, monthStart, MS_PER_DAY } from './calendar';
 import { customerCohorts, poolCohortRetention } from './cohort-retention';
 import { customerActivity, segmentFigures, type CustomerActivity, type SegmentFigures } from './customer-activity';
-import { bootstrapCustomerStatistics, percentileInterval, wilsonInterval, type CustomerBootstrap } from './intervals';
+import { analyticCustomerIntervals, bootstrapCustomerStatistics, percentileInterval, wilsonInterval, type CustomerIntervals } from './intervals';
 import { COHORT_KPI_PREFIX } from './kpi-definitions';
 import type { KpiStandardParams } from './kpi-standard-params';
 import { satisfactionResults } from './satisfaction';
@@ -44,13 +44,34 @@ function segmentSeed(seed: number, key: number | null): number {
 
 const day = (ms: number) => dayOf(ms) * MS_PER_DAY;
 
+/**
+ * AOV, frequency and CLV intervals of one group: the percentile bootstrap up to `bootstrapMaxCustomers`
+ * customers (small groups, where the normal approximation can be poor), analytic intervals above it
+ * (normal approximation / delta method: accurate there by the CLT, O(n) instead of O(B·n)).
+ * Null when `bootstrapResamples` is 0 or the group is empty.
+ */
+function customerIntervals(rows: Int32Array, activity: CustomerActivity, params: KpiStandardParams, seed: number, signal: AbortSignal): CustomerIntervals | null {
+  if (params.bootstrapResamples === 0 || rows.length === 0) return null;
+  throwIfAborted(signal);
+  const valueFactor = params.marginRate ?? 1;
+  const level = params.confidenceLevel;
+  if (rows.length > params.bootstrapMaxCustomers) return analyticCustomerIntervals(rows, activity.revenue, activity.orders, valueFactor, level);
+  const boot = bootstrapCustomerStatistics(rows, activity.revenue, activity.orders, valueFactor, params.bootstrapResamples, seededRandom(seed));
+  const label = `${params.bootstrapResamples} resamples of customers`;
+  return {
+    averageOrderValue: percentileInterval(boot.averageOrderValue, level, `${label}, ratio of resampled sums`),
+    purchaseFrequency: percentileInterval(boot.purchaseFrequency, level, label),
+    valuePerCustomer: percentileInterval(boot.valuePerCustomer, level, label),
+  };
+}
+
 function transactionResults(
   layout: SegmentLayout,
   activity: CustomerActivity,
   f: SegmentFigures,
   params: KpiStandardParams,
   referenceDate: number,
-  bootstraps: (CustomerBootstrap | null)[],
+  intervals: (CustomerIntervals | null)[],
 ): KpiResult[] {
   const results: KpiResult[] = [];
   const level = params.confidenceLevel;
@@ -66,14 +87,13 @@ function transactionResults(
     `Orders counted by ${activity.orderBasis}; ${activity.returnLines} return line(s) net against revenue and are not orders.` +
     (left > 0 ? ` Left out: ${activity.outsideFrame} line(s) of customers outside the run, ${activity.afterReference} at or after the reference date, ${activity.beforeWindow} before the window.` : '');
   const valueFactor = params.marginRate ?? 1;
-  const bootstrapLabel = `${params.bootstrapResamples} resamples of customers`;
 
   for (let s = 0; s <= all; s++) {
     const key = keyOf(layout, s);
     const customers = f.customers[s];
     const orders = f.orders[s];
     const revenue = f.revenue[s];
-    const boot = bootstraps[s];
+    const ci = intervals[s];
     results.push(kpiResult(key, 'orders', orders, customers, { window, note: scope }));
     results.push(kpiResult(key, 'revenue', revenue, customers, { window, note: scope }));
     results.push(
@@ -87,7 +107,7 @@ function transactionResults(
         : kpiResult(key, 'average_order_value', revenue / orders, customers, {
             window,
             note: `${revenue.toFixed(2)} / ${orders} orders. ${scope}`,
-            interval: boot ? percentileInterval(boot.averageOrderValue, level, `${bootstrapLabel}, ratio of resampled sums`) : null,
+            interval: ci?.averageOrderValue ?? null,
           }),
     );
     if (customers === 0) {
@@ -98,7 +118,7 @@ function transactionResults(
         kpiResult(key, 'purchase_frequency', orders / customers, customers, {
           window,
           note: `${orders} orders / ${customers} customers.`,
-          interval: boot ? percentileInterval(boot.purchaseFrequency, level, bootstrapLabel) : null,
+          interval: ci?.purchaseFrequency ?? null,
         }),
       );
       const recent = f.recencyCustomers[s];
@@ -114,7 +134,7 @@ function transactionResults(
             params.marginRate !== undefined
               ? `Margin-based: net revenue ${revenue.toFixed(2)} × marginRate ${params.marginRate} / ${customers} customers.`
               : `Net revenue ${revenue.toFixed(2)} / ${customers} customers (no marginRate given: revenue, not margin).`,
-          interval: boot ? percentileInterval(boot.valuePerCustomer, level, bootstrapLabel) : null,
+          interval: ci?.valuePerCustomer ?? null,
         }),
       );
       const purchasers = f.purchasers[s];
@@ -210,15 +230,10 @@ export async function evaluateStandard(input: KpiInput<KpiStandardParams>, ctx: 
     const activity = customerActivity(transactions, n, { referenceDate, windowStart, activeDays: params.activeDays });
     const figures = segmentFigures(activity, layout.segmentOfRow, layout.count, referenceDate);
     throwIfAborted(ctx.signal);
-    ctx.progress(0.3, 'bootstrapping intervals');
+    ctx.progress(0.3, 'intervals');
     const groups = rowsBySegment(layout);
-    const bootstraps = groups.map((rows, s) => {
-      if (params.bootstrapResamples === 0 || rows.length === 0) return null;
-      throwIfAborted(ctx.signal);
-      const rand = seededRandom(segmentSeed(ctx.seed, keyOf(layout, s)));
-      return bootstrapCustomerStatistics(rows, activity.revenue, activity.orders, params.marginRate ?? 1, params.bootstrapResamples, rand);
-    });
-    results.push(...transactionResults(layout, activity, figures, params, referenceDate, bootstraps));
+    const intervals = groups.map((rows, s) => customerIntervals(rows, activity, params, segmentSeed(ctx.seed, keyOf(layout, s)), ctx.signal));
+    results.push(...transactionResults(layout, activity, figures, params, referenceDate, intervals));
     throwIfAborted(ctx.signal);
     ctx.progress(0.7, 'cohorts');
     results.push(...cohortResults(layout, transactions, n, params, referenceDate));

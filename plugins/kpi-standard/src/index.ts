@@ -18,6 +18,7 @@ export {
 export { customerActivity, segmentFigures, type CustomerActivity, type CustomerActivityOptions, type SegmentFigures } from './customer-activity';
 export { evaluateStandard } from './evaluate-standard';
 export {
+  analyticCustomerIntervals,
   bootstrapCustomerStatistics,
   criticalValue,
   inverseNormalCdf,
@@ -27,6 +28,7 @@ export {
   sortedQuantile,
   wilsonInterval,
   type CustomerBootstrap,
+  type CustomerIntervals,
   type Interval,
 } from './intervals';
 export { COHORT_KPI_PREFIX, KPI_DEFINITIONS, PLUGIN_NAME, SPEND_TABLE, SURVEY_TABLE } from './kpi-definitions';
@@ -43,13 +45,14 @@ export default defineKpiEvaluator<KpiStandardParams>({
     kind: 'kpi',
     sdk: '^1.0.0',
     description:
-      'Standard KPIs per segment and overall from transactions (orders, revenue, AOV, frequency, recency, historical CLV, repeat rate, retention and churn, cohort retention), marketing spend (CAC) and surveys (CSAT, NPS), with bootstrap or Wilson intervals',
+      'Standard KPIs per segment and overall from transactions (orders, revenue, AOV, frequency, recency, historical CLV, repeat rate, retention and churn, cohort retention), marketing spend (CAC) and surveys (CSAT, NPS), with bootstrap (small groups), normal/delta-method (large groups) or Wilson intervals',
     params: KpiStandardParams,
     requires: [],
     kpis: KPI_DEFINITIONS,
     examples: [
       {},
       { windowDays: 365, activeDays: 30, marginRate: 0.35 },
+      { bootstrapMaxCustomers: 0 },
       { channelFeature: 'channel', signupFeature: 'first_order_month', bootstrapResamples: 2000, confidenceLevel: 0.9, cohortMonths: 6 },
     ],
   },

@@ -10,6 +10,7 @@ export const MAX_COHORT_MONTHS = 12;
  * {}                                                     // whole history, 90-day activity window
  * { windowDays: 365, activeDays: 30, marginRate: 0.35 }  // last year; monthly retention; margin-based CLV
  * { channelFeature: 'channel', signupFeature: 'first_order_month', bootstrapResamples: 2000 }
+ * { bootstrapMaxCustomers: 0 }                         // analytic intervals everywhere (no bootstrap)
  */
 export class KpiStandardParams {
   /**
@@ -39,11 +40,21 @@ export class KpiStandardParams {
   @Max(1)
   marginRate?: number;
 
-  /** Bootstrap resamples B for the intervals of AOV, frequency and CLV; 0 leaves those intervals out. */
+  /** Bootstrap resamples B for the intervals of AOV, frequency and CLV; 0 leaves those intervals out (bootstrap and analytic alike). */
   @IsInt()
   @Min(0)
   @Max(100_000)
   bootstrapResamples = 1000;
+
+  /**
+   * Largest group (a segment, or all customers) whose AOV, frequency and CLV intervals are bootstrapped.
+   * A larger group gets analytic intervals instead (normal approximation for the two means, delta method
+   * for the AOV ratio): the central limit theorem makes them agree with the bootstrap there, at O(n)
+   * instead of O(B·n). 0 = never bootstrap (analytic everywhere).
+   */
+  @IsInt()
+  @Min(0)
+  bootstrapMaxCustomers = 20_000;
 
   /** Confidence level of every interval. */
   @IsNumber({ allowNaN: false, allowInfinity: false })

@@ -66,8 +66,8 @@ describe('kpi-standard manifest', () => {
     }
   });
 
-  it('defaults to a 90-day activity window, 1000 resamples and 95% intervals', () => {
-    expect(params()).toMatchObject({ activeDays: 90, bootstrapResamples: 1000, confidenceLevel: 0.95, cohortMonths: 12 });
+  it('defaults to a 90-day activity window, 1000 resamples up to 20 000 customers and 95% intervals', () => {
+    expect(params()).toMatchObject({ activeDays: 90, bootstrapResamples: 1000, bootstrapMaxCustomers: 20_000, confidenceLevel: 0.95, cohortMonths: 12 });
   });
 
   it('refuses a margin rate above 1 and a zero activity window, naming the fields', () => {
@@ -195,6 +195,39 @@ describe('kpi-standard with params', () => {
   it('leaves the bootstrap intervals out with bootstrapResamples = 0', async () => {
     const results = await evaluate({ bootstrapResamples: 0 });
     expect(pick(results, null, 'average_order_value').interval).toBeUndefined();
+  });
+
+  it('switches from the bootstrap to analytic intervals above bootstrapMaxCustomers (segment 0: 2 customers, 1: 3, all: 5)', async () => {
+    const methods = (results: KpiResult[], key: number | null) =>
+      (['average_order_value', 'purchase_frequency', 'historical_clv'] as const).map((kpi) => pick(results, key, kpi).interval?.method ?? '');
+    const atTwo = await evaluate({ bootstrapMaxCustomers: 2 });
+    for (const m of methods(atTwo, 0)) expect(m).toMatch(/^bootstrap 95% percentile, 1000 resamples/);
+    for (const key of [1, null]) {
+      const [aov, frequency, clv] = methods(atTwo, key);
+      expect(aov).toMatch(/^delta method, 95%/);
+      expect(frequency).toMatch(/^normal approximation \(CLT\), 95%/);
+      expect(clv).toMatch(/^normal approximation \(CLT\), 95%/);
+    }
+    // "More than": a group of exactly bootstrapMaxCustomers customers is still bootstrapped.
+    const atThree = await evaluate({ bootstrapMaxCustomers: 3 });
+    for (const m of methods(atThree, 1)) expect(m).toMatch(/^bootstrap/);
+    expect(methods(atThree, null)[0]).toMatch(/^delta method/);
+    // A segment's bootstrap does not depend on whether the other groups were bootstrapped.
+    expect(pick(atTwo, 0, 'purchase_frequency').interval).toEqual(pick(await evaluate(), 0, 'purchase_frequency').interval);
+  });
+
+  it('gives analytic intervals everywhere with bootstrapMaxCustomers = 0: overall frequency 7/5 ± z·√(1.3/5)', async () => {
+    // Orders per customer A 3, B 1, C 2, D 1, E 0: mean 1.4, s² = (1.6² + 0.4² + 0.6² + 0.4² + 1.4²)/4 = 1.3.
+    const results = await evaluate({ bootstrapMaxCustomers: 0 });
+    for (const key of [0, 1, null]) {
+      expect(pick(results, key, 'average_order_value').interval?.method).toMatch(/^delta method/);
+      expect(pick(results, key, 'purchase_frequency').interval?.method).toMatch(/^normal approximation \(CLT\)/);
+      expect(pick(results, key, 'historical_clv').interval?.method).toMatch(/^normal approximation \(CLT\)/);
+    }
+    const frequency = pick(results, null, 'purchase_frequency');
+    expect(frequency.value).toBeCloseTo(1.4, 12);
+    expect(frequency.interval!.lower).toBeCloseTo(1.4 - 1.959963984540054 * Math.sqrt(1.3 / 5), 7);
+    expect(frequency.interval!.upper).toBeCloseTo(1.4 + 1.959963984540054 * Math.sqrt(1.3 / 5), 7);
   });
 });
 
