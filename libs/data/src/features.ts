@@ -107,19 +107,9 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
 
   const orderSeen = new Int32Array(table.orderIds.length).fill(-1);
   const ids: string[] = [];
-  const out = {
-    recency_days: [] as number[],
-    frequency: [] as number[],
-    monetary: [] as number[],
-    mean_order_value: [] as number[],
-    tenure_days: [] as number[],
-    mean_interpurchase_days: [] as number[],
-    active_months: [] as number[],
-    x: [] as number[],
-    t_x: [] as number[],
-    T: [] as number[],
-    monetary_value: [] as number[],
-  };
+  // One preallocated column per feature (trimmed at the end): no per-customer allocation for the GC to chase.
+  const names = ['recency_days', 'frequency', 'monetary', 'mean_order_value', 'tenure_days', 'mean_interpurchase_days', 'active_months', 'x', 't_x', 'T', 'monetary_value'] as const;
+  const out = Object.fromEntries(names.map((name) => [name, new Float64Array(customerCount)])) as Record<(typeof names)[number], Float64Array>;
   let withoutPurchases = 0;
   const purchases: number[] = [];
   for (let c = 0; c < customerCount; c++) {
@@ -134,7 +124,10 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
       withoutPurchases++;
       continue;
     }
-    purchases.sort((a, b) => table.timestamp[a] - table.timestamp[b]);
+    // The grouping keeps file order, and exports are usually in time order: sort only when they are not.
+    let inOrder = true;
+    for (let k = 1; k < purchases.length && inOrder; k++) inOrder = table.timestamp[purchases[k]] >= table.timestamp[purchases[k - 1]];
+    if (!inOrder) purchases.sort((a, b) => table.timestamp[a] - table.timestamp[b]);
     let orders = 0;
     let days = 0;
     let months = 0;
@@ -165,23 +158,24 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
     }
     const firstDay = dayOf(table.timestamp[purchases[0]]);
     const lastPurchaseDay = dayOf(table.timestamp[purchases[purchases.length - 1]]);
+    const r = ids.length;
     ids.push(table.customerIds[c]);
-    out.recency_days.push(refDay - lastPurchaseDay);
-    out.frequency.push(orders);
-    out.monetary.push(monetary);
-    out.mean_order_value.push(monetary / orders);
-    out.tenure_days.push(refDay - firstDay);
-    out.mean_interpurchase_days.push(days > 1 ? (lastPurchaseDay - firstDay) / (days - 1) : Number.NaN);
-    out.active_months.push(months);
-    out.x.push(days - 1);
-    out.t_x.push((lastPurchaseDay - firstDay) / 7);
-    out.T.push((refDay - firstDay) / 7);
-    out.monetary_value.push(days > 1 ? repeatDayTotal / (days - 1) : 0);
+    out.recency_days[r] = refDay - lastPurchaseDay;
+    out.frequency[r] = orders;
+    out.monetary[r] = monetary;
+    out.mean_order_value[r] = monetary / orders;
+    out.tenure_days[r] = refDay - firstDay;
+    out.mean_interpurchase_days[r] = days > 1 ? (lastPurchaseDay - firstDay) / (days - 1) : Number.NaN;
+    out.active_months[r] = months;
+    out.x[r] = days - 1;
+    out.t_x[r] = (lastPurchaseDay - firstDay) / 7;
+    out.T[r] = (refDay - firstDay) / 7;
+    out.monetary_value[r] = days > 1 ? repeatDayTotal / (days - 1) : 0;
   }
 
   const columns: Record<string, FeatureColumn> = {};
   for (const set of sets) {
-    for (const f of set.features) columns[f.name] = { kind: 'numeric', values: Float64Array.from(out[f.name as keyof typeof out]) };
+    for (const f of set.features) columns[f.name] = { kind: 'numeric', values: out[f.name as keyof typeof out].slice(0, ids.length) };
   }
   const attributes: string[] = [];
   let unmatched = 0;
