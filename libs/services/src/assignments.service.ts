@@ -50,13 +50,18 @@ export class AssignmentsService {
       }
       return;
     }
-    // SQLite: plain multi-row INSERTs with bound parameters, past the ORM's per-row entity mapping.
+    // SQLite: plain multi-row INSERTs with bound parameters, past the ORM's per-row entity mapping, in
+    // customer-id order so both indexes grow at their end instead of splitting pages all over the B-trees.
     const connection = tx.getConnection();
     const context = tx.getTransactionContext();
+    const order = Int32Array.from(ids, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
     for (let start = 0; start < ids.length; start += BATCH) {
       const end = Math.min(ids.length, start + BATCH);
       const params: unknown[] = [];
-      for (let i = start; i < end; i++) params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
+      for (let k = start; k < end; k++) {
+        const i = order[k];
+        params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
+      }
       const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
       await connection.execute(`insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`, params, 'run', context);
     }
