@@ -208,6 +208,11 @@ describe('transactions datasets over HTTP', () => {
     expect(overall('cac')?.value).toBeCloseTo(21000 / 2357, 9);
     expect(overall('csat_mean')?.value).toBeCloseTo((5 + 2 + 4) / 3, 12);
     expect(overall('nps')?.value).toBeCloseTo(((2 - 1) / 3) * 100, 9); // two promoters (10, 9), one detractor (3)
+    // Each value says what it means and over which period.
+    const aov = kpis.find((k) => k.kpi === 'average_order_value' && k.segmentKey === null) as unknown as { definition: string; window: { start: string; end: string }; evaluator: string };
+    expect(aov.definition).toMatch(/order/i);
+    expect(aov.window.start < aov.window.end).toBe(true);
+    expect(aov.evaluator).toBe('kpi-standard@1.0.0');
   });
 
   it('answers a mapping that names a missing column with 400 and stores nothing', async () => {

@@ -13,6 +13,13 @@ export interface PluginListing extends PluginInfo {
   registeredAt: Date | null;
 }
 
+/** The counts the workbench stores for every run, whatever its KPI evaluators. */
+const HOST_KPI_DEFINITIONS: Record<string, { title: string; definition: string; higherIsBetter: boolean }> = {
+  customers: { title: 'Customers', definition: 'Customers the model put in the segment (all customers of the run for the overall row).', higherIsBetter: true },
+  customer_share: { title: 'Share of customers', definition: "The segment's customers divided by all customers of the run.", higherIsBetter: true },
+  revenue_share: { title: 'Share of revenue', definition: "The segment's sum of the dataset's revenue column divided by its total over all customers.", higherIsBetter: true },
+};
+
 /** A folder (its package.json `main`, else src/index.ts, index.ts or index.js) or an installed package name. */
 function resolveSource(source: string): string {
   const path = resolve(source);
@@ -97,6 +104,20 @@ export class PluginsService {
   async kpiEvaluator(name: string): Promise<KpiEvaluator> {
     if (!this.registry.has(name)) await this.loadRecorded();
     return this.registry.kpiEvaluator(name);
+  }
+
+  /**
+   * What a stored KPI value means: the definition its evaluator's manifest gives (evaluator `name@version`),
+   * or the workbench's own for the counts every run stores.
+   */
+  kpiDefinition(evaluator: string | null | undefined, kpi: string): { title: string; definition: string; higherIsBetter: boolean } | null {
+    if (!evaluator) return HOST_KPI_DEFINITIONS[kpi] ?? null;
+    const name = evaluator.slice(0, evaluator.lastIndexOf('@'));
+    if (!this.registry.has(name)) return null;
+    const plugin = this.registry.get(name);
+    if (plugin.manifest.kind !== 'kpi') return null;
+    const found = plugin.manifest.kpis.find((k) => k.key === kpi);
+    return found ? { title: found.title, definition: found.definition, higherIsBetter: found.higherIsBetter } : null;
   }
 
   async list(): Promise<PluginListing[]> {

@@ -19,6 +19,7 @@ export async function showKpis(workbench: Workbench, out: Output, options: { run
     interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound, method: k.intervalMethod ?? null } : null,
     window: k.window ?? null,
     evaluator: k.evaluator ?? 'workbench',
+    definition: workbench.plugins.kpiDefinition(k.evaluator, k.kpi)?.definition ?? null,
     note: k.note ?? null,
   }));
   if (options.json) {

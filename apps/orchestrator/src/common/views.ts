@@ -68,14 +68,19 @@ export function segmentView(s: Segment) {
   return { key: s.key, label: s.label, size: s.size, share: s.share, profile: s.profile };
 }
 
-export function kpiView(k: KpiValue) {
+export function kpiView(k: KpiValue, meaning: { title: string; definition: string; higherIsBetter: boolean } | null = null) {
   return {
     segmentKey: k.segmentKey,
     kpi: k.kpi,
     value: k.value,
     unit: k.unit,
     n: k.n ?? null,
-    interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound } : null,
+    interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound, method: k.intervalMethod ?? null } : null,
+    window: k.window ?? null,
+    evaluator: k.evaluator ?? 'workbench',
+    title: meaning?.title ?? null,
+    definition: meaning?.definition ?? null,
+    higherIsBetter: meaning?.higherIsBetter ?? null,
     note: k.note ?? null,
   };
 }

@@ -25,7 +25,7 @@ export class RunsController {
   @Get(':id/kpis')
   async kpis(@Param('id') id: string) {
     const run = await this.workbench.runs.resolve(id);
-    return (await this.workbench.runs.kpis(run.id)).map(kpiView);
+    return (await this.workbench.runs.kpis(run.id)).map((k) => kpiView(k, this.workbench.plugins.kpiDefinition(k.evaluator, k.kpi)));
   }
 
   /** Customer → segment (and score) of the run, for activation in other tools: `?format=csv` (default) or `json`. */
