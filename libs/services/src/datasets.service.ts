@@ -9,7 +9,6 @@ import {
   encodeTransactions,
   ingestCustomersCsv,
   ingestTransactions,
-  transactionsHash,
   type CustomerIngestOptions,
   type CustomerTable,
   type IngestReport,
@@ -182,10 +181,12 @@ export class DatasetsService {
     this.checkName(request.dataset);
     const { dataset: _dataset, source, sourceName: _sourceName, ...options } = request;
     const result = await ingestTransactions(source, options);
+    // The encoding holds the data only (no quoting, line endings or BOM), so its hash is the content's identity
+    // (what transactionsHash computes); hashing these bytes saves encoding a second copy.
     const bytes = encodeTransactions(result.table);
     const artifactKey = await this.artifacts.put(bytes);
     const report = { ...result.report, mapping: result.mapping, dateFormat: result.dateFormat };
-    return this.storeVersion(request.dataset, transactionsHash(result.table), {
+    return this.storeVersion(request.dataset, contentHash(bytes), {
       kind: 'transactions',
       rowCount: result.table.rowCount,
       rejectedCount: result.report.rowsRejected,
