@@ -10,6 +10,16 @@ describe('transactions codec', () => {
     expect(back).toEqual(table);
   });
 
+  it('reads bytes that sit at any offset of their buffer (views when aligned, copies when not)', async () => {
+    const table = await load('InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n');
+    const bytes = encodeTransactions(table);
+    for (const shift of [1, 3, 8]) {
+      const shifted = new Uint8Array(bytes.length + shift).subarray(shift);
+      shifted.set(bytes);
+      expect(decodeTransactions(shifted)).toEqual(table);
+    }
+  });
+
   it('round-trips a table without quantity', async () => {
     const table = await load('customer_id,date,amount\n1,2010-12-01,5\n');
     expect(decodeTransactions(encodeTransactions(table))).toEqual(table);

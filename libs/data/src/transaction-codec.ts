@@ -57,8 +57,13 @@ export function decodeTransactions(bytes: Uint8Array): TransactionTable {
   const column = (name: ColumnName) => {
     const c = header.columns.find((h) => h.name === name);
     if (!c) return null;
-    const raw = bytes.slice(dataStart + c.offset, dataStart + c.offset + c.byteLength).buffer;
-    return c.type === 'int32' ? new Int32Array(raw) : c.type === 'float64' ? new Float64Array(raw) : new Uint8Array(raw);
+    const start = bytes.byteOffset + dataStart + c.offset;
+    const size = c.type === 'int32' ? 4 : c.type === 'float64' ? 8 : 1;
+    // A view into the bytes when they are aligned for the column's type (the usual case: a file read whole);
+    // a copy otherwise. A view keeps tens of millions of rows from existing twice while they load.
+    const [buffer, offset] = start % size === 0 ? [bytes.buffer, start] : [bytes.slice(dataStart + c.offset, dataStart + c.offset + c.byteLength).buffer, 0];
+    const length = c.byteLength / size;
+    return c.type === 'int32' ? new Int32Array(buffer, offset, length) : c.type === 'float64' ? new Float64Array(buffer, offset, length) : new Uint8Array(buffer, offset, length);
   };
   return {
     rowCount: header.rowCount,
