@@ -61,3 +61,21 @@ export function churnLabelsOfTable(table: TransactionTable, calibrationEndDay: n
   table.customerIds.forEach((id, c) => hasHistory[c] && out.set(id, churned[c] as 0 | 1));
   return out;
 }
+
+/**
+ * The calibration end for a churn horizon: `horizonDays` before the table's last transaction day, so every
+ * customer had the whole horizon to buy again. Throws when the data does not span the horizon plus a day.
+ */
+export function churnCalibrationEndDay(table: TransactionTable, horizonDays: number): number {
+  let lastDay = -Infinity;
+  let firstDay = Infinity;
+  for (let i = 0; i < table.rowCount; i++) {
+    const day = dayOf(table.timestamp[i]);
+    if (day > lastDay) lastDay = day;
+    if (day < firstDay) firstDay = day;
+  }
+  if (lastDay - horizonDays < firstDay) {
+    throw new FeatureRequirementError(`the transactions span ${lastDay - firstDay + 1} days, fewer than the churn horizon of ${horizonDays} days plus a day of history`);
+  }
+  return lastDay - horizonDays;
+}

@@ -187,9 +187,8 @@ export class ComparisonsService {
     ];
     const rowsA = new Map(frameA.ids.map((id, i) => [id, i]));
     const rowsB = new Map(frameB.ids.map((id, i) => [id, i]));
-    const features = comparedFeatures(a, frameA).filter(
-      (f) => comparedFeatures(b, frameB).includes(f) || frameB.columns[f]?.kind === 'numeric',
-    );
+    // Run A's compared features that B's data has too; B's own compared features are numeric columns of B's data.
+    const features = comparedFeatures(a, frameA).filter((f) => frameB.columns[f]?.kind === 'numeric');
     const byKey = (segments: Segment[], key: number) => segments.find((s) => s.key === key) as Segment;
     const pairs = result.matching.pairs.map((pair) => {
       const sa = byKey(segA, pair.segmentA);

@@ -1,7 +1,9 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import {
   buildCustomerFeatures,
+  churnCalibrationEndDay,
   churnLabelsOfTable,
+  MS_PER_DAY,
   contentHash,
   decodeFrame,
   decodeTransactions,
@@ -234,27 +236,15 @@ export class DatasetsService {
     }
     const table = decodeTransactions(bytes);
     const horizon = options.churnHorizonDays;
-    let referenceDate: Date | undefined;
-    if (horizon) {
-      // Features as of `horizon` days before the last transaction day; the label is what happened after.
-      let lastDay = -Infinity;
-      let firstDay = Infinity;
-      for (let i = 0; i < table.rowCount; i++) {
-        const day = Math.floor(table.timestamp[i] / 86_400_000);
-        if (day > lastDay) lastDay = day;
-        if (day < firstDay) firstDay = day;
-      }
-      if (lastDay - horizon < firstDay) {
-        throw new InvalidRequestError(`the transactions span ${lastDay - firstDay + 1} days, fewer than the churn horizon of ${horizon} days plus a day of history`);
-      }
-      referenceDate = new Date((lastDay - horizon) * 86_400_000);
-    }
+    // With a churn horizon, features are as of the calibration end; the label is what happened after it.
+    const calibrationEndDay = horizon ? churnCalibrationEndDay(table, horizon) : undefined;
+    const referenceDate = calibrationEndDay === undefined ? undefined : new Date(calibrationEndDay * MS_PER_DAY);
     const customersVersion = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
     const customers = customersVersion ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey)) : undefined;
     const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers, referenceDate });
     let frame = features.frame;
-    if (horizon && referenceDate) {
-      const labels = churnLabelsOfTable(table, Math.floor(referenceDate.getTime() / 86_400_000), horizon);
+    if (horizon && calibrationEndDay !== undefined) {
+      const labels = churnLabelsOfTable(table, calibrationEndDay, horizon);
       frame = createFeatureFrame(frame.ids, { ...frame.columns, churned: numeric(frame.ids.map((id) => labels.get(id) ?? Number.NaN)) });
     }
     const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
