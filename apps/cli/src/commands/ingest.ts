@@ -28,7 +28,7 @@ async function* withProgress(file: string, out: Output): AsyncGenerator<Uint8Arr
   try {
     size = statSync(file).size;
   } catch (e) {
-    throw new Error(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw cannotRead(file, e);
   }
   let read = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
@@ -39,11 +39,16 @@ async function* withProgress(file: string, out: Output): AsyncGenerator<Uint8Arr
   out.endProgress();
 }
 
+/** The one message for a file the command cannot open. */
+function cannotRead(file: string, e: unknown): Error {
+  return new Error(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+}
+
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw cannotRead(file, e);
   }
 }
 
