@@ -215,6 +215,20 @@ describe('transactions datasets over HTTP', () => {
     expect(aov.evaluator).toBe('kpi-standard@1.0.0');
   });
 
+  it('validates the fields of a new version as those of a new dataset: a typo is a 400 on both routes', async () => {
+    const first = await upload('/datasets', 'cdnow-typo').field('returns', 'excluded').attach('file', elog).expect(400);
+    expect(first.body.message).toEqual(['returns: returns must be one of the following values: net, exclude']);
+    await upload('/datasets', 'cdnow-typo').attach('file', elog).expect(201);
+    const version = await upload('/datasets/cdnow-typo/versions', 'cdnow-typo').field('returns', 'excluded').attach('file', Buffer.from('masterid,date,sales\n4,19970101,29.33\n'), 'one.csv').expect(400);
+    expect(version.body.message).toEqual(first.body.message);
+    const unknown = await http().post('/datasets/cdnow-typo/versions').set('X-API-Key', keys.analyst).field('kind', 'transactions').field('retruns', 'exclude').attach('file', elog).expect(400);
+    expect(unknown.body.message).toEqual(['retruns: property retruns should not exist']);
+    const otherName = await upload('/datasets/cdnow-typo/versions', 'cdnow').attach('file', elog).expect(400);
+    expect(otherName.body.message).toContain("'cdnow' is not the name of dataset 'cdnow-typo'");
+    const versions = await http().get('/datasets/cdnow-typo').set('X-API-Key', keys.viewer).expect(200);
+    expect(versions.body.versions).toHaveLength(1);
+  });
+
   it('answers a mapping that names a missing column with 400 and stores nothing', async () => {
     const res = await http()
       .post('/datasets')

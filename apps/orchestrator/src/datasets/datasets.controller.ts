@@ -7,7 +7,7 @@ import { Workbench, type IngestResult } from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { datasetVersionView } from '../common/views';
-import { UploadDatasetDto } from './upload-dataset.dto';
+import { UploadDatasetDto, UploadVersionDto } from './upload-dataset.dto';
 
 /** Largest CSV accepted in one upload. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -46,10 +46,14 @@ export class DatasetsController {
   async uploadVersion(
     @Param('id') id: string,
     @UploadedFile() file: Express.Multer.File | undefined,
-    @Body() body: Omit<UploadDatasetDto, 'name'> & { name?: string },
+    @Body() body: UploadVersionDto,
     @Res({ passthrough: true }) res: Response,
   ) {
     const dataset = await this.workbench.datasets.get(id);
+    if (body.name !== undefined && body.name !== dataset.name) {
+      if (file) await unlink(file.path).catch(() => undefined);
+      throw new BadRequestException(`name: '${body.name}' is not the name of dataset '${id}' ('${dataset.name}'); leave it out or send that name`);
+    }
     return this.upload(file, Object.assign(new UploadDatasetDto(), body, { name: dataset.name }), res);
   }
 

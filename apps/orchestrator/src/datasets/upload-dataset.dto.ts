@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-/** Form fields sent with the CSV file (multipart/form-data, file field `file`). */
-export class UploadDatasetDto {
-  @ApiProperty({ description: 'dataset name; an upload to an existing name makes a new version', example: 'online-retail-customers' })
-  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, { message: "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit" })
-  name!: string;
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/;
+const NAME_MESSAGE = "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
+/**
+ * Form fields sent with the CSV file (multipart/form-data, file field `file`) to `POST /datasets/:id/versions`;
+ * `POST /datasets` adds the name. Both routes validate these fields with these decorators, so a typo is refused on both.
+ */
+export class UploadFieldsDto {
   @ApiPropertyOptional({
     enum: ['customers', 'transactions', 'table'],
     default: 'customers',
@@ -87,4 +89,19 @@ export class UploadDatasetDto {
   @IsOptional()
   @IsIn(['reject', 'skip'])
   policy?: 'reject' | 'skip';
+}
+
+/** `POST /datasets`: the fields and the dataset's name. */
+export class UploadDatasetDto extends UploadFieldsDto {
+  @ApiProperty({ description: 'dataset name; an upload to an existing name makes a new version', example: 'online-retail-customers' })
+  @Matches(NAME, { message: NAME_MESSAGE })
+  name!: string;
+}
+
+/** `POST /datasets/:id/versions`: the dataset is in the path; a `name` field, if sent, must be that dataset's name. */
+export class UploadVersionDto extends UploadFieldsDto {
+  @ApiPropertyOptional({ description: "the dataset's name (optional: the path names the dataset)" })
+  @IsOptional()
+  @Matches(NAME, { message: NAME_MESSAGE })
+  name?: string;
 }
