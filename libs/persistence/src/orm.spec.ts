@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ForeignKeyConstraintViolationException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createTestDatabase, type TestDatabase } from './testing';
-import { Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Segmentation } from './entities';
-import { createOrm, databaseKind, isPostgresUrl, migrateUp } from './orm';
+import { ApiKey, Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Segmentation } from './entities';
+import { createOrm, databaseKind, isPostgresUrl, migrateUp, SQLITE_BUSY_TIMEOUT_MS } from './orm';
 import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
@@ -163,5 +164,54 @@ describe('createOrm', () => {
     expect(isPostgresUrl('postgresql://u@h/db')).toBe(true);
     expect(isPostgresUrl('file:./x.sqlite')).toBe(false);
     expect(isPostgresUrl(undefined)).toBe(false);
+  });
+});
+
+describe('SQLite shared by several processes', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    orm = await createOrm({ sqlitePath: db.sqlitePath });
+    await migrateUp(orm);
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('runs in WAL mode with a busy timeout on every connection', async () => {
+    const conn = orm.em.fork().getConnection();
+    expect(await conn.execute('pragma journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await conn.execute('pragma busy_timeout')).toEqual([{ timeout: SQLITE_BUSY_TIMEOUT_MS }]);
+  });
+
+  it("waits for another process's write lock instead of failing with 'database is locked'", async () => {
+    // Another process takes the write lock, holds it for 1.5 s, then commits.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const Database = require('libsql');
+         const db = new Database(process.argv[1]);
+         db.exec('begin immediate');
+         db.exec("insert into api_key (id, name, role, key_hash, prefix, created_at) values ('held', 'held', 'viewer', '${'0'.repeat(64)}', 'wb_held', 0)");
+         process.stdout.write('locked\\n');
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+         db.exec('commit');`,
+        db.sqlitePath as string,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => holder.on('exit', resolve));
+    await new Promise<void>((resolve) => holder.stdout.on('data', (d) => String(d).includes('locked') && resolve()));
+
+    const em = orm.em.fork();
+    em.create(ApiKey, { name: 'waiter', role: 'viewer', keyHash: '1'.repeat(64), prefix: 'wb_wait' });
+    await em.flush();
+
+    expect(await exited).toBe(0);
+    expect((await orm.em.fork().find(ApiKey, {})).map((k) => k.name).sort()).toEqual(['held', 'waiter']);
   });
 });

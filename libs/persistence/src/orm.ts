@@ -20,6 +20,9 @@ export type DatabaseKind = 'sqlite' | 'postgresql';
 
 export const DEFAULT_SQLITE_PATH = '.workbench/workbench.sqlite';
 
+/** How long an SQLite statement waits for another process's write lock before it fails. */
+export const SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//i.test(url);
 }
@@ -54,10 +57,14 @@ export function buildOrmConfig(options: CreateOrmOptions): Options {
     driver: LibSqlDriver,
     dbName: resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH),
     // MikroORM turns foreign keys on when it connects; this also covers any connection the pool
-    // opens later (SQLite enforces them only when asked, per connection).
+    // opens later (SQLite enforces them only when asked, per connection). Several processes share one
+    // embedded home (a CLI beside the server): WAL lets readers run beside the one writer, and a
+    // writer waits up to SQLITE_BUSY_TIMEOUT_MS for the lock instead of failing with "database is locked".
     pool: {
       afterCreate: (conn: LibSqlRawConnection, done: (err: Error | null, conn: LibSqlRawConnection) => void) => {
         try {
+          conn.exec(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+          conn.exec('pragma journal_mode = wal');
           conn.exec('pragma foreign_keys = on');
           done(null, conn);
         } catch (err) {

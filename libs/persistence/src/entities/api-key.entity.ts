@@ -36,4 +36,12 @@ export class ApiKey {
 
   @Property({ type: 'datetime', nullable: true })
   revokedAt?: Date | null;
+
+  /** Who revoked it (the admin key's name, or `cli`). */
+  @Property({ type: 'string', length: 255, nullable: true })
+  revokedBy?: string | null;
+
+  /** After this instant the key no longer authenticates; null = never expires. */
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt?: Date | null;
 }

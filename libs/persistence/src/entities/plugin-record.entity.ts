@@ -37,4 +37,11 @@ export class PluginRecord {
 
   @Property({ type: 'datetime' })
   registeredAt: Date = new Date();
+
+  /** Who disabled it and when: a disabled version is not loaded at start and refused for new runs. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  disabledBy?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  disabledAt?: Date | null;
 }

@@ -37,4 +37,11 @@ export class RetrainPolicy {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** A deleted policy never fires and is not listed; its retrain history stays (its requests refer to it). */
+  @Property({ type: 'datetime', nullable: true })
+  deletedAt?: Date | null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  deletedBy?: string | null;
 }

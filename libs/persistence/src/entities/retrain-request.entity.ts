@@ -54,4 +54,11 @@ export class RetrainRequest {
 
   @Property({ type: 'datetime', nullable: true })
   finishedAt?: Date | null;
+
+  /** The process working on it and its last heartbeat (as on {@link Run}). */
+  @Property({ type: 'string', length: 128, nullable: true })
+  owner?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  heartbeatAt?: Date | null;
 }

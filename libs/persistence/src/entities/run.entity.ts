@@ -87,4 +87,14 @@ export class Run {
 
   @Property({ type: 'datetime', nullable: true })
   finishedAt?: Date | null;
+
+  /**
+   * The process working on the run (`host:pid:random`) and when it last said so: another process
+   * (a CLI beside an embedded server) leaves a run alone while its owner's heartbeat is fresh.
+   */
+  @Property({ type: 'string', length: 128, nullable: true })
+  owner?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  heartbeatAt?: Date | null;
 }

@@ -6,6 +6,7 @@ import { Migration20261125190000_kpi_evaluators } from './Migration2026112519000
 import { Migration20261125200000_retraining } from './Migration20261125200000_retraining';
 import { Migration20261125210000_extra_tables } from './Migration20261125210000_extra_tables';
 import { Migration20261125220000_derived_labels } from './Migration20261125220000_derived_labels';
+import { Migration20261203070000_security } from './Migration20261203070000_security';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -19,4 +20,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125200000_retraining', class: Migration20261125200000_retraining },
   { name: 'Migration20261125210000_extra_tables', class: Migration20261125210000_extra_tables },
   { name: 'Migration20261125220000_derived_labels', class: Migration20261125220000_derived_labels },
+  { name: 'Migration20261203070000_security', class: Migration20261203070000_security },
 ];
