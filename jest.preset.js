@@ -31,4 +31,7 @@ module.exports = {
   moduleNameMapper,
   setupFiles: [require.resolve('reflect-metadata')],
   testMatch: ['**/?(*.)+(spec|test).ts'],
+  // `test` runs the fast suites; `e2e` (servers, browsers, child processes) and `test-datasets` (the public
+  // datasets, outside the repo) are targets of their own that set their own patterns (nx.json).
+  testPathIgnorePatterns: ['/node_modules/', '\\.(e2e|datasets|faults)\\.spec\\.ts$'],
 };

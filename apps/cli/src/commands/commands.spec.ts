@@ -15,7 +15,7 @@ import { listRuns } from './runs';
 import { showSegments } from './segments';
 
 // Each demo run trains k-means and evaluates KPIs (with a bootstrap) on 4,339 customers: seconds under Jest.
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   first = { out: out1, report: await runDemo(wb, out1, { seed: 11 }) };
   const out2 = new MemoryOutput();
   second = { out: out2, report: await runDemo(wb, out2, { seed: 12, json: true }) };
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await wb?.close();

@@ -1,15 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { builtinPlugins } from '@workbench/builtin-plugins';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
 import { ingestFile } from '../src/commands/ingest';
 import { MemoryOutput } from '../src/output';
 
-// The real public files of ../shared/datasets (beside the clone here and on CI), ingested through the
-// CLI's ingest command. The expected counts come from elsewhere: the datasets' README and provenance
+// The real public files of the datasets folder named by WORKBENCH_DATASETS (relative to the workspace root;
+// default ../shared/datasets, beside the clone here and on CI), ingested through the CLI's ingest command. The expected counts come from elsewhere: the datasets' README and provenance
 // notes, and pandas (libs/data/test/reference/online-retail-full.json).
-const SHARED = process.env.WORKBENCH_DATASETS ?? join(__dirname, '../../../../shared/datasets');
+const SHARED = resolve(__dirname, '../../..', process.env['WORKBENCH_DATASETS'] ?? '../shared/datasets');
 const pandas = JSON.parse(readFileSync(join(__dirname, '../../../libs/data/test/reference/online-retail-full.json'), 'utf8'));
 
 describe('the four real datasets, ingested through `workbench ingest`', () => {
