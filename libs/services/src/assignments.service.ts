@@ -1,16 +1,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { decodeAssignments } from '@workbench/engine';
 import type { Assignments } from '@workbench/plugin-sdk';
-import { Assignment, databaseKind, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
+import { Assignment, Run, RunStatus, Segment, writeAssignmentRows, type ArtifactStore } from '@workbench/persistence';
 import { NotFoundError } from './errors';
-
-/** Rows per INSERT statement on SQLite: 4 parameters a row keeps well under its 32,766-parameter limit. */
-const BATCH = 4000;
-/** Rows per statement on PostgreSQL, where each column travels as one array parameter. */
-const PG_BATCH = 100_000;
-
-/** A PostgreSQL array literal (`{"a","b"}`) of strings, quoted so any id survives. */
-const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
 export interface HistoryEntry {
   segmentation: string;
@@ -32,39 +24,7 @@ export class AssignmentsService {
 
   /** Writes a run's assignments inside the caller's transaction, replacing any rows of an earlier attempt. */
   async write(tx: EntityManager, runId: string, ids: readonly string[], assignments: Assignments): Promise<void> {
-    await tx.nativeDelete(Assignment, { run: runId });
-    const { segment, score } = assignments;
-    if (databaseKind(this.orm) === 'postgresql') {
-      // unnest() over array parameters: one statement per 100k rows instead of a row list per 4k.
-      for (let start = 0; start < ids.length; start += PG_BATCH) {
-        const end = Math.min(ids.length, start + PG_BATCH);
-        const scores = score ? `{${Array.from(score.subarray(start, end), (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}` : null;
-        await tx
-          .getConnection()
-          .execute(
-            'insert into "assignment" ("run_id", "customer_id", "segment_key", "score") select ?, c, s, v from unnest(?::text[], ?::int[], ?::float8[]) as t(c, s, v)',
-            [runId, textArray(ids.slice(start, end)), `{${segment.subarray(start, end).join(',')}}`, scores ?? `{${new Array(end - start).fill('NULL').join(',')}}`],
-            'run',
-            tx.getTransactionContext(),
-          );
-      }
-      return;
-    }
-    // SQLite: plain multi-row INSERTs with bound parameters, past the ORM's per-row entity mapping, in
-    // customer-id order so both indexes grow at their end instead of splitting pages all over the B-trees.
-    const connection = tx.getConnection();
-    const context = tx.getTransactionContext();
-    const order = Int32Array.from(ids, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-    for (let start = 0; start < ids.length; start += BATCH) {
-      const end = Math.min(ids.length, start + BATCH);
-      const params: unknown[] = [];
-      for (let k = start; k < end; k++) {
-        const i = order[k];
-        params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
-      }
-      const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
-      await connection.execute(`insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`, params, 'run', context);
-    }
+    await writeAssignmentRows(tx, runId, ids, assignments.segment, assignments.score);
   }
 
   /** Which segment the customer was in, run after run, oldest first (optionally for one segmentation). */
@@ -105,6 +65,11 @@ export class AssignmentsService {
     const segments = await em.find(Segment, { run: runId });
     const label = new Map(segments.map((s) => [s.key, s.label]));
     const { ids, segment, score } = decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey));
-    return ids.map((customerId, i) => ({ customerId, segmentKey: segment[i], segmentLabel: label.get(segment[i]) ?? String(segment[i]), score: score ? score[i] : null }));
+    return ids.map((customerId, i) => ({
+      customerId,
+      segmentKey: segment[i],
+      segmentLabel: label.get(segment[i]) ?? String(segment[i]),
+      score: score ? score[i] : null,
+    }));
   }
 }

@@ -1,0 +1,49 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Assignment } from '../entities';
+
+/** Rows per INSERT statement on SQLite: 4 parameters a row keeps well under its 32,766-parameter limit. */
+const SQLITE_BATCH = 4000;
+/** Rows per statement on PostgreSQL, where each column travels as one array parameter. */
+const PG_BATCH = 100_000;
+
+/** A PostgreSQL array literal (`{"a","b"}`) of strings, quoted so any id survives. */
+const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+
+/**
+ * Writes a run's customer → segment rows inside the caller's transaction, replacing any rows of an
+ * earlier attempt. Bulk SQL of each dialect, past the ORM's per-row entity mapping (a million rows
+ * through entities take many seconds and gigabytes). A NaN score is stored as NULL.
+ */
+export async function writeAssignmentRows(tx: EntityManager, runId: string, ids: readonly string[], segment: Int32Array, score?: Float64Array): Promise<void> {
+  await tx.nativeDelete(Assignment, { run: runId });
+  const connection = tx.getConnection();
+  const context = tx.getTransactionContext();
+  if (tx.config.get('driver') === PostgreSqlDriver) {
+    // unnest() over array parameters: one statement per 100k rows instead of a row list per 4k.
+    for (let start = 0; start < ids.length; start += PG_BATCH) {
+      const end = Math.min(ids.length, start + PG_BATCH);
+      const scores = score ? `{${Array.from(score.subarray(start, end), (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}` : `{${new Array(end - start).fill('NULL').join(',')}}`;
+      await connection.execute(
+        'insert into "assignment" ("run_id", "customer_id", "segment_key", "score") select ?, c, s, v from unnest(?::text[], ?::int[], ?::float8[]) as t(c, s, v)',
+        [runId, textArray(ids.slice(start, end)), `{${segment.subarray(start, end).join(',')}}`, scores],
+        'run',
+        context,
+      );
+    }
+    return;
+  }
+  // SQLite: plain multi-row INSERTs with bound parameters, in customer-id order so both indexes grow
+  // at their end instead of splitting pages all over the B-trees.
+  const order = Int32Array.from(ids, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  for (let start = 0; start < ids.length; start += SQLITE_BATCH) {
+    const end = Math.min(ids.length, start + SQLITE_BATCH);
+    const params: unknown[] = [];
+    for (let k = start; k < end; k++) {
+      const i = order[k];
+      params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
+    }
+    const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
+    await connection.execute(`insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`, params, 'run', context);
+  }
+}
