@@ -121,84 +121,107 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-// Cursor-style helpers keep the date parser free of substrings.
-let cursor = 0;
+/**
+ * A read position in bytes `[pos, end)`: the date parser advances it field by field without making
+ * substrings. One per parse, owned by the caller, so no state outlives a call or is shared between callers.
+ */
+class ByteCursor {
+  constructor(
+    private readonly b: Uint8Array,
+    public pos: number,
+    private readonly end: number,
+  ) {}
 
-function readDigits(b: Uint8Array, e: number, min: number, max: number): number {
-  let value = 0;
-  let n = 0;
-  while (cursor < e && n < max) {
-    const c = b[cursor];
-    if (c < 48 || c > 57) break;
-    value = value * 10 + (c - 48);
-    cursor++;
-    n++;
-  }
-  return n >= min ? value : -1;
-}
-
-function readSeparator(b: Uint8Array, e: number): boolean {
-  if (cursor >= e) return false;
-  const c = b[cursor];
-  if (c === 47 || c === 45 || c === 46) {
-    cursor++;
-    return true;
-  }
-  return false;
-}
-
-/** Milliseconds into the day of an optional ` HH:MM[:SS[.fff]]` or `THH:MM…Z` tail; -1 when malformed. */
-function readTime(b: Uint8Array, e: number): number {
-  if (cursor >= e) return 0;
-  if (b[cursor] !== 32 && b[cursor] !== 84) return -1;
-  while (cursor < e && (b[cursor] === 32 || b[cursor] === 84)) cursor++;
-  const h = readDigits(b, e, 1, 2);
-  if (h < 0 || h > 23 || b[cursor] !== 58) return -1;
-  cursor++;
-  const mi = readDigits(b, e, 2, 2);
-  if (mi < 0 || mi > 59) return -1;
-  let ms = (h * 60 + mi) * 60_000;
-  if (cursor < e && b[cursor] === 58) {
-    cursor++;
-    const sec = readDigits(b, e, 2, 2);
-    if (sec < 0 || sec > 59) return -1;
-    ms += sec * 1000;
-    if (cursor < e && b[cursor] === 46) {
-      cursor++;
-      const start = cursor;
-      const frac = readDigits(b, e, 1, 9);
-      if (frac < 0) return -1;
-      ms += Math.floor((frac / POW10[cursor - start]) * 1000);
+  /** Between `min` and `max` digits as a number, or -1 when fewer than `min` are there. */
+  digits(min: number, max: number): number {
+    const { b, end } = this;
+    let value = 0;
+    let n = 0;
+    while (this.pos < end && n < max) {
+      const c = b[this.pos];
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+      this.pos++;
+      n++;
     }
+    return n >= min ? value : -1;
   }
-  if (cursor < e && b[cursor] === 90) cursor++;
-  return cursor === e ? ms : -1;
+
+  /** Skips one date separator (`/`, `-` or `.`); false when there is none. */
+  separator(): boolean {
+    if (this.pos >= this.end) return false;
+    const c = this.b[this.pos];
+    if (c === 47 || c === 45 || c === 46) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Skips `c` when it is the next byte. */
+  skip(c: number): boolean {
+    if (this.pos < this.end && this.b[this.pos] === c) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  get atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Milliseconds into the day of an optional ` HH:MM[:SS[.fff]]` or `THH:MM…Z` tail; -1 when malformed. */
+  time(): number {
+    const { b, end } = this;
+    if (this.pos >= end) return 0;
+    if (b[this.pos] !== 32 && b[this.pos] !== 84) return -1;
+    while (this.pos < end && (b[this.pos] === 32 || b[this.pos] === 84)) this.pos++;
+    const h = this.digits(1, 2);
+    if (h < 0 || h > 23 || !this.skip(58)) return -1;
+    const mi = this.digits(2, 2);
+    if (mi < 0 || mi > 59) return -1;
+    let ms = (h * 60 + mi) * 60_000;
+    if (this.skip(58)) {
+      const sec = this.digits(2, 2);
+      if (sec < 0 || sec > 59) return -1;
+      ms += sec * 1000;
+      if (this.skip(46)) {
+        const start = this.pos;
+        const frac = this.digits(1, 9);
+        if (frac < 0) return -1;
+        ms += Math.floor((frac / POW10[this.pos - start]) * 1000);
+      }
+    }
+    this.skip(90);
+    return this.atEnd ? ms : -1;
+  }
 }
 
 /** Epoch milliseconds (UTC) of a date in `format` in bytes `[s, e)`, NaN when it is not a valid date in that format. */
 export function parseDate(b: Uint8Array, s: number, e: number, format: DateFormat): number {
   s = trimStart(b, s, e);
   e = trimEnd(b, s, e);
-  cursor = s;
+  const at = new ByteCursor(b, s, e);
   let y: number;
   let m: number;
   let d: number;
   if (format === 'YYYYMMDD') {
-    y = readDigits(b, e, 4, 4);
-    m = readDigits(b, e, 2, 2);
-    d = readDigits(b, e, 2, 2);
+    y = at.digits(4, 4);
+    m = at.digits(2, 2);
+    d = at.digits(2, 2);
   } else if (format === 'YYYY-MM-DD') {
-    y = readDigits(b, e, 4, 4);
-    if (!readSeparator(b, e)) return Number.NaN;
-    m = readDigits(b, e, 1, 2);
-    if (!readSeparator(b, e)) return Number.NaN;
-    d = readDigits(b, e, 1, 2);
+    y = at.digits(4, 4);
+    if (!at.separator()) return Number.NaN;
+    m = at.digits(1, 2);
+    if (!at.separator()) return Number.NaN;
+    d = at.digits(1, 2);
   } else {
-    const first = readDigits(b, e, 1, 2);
-    if (!readSeparator(b, e)) return Number.NaN;
-    const second = readDigits(b, e, 1, 2);
-    if (!readSeparator(b, e)) return Number.NaN;
-    y = readDigits(b, e, 4, 4);
+    const first = at.digits(1, 2);
+    if (!at.separator()) return Number.NaN;
+    const second = at.digits(1, 2);
+    if (!at.separator()) return Number.NaN;
+    y = at.digits(4, 4);
     if (format === 'DD/MM/YYYY') {
       d = first;
       m = second;
@@ -208,7 +231,7 @@ export function parseDate(b: Uint8Array, s: number, e: number, format: DateForma
     }
   }
   if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
-  const time = readTime(b, e);
+  const time = at.time();
   if (time < 0) return Number.NaN;
   return daysFromCivil(y, m, d) * MS_PER_DAY + time;
 }
