@@ -1,11 +1,11 @@
 import { categorical, createFeatureFrame, numeric } from '@workbench/plugin-sdk';
 import { loadPsiReference, relativeError } from '../test/reference-fixture';
-import { driftLevel, driftReport, kpiShifts, segmentShifts, summarizeCategorical, summarizeNumeric, type NumericFeatureDrift } from './drift-report';
+import { driftReport } from './drift-report';
+import type { NumericFeatureDrift } from './feature-drift';
 import { RetrainInputError } from './errors';
 
 const reference = loadPsiReference();
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i}`);
-const toFloat = (values: (number | null)[]): Float64Array => Float64Array.from(values, (v) => (v === null ? Number.NaN : v));
 
 /** Reference: 1..100; candidate: 80 rows, all at 55.5 (one decile). PSI 8.28 (numpy). */
 function shiftedFrames() {
@@ -16,126 +16,6 @@ function shiftedFrames() {
     candidate: createFeatureFrame(ids(80), { spend: numeric(cand), region: categorical(cand.map((_, i) => (i % 2 ? 'north' : 'south'))) }),
   };
 }
-
-describe('driftLevel', () => {
-  it('uses the conventional 0.1 / 0.25 bounds, inclusive', () => {
-    expect([0.0999, 0.1, 0.2499, 0.25, null].map((p) => driftLevel(p))).toEqual(['stable', 'moderate', 'moderate', 'significant', 'unknown']);
-  });
-});
-
-describe('summarizeNumeric against numpy', () => {
-  it.each(reference.numericCases)('gives n, missing, mean, std (ddof 1) and p05/p50/p95 for $name', (c) => {
-    for (const [values, expected] of [
-      [c.reference, c.referenceSummary],
-      [c.candidate, c.candidateSummary],
-    ] as const) {
-      const s = summarizeNumeric(toFloat(values));
-      expect([s.n, s.missing]).toEqual([expected.n, expected.missing]);
-      for (const key of ['mean', 'std', 'p05', 'p50', 'p95'] as const) {
-        if (expected[key] === null) expect(s[key]).toBeNull();
-        else expect(relativeError(s[key] as number, expected[key] as number)).toBeLessThan(1e-12);
-      }
-    }
-  });
-});
-
-describe('summarizeCategorical', () => {
-  it('lists the top levels by count, then by name, with shares of all rows', () => {
-    const s = summarizeCategorical(categorical(['b', 'a', 'c', 'a', 'b', null, 'd']), 2);
-    expect(s).toEqual({
-      n: 7,
-      missing: 1,
-      levelCount: 4,
-      topLevels: [
-        { level: 'a', count: 2, share: 2 / 7 },
-        { level: 'b', count: 2, share: 2 / 7 },
-      ],
-    });
-  });
-});
-
-describe('segmentShifts', () => {
-  it.each(reference.segmentCases)('gives the numpy PSI over the union of labels for $name', (c) => {
-    expect(relativeError(segmentShifts(c.champion, c.candidate).psi as number, c.psi)).toBeLessThan(1e-12);
-  });
-
-  it('gives shares, share change and a flag at 5 points (hand-computed)', () => {
-    const r = segmentShifts(
-      [
-        { label: 'Loyal', size: 60 },
-        { label: 'At Risk', size: 40 },
-      ],
-      [
-        { label: 'Loyal', size: 50 },
-        { label: 'At Risk', size: 50 },
-      ],
-    );
-    expect(r.segments.map((s) => [s.label, s.championShare, s.candidateShare, s.flagged])).toEqual([
-      ['At Risk', 0.4, 0.5, true],
-      ['Loyal', 0.6, 0.5, true],
-    ]);
-    // 0.1·ln(0.5/0.4) − 0.1·ln(0.5/0.6)
-    expect(r.psi).toBeCloseTo(0.1 * Math.log(1.25) - 0.1 * Math.log(5 / 6), 14);
-    expect(r.level).toBe('stable');
-  });
-
-  it('rejects a label given twice', () => {
-    expect(() =>
-      segmentShifts(
-        [
-          { label: 'A', size: 1 },
-          { label: 'A', size: 2 },
-        ],
-        [],
-      ),
-    ).toThrow(new RetrainInputError("champion segment label 'A' appears twice (positions 0 and 1)"));
-  });
-});
-
-describe('kpiShifts', () => {
-  it('gives absolute and relative change matched by segment and KPI, flagged at 10 %', () => {
-    const shifts = kpiShifts(
-      [
-        { segment: null, kpi: 'revenue', value: 200 },
-        { segment: 'Loyal', kpi: 'revenue', value: 100 },
-      ],
-      [
-        { segment: 'Loyal', kpi: 'revenue', value: 95 },
-        { segment: null, kpi: 'revenue', value: 150 },
-      ],
-    );
-    expect(shifts).toEqual([
-      { segment: null, kpi: 'revenue', champion: 200, candidate: 150, absoluteChange: -50, relativeChange: -0.25, flagged: true },
-      { segment: 'Loyal', kpi: 'revenue', champion: 100, candidate: 95, absoluteChange: -5, relativeChange: -0.05, flagged: false },
-    ]);
-  });
-
-  it('flags a change away from a champion value of 0, with no relative change', () => {
-    expect(kpiShifts([{ segment: 'A', kpi: 'churn', value: 0 }], [{ segment: 'A', kpi: 'churn', value: 0.2 }])[0]).toMatchObject({
-      absoluteChange: 0.2,
-      relativeChange: null,
-      flagged: true,
-    });
-  });
-
-  it('lists a KPI of one run only with null on the other side, unflagged', () => {
-    expect(kpiShifts([], [{ segment: 'New', kpi: 'aov', value: 3 }])).toEqual([
-      { segment: 'New', kpi: 'aov', champion: null, candidate: 3, absoluteChange: null, relativeChange: null, flagged: false },
-    ]);
-  });
-
-  it('treats a NaN value as not available', () => {
-    expect(kpiShifts([{ segment: null, kpi: 'clv', value: Number.NaN }], [{ segment: null, kpi: 'clv', value: 1 }])[0]).toMatchObject({ champion: null, flagged: false });
-  });
-
-  it('rejects a KPI given twice for one segment', () => {
-    const twice = [
-      { segment: 'A', kpi: 'aov', value: 1 },
-      { segment: 'A', kpi: 'aov', value: 2 },
-    ];
-    expect(() => kpiShifts(twice, [])).toThrow(new RetrainInputError("champion KPI 'aov' for segment 'A' appears twice (position 1)"));
-  });
-});
 
 describe('driftReport', () => {
   it('reports PSI per feature with its level, and the largest', () => {
