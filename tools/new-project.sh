@@ -13,6 +13,7 @@ cat > "$root/project.json" <<JSON
   "tags": ["$tag"],
   "targets": {
     "lint": {},
+    "cycles": {},
     "typecheck": {},
     "test": {}
   }

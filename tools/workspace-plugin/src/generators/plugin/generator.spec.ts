@@ -39,7 +39,7 @@ describe('plugin generator', () => {
     expect(read(tree, 'tsconfig.base.json')).toContain('"@workbench/my-model": [\n        "./plugins/my-model/src/index.ts"\n      ]');
   });
 
-  it('makes a type:plugin project with the lint, typecheck and test targets', async () => {
+  it('makes a type:plugin project with the lint, cycles, typecheck and test targets', async () => {
     const tree = workspace();
 
     await pluginGenerator(tree, { name: 'my-model', kind: 'segmenter' });
@@ -50,7 +50,7 @@ describe('plugin generator', () => {
       sourceRoot: 'plugins/my-model/src',
       projectType: 'library',
       tags: ['type:plugin'],
-      targets: { lint: {}, typecheck: {}, test: {} },
+      targets: { lint: {}, cycles: {}, typecheck: {}, test: {} },
     });
     expect(readJson(tree, 'plugins/my-model/tsconfig.json').extends).toBe('../../tsconfig.base.json');
     expect(read(tree, 'plugins/my-model/jest.config.js')).toContain("require('../../jest.preset.js'), displayName: 'my-model'");
