@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ForeignKeyConstraintViolationException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createTestDatabase, type TestDatabase } from './testing';
 import { ApiKey, Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Segmentation } from './entities';
-import { createOrm, databaseKind, isPostgresUrl, migrateUp, SQLITE_BUSY_TIMEOUT_MS } from './orm';
+import { createOrm, databaseKind, isPostgresUrl, migrateUp, SQLITE_BUSY_TIMEOUT_MS, waitForMigrations } from './orm';
 import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
@@ -143,6 +143,40 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
     const check = orm.em.fork();
     expect(await check.count(Segment, { run: run.id })).toBe(0);
     expect(await check.count(KpiValue, { run: run.id })).toBe(0);
+  });
+});
+
+describe.each(['sqlite', 'postgresql'] as const)('waitForMigrations on %s', (kind) => {
+  let db: TestDatabase;
+  const orms: MikroORM[] = [];
+  const open = async () => {
+    const orm = await createOrm({ databaseUrl: db.url, sqlitePath: db.sqlitePath });
+    orms.push(orm);
+    return orm;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+  });
+
+  afterAll(async () => {
+    for (const orm of orms) await orm.close(true);
+    await db?.drop();
+  });
+
+  it('fails on a database nobody migrates, naming the pending migrations', async () => {
+    const worker = await open();
+    await expect(waitForMigrations(worker, { timeoutMs: 300, pollMs: 50 })).rejects.toThrow(/schema is not up to date after 0 s: \d+ migration\(s\) pending \(Migration20261125000000_initial, /);
+    expect(await worker.schema.getUpdateSchemaSQL({ wrap: false })).toMatch(/create table/);
+  });
+
+  it('returns once another connection has applied every migration', async () => {
+    const worker = await open();
+    const api = await open();
+    const waiting = waitForMigrations(worker, { timeoutMs: 60_000, pollMs: 50 });
+    await new Promise((r) => setTimeout(r, 200));
+    await migrateUp(api);
+    await expect(waiting).resolves.toBeUndefined();
   });
 });
 

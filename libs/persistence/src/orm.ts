@@ -104,3 +104,28 @@ export function databaseKind(orm: MikroORM): DatabaseKind {
 export async function migrateUp(orm: MikroORM): Promise<void> {
   await orm.getMigrator().up();
 }
+
+/**
+ * Waits until another process (the api role) has applied every committed migration: a worker started at
+ * the same time as the api, or before it, must not query tables that do not exist yet. It only reads the
+ * migrations table (the migrator would create it, racing the api that is creating it too). Fails after
+ * `timeoutMs` naming what is still pending.
+ */
+export async function waitForMigrations(orm: MikroORM, { timeoutMs = 120_000, pollMs = 500 } = {}): Promise<void> {
+  const { tableName, migrationsList } = orm.config.get('migrations');
+  const committed = (migrationsList ?? []).map((m) => m.name);
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const applied = await orm.em
+      .getConnection()
+      .execute<{ name: string }[]>(`select name from ${tableName}`)
+      .then((rows: { name: string }[]) => new Set(rows.map((r) => r.name.replace(/\.[jt]s$/, ''))))
+      .catch(() => new Set<string>()); // no migrations table yet
+    const pending = committed.filter((name) => !applied.has(name));
+    if (pending.length === 0) return;
+    if (Date.now() >= end) {
+      throw new Error(`the database schema is not up to date after ${Math.round(timeoutMs / 1000)} s: ${pending.length} migration(s) pending (${pending.join(', ')}); start a process with the api or all role, which applies them`);
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry } from '@workbench/engine';
 import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
-import { createOrm, LocalArtifactStore, migrateUp, type ArtifactStore } from '@workbench/persistence';
+import { createOrm, LocalArtifactStore, migrateUp, waitForMigrations, type ArtifactStore } from '@workbench/persistence';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { AliasesService } from './aliases.service';
 import { ApiKeysService } from './api-keys.service';
@@ -100,6 +100,7 @@ export async function createWorkbench(config: WorkbenchConfig, options: Workbenc
   const orm = await createOrm({ databaseUrl: config.databaseUrl, sqlitePath: join(home, 'workbench.sqlite') });
   try {
     if (options.migrate ?? true) await migrateUp(orm);
+    else await waitForMigrations(orm);
     const queue = options.queue ?? createJobQueue(config, options);
     const workbench = new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, new PluginRegistry(), options.logger ?? stderrLogger);
     // Only the process that migrates records plugin versions, so concurrent worker starts do not race.
