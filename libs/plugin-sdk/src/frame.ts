@@ -67,11 +67,22 @@ export function numericColumnNames(frame: FeatureFrame): string[] {
     .map(([name]) => name);
 }
 
+/** How {@link numericMatrix} treats a missing (NaN) value. */
+export interface NumericMatrixOptions {
+  /** Per column (in `names` order), the value that replaces a missing one (see `fillValue`). */
+  fill?: readonly number[];
+  /** Leave missing values as NaN: the caller handles them (e.g. drops those rows). */
+  allowMissing?: boolean;
+  /** What the refusal of a missing value suggests (default: impute or drop it first). */
+  hint?: string;
+}
+
 /**
  * Copies the named numeric columns into one row-major `rowCount × names.length` matrix, the layout
- * numerical code wants. Throws naming the column when one is absent, not numeric, or has missing values.
+ * numerical code wants. Throws naming the column when one is absent or not numeric, and naming the
+ * customer when a value is missing, unless `options` fills or keeps it.
  */
-export function numericMatrix(frame: FeatureFrame, names: readonly string[]): Float64Array {
+export function numericMatrix(frame: FeatureFrame, names: readonly string[], options: NumericMatrixOptions = {}): Float64Array {
   const d = names.length;
   const out = new Float64Array(frame.rowCount * d);
   names.forEach((name, j) => {
@@ -81,10 +92,14 @@ export function numericMatrix(frame: FeatureFrame, names: readonly string[]): Fl
     }
     if (column.kind !== 'numeric') throw new FeatureRequirementError(`feature '${name}' is categorical; a numeric feature is required`);
     const values = column.values;
+    const fill = options.fill?.[j];
     for (let i = 0; i < frame.rowCount; i++) {
-      const v = values[i];
+      let v = values[i];
       if (Number.isNaN(v)) {
-        throw new FeatureRequirementError(`feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); impute or drop it first`);
+        if (fill !== undefined) v = fill;
+        else if (!options.allowMissing) {
+          throw new FeatureRequirementError(`feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); ${options.hint ?? 'impute or drop it first'}`);
+        }
       }
       out[i * d + j] = v;
     }

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './frame';
+export * from './impute';
 export * from './kpi';
 export * from './manifest';
 export * from './model';

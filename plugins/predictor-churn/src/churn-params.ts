@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsOptional,
   IsString,
   Max,
   Min,
@@ -15,6 +16,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { IMPUTE_METHODS, type ImputeMethod } from '@workbench/plugin-sdk';
 
 export const MODEL_KINDS = ['logistic', 'mlp'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -62,6 +64,16 @@ export class ChurnParams {
   @MinLength(1, { each: true })
   @ArrayUnique()
   features: string[] = [];
+
+  /**
+   * Missing numeric values: absent = refuse them, naming the customer; 'median' or 'mean' of the training
+   * rows, or 'zero', fills them (new data at scoring too); 'drop' leaves those rows out of training and the
+   * metrics (they are still scored, with the missing input at the training mean, since every customer
+   * gets a tier). The run reports `imputed_values` and `dropped_rows`.
+   */
+  @IsOptional()
+  @IsIn(IMPUTE_METHODS)
+  impute?: ImputeMethod;
 
   /** 'logistic' is one sigmoid unit on the inputs; 'mlp' adds ReLU hidden layers of `hiddenUnits`. */
   @IsIn(MODEL_KINDS)

@@ -44,7 +44,7 @@ describe('fitPreprocessing and encodeFrame', () => {
 
   it('refuses a missing numeric value, naming the customer and row', () => {
     const gap = createFeatureFrame(['a', 'b'], { x: numeric([1, null]) });
-    expect(() => fitPreprocessing(gap, ['x'], [0, 1])).toThrow(new FeatureRequirementError("feature 'x' is missing for customer 'b' (row 2); impute or drop it first"));
+    expect(() => fitPreprocessing(gap, ['x'], [0, 1])).toThrow(new FeatureRequirementError("feature 'x' is missing for customer 'b' (row 2); set the plugin's impute param ('median', 'mean', 'zero' or 'drop') or fill the value before the run"));
   });
 });
 

@@ -1,4 +1,4 @@
-import { FeatureRequirementError, type FeatureFrame } from '@workbench/plugin-sdk';
+import { FeatureRequirementError, fillValue, IMPUTE_HINT, type FeatureFrame, type ImputeMethod } from '@workbench/plugin-sdk';
 
 /** A numeric feature, standardised as (x − mean) / std with the training rows' mean and population std. */
 export interface NumericEncoding {
@@ -6,6 +6,11 @@ export interface NumericEncoding {
   kind: 'numeric';
   mean: number;
   std: number;
+  /**
+   * What a missing value becomes, in original units (absent: missing values are refused): the training rows'
+   * median or mean, or 0, per the `impute` param; with 'drop' the training mean (standardised 0).
+   */
+  fill?: number;
 }
 
 /** A categorical feature, one-hot encoded over the levels seen in the training rows (others encode as all zeros). */
@@ -51,24 +56,33 @@ function column(frame: FeatureFrame, name: string) {
 function checkNumeric(frame: FeatureFrame, name: string, values: Float64Array): void {
   for (let i = 0; i < values.length; i++) {
     if (Number.isNaN(values[i])) {
-      throw new FeatureRequirementError(`feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); impute or drop it first`);
+      throw new FeatureRequirementError(`feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); ${IMPUTE_HINT}`);
     }
   }
 }
 
-/** Fits the encoding on the rows `fitRows` of `frame` (the training split, so the holdout does not leak into it). */
-export function fitPreprocessing(frame: FeatureFrame, features: readonly string[], fitRows: ArrayLike<number>): Preprocessing {
+/**
+ * Fits the encoding on the rows `fitRows` of `frame` (the training split, so the holdout does not leak into
+ * it). Without `impute` a missing numeric value is refused, naming the customer; with it, the fill value is
+ * taken over `fitRows` first and the mean and std over the filled values (as sklearn's SimpleImputer before
+ * StandardScaler). With 'drop', `fitRows` must hold only complete rows.
+ */
+export function fitPreprocessing(frame: FeatureFrame, features: readonly string[], fitRows: ArrayLike<number>, impute?: ImputeMethod): Preprocessing {
   const encodings = features.map((name): FeatureEncoding => {
     const c = column(frame, name);
     if (c.kind === 'numeric') {
-      checkNumeric(frame, name, c.values);
+      if (impute === undefined) checkNumeric(frame, name, c.values);
+      const fill = impute === undefined || impute === 'drop' ? undefined : fillValue(c.values, impute, fitRows, name);
+      const value = (i: number) => (fill !== undefined && Number.isNaN(c.values[i]) ? fill : c.values[i]);
       let sum = 0;
-      for (let t = 0; t < fitRows.length; t++) sum += c.values[fitRows[t]];
+      for (let t = 0; t < fitRows.length; t++) sum += value(fitRows[t]);
       const mean = sum / fitRows.length;
       let squares = 0;
-      for (let t = 0; t < fitRows.length; t++) squares += (c.values[fitRows[t]] - mean) ** 2;
+      for (let t = 0; t < fitRows.length; t++) squares += (value(fitRows[t]) - mean) ** 2;
       const std = Math.sqrt(squares / fitRows.length);
-      return { name, kind: 'numeric', mean, std: std > 0 ? std : 1 };
+      const encoding: NumericEncoding = { name, kind: 'numeric', mean, std: std > 0 ? std : 1 };
+      if (impute !== undefined) encoding.fill = fill ?? mean;
+      return encoding;
     }
     const seen = new Array<boolean>(c.levels.length).fill(false);
     for (let t = 0; t < fitRows.length; t++) {
@@ -91,8 +105,9 @@ export function encodeFrame(frame: FeatureFrame, prep: Preprocessing): { x: Floa
     const c = column(frame, f.name);
     if (f.kind === 'numeric') {
       if (c.kind !== 'numeric') throw new FeatureRequirementError(`feature '${f.name}' is categorical here but the model was trained on it as numeric`);
-      checkNumeric(frame, f.name, c.values);
-      for (let i = 0; i < n; i++) x[i * w + offset] = (c.values[i] - f.mean) / f.std;
+      if (f.fill === undefined) checkNumeric(frame, f.name, c.values);
+      const fill = f.fill ?? Number.NaN;
+      for (let i = 0; i < n; i++) x[i * w + offset] = ((Number.isNaN(c.values[i]) ? fill : c.values[i]) - f.mean) / f.std;
       offset += 1;
     } else {
       if (c.kind !== 'categorical') throw new FeatureRequirementError(`feature '${f.name}' is numeric here but the model was trained on it as categorical`);

@@ -1,5 +1,7 @@
 import {
+  completeRows,
   FeatureRequirementError,
+  missingCounts,
   seededRandom,
   throwIfAborted,
   type Assignments,
@@ -75,6 +77,11 @@ function tierSegments(frame: FeatureFrame, features: string[], y: Uint8Array, sc
     const members: number[] = [];
     for (let i = 0; i < tiers.length; i++) if (tiers[i] === key) members.push(i);
     const mean = (value: (i: number) => number) => (members.length > 0 ? members.reduce((s, i) => s + value(i), 0) / members.length : null);
+    // A feature's mean over the members that have a value (missing ones may have been imputed or dropped).
+    const presentMean = (values: Float64Array) => {
+      const present = members.filter((i) => !Number.isNaN(values[i]));
+      return present.length > 0 ? present.reduce((s, i) => s + values[i], 0) / present.length : null;
+    };
     const profile: Record<string, number | null> = {
       probability_from: bounds[key],
       probability_to: bounds[key + 1],
@@ -84,7 +91,7 @@ function tierSegments(frame: FeatureFrame, features: string[], y: Uint8Array, sc
     };
     for (const name of features) {
       const column = frame.columns[name];
-      if (column.kind === 'numeric') profile[name] = mean((i) => column.values[i]);
+      if (column.kind === 'numeric') profile[name] = presentMean(column.values);
     }
     return { key, label, size: members.length, profile };
   });
@@ -98,13 +105,24 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
   const positiveLabel = frame.columns[params.label].kind === 'categorical' ? params.positiveLabel : null;
   const features = resolveFeatures(params.features, params.label, frame);
   const n = frame.rowCount;
-  const split: HoldoutSplit =
+  const numericFeatures = features.filter((name) => frame.columns[name].kind === 'numeric');
+  const missing = params.impute === undefined ? 0 : missingCounts(frame, numericFeatures).reduce((a, b) => a + b, 0);
+  let split: HoldoutSplit =
     params.holdoutFraction > 0 ? stratifiedHoldout(y, params.holdoutFraction, ctx.seed) : { train: Uint32Array.from({ length: n }, (_, i) => i), holdout: new Uint32Array(0) };
+  let droppedRows = 0;
+  if (params.impute === 'drop' && missing > 0) {
+    // The split is drawn over every row, as without missing values, then incomplete rows leave both parts.
+    const complete = new Uint8Array(n);
+    for (const i of completeRows(frame, numericFeatures)) complete[i] = 1;
+    const keep = (rows: Uint32Array) => rows.filter((i) => complete[i] === 1);
+    split = { train: keep(split.train), holdout: keep(split.holdout) };
+    droppedRows = n - complete.reduce((a, b) => a + b, 0);
+  }
   const trainPositives = pick(y, split.train).reduce((s, v) => s + v, 0);
   if (trainPositives === 0 || trainPositives === split.train.length) {
     throw new FeatureRequirementError(`label '${params.label}' has only one class in the training rows; a churn model needs both churners and non-churners`);
   }
-  const prep = fitPreprocessing(frame, features, split.train);
+  const prep = fitPreprocessing(frame, features, split.train, params.impute);
   const width = prep.width;
   const { x } = encodeFrame(frame, prep);
   const xTrain = takeRows(x, width, split.train);
@@ -155,6 +173,17 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
       tier_cut_medium: cuts[0],
       tier_cut_high: cuts[1],
     };
+    if (params.impute !== undefined) {
+      metrics.imputed_values = params.impute === 'drop' ? 0 : missing;
+      metrics.dropped_rows = droppedRows;
+      if (missing > 0) {
+        ctx.log.info(
+          params.impute === 'drop'
+            ? `left ${droppedRows} row(s) with missing values out of training and the metrics; they are scored with those inputs at the training mean`
+            : `imputed ${missing} missing value(s) with the training rows' ${params.impute}`,
+        );
+      }
+    }
     ctx.log.info(`trained ${params.model} on ${backend}: holdout AUC ${metrics.auc.toFixed(4)}, log-loss ${metrics.log_loss.toFixed(4)}`);
     ctx.progress(1, 'done');
     throwIfAborted(ctx.signal);

@@ -15,9 +15,10 @@ export const TELCO_NUMERIC = ['SeniorCitizen', 'tenure', 'MonthlyCharges', 'Tota
  * so a plain split on commas is exact. TotalCharges is a single blank in 11 rows, all with tenure 0
  * (no bill yet): they are read as 0, not dropped, as the sklearn reference script does too.
  *
- * `keep(i)` selects data rows by 0-based index (all by default).
+ * `keep(i)` selects data rows by 0-based index (all by default); `blankTotalCharges: 'missing'` reads those
+ * 11 blanks as missing values instead, as a file ingest does (the `impute` param's real case).
  */
-export function telcoFrame(keep: (row: number) => boolean = () => true): FeatureFrame {
+export function telcoFrame(keep: (row: number) => boolean = () => true, blankTotalCharges: 'zero' | 'missing' = 'zero'): FeatureFrame {
   const text = readFileSync(join(FIXTURES, 'telco_customer_churn.csv'), 'utf8');
   if (text.includes('"')) throw new Error('telco_customer_churn.csv has quoted fields; the comma split below would be wrong');
   const lines = text.trim().split(/\r?\n/);
@@ -34,7 +35,7 @@ export function telcoFrame(keep: (row: number) => boolean = () => true): Feature
     if (TELCO_NUMERIC.includes(name)) {
       columns[name] = numeric(
         rows.map((r) => {
-          if (r[j].trim() === '') return name === 'TotalCharges' ? 0 : Number.NaN;
+          if (r[j].trim() === '') return name === 'TotalCharges' && blankTotalCharges === 'zero' ? 0 : Number.NaN;
           return Number(r[j]);
         }),
       );

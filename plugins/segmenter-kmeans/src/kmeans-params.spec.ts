@@ -1,5 +1,5 @@
 import { ParamsValidationError, validateParams } from '@workbench/plugin-sdk';
-import { KMeansParams } from './kmeans-params';
+import { KMeansParams, restartsFor } from './kmeans-params';
 
 function problemsOf(raw: unknown): { path: string; message: string }[] {
   try {
@@ -14,8 +14,10 @@ function problemsOf(raw: unknown): { path: string; message: string }[] {
 describe('KMeansParams', () => {
   it('fills the documented defaults', () => {
     const params = validateParams('segmenter-kmeans', KMeansParams, {});
-    expect({ ...params }).toEqual({ features: [], logFeatures: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, nInit: 1, engine: 'fast' });
+    expect({ ...params }).toEqual({ features: [], logFeatures: [], kMin: 2, kMax: 8, maxIterations: 300, tolerance: 1e-6, silhouetteSampleSize: 2000, standardize: 'zscore', engine: 'fast' });
     expect(params.k).toBeUndefined();
+    expect(params.nInit).toBeUndefined();
+    expect(params.impute).toBeUndefined();
     expect(params.threads).toBeUndefined();
   });
 
@@ -42,6 +44,14 @@ describe('KMeansParams', () => {
 
   it('refuses an unknown engine and a thread count of 0, naming each', () => {
     expect(problemsOf({ engine: 'elkan', threads: 0 }).map((p) => p.path).sort()).toEqual(['engine', 'threads']);
+  });
+
+  it('refuses an unknown standardize or impute method, naming each', () => {
+    expect(problemsOf({ standardize: 'robust', impute: 'knn' }).map((p) => p.path).sort()).toEqual(['impute', 'standardize']);
+  });
+
+  it('takes 10 restarts up to 10,000 rows and 1 above when nInit is absent, and nInit when given', () => {
+    expect([restartsFor(undefined, 200), restartsFor(undefined, 10_000), restartsFor(undefined, 10_001), restartsFor(3, 200)]).toEqual([10, 10, 1, 3]);
   });
 
   it('refuses an unknown field so a typo is not ignored', () => {

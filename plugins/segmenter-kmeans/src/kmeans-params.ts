@@ -14,6 +14,8 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { IMPUTE_METHODS, type ImputeMethod } from '@workbench/plugin-sdk';
+import { STANDARDIZE_METHODS, type Standardize } from './scaling';
 
 /** Largest k the plugin fits: segments beyond this are not something a person reads. */
 export const MAX_K = 50;
@@ -24,6 +26,16 @@ export type KMeansEngine = (typeof KMEANS_ENGINES)[number];
 
 /** Most threads a fit may use. */
 export const MAX_THREADS = 64;
+
+/** Up to this many rows, an absent `nInit` means {@link SMALL_DATA_RESTARTS} restarts; above it, one. */
+export const SMALL_DATA_ROWS = 10_000;
+/** Restarts on small data: sklearn's classic `n_init=10`; enough that a 1-in-5 bad start is never kept (0.2¹⁰ ≈ 1e-7). */
+export const SMALL_DATA_RESTARTS = 10;
+
+/** The restarts per k a fit on `rows` rows makes: `nInit` when given, else 10 up to 10,000 rows and 1 above. */
+export function restartsFor(nInit: number | undefined, rows: number): number {
+  return nInit ?? (rows <= SMALL_DATA_ROWS ? SMALL_DATA_RESTARTS : 1);
+}
 
 @ValidatorConstraint({ name: 'kMaxNotBelowKMin' })
 class KMaxNotBelowKMin implements ValidatorConstraintInterface {
@@ -98,11 +110,34 @@ export class KMeansParams {
   @Max(20_000)
   silhouetteSampleSize = 2000;
 
-  /** Seeded k-means++ restarts per k; the fit with the lowest inertia is kept. */
+  /**
+   * Seeded k-means++ restarts per k; the fit with the lowest inertia is kept. Absent = 10 up to 10,000 rows
+   * (one start in five lands in a worse optimum on small data such as Mall Customers at k = 5), 1 above,
+   * where a restart costs a full pass and large data rarely has such traps. The run's `n_init` metric says
+   * how many were made.
+   */
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(100)
-  nInit = 1;
+  nInit?: number;
+
+  /**
+   * How features are scaled before clustering: 'zscore' (mean 0, population std 1), 'minmax' (0..1) or
+   * 'none' (as they are). Inertia and silhouette are reported in this space and in original units.
+   */
+  @IsIn(STANDARDIZE_METHODS)
+  standardize: Standardize = 'zscore';
+
+  /**
+   * Missing values of a clustered feature: absent = refuse them, naming the customer; 'median' or 'mean' of
+   * the feature's present values, or 'zero', fills them (and new data at assignment the same way); 'drop'
+   * leaves those rows out of the fit, then puts them in the segment of the nearest centroid over the
+   * features they have. The run reports `imputed_values` and `dropped_rows`.
+   */
+  @IsOptional()
+  @IsIn(IMPUTE_METHODS)
+  impute?: ImputeMethod;
 
   /**
    * 'fast': the plugin's engine (flat arrays, greedy k-means++, Hamerly's bounds, worker threads);

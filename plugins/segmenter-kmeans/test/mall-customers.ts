@@ -39,7 +39,10 @@ export interface SklearnReference {
     centroids_original: number[][];
     silhouette: number;
     silhouette_exact: number;
+    inertia_original: number;
+    silhouette_original_exact: number;
   };
+  k5_by_scaling: Record<'minmax' | 'none', { labels: number[]; inertia: number; silhouette_exact: number; inertia_original: number; silhouette_original_exact: number }>;
   by_k: Record<string, { inertia: number; silhouette: number; silhouette_exact: number }>;
   best_k_by_silhouette: number;
 }

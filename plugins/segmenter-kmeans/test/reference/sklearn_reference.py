@@ -14,7 +14,11 @@ What it computes on the Mall Customers fixture (annual income and spending score
   and the k with the best silhouette;
 - the silhouette of the k=5 labels twice: with sklearn's default euclidean metric (which uses the
   |x|^2 - 2x.y + |y|^2 expansion and so carries ~1e-8 rounding on near-duplicate points) and with an
-  exactly computed distance matrix passed as metric='precomputed' (direct differences).
+  exactly computed distance matrix passed as metric='precomputed' (direct differences);
+- the k=5 partition measured in original units: inertia about the members' original means and
+  silhouette_score on the unscaled values (exact distances);
+- the same k=5 fit with MinMaxScaler and with no scaling ('standardize': 'minmax' / 'none'): inertia and
+  silhouette in the scaled space, the same in original units, and the labels.
 """
 import json
 import os
@@ -25,7 +29,7 @@ import pandas as pd
 import sklearn
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CSV = os.path.join(HERE, '..', 'fixtures', 'mall_customers.csv')
@@ -58,6 +62,24 @@ def main():
             'silhouette': float(silhouette_score(x, fit.labels_)),
             'silhouette_exact': float(silhouette_score(distances, fit.labels_, metric='precomputed')),
         }
+    def in_original_units(labels, k):
+        inertia = sum(float(((raw[labels == c] - raw[labels == c].mean(axis=0)) ** 2).sum()) for c in range(k))
+        silhouette = float(silhouette_score(exact_distances(raw), labels, metric='precomputed'))
+        return inertia, silhouette
+
+    k5_inertia_original, k5_silhouette_original = in_original_units(labels, 5)
+    other_scalings = {}
+    for name, scaled in (('minmax', MinMaxScaler().fit_transform(raw)), ('none', raw.copy())):
+        fit = KMeans(n_clusters=5, n_init=50, random_state=0).fit(scaled)
+        inertia_original, silhouette_original = in_original_units(fit.labels_, 5)
+        other_scalings[name] = {
+            'labels': fit.labels_.tolist(),
+            'inertia': float(fit.inertia_),
+            'silhouette_exact': float(silhouette_score(exact_distances(scaled), fit.labels_, metric='precomputed')),
+            'inertia_original': inertia_original,
+            'silhouette_original_exact': silhouette_original,
+        }
+
     best_k = max(range(2, 9), key=lambda k: by_k[str(k)]['silhouette_exact'])
 
     out = {
@@ -74,7 +96,10 @@ def main():
             'centroids_original_inverse_transform': scaler.inverse_transform(model.cluster_centers_).tolist(),
             'silhouette': float(silhouette_score(x, labels)),
             'silhouette_exact': float(silhouette_score(distances, labels, metric='precomputed')),
+            'inertia_original': k5_inertia_original,
+            'silhouette_original_exact': k5_silhouette_original,
         },
+        'k5_by_scaling': other_scalings,
         'by_k': by_k,
         'best_k_by_silhouette': best_k,
     }
