@@ -1,7 +1,24 @@
 /** The job types of the workbench; each is its own queue (`notify` delivers webhooks). */
-export type QueueName = 'train' | 'compare' | 'evaluate' | 'retrain' | 'notify';
+export type QueueName = 'train' | 'compare' | 'retrain' | 'notify';
 
-export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'evaluate', 'retrain', 'notify'];
+export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'retrain', 'notify'];
+
+/**
+ * A failure that another attempt cannot fix (bad params, a missing feature, a plugin that broke its
+ * contract or its limits): both adapters end the job at once, with `willRetry=false`, whatever attempts
+ * are left (Bull: the job is discarded). Everything else is taken as transient and retried with backoff.
+ */
+export class DoNotRetryError extends Error {
+  override readonly name = 'DoNotRetryError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** True for a {@link DoNotRetryError}, also one that crossed a process or realm boundary (matched by name). */
+export function isDoNotRetry(error: unknown): boolean {
+  return error instanceof DoNotRetryError || (error instanceof Error && error.name === 'DoNotRetryError');
+}
 
 /**
  * How often a job is tried and how long to wait in between.
@@ -18,8 +35,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffMs: 1000 };
 /** One attempt at one job, as a handler sees it. */
 export interface Job {
   readonly queue: QueueName;
-  /** A job carries only the id of what to process; the handler loads the rest. */
-  readonly runId: string;
+  /** A job carries only the id of what to process (a run, comparison, retrain request or event); the handler loads the rest. */
+  readonly id: string;
   /** 1-based number of this attempt. */
   readonly attempt: number;
   readonly maxAttempts: number;
@@ -36,13 +53,13 @@ export interface JobHandlers {
   onFailure(job: Job, error: Error, willRetry: boolean): Promise<void>;
 }
 
-export type ProgressListener = (queue: QueueName, runId: string, fraction: number, note?: string) => void;
+export type ProgressListener = (queue: QueueName, id: string, fraction: number, note?: string) => void;
 
 /** The queue port. Adapters: `InlineJobQueue` (in-process) and `BullJobQueue` (Redis); same semantics. */
 export interface JobQueue {
   readonly kind: 'inline' | 'bull';
-  /** Idempotent per (queue, runId): enqueueing an id that is already waiting, delayed or active does not create a second job. */
-  enqueue(queue: QueueName, runId: string, retry?: Partial<RetryPolicy>): Promise<void>;
+  /** Idempotent per (queue, id): enqueueing an id that is already waiting, delayed or active does not create a second job. */
+  enqueue(queue: QueueName, id: string, retry?: Partial<RetryPolicy>): Promise<void>;
   /** Registers this process as a worker of `queue` (once per queue and instance). */
   process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void;
   /** Progress of jobs of any worker (Bull: global events, so an API process sees a worker process's progress). */
@@ -86,9 +103,9 @@ export function assertQueueName(queue: string): asserts queue is QueueName {
   }
 }
 
-export function assertRunId(runId: string): void {
-  if (typeof runId !== 'string' || runId.trim() === '' || runId !== runId.trim()) {
-    throw new RangeError(`runId must be a non-empty string without surrounding spaces, got '${String(runId)}'`);
+export function assertJobId(id: string): void {
+  if (typeof id !== 'string' || id.trim() === '' || id !== id.trim()) {
+    throw new RangeError(`job id must be a non-empty string without surrounding spaces, got '${String(id)}'`);
   }
 }
 

@@ -46,8 +46,8 @@ describe('BullJobQueue', () => {
     return {
       handled,
       failures,
-      handle: async (job) => void handled.push(`${job.runId}#${job.attempt}`),
-      onFailure: async (job, error, willRetry) => void failures.push(`${job.runId}#${job.attempt}:${error.message}:${willRetry}`),
+      handle: async (job) => void handled.push(`${job.id}#${job.attempt}`),
+      onFailure: async (job, error, willRetry) => void failures.push(`${job.id}#${job.attempt}:${error.message}:${willRetry}`),
     };
   };
 
@@ -60,7 +60,7 @@ describe('BullJobQueue', () => {
     const api = open({ prefix });
     const worker = open({ prefix });
     const seen: string[] = [];
-    api.onProgress((queue, runId, fraction, note) => seen.push(`${queue}/${runId}:${fraction}:${note ?? ''}`));
+    api.onProgress((queue, id, fraction, note) => seen.push(`${queue}/${id}:${fraction}:${note ?? ''}`));
     worker.process('train', {
       handle: async (job) => {
         await job.progress(0.5, 'half');
@@ -94,7 +94,7 @@ describe('BullJobQueue', () => {
         },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
-      const messages: { type: string; runId?: string; attempt?: number }[] = [];
+      const messages: { type: string; id?: string; attempt?: number }[] = [];
       child.on('message', (message) => messages.push(message as (typeof messages)[number]));
       const producer = open({ prefix });
 
@@ -109,7 +109,7 @@ describe('BullJobQueue', () => {
       await waitFor(() => handlers.handled.length === 1, 'the surviving worker to pick the stalled job up', 10_000);
       await survivor.whenIdle('train');
 
-      expect(messages.find((m) => m.type === 'active')).toMatchObject({ runId: 'run-crash', attempt: 1 });
+      expect(messages.find((m) => m.type === 'active')).toMatchObject({ id: 'run-crash', attempt: 1 });
       // A stall is not a failed attempt: Bull does not count it, and the owner is not told of a failure.
       expect(handlers.handled).toEqual(['run-crash#1']);
       expect(handlers.failures).toEqual([]);

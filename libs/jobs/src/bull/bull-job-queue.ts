@@ -2,7 +2,7 @@ import Bull from 'bull';
 import {
   assertFraction,
   assertQueueName,
-  assertRunId,
+  assertJobId,
   consoleJobQueueLogger,
   DEFAULT_RETRY,
   Job,
@@ -15,6 +15,7 @@ import {
   resolveRetryPolicy,
   RetryPolicy,
   toError,
+  isDoNotRetry,
 } from '../job-queue';
 
 export interface BullJobQueueOptions {
@@ -54,7 +55,7 @@ export function bullQueueOptions(options: Pick<BullJobQueueOptions, 'redisUrl' |
 
 /** What a Bull job stores: the id of what to process, nothing else. */
 interface JobData {
-  runId: string;
+  id: string;
 }
 
 /** What `Job.progress` publishes; Bull forwards it verbatim to `global:progress` in every process. */
@@ -68,7 +69,7 @@ const STALLED_LIMIT_REASON = 'job stalled more than maxStalledCount';
 
 /**
  * The queue port on Bull 4 / Redis. One Bull queue per QueueName, opened lazily.
- * - jobId = runId, so `add` of an id that still exists (waiting, delayed, active) is ignored by Bull;
+ * - jobId = the job's id, so `add` of an id that still exists (waiting, delayed, active) is ignored by Bull;
  *   removeOnComplete/removeOnFail delete the job at the end, so the same run can be enqueued again.
  * - Retries are Bull's attempts + exponential backoff; onFailure is called in the processor before rethrowing.
  * - A job whose worker died (lock expired) is moved back to wait by the stalled check of any live worker.
@@ -92,16 +93,16 @@ export class BullJobQueue implements JobQueue {
     this.logger = options.logger ?? consoleJobQueueLogger;
   }
 
-  async enqueue(queue: QueueName, runId: string, retry?: Partial<RetryPolicy>): Promise<void> {
+  async enqueue(queue: QueueName, id: string, retry?: Partial<RetryPolicy>): Promise<void> {
     this.assertOpen();
     assertQueueName(queue);
-    assertRunId(runId);
+    assertJobId(id);
     const policy = resolveRetryPolicy(retry, this.defaultRetry);
     await Promise.all(this.subscriptions);
     await this.queue(queue).add(
-      { runId },
+      { id },
       {
-        jobId: runId,
+        jobId: id,
         attempts: policy.attempts,
         backoff: { type: 'exponential', delay: policy.backoffMs },
         removeOnComplete: true,
@@ -139,7 +140,10 @@ export class BullJobQueue implements JobQueue {
           await handlers.handle(job);
         } catch (thrown) {
           const error = toError(thrown);
-          await this.callOnFailure(handlers, job, error, job.attempt < job.maxAttempts);
+          const permanent = isDoNotRetry(error);
+          // Discarded, Bull fails the job now whatever attempts are left.
+          if (permanent) bullJob.discard();
+          await this.callOnFailure(handlers, job, error, !permanent && job.attempt < job.maxAttempts);
           throw error;
         }
       })
@@ -206,7 +210,7 @@ export class BullJobQueue implements JobQueue {
   private toJob(queue: QueueName, bullJob: Bull.Job<JobData>): Job {
     return {
       queue,
-      runId: bullJob.data.runId ?? String(bullJob.id),
+      id: String(bullJob.id),
       // attemptsMade counts failed attempts only; a stalled restart does not increase it.
       attempt: bullJob.attemptsMade + 1,
       maxAttempts: bullJob.opts.attempts ?? 1,
@@ -218,16 +222,16 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
-  private async reportStalledLimit(queue: QueueName, bullQueue: Bull.Queue<JobData>, runId: string, handlers: JobHandlers): Promise<void> {
+  private async reportStalledLimit(queue: QueueName, bullQueue: Bull.Queue<JobData>, id: string, handlers: JobHandlers): Promise<void> {
     try {
-      const claimKey = `${this.options.prefix ?? 'workbench'}:${queue}:stalled-failure:${runId}`;
+      const claimKey = `${this.options.prefix ?? 'workbench'}:${queue}:stalled-failure:${id}`;
       const claimed = await bullQueue.client.set(claimKey, '1', 'PX', 60_000, 'NX');
       if (claimed !== 'OK') return;
       // The job hash is gone, so the attempt count is unknown: report it as the last attempt.
-      const job: Job = { queue, runId, attempt: 1, maxAttempts: 1, progress: async () => undefined };
-      await this.callOnFailure(handlers, job, new Error(`job ${queue}/${runId} stalled more than allowable limit (its worker died repeatedly)`), false);
+      const job: Job = { queue, id, attempt: 1, maxAttempts: 1, progress: async () => undefined };
+      await this.callOnFailure(handlers, job, new Error(`job ${queue}/${id} stalled more than allowable limit (its worker died repeatedly)`), false);
     } catch (error) {
-      this.logger.error(`could not report the stalled failure of ${queue}/${runId}`, error);
+      this.logger.error(`could not report the stalled failure of ${queue}/${id}`, error);
     }
   }
 
@@ -235,7 +239,7 @@ export class BullJobQueue implements JobQueue {
     try {
       await handlers.onFailure(job, error, willRetry);
     } catch (failureError) {
-      this.logger.error(`onFailure threw for ${job.queue}/${job.runId} (attempt ${job.attempt})`, failureError);
+      this.logger.error(`onFailure threw for ${job.queue}/${job.id} (attempt ${job.attempt})`, failureError);
     }
   }
 

@@ -12,7 +12,7 @@ const queue = new BullJobQueue({
 queue.process('train', {
   handle: async (job) => {
     await job.progress(0.1, 'started in the doomed worker');
-    process.send?.({ type: 'active', runId: job.runId, attempt: job.attempt, pid: process.pid });
+    process.send?.({ type: 'active', id: job.id, attempt: job.attempt, pid: process.pid });
     await new Promise<never>(() => undefined);
   },
   onFailure: async () => undefined,

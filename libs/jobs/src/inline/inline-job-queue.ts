@@ -1,7 +1,7 @@
 import {
   assertFraction,
   assertQueueName,
-  assertRunId,
+  assertJobId,
   backoffDelay,
   consoleJobQueueLogger,
   DEFAULT_RETRY,
@@ -14,6 +14,7 @@ import {
   resolveRetryPolicy,
   RetryPolicy,
   toError,
+  isDoNotRetry,
 } from '../job-queue';
 
 export interface InlineJobQueueOptions {
@@ -22,7 +23,7 @@ export interface InlineJobQueueOptions {
 }
 
 interface PendingJob {
-  readonly runId: string;
+  readonly id: string;
   readonly policy: RetryPolicy;
   /** 1-based number of the next attempt. */
   attempt: number;
@@ -56,14 +57,14 @@ export class InlineJobQueue implements JobQueue {
     this.logger = options.logger ?? consoleJobQueueLogger;
   }
 
-  async enqueue(queue: QueueName, runId: string, retry?: Partial<RetryPolicy>): Promise<void> {
+  async enqueue(queue: QueueName, id: string, retry?: Partial<RetryPolicy>): Promise<void> {
     this.assertOpen();
     assertQueueName(queue);
-    assertRunId(runId);
+    assertJobId(id);
     const policy = resolveRetryPolicy(retry, this.defaultRetry);
     const state = this.state(queue);
-    if (state.waiting.some((job) => job.runId === runId) || state.delayed.has(runId) || state.active.has(runId)) return;
-    state.waiting.push({ runId, policy, attempt: 1 });
+    if (state.waiting.some((job) => job.id === id) || state.delayed.has(id) || state.active.has(id)) return;
+    state.waiting.push({ id, policy, attempt: 1 });
     // Never run inside enqueue: the caller gets control back first, as with Redis.
     setImmediate(() => this.pump(queue));
   }
@@ -119,11 +120,11 @@ export class InlineJobQueue implements JobQueue {
       const pending = state.waiting.shift() as PendingJob;
       const handlers = state.handlers;
       const running = this.runAttempt(queue, pending, handlers).finally(() => {
-        state.active.delete(pending.runId);
+        state.active.delete(pending.id);
         this.pump(queue);
         this.notifyIdle();
       });
-      state.active.set(pending.runId, running);
+      state.active.set(pending.id, running);
     }
   }
 
@@ -134,11 +135,11 @@ export class InlineJobQueue implements JobQueue {
       return;
     } catch (thrown) {
       const error = toError(thrown);
-      const willRetry = pending.attempt < pending.policy.attempts && !this.closed;
+      const willRetry = pending.attempt < pending.policy.attempts && !this.closed && !isDoNotRetry(error);
       try {
         await handlers.onFailure(job, error, willRetry);
       } catch (failureError) {
-        this.logger.error(`onFailure threw for ${queue}/${pending.runId} (attempt ${pending.attempt})`, failureError);
+        this.logger.error(`onFailure threw for ${queue}/${pending.id} (attempt ${pending.attempt})`, failureError);
       }
       if (willRetry && !this.closed) this.scheduleRetry(queue, pending);
     }
@@ -148,27 +149,27 @@ export class InlineJobQueue implements JobQueue {
     const state = this.state(queue);
     const delay = backoffDelay(pending.policy, pending.attempt);
     const timer = setTimeout(() => {
-      state.delayed.delete(pending.runId);
+      state.delayed.delete(pending.id);
       state.waiting.push({ ...pending, attempt: pending.attempt + 1 });
       this.pump(queue);
     }, delay);
     // Registered before the active entry is removed, so whenIdle never sees a gap between attempts.
-    state.delayed.set(pending.runId, timer);
+    state.delayed.set(pending.id, timer);
   }
 
   private createJob(queue: QueueName, pending: PendingJob): Job {
     const emit = (fraction: number, note?: string) => {
       for (const listener of this.progressListeners) {
         try {
-          listener(queue, pending.runId, fraction, note);
+          listener(queue, pending.id, fraction, note);
         } catch (error) {
-          this.logger.error(`a progress listener threw for ${queue}/${pending.runId}`, error);
+          this.logger.error(`a progress listener threw for ${queue}/${pending.id}`, error);
         }
       }
     };
     return {
       queue,
-      runId: pending.runId,
+      id: pending.id,
       attempt: pending.attempt,
       maxAttempts: pending.policy.attempts,
       async progress(fraction: number, note?: string): Promise<void> {

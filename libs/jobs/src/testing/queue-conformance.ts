@@ -1,11 +1,11 @@
-import type { Job, JobHandlers, JobQueue, QueueName } from '../job-queue';
+import { DoNotRetryError, type Job, type JobHandlers, type JobQueue, type QueueName } from '../job-queue';
 
 /** Small backoff so retry tests take milliseconds. */
 const FAST_RETRY = { attempts: 3, backoffMs: 10 };
 
 interface Recorded {
-  handled: { queue: QueueName; runId: string; attempt: number; maxAttempts: number }[];
-  failures: { runId: string; attempt: number; message: string; willRetry: boolean }[];
+  handled: { queue: QueueName; id: string; attempt: number; maxAttempts: number }[];
+  failures: { id: string; attempt: number; message: string; willRetry: boolean }[];
 }
 
 /** A promise you resolve from outside: lets a test hold a job in the active state. */
@@ -32,11 +32,11 @@ function recordingHandlers(behaviour: (job: Job) => Promise<void> = async () => 
     handled,
     failures,
     async handle(job) {
-      handled.push({ queue: job.queue, runId: job.runId, attempt: job.attempt, maxAttempts: job.maxAttempts });
+      handled.push({ queue: job.queue, id: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts });
       await behaviour(job);
     },
     async onFailure(job, error, willRetry) {
-      failures.push({ runId: job.runId, attempt: job.attempt, message: error.message, willRetry });
+      failures.push({ id: job.id, attempt: job.attempt, message: error.message, willRetry });
     },
   };
 }
@@ -66,7 +66,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-1', FAST_RETRY);
       await queue.whenIdle();
 
-      expect(handlers.handled).toEqual([{ queue: 'train', runId: 'run-1', attempt: 1, maxAttempts: 3 }]);
+      expect(handlers.handled).toEqual([{ queue: 'train', id: 'run-1', attempt: 1, maxAttempts: 3 }]);
       expect(handlers.failures).toEqual([]);
     });
 
@@ -78,12 +78,12 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       queue.process('train', handlers);
       await queue.whenIdle();
 
-      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-early']);
+      expect(handlers.handled.map((h) => h.id)).toEqual(['run-early']);
     });
 
     it('forwards progress fractions and notes to onProgress listeners in order', async () => {
       const seen: [QueueName, string, number, string | undefined][] = [];
-      queue.onProgress((q, runId, fraction, note) => seen.push([q, runId, fraction, note]));
+      queue.onProgress((q, id, fraction, note) => seen.push([q, id, fraction, note]));
       queue.process(
         'train',
         recordingHandlers(async (job) => {
@@ -132,8 +132,8 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2, 3]);
       expect(handlers.handled.every((h) => h.maxAttempts === 3)).toBe(true);
       expect(handlers.failures).toEqual([
-        { runId: 'run-flaky', attempt: 1, message: 'boom 1', willRetry: true },
-        { runId: 'run-flaky', attempt: 2, message: 'boom 2', willRetry: true },
+        { id: 'run-flaky', attempt: 1, message: 'boom 1', willRetry: true },
+        { id: 'run-flaky', attempt: 2, message: 'boom 2', willRetry: true },
       ]);
     });
 
@@ -148,7 +148,50 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
 
       expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2, 3]);
       expect(handlers.failures.map((f) => f.willRetry)).toEqual([true, true, false]);
-      expect(handlers.failures.at(-1)).toEqual({ runId: 'run-broken', attempt: 3, message: 'plugin exploded: k must be >= 2', willRetry: false });
+      expect(handlers.failures.at(-1)).toEqual({ id: 'run-broken', attempt: 3, message: 'plugin exploded: k must be >= 2', willRetry: false });
+    });
+
+    it('fails a DoNotRetryError once, at once, with its reason, though attempts are left', async () => {
+      const handlers = recordingHandlers(async () => {
+        throw new DoNotRetryError("invalid params for 'segmenter-kmeans': k: must be >= 2");
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-bad-params', { attempts: 5, backoffMs: 10_000 });
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => h.attempt)).toEqual([1]);
+      expect(handlers.failures).toEqual([{ id: 'run-bad-params', attempt: 1, message: "invalid params for 'segmenter-kmeans': k: must be >= 2", willRetry: false }]);
+    });
+
+    it('recognises a DoNotRetryError by name when it crossed a boundary (a worker thread, a child process)', async () => {
+      const handlers = recordingHandlers(async () => {
+        throw Object.assign(new Error('exceeded 300 s'), { name: 'DoNotRetryError' });
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-timed-out', { attempts: 3, backoffMs: 10_000 });
+      await queue.whenIdle();
+
+      expect(handlers.failures).toEqual([{ id: 'run-timed-out', attempt: 1, message: 'exceeded 300 s', willRetry: false }]);
+    });
+
+    it('still retries an ordinary error after a DoNotRetryError of another job', async () => {
+      const handlers = recordingHandlers(async (job) => {
+        if (job.id === 'run-permanent') throw new DoNotRetryError('label not in the data');
+        if (job.attempt < 2) throw new Error('database unreachable');
+      });
+      queue.process('train', handlers);
+
+      await queue.enqueue('train', 'run-permanent', FAST_RETRY);
+      await queue.enqueue('train', 'run-transient', FAST_RETRY);
+      await queue.whenIdle();
+
+      expect(handlers.handled.filter((h) => h.id === 'run-transient').map((h) => h.attempt)).toEqual([1, 2]);
+      expect(handlers.failures).toEqual([
+        { id: 'run-permanent', attempt: 1, message: 'label not in the data', willRetry: false },
+        { id: 'run-transient', attempt: 1, message: 'database unreachable', willRetry: true },
+      ]);
     });
 
     it('keeps the message of a non-Error value that a handler throws', async () => {
@@ -160,7 +203,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-string-throw', { attempts: 1, backoffMs: 10 });
       await queue.whenIdle();
 
-      expect(handlers.failures).toEqual([{ runId: 'run-string-throw', attempt: 1, message: 'plain string failure', willRetry: false }]);
+      expect(handlers.failures).toEqual([{ id: 'run-string-throw', attempt: 1, message: 'plain string failure', willRetry: false }]);
     });
 
     it('honours a per-job retry policy of a single attempt', async () => {
@@ -172,7 +215,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-once', { attempts: 1 });
       await queue.whenIdle();
 
-      expect(handlers.handled).toEqual([{ queue: 'train', runId: 'run-once', attempt: 1, maxAttempts: 1 }]);
+      expect(handlers.handled).toEqual([{ queue: 'train', id: 'run-once', attempt: 1, maxAttempts: 1 }]);
       expect(handlers.failures.map((f) => f.willRetry)).toEqual([false]);
     });
 
@@ -184,7 +227,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       queue.process('train', handlers);
       await queue.whenIdle();
 
-      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-dup']);
+      expect(handlers.handled.map((h) => h.id)).toEqual(['run-dup']);
     });
 
     it('deduplicates an id enqueued again while it is active', async () => {
@@ -198,7 +241,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       gate.open();
       await queue.whenIdle();
 
-      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-active']);
+      expect(handlers.handled.map((h) => h.id)).toEqual(['run-active']);
     });
 
     it('deduplicates an id enqueued again while it waits for a retry', async () => {
@@ -224,7 +267,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-again', FAST_RETRY);
       await queue.whenIdle();
 
-      expect(handlers.handled.map((h) => [h.runId, h.attempt])).toEqual([
+      expect(handlers.handled.map((h) => [h.id, h.attempt])).toEqual([
         ['run-again', 1],
         ['run-again', 1],
       ]);
@@ -243,7 +286,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-retry-later', { attempts: 1, backoffMs: 10 });
       await queue.whenIdle();
 
-      expect(handlers.handled.map((h) => h.runId)).toEqual(['run-retry-later', 'run-retry-later']);
+      expect(handlers.handled.map((h) => h.id)).toEqual(['run-retry-later', 'run-retry-later']);
       expect(handlers.failures.map((f) => f.willRetry)).toEqual([false]);
     });
 
@@ -293,8 +336,8 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       gate.open();
       await queue.whenIdle();
 
-      expect(train.handled).toEqual([{ queue: 'train', runId: 'shared-id', attempt: 1, maxAttempts: 3 }]);
-      expect(compare.handled).toEqual([{ queue: 'compare', runId: 'shared-id', attempt: 1, maxAttempts: 3 }]);
+      expect(train.handled).toEqual([{ queue: 'train', id: 'shared-id', attempt: 1, maxAttempts: 3 }]);
+      expect(compare.handled).toEqual([{ queue: 'compare', id: 'shared-id', attempt: 1, maxAttempts: 3 }]);
       expect(compareDoneBeforeRelease).toBe(1);
     });
 
@@ -302,7 +345,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       let running = 0;
       let maxRunning = 0;
       queue.process(
-        'evaluate',
+        'notify',
         recordingHandlers(async () => {
           running += 1;
           maxRunning = Math.max(maxRunning, running);
@@ -312,7 +355,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
         2,
       );
 
-      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) await queue.enqueue('evaluate', id, FAST_RETRY);
+      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) await queue.enqueue('notify', id, FAST_RETRY);
       await queue.whenIdle();
 
       expect(maxRunning).toBe(2);
@@ -340,7 +383,7 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
 
     it('rejects an unknown queue name and an empty run id', async () => {
       await expect(queue.enqueue('nope' as QueueName, 'run-1')).rejects.toThrow("unknown queue 'nope'");
-      await expect(queue.enqueue('train', '')).rejects.toThrow('runId must be a non-empty string');
+      await expect(queue.enqueue('train', '')).rejects.toThrow('job id must be a non-empty string');
       await expect(queue.enqueue('train', 'run-1', { attempts: 0 })).rejects.toThrow('retry.attempts must be an integer >= 1, got 0');
     });
   });
