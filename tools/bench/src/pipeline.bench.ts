@@ -32,7 +32,7 @@ import { compareAssignments } from '@workbench/compare';
 import { encodeTransactions, ingestTransactions, transactionsHash } from '@workbench/data';
 import { decodeAssignments, encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
 import kpiStandard from '@workbench/kpi-standard';
-import { LocalArtifactStore, RunStatus, type DatasetVersion } from '@workbench/persistence';
+import { ComparisonStatus, LocalArtifactStore, RunStatus, type DatasetVersion } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import type { RunContext, WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
       true,
       async () => {
         const c = await workbench.comparisons.waitFor((await workbench.comparisons.submit(v1.id, v2.id)).id, 50);
-        if (c.status !== RunStatus.Succeeded) throw new Error(`comparison ${c.status}: ${c.error}`);
+        if (c.status !== ComparisonStatus.Succeeded) throw new Error(`comparison ${c.status}: ${c.error}`);
         return c;
       },
       (c) => `ARI ${Number((c.metrics as { ari: number }).ari).toFixed(4)}`,

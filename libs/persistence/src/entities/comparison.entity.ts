@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Run, RunStatus } from './run.entity';
+import { Run } from './run.entity';
+
+/** Lifecycle of a comparison: queued → running → succeeded | failed (stored as these strings). */
+export enum ComparisonStatus {
+  Queued = 'queued',
+  Running = 'running',
+  Succeeded = 'succeeded',
+  Failed = 'failed',
+}
 
 /** The comparison of two runs, computed by a queued job; once succeeded it never changes. */
 @Entity({ tableName: 'comparison' })
@@ -17,9 +25,8 @@ export class Comparison {
   @ManyToOne({ entity: () => Run })
   runB!: Run;
 
-  /** Same lifecycle as a run: queued → running → succeeded | failed. */
-  @Property({ type: 'string', length: 16, default: RunStatus.Queued })
-  status: RunStatus = RunStatus.Queued;
+  @Property({ type: 'string', length: 16, default: ComparisonStatus.Queued })
+  status: ComparisonStatus = ComparisonStatus.Queued;
 
   @Property({ type: 'integer', default: 0 })
   attempts = 0;

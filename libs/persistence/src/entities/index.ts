@@ -2,7 +2,7 @@ export { Alias } from './alias.entity';
 export { AliasEvent } from './alias-event.entity';
 export { ApiKey, ROLES, type Role } from './api-key.entity';
 export { Assignment } from './assignment.entity';
-export { Comparison } from './comparison.entity';
+export { Comparison, ComparisonStatus } from './comparison.entity';
 export { Dataset } from './dataset.entity';
 export { DATASET_KINDS, DatasetVersion, type ColumnSchemaEntry, type DatasetKind } from './dataset-version.entity';
 export { KpiValue } from './kpi-value.entity';
