@@ -1,59 +1,18 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { compareAssignments, kpiDelta, proportionDelta } from '@workbench/compare';
-import { decodeAssignments } from '@workbench/engine';
-import type { Job, JobQueue } from '@workbench/jobs';
-import { Comparison, Run, RunStatus, Segment, type ArtifactStore, type DatasetVersion } from '@workbench/persistence';
-import type { FeatureFrame } from '@workbench/plugin-sdk';
-import type { DatasetsService } from './datasets.service';
+import type { JobQueue } from '@workbench/jobs';
+import { Comparison, ComparisonStatus, RunStatus } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
-import type { RunsLogger, RunsService } from './runs.service';
-
-/** Numeric features whose per-segment means are compared: the runs' model features and the revenue column. */
-function comparedFeatures(run: Run, frame: FeatureFrame): string[] {
-  const params = run.params as { features?: unknown };
-  const fromParams = Array.isArray(params.features) ? (params.features as string[]) : [];
-  const revenue = (run.datasetVersion as DatasetVersion).schema.find(
-    (c) => (c as { role?: string }).role === 'revenue',
-  )?.name;
-  return [...new Set([...fromParams, ...(revenue ? [revenue] : [])])].filter(
-    (f) => frame.columns[f]?.kind === 'numeric',
-  );
-}
-
-/** Values of `feature` for the rows of `frame` in `segment` (by the run's assignments), missing values left out. */
-function segmentValues(
-  frame: FeatureFrame,
-  rowOf: Map<string, number>,
-  ids: readonly string[],
-  segments: Int32Array,
-  segment: number,
-  feature: string,
-): number[] {
-  const column = frame.columns[feature];
-  if (column?.kind !== 'numeric') return [];
-  const out: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    if (segments[i] !== segment) continue;
-    const row = rowOf.get(ids[i]);
-    const v = row === undefined ? NaN : column.values[row];
-    if (!Number.isNaN(v)) out.push(v);
-  }
-  return out;
-}
+import type { RunsService } from './runs.service';
 
 /**
- * Comparison of two runs as a queued job: agreement (ARI, NMI), the migration matrix, segment
- * matching and, per matched pair, the change of share and of each compared feature's mean with a
- * confidence interval.
+ * The command half of comparisons of two runs: submit (queue), list, look up and wait; the
+ * {@link ComparisonProcessor} computes them.
  */
 export class ComparisonsService {
   constructor(
     private readonly orm: MikroORM,
-    private readonly artifacts: ArtifactStore,
     private readonly queue: JobQueue,
-    private readonly datasets: DatasetsService,
     private readonly runs: RunsService,
-    private readonly logger: RunsLogger,
   ) {}
 
   /** Queues the comparison of run A with run B (ids or `segmentation@v3`-style references). */
@@ -96,164 +55,8 @@ export class ComparisonsService {
   async waitFor(id: string, pollMs = 100): Promise<Comparison> {
     for (;;) {
       const c = await this.get(id);
-      if (c.status === RunStatus.Succeeded || c.status === RunStatus.Failed) return c;
+      if (c.status === ComparisonStatus.Succeeded || c.status === ComparisonStatus.Failed) return c;
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-  }
-
-  startWorker(concurrency = 1): void {
-    this.queue.process(
-      'compare',
-      {
-        handle: (job) => this.process(job),
-        onFailure: async (job, error, willRetry) => {
-          this.logger.warn(
-            `comparison ${job.runId} attempt ${job.attempt}/${job.maxAttempts} failed: ${error.message}${willRetry ? ' (will retry)' : ''}`,
-          );
-          await this.orm.em
-            .fork()
-            .nativeUpdate(
-              Comparison,
-              { id: job.runId, status: { $ne: RunStatus.Succeeded } },
-              willRetry
-                ? { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${error.message}` }
-                : { status: RunStatus.Failed, error: error.message, finishedAt: new Date() },
-            );
-        },
-      },
-      concurrency,
-    );
-  }
-
-  /** One attempt: the job carries the comparison id; everything is computed, then written at once. */
-  async process(job: Job): Promise<void> {
-    const em = this.orm.em.fork();
-    const comparison = await em.findOne(Comparison, { id: job.runId });
-    if (!comparison) throw new Error(`comparison ${job.runId} does not exist`);
-    if (comparison.status === RunStatus.Succeeded) return;
-    await em.nativeUpdate(Comparison, { id: comparison.id }, { status: RunStatus.Running, attempts: job.attempt });
-
-    const result = await this.compute(comparison.runA.id, comparison.runB.id, job);
-    await em.nativeUpdate(
-      Comparison,
-      { id: comparison.id, status: { $ne: RunStatus.Succeeded } },
-      { status: RunStatus.Succeeded, error: null, finishedAt: new Date(), ...result },
-    );
-    await job.progress(1, 'done');
-  }
-
-  /** Compares and stores the result at once (for callers that already run inside a job, e.g. a retrain). */
-  async compareNow(runAId: string, runBId: string): Promise<Comparison> {
-    const result = await this.compute(runAId, runBId);
-    const em = this.orm.em.fork();
-    const comparison = em.create(Comparison, {
-      runA: runAId,
-      runB: runBId,
-      status: RunStatus.Succeeded,
-      attempts: 1,
-      finishedAt: new Date(),
-      ...result,
-    });
-    await em.flush();
-    return this.get(comparison.id);
-  }
-
-  /** Agreement, migration matrix, segment matching and KPI deltas of two finished runs. */
-  async compute(
-    runAId: string,
-    runBId: string,
-    job?: Pick<Job, 'progress'>,
-  ): Promise<Pick<Comparison, 'metrics' | 'migration' | 'matching'>> {
-    const [a, b] = [await this.runs.get(runAId), await this.runs.get(runBId)];
-    const [assignA, assignB] = [
-      decodeAssignments(await this.artifacts.get(a.assignmentsArtifactKey as string)),
-      decodeAssignments(await this.artifacts.get(b.assignmentsArtifactKey as string)),
-    ];
-    const [segA, segB] = [await this.runs.segments(a.id), await this.runs.segments(b.id)];
-    await job?.progress(0.3, 'assignments loaded');
-    const result = compareAssignments({
-      idsA: assignA.ids,
-      segmentA: assignA.segment,
-      kA: segA.length,
-      idsB: assignB.ids,
-      segmentB: assignB.segment,
-      kB: segB.length,
-    });
-    await job?.progress(0.6, 'agreement computed');
-
-    const [frameA, frameB] = [
-      await this.datasets.loadFrame(a.datasetVersion as DatasetVersion),
-      await this.datasets.loadFrame(b.datasetVersion as DatasetVersion),
-    ];
-    const rowsA = new Map(frameA.ids.map((id, i) => [id, i]));
-    const rowsB = new Map(frameB.ids.map((id, i) => [id, i]));
-    // Run A's compared features that B's data has too; B's own compared features are numeric columns of B's data.
-    const features = comparedFeatures(a, frameA).filter((f) => frameB.columns[f]?.kind === 'numeric');
-    const byKey = (segments: Segment[], key: number) => segments.find((s) => s.key === key) as Segment;
-    const pairs = result.matching.pairs.map((pair) => {
-      const sa = byKey(segA, pair.segmentA);
-      const sb = byKey(segB, pair.segmentB);
-      const share = proportionDelta(
-        { successes: sa.size, n: assignA.ids.length },
-        { successes: sb.size, n: assignB.ids.length },
-      );
-      const deltas = features.map((feature) => {
-        const d = kpiDelta(
-          segmentValues(frameA, rowsA, assignA.ids, assignA.segment, sa.key, feature),
-          segmentValues(frameB, rowsB, assignB.ids, assignB.segment, sb.key, feature),
-        );
-        return {
-          kpi: `mean ${feature}`,
-          a: d.a.mean,
-          b: d.b.mean,
-          delta: d.delta,
-          lower: d.lower,
-          upper: d.upper,
-          significant: d.significant,
-          method: d.method,
-        };
-      });
-      return {
-        a: { key: sa.key, label: sa.label, size: sa.size },
-        b: { key: sb.key, label: sb.label, size: sb.size },
-        overlap: pair.overlap,
-        jaccard: pair.jaccard,
-        deltas: [
-          {
-            kpi: 'share',
-            a: share.shareA,
-            b: share.shareB,
-            delta: share.delta,
-            lower: share.lower,
-            upper: share.upper,
-            significant: share.significant,
-            method: share.method,
-          },
-          ...deltas,
-        ],
-      };
-    });
-    return {
-      metrics: {
-        ari: result.ari,
-        nmi: result.nmi,
-        matched: result.matched,
-        onlyInA: result.onlyInA,
-        onlyInB: result.onlyInB,
-        confidence: 0.95,
-      },
-      migration: {
-        labelsA: segA.map((s) => s.label),
-        labelsB: segB.map((s) => s.label),
-        counts: result.migration,
-        rowPercent: result.rowPercent,
-      },
-      matching: {
-        pairs,
-        unmatchedA: result.matching.unmatchedA.map((k) => byKey(segA, k).label),
-        unmatchedB: result.matching.unmatchedB.map((k) => byKey(segB, k).label),
-        comparedFeatures: features,
-      },
-    };
   }
 }

@@ -20,6 +20,7 @@ import {
 import { Dataset, DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
 import { InvalidRequestError, NotFoundError } from './errors';
+import { noDatasetEvents, type DatasetEvents } from './events';
 
 export interface IngestCustomersRequest extends CustomerIngestOptions {
   dataset: string;
@@ -72,15 +73,10 @@ export interface IngestResult {
 const DATASET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/;
 
 export class DatasetsService {
-  /**
-   * Called after every accepted upload with the version that holds its content, new or not: the
-   * retrain triggers are idempotent per version, so a re-upload or a retried ingest cannot fire twice.
-   */
-  onVersionStored?: (version: DatasetVersion) => Promise<unknown>;
-
   constructor(
     private readonly orm: MikroORM,
     private readonly artifacts: ArtifactStore,
+    private readonly events: DatasetEvents = noDatasetEvents,
   ) {}
 
   /**
@@ -126,7 +122,7 @@ export class DatasetsService {
     report: IngestReport,
   ): Promise<IngestResult> {
     const result = await this.recordVersion(name, hash, fields, report);
-    await this.onVersionStored?.(result.version);
+    await this.events.versionStored(result.version);
     return result;
   }
 

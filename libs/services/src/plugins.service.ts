@@ -5,7 +5,7 @@ import { PluginRegistry, type PluginInfo } from '@workbench/engine';
 import { PluginRecord } from '@workbench/persistence';
 import { paramsJsonSchema, PluginDefinitionError, type KpiEvaluator, type SegmentationModel, type WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { ConflictError, InvalidRequestError } from './errors';
-import type { RunsLogger } from './runs.service';
+import type { WorkbenchLogger } from './logger';
 
 export interface PluginListing extends PluginInfo {
   paramsSchema: Record<string, unknown>;
@@ -56,7 +56,7 @@ export class PluginsService {
   constructor(
     private readonly orm: MikroORM,
     readonly registry: PluginRegistry,
-    private readonly logger: RunsLogger,
+    private readonly logger: WorkbenchLogger,
   ) {}
 
   /** Registers the shipped plugins and records their versions. */

@@ -84,8 +84,8 @@ describe('the embedded workbench (SQLite, in-process queue)', () => {
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
     await wb.segmentations.create({ name: 'twice', plugin: 'test-split-median', dataset: 'retail' });
     const run = await wb.runs.waitFor((await wb.runs.submit('twice')).id);
-    const job = { queue: 'train' as const, runId: run.id, attempt: 2, maxAttempts: 3, progress: async () => undefined };
-    await wb.runs.process(job);
+    const job = { queue: 'train' as const, id: run.id, attempt: 2, maxAttempts: 3, progress: async () => undefined };
+    await wb.runProcessor.process(job);
     expect(await wb.runs.segments(run.id)).toHaveLength(2);
     expect((await wb.runs.kpis(run.id)).filter((k) => k.kpi === 'customers')).toHaveLength(3);
   });

@@ -7,18 +7,23 @@ import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { AliasesService } from './aliases.service';
 import { ApiKeysService } from './api-keys.service';
 import { AssignmentsService } from './assignments.service';
+import { ComparisonProcessor } from './comparison.processor';
 import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
+import type { DatasetEvents } from './events';
+import { stderrLogger, type WorkbenchLogger } from './logger';
 import { PluginsService } from './plugins.service';
+import { RetrainProcessor, WebhookProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
-import { RunsService, type RunsLogger } from './runs.service';
+import { RunProcessor } from './run.processor';
+import { RunsService } from './runs.service';
 import { SegmentationsService } from './segmentations.service';
 
 export interface WorkbenchOptions {
   /** Plugins to register (the apps pass the built-in list). */
   plugins: readonly WorkbenchPlugin[];
-  logger?: RunsLogger;
+  logger?: WorkbenchLogger;
   /** Apply pending migrations at start; workers of a scaled-out deployment leave that to the api process. */
   migrate?: boolean;
   /** Bull lock settings, shortened by tests that kill workers. */
@@ -35,12 +40,6 @@ export function createJobQueue(config: WorkbenchConfig, options: Pick<WorkbenchO
     : new InlineJobQueue({ defaultRetry });
 }
 
-const stderrLogger: RunsLogger = {
-  log: (m) => process.stderr.write(`${m}\n`),
-  warn: (m) => process.stderr.write(`warning: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
-};
-
 /**
  * The whole application without a transport: database, artifact store, queue, plugins and the
  * services over them. The HTTP server and the CLI both build one, so both behave the same.
@@ -55,6 +54,11 @@ export class Workbench {
   readonly comparisons: ComparisonsService;
   readonly plugins: PluginsService;
   readonly retrain: RetrainService;
+  /** The worker halves: each consumes one queue once `startWorker` is called. */
+  readonly runProcessor: RunProcessor;
+  readonly comparisonProcessor: ComparisonProcessor;
+  readonly retrainProcessor: RetrainProcessor;
+  readonly webhookProcessor: WebhookProcessor;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -62,34 +66,42 @@ export class Workbench {
     readonly artifacts: ArtifactStore,
     readonly queue: JobQueue,
     readonly registry: PluginRegistry,
-    logger: RunsLogger,
+    logger: WorkbenchLogger,
   ) {
+    // New dataset versions go to the retrain policies (the retrain service is built below, from the datasets service).
+    const datasetEvents: DatasetEvents = { versionStored: async (version) => void (await this.retrain.onNewDatasetVersion(version)) };
     this.plugins = new PluginsService(orm, registry, logger);
-    this.datasets = new DatasetsService(orm, artifacts);
+    this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
     this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets);
     this.assignments = new AssignmentsService(orm, artifacts);
-    this.runs = new RunsService(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger);
+    this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.segmentations);
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
-    this.comparisons = new ComparisonsService(orm, artifacts, queue, this.datasets, this.runs, logger);
-    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, this.runs, this.comparisons, this.aliases, logger, { attempts: 5, backoffMs: config.jobBackoffMs });
-    this.datasets.onVersionStored = (version) => this.retrain.onNewDatasetVersion(version);
+    this.comparisons = new ComparisonsService(orm, queue, this.runs);
+    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger);
+
+    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger);
+    this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.datasets, this.runs, logger);
+    const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
+    this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
+    this.webhookProcessor = new WebhookProcessor(orm, queue, logger);
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */
   async startWorker(): Promise<void> {
-    this.runs.startWorker(this.config.concurrency);
-    this.comparisons.startWorker(this.config.concurrency);
-    this.retrain.startWorker(this.config.concurrency);
+    this.runProcessor.start(this.config.concurrency);
+    this.comparisonProcessor.start(this.config.concurrency);
+    this.retrainProcessor.start(this.config.concurrency);
+    this.webhookProcessor.start(2);
     if (this.queue.kind === 'inline') {
-      await this.runs.requeueUnfinished();
-      await this.retrain.requeueUnfinished();
+      await this.runProcessor.requeueUnfinished();
+      await this.retrainProcessor.requeueUnfinished();
     }
   }
 
   async close(): Promise<void> {
     this.retrain.stop();
-    this.runs.stop();
+    this.runProcessor.stop();
     await this.queue.close();
     await this.orm.close(true);
   }

@@ -1,0 +1,114 @@
+import { PluginContractError } from '@workbench/engine';
+import { DoNotRetryError, isDoNotRetry, type Job, type JobQueue, type QueueName } from '@workbench/jobs';
+import { FeatureRequirementError, ParamsValidationError, PluginDefinitionError } from '@workbench/plugin-sdk';
+import { InvalidRequestError, NotFoundError } from './errors';
+import type { WorkbenchLogger } from './logger';
+
+/**
+ * Failures no retry can fix: what the user asked for (params, features, labels) or what a plugin did
+ * with it. Everything else (database, Redis, files, a lost worker) is transient and retried.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return (
+    isDoNotRetry(error) ||
+    error instanceof ParamsValidationError ||
+    error instanceof FeatureRequirementError ||
+    error instanceof PluginContractError ||
+    error instanceof PluginDefinitionError ||
+    error instanceof InvalidRequestError ||
+    error instanceof NotFoundError
+  );
+}
+
+/** The error as the queues see it: a permanent failure becomes a {@link DoNotRetryError} with the same message. */
+export function classifyFailure(error: unknown): unknown {
+  if (isDoNotRetry(error) || !isPermanentFailure(error)) return error;
+  return new DoNotRetryError((error as Error).message, { cause: error });
+}
+
+/** How long recording a failure keeps trying while the database is away, and the first wait (doubling, capped at 30 s). */
+export interface RecordingRetry {
+  forMs: number;
+  firstDelayMs: number;
+}
+
+export const DEFAULT_RECORDING_RETRY: RecordingRetry = { forMs: 15 * 60_000, firstDelayMs: 500 };
+
+/**
+ * Runs `save` until it succeeds or `retry.forMs` has passed, waiting `firstDelayMs`, then twice as long
+ * each time (at most 30 s). A failure that cannot be written would leave its run `running` for good.
+ */
+export async function saveWithRetry(save: () => Promise<unknown>, what: string, logger: WorkbenchLogger, retry: RecordingRetry = DEFAULT_RECORDING_RETRY): Promise<void> {
+  const giveUpAt = Date.now() + retry.forMs;
+  for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      await save();
+      return;
+    } catch (e) {
+      if (Date.now() + delay > giveUpAt) throw e;
+      logger.warn(`${what} not saved (${(e as Error).message}); trying again in ${delay} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/**
+ * The worker half of a queued entity (a run, a comparison, a retrain request, a webhook event), one
+ * shape for all: load it by the job's id, skip it when already done, execute, and record each failed
+ * attempt (retrying the write while the database is away). A permanent failure ends the job at once.
+ */
+export abstract class JobProcessor<T> {
+  /** The queue this processor consumes. */
+  abstract readonly queueName: QueueName;
+  /** What a job's id names, for messages ("run", "comparison"). */
+  protected abstract readonly noun: string;
+
+  protected constructor(
+    protected readonly queue: JobQueue,
+    protected readonly logger: WorkbenchLogger,
+    protected readonly recordingRetry: RecordingRetry = DEFAULT_RECORDING_RETRY,
+  ) {}
+
+  /** The entity the job names, or null when it does not exist (the job then fails without retries). */
+  protected abstract load(id: string): Promise<T | null>;
+  /** True when the entity needs no more work (finished by an earlier attempt, or failed for good). */
+  protected abstract isDone(target: T): boolean;
+  protected abstract execute(target: T, job: Job): Promise<void>;
+  /** Writes a failed attempt: back to queued when it will be retried, failed with `message` when not. */
+  protected abstract saveFailure(id: string, message: string, willRetry: boolean, job: Job): Promise<void>;
+
+  /** Makes this process a worker of the queue. */
+  start(concurrency = 1): void {
+    this.queue.process(
+      this.queueName,
+      {
+        handle: (job) => this.process(job),
+        onFailure: (job, error, willRetry) => this.recordFailure(job, error, willRetry),
+      },
+      concurrency,
+    );
+  }
+
+  /** One attempt at one job. */
+  async process(job: Job): Promise<void> {
+    const target = await this.load(job.id);
+    if (!target) throw new DoNotRetryError(`${this.noun} ${job.id} does not exist`);
+    if (this.isDone(target)) return;
+    try {
+      await this.execute(target, job);
+    } catch (e) {
+      throw classifyFailure(e);
+    }
+  }
+
+  /** Called by the queue after every failed attempt; never throws (the queue could not act on it). */
+  async recordFailure(job: Job, error: Error, willRetry: boolean): Promise<void> {
+    const message = error.message || String(error);
+    this.logger.warn(`${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${message}${willRetry ? ' (will retry)' : ''}`);
+    try {
+      await saveWithRetry(() => this.saveFailure(job.id, message, willRetry, job), `the failure of ${this.noun} ${job.id}`, this.logger, this.recordingRetry);
+    } catch (e) {
+      this.logger.error(`the failure of ${this.noun} ${job.id} could not be recorded: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { type MikroORM } from '@mikro-orm/core';
+import { encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
+import type { Job, JobQueue } from '@workbench/jobs';
+import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
+import type { RunContext } from '@workbench/plugin-sdk';
+import type { AssignmentsService } from './assignments.service';
+import type { DatasetsService } from './datasets.service';
+import { JobProcessor, type RecordingRetry } from './job-processor';
+import type { WorkbenchLogger } from './logger';
+import type { PluginsService } from './plugins.service';
+import type { SegmentationsService } from './segmentations.service';
+
+/** The worker half of runs (queue `train`): trains a queued run through the engine and stores its results. */
+export class RunProcessor extends JobProcessor<Run> {
+  readonly queueName = 'train' as const;
+  protected readonly noun = 'run';
+  /** Aborted when this process shuts down, so running plugins stop and their jobs are retried elsewhere. */
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly artifacts: ArtifactStore,
+    queue: JobQueue,
+    private readonly plugins: PluginsService,
+    private readonly datasets: DatasetsService,
+    private readonly segmentations: SegmentationsService,
+    private readonly assignments: AssignmentsService,
+    logger: WorkbenchLogger,
+    recordingRetry?: RecordingRetry,
+  ) {
+    super(queue, logger, recordingRetry);
+  }
+
+  /**
+   * Puts runs left queued or running by a process that died back on the queue. The in-process
+   * queue forgets its jobs when the process stops; Bull keeps them (and a duplicate enqueue is a no-op).
+   */
+  async requeueUnfinished(): Promise<number> {
+    const runs = await this.orm.em.fork().find(Run, { status: { $in: [RunStatus.Queued, RunStatus.Running] } });
+    for (const run of runs) await this.queue.enqueue('train', run.id);
+    return runs.length;
+  }
+
+  stop(): void {
+    this.shutdown.abort('the worker is shutting down');
+  }
+
+  protected async load(id: string): Promise<Run | null> {
+    return this.orm.em.fork().findOne(Run, { id }, { populate: ['datasetVersion'] });
+  }
+
+  /** A job retried after its results were committed (a crash between commit and acknowledgement) has nothing left to do. */
+  protected isDone(run: Run): boolean {
+    return run.status === RunStatus.Succeeded;
+  }
+
+  /** One attempt at a run: train through the engine, then write every result in one transaction. */
+  protected async execute(loaded: Run, job: Job): Promise<void> {
+    const em = this.orm.em.fork();
+    const run = await em.findOneOrFail(Run, { id: loaded.id }, { populate: ['datasetVersion'] });
+    run.status = RunStatus.Running;
+    run.attempts = job.attempt;
+    run.startedAt = run.startedAt ?? new Date();
+    run.progress = 0;
+    await em.flush();
+
+    const model = await this.plugins.segmentationModel(run.pluginName);
+    if (model.manifest.version !== run.pluginVersion) {
+      throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
+    }
+    const segmentation = await this.segmentations.get(run.segmentation.id);
+    const input = await this.datasets.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
+    const { frame } = input;
+    const ctx = this.runContext(run, job);
+    const outcome = await runSegmentation({ model, params: run.params, frame, revenueFeature: input.revenueFeature }, ctx);
+    const steps: KpiStep[] = [];
+    for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
+    const evaluated = await runKpiEvaluators(
+      steps,
+      { frame, assignments: outcome.assignments, segments: outcome.segments, referenceDate: input.referenceDate, transactions: input.transactions, tables: input.tables },
+      ctx,
+    );
+
+    const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
+    const assignmentsArtifactKey = await this.artifacts.put(encodeAssignments(frame.ids, outcome.assignments));
+    await this.orm.em.fork().transactional(async (tx) => {
+      const fresh = await tx.findOneOrFail(Run, { id: run.id });
+      if (fresh.status === RunStatus.Succeeded) return;
+      // Guards against rows of an attempt that got this far on another worker before it died.
+      await tx.nativeDelete(Segment, { run: run.id });
+      await tx.nativeDelete(KpiValue, { run: run.id });
+      await this.assignments.write(tx, run.id, frame.ids, outcome.assignments);
+      for (const s of outcome.segments) {
+        tx.create(Segment, { run: fresh, key: s.key, label: s.label, size: s.size, share: s.share, profile: s.profile });
+      }
+      // The host's own counts, unless an evaluator computed the same KPI (its figure has a definition and window).
+      const evaluatedKeys = new Set(evaluated.map((r) => `${r.segmentKey}:${r.kpi}`));
+      const kpi = (segmentKey: number | null, key: string, value: number, unit: string, n: number) =>
+        evaluatedKeys.has(`${segmentKey}:${key}`) ? undefined : tx.create(KpiValue, { run: fresh, segmentKey, kpi: key, value, unit, n });
+      for (const s of outcome.segments) {
+        kpi(s.key, 'customers', s.size, 'customers', s.size);
+        kpi(s.key, 'customer_share', s.share, 'share', s.size);
+        if (s.revenueShare !== undefined) kpi(s.key, 'revenue_share', s.revenueShare, 'share', s.size);
+      }
+      kpi(null, 'customers', frame.rowCount, 'customers', frame.rowCount);
+      for (const r of evaluated) {
+        tx.create(KpiValue, {
+          run: fresh,
+          segmentKey: r.segmentKey,
+          kpi: r.kpi,
+          value: r.value,
+          unit: r.unit,
+          n: r.n,
+          lowerBound: r.interval?.lower ?? null,
+          upperBound: r.interval?.upper ?? null,
+          intervalMethod: r.interval?.method ?? null,
+          window: r.window ?? null,
+          note: r.note ?? null,
+          evaluator: r.evaluator,
+        });
+      }
+      Object.assign(fresh, {
+        featureSet: input.featureSet,
+        status: RunStatus.Succeeded,
+        progress: 1,
+        progressNote: null,
+        error: null,
+        metrics: outcome.metrics,
+        backend: outcome.backend ?? null,
+        modelArtifactKey,
+        assignmentsArtifactKey,
+        finishedAt: new Date(),
+      });
+    });
+  }
+
+  private runContext(run: Run, job: Job): RunContext {
+    const em = this.orm.em.fork();
+    let lastWrite = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const prefix = `run ${run.id} (${run.pluginName})`;
+    const named = new Map<string, string>();
+    return {
+      runId: run.id,
+      seed: run.seed,
+      signal: this.shutdown.signal,
+      progress: (fraction, note) => {
+        void job.progress(fraction, note).catch(() => undefined);
+        // Progress goes to the database at most a few times a second, one write at a time.
+        const now = Date.now();
+        if (now - lastWrite < 250 && fraction < 1) return;
+        lastWrite = now;
+        writing = writing
+          .then(() => em.nativeUpdate(Run, { id: run.id, status: RunStatus.Running }, { progress: fraction, progressNote: note ?? null }))
+          .catch((e) => this.logger.warn(`${prefix}: progress not saved: ${(e as Error).message}`));
+      },
+      log: {
+        info: (m) => this.logger.log(`${prefix}: ${m}`),
+        warn: (m) => this.logger.warn(`${prefix}: ${m}`),
+        error: (m) => this.logger.error(`${prefix}: ${m}`),
+      },
+      artifacts: {
+        write: async (name, bytes) => {
+          named.set(name, await this.artifacts.put(bytes));
+        },
+        read: async (name) => {
+          const key = named.get(name);
+          if (!key) throw new Error(`no artifact named '${name}' was written in run ${run.id}`);
+          return this.artifacts.get(key);
+        },
+      },
+    };
+  }
+
+  protected async saveFailure(id: string, message: string, willRetry: boolean, job: Job): Promise<void> {
+    const em = this.orm.em.fork();
+    if (this.shutdown.signal.aborted) {
+      // Stopped by our own shutdown, not by the run's fault: leave it queued for the next worker
+      // (Bull re-delivers the job; an in-process queue is refilled by requeueUnfinished at start).
+      await em.nativeUpdate(Run, { id, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` });
+    } else if (willRetry) {
+      await em.nativeUpdate(Run, { id, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` });
+    } else {
+      await em.nativeUpdate(Run, { id, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
+    }
+  }
+}
