@@ -14,6 +14,9 @@ export interface KpiDefinition {
   definition: string;
 }
 
+/** A JSON value: what {@link KpiResult.details} may hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 /** One KPI figure for one segment (`segmentKey` null = all customers). `value` null means not computable: `note` says why. */
 export interface KpiResult {
   segmentKey: number | null;
@@ -27,6 +30,15 @@ export interface KpiResult {
   /** Period the figure covers, ISO dates (inclusive start, exclusive end). */
   window?: { start: string; end: string };
   note?: string;
+  /**
+   * Structured figures behind the value, for a reader who checks them against their own tools: e.g. a fitted
+   * model's parameters, log-likelihood and convergence, or a calibration-vs-holdout table. JSON only; the
+   * note stays the sentence a business reader sees.
+   *
+   * @example
+   * { bgNbd: { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258, logLikelihood: -9582.43, converged: true } }
+   */
+  details?: { [key: string]: JsonValue };
 }
 
 /**

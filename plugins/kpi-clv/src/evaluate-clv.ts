@@ -2,11 +2,13 @@ import {
   FeatureRequirementError,
   throwIfAborted,
   type FeatureFrame,
+  type JsonValue,
   type KpiDefinition,
   type KpiInput,
   type KpiResult,
   type RunContext,
 } from '@workbench/plugin-sdk';
+import { calibrationFromTransactions, correlation, holdoutBuckets, type CalibrationSummary } from './calibration';
 import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit, type PurchaseHistory } from './bg-nbd';
 import { customerLifetimeValue, periodLength, type ClvSchedule } from './clv';
 import { fitGammaGamma, gammaGammaConditionalExpectedSpend, gammaGammaPopulationMeanSpend, type GammaGammaFit } from './gamma-gamma';
@@ -102,14 +104,56 @@ function meanOver(values: Float64Array, rows: readonly number[]): { mean: number
   return { mean: n > 0 ? sum / n : Number.NaN, n };
 }
 
-/** Fits BG/NBD and Gamma-Gamma on every customer of the frame and averages the four KPIs overall and per segment. */
+/**
+ * The fitted models and the calibration/holdout check as structured fields (KpiResult.details), for a reader
+ * who compares them with lifetimes or BTYD.
+ */
+function fitDetails(
+  bg: BgNbdFit,
+  gg: GammaGammaFit | null,
+  ggProblem: string | null,
+  customers: number,
+  spendCustomers: number,
+  params: KpiClvParams,
+  calibration: CalibrationSummary | null,
+): { [key: string]: JsonValue } {
+  const details: { [key: string]: JsonValue } = {
+    calibration: {
+      source: calibration ? 'transactions' : 'features',
+      observationEnd: params.observationEnd ?? null,
+      customers,
+      customersWithoutHistory: calibration?.withoutHistory ?? 0,
+      timeUnit: params.timeUnit,
+    },
+    bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, converged: bg.converged, iterations: bg.iterations, evaluations: bg.evaluations, customers },
+    gammaGamma: gg
+      ? { ...gg.params, logLikelihood: gg.logLikelihood, converged: gg.converged, iterations: gg.iterations, evaluations: gg.evaluations, customers: spendCustomers, populationMeanSpend: gammaGammaPopulationMeanSpend(gg.params) }
+      : { fitted: false, reason: ggProblem },
+  };
+  return details;
+}
+
+/** The customers the models are fitted on: all rows of the frame (features), or those with a calibration history (transactions). */
+function historyOf(input: KpiInput<KpiClvParams>): { history: PurchaseHistory & { monetary: Float64Array }; calibration: CalibrationSummary | null } {
+  const { params, frame } = input;
+  if (params.observationEnd === undefined) return { history: readHistory(frame, params), calibration: null };
+  if (!input.transactions) {
+    throw new FeatureRequirementError(`observationEnd builds the calibration summary from the dataset's transactions, and this run has none; leave observationEnd out to use the features`);
+  }
+  const calibration = calibrationFromTransactions(input.transactions, frame.rowCount, params.observationEnd, params.holdoutEnd, params.timeUnit);
+  return { history: calibration.history, calibration };
+}
+
+/** Fits BG/NBD and Gamma-Gamma on the customers with a history and averages the four KPIs overall and per segment. */
 export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext): Promise<KpiResult[]> {
   const { params, frame, assignments, segments } = input;
   if (assignments.segment.length !== frame.rowCount) {
     throw new FeatureRequirementError(`assignments have ${assignments.segment.length} rows but the frame has ${frame.rowCount}`);
   }
-  const history = readHistory(frame, params);
-  const n = frame.rowCount;
+  const { history, calibration } = historyOf(input);
+  // Index i of every array below is one modelled customer; frameRow(i) is their row of the frame.
+  const n = history.frequency.length;
+  const frameRow = (i: number) => (calibration ? calibration.rows[i] : i);
   if (n < 4) throw new FeatureRequirementError(`the BG/NBD model has 4 parameters; ${n} customer(s) are too few to fit it`);
 
   throwIfAborted(ctx.signal);
@@ -169,7 +213,24 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
   // NaN spend (no model, or a repeat customer without a positive spend) gives NaN CLV, left out of the means below.
   const clv = customerLifetimeValue(bg.params, history, spend, schedule);
 
+  const details = fitDetails(bg, gg, ggProblem, n, spendRows.length, params, calibration);
+  if (calibration?.holdoutPurchases && calibration.holdoutLength !== undefined) {
+    const holdoutLength = calibration.holdoutLength;
+    const expected = Float64Array.from({ length: n }, (_, i) => bgNbdConditionalExpectedTransactions(bg.params, holdoutLength, history.frequency[i], history.recency[i], history.T[i]));
+    const actual = calibration.holdoutPurchases;
+    details.holdout = {
+      start: params.observationEnd as string,
+      end: params.holdoutEnd as string,
+      length: holdoutLength,
+      timeUnit: params.timeUnit,
+      actualPurchases: actual.reduce((a, b) => a + b, 0),
+      predictedPurchases: expected.reduce((a, b) => a + b, 0),
+      correlation: correlation(expected, actual),
+      byCalibrationFrequency: holdoutBuckets(history.frequency, actual, expected) as unknown as JsonValue,
+    };
+  }
   const fits = describeFits(bg, gg, ggProblem, n, spendRows.length, params, length);
+  const withoutHistory = calibration && calibration.withoutHistory > 0 ? ` ${calibration.withoutHistory} customer(s) with no purchase before ${params.observationEnd} are left out.` : '';
   const excluded = invalidSpend > 0 ? ` ${invalidSpend} repeat customer(s) without a positive ${params.monetaryFeature} are left out of spend and CLV.` : '';
   const results: KpiResult[] = [];
   const kpi = (segmentKey: number | null, key: string, value: number | null, count: number, note: string): KpiResult => ({
@@ -178,12 +239,14 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
     value,
     unit: (KPI_DEFINITIONS.find((d) => d.key === key) as KpiDefinition).unit,
     n: count,
-    note,
+    note: note + withoutHistory,
+    // The fits are one per evaluation: given once, on the overall figures.
+    ...(segmentKey === null ? { details } : {}),
   });
 
   const groups: { key: number | null; rows: number[] }[] = [{ key: null, rows: [...Array(n).keys()] }];
   const rowsBySegment = new Map<number, number[]>(segments.map((s) => [s.key, []]));
-  for (let i = 0; i < n; i++) rowsBySegment.get(assignments.segment[i])?.push(i);
+  for (let i = 0; i < n; i++) rowsBySegment.get(assignments.segment[frameRow(i)])?.push(i);
   for (const s of segments) groups.push({ key: s.key, rows: rowsBySegment.get(s.key) as number[] });
 
   for (const { key, rows } of groups) {

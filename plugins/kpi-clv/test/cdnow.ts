@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFeatureFrame, numeric, type FeatureFrame } from '@workbench/plugin-sdk';
+import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
 
 const FIXTURES = join(__dirname, 'fixtures');
 
@@ -59,4 +59,25 @@ export function cdnowFrame(): FeatureFrame {
     T: numeric(s.T),
     monetary_value: numeric(s.meanSpend),
   });
+}
+
+/**
+ * `cdnowElog.csv` (BTYD's transaction log of the same 2,357 customers) as the host hands it to a KPI evaluator:
+ * a frame with one row per customer in `ID` order 1..2357 (no feature columns) and its transactions.
+ */
+export function cdnowTransactions(): { frame: FeatureFrame; transactions: TransactionColumns } {
+  const rows = readCsv('cdnowElog.csv', 'masterid,sampleid,date,cds,sales');
+  const ids = [...new Set(rows.map((r) => r[1]))].sort((a, b) => Number(a) - Number(b));
+  const rowOf = new Map(ids.map((id, i) => [id, i]));
+  const timestamp = Float64Array.from(rows, (r) => Date.UTC(Number(r[2].slice(0, 4)), Number(r[2].slice(4, 6)) - 1, Number(r[2].slice(6, 8))));
+  return {
+    frame: createFeatureFrame(ids, {}),
+    transactions: {
+      customerRow: Int32Array.from(rows, (r) => rowOf.get(r[1]) as number),
+      order: new Int32Array(rows.length).fill(-1),
+      timestamp,
+      amount: Float64Array.from(rows, (r) => Number(r[4])),
+      isReturn: new Uint8Array(rows.length),
+    },
+  };
 }
