@@ -45,7 +45,7 @@ describe('kpi-clv calibration end and holdout check (CDNOW)', () => {
 
   it("reproduces BTYD's calibration-vs-holdout table per calibration frequency 0..6, 7+", async () => {
     const holdout = details(await evaluateStudy()).holdout;
-    expect(holdout.length).toBe(39);
+    expect([holdout.firstDay, holdout.lastDay, holdout.length]).toEqual(['1997-10-01', '1998-06-30', 39]);
     const buckets = holdout.byCalibrationFrequency as { frequency: string; customers: number; actual: number; predicted: number }[];
     expect(buckets.map((b) => b.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
     expect(buckets.map((b) => b.customers)).toEqual([1411, 439, 214, 100, 62, 38, 29, 64]);

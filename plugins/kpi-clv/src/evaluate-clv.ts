@@ -8,7 +8,7 @@ import {
   type KpiResult,
   type RunContext,
 } from '@workbench/plugin-sdk';
-import { calibrationFromTransactions, correlation, holdoutBuckets, type CalibrationSummary } from './calibration';
+import { calibrationFromTransactions, correlation, holdoutBuckets, isoDay, type CalibrationSummary } from './calibration';
 import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit, type PurchaseHistory } from './bg-nbd';
 import { customerLifetimeValue, periodLength, type ClvSchedule } from './clv';
 import { fitGammaGamma, gammaGammaConditionalExpectedSpend, gammaGammaPopulationMeanSpend, type GammaGammaFit } from './gamma-gamma';
@@ -219,8 +219,8 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
     const expected = Float64Array.from({ length: n }, (_, i) => bgNbdConditionalExpectedTransactions(bg.params, holdoutLength, history.frequency[i], history.recency[i], history.T[i]));
     const actual = calibration.holdoutPurchases;
     details.holdout = {
-      start: params.observationEnd as string,
-      end: params.holdoutEnd as string,
+      firstDay: new Date((isoDay(params.observationEnd as string) + 1) * 86_400_000).toISOString().slice(0, 10),
+      lastDay: params.holdoutEnd as string,
       length: holdoutLength,
       timeUnit: params.timeUnit,
       actualPurchases: actual.reduce((a, b) => a + b, 0),
