@@ -1,3 +1,5 @@
+// First: decorators (NestJS, MikroORM, class-validator) read and write metadata as their classes load.
+import 'reflect-metadata';
 import { buildProgram } from './cli';
 import { ProcessOutput } from './output';
 

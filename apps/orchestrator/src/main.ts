@@ -1,3 +1,5 @@
+// First: decorators (NestJS, MikroORM, class-validator) read and write metadata as their classes load.
+import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { builtinPlugins } from '@workbench/builtin-plugins';
 import { loadConfig } from '@workbench/services';
