@@ -183,6 +183,18 @@ const replays: Record<string, (block: CodeBlock) => Promise<void>> = {
     });
   },
 
+  'Production build': async (block) => {
+    const run = await replay(localise(block), userEnv());
+    expectSuccess(run);
+    await checkOutput(run, () => {
+      // both apps built; the built CLI ran the demo; the built server came up and answered /health (the block's last line)
+      expect(run.output).toMatch(/built orchestrator: \d+ files/);
+      expect(run.output).toMatch(/built cli: \d+ files/);
+      expect(run.output).toMatch(/demo-kmeans v\d+ · dataset online-retail v1 · segmenter-kmeans@/);
+      expect(run.output).toMatch(/role all: listening/);
+    });
+  },
+
   'Scale: PostgreSQL, Redis and many workers': async (block) => {
     const database = await createTestDatabase('postgresql');
     const home = mkdtempSync(join(tmpdir(), 'wb-readme-shared-'));
