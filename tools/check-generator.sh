@@ -82,7 +82,7 @@ tests=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/^Tests:/ { for (i = 2; i <= NF;
 
 # The generated segmenter, registered at run time like an external package and run as a queued job:
 # through Bull on the Redis of the machine (REDIS_URL, default 127.0.0.1:6379), with the CLI as worker.
-export WORKBENCH_HOME="$tmp/.workbench" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" WORKBENCH_QUEUE_PREFIX="check-generator-$$"
+export WORKBENCH_HOME="$tmp/.workbench" WORKBENCH_PLUGIN_DIRS="$PWD/plugins" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" WORKBENCH_QUEUE_PREFIX="check-generator-$$"
 workbench() { node -r ./tools/register.js apps/cli/src/main.ts "$@"; }
 workbench ingest samples/online-retail-customers.csv --dataset retail >"$log" 2>&1 || fail "workbench ingest of the sample"
 workbench plugins add plugins/check-segmenter >"$log" 2>&1 || fail "workbench plugins add plugins/check-segmenter"

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@workbench/persistence';
@@ -113,38 +114,75 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
 describe('plugins over HTTP', () => {
   let app: INestApplication;
   let keys: Record<Role, string>;
-  const fixtures = join(__dirname, '../../../libs/services/test/fixtures/plugins');
+  const fixtures = realpathSync(join(__dirname, '../../../libs/services/test/fixtures/plugins'));
+  const allowed = realpathSync(mkdtempSync(join(tmpdir(), 'wb-plugins-allowed-')));
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    app = await startApp(testConfig());
+    app = await startApp(testConfig({ pluginDirs: [fixtures, allowed] }));
     keys = await createKeys(app);
   });
   afterAll(async () => {
     await app.close();
+    rmSync(allowed, { recursive: true, force: true });
   });
 
   it('lists the shipped plugins with their param schemas', async () => {
     const res = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
     const kmeans = res.body.find((p: { name: string }) => p.name === 'segmenter-kmeans');
-    expect(kmeans).toMatchObject({ version: '1.0.0', kind: 'segmenter', source: 'builtin' });
+    expect(kmeans).toMatchObject({ version: '1.0.0', kind: 'segmenter', source: 'builtin', enabled: true });
     expect(kmeans.paramsSchema.properties.k).toEqual({ type: 'integer', minimum: 2, maximum: 50 });
   });
 
-  it('lets a scientist register an external plugin, and refuses analysts, duplicates and broken plugins', async () => {
+  it('lets an admin register an external plugin, and refuses scientists, duplicates and broken plugins', async () => {
     const source = join(fixtures, 'external-bands');
-    await http().post('/plugins').set('X-API-Key', keys.analyst).send({ source }).expect(403);
-    const added = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(201);
-    expect(added.body).toMatchObject({ name: 'external-bands', version: '0.2.0', registeredBy: 'test scientist' });
+    await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(403);
+    const added = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(201);
+    expect(added.body).toMatchObject({ name: 'external-bands', version: '0.2.0', registeredBy: 'test admin', enabled: true });
     const again = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(409);
     expect(again.body.message).toContain("a plugin named 'external-bands' is already registered");
-    const broken = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source: join(fixtures, 'throws-on-load') }).expect(400);
+    const broken = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source: join(fixtures, 'throws-on-load') }).expect(400);
     expect(broken.body.message).toContain('native library libfoo.so not found');
-    const future = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source: join(fixtures, 'incompatible-sdk') }).expect(400);
+    const future = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source: join(fixtures, 'incompatible-sdk') }).expect(400);
     expect(future.body.problems).toEqual(['it needs plugin SDK ^2.0.0 but this workbench has SDK 1.0.0; rebuild it against ^1.0.0']);
     await http().get('/health').expect(200);
     const listed = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
     expect(listed.body.map((p: { name: string }) => p.name)).toContain('external-bands');
+  });
+
+  it('answers /dev/zero, a 2 GB sparse file, an oversized folder and a folder outside the allowed ones with 400, and stays up', async () => {
+    const scratch = mkdtempSync(join(allowed, 'big-'));
+    const sparse = join(scratch, 'two-gigabytes.bin');
+    writeFileSync(sparse, '');
+    truncateSync(sparse, 2 * 2 ** 30);
+    const outside = mkdtempSync(join(tmpdir(), 'wb-plugin-outside-'));
+    writeFileSync(join(outside, 'index.js'), 'module.exports = {};');
+    try {
+      const refusals: [string, string | RegExp][] = [
+        ['/dev/zero', /^source '\/dev\/zero' is outside the folders plugins may come from/],
+        [sparse, `source '${sparse}' is not a folder: a plugin is a folder (or an npm package) with its package.json or index file`],
+        [scratch, `source '${scratch}' holds more than 100 MiB (WORKBENCH_PLUGIN_MAX_MB)`],
+        [outside, /is outside the folders plugins may come from/],
+      ];
+      for (const [source, message] of refusals) {
+        const res = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(400);
+        expect(res.body.message).toMatch(message);
+      }
+      await http().get('/health').expect(200);
+      await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('lets an admin disable one version: 404 for an unknown one, the listing says who did it', async () => {
+    await http().delete('/plugins/external-bands@0.2.0').set('X-API-Key', keys.scientist).expect(403);
+    await http().delete('/plugins/external-bands@1.0.0').set('X-API-Key', keys.admin).expect(404);
+    const res = await http().delete('/plugins/external-bands@0.2.0').set('X-API-Key', keys.admin).expect(200);
+    expect(res.body).toMatchObject({ name: 'external-bands', version: '0.2.0', enabled: false, disabledBy: 'test admin' });
+    const listed = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
+    expect(listed.body.find((p: { name: string }) => p.name === 'external-bands')).toMatchObject({ enabled: false, disabledBy: 'test admin' });
   });
 });
 

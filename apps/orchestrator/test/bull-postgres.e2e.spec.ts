@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
@@ -22,7 +23,13 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
     jest.setTimeout(30_000);
     await requireRedis(testRedisUrl());
     db = await createTestDatabase('postgresql');
-    config = testConfig({ databaseUrl: db.url, redisUrl: testRedisUrl(), queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`, role: 'api' });
+    config = testConfig({
+      databaseUrl: db.url,
+      redisUrl: testRedisUrl(),
+      queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`,
+      role: 'api',
+      pluginDirs: [realpathSync(join(__dirname, '../../../libs/services/test/fixtures/plugins'))],
+    });
     api = await startApp(config);
     keys = await createKeys(api);
     await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
@@ -55,7 +62,7 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
     const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
     try {
       const source = join(__dirname, '../../../libs/services/test/fixtures/plugins/external-bands');
-      await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(201);
+      await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(201);
       await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'bands', plugin: 'external-bands', dataset: 'retail', params: { threshold: 2000 } }).expect(201);
       const submitted = await http().post('/segmentations/bands/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
       const run = await waitForRun(api, keys.viewer, submitted.body.id);

@@ -50,6 +50,11 @@ export class PluginRegistry {
     return this.info(name);
   }
 
+  /** Forgets a plugin (one an admin disabled, or one whose registration could not be recorded). */
+  unregister(name: string): void {
+    this.plugins.delete(name);
+  }
+
   has(name: string): boolean {
     return this.plugins.has(name);
   }

@@ -1,5 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 /**
  * Settings read once from the environment and validated; nothing else reads `process.env`.
@@ -29,6 +31,15 @@ export class WorkbenchConfig {
   /** Attempts per job and the first retry delay (doubling after each failure). */
   @IsInt({ message: 'WORKBENCH_JOB_ATTEMPTS must be an integer' }) @Min(1) @Max(20) jobAttempts = 3;
   @IsInt({ message: 'WORKBENCH_JOB_BACKOFF_MS must be an integer' }) @Min(0) jobBackoffMs = 2000;
+
+  /**
+   * Folders plugin folders may be registered from (absolute, existing; `:`-separated in the environment).
+   * Empty: only installed npm packages. A plugin is code that runs with the worker's rights.
+   */
+  @IsArray() @IsString({ each: true }) pluginDirs: string[] = [];
+
+  /** Largest plugin folder (all its files, node_modules included), in MiB. */
+  @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_MB must be an integer' }) @Min(1) @Max(10_240) pluginMaxMb = 100;
 }
 
 const ENV: Record<string, keyof WorkbenchConfig> = {
@@ -41,8 +52,12 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_CONCURRENCY: 'concurrency',
   WORKBENCH_JOB_ATTEMPTS: 'jobAttempts',
   WORKBENCH_JOB_BACKOFF_MS: 'jobBackoffMs',
+  WORKBENCH_PLUGIN_DIRS: 'pluginDirs',
+  WORKBENCH_PLUGIN_MAX_MB: 'pluginMaxMb',
 };
-const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs']);
+const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb']);
+/** Settings given in the environment as `:`-separated lists. */
+const LISTS = new Set<keyof WorkbenchConfig>(['pluginDirs']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -54,7 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [variable, key] of Object.entries(ENV)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
-    raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+    raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : LISTS.has(key) ? value.split(':').filter((v) => v !== '') : value;
   }
   const config = plainToInstance(WorkbenchConfig, { ...raw, ...overrides }, { exposeDefaultValues: true });
   const errors = validateSync(config);
@@ -62,6 +77,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variableOf = (key: string) => Object.entries(ENV).find(([, k]) => k === key)?.[0] ?? key;
     throw new ConfigError(`invalid configuration: ${errors.map((e) => `${variableOf(e.property)}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ')}`);
   }
+  config.pluginDirs = config.pluginDirs.map((dir) => {
+    if (!isAbsolute(dir) || !existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`WORKBENCH_PLUGIN_DIRS: '${dir}' must be the absolute path of an existing folder`);
+    const real = realpathSync(dir);
+    if (real === '/') throw new ConfigError("WORKBENCH_PLUGIN_DIRS: '/' would allow every folder; name the folders plugins live in");
+    return real;
+  });
   if (config.role !== 'all' && !config.redisUrl) {
     throw new ConfigError(`WORKBENCH_ROLE=${config.role} needs REDIS_URL: the in-process queue only works when one process is both api and worker (role all)`);
   }

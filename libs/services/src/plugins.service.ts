@@ -1,16 +1,19 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry, type PluginInfo } from '@workbench/engine';
 import { PluginRecord } from '@workbench/persistence';
 import { paramsJsonSchema, PluginDefinitionError, type KpiEvaluator, type SegmentationModel, type WorkbenchPlugin } from '@workbench/plugin-sdk';
-import { ConflictError, InvalidRequestError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 import type { WorkbenchLogger } from './logger';
+import { checkPluginSource, DEFAULT_PLUGIN_POLICY, probePlugin, type PluginSourcePolicy } from './plugin-sources';
 
 export interface PluginListing extends PluginInfo {
   paramsSchema: Record<string, unknown>;
   registeredBy: string;
   registeredAt: Date | null;
+  /** False once an admin disabled this version: no new runs, and processes no longer load it at start. */
+  enabled: boolean;
+  disabledBy: string | null;
+  disabledAt: Date | null;
 }
 
 /** The counts the workbench stores for every run, whatever its KPI evaluators. */
@@ -20,27 +23,11 @@ const HOST_KPI_DEFINITIONS: Record<string, { title: string; definition: string; 
   revenue_share: { title: 'Share of revenue', definition: "The segment's sum of the dataset's revenue column divided by its total over all customers.", higherIsBetter: true },
 };
 
-/** A folder (its package.json `main`, else src/index.ts, index.ts or index.js) or an installed package name. */
-function resolveSource(source: string): string {
-  const path = resolve(source);
-  if (!existsSync(path)) return source; // an npm package name, resolved by require
-  if (!statSync(path).isDirectory()) return path;
-  const pkg = join(path, 'package.json');
-  if (existsSync(pkg)) {
-    const main = (require(pkg) as { main?: string }).main;
-    if (main) return join(path, main);
-  }
-  const entry = ['src/index.ts', 'index.ts', 'index.js'].map((f) => join(path, f)).find((f) => existsSync(f));
-  if (!entry) throw new InvalidRequestError(`folder '${source}' has no package.json main, src/index.ts, index.ts or index.js to load`);
-  return entry;
-}
-
-/** Loads the module at `source` and returns its default export; every failure names the source. */
-export function loadPluginModule(source: string): unknown {
-  const target = resolveSource(source);
+/** Loads a checked plugin module in this process and returns its default export; a failure names the source. */
+function loadPluginModule(entry: string, source: string): unknown {
   let loaded: { default?: unknown } | undefined;
   try {
-    loaded = require(target) as { default?: unknown };
+    loaded = require(entry) as { default?: unknown };
   } catch (e) {
     throw new InvalidRequestError(`cannot load a plugin from '${source}': ${(e as Error).message.split('\n')[0]}`);
   }
@@ -48,15 +35,18 @@ export function loadPluginModule(source: string): unknown {
 }
 
 /**
- * The plugins of this workbench: the shipped ones, and external ones a data scientist registered at
- * run time (`POST /plugins`, `workbench plugins add`). Every registered version is recorded, so
- * every process (API and workers, on any machine) loads the same plugins.
+ * The plugins of this workbench: the shipped ones, and external ones an admin registered at run time
+ * (`POST /plugins`, `workbench plugins add`). A plugin is code that runs with the worker's rights, so
+ * its source must be an installed npm package or a folder in an allowed folder (WORKBENCH_PLUGIN_DIRS),
+ * checked before any of it runs and loaded in a child process first. Every registered version is
+ * recorded (who, when, from where; who disabled it), so every process loads the same plugins.
  */
 export class PluginsService {
   constructor(
     private readonly orm: MikroORM,
     readonly registry: PluginRegistry,
     private readonly logger: WorkbenchLogger,
+    private readonly policy: PluginSourcePolicy = DEFAULT_PLUGIN_POLICY,
   ) {}
 
   /** Registers the shipped plugins and records their versions. */
@@ -67,43 +57,98 @@ export class PluginsService {
     }
   }
 
-  /** Loads the recorded external plugins this process does not have yet; a broken one is logged and skipped. */
+  /** Loads the enabled recorded external plugins this process does not have yet; a broken one is logged and skipped. */
   async loadRecorded(): Promise<void> {
     const records = await this.orm.em.fork().find(PluginRecord, { enabled: true, source: { $ne: 'builtin' } }, { orderBy: { registeredAt: 'asc' } });
     for (const record of records) {
       if (this.registry.has(record.name)) continue;
       try {
-        this.registry.register(loadPluginModule(record.source), record.source);
+        await this.loadChecked(record.source);
       } catch (e) {
         this.logger.warn(`plugin '${record.name}' from '${record.source}' was not loaded: ${(e as Error).message}`);
       }
     }
   }
 
-  /** Registers an external plugin from a folder or package; refuses a taken name, a bad manifest or an incompatible SDK. */
+  /** Checks the source, loads it in a child process, then in this one; returns what it registered. */
+  private async loadChecked(source: string, beforeRegister?: (name: string) => void): Promise<PluginInfo> {
+    const checked = checkPluginSource(source, this.policy);
+    const probed = await probePlugin(checked, source, this.policy.loadTimeoutMs);
+    beforeRegister?.(probed.name);
+    return this.registry.register(loadPluginModule(checked.entry, source), source);
+  }
+
+  /**
+   * Registers an external plugin from an allowed folder or an installed npm package; refuses a source
+   * outside those, a special or oversized folder, a module that fails to load, a taken name, a bad
+   * manifest or an incompatible SDK.
+   */
   async add(source: string, registeredBy: string): Promise<PluginListing> {
-    if (source.trim() === '') throw new InvalidRequestError('source: give a plugin folder path or an installed npm package name');
-    const candidate = loadPluginModule(source);
-    const name = (candidate as { manifest?: { name?: unknown } } | null)?.manifest?.name;
-    if (typeof name === 'string' && this.registry.has(name)) {
+    source = source.trim();
+    if (source === '') throw new InvalidRequestError('source: give a plugin folder path or an installed npm package name');
+    const info = await this.loadChecked(source, (name) => {
+      if (!this.registry.has(name)) return;
       const existing = this.registry.info(name);
       throw new ConflictError(`a plugin named '${name}' is already registered (version ${existing.version} from ${existing.source}); give yours another name`);
+    });
+    try {
+      await this.record(this.registry.get(info.name), source, registeredBy);
+    } catch (e) {
+      this.registry.unregister(info.name);
+      throw e;
     }
-    const info = this.registry.register(candidate, source);
-    await this.record(this.registry.get(info.name), source, registeredBy);
+    this.logger.log(`plugin ${info.name}@${info.version} registered from '${source}' by ${registeredBy}`);
     return (await this.list()).find((p) => p.name === info.name) as PluginListing;
+  }
+
+  /**
+   * Disables one recorded version (`name@version`) of an external plugin: no new runs may use it and
+   * no process loads it at its next start; the record keeps who did it and when.
+   */
+  async disable(ref: string, disabledBy: string): Promise<PluginListing> {
+    const at = ref.lastIndexOf('@');
+    const [name, version] = at > 0 ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, ''];
+    if (!name || !version) throw new InvalidRequestError(`'${ref}' must name a plugin version as <name>@<version>, e.g. my-model@1.2.0`);
+    const em = this.orm.em.fork();
+    const record = await em.findOne(PluginRecord, { name, version });
+    if (!record) throw new NotFoundError(`no plugin ${name}@${version} is registered`);
+    if (record.source === 'builtin') throw new InvalidRequestError(`${name}@${version} is shipped with the workbench and cannot be disabled`);
+    if (record.enabled) {
+      Object.assign(record, { enabled: false, disabledBy, disabledAt: new Date() });
+      await em.flush();
+      this.logger.log(`plugin ${name}@${version} disabled by ${disabledBy}`);
+    }
+    if (this.registry.has(name) && this.registry.info(name).version === version) this.registry.unregister(name);
+    return this.listing(record);
+  }
+
+  /** Refuses a plugin version an admin disabled (checked in the database, so it holds on every process). */
+  async assertEnabled(name: string, version: string): Promise<void> {
+    const record = await this.orm.em.fork().findOne(PluginRecord, { name, version });
+    if (record && !record.enabled) {
+      throw new InvalidRequestError(`plugin ${name}@${version} was disabled by ${record.disabledBy ?? 'an admin'}${record.disabledAt ? ` on ${record.disabledAt.toISOString()}` : ''}; it takes no new runs`);
+    }
   }
 
   /** The segmentation model called `name`, loading recorded plugins first when this process lacks it. */
   async segmentationModel(name: string): Promise<SegmentationModel> {
-    if (!this.registry.has(name)) await this.loadRecorded();
+    await this.ensureLoaded(name);
     return this.registry.segmentationModel(name);
   }
 
   /** The KPI evaluator called `name`, loading recorded plugins first when this process lacks it. */
   async kpiEvaluator(name: string): Promise<KpiEvaluator> {
-    if (!this.registry.has(name)) await this.loadRecorded();
+    await this.ensureLoaded(name);
     return this.registry.kpiEvaluator(name);
+  }
+
+  /** Loads recorded plugins when this process lacks `name`; a plugin an admin disabled is refused with that reason. */
+  private async ensureLoaded(name: string): Promise<void> {
+    if (this.registry.has(name)) return;
+    await this.loadRecorded();
+    if (this.registry.has(name)) return;
+    const disabled = await this.orm.em.fork().findOne(PluginRecord, { name, enabled: false }, { orderBy: { disabledAt: 'desc' } });
+    if (disabled) await this.assertEnabled(name, disabled.version);
   }
 
   /**
@@ -120,18 +165,43 @@ export class PluginsService {
     return found ? { title: found.title, definition: found.definition, higherIsBetter: found.higherIsBetter } : null;
   }
 
+  /** The plugins this process can run, and the disabled recorded versions. */
   async list(): Promise<PluginListing[]> {
     await this.loadRecorded();
     const records = await this.orm.em.fork().find(PluginRecord, {});
-    return this.registry.list().map((info) => {
+    const listed = this.registry.list().map((info) => {
       const record = records.find((r) => r.name === info.name && r.version === info.version);
       return {
         ...info,
         paramsSchema: paramsJsonSchema(this.registry.get(info.name).manifest.params) as unknown as Record<string, unknown>,
         registeredBy: record?.registeredBy ?? 'builtin',
         registeredAt: record?.registeredAt ?? null,
+        enabled: record?.enabled ?? true,
+        disabledBy: record?.disabledBy ?? null,
+        disabledAt: record?.disabledAt ?? null,
       };
     });
+    const disabled = records.filter((r) => !r.enabled && !listed.some((l) => l.name === r.name && l.version === r.version)).map((r) => this.listing(r));
+    return [...listed, ...disabled].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  }
+
+  /** A listing from the record alone (its manifest snapshot), for versions this process has not loaded. */
+  private listing(record: PluginRecord): PluginListing {
+    const manifest = record.manifest as { description?: string; sdk?: string; paramsSchema?: Record<string, unknown> };
+    return {
+      name: record.name,
+      version: record.version,
+      kind: record.kind as PluginInfo['kind'],
+      description: manifest.description ?? '',
+      sdk: manifest.sdk ?? '',
+      source: record.source,
+      paramsSchema: manifest.paramsSchema ?? {},
+      registeredBy: record.registeredBy,
+      registeredAt: record.registeredAt,
+      enabled: record.enabled,
+      disabledBy: record.disabledBy ?? null,
+      disabledAt: record.disabledAt ?? null,
+    };
   }
 
   private async record(plugin: WorkbenchPlugin, source: string, registeredBy: string): Promise<void> {
@@ -143,7 +213,8 @@ export class PluginsService {
       if (existing.source !== source && source !== 'builtin') {
         throw new PluginDefinitionError(name, [`version ${version} is already recorded from '${existing.source}'; bump the plugin's version`]);
       }
-      Object.assign(existing, { manifest, enabled: true });
+      // Registering a disabled version again is an admin's explicit decision to enable it.
+      Object.assign(existing, source === 'builtin' ? { manifest } : { manifest, enabled: true, disabledBy: null, disabledAt: null, registeredBy, registeredAt: new Date() });
     } else {
       em.create(PluginRecord, { name, version, kind, source, manifest, registeredBy });
     }

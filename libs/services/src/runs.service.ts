@@ -50,6 +50,7 @@ export class RunsService {
   async create(segmentationIdOrName: string, request: SubmitRunRequest = {}, onCreated?: (em: EntityManager, run: Run) => Promise<void>): Promise<Run> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
     const model = await this.plugins.segmentationModel(segmentation.pluginName);
+    await this.plugins.assertEnabled(model.manifest.name, model.manifest.version);
     const datasetVersion =
       request.datasetVersion === undefined
         ? await this.datasets.latestVersion(segmentation.dataset.id)

@@ -13,6 +13,7 @@ import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
 import type { DatasetEvents } from './events';
 import { stderrLogger, type WorkbenchLogger } from './logger';
+import { DEFAULT_PLUGIN_POLICY } from './plugin-sources';
 import { PluginsService } from './plugins.service';
 import { RetrainProcessor, WebhookProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
@@ -70,7 +71,7 @@ export class Workbench {
   ) {
     // New dataset versions go to the retrain policies (the retrain service is built below, from the datasets service).
     const datasetEvents: DatasetEvents = { versionStored: async (version) => void (await this.retrain.onNewDatasetVersion(version)) };
-    this.plugins = new PluginsService(orm, registry, logger);
+    this.plugins = new PluginsService(orm, registry, logger, { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 });
     this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
     this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets);
     this.assignments = new AssignmentsService(orm, artifacts);
