@@ -40,6 +40,16 @@ export default [
     },
   },
   {
+    // A queue-heavy codebase: a promise nobody awaits loses its error, and an async callback where a plain
+    // one is expected (an event handler, a setInterval) swallows its rejection. These rules need types.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -211,5 +211,11 @@ export async function generateCustomerBaseCsv(path: string, customers: number, t
 if (require.main === module) {
   const [path, customers = '1000000', transactions = '10000000', seed = '20250101'] = process.argv.slice(2);
   if (!path) throw new Error('usage: generate-customers.ts <out.csv> [customers] [transactions] [seed]');
-  generateCustomerBaseCsv(path, Number(customers), Number(transactions), Number(seed)).then((counts) => console.log(JSON.stringify(counts)));
+  generateCustomerBaseCsv(path, Number(customers), Number(transactions), Number(seed)).then(
+    (counts) => console.log(JSON.stringify(counts)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -79,5 +79,11 @@ export async function generateTransactionsCsv(path: string, rows: number, seed =
 if (require.main === module) {
   const [path, rows = '5000000', seed = '20240601'] = process.argv.slice(2);
   if (!path) throw new Error('usage: generate-transactions.ts <out.csv> [rows] [seed]');
-  generateTransactionsCsv(path, Number(rows), Number(seed)).then((counts) => console.log(JSON.stringify(counts)));
+  generateTransactionsCsv(path, Number(rows), Number(seed)).then(
+    (counts) => console.log(JSON.stringify(counts)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -141,8 +141,9 @@ export class BullJobQueue implements JobQueue {
         } catch (thrown) {
           const error = toError(thrown);
           const permanent = isDoNotRetry(error);
-          // Discarded, Bull fails the job now whatever attempts are left.
-          if (permanent) bullJob.discard();
+          // Discarded, Bull fails the job now whatever attempts are left. (discard() only sets a flag; its
+          // typing says Promise.)
+          if (permanent) void bullJob.discard();
           await this.callOnFailure(handlers, job, error, !permanent && job.attempt < job.maxAttempts);
           throw error;
         }
