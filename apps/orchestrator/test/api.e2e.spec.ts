@@ -24,8 +24,10 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
     expect(res.body).toEqual({ status: 'ok', database: 'up', queue: 'inline', role: 'all' });
   });
 
-  it('serves the OpenAPI document at /docs', async () => {
-    const res = await http().get('/docs-json').expect(200);
+  it('serves the OpenAPI document at /docs to key holders only (WORKBENCH_PUBLIC_DOCS is off by default)', async () => {
+    await http().get('/docs-json').expect(401);
+    await http().get('/docs').expect(401);
+    const res = await http().get('/docs-json').set('X-API-Key', keys.viewer).expect(200);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/datasets', '/segmentations/{id}/runs', '/runs/{id}/segments']));
   });
 
@@ -36,7 +38,7 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
 
   it('refuses an unknown key with 401', async () => {
     const res = await http().get('/datasets').set('Authorization', 'Bearer wb_nope').expect(401);
-    expect(res.body.message).toBe('invalid or revoked API key');
+    expect(res.body.message).toBe('invalid, expired or revoked API key');
   });
 
   it('refuses a viewer key on a write with 403 naming the role needed', async () => {

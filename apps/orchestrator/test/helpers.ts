@@ -65,3 +65,21 @@ export function spawnWorker(config: WorkbenchConfig, env: Record<string, string>
     child.on('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`)));
   });
 }
+
+/** Starts `test/api.fixture.ts` as its own API process; resolves with the child and its base URL. */
+export function spawnApi(config: WorkbenchConfig, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/api.fixture.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl ?? '', REDIS_URL: config.redisUrl ?? '', WORKBENCH_QUEUE_PREFIX: config.queuePrefix, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => {
+      const port = /api listening (\d+)/.exec(String(d))?.[1];
+      if (port) resolve({ child, url: `http://127.0.0.1:${port}` });
+    });
+    child.on('exit', (code) => reject(new Error(`api exited with ${code} before it was ready: ${stderr}`)));
+  });
+}

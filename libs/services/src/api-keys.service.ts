@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { ApiKey, ROLES, type Role } from '@workbench/persistence';
-import { InvalidRequestError } from './errors';
+import { InvalidRequestError, NotFoundError } from './errors';
 
 /** Each role can do what the roles before it can. */
 export function hasRole(actual: Role, required: Role): boolean {
@@ -15,24 +15,40 @@ const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 export class ApiKeysService {
   constructor(private readonly orm: MikroORM) {}
 
-  /** Creates a key and returns its secret, which is shown this once and stored only hashed. */
-  async create(name: string, role: Role): Promise<{ key: string; apiKey: ApiKey }> {
+  /** Creates a key and returns its secret, which is shown this once and stored only hashed; `expiresAt` is optional. */
+  async create(name: string, role: Role, expiresAt?: Date): Promise<{ key: string; apiKey: ApiKey }> {
     if (!ROLES.includes(role)) throw new InvalidRequestError(`role '${role}' must be one of ${ROLES.join(', ')}`);
     if (name.trim() === '') throw new InvalidRequestError('an API key needs a name saying who or what uses it');
+    if (expiresAt && !(expiresAt.getTime() > Date.now())) throw new InvalidRequestError(`expiresAt ${expiresAt.toISOString()} must be in the future`);
     const key = `wb_${randomBytes(32).toString('base64url')}`;
     const em = this.orm.em.fork();
-    const apiKey = em.create(ApiKey, { name: name.trim(), role, keyHash: hashKey(key), prefix: key.slice(0, 10) });
+    const apiKey = em.create(ApiKey, { name: name.trim(), role, keyHash: hashKey(key), prefix: key.slice(0, 10), expiresAt: expiresAt ?? null });
     await em.flush();
     return { key, apiKey };
   }
 
-  /** The active key with this secret, or null. */
+  /**
+   * The active key with this secret (not revoked, not expired), or null. Read from the database on
+   * every request, with no cache, so a revocation holds at once on every process.
+   */
   async authenticate(key: string): Promise<ApiKey | null> {
     const em = this.orm.em.fork();
-    const apiKey = await em.findOne(ApiKey, { keyHash: hashKey(key), revokedAt: null });
+    const apiKey = await em.findOne(ApiKey, { keyHash: hashKey(key), revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
     if (!apiKey) return null;
     apiKey.lastUsedAt = new Date();
     await em.flush();
+    return apiKey;
+  }
+
+  /** Revokes a key at once (idempotent); the record keeps who revoked it and when. */
+  async revoke(id: string, revokedBy: string): Promise<ApiKey> {
+    const em = this.orm.em.fork();
+    const apiKey = await em.findOne(ApiKey, { id });
+    if (!apiKey) throw new NotFoundError(`API key '${id}' not found`);
+    if (!apiKey.revokedAt) {
+      Object.assign(apiKey, { revokedAt: new Date(), revokedBy });
+      await em.flush();
+    }
     return apiKey;
   }
 

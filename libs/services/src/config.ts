@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 /**
  * Settings read once from the environment and validated; nothing else reads `process.env`.
@@ -40,6 +40,12 @@ export class WorkbenchConfig {
 
   /** Largest plugin folder (all its files, node_modules included), in MiB. */
   @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_MB must be an integer' }) @Min(1) @Max(10_240) pluginMaxMb = 100;
+
+  /** Failed authentications one client (IP address) may make per minute, per API process, before it gets 429 for a minute. */
+  @IsInt({ message: 'WORKBENCH_AUTH_FAILURES_PER_MINUTE must be an integer' }) @Min(1) authFailuresPerMinute = 20;
+
+  /** Serve /docs (the OpenAPI document) without an API key. */
+  @IsBoolean({ message: 'WORKBENCH_PUBLIC_DOCS must be true or false' }) publicDocs = false;
 }
 
 const ENV: Record<string, keyof WorkbenchConfig> = {
@@ -54,8 +60,11 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_JOB_BACKOFF_MS: 'jobBackoffMs',
   WORKBENCH_PLUGIN_DIRS: 'pluginDirs',
   WORKBENCH_PLUGIN_MAX_MB: 'pluginMaxMb',
+  WORKBENCH_AUTH_FAILURES_PER_MINUTE: 'authFailuresPerMinute',
+  WORKBENCH_PUBLIC_DOCS: 'publicDocs',
 };
-const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb']);
+const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb', 'authFailuresPerMinute']);
+const BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 /** Settings given in the environment as `:`-separated lists. */
 const LISTS = new Set<keyof WorkbenchConfig>(['pluginDirs']);
 
@@ -69,7 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [variable, key] of Object.entries(ENV)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
-    raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : LISTS.has(key) ? value.split(':').filter((v) => v !== '') : value;
+    if (key === 'publicDocs') raw[key] = BOOLEAN[value] ?? value;
+    else raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : LISTS.has(key) ? value.split(':').filter((v) => v !== '') : value;
   }
   const config = plainToInstance(WorkbenchConfig, { ...raw, ...overrides }, { exposeDefaultValues: true });
   const errors = validateSync(config);

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BullModule, getQueueToken } from '@nestjs/bull';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { Queue } from 'bull';
 import { BullJobQueue, bullQueueOptions, QUEUE_NAMES, type JobQueue, type QueueName } from '@workbench/jobs';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
@@ -73,7 +74,8 @@ export class AppModule {
       : { provide: JOB_QUEUE, useFactory: () => createJobQueue(config) };
     return {
       module: AppModule,
-      imports: useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : [],
+      // ThrottlerModule provides the storage that counts failed authentications (see ApiKeyGuard).
+      imports: [ThrottlerModule.forRoot(), ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : [])],
       controllers:
         config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, RetrainController, ApiKeysController, PluginsController],
       providers: [

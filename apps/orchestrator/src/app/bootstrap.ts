@@ -1,7 +1,10 @@
-import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { HttpException, HttpStatus, type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { ThrottlerStorage, type ThrottlerStorageService } from '@nestjs/throttler';
+import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { WorkbenchConfig } from '@workbench/services';
+import { Workbench, type WorkbenchConfig } from '@workbench/services';
+import { authenticateRequest } from '../auth/api-key.guard';
 import { createValidationPipe } from '../common/validation.pipe';
 import { AppModule, type AppOptions } from './app.module';
 
@@ -19,6 +22,21 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
+  if (!config.publicDocs) {
+    // The API's map is for key holders unless WORKBENCH_PUBLIC_DOCS says otherwise; the key is checked
+    // (and failures counted) as on every other route.
+    const workbench = app.get(Workbench);
+    const failures = app.get<ThrottlerStorageService>(ThrottlerStorage);
+    app.use(['/docs', '/docs-json', '/docs-yaml'], (req: Request, res: Response, next: NextFunction) => {
+      authenticateRequest(req, workbench, failures).then(
+        () => next(),
+        (e: unknown) => {
+          const status = e instanceof HttpException ? e.getStatus() : 500;
+          res.status(status).json({ statusCode: status, error: HttpStatus[status], message: e instanceof HttpException ? e.message : 'internal error; the server log has the details' });
+        },
+      );
+    });
+  }
   SwaggerModule.setup('docs', app, document);
   return app;
 }

@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { ApiKey, Role } from '@workbench/persistence';
 import { hasRole, Workbench } from '@workbench/services';
 import type { Request } from 'express';
@@ -7,15 +8,20 @@ import { IS_PUBLIC, REQUIRED_ROLE } from './roles.decorator';
 
 export type AuthenticatedRequest = Request & { apiKey?: ApiKey };
 
+const MINUTE_MS = 60_000;
+
 /**
  * Every route needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) with at least
- * the role the route declares; routes that declare none need 'viewer'.
+ * the role the route declares; routes that declare none need 'viewer'. Failed authentications are
+ * counted per client address (@nestjs/throttler's storage, in this process): past
+ * WORKBENCH_AUTH_FAILURES_PER_MINUTE the client gets 429 for a minute, whatever key it sends.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly workbench: Workbench,
+    @Inject(ThrottlerStorage) private readonly failures: ThrottlerStorageService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -23,11 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.header('authorization');
-    const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
-    if (!key) throw new UnauthorizedException("missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
-    const apiKey = await this.workbench.apiKeys.authenticate(key);
-    if (!apiKey) throw new UnauthorizedException('invalid or revoked API key');
+    const apiKey = await authenticateRequest(request, this.workbench, this.failures);
     if (!hasRole(apiKey.role, required)) {
       throw new ForbiddenException(`this action needs the ${required} role; the key '${apiKey.name}' has the ${apiKey.role} role`);
     }
@@ -35,3 +37,20 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 }
+
+/** The request's active API key; 401 without one, 429 for a client past its failed-authentication limit. */
+export async function authenticateRequest(request: Request, workbench: Workbench, failures: ThrottlerStorageService): Promise<ApiKey> {
+  const client = `auth-failures:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+  const record = failures.storage.get(client);
+  if (record?.isBlocked && record.blockExpiresAt > Date.now()) throw tooMany(record.blockExpiresAt);
+  const header = request.header('authorization');
+  const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
+  const apiKey = key ? await workbench.apiKeys.authenticate(key) : null;
+  if (apiKey) return apiKey;
+  const counted = await failures.increment(client, MINUTE_MS, workbench.config.authFailuresPerMinute, MINUTE_MS, 'auth-failures');
+  if (counted.isBlocked) throw tooMany(Date.now() + counted.timeToBlockExpire * 1000);
+  throw new UnauthorizedException(key ? 'invalid, expired or revoked API key' : "missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+}
+
+const tooMany = (until: number) =>
+  new HttpException(`too many failed authentications from this client; retry in ${Math.max(1, Math.ceil((until - Date.now()) / 1000))} s`, HttpStatus.TOO_MANY_REQUESTS);
