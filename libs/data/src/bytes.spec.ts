@@ -1,7 +1,7 @@
 import { daysFromCivil, parseDate, parseIntegerId, parseNumber } from './bytes';
 
 const b = (text: string) => Buffer.from(text, 'utf8');
-const number = (text: string, decimal = 46) => parseNumber(b(text), 0, b(text).length, decimal);
+const number = (text: string, decimal = 46, thousands = -1, currency = false) => parseNumber(b(text), 0, b(text).length, decimal, thousands, currency);
 const id = (text: string) => parseIntegerId(b(text), 0, b(text).length);
 const date = (text: string, format: Parameters<typeof parseDate>[3]) => parseDate(b(text), 0, b(text).length, format);
 
@@ -10,8 +10,16 @@ describe('parsing values from bytes', () => {
     for (const text of ['2.55', '0.1', '-3.39', '168469.6', '1e3', '12345678901234567', '.5']) expect(number(text)).toBe(Number(text));
   });
 
-  it('accepts currency symbols, signs on either side and a decimal comma', () => {
-    expect([number('£2.55'), number('-$5'), number('£-5'), number('7 €'), number(' 3 '), number('3,10', 44)]).toEqual([2.55, -5, -5, 7, 3, 3.1]);
+  it('accepts currency symbols only when asked to, with signs on either side, and a decimal comma', () => {
+    const money = (text: string) => number(text, 46, -1, true);
+    expect([money('£2.55'), money('-$5'), money('£-5'), money('7 €'), number(' 3 '), number('3,10', 44)]).toEqual([2.55, -5, -5, 7, 3, 3.1]);
+    expect([number('£2.55'), number('-$5'), number('7 €')]).toEqual([NaN, NaN, NaN]);
+  });
+
+  it('accepts thousands separators only when asked to, in groups of three', () => {
+    const grouped = (text: string, decimal = 46, thousands = 44) => number(text, decimal, thousands);
+    expect([grouped('1,234'), grouped('1,234,567.25'), grouped('-12,345.5'), grouped('1.234,5', 44, 46), grouped('999')]).toEqual([1234, 1234567.25, -12345.5, 1234.5, 999]);
+    expect([grouped('1,23'), grouped('1,2345'), grouped('1234,567'), grouped(',123'), grouped('1,234.5,6'), number('1,234')]).toEqual([NaN, NaN, NaN, NaN, NaN, NaN]);
   });
 
   it('gives NaN for blanks and text', () => {

@@ -25,13 +25,16 @@ function currencyAt(b: Uint8Array, s: number, e: number): number {
 }
 
 /**
- * A decimal number from bytes `[s, e)`: optional sign, optional currency symbol (`£5`, `-$5`,
- * `£-5`, `5 €`), digits with `decimal` (46 for `.`, 44 for `,`) as the decimal separator, and an
- * exponent when the separator is `.`. NaN when the field is blank or not a number.
+ * A decimal number from bytes `[s, e)`: optional sign, digits with `decimal` (46 for `.`, 44 for `,`)
+ * as the decimal separator, and an exponent when the separator is `.`. NaN when the field is blank or
+ * not a number. Two things are accepted only when asked for, so that a stray `£30` or `1,234` in a
+ * file is reported rather than guessed at: `thousands` (a byte such as 44 for `,`; -1 for none)
+ * separating groups of exactly three digits (`1,234,567.5`), and `currency`: a `$`, `£` or `€`
+ * before or after the number (`£5`, `-$5`, `£-5`, `5 €`).
  * With up to 15 significant digits `m / 10^k` is one correctly rounded division, so the result is
  * the same double as `Number(text)`; longer numbers fall back to `Number`.
  */
-export function parseNumber(b: Uint8Array, s: number, e: number, decimal: number): number {
+export function parseNumber(b: Uint8Array, s: number, e: number, decimal: number, thousands = -1, currency = false): number {
   s = trimStart(b, s, e);
   e = trimEnd(b, s, e);
   let negative = false;
@@ -39,36 +42,50 @@ export function parseNumber(b: Uint8Array, s: number, e: number, decimal: number
     negative = true;
     s++;
   } else if (b[s] === 43) s++;
-  s += currencyAt(b, s, e);
-  if (!negative && b[s] === 45) {
-    negative = true;
-    s++;
+  if (currency) {
+    s += currencyAt(b, s, e);
+    if (!negative && b[s] === 45) {
+      negative = true;
+      s++;
+    }
   }
   const digitsStart = s;
   let mantissa = 0;
   let digits = 0;
   let fraction = 0;
   let seenDecimal = false;
+  // Digits since the last thousands separator (-1: none seen yet).
+  let group = -1;
   for (; s < e; s++) {
     const c = b[s];
     if (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
       digits++;
       if (seenDecimal) fraction++;
+      else if (group >= 0) group++;
     } else if (c === decimal && !seenDecimal) {
+      if (group >= 0 && group !== 3) return Number.NaN;
       seenDecimal = true;
+    } else if (c === thousands && !seenDecimal && digits > 0 && (group < 0 ? digits <= 3 : group === 3)) {
+      group = 0;
     } else break;
   }
-  if (digits === 0) return Number.NaN;
+  if (digits === 0 || (group >= 0 && !seenDecimal && group !== 3)) return Number.NaN;
   if (s < e) {
-    if ((b[s] === 101 || b[s] === 69) && decimal === 46) return slowNumber(b, digitsStart, e, negative);
+    if ((b[s] === 101 || b[s] === 69) && decimal === 46 && group < 0) return slowNumber(b, digitsStart, e, negative);
+    if (!currency) return Number.NaN;
     s = trimStart(b, s, e);
     s += currencyAt(b, s, e);
     if (s < e) return Number.NaN;
   }
-  if (digits > 15) return slowNumber(b, digitsStart, e, negative, decimal);
+  if (digits > 15) return group >= 0 ? Number.NaN : slowNumber(b, digitsStart, e, negative, decimal);
   const value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
   return negative ? -value : value;
+}
+
+/** True when the text holds a currency symbol (`$`, `£`, `€`), to suggest the `currency` option. */
+export function hasCurrencySymbol(text: string): boolean {
+  return /[$£€]/.test(text);
 }
 
 function slowNumber(b: Uint8Array, s: number, e: number, negative: boolean, decimal = 46): number {

@@ -68,6 +68,14 @@ export class CsvTokenizer {
     this.delimiter = this.whitespace ? SPACE : delimiter.charCodeAt(0);
   }
 
+  /** The 1-based line of the next byte pushed (the unfinished record's line plus the newlines it holds so far). */
+  get nextLine(): number {
+    let line = this.line;
+    const rest = this.leftover;
+    if (rest) for (let i = rest.indexOf(LF); i >= 0; i = rest.indexOf(LF, i + 1)) line++;
+    return line;
+  }
+
   /** Tokenizes a chunk; the records it completes are returned (the batch is reused by the next call). */
   push(chunk: Uint8Array): CsvBatch {
     let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -91,6 +91,49 @@ describe('customer table ingest', () => {
   });
 });
 
+describe('customer table ingest: real files', () => {
+  const spend = 'id,segment,spend\n1,a,12.5\n2,b,£30\n3,c,7\n4,d,\n';
+
+  it('names the line, column and value of a bad cell in a numeric column instead of making the column text', () => {
+    const error = errorOf(() => ingestCustomersCsv(spend));
+    expect(error.message).toBe(
+      "1 of 4 rows are invalid (first: line 3, spend: '£30' is not a number, in a numeric column (2 of 4 values are numbers) (to strip currency symbols: CLI --currency, API field currency=true)); fix them or upload with the 'skip' policy",
+    );
+    const skipped = ingestCustomersCsv(spend, { policy: 'skip' });
+    expect(skipped.frame.ids).toEqual(['1', '3', '4']);
+    expect(skipped.schema.find((c) => c.name === 'spend')?.type).toBe('numeric');
+  });
+
+  it('strips currency symbols and thousands separators when asked to', () => {
+    const table = ingestCustomersCsv('id,spend\n1,"£1,250.50"\n2,$30\n', { currency: true, thousands: ',' });
+    const column = table.frame.columns.spend;
+    expect(column.kind === 'numeric' && Array.from(column.values)).toEqual([1250.5, 30]);
+  });
+
+  it('refuses a header that repeats a name, and takes the names given instead', () => {
+    expect(errorOf(() => ingestCustomersCsv('id,score,score\n1,2,3\n')).message).toBe(
+      "the header repeats 'score' (columns 2, 3); a mapping could not tell them apart. Name every column instead: CLI --columns a,b,c; API field columns=a,b,c (they replace the header's names)",
+    );
+    expect(Object.keys(ingestCustomersCsv('id,score,score\n1,2,3\n', { columns: ['id', 'score_2019', 'score_2020'] }).frame.columns)).toEqual(['score_2019', 'score_2020']);
+  });
+
+  it('reads a file without a header from the names given, and says how when it meets one', () => {
+    expect(errorOf(() => ingestCustomersCsv('1,2.5\n2,3\n')).message).toBe(
+      "the first line looks like data, not a header ('1,2.5'); if the file has no header, name its columns: CLI --no-header --columns a,b,c; API fields header=false and columns=a,b,c",
+    );
+    expect(ingestCustomersCsv('1,2.5\n2,3\n', { header: false, columns: ['id', 'score'] }).frame.ids).toEqual(['1', '2']);
+  });
+
+  it('refuses bytes that are not UTF-8 with their line and offset, and decodes Latin-1 when told', () => {
+    const bytes = Buffer.concat([Buffer.from('id,name\n1,M'), Buffer.from([0xfc]), Buffer.from('ller\n')]);
+    expect(errorOf(() => ingestCustomersCsv(bytes)).message).toBe(
+      'line 2, byte offset 11: invalid UTF-8 (byte 0xFC); if the file is Latin-1 or Windows-1252, say so: CLI --encoding latin1|windows-1252, API field encoding',
+    );
+    const names = ingestCustomersCsv(bytes, { encoding: 'latin1' }).frame.columns.name;
+    expect(names.kind === 'categorical' && names.levels).toEqual(['Müller']);
+  });
+});
+
 describe('an extra table without an id column', () => {
   it('numbers its rows by line and keeps every column as data', () => {
     const table = ingestCustomersCsv('channel,period,spend\nsearch,2011-01,1000\nsocial,2011-01,250.5\n', { rowIds: true });

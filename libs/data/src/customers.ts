@@ -1,6 +1,9 @@
 import { categorical, createFeatureFrame, numeric, type FeatureColumn, type FeatureFrame } from '@workbench/plugin-sdk';
+import { parseNumber } from './bytes';
 import { parseCsv } from './csv';
+import { decodeText, type TextEncodingName } from './encoding';
 import { IngestError, type IngestReport, type RowProblem } from './ingest-errors';
+import { headerOf, NO_HEADER_HINT, numberHint } from './header';
 import { columnStats, type ColumnSchema, type ColumnStats } from './stats';
 
 export interface CustomerIngestOptions {
@@ -18,6 +21,18 @@ export interface CustomerIngestOptions {
   delimiter?: string;
   /** How many row problems the report keeps (all are counted). */
   maxProblems?: number;
+  /** `false`: the file has no header line; name the columns with `columns`. Default true. */
+  header?: boolean;
+  /** Names of the columns, in order: required without a header; with one, they replace the file's names. */
+  columns?: readonly string[];
+  /** Of bytes given (not of a string). Default `utf-8`, checked: an invalid byte is an error naming its line and offset. */
+  encoding?: TextEncodingName;
+  /** Decimal separator of numbers. Default `.`. */
+  decimal?: '.' | ',';
+  /** Thousands separator of numbers (`1,234.5`); none by default. */
+  thousands?: ',' | '.' | ' ' | "'";
+  /** Strip a currency symbol (`$`, `£`, `€`) before or after numbers. Default false. */
+  currency?: boolean;
 }
 
 export interface CustomerTable {
@@ -29,7 +44,12 @@ export interface CustomerTable {
 
 const ID_NAMES = ['customer_id', 'customerid', 'customer id', 'customer', 'id', 'client_id', 'user_id'];
 const REVENUE_NAMES = ['monetary', 'revenue', 'total_revenue', 'sales', 'total_sales', 'spend', 'total_spend'];
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * A column is numeric when more than half of its non-blank values are numbers; its other values are
+ * then bad cells (a `£30` among prices), reported by line, column and value, never a silent switch of
+ * the whole column to text. Below half, the column is text (codes, names).
+ */
+const NUMERIC_SHARE = 0.5;
 
 /** `17850.0` → `17850`: spreadsheets export integer ids as floats. */
 function normaliseId(raw: string): string {
@@ -50,38 +70,42 @@ export function featureName(header: string): string {
 
 /**
  * Reads a customers table (one row per customer: an id and attributes) into a feature frame.
- * Columns whose every non-blank value is a number become numeric features (blank = missing);
- * the others become categorical. Row problems carry their line number.
+ * Columns whose values are mostly numbers become numeric features (blank = missing; any other value is
+ * a bad cell, see NUMERIC_SHARE); the others become categorical. Row problems carry their line number.
+ * Bytes are decoded with `encoding` (UTF-8 by default, checked); a string is used as it is.
  *
  * @throws IngestError when the file cannot be read, or when a row is bad under the `reject` policy.
  */
-export function ingestCustomersCsv(text: string, options: CustomerIngestOptions = {}): CustomerTable {
+export function ingestCustomersCsv(input: string | Uint8Array, options: CustomerIngestOptions = {}): CustomerTable {
   const policy = options.policy ?? 'reject';
   const maxProblems = options.maxProblems ?? 100;
+  const delimiter = options.delimiter ?? ',';
+  if (typeof input !== 'string' && input.subarray(0, 1024).includes(0)) throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
+  const text = decodeText(input, options.encoding);
   if (text.trim() === '') throw new IngestError('the file is empty');
   if (text.includes('\u0000')) throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
 
   let records;
   try {
-    records = parseCsv(text, options.delimiter ?? ',');
+    records = parseCsv(text, delimiter);
   } catch (e) {
     throw new IngestError((e as Error).message);
   }
-  const [header, ...rows] = records;
-  const headers = header.fields.map((h) => h.trim());
-  if (headers.length < 2) {
-    throw new IngestError(`the header has only one column ('${headers[0]}'); is the delimiter '${options.delimiter ?? ','}' right?`);
-  }
+  const { headers, dataFrom } = headerOf(records[0].fields, options.header ?? true, options.columns, delimiter);
+  const rows = records.slice(dataFrom);
   const idIndex = options.rowIds
     ? -1
     : options.customerIdColumn
       ? headers.indexOf(options.customerIdColumn)
       : headers.findIndex((h) => ID_NAMES.includes(h.toLowerCase()));
   if (idIndex < 0 && !options.rowIds) {
+    const looksLikeData = (options.header ?? true) && headers.some((h) => /^\s*[+-]?\d+([.,]\d+)?\s*$/.test(h));
     throw new IngestError(
       options.customerIdColumn
         ? `the mapped customer id column '${options.customerIdColumn}' is not in the header (columns: ${headers.join(', ')})`
-        : `no customer id column found (looked for ${ID_NAMES.join(', ')}); name it with the customerId mapping (columns: ${headers.join(', ')})`,
+        : looksLikeData
+          ? `the first line looks like data, not a header ('${headers.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`
+          : `no customer id column found (looked for ${ID_NAMES.join(', ')}); name it with the customerId mapping (columns: ${headers.join(', ')})`,
     );
   }
   if (options.revenueColumn && !headers.includes(options.revenueColumn)) {
@@ -96,7 +120,7 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
     if (problems.length < maxProblems) problems.push(problem);
   };
   const seen = new Map<string, number>();
-  const accepted: { line: number; fields: string[]; id: string }[] = [];
+  let accepted: { line: number; fields: string[]; id: string }[] = [];
   for (const row of rows) {
     if (row.fields.length !== headers.length) {
       reject({ line: row.line, field: '(row)', message: `expected ${headers.length} fields, found ${row.fields.length}` });
@@ -115,7 +139,46 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
     seen.set(id, row.line);
     accepted.push({ line: row.line, fields: row.fields, id });
   }
-  const report: IngestReport = { rowsRead: rows.length, rowsAccepted: accepted.length, rowsRejected: rejected, problems, policy };
+
+  // Column types, then the bad cells of numeric columns: each rejects its row, naming line, column and value.
+  const decimal = options.decimal === ',' ? 44 : 46;
+  const thousands = options.thousands ? options.thousands.charCodeAt(0) : -1;
+  const toNumber = (v: string) => {
+    const b = Buffer.from(v, 'utf8');
+    return parseNumber(b, 0, b.length, decimal, thousands, options.currency === true);
+  };
+  const numbers = headers.map((_, j) => (j === idIndex ? null : accepted.map((r) => (r.fields[j].trim() === '' ? Number.NaN : toNumber(r.fields[j])))));
+  const isNumeric = headers.map((_, j) => {
+    const parsed = numbers[j];
+    if (!parsed) return false;
+    let nonBlank = 0;
+    let numeric = 0;
+    parsed.forEach((v, i) => {
+      if (accepted[i].fields[j].trim() !== '') nonBlank++;
+      if (!Number.isNaN(v)) numeric++;
+    });
+    return numeric > 0 && numeric > nonBlank * NUMERIC_SHARE;
+  });
+  const badCells = new Map<number, RowProblem>();
+  headers.forEach((h, j) => {
+    const parsed = numbers[j];
+    if (!isNumeric[j] || !parsed) return;
+    const count = parsed.filter((v) => !Number.isNaN(v)).length;
+    accepted.forEach((r, i) => {
+      const raw = r.fields[j].trim();
+      if (raw === '' || !Number.isNaN(parsed[i]) || badCells.has(i)) return;
+      badCells.set(i, { line: r.line, field: h, message: `'${raw}' is not a number, in a numeric column (${count} of ${accepted.length} values are numbers)${numberHint(raw, options)}` });
+    });
+  });
+  if (badCells.size > 0) {
+    [...badCells.values()].sort((a, b) => a.line - b.line).forEach(reject);
+    problems.sort((a, b) => a.line - b.line);
+    const kept = accepted.filter((_, i) => !badCells.has(i));
+    const keptIndex = accepted.map((_, i) => i).filter((i) => !badCells.has(i));
+    numbers.forEach((parsed, j) => parsed && (numbers[j] = keptIndex.map((i) => parsed[i])));
+    accepted = kept;
+  }
+  const report: IngestReport = { rowsRead: rows.length, rowsAccepted: accepted.length, rowsRejected: rejected, problems, problemsOmitted: rejected - problems.length, policy };
   if (rejected > 0 && policy === 'reject') {
     const first = problems[0];
     throw new IngestError(`${rejected} of ${rows.length} rows are invalid (first: line ${first.line}, ${first.field}: ${first.message}); fix them or upload with the 'skip' policy`, report);
@@ -128,14 +191,13 @@ export function ingestCustomersCsv(text: string, options: CustomerIngestOptions 
     if (j === idIndex) return;
     let name = featureName(h);
     while (columns[name]) name = `${name}_${j}`;
-    const values = accepted.map((r) => r.fields[j].trim());
-    const isNumeric = values.some((v) => v !== '') && values.every((v) => v === '' || NUMBER.test(v));
-    columns[name] = isNumeric ? numeric(values.map((v) => (v === '' ? Number.NaN : Number(v)))) : categorical(values);
+    const parsed = numbers[j] as number[];
+    columns[name] = isNumeric[j] ? numeric(parsed) : categorical(accepted.map((r) => r.fields[j].trim()));
     const isRevenue = options.revenueColumn ? h === options.revenueColumn : REVENUE_NAMES.includes(name);
-    if (isRevenue && !isNumeric && options.revenueColumn) {
-      throw new IngestError(`the mapped revenue column '${h}' is not numeric (first value: '${values.find((v) => !NUMBER.test(v))}')`);
+    if (isRevenue && !isNumeric[j] && options.revenueColumn) {
+      throw new IngestError(`the mapped revenue column '${h}' is not numeric (first value: '${accepted.map((r) => r.fields[j].trim()).find((v) => v !== '' && Number.isNaN(toNumber(v)))}')`);
     }
-    schema.push({ name, source: h, type: isNumeric ? 'numeric' : 'categorical', ...(isRevenue && isNumeric ? { role: 'revenue' as const } : {}) });
+    schema.push({ name, source: h, type: isNumeric[j] ? 'numeric' : 'categorical', ...(isRevenue && isNumeric[j] ? { role: 'revenue' as const } : {}) });
   });
   // Only one column can be the revenue; with several candidates the first wins.
   schema.filter((c) => c.role === 'revenue').slice(1).forEach((c) => delete c.role);

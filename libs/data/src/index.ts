@@ -2,6 +2,8 @@ export * from './bytes';
 export * from './churn-label';
 export * from './csv';
 export * from './customers';
+export * from './encoding';
+export * from './header';
 export * from './frame-codec';
 export * from './ingest-errors';
 export * from './stats';

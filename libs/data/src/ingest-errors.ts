@@ -11,6 +11,8 @@ export interface IngestReport {
   rowsRejected: number;
   /** The first problems found (at most `maxProblems` of the options); `rowsRejected` counts them all. */
   problems: RowProblem[];
+  /** Rejected rows whose problem is not in `problems` (they are counted in `rowsRejected`). */
+  problemsOmitted?: number;
   policy: 'reject' | 'skip';
 }
 

@@ -109,8 +109,11 @@ const SLASHED = /^(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}([ T]+\d{1,2}:\d{2}(:\d{2}(\.
  *
  * @throws IngestError when the samples fit no format, mix day-first and month-first, or are ambiguous.
  */
-export function detectDateFormat(column: string, samples: readonly string[]): DateFormat {
+export function detectDateFormat(column: string, samples: readonly string[], lines?: readonly number[]): DateFormat {
+  const lineOf = new Map<string, number>();
+  samples.forEach((s, i) => lines && !lineOf.has(s.trim()) && lineOf.set(s.trim(), lines[i]));
   const values = samples.map((s) => s.trim()).filter((s) => s !== '');
+  const at = (v: string) => (lineOf.has(v) ? `line ${lineOf.get(v)}: ` : '');
   const choose = `set dateFormat to one of ${DATE_FORMATS.join(', ')}`;
   if (values.length === 0) throw new IngestError(`cannot detect the date format of column '${column}': the first rows have no dates; ${choose}`);
   if (values.every((v) => COMPACT.test(v))) return 'YYYYMMDD';
@@ -128,6 +131,15 @@ export function detectDateFormat(column: string, samples: readonly string[]): Da
       `the dates in column '${column}' are ambiguous: '${values[0]}' could be DD/MM/YYYY or MM/DD/YYYY (no day above 12 in the first ${values.length} rows); set dateFormat: 'DD/MM/YYYY' or 'MM/DD/YYYY'`,
     );
   }
-  const odd = values.find((v) => !COMPACT.test(v) && !ISO.test(v) && !SLASHED.test(v)) ?? values[0];
-  throw new IngestError(`cannot detect the date format of column '${column}' (value: '${odd}'); ${choose}`);
+  // The values fit no one format. Quote what is wrong: a value that fits none, else the first value in a
+  // shape other than the most common one (never a valid date of the column's own format).
+  const shapes = [COMPACT, ISO, SLASHED];
+  const odd = values.find((v) => !shapes.some((shape) => shape.test(v)));
+  if (odd !== undefined) throw new IngestError(`cannot detect the date format of column '${column}' (${at(odd)}'${odd}'); ${choose}`);
+  const counts = shapes.map((shape) => values.filter((v) => shape.test(v)).length);
+  const common = shapes[counts.indexOf(Math.max(...counts))];
+  const other = values.find((v) => !common.test(v)) as string;
+  throw new IngestError(
+    `the dates in column '${column}' mix formats: ${at(other)}'${other}' is not in the format of the others (e.g. '${values.find((v) => common.test(v))}'); fix the file or ${choose}`,
+  );
 }

@@ -67,13 +67,34 @@ describe('transactions ingest: files that cannot be read', () => {
     expect(error.message).toBe("the header has only one column ('customer_id;date;amount'); is the delimiter ',' right?");
   });
 
-  it('refuses a file whose first line is data', async () => {
+  it('refuses a file whose first line is data, saying how the CLI and the API name the columns', async () => {
     const error = await errorOf(ingest('4,1,19970101,2,29.33\n4,1,19970118,2,29.73\n'));
-    expect(error.message).toBe("the first line looks like data, not a header ('4,1,19970101,2,29.33'); pass header: false and name the columns");
+    expect(error.message).toBe(
+      "the first line looks like data, not a header ('4,1,19970101,2,29.33'); if the file has no header, name its columns: CLI --no-header --columns a,b,c; API fields header=false and columns=a,b,c",
+    );
   });
 
   it('asks for column names when there is no header', async () => {
-    expect((await errorOf(ingest('4,1,19970101,2,29.33\n', { header: false }))).message).toBe('header: false needs the column names (option columns)');
+    expect((await errorOf(ingest('4,1,19970101,2,29.33\n', { header: false }))).message).toBe(
+      'a file without a header needs its column names: CLI --columns a,b,c; API field columns=a,b,c (the first line has 5 fields)',
+    );
+    expect((await errorOf(ingest('4,1,19970101,2,29.33\n', { header: false, columns: ['a', 'b'] }))).message).toBe(
+      '2 column names were given (a, b) but the first line has 5 fields',
+    );
+  });
+
+  it('refuses a header that repeats a name, and reads it once the columns are named', async () => {
+    const text = 'customer_id,date,amount,date\n1,2020-01-01,5,2021-06-30\n';
+    expect((await errorOf(ingest(text))).message).toBe(
+      "the header repeats 'date' (columns 2, 4); a mapping could not tell them apart. Name every column instead: CLI --columns a,b,c; API field columns=a,b,c (they replace the header's names)",
+    );
+    const { table, mapping } = await ingest(text, { columns: ['customer_id', 'ordered', 'amount', 'shipped'], mapping: { timestamp: 'shipped' } });
+    expect(mapping.timestamp).toBe('shipped');
+    expect(new Date(table.timestamp[0]).toISOString()).toBe('2021-06-30T00:00:00.000Z');
+  });
+
+  it('names a directory given as the file', async () => {
+    expect((await errorOf(ingestTransactions(fixtures, {}))).message).toBe(`'${fixtures}' is a directory; give the path of a file`);
   });
 
   it('refuses a header without rows', async () => {
@@ -116,6 +137,13 @@ describe('transactions ingest: coercion', () => {
     );
   });
 
+  it('quotes the date that differs when a column mixes formats, not a valid one', async () => {
+    const error = await errorOf(ingest('customer_id,date,amount\n1,2011-03-04,5\n2,2011-03-05,5\n3,05/03/2011,5\n4,2011-03-06,5\n'));
+    expect(error.message).toBe(
+      "the dates in column 'date' mix formats: line 4: '05/03/2011' is not in the format of the others (e.g. '2011-03-04'); fix the file or set dateFormat to one of YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, MM/DD/YYYY",
+    );
+  });
+
   it('refuses dates that mix day-first and month-first values', async () => {
     const error = await errorOf(ingest('customer_id,date,amount\n1,25/03/2011,5\n2,03/25/2011,5\n'));
     expect(error.message).toBe(
@@ -123,11 +151,25 @@ describe('transactions ingest: coercion', () => {
     );
   });
 
-  it('reads decimal commas, currency symbols and quoted numbers', async () => {
+  it('reads decimal commas, currency symbols and thousands separators when asked to', async () => {
     const text = 'customer_id;date;amount\n1;2020-01-01;"£1.234,5"\n2;2020-01-01;€3,10\n3;2020-01-01;-$2,5\n4;2020-01-01; 7 €\n';
-    const { table } = await ingest(text, { delimiter: ';', decimal: ',', policy: 'skip' });
-    // '£1.234,5' has a thousands separator, which is not supported: that row is rejected.
-    expect(Array.from(table.amount)).toEqual([3.1, -2.5, 7]);
+    const { table } = await ingest(text, { delimiter: ';', decimal: ',', currency: true, thousands: '.' });
+    expect(Array.from(table.amount)).toEqual([1234.5, 3.1, -2.5, 7]);
+    // Without the thousands option that row is rejected, not read as 1.2345.
+    const { report } = await ingest(text, { delimiter: ';', decimal: ',', currency: true, policy: 'skip' });
+    expect(report.problems).toEqual([
+      { line: 2, field: 'amount', message: "'£1.234,5' is not a number (for thousands separators: CLI --thousands ',', API field thousands)" },
+    ]);
+  });
+
+  it('names the line, column and value of a bad number, and the option that would read it', async () => {
+    const error = await errorOf(ingest('customer_id,date,amount\n1,2020-01-01,12.5\n2,2020-01-01,£30\n3,2020-01-01,"1,234.00"\n'));
+    expect(error.message).toBe(
+      "2 of 3 rows are invalid (first: line 3, amount: '£30' is not a number (to strip currency symbols: CLI --currency, API field currency=true)); fix them or ingest with the 'skip' policy",
+    );
+    expect(error.report?.problems[1]).toEqual({ line: 4, field: 'amount', message: "'1,234.00' is not a number (for thousands separators: CLI --thousands ',', API field thousands)" });
+    const { table } = await ingest('customer_id,date,amount\n1,2020-01-01,12.5\n2,2020-01-01,£30\n3,2020-01-01,"1,234.00"\n', { currency: true, thousands: ',' });
+    expect(Array.from(table.amount)).toEqual([12.5, 30, 1234]);
   });
 
   it('reads a whitespace-separated file with a header (CDNOW_master.txt)', async () => {
@@ -195,6 +237,7 @@ describe('transactions ingest: validation', () => {
     const { report } = await ingest(text, { policy: 'skip', maxProblems: 2 });
     expect(report.problems).toHaveLength(2);
     expect(report.rowsRejected).toBe(7);
+    expect(report.problemsOmitted).toBe(5);
     expect(report.rejectedByReason).toEqual({
       'customer id is empty': 1,
       'invalid date': 1,
@@ -257,5 +300,51 @@ describe('transactions ingest: real files against pandas', () => {
     expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(expected.salesSum, 6);
     expect(stats.firstTimestamp).toBe('1997-01-01T00:00:00.000Z');
     expect(stats.lastTimestamp).toBe('1998-06-30T00:00:00.000Z');
+  });
+});
+
+describe('transactions ingest: encodings', () => {
+  const latin1 = Buffer.concat([Buffer.from('customer_id,date,amount\n1,2020-01-01,5\nM'), Buffer.from([0xfc]), Buffer.from('ller,2020-01-02,6\n')]);
+
+  it('refuses bytes that are not UTF-8, naming the line and byte offset, instead of storing U+FFFD', async () => {
+    const error = await errorOf(ingestTransactions(latin1, { now: NOW }));
+    expect(error.message).toBe(
+      'line 3, byte offset 40: invalid UTF-8 (byte 0xFC); if the file is Latin-1 or Windows-1252, say so: CLI --encoding latin1|windows-1252, API field encoding',
+    );
+  });
+
+  it('decodes Latin-1 and Windows-1252 when told', async () => {
+    expect((await ingestTransactions(latin1, { now: NOW, encoding: 'latin1' })).table.customerIds).toEqual(['1', 'Müller']);
+    const cp1252 = Buffer.concat([Buffer.from('customer_id,date,amount\n'), Buffer.from([0x93, 0x41, 0x94, 0x80]), Buffer.from(',2020-01-01,5\n')]);
+    expect((await ingestTransactions(cp1252, { now: NOW, encoding: 'windows-1252' })).table.customerIds).toEqual(['\u201cA\u201d€']);
+  });
+
+  it('reads UTF-8 characters split between chunks, and finds a bad byte past the head of a stream', async () => {
+    const utf8 = Buffer.from('customer_id,date,amount\nMüller,2020-01-01,5\n€uro,2020-01-01,6\n', 'utf8');
+    const oneByteChunks = Readable.from(Array.from(utf8, (_, i) => utf8.subarray(i, i + 1)));
+    expect((await ingestTransactions(oneByteChunks, { now: NOW })).table.customerIds).toEqual(['Müller', '€uro']);
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},2020-01-01,5`).join('\n');
+    const bad = Buffer.concat([Buffer.from(`customer_id,date,amount\n${rows}\nX`), Buffer.from([0xe9]), Buffer.from(',2020-01-01,5\n')]);
+    const chunks = Readable.from(Array.from({ length: Math.ceil(bad.length / 1000) }, (_, i) => bad.subarray(i * 1000, (i + 1) * 1000)));
+    const error = await errorOf(ingestTransactions(chunks, { now: NOW }));
+    expect(error.message).toContain(`line 5002, byte offset ${bad.indexOf(0xe9)}: invalid UTF-8 (byte 0xE9)`);
+  });
+});
+
+describe('transactions ingest: zero-value lines', () => {
+  const text = 'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,7,2010-12-01,6,2.5\n1,7,2010-12-01,1,0\n2,8,2010-12-02,3,0.00\n3,8,2010-12-03,2,1\n';
+
+  it('keeps them by default (they count as orders) and counts them', async () => {
+    const { table, report } = await ingest(text);
+    expect(table.rowCount).toBe(4);
+    expect(table.orderIds).toEqual(['1', '2', '3']);
+    expect(report).toMatchObject({ zeroAmounts: 'keep', zeroAmountRows: 2, zeroAmountsExcluded: 0 });
+  });
+
+  it('leaves them out with zeroAmounts: exclude, so an order of free lines only is no order', async () => {
+    const { table, report } = await ingest(text, { zeroAmounts: 'exclude' });
+    expect(Array.from(table.amount)).toEqual([15, 2]);
+    expect(table.orderIds).toEqual(['1', '3']);
+    expect(report).toMatchObject({ zeroAmounts: 'exclude', zeroAmountRows: 2, zeroAmountsExcluded: 2, rowsRead: 4, rowsAccepted: 2, rowsRejected: 0 });
   });
 });

@@ -1,6 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { dayOf, parseDate, parseIntegerId, parseNumber, trimEnd, trimStart, type DateFormat } from './bytes';
 import { CsvTokenizer, fieldText, type CsvBatch, type CsvDelimiter } from './csv';
+import { lineOfByte, singleByteToUtf8, Utf8Checker, type TextEncodingName } from './encoding';
+import { headerOf, NO_HEADER_HINT, numberHint } from './header';
 import { IngestError, type IngestReport, type RowProblem } from './ingest-errors';
 import { columnStats, type ColumnStats } from './stats';
 import { detectDateFormat, resolveTransactionMapping, type ResolvedMapping, type TransactionColumnMapping } from './transaction-mapping';
@@ -30,7 +32,16 @@ export interface TransactionIngestOptions {
   mapping?: Partial<TransactionColumnMapping>;
   /** `false`: the file has no header line; name the columns with `columns`. Default true. */
   header?: boolean;
+  /** Names of the columns, in order: required without a header; with one, they replace the file's names (e.g. to tell duplicates apart). */
   columns?: readonly string[];
+  /** Default `utf-8` (checked: an invalid byte is an error naming its line and offset). */
+  encoding?: TextEncodingName;
+  /** Thousands separator of numbers (`1,234.5`); none by default, so `1,234` is reported rather than guessed. */
+  thousands?: ',' | '.' | ' ' | "'";
+  /** Strip a currency symbol (`$`, `£`, `€`) before or after numbers. Default false: `£30` is an invalid number. */
+  currency?: boolean;
+  /** `keep` (default): lines worth 0 (free samples, adjustments) count as orders. `exclude`: they are dropped and counted. */
+  zeroAmounts?: 'keep' | 'exclude';
   /** One character, or `whitespace` for files like CDNOW_master.txt. Default `,`. */
   delimiter?: CsvDelimiter;
   /** Decimal separator of numbers. Default `.`. With `,` use another field delimiter or quote the numbers. */
@@ -58,6 +69,10 @@ export interface TransactionIngestReport extends IngestReport {
   /** Returns and cancellations recognised among the valid rows (under `exclude` none of them is stored). */
   returnRows: number;
   returnsExcluded: number;
+  zeroAmounts: 'keep' | 'exclude';
+  /** Valid lines whose amount is 0 (under `exclude` none of them is stored). */
+  zeroAmountRows: number;
+  zeroAmountsExcluded: number;
   /** Rejected rows counted by reason. */
   rejectedByReason: Record<string, number>;
 }
@@ -215,6 +230,8 @@ class RowIngest {
   rejected = 0;
   returnRows = 0;
   returnsExcluded = 0;
+  zeroAmountRows = 0;
+  zeroAmountsExcluded = 0;
   private lastCustomerKey = -2;
   private lastCustomerIndex = -1;
   private lastOrderKey = -2;
@@ -223,9 +240,12 @@ class RowIngest {
   private lastDateLength = -1;
   private lastTimestamp = Number.NaN;
   private readonly decimal: number;
+  private readonly thousands: number;
+  private readonly currency: boolean;
   private readonly nowMs: number;
   private readonly prefix: Buffer;
   private readonly exclude: boolean;
+  private readonly excludeZero: boolean;
 
   constructor(
     private readonly headers: readonly string[],
@@ -234,6 +254,9 @@ class RowIngest {
     private readonly options: TransactionIngestOptions,
   ) {
     this.decimal = options.decimal === ',' ? 44 : 46;
+    this.thousands = options.thousands ? options.thousands.charCodeAt(0) : -1;
+    this.currency = options.currency === true;
+    this.excludeZero = options.zeroAmounts === 'exclude';
     this.nowMs = (options.now ?? new Date()).getTime();
     this.prefix = Buffer.from(options.cancellationPrefix ?? 'C', 'utf8');
     this.exclude = options.returns === 'exclude';
@@ -257,6 +280,8 @@ class RowIngest {
     const width = this.headers.length;
     const { customerId: ci, timestamp: ti, orderId: oi, amount: ai, quantity: qi, unitPrice: pi } = this.resolved.index;
     const decimal = this.decimal;
+    const thousands = this.thousands;
+    const currency = this.currency;
     const dateFormat = this.dateFormat;
     const prefix = this.prefix;
     const prefixLength = prefix.length;
@@ -322,7 +347,7 @@ class RowIngest {
       // Amount, or quantity × unit price.
       let quantity = Number.NaN;
       if (qi >= 0) {
-        quantity = parseNumber(bytes, starts[f0 + qi], ends[f0 + qi], decimal);
+        quantity = parseNumber(bytes, starts[f0 + qi], ends[f0 + qi], decimal, thousands, currency);
         if (quantity !== quantity) {
           this.rejectNumber(batch, f0 + qi, line, qi, 'quantity');
           continue;
@@ -330,18 +355,26 @@ class RowIngest {
       }
       let amount: number;
       if (ai >= 0) {
-        amount = parseNumber(bytes, starts[f0 + ai], ends[f0 + ai], decimal);
+        amount = parseNumber(bytes, starts[f0 + ai], ends[f0 + ai], decimal, thousands, currency);
         if (amount !== amount) {
           this.rejectNumber(batch, f0 + ai, line, ai, 'amount');
           continue;
         }
       } else {
-        const price = parseNumber(bytes, starts[f0 + pi], ends[f0 + pi], decimal);
+        const price = parseNumber(bytes, starts[f0 + pi], ends[f0 + pi], decimal, thousands, currency);
         if (price !== price) {
           this.rejectNumber(batch, f0 + pi, line, pi, 'unit price');
           continue;
         }
         amount = quantity * price;
+      }
+      // A line worth nothing is neither a sale nor a refund.
+      if (amount === 0) {
+        this.zeroAmountRows++;
+        if (this.excludeZero) {
+          this.zeroAmountsExcluded++;
+          continue;
+        }
       }
       if (qi >= 0 ? quantity < 0 : amount < 0) isReturn = true;
       if (isReturn) {
@@ -380,7 +413,7 @@ class RowIngest {
 
   private rejectNumber(batch: CsvBatch, f: number, line: number, column: number, what: string): void {
     const raw = this.text(batch, f);
-    this.reject(line, column, 'invalid number', raw === '' ? `${what} is empty` : `'${raw}' is not a number`);
+    this.reject(line, column, 'invalid number', raw === '' ? `${what} is empty` : `'${raw}' is not a number${numberHint(raw, this.options)}`);
   }
 
   table(hasQuantity: boolean): TransactionTable {
@@ -406,9 +439,12 @@ function chunksOf(source: TransactionSource, options: TransactionIngestOptions):
   if (typeof source === 'string') {
     let size: number;
     try {
-      size = statSync(source).size;
+      const stat = statSync(source);
+      if (stat.isDirectory()) throw new IngestError(`'${source}' is a directory; give the path of a file`);
+      size = stat.size;
     } catch (e) {
-      throw new IngestError(`cannot read '${source}': ${(e as Error).message}`);
+      if (e instanceof IngestError) throw e;
+      throw new IngestError(`cannot read '${source}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
     if (options.maxBytes !== undefined && size > options.maxBytes) {
       throw new IngestError(`the file is ${size} bytes, over the size limit of ${options.maxBytes} bytes`);
@@ -436,6 +472,9 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
   const delimiter = options.delimiter ?? ',';
   const hasHeader = options.header ?? true;
   const chunks = chunksOf(source, options);
+  const encoding = options.encoding ?? 'utf-8';
+  const utf8 = encoding === 'utf-8' ? new Utf8Checker() : null;
+  let tokenizer: CsvTokenizer | null = null;
 
   // Read a head of the file first: it decides header, mapping and date format before any row is stored.
   const head: Uint8Array[] = [];
@@ -444,12 +483,22 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
   let totalBytes = 0;
   const next = async (): Promise<Uint8Array | null> => {
     const result = await chunks.next();
-    if (result.done) return null;
+    if (result.done) {
+      utf8?.check(Buffer.alloc(0), () => (tokenizer ? tokenizer.nextLine : lineOfByte(Buffer.concat(head), headBytes, 1)), true);
+      return null;
+    }
     const bytes = asBytes(result.value);
     totalBytes += bytes.length;
     if (options.maxBytes !== undefined && totalBytes > options.maxBytes) {
       throw new IngestError(`the file is over the size limit of ${options.maxBytes} bytes`);
     }
+    // Before the encoding is checked: a binary file is called binary, not badly encoded text.
+    if (totalBytes === bytes.length && Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).includes(0)) {
+      throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
+    }
+    if (!utf8) return singleByteToUtf8(bytes, encoding as 'latin1' | 'windows-1252');
+    // The line of a bad byte: the lines before this chunk (the head's, or the tokenizer's) plus those before the byte.
+    utf8.check(bytes, (k) => lineOfByte(bytes, k, tokenizer ? tokenizer.nextLine : lineOfByte(Buffer.concat(head), headBytes, 1)));
     return bytes;
   };
   while (headBytes < HEAD_BYTES) {
@@ -467,7 +516,7 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
     throw new IngestError('the file is empty');
   }
 
-  const tokenizer = new CsvTokenizer(delimiter);
+  tokenizer = new CsvTokenizer(delimiter);
   let batch: CsvBatch;
   try {
     batch = done ? tokenizer.end(headBuffer) : tokenizer.push(headBuffer);
@@ -480,27 +529,13 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
   const fileBytes = typeof source === 'string' ? statSync(source).size : 0;
 
   const firstLine = fieldsOf(batch, 0);
-  let headers: string[];
-  let dataFrom: number;
-  if (hasHeader) {
-    headers = firstLine.map((h) => h.trim());
-    dataFrom = 1;
-  } else {
-    if (!options.columns || options.columns.length === 0) {
-      throw new IngestError('header: false needs the column names (option columns)');
-    }
-    headers = [...options.columns];
-    dataFrom = 0;
-  }
-  if (hasHeader && headers.length < 2) {
-    throw new IngestError(`the header has only one column ('${headers[0]}'); is the delimiter '${delimiter}' right?`);
-  }
+  const { headers, dataFrom } = headerOf(firstLine, hasHeader, options.columns, delimiter);
   let resolved: ResolvedMapping;
   try {
     resolved = resolveTransactionMapping(headers, options.mapping);
   } catch (e) {
     if (hasHeader && e instanceof IngestError && looksLikeData(headers)) {
-      throw new IngestError(`the first line looks like data, not a header ('${firstLine.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); pass header: false and name the columns`);
+      throw new IngestError(`the first line looks like data, not a header ('${firstLine.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`);
     }
     throw e;
   }
@@ -509,12 +544,16 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
   if (options.dateFormat && options.dateFormat !== 'auto') dateFormat = options.dateFormat;
   else {
     const samples: string[] = [];
+    const lines: number[] = [];
     const ti = resolved.index.timestamp;
     for (let r = dataFrom; r < batch.count && samples.length < DATE_SAMPLES; r++) {
       const f = batch.fieldIndex[r] + ti;
-      if (f < batch.fieldIndex[r + 1]) samples.push(fieldText(batch, f));
+      if (f < batch.fieldIndex[r + 1]) {
+        samples.push(fieldText(batch, f));
+        lines.push(batch.lines[r]);
+      }
     }
-    dateFormat = detectDateFormat(headers[ti], samples);
+    dateFormat = detectDateFormat(headers[ti], samples, lines);
   }
 
   const rows = new RowIngest(headers, resolved, dateFormat, options);
@@ -543,6 +582,10 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
     returns: options.returns ?? 'net',
     returnRows: rows.returnRows,
     returnsExcluded: rows.returnsExcluded,
+    zeroAmounts: options.zeroAmounts ?? 'keep',
+    zeroAmountRows: rows.zeroAmountRows,
+    zeroAmountsExcluded: rows.zeroAmountsExcluded,
+    problemsOmitted: rows.rejected - rows.problems.length,
     rejectedByReason: rows.rejectedByReason,
   };
   if (rows.rowsRead === 0) throw new IngestError('the file has a header but no data rows', report);
