@@ -127,6 +127,13 @@ export function buildProgram(cli: CliEnvironment): Command {
     .addOption(new Option('--date-format <format>', 'transactions: date format (default: detected)').choices(['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY']))
     .option('--delimiter <char>', "field delimiter: one character, 'tab' or 'whitespace' (default ,)")
     .addOption(new Option('--decimal <char>', 'decimal separator').choices(['.', ',']))
+    .addOption(new Option('--thousands <char>', "thousands separator of numbers, e.g. ',' for 1,234.50 (default: none; such a number is reported)").choices([',', '.', ' ', "'"]))
+    .option('--currency', 'strip a currency symbol ($, £, €) before or after numbers (default: such a number is reported)')
+    .addOption(new Option('--encoding <name>', 'text encoding of the file (default utf-8, checked: a bad byte is reported with its line)').choices(['utf-8', 'latin1', 'windows-1252']))
+    .option('--no-header', 'the file has no header line: name its columns with --columns')
+    .option('--columns <names>', 'column names a,b,c in file order: required with --no-header; with a header they replace its names (e.g. to tell duplicates apart)')
+    .addOption(new Option('--zero-amounts <how>', 'transactions: keep lines worth 0 (free samples, adjustments) as orders, or exclude them (counted in the report)').choices(['keep', 'exclude']))
+    .option('--problems <file>', 'write every rejected row (line, field, message) to this CSV file')
     .option('--json', 'print JSON')
     .action((file: string, options: Omit<Parameters<typeof ingestFile>[2], 'file'>) => withWorkbench(cli, 'embedded', (wb) => ingestFile(wb, cli.out, { file, ...options })));
 

@@ -269,6 +269,30 @@ describe('transactions datasets over HTTP', () => {
     expect(versions.body.versions).toHaveLength(1);
   });
 
+  it('reads real files with the upload fields encoding, header/columns, currency/thousands and zeroAmounts', async () => {
+    const post = (name: string) => http().post('/datasets').set('X-API-Key', keys.analyst).field('name', name);
+    const latin1 = Buffer.concat([Buffer.from('customer_id,name\n1,M'), Buffer.from([0xfc]), Buffer.from('ller\n')]);
+    const refused = await post('latin1').attach('file', latin1, 'people.csv').expect(400);
+    expect(refused.body.message).toBe('line 2, byte offset 20: invalid UTF-8 (byte 0xFC); if the file is Latin-1 or Windows-1252, say so: CLI --encoding latin1|windows-1252, API field encoding');
+    await http().get('/datasets/latin1').set('X-API-Key', keys.viewer).expect(404);
+    const read = await post('latin1').field('encoding', 'latin1').attach('file', latin1, 'people.csv').expect(201);
+    expect(JSON.stringify(read.body.version.stats)).toContain('Müller');
+    const cdnow = join(__dirname, '../../cli/test/fixtures/CDNOW_sample-head30.txt');
+    const headerless = await post('cdnow-txt')
+      .field('kind', 'transactions')
+      .field('delimiter', 'whitespace')
+      .field('header', 'false')
+      .field('columns', 'master_id,sample_id,date,cds,sales')
+      .field('customerIdColumn', 'sample_id')
+      .attach('file', cdnow)
+      .expect(201);
+    expect(headerless.body.version).toMatchObject({ rowCount: 30, rejectedCount: 0 });
+    const money = Buffer.from('customer_id,date,amount\n1,2011-01-02,"£1,250.00"\n2,2011-01-03,0\n');
+    await post('money').field('kind', 'transactions').attach('file', money, 'money.csv').expect(400);
+    const moneyRead = await post('money').field('kind', 'transactions').field('currency', 'true').field('thousands', ',').field('zeroAmounts', 'exclude').attach('file', money, 'money.csv').expect(201);
+    expect(moneyRead.body.version).toMatchObject({ rowCount: 1, report: { zeroAmountRows: 1, zeroAmountsExcluded: 1 }, stats: { amount: { max: 1250 } } });
+  });
+
   it('answers a mapping that names a missing column with 400 and stores nothing', async () => {
     const res = await http()
       .post('/datasets')

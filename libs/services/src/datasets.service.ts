@@ -24,7 +24,8 @@ import { noDatasetEvents, type DatasetEvents } from './events';
 
 export interface IngestCustomersRequest extends CustomerIngestOptions {
   dataset: string;
-  text: string;
+  /** The file's bytes (decoded with `encoding`, UTF-8 by default and checked) or its text. */
+  text: string | Uint8Array;
   sourceName?: string;
 }
 
@@ -54,10 +55,13 @@ export interface IngestTableRequest {
   dataset: string;
   /** Name KPI evaluators know the table by, e.g. `marketing_spend` or `survey`. */
   table: string;
-  text: string;
+  /** The file's bytes (decoded with `encoding`) or its text. */
+  text: string | Uint8Array;
   sourceName?: string;
   delimiter?: string;
   policy?: 'reject' | 'skip';
+  /** How the file is read: as for a customers table. */
+  format?: Pick<CustomerIngestOptions, 'encoding' | 'header' | 'columns' | 'decimal' | 'thousands' | 'currency'>;
 }
 
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -138,7 +142,8 @@ export class DatasetsService {
           let dataset = await em.findOne(Dataset, { name });
           if (!dataset) dataset = em.create(Dataset, { name });
           const existing = await em.findOne(DatasetVersion, { dataset, contentHash: hash });
-          if (existing) return { dataset, version: existing, created: false, report: existing.report as unknown as IngestReport };
+          // The report is this upload's: the same content can come from a file with other rejected rows (or all of its problems were asked for).
+          if (existing) return { dataset, version: existing, created: false, report };
           const last = await em.findOne(DatasetVersion, { dataset }, { orderBy: { version: 'desc' } });
           const version = em.create(DatasetVersion, { dataset, version: (last?.version ?? 0) + 1, contentHash: hash, ...fields });
           return { dataset, version, created: true, report };
@@ -158,7 +163,7 @@ export class DatasetsService {
   async ingestTable(request: IngestTableRequest): Promise<IngestResult> {
     this.checkName(request.dataset);
     if (!TABLE_NAME.test(request.table)) throw new InvalidRequestError(`table name '${request.table}' must be 1-64 lowercase letters, digits or _, starting with a letter`);
-    const table = ingestCustomersCsv(request.text, { rowIds: true, delimiter: request.delimiter, policy: request.policy });
+    const table = ingestCustomersCsv(request.text, { ...request.format, rowIds: true, delimiter: request.delimiter, policy: request.policy });
     return this.storeFrameTable(request.dataset, table, { kind: 'table', tableName: request.table, sourceName: request.sourceName });
   }
 

@@ -59,10 +59,19 @@ export class DatasetsController {
 
   private async ingest(body: UploadDatasetDto, file: Express.Multer.File): Promise<IngestResult> {
     const delimiter = body.delimiter === 'tab' ? '\t' : body.delimiter;
+    // How the file is read, the same for every kind (the bytes are decoded by ingest, never here).
+    const format = {
+      encoding: body.encoding,
+      header: body.header !== 'false',
+      columns: body.columns?.split(',').map((c) => c.trim()),
+      decimal: body.decimal,
+      thousands: body.thousands,
+      currency: body.currency === 'true',
+    };
     if (body.kind === 'table') {
       if (!body.table) throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
-      const text = await readFile(file.path, 'utf8');
-      return this.workbench.datasets.ingestTable({ dataset: body.name, table: body.table, text, sourceName: file.originalname, delimiter, policy: body.policy });
+      const text = await readFile(file.path);
+      return this.workbench.datasets.ingestTable({ dataset: body.name, table: body.table, text, sourceName: file.originalname, delimiter, policy: body.policy, format });
     }
     if (body.kind === 'transactions') {
       return this.workbench.datasets.ingestTransactions({
@@ -78,16 +87,18 @@ export class DatasetsController {
           ...(body.orderIdColumn && { orderId: body.orderIdColumn }),
         },
         dateFormat: body.dateFormat,
-        decimal: body.decimal,
+        ...format,
         delimiter,
         returns: body.returns,
+        zeroAmounts: body.zeroAmounts,
         policy: body.policy,
         maxBytes: MAX_UPLOAD_BYTES,
       });
     }
     return this.workbench.datasets.ingestCustomers({
+      ...format,
       dataset: body.name,
-      text: await readFile(file.path, 'utf8'),
+      text: await readFile(file.path),
       sourceName: file.originalname,
       customerIdColumn: body.customerIdColumn,
       revenueColumn: body.revenueColumn,

@@ -85,6 +85,37 @@ export class UploadFieldsDto {
   @MaxLength(200)
   revenueColumn?: string;
 
+  @ApiPropertyOptional({ enum: ['utf-8', 'latin1', 'windows-1252'], default: 'utf-8', description: 'text encoding of the file; UTF-8 is checked (a bad byte is a 400 naming its line and offset)' })
+  @IsOptional()
+  @IsIn(['utf-8', 'latin1', 'windows-1252'])
+  encoding?: 'utf-8' | 'latin1' | 'windows-1252';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: "'false': the file has no header line; name its columns with `columns`" })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  header?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'column names a,b,c in file order: required with header=false; with a header they replace its names (e.g. to tell duplicates apart)', example: 'master_id,sample_id,date,cds,sales' })
+  @IsOptional()
+  @Matches(/^[^,]+(,[^,]+)*$/, { message: 'columns must be comma-separated names, none empty' })
+  @MaxLength(10_000)
+  columns?: string;
+
+  @ApiPropertyOptional({ enum: [',', '.', ' ', "'"], description: 'thousands separator of numbers (default: none; a number such as 1,234 is reported)' })
+  @IsOptional()
+  @IsIn([',', '.', ' ', "'"])
+  thousands?: ',' | '.' | ' ' | "'";
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: "'true': strip a currency symbol ($, £, €) before or after numbers (default: such a number is reported)" })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  currency?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['keep', 'exclude'], default: 'keep', description: 'transactions: lines worth 0 (free samples, adjustments) kept as orders, or excluded and counted in the report' })
+  @IsOptional()
+  @IsIn(['keep', 'exclude'])
+  zeroAmounts?: 'keep' | 'exclude';
+
   @ApiPropertyOptional({ enum: ['reject', 'skip'], default: 'reject', description: 'reject the file on any bad row, or skip bad rows and report them' })
   @IsOptional()
   @IsIn(['reject', 'skip'])
