@@ -188,6 +188,55 @@ describe('plugins over HTTP', () => {
   });
 });
 
+describe('retrain policies and their webhooks over HTTP', () => {
+  let app: INestApplication;
+  let keys: Record<Role, string>;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    // The tests' own loopback hook is allowed explicitly; everything else private stays refused.
+    app = await startApp(testConfig({ webhookAllow: ['127.0.0.1'] }));
+    keys = await createKeys(app);
+    await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
+    const params = { features: ['recency_days', 'frequency', 'monetary'], k: 3 };
+    await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params }).expect(201);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('refuses webhooks to link-local, private and loopback addresses not allowed by the config, and other schemes', async () => {
+    const policy = (webhookUrl: string) => http().post('/segmentations/km/policies').set('X-API-Key', keys.scientist).send({ trigger: 'dataset', rule: 'ari >= 0.5', webhookUrl });
+    const metadata = await policy('http://169.254.169.254/latest/meta-data/').expect(400);
+    expect(metadata.body.message).toBe(
+      "webhookUrl host '169.254.169.254' is refused: 169.254.169.254 is a private, loopback, link-local or reserved address (allow it with WORKBENCH_WEBHOOK_ALLOW)",
+    );
+    await policy('http://10.0.0.5/hook').expect(400);
+    await policy('http://127.0.0.2:9/hook').expect(400);
+    await policy('ftp://example.com/hook').expect(400);
+    await policy('http://127.0.0.1:9/hook').expect(201);
+  });
+
+  it('shows webhook URLs to scientists and admins only, and lets scientists disable and delete policies', async () => {
+    const forViewer = await http().get('/policies').set('X-API-Key', keys.viewer).expect(200);
+    expect(forViewer.body.map((p: { webhookUrl: string }) => p.webhookUrl)).toEqual(['(hidden: scientists and admins see webhook URLs)']);
+    const forAnalyst = await http().get('/policies').set('X-API-Key', keys.analyst).expect(200);
+    expect(forAnalyst.body[0].webhookUrl).toBe('(hidden: scientists and admins see webhook URLs)');
+    const forScientist = await http().get('/policies').set('X-API-Key', keys.scientist).expect(200);
+    expect(forScientist.body[0].webhookUrl).toBe('http://127.0.0.1:9/hook');
+    const id = forScientist.body[0].id;
+
+    await http().patch(`/policies/${id}`).set('X-API-Key', keys.analyst).send({ enabled: false }).expect(403);
+    await http().patch(`/policies/${id}`).set('X-API-Key', keys.scientist).send({ enabled: 'no' }).expect(400);
+    const disabled = await http().patch(`/policies/${id}`).set('X-API-Key', keys.scientist).send({ enabled: false }).expect(200);
+    expect(disabled.body).toMatchObject({ id, enabled: false });
+    await http().delete(`/policies/${id}`).set('X-API-Key', keys.analyst).expect(403);
+    await http().delete(`/policies/${id}`).set('X-API-Key', keys.scientist).expect(204);
+    await http().delete(`/policies/${id}`).set('X-API-Key', keys.scientist).expect(404);
+    expect((await http().get('/policies').set('X-API-Key', keys.scientist).expect(200)).body).toEqual([]);
+  });
+});
+
 describe('transactions datasets over HTTP', () => {
   let app: INestApplication;
   let keys: Record<Role, string>;

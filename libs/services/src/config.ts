@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { parseCidr } from './webhook-targets';
 
 /**
  * Settings read once from the environment and validated; nothing else reads `process.env`.
@@ -44,6 +45,12 @@ export class WorkbenchConfig {
   /** Failed authentications one client (IP address) may make per minute, per API process, before it gets 429 for a minute. */
   @IsInt({ message: 'WORKBENCH_AUTH_FAILURES_PER_MINUTE must be an integer' }) @Min(1) authFailuresPerMinute = 20;
 
+  /**
+   * Private, loopback or link-local addresses (IPs or CIDRs; `,`-separated in the environment) that
+   * webhooks may reach anyway; public addresses are always allowed, the rest refused.
+   */
+  @IsArray() @IsString({ each: true }) webhookAllow: string[] = [];
+
   /** Serve /docs (the OpenAPI document) without an API key. */
   @IsBoolean({ message: 'WORKBENCH_PUBLIC_DOCS must be true or false' }) publicDocs = false;
 }
@@ -62,6 +69,7 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_PLUGIN_MAX_MB: 'pluginMaxMb',
   WORKBENCH_AUTH_FAILURES_PER_MINUTE: 'authFailuresPerMinute',
   WORKBENCH_PUBLIC_DOCS: 'publicDocs',
+  WORKBENCH_WEBHOOK_ALLOW: 'webhookAllow',
 };
 const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb', 'authFailuresPerMinute']);
 const BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
@@ -79,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = env[variable];
     if (value === undefined || value === '') continue;
     if (key === 'publicDocs') raw[key] = BOOLEAN[value] ?? value;
+    else if (key === 'webhookAllow') raw[key] = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
     else raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : LISTS.has(key) ? value.split(':').filter((v) => v !== '') : value;
   }
   const config = plainToInstance(WorkbenchConfig, { ...raw, ...overrides }, { exposeDefaultValues: true });
@@ -93,6 +102,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (real === '/') throw new ConfigError("WORKBENCH_PLUGIN_DIRS: '/' would allow every folder; name the folders plugins live in");
     return real;
   });
+  const badCidr = config.webhookAllow.find((cidr) => !parseCidr(cidr));
+  if (badCidr !== undefined) throw new ConfigError(`WORKBENCH_WEBHOOK_ALLOW: '${badCidr}' is not an IP address or CIDR range such as 10.0.0.0/8`);
   if (config.role !== 'all' && !config.redisUrl) {
     throw new ConfigError(`WORKBENCH_ROLE=${config.role} needs REDIS_URL: the in-process queue only works when one process is both api and worker (role all)`);
   }

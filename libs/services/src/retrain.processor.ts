@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Job, JobQueue } from '@workbench/jobs';
+import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, RetrainPolicy, RetrainRequest, Run, RunStatus, WorkbenchEvent } from '@workbench/persistence';
 import { COMPARISON_METRIC_NAMES, deriveComparisonMetrics, driftReport, evaluatePromotionRule, parsePromotionRule, type DriftReport, type PromotionDecision } from '@workbench/retrain';
 import type { AliasesService } from './aliases.service';
@@ -7,6 +7,7 @@ import type { ComparisonProcessor } from './comparison.processor';
 import type { DatasetsService } from './datasets.service';
 import { isPermanentFailure, JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
+import { WebhookTargets } from './webhook-targets';
 import type { RunProcessor } from './run.processor';
 import type { RunsService } from './runs.service';
 
@@ -179,6 +180,7 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
     private readonly orm: MikroORM,
     queue: JobQueue,
     logger: WorkbenchLogger,
+    private readonly targets: WebhookTargets = new WebhookTargets(),
     recordingRetry?: RecordingRetry,
   ) {
     super(queue, logger, recordingRetry);
@@ -192,18 +194,20 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
     return event.webhookStatus === 'delivered' || !event.policyId;
   }
 
-  /** Posts the event to the policy's webhook; a non-2xx answer or no answer in 10 s is retried by the queue. */
+  /**
+   * Posts the event to the policy's webhook, only to an allowed address (checked on the address connected
+   * to) and without following redirects; a non-2xx answer or no answer in 10 s is retried by the queue,
+   * a refused address is not.
+   */
   protected async execute(event: WorkbenchEvent, job: Job): Promise<void> {
     const em = this.orm.em.fork();
     const policy = await em.findOne(RetrainPolicy, { id: event.policyId });
-    if (!policy?.webhookUrl) return;
-    const response = await fetch(policy.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: event.id, kind: event.kind, segmentation: event.segmentation, runId: event.runId, message: event.message, details: event.details, createdAt: event.createdAt }),
-      signal: AbortSignal.timeout(10_000),
+    if (!policy?.webhookUrl || policy.deletedAt) return;
+    const body = { id: event.id, kind: event.kind, segmentation: event.segmentation, runId: event.runId, message: event.message, details: event.details, createdAt: event.createdAt };
+    const status = await this.targets.post(policy.webhookUrl, body, 10_000).catch((e: Error) => {
+      throw /^webhook refused/.test(e.message) ? new DoNotRetryError(e.message) : e;
     });
-    if (!response.ok) throw new Error(`webhook ${policy.webhookUrl} answered ${response.status}`);
+    if (status < 200 || status >= 300) throw new Error(`webhook ${policy.webhookUrl} answered ${status}`);
     await em.nativeUpdate(WorkbenchEvent, { id: event.id }, { webhookStatus: 'delivered', webhookAttempts: job.attempt });
   }
 

@@ -8,6 +8,7 @@ import { InvalidRequestError, NotFoundError } from './errors';
 import type { WorkbenchLogger } from './logger';
 import { RETRAIN_TERMINAL } from './retrain.processor';
 import type { SegmentationsService } from './segmentations.service';
+import { WebhookTargets } from './webhook-targets';
 
 export interface CreatePolicyRequest {
   segmentation: string;
@@ -33,6 +34,7 @@ export class RetrainService {
     private readonly datasets: DatasetsService,
     private readonly segmentations: SegmentationsService,
     private readonly logger: WorkbenchLogger,
+    private readonly webhookTargets: WebhookTargets = new WebhookTargets(),
   ) {}
 
   async createPolicy(request: CreatePolicyRequest, createdBy: string): Promise<RetrainPolicy> {
@@ -51,7 +53,7 @@ export class RetrainService {
     } catch (e) {
       throw new InvalidRequestError(`rule: ${(e as Error).message}`);
     }
-    if (request.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(request.webhookUrl)) throw new InvalidRequestError('webhookUrl must be an http:// or https:// URL');
+    if (request.webhookUrl !== undefined) await this.webhookTargets.check(request.webhookUrl);
     const em = this.orm.em.fork();
     const policy = em.create(RetrainPolicy, {
       segmentation: segmentation.id,
@@ -65,8 +67,30 @@ export class RetrainService {
     return policy;
   }
 
+  /** Turns a policy off (it no longer triggers) or on again. */
+  async setPolicyEnabled(id: string, enabled: boolean): Promise<RetrainPolicy> {
+    const em = this.orm.em.fork();
+    const policy = await em.findOne(RetrainPolicy, { id, deletedAt: null }, { populate: ['segmentation'] });
+    if (!policy) throw new NotFoundError(`retrain policy '${id}' not found`);
+    policy.enabled = enabled;
+    await em.flush();
+    return policy;
+  }
+
+  /**
+   * Deletes a policy: it never triggers again and is no longer listed; its retrain history stays
+   * (the requests refer to it), with who deleted it and when. Webhooks of its events are not sent.
+   */
+  async deletePolicy(id: string, deletedBy: string): Promise<void> {
+    const em = this.orm.em.fork();
+    const policy = await em.findOne(RetrainPolicy, { id, deletedAt: null });
+    if (!policy) throw new NotFoundError(`retrain policy '${id}' not found`);
+    Object.assign(policy, { enabled: false, deletedAt: new Date(), deletedBy });
+    await em.flush();
+  }
+
   async listPolicies(segmentation?: string): Promise<RetrainPolicy[]> {
-    const where = segmentation ? { segmentation: (await this.segmentations.get(segmentation)).id } : {};
+    const where = { deletedAt: null, ...(segmentation ? { segmentation: (await this.segmentations.get(segmentation)).id } : {}) };
     return this.orm.em.fork().find(RetrainPolicy, where, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
   }
 

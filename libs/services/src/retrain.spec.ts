@@ -21,6 +21,9 @@ async function settle(wb: Workbench): Promise<void> {
   await wb.queue.whenIdle();
 }
 
+// Each retrain trains and compares on 4,339 customers: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
   let wb: Workbench;
   let hook: Server;
@@ -42,7 +45,7 @@ describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-retrain-')), jobBackoffMs: 5 }), { plugins: [splitAtMedian], logger: quiet });
+    wb = await createWorkbench(loadConfig({ WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1' }, { home: mkdtempSync(join(tmpdir(), 'wb-retrain-')), jobBackoffMs: 5 }), { plugins: [splitAtMedian], logger: quiet });
     await wb.startWorker();
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
     await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });

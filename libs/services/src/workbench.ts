@@ -20,6 +20,7 @@ import { RetrainService } from './retrain.service';
 import { RunProcessor } from './run.processor';
 import { RunsService } from './runs.service';
 import { SegmentationsService } from './segmentations.service';
+import { WebhookTargets } from './webhook-targets';
 
 export interface WorkbenchOptions {
   /** Plugins to register (the apps pass the built-in list). */
@@ -79,13 +80,14 @@ export class Workbench {
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, queue, this.runs);
-    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger);
+    const webhookTargets = new WebhookTargets(config.webhookAllow);
+    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 
     this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger);
     this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.datasets, this.runs, logger);
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
-    this.webhookProcessor = new WebhookProcessor(orm, queue, logger);
+    this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export class CreatePolicyDto {
   @ApiProperty({ enum: ['dataset', 'cron'], description: 'retrain on each new version of the dataset, or on a cron schedule (UTC)' })
@@ -21,4 +21,10 @@ export class CreatePolicyDto {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http:// or https:// URL' })
   webhookUrl?: string;
+}
+
+export class UpdatePolicyDto {
+  @ApiProperty({ description: 'false: the policy stops triggering retrains; true: it triggers again' })
+  @IsBoolean()
+  enabled!: boolean;
 }

@@ -1,18 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { RetrainPolicy, RetrainRequest } from '@workbench/persistence';
-import { Workbench } from '@workbench/services';
+import { hasRole, Workbench } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
-import { CreatePolicyDto } from './create-policy.dto';
+import { CreatePolicyDto, UpdatePolicyDto } from './create-policy.dto';
 
-const policyView = (p: RetrainPolicy) => ({
+/** A policy as the API shows it; webhook URLs (they may hold a secret token) only to scientists and admins. */
+const policyView = (p: RetrainPolicy, req?: AuthenticatedRequest) => ({
   id: p.id,
   segmentation: p.segmentation.name,
   trigger: p.trigger,
   cron: p.cron ?? null,
   rule: p.rule,
-  webhookUrl: p.webhookUrl ?? null,
+  webhookUrl: p.webhookUrl && req?.apiKey && !hasRole(req.apiKey.role, 'scientist') ? '(hidden: scientists and admins see webhook URLs)' : (p.webhookUrl ?? null),
   enabled: p.enabled,
   createdBy: p.createdBy,
   createdAt: p.createdAt,
@@ -50,8 +51,23 @@ export class RetrainController {
 
   @Get('policies')
   @ApiQuery({ name: 'segmentation', required: false })
-  async list(@Query('segmentation') segmentation?: string) {
-    return (await this.workbench.retrain.listPolicies(segmentation)).map(policyView);
+  async list(@Req() req: AuthenticatedRequest, @Query('segmentation') segmentation?: string) {
+    return (await this.workbench.retrain.listPolicies(segmentation)).map((p) => policyView(p, req));
+  }
+
+  /** Turns a policy off (it stops triggering) or on again. */
+  @Patch('policies/:id')
+  @RequireRole('scientist')
+  async update(@Param('id') id: string, @Body() body: UpdatePolicyDto) {
+    return policyView(await this.workbench.retrain.setPolicyEnabled(id, body.enabled));
+  }
+
+  /** Deletes a policy: it never triggers again and is no longer listed; its retrain history stays. */
+  @Delete('policies/:id')
+  @RequireRole('scientist')
+  @HttpCode(204)
+  async remove(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
+    await this.workbench.retrain.deletePolicy(id, req.apiKey?.name ?? 'unknown');
   }
 
   /** Retrains now, under every policy of the segmentation, on its latest data; 202 with the retrain requests. */
