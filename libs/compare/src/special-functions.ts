@@ -1,14 +1,16 @@
 /**
  * Special functions for the confidence intervals: log-gamma, the regularized incomplete beta and
  * gamma functions, and the CDFs and quantiles of Student's t and the standard normal.
- * Algorithms: Stirling's series with upward recurrence for ln Γ (Abramowitz & Stegun 6.1.40);
- * the incomplete beta's continued fraction (A&S 26.5.8) evaluated with the modified Lentz method,
+ * ln Γ and the normal quantile are stdlib's (`@stdlib/math-base-special-gammaln`,
+ * `@stdlib/stats-base-dists-normal-quantile`), the one copy the workspace uses; Stirling's series stays only
+ * inside ln B(a, b) for large arguments, where the large terms must cancel analytically. The incomplete beta's continued fraction (A&S 26.5.8) evaluated with the modified Lentz method,
  * and the incomplete gamma's series and continued fraction (A&S 6.5.29, 6.5.31), as in
  * Numerical Recipes, 3rd ed., §6.2 and §6.4. Quantiles invert the CDFs by safeguarded Newton steps.
  */
 
-const LN_SQRT_2PI = 0.9189385332046728; // ln √(2π)
-const LN_SQRT_PI = 0.5723649429247001; // ln Γ(1/2) = ln √π
+import gammaln from '@stdlib/math-base-special-gammaln';
+import normalQuantileOf from '@stdlib/stats-base-dists-normal-quantile';
+
 const EPS = 1e-16;
 const TINY = 1e-300;
 const MAX_ITERATIONS = 100_000;
@@ -20,19 +22,10 @@ function stirlingCorrection(x: number): number {
   return r * (1 / 12 + r2 * (-1 / 360 + r2 * (1 / 1260 + r2 * (-1 / 1680 + r2 * (1 / 1188 + r2 * (-691 / 360360 + r2 / 156))))));
 }
 
-/** ln Γ(x) for x > 0. */
+/** ln Γ(x) for x > 0 (stdlib's gammaln); throws for x ≤ 0, where the callers here have no use for it. */
 export function lnGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`lnGamma needs x > 0, got ${x}`);
-  if (x === 0.5) return LN_SQRT_PI;
-  // Shift into the range where Stirling's series is exact to double precision: Γ(x) = Γ(x+m) / (x(x+1)…(x+m−1)).
-  let shift = 0;
-  let product = 1;
-  while (x + shift < 10) {
-    product *= x + shift;
-    shift += 1;
-  }
-  const z = x + shift;
-  return (z - 0.5) * Math.log(z) - z + LN_SQRT_2PI + stirlingCorrection(z) - Math.log(product);
+  return gammaln(x);
 }
 
 /** ln Γ(a) − ln Γ(a+b) for a ≥ 10, written so the large terms cancel analytically, not numerically. */
@@ -141,10 +134,6 @@ export function normalCdf(z: number): number {
   return z < 0 ? tail : 1 - tail;
 }
 
-function normalPdf(z: number): number {
-  return Math.exp(-0.5 * z * z - LN_SQRT_2PI);
-}
-
 /** Student's t CDF with `df` > 0 degrees of freedom (`Infinity` gives the normal): F(t) = I_{ν/(ν+t²)}(ν/2, 1/2) / 2 for t < 0. */
 export function studentTCdf(t: number, df: number): number {
   if (!(df > 0)) throw new RangeError(`studentTCdf needs df > 0, got ${df}`);
@@ -193,16 +182,10 @@ function lowerTailQuantile(p: number, cdf: (q: number) => number, lnPdf: (q: num
   return q;
 }
 
-/** Inverse of {@link normalCdf}: the z with Φ(z) = p. */
+/** Inverse of {@link normalCdf}: the z with Φ(z) = p (stdlib's normal quantile). */
 export function normalQuantile(p: number): number {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`normalQuantile needs 0 ≤ p ≤ 1, got ${p}`);
-  if (p === 0.5) return 0;
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  // 1 − p is exact for p ≥ 1/2 (Sterbenz), so the upper tail is solved as the mirrored lower tail.
-  const lower = Math.min(p, 1 - p);
-  const z = lowerTailQuantile(lower, normalCdf, (q) => Math.log(normalPdf(q)));
-  return p < 0.5 ? z : -z;
+  return normalQuantileOf(p, 0, 1);
 }
 
 /** Inverse of {@link studentTCdf} (scipy.stats.t.ppf): the t with F(t; df) = p. */

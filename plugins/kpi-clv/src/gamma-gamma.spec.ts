@@ -32,11 +32,14 @@ describe('Gamma-Gamma on the 946 CDNOW repeat customers', () => {
     expect([p, q, gamma].map(threeSignificant)).toEqual([PUBLISHED.p, PUBLISHED.q, PUBLISHED.gamma].map(threeSignificant));
   });
 
-  it('fits the scipy MLE to 4 decimals, LL −4055.923', () => {
+  // γ lies on the flat direction of the likelihood, at 15.44775 ± 4e-6 (the optimiser's stopping point moves
+  // that much with the last bits of ln Γ, the LL not at all): right on the rounding boundary of scipy's 4-dp
+  // 15.4477, so the parameters are held to 1e-4 and the LL to 5e-4.
+  it('fits the scipy MLE to 4 decimals (± 1e-4), LL −4055.923', () => {
     const { p, q, gamma } = fit.params;
-    expect(Math.abs(p - SCIPY.p)).toBeLessThanOrEqual(5e-5);
-    expect(Math.abs(q - SCIPY.q)).toBeLessThanOrEqual(5e-5);
-    expect(Math.abs(gamma - SCIPY.gamma)).toBeLessThanOrEqual(5e-5);
+    expect(Math.abs(p - SCIPY.p)).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs(q - SCIPY.q)).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs(gamma - SCIPY.gamma)).toBeLessThanOrEqual(1e-4);
     expect(Math.abs(fit.logLikelihood - -4055.923)).toBeLessThan(5e-4);
     expect(gammaGammaLogLikelihood(PUBLISHED, repeaters)).toBeLessThan(fit.logLikelihood);
   });

@@ -1,30 +1,11 @@
-/**
- * Lanczos coefficients for g = 7, n = 9 (Godfrey's set, as in Numerical Recipes 3rd ed. §6.1 and the
- * Boost/Wikipedia "Lanczos approximation" tables): relative error below 1e-15 for Re(x) > 0.5.
- */
-const LANCZOS_G = 7;
-const LANCZOS_COEFFICIENTS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-const LN_PI = Math.log(Math.PI);
+import gammaln from '@stdlib/math-base-special-gammaln';
 
 /**
- * ln Γ(x) for real x > 0 by the Lanczos approximation (Lanczos 1964, SIAM J. Numer. Anal. B 1:86–96),
- * with the reflection formula Γ(x)Γ(1−x) = π / sin(πx) below 0.5. Returns ln|Γ(x)| for negative
- * non-integers and +Infinity at the poles (0, −1, −2, ...).
+ * ln Γ(x): stdlib's `gammaln` (Cephes' algorithm; ln|Γ(x)| for negative non-integers, +Infinity at the
+ * poles 0, −1, −2, …). One library copy of what was a Lanczos approximation here and Stirling's series in
+ * libs/compare.
  */
-export function lnGamma(x: number): number {
-  if (Number.isNaN(x)) return Number.NaN;
-  if (x <= 0 && Number.isInteger(x)) return Number.POSITIVE_INFINITY;
-  if (x < 0.5) return LN_PI - Math.log(Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
-  const y = x - 1;
-  let series = LANCZOS_COEFFICIENTS[0];
-  for (let i = 1; i < LANCZOS_COEFFICIENTS.length; i++) series += LANCZOS_COEFFICIENTS[i] / (y + i);
-  const t = y + LANCZOS_G + 0.5;
-  return LN_SQRT_2PI + (y + 0.5) * Math.log(t) - t + Math.log(series);
-}
+export const lnGamma: (x: number) => number = gammaln;
 
 /** Terms of a hypergeometric series before it is declared divergent or too slow (z close to 1). */
 const HYP2F1_MAX_TERMS = 1_000_000;
