@@ -145,6 +145,7 @@ export function buildProgram(cli: CliEnvironment): Command {
     .option('--dataset <name>', 'dataset of a new segmentation')
     .option('--params <json>', 'params as a JSON object (for an existing segmentation: overrides for this version)')
     .option('--seed <n>', 'seed of the run (default: random, and recorded)', integer(0, 2 ** 31 - 1))
+    .option('--label <column>', "the column a predictor learns (predictor-churn's label param, default 'Churn'); names match ignoring case")
     .option('--churn-horizon <days>', "new segmentation: label 'churned' = no purchase in the data's last N days (features as of N days before)", integer(1, 3650))
     .option('--json', 'print one JSON document {run, segments, kpis}')
     .action((segmentation: string, options: Omit<Parameters<typeof runSegmentation>[2], 'segmentation'>) => withWorkbench(cli, true, (wb) => runSegmentation(wb, cli.out, { segmentation, ...options })));

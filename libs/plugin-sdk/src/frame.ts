@@ -60,6 +60,25 @@ export function createFeatureFrame(ids: readonly string[], columns: Record<strin
   return { ids, columns, rowCount: ids.length };
 }
 
+const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The frame's name for the column asked for as `name`: `name` itself when the frame has it, else the one
+ * column whose name is the same ignoring case and punctuation (`Churn` finds `churn`, `MonthlyCharges`
+ * finds `monthlycharges`, `Annual Income (k$)` finds `annual_income_k`: ingest normalises a file's headers,
+ * users write them as the file does). `name` unchanged when no column matches, so the caller's "not in the
+ * data" error names it.
+ *
+ * @throws FeatureRequirementError when several columns match, naming them.
+ */
+export function resolveColumnName(frame: FeatureFrame, name: string): string {
+  if (frame.columns[name]) return name;
+  const wanted = looseName(name);
+  const matches = Object.keys(frame.columns).filter((column) => looseName(column) === wanted);
+  if (matches.length > 1) throw new FeatureRequirementError(`'${name}' could mean any of the columns ${matches.map((m) => `'${m}'`).join(', ')}; name one exactly`);
+  return matches[0] ?? name;
+}
+
 /** Names of the numeric columns, in frame order. */
 export function numericColumnNames(frame: FeatureFrame): string[] {
   return Object.entries(frame.columns)

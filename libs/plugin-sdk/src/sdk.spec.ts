@@ -8,6 +8,7 @@ import {
   numeric,
   numericMatrix,
   paramsJsonSchema,
+  resolveColumnName,
   ParamsValidationError,
   PluginDefinitionError,
   sampleIndices,
@@ -160,5 +161,25 @@ describe('a plugin without params', () => {
   it('accepts empty params and refuses any field', () => {
     expect(() => validateParams('p', NoParams, {})).not.toThrow();
     expect(() => validateParams('p', NoParams, { k: 3 })).toThrow("invalid params for 'p': k: property k should not exist");
+  });
+});
+
+describe('resolveColumnName', () => {
+  const frame = createFeatureFrame(['a'], { churn: numeric([1]), monthlycharges: numeric([2]), annual_income_k: numeric([3]), score: numeric([4]), Score: numeric([5]) });
+
+  it("finds a column as the file spells it, ignoring case and punctuation, when only one matches", () => {
+    expect(['Churn', 'MonthlyCharges', 'Annual Income (k$)', 'churn', 'score', 'Score'].map((n) => resolveColumnName(frame, n))).toEqual([
+      'churn',
+      'monthlycharges',
+      'annual_income_k',
+      'churn',
+      'score',
+      'Score',
+    ]);
+  });
+
+  it('leaves a name no column matches as it is, and refuses one that several match', () => {
+    expect(resolveColumnName(frame, 'tenure')).toBe('tenure');
+    expect(() => resolveColumnName(frame, 'SCORE')).toThrow("'SCORE' could mean any of the columns 'score', 'Score'; name one exactly");
   });
 });

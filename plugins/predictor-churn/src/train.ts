@@ -2,6 +2,7 @@ import {
   completeRows,
   FeatureRequirementError,
   missingCounts,
+  resolveColumnName,
   seededRandom,
   throwIfAborted,
   type Assignments,
@@ -101,6 +102,8 @@ function tierSegments(frame: FeatureFrame, features: string[], y: Uint8Array, sc
 export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
   throwIfAborted(ctx.signal);
   const backend = await ensureBackend();
+  // The label and features as the data spells them ('Churn' is the column 'churn' once ingest has normalised it).
+  params = { ...params, label: resolveColumnName(frame, params.label), features: params.features.map((name) => resolveColumnName(frame, name)) };
   const y = labelVector(frame, params.label, params.positiveLabel);
   const positiveLabel = frame.columns[params.label].kind === 'categorical' ? params.positiveLabel : null;
   const features = resolveFeatures(params.features, params.label, frame);

@@ -132,3 +132,22 @@ describe('workbench ingest: messages that say what happened', () => {
     expect(again.out.stderr).toContain(`shop v2 was retrained on before (shop-kmeans: ${'promoted'}); nothing new to retrain`);
   });
 });
+
+describe('workbench ingest and run: the file\'s column names', () => {
+  it("shows the file's names, and trains predictor-churn on Telco with its default label 'Churn' or --label", async () => {
+    const telco = join(fixtures, 'Telco-Customer-Churn-head30.csv');
+    const ingested = await workbench('ingest', telco, '--dataset', 'telco', '--map', 'customerId=customerID');
+    expect(ingested.error).toBeUndefined();
+    expect(ingested.out.stdout.join('\n')).toContain("churn ← 'Churn'");
+    const byDefault = await workbench('run', 'telco-churn', '--plugin', 'predictor-churn', '--dataset', 'telco', '--seed', '3', '--json');
+    expect(byDefault.error).toBeUndefined();
+    const report = JSON.parse(byDefault.out.stdout.join('\n')) as { run: { status: string }; segments: { size: number }[] };
+    expect(report.run.status).toBe('succeeded');
+    expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(30);
+    const params = JSON.stringify({ features: ['tenure', 'MonthlyCharges', 'Contract'] });
+    const labelled = await workbench('run', 'telco-churn-3', '--plugin', 'predictor-churn', '--dataset', 'telco', '--label', 'CHURN', '--params', params, '--seed', '3', '--json');
+    expect(labelled.error).toBeUndefined();
+    const wrong = await workbench('run', 'telco-churn-x', '--plugin', 'predictor-churn', '--dataset', 'telco', '--label', 'Churned', '--seed', '3');
+    expect(wrong.error?.message).toContain("label 'Churned' is not in the data");
+  });
+});

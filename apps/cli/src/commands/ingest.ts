@@ -157,6 +157,9 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
   }
   const what = v.kind === 'transactions' ? 'transactions' : v.kind === 'table' ? `rows of table ${v.tableName}` : 'customers';
   out.line(`${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} ${what}${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount.toLocaleString('en-US')} rows rejected`);
+  // Models read normalised names; the file's own names stay visible here (and match ignoring case and punctuation).
+  const renamed = v.kind === 'transactions' ? [] : v.schema.map((c) => ({ name: c.name, source: (c as { source?: string }).source ?? c.name })).filter((c) => c.name !== c.source);
+  if (renamed.length > 0) out.line(`  columns renamed for models (the file's names also work): ${renamed.map((c) => `${c.name} ← '${c.source}'`).join(', ')}`);
   for (const p of report.problems.slice(0, 20)) out.line(`  line ${p.line}, ${p.field}: ${p.message}`);
   const shown = Math.min(20, report.problems.length);
   if (report.rowsRejected > shown) {

@@ -12,6 +12,8 @@ export interface RunOptions {
   seed?: number;
   /** New predictor segmentations: derive a `churned` label (no purchase in the last N days of the data). */
   churnHorizon?: number;
+  /** The column a predictor learns (its `label` param), e.g. `Churn`: shorthand for `--params '{"label": …}'`. */
+  label?: string;
   json?: boolean;
 }
 
@@ -32,7 +34,11 @@ function parseParams(raw: string | undefined): Record<string, unknown> | undefin
  * --plugin and --dataset when it is new), follows its progress and prints its segments.
  */
 export async function runSegmentation(workbench: Workbench, out: Output, options: RunOptions): Promise<RunReport> {
-  const params = parseParams(options.params);
+  const parsed = parseParams(options.params);
+  if (options.label !== undefined && parsed?.label !== undefined && parsed.label !== options.label) {
+    throw new Error(`--label '${options.label}' and --params label '${String(parsed.label)}' differ; give one`);
+  }
+  const params = options.label === undefined ? parsed : { ...parsed, label: options.label };
   let isNew = false;
   try {
     await workbench.segmentations.get(options.segmentation);
