@@ -85,7 +85,7 @@ tests=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/^Tests:/ { for (i = 2; i <= NF;
 export WORKBENCH_HOME="$tmp/.workbench" WORKBENCH_PLUGIN_DIRS="$PWD/plugins" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" WORKBENCH_QUEUE_PREFIX="check-generator-$$"
 workbench() { node -r ./tools/register.js apps/cli/src/main.ts "$@"; }
 workbench ingest samples/online-retail-customers.csv --dataset retail >"$log" 2>&1 || fail "workbench ingest of the sample"
-workbench plugins add plugins/check-segmenter >"$log" 2>&1 || fail "workbench plugins add plugins/check-segmenter"
+workbench plugins add ./plugins/check-segmenter >"$log" 2>&1 || fail "workbench plugins add ./plugins/check-segmenter"
 workbench plugins list --json >"$log" 2>&1 && grep -q '"name": "check-segmenter"' "$log" || fail "check-segmenter in workbench plugins list"
 workbench run generated --plugin check-segmenter --dataset retail --params '{"feature":"monetary"}' --json >"$log" 2>&1 || fail "workbench run of the generated plugin through Bull"
 grep -q '"status": "succeeded"' "$log" || fail "the run of the generated plugin did not succeed"

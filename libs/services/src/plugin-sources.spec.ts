@@ -50,7 +50,7 @@ describe('plugin sources are checked before any of their code runs', () => {
 
   it('refuses folders when none is allowed, relative names that are not packages, missing packages and NULs', () => {
     expect(() => checkPluginSource(join(fixtures, 'external-bands'), DEFAULT_PLUGIN_POLICY)).toThrow(/plugin folders are not allowed on this server .*WORKBENCH_PLUGIN_DIRS/);
-    refused('some/where', "source 'some/where' is neither an npm package name nor a folder path");
+    refused('some/where', "source 'some/where' is neither an npm package name nor a folder path (write a folder as ./some/where or an absolute path)");
     refused('no-such-package-here', "source 'no-such-package-here': no installed npm package of that name (and it is not a folder path)");
     refused('/tmp/a\0b', 'source: must not contain a NUL character');
   });

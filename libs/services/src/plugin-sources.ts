@@ -38,7 +38,7 @@ export function checkPluginSource(source: string, policy: PluginSourcePolicy): C
   if (source.includes('\0')) throw new InvalidRequestError('source: must not contain a NUL character');
   if (PACKAGE_NAME.test(source)) return checkFolder(packageFolder(source), source, policy);
   if (!isAbsolute(source) && !source.startsWith('.')) {
-    throw new InvalidRequestError(`source '${source}' is neither an npm package name nor a folder path`);
+    throw new InvalidRequestError(`source '${source}' is neither an npm package name nor a folder path (write a folder as ./${source} or an absolute path)`);
   }
   if (policy.allowedDirs.length === 0) {
     throw new InvalidRequestError(
