@@ -53,6 +53,14 @@ export interface JobHandlers {
   onFailure(job: Job, error: Error, willRetry: boolean): Promise<void>;
 }
 
+/** Jobs of one queue by state, as this process can see them (Bull: all processes, through Redis). */
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+  /** Waiting for a retry's backoff to pass. */
+  delayed: number;
+}
+
 export type ProgressListener = (queue: QueueName, id: string, fraction: number, note?: string) => void;
 
 /** The queue port. Adapters: `InlineJobQueue` (in-process) and `BullJobQueue` (Redis); same semantics. */
@@ -64,6 +72,8 @@ export interface JobQueue {
   process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void;
   /** Progress of jobs of any worker (Bull: global events, so an API process sees a worker process's progress). */
   onProgress(listener: ProgressListener): void;
+  /** How many jobs of `queue` are waiting, active and delayed; fails when the queue's store (Redis) cannot answer. */
+  depth(queue: QueueName): Promise<QueueDepth>;
   /** Resolves when no job is waiting, delayed (retry backoff) or active in this process's view. */
   whenIdle(queue?: QueueName): Promise<void>;
   close(): Promise<void>;

@@ -26,6 +26,9 @@ export class WorkbenchConfig {
 
   @IsInt({ message: 'PORT must be an integer' }) @Min(1) @Max(65535) port = 3000;
 
+  /** Port of a worker's own /health and /metrics (role worker); absent = the worker serves no HTTP. */
+  @IsOptional() @IsInt({ message: 'WORKBENCH_HEALTH_PORT must be an integer' }) @Min(1) @Max(65535) healthPort?: number;
+
   /** Jobs one worker process runs at once. */
   @IsInt({ message: 'WORKBENCH_CONCURRENCY must be an integer' }) @Min(1) @Max(64) concurrency = 1;
 
@@ -62,6 +65,7 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_QUEUE_PREFIX: 'queuePrefix',
   WORKBENCH_ROLE: 'role',
   PORT: 'port',
+  WORKBENCH_HEALTH_PORT: 'healthPort',
   WORKBENCH_CONCURRENCY: 'concurrency',
   WORKBENCH_JOB_ATTEMPTS: 'jobAttempts',
   WORKBENCH_JOB_BACKOFF_MS: 'jobBackoffMs',
@@ -71,7 +75,7 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_PUBLIC_DOCS: 'publicDocs',
   WORKBENCH_WEBHOOK_ALLOW: 'webhookAllow',
 };
-const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb', 'authFailuresPerMinute']);
+const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'healthPort', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb', 'authFailuresPerMinute']);
 const BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 /** Settings given in the environment as `:`-separated lists. */
 const LISTS = new Set<keyof WorkbenchConfig>(['pluginDirs']);

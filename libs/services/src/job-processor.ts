@@ -2,7 +2,7 @@ import { PluginContractError } from '@workbench/engine';
 import { DoNotRetryError, isDoNotRetry, type Job, type JobQueue, type QueueName } from '@workbench/jobs';
 import { FeatureRequirementError, ParamsValidationError, PluginDefinitionError } from '@workbench/plugin-sdk';
 import { InvalidRequestError, NotFoundError } from './errors';
-import type { WorkbenchLogger } from './logger';
+import type { LogFields, WorkbenchLogger } from './logger';
 
 /**
  * Failures no retry can fix: what the user asked for (params, features, labels) or what a plugin did
@@ -52,6 +52,23 @@ export async function saveWithRetry(save: () => Promise<unknown>, what: string, 
   }
 }
 
+/** One finished attempt at a job, as metrics count it. */
+export interface JobAttempt {
+  queue: QueueName;
+  /** The plugin the job ran (runs), else null. */
+  plugin: string | null;
+  outcome: 'succeeded' | 'failed';
+  seconds: number;
+}
+
+/** Told of every attempt a processor finishes (the server's metrics); must not throw. */
+export interface JobObserver {
+  attemptFinished(attempt: JobAttempt): void;
+}
+
+/** The log field that names what a queue's job id identifies. */
+const ID_FIELD: Record<QueueName, keyof LogFields> = { train: 'runId', compare: 'comparisonId', retrain: 'retrainId', notify: 'eventId' };
+
 /**
  * The worker half of a queued entity (a run, a comparison, a retrain request, a webhook event), one
  * shape for all: load it by the job's id, skip it when already done, execute, and record each failed
@@ -62,6 +79,9 @@ export abstract class JobProcessor<T> {
   abstract readonly queueName: QueueName;
   /** What a job's id names, for messages ("run", "comparison"). */
   protected abstract readonly noun: string;
+
+  /** Set by the host that counts attempts (the orchestrator's metrics); none by default. */
+  observer: JobObserver | undefined;
 
   protected constructor(
     protected readonly queue: JobQueue,
@@ -76,6 +96,16 @@ export abstract class JobProcessor<T> {
   protected abstract execute(target: T, job: Job): Promise<void>;
   /** Writes a failed attempt: back to queued when it will be retried, failed with `message` when not. */
   protected abstract saveFailure(id: string, message: string, willRetry: boolean, job: Job): Promise<void>;
+
+  /** The plugin a job's entity runs, for metrics and log fields; null when it runs none. */
+  protected pluginOf(_target: T): string | null {
+    return null;
+  }
+
+  /** The structured fields of every log line about `job`: queue, attempt, the entity's id and the plugin. */
+  protected logFields(job: Job, plugin?: string | null): LogFields {
+    return { queue: job.queue, attempt: job.attempt, [ID_FIELD[job.queue]]: job.id, ...(plugin ? { plugin } : {}) };
+  }
 
   /** Makes this process a worker of the queue. */
   start(concurrency = 1): void {
@@ -94,21 +124,27 @@ export abstract class JobProcessor<T> {
     const target = await this.load(job.id);
     if (!target) throw new DoNotRetryError(`${this.noun} ${job.id} does not exist`);
     if (this.isDone(target)) return;
+    const plugin = this.pluginOf(target);
+    const started = performance.now();
+    const finished = (outcome: JobAttempt['outcome']) => this.observer?.attemptFinished({ queue: job.queue, plugin, outcome, seconds: (performance.now() - started) / 1000 });
     try {
       await this.execute(target, job);
     } catch (e) {
+      finished('failed');
       throw classifyFailure(e);
     }
+    finished('succeeded');
   }
 
   /** Called by the queue after every failed attempt; never throws (the queue could not act on it). */
   async recordFailure(job: Job, error: Error, willRetry: boolean): Promise<void> {
     const message = error.message || String(error);
-    this.logger.warn(`${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${message}${willRetry ? ' (will retry)' : ''}`);
+    const fields = this.logFields(job);
+    this.logger.warn(`${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${message}${willRetry ? ' (will retry)' : ''}`, fields);
     try {
       await saveWithRetry(() => this.saveFailure(job.id, message, willRetry, job), `the failure of ${this.noun} ${job.id}`, this.logger, this.recordingRetry);
     } catch (e) {
-      this.logger.error(`the failure of ${this.noun} ${job.id} could not be recorded: ${(e as Error).message}`);
+      this.logger.error(`the failure of ${this.noun} ${job.id} could not be recorded: ${(e as Error).message}`, fields);
     }
   }
 }

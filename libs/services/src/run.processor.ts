@@ -49,6 +49,10 @@ export class RunProcessor extends JobProcessor<Run> {
     return this.orm.em.fork().findOne(Run, { id }, { populate: ['datasetVersion'] });
   }
 
+  protected override pluginOf(run: Run): string {
+    return run.pluginName;
+  }
+
   /** A job retried after its results were committed (a crash between commit and acknowledgement) has nothing left to do. */
   protected isDone(run: Run): boolean {
     return run.status === RunStatus.Succeeded;
@@ -139,6 +143,7 @@ export class RunProcessor extends JobProcessor<Run> {
     let lastWrite = 0;
     let writing: Promise<unknown> = Promise.resolve();
     const prefix = `run ${run.id} (${run.pluginName})`;
+    const fields = this.logFields(job, run.pluginName);
     const named = new Map<string, string>();
     return {
       runId: run.id,
@@ -152,12 +157,12 @@ export class RunProcessor extends JobProcessor<Run> {
         lastWrite = now;
         writing = writing
           .then(() => em.nativeUpdate(Run, { id: run.id, status: RunStatus.Running }, { progress: fraction, progressNote: note ?? null }))
-          .catch((e) => this.logger.warn(`${prefix}: progress not saved: ${(e as Error).message}`));
+          .catch((e) => this.logger.warn(`${prefix}: progress not saved: ${(e as Error).message}`, fields));
       },
       log: {
-        info: (m) => this.logger.log(`${prefix}: ${m}`),
-        warn: (m) => this.logger.warn(`${prefix}: ${m}`),
-        error: (m) => this.logger.error(`${prefix}: ${m}`),
+        info: (m) => this.logger.log(`${prefix}: ${m}`, fields),
+        warn: (m) => this.logger.warn(`${prefix}: ${m}`, fields),
+        error: (m) => this.logger.error(`${prefix}: ${m}`, fields),
       },
       artifacts: {
         write: async (name, bytes) => {

@@ -12,6 +12,7 @@ import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
 import type { DatasetEvents } from './events';
+import type { JobObserver } from './job-processor';
 import { stderrLogger, type WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_POLICY } from './plugin-sources';
 import { PluginsService } from './plugins.service';
@@ -88,6 +89,11 @@ export class Workbench {
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
     this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
+  }
+
+  /** Tells `observer` of every job attempt this process's processors finish (the server's metrics). */
+  observeJobs(observer: JobObserver): void {
+    for (const processor of [this.runProcessor, this.comparisonProcessor, this.retrainProcessor, this.webhookProcessor]) processor.observer = observer;
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */

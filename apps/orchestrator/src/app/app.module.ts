@@ -12,7 +12,8 @@ import { ErrorsFilter } from '../common/errors.filter';
 import { ComparisonsController } from '../comparisons/comparisons.controller';
 import { CustomersController } from '../customers/customers.controller';
 import { DatasetsController } from '../datasets/datasets.controller';
-import { HealthController } from '../health/health.controller';
+import { createStructuredLogging } from '../observability/logging';
+import { ObservabilityModule } from '../observability/observability.module';
 import { PluginsController } from '../plugins/plugins.controller';
 import { RetrainController } from '../retrain/retrain.controller';
 import { RunsController } from '../runs/runs.controller';
@@ -22,6 +23,8 @@ export interface AppOptions {
   plugins: readonly WorkbenchPlugin[];
   /** Shorter Bull locks for tests that kill workers. */
   bull?: { lockDurationMs?: number; stalledIntervalMs?: number };
+  /** false: no log output at all (tests). */
+  logger?: false;
 }
 
 const JOB_QUEUE = Symbol('JOB_QUEUE');
@@ -59,6 +62,7 @@ export class AppModule {
    */
   static forRoot(config: WorkbenchConfig, options: AppOptions): DynamicModule {
     const useBull = !!config.redisUrl;
+    const logging = createStructuredLogging(options.logger === false ? 'silent' : 'info');
     const bull = { redisUrl: config.redisUrl ?? '', prefix: config.queuePrefix, ...options.bull };
     const queueProvider: Provider = useBull
       ? {
@@ -74,22 +78,30 @@ export class AppModule {
       : { provide: JOB_QUEUE, useFactory: () => createJobQueue(config) };
     return {
       module: AppModule,
+      // Global, so the observability module (health, metrics) sees the Workbench.
+      global: true,
       // ThrottlerModule provides the storage that counts failed authentications (see ApiKeyGuard).
-      imports: [ThrottlerModule.forRoot(), ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : [])],
+      imports: [
+        ThrottlerModule.forRoot(),
+        logging.module,
+        ObservabilityModule,
+        ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : []),
+      ],
       controllers:
-        config.role === 'worker' ? [] : [HealthController, DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, RetrainController, ApiKeysController, PluginsController],
+        config.role === 'worker' ? [] : [DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, RetrainController, ApiKeysController, PluginsController],
       providers: [
         { provide: CONFIG, useValue: config },
         queueProvider,
         {
           provide: Workbench,
           inject: [JOB_QUEUE],
-          useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, queue, migrate: config.role !== 'worker' }),
+          useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, queue, migrate: config.role !== 'worker', logger: logging.workbenchLogger }),
         },
         WorkbenchLifecycle,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],
+      exports: [Workbench],
     };
   }
 }

@@ -4,20 +4,22 @@ import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
+import { Logger } from 'nestjs-pino';
 import { authenticateRequest } from '../auth/api-key.guard';
 import { createValidationPipe } from '../common/validation.pipe';
 import { AppModule, type AppOptions } from './app.module';
 
 /** The HTTP application (roles api and all), configured as in production; tests call it too. */
 export async function createHttpApp(config: WorkbenchConfig, options: AppOptions & { logger?: false }): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, options), { logger: options.logger ?? ['log', 'warn', 'error'] });
+  const app = await NestFactory.create(AppModule.forRoot(config, options), nestLogging(options));
+  if (options.logger !== false) app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Segment Workbench')
-      .setDescription('Customer segmentations, versioned runs and KPIs per segment. Every route but /health needs an API key.')
+      .setDescription('Customer segmentations, versioned runs and KPIs per segment. Every route but /health and /metrics needs an API key.')
       .setVersion('0.1.0')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
@@ -41,9 +43,20 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
   return app;
 }
 
-/** A worker process (role worker): no HTTP, only the queue consumer. */
+/**
+ * A worker process (role worker): the queue consumer. With WORKBENCH_HEALTH_PORT it also serves its own
+ * /health, /health/live and /metrics on that port (nothing else: the worker has no API routes).
+ */
 export async function createWorkerContext(config: WorkbenchConfig, options: AppOptions & { logger?: false }): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { logger: options.logger ?? ['log', 'warn', 'error'] });
+  const module = AppModule.forRoot(config, options);
+  const app = config.healthPort ? await NestFactory.create(module, nestLogging(options)) : await NestFactory.createApplicationContext(module, nestLogging(options));
+  if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  if (config.healthPort) await (app as INestApplication).listen(config.healthPort);
   return app;
+}
+
+/** Nest's own lines go to the structured (pino) logger once the app is built; until then they are buffered. */
+function nestLogging(options: { logger?: false }) {
+  return options.logger === false ? { logger: false as const } : { bufferLogs: true };
 }

@@ -7,6 +7,7 @@ import { Workbench, type IngestResult } from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { datasetVersionView } from '../common/views';
+import { Metrics } from '../observability/metrics';
 import { UploadDatasetDto, UploadVersionDto } from './upload-dataset.dto';
 
 /** Largest CSV accepted in one upload. */
@@ -16,7 +17,10 @@ const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 @ApiSecurity('api-key')
 @Controller('datasets')
 export class DatasetsController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(
+    private readonly workbench: Workbench,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Uploads a customers CSV: 201 with a new version, or 200 with the existing one when the content was uploaded before. */
   @Post()
@@ -30,6 +34,7 @@ export class DatasetsController {
     if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
     try {
       const result = await this.ingest(body, file);
+      this.metrics.rowsIngested(body.kind ?? 'customers', result.report);
       if (!result.created) res.status(200);
       return { dataset: { id: result.dataset.id, name: result.dataset.name }, created: result.created, version: datasetVersionView(result.version) };
     } finally {

@@ -11,6 +11,7 @@ import {
   JobQueueLogger,
   ProgressListener,
   QUEUE_NAMES,
+  QueueDepth,
   QueueName,
   resolveRetryPolicy,
   RetryPolicy,
@@ -170,6 +171,13 @@ export class BullJobQueue implements JobQueue {
         }
       });
     }
+  }
+
+  async depth(queue: QueueName): Promise<QueueDepth> {
+    assertQueueName(queue);
+    this.assertOpen();
+    const counts = await this.queue(queue).getJobCounts();
+    return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed };
   }
 
   async whenIdle(queue?: QueueName): Promise<void> {

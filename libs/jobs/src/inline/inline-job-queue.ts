@@ -10,6 +10,7 @@ import {
   JobQueue,
   JobQueueLogger,
   ProgressListener,
+  QueueDepth,
   QueueName,
   resolveRetryPolicy,
   RetryPolicy,
@@ -84,6 +85,12 @@ export class InlineJobQueue implements JobQueue {
 
   onProgress(listener: ProgressListener): void {
     this.progressListeners.push(listener);
+  }
+
+  async depth(queue: QueueName): Promise<QueueDepth> {
+    assertQueueName(queue);
+    const state = this.state(queue);
+    return { waiting: state.waiting.length, active: state.active.size, delayed: state.delayed.size };
   }
 
   whenIdle(queue?: QueueName): Promise<void> {

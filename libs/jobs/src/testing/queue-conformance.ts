@@ -244,6 +244,28 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       expect(handlers.handled.map((h) => h.id)).toEqual(['run-active']);
     });
 
+    it('counts waiting, active and delayed jobs per queue in depth()', async () => {
+      expect(await queue.depth('train')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+      await queue.enqueue('train', 'depth-retried', { attempts: 2, backoffMs: 60_000 });
+      await queue.enqueue('train', 'depth-held', FAST_RETRY);
+      expect(await queue.depth('train')).toEqual({ waiting: 2, active: 0, delayed: 0 });
+      expect(await queue.depth('compare')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+
+      // one job fails and waits a minute for its retry; the other is held active
+      const gate = createGate();
+      const handlers = recordingHandlers(async (job) => {
+        if (job.id === 'depth-retried') throw new Error('fails, then waits for its retry');
+        await gate.promise;
+      });
+      queue.process('train', handlers, 2);
+      await waitFor(() => handlers.failures.length === 1 && handlers.handled.length === 2, 'one failure and one active job');
+      let depth = await queue.depth('train');
+      // Bull moves a failed job to `delayed` just after onFailure has run
+      for (const end = Date.now() + 5000; depth.delayed === 0 && Date.now() < end; depth = await queue.depth('train')) await new Promise((r) => setTimeout(r, 20));
+      expect(depth).toEqual({ waiting: 0, active: 1, delayed: 1 });
+      gate.open();
+    });
+
     it('deduplicates an id enqueued again while it waits for a retry', async () => {
       const handlers = recordingHandlers(async (job) => {
         if (job.attempt === 1) throw new Error('first attempt fails');
