@@ -95,7 +95,9 @@ describe('one API process and three worker processes on PostgreSQL and Bull', ()
     const segmentations = [
       { name: 'split-monetary', plugin: 'test-split-median', params: { feature: 'monetary', stepDelayMs: 50 }, segments: 2 },
       { name: 'split-frequency', plugin: 'test-split-median', params: { feature: 'frequency', stepDelayMs: 50 }, segments: 2 },
-      { name: 'rfm-kmeans', plugin: 'segmenter-kmeans', params: { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency'], k: 3 }, segments: 3 },
+      // One restart (the default is 10 below 10,000 rows): the workers' Bull locks here last 1 s, and this test is
+      // about exactly-once delivery, not about the best of ten k-means fits.
+      { name: 'rfm-kmeans', plugin: 'segmenter-kmeans', params: { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency'], k: 3, nInit: 1 }, segments: 3 },
     ];
     for (const s of segmentations) {
       await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: s.name, plugin: s.plugin, dataset: 'retail', params: s.params }).expect(201);
@@ -113,7 +115,7 @@ describe('one API process and three worker processes on PostgreSQL and Bull', ()
     for (const r of submitted) finished.push(await waitForRun(api, keys.viewer, r.id, 240_000));
 
     // Every run succeeded on its first attempt ...
-    expect(finished.map((r) => [r.id, r.status, r.attempts])).toEqual(submitted.map((r) => [r.id, 'succeeded', 1]));
+    expect(finished.map((r) => [r.id, r.status, r.attempts, r.error])).toEqual(submitted.map((r) => [r.id, 'succeeded', 1, null]));
     // ... with exactly one set of results: the segments and assignments of one attempt, counted in the database.
     const connection = api.get(Workbench).orm.em.getConnection();
     const countPerRun = async (table: string) => {
