@@ -134,7 +134,7 @@ describe('plugins over HTTP', () => {
     const res = await http().get('/plugins').set('X-API-Key', keys.viewer).expect(200);
     const kmeans = res.body.find((p: { name: string }) => p.name === 'segmenter-kmeans');
     expect(kmeans).toMatchObject({ version: '1.0.0', kind: 'segmenter', source: 'builtin', enabled: true });
-    expect(kmeans.paramsSchema.properties.k).toEqual({ type: 'integer', minimum: 2, maximum: 50 });
+    expect(kmeans.paramsSchema.properties.k).toEqual({ type: 'integer', minimum: 2, maximum: 50, description: expect.stringContaining('Number of clusters') });
   });
 
   it('lets an admin register an external plugin, and refuses scientists, duplicates and broken plugins', async () => {

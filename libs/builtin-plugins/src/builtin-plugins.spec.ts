@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import { defineKpiEvaluator, defineSegmentationModel, manifestProblems, SDK_VERSION, type KpiEvaluator, type SegmentationModel } from '@workbench/plugin-sdk';
+import { defineKpiEvaluator, defineSegmentationModel, manifestProblems, paramsJsonSchema, SDK_VERSION, type KpiEvaluator, type SegmentationModel } from '@workbench/plugin-sdk';
 import { builtinPlugins } from './index';
 
 // The registry (in @workbench/engine) is out of reach of a composition lib, so these tests repeat its
@@ -23,5 +23,35 @@ describe('builtinPlugins', () => {
   it('has no name twice', () => {
     const names = builtinPlugins.map((p) => p.manifest.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+/** Every property of a params schema, nested ones included (array items and object properties), with its path. */
+function paramPaths(properties: Record<string, Record<string, unknown>>, prefix = ''): { path: string; schema: Record<string, unknown> }[] {
+  return Object.entries(properties).flatMap(([name, schema]) => {
+    const path = `${prefix}${name}`;
+    const items = schema.items as Record<string, unknown> | undefined;
+    const nested = (schema.properties ?? items?.properties) as Record<string, Record<string, unknown>> | undefined;
+    return [{ path, schema }, ...(nested ? paramPaths(nested, `${path}${items ? '[]' : ''}.`) : [])];
+  });
+}
+
+describe('params JSON Schema of the shipped plugins', () => {
+  it.each(builtinPlugins.map((p) => [p.manifest.name, p] as const))('%s describes every param, nested ones included', (_name, plugin) => {
+    const undescribed = paramPaths(paramsJsonSchema(plugin.manifest.params).properties)
+      .filter(({ schema }) => typeof schema.description !== 'string' || schema.description.length < 10)
+      .map(({ path }) => path);
+    expect(undescribed).toEqual([]);
+  });
+
+  it("gives segmenter-rules' nested rules in full, not a bare array", () => {
+    const rules = paramsJsonSchema(builtinPlugins.find((p) => p.manifest.name === 'segmenter-rules')!.manifest.params).properties.rules as {
+      type: string;
+      items: { type: string; properties: Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }> };
+    };
+    expect(rules.type).toBe('array');
+    expect(rules.items.type).toBe('object');
+    expect(Object.keys(rules.items.properties).sort()).toEqual(expect.arrayContaining(['segment', 'when']));
+    expect(Object.keys(rules.items.properties.when.items?.properties ?? {}).sort()).toEqual(expect.arrayContaining(['feature', 'op']));
   });
 });

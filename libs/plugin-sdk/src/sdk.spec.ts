@@ -150,7 +150,7 @@ describe('params JSON schema', () => {
     const schema = paramsJsonSchema(Modes);
     expect(schema.properties.k).toEqual({ type: 'integer', minimum: 2, maximum: 10, default: 3 });
     expect(schema.properties.maxIterations).toEqual({ type: 'integer' });
-    expect(schema.properties.mode).toEqual({ enum: ['fast', 'exact'] });
+    expect(schema.properties.mode).toEqual({ type: 'string', enum: ['fast', 'exact'] });
     expect(schema.required).toEqual(['mode']);
   });
 });

@@ -14,7 +14,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { IMPUTE_METHODS, type ImputeMethod } from '@workbench/plugin-sdk';
+import { IMPUTE_METHODS, type ImputeMethod, Describe } from '@workbench/plugin-sdk';
 import { STANDARDIZE_METHODS, type Standardize } from './scaling';
 
 /** Largest k the plugin fits: segments beyond this are not something a person reads. */
@@ -57,6 +57,7 @@ class KMaxNotBelowKMin implements ValidatorConstraintInterface {
  */
 export class KMeansParams {
   /** Numeric features to cluster on; empty means every numeric column of the frame, in frame order. */
+  @Describe('Numeric features to cluster on; empty means every numeric column of the frame, in frame order.')
   @IsArray()
   @IsString({ each: true })
   @MinLength(1, { each: true })
@@ -68,12 +69,14 @@ export class KMeansParams {
    * counts, where a few very large customers would otherwise form clusters of their own. Each must
    * be one of `features` (or a numeric column when `features` is empty) with values above -1.
    */
+  @Describe('Features clustered on log(1 + x) instead of x: for heavy-tailed amounts such as spend or order counts, where a few very large customers would otherwise form clusters of their own. Each must be one of `features` (or a numeric column when `features` is empty) with values above -1.')
   @IsArray()
   @IsString({ each: true })
   @ArrayUnique()
   logFeatures: string[] = [];
 
   /** Number of clusters. When absent, k is searched over kMin..kMax and the best silhouette wins. */
+  @Describe('Number of clusters. When absent, k is searched over kMin..kMax and the best silhouette wins.')
   @IsOptional()
   @IsInt()
   @Min(2)
@@ -81,12 +84,14 @@ export class KMeansParams {
   k?: number;
 
   /** Smallest k of the search (ignored when k is given). */
+  @Describe('Smallest k of the search (ignored when k is given).')
   @IsInt()
   @Min(2)
   @Max(MAX_K)
   kMin = 2;
 
   /** Largest k of the search (ignored when k is given); clipped to rows − 1 because silhouette needs k < n. */
+  @Describe('Largest k of the search (ignored when k is given); clipped to rows − 1 because silhouette needs k < n.')
   @IsInt()
   @Min(2)
   @Max(MAX_K)
@@ -94,17 +99,20 @@ export class KMeansParams {
   kMax = 8;
 
   /** Lloyd iterations per fit. */
+  @Describe('Lloyd iterations per fit.')
   @IsInt()
   @Min(1)
   @Max(10_000)
   maxIterations = 300;
 
   /** Stop when no centroid moves by more than this squared distance (in z-score units) in one iteration (ml-kmeans' criterion). */
+  @Describe('Stop when no centroid moves by more than this squared distance (in z-score units) in one iteration (ml-kmeans\' criterion).')
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   tolerance = 1e-6;
 
   /** Silhouette is O(n²): above this many rows it is computed on a seeded random sample of this size. */
+  @Describe('Silhouette is O(n²): above this many rows it is computed on a seeded random sample of this size.')
   @IsInt()
   @Min(10)
   @Max(20_000)
@@ -116,6 +124,7 @@ export class KMeansParams {
    * where a restart costs a full pass and large data rarely has such traps. The run's `n_init` metric says
    * how many were made.
    */
+  @Describe('Seeded k-means++ restarts per k; the fit with the lowest inertia is kept. Absent = 10 up to 10,000 rows (one start in five lands in a worse optimum on small data such as Mall Customers at k = 5), 1 above, where a restart costs a full pass and large data rarely has such traps. The run\'s `n_init` metric says how many were made.')
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -126,6 +135,7 @@ export class KMeansParams {
    * How features are scaled before clustering: 'zscore' (mean 0, population std 1), 'minmax' (0..1) or
    * 'none' (as they are). Inertia and silhouette are reported in this space and in original units.
    */
+  @Describe('How features are scaled before clustering: \'zscore\' (mean 0, population std 1), \'minmax\' (0..1) or \'none\' (as they are). Inertia and silhouette are reported in this space and in original units.')
   @IsIn(STANDARDIZE_METHODS)
   standardize: Standardize = 'zscore';
 
@@ -135,6 +145,7 @@ export class KMeansParams {
    * leaves those rows out of the fit, then puts them in the segment of the nearest centroid over the
    * features they have. The run reports `imputed_values` and `dropped_rows`.
    */
+  @Describe('Missing values of a clustered feature: absent = refuse them, naming the customer; \'median\' or \'mean\' of the feature\'s present values, or \'zero\', fills them (and new data at assignment the same way); \'drop\' leaves those rows out of the fit, then puts them in the segment of the nearest centroid over the features they have. The run reports `imputed_values` and `dropped_rows`.')
   @IsOptional()
   @IsIn(IMPUTE_METHODS)
   impute?: ImputeMethod;
@@ -143,6 +154,7 @@ export class KMeansParams {
    * 'fast': the plugin's engine (flat arrays, greedy k-means++, Hamerly's bounds, worker threads);
    * 'ml-kmeans': the ml-kmeans library, slower, kept as the reference the fast engine is tested against.
    */
+  @Describe('\'fast\': the plugin\'s engine (flat arrays, greedy k-means++, Hamerly\'s bounds, worker threads); \'ml-kmeans\': the ml-kmeans library, slower, kept as the reference the fast engine is tested against.')
   @IsIn(KMEANS_ENGINES)
   engine: KMeansEngine = 'fast';
 
@@ -151,6 +163,7 @@ export class KMeansParams {
    * Absent = the machine's available parallelism, capped to one per 250,000 rows, where a worker pays
    * for its start. Results do not depend on it.
    */
+  @Describe('Threads of the fast engine, capped to one per 25,000 rows (below 50,000 rows a fit is single-threaded). Absent = the machine\'s available parallelism, capped to one per 250,000 rows, where a worker pays for its start. Results do not depend on it.')
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -14,6 +14,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { Describe } from '@workbench/plugin-sdk';
 
 /** Comparisons of a numeric feature with `value`. */
 export const NUMERIC_OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
@@ -104,18 +105,22 @@ class OnlyWithRules implements ValidatorConstraintInterface {
  */
 export class ConditionParams {
   /** A column of the feature frame: numeric for the comparison ops, categorical for `in`. */
+  @Describe('A column of the feature frame: numeric for the comparison ops, categorical for `in`.')
   @IsString()
   @MinLength(1)
   feature!: string;
 
+  @Describe('Comparison: <, <=, >, >=, ==, != against `value`, or `in` against `values`.')
   @IsIn(OPS)
   op!: Op;
 
   /** The number a numeric feature is compared with (every op but `in`). */
+  @Describe('The number a numeric feature is compared with (every op but `in`).')
   @Validate(ValueMatchesOp)
   value?: number;
 
   /** The categories `in` accepts (op `in` only). */
+  @Describe('The categories `in` accepts (op `in` only).')
   @Validate(ValuesMatchOp)
   values?: string[];
 }
@@ -127,11 +132,13 @@ export class ConditionParams {
  * { segment: 'Champions', when: [{ feature: 'recency_days', op: '<=', value: 30 }, { feature: 'frequency', op: '>=', value: 5 }] }
  */
 export class RuleParams {
+  @Describe('Name of the segment the rule puts its customers in (segments are numbered in rule order).')
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_SEGMENT_NAME)
   segment!: string;
 
+  @Describe('Conditions that must all hold (AND) for a customer to match the rule.')
   @IsArray()
   @ArrayMinSize(1, { message: 'when must list at least one condition (customers no rule takes go to defaultSegment)' })
   @ArrayMaxSize(MAX_CONDITIONS)
@@ -151,6 +158,7 @@ export class RuleParams {
  */
 export class RulesParams {
   /** Ordered rules; a customer goes to the segment of the first rule whose conditions all hold. */
+  @Describe('Ordered rules; a customer goes to the segment of the first rule whose conditions all hold.')
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -161,6 +169,7 @@ export class RulesParams {
   rules?: RuleParams[];
 
   /** Segment of the customers no rule takes (rules only). Default 'Other'. */
+  @Describe('Segment of the customers no rule takes (rules only). Default \'Other\'.')
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -169,11 +178,13 @@ export class RulesParams {
   defaultSegment?: string;
 
   /** The RFM preset. Also what empty params mean. */
+  @Describe('The RFM preset. Also what empty params mean.')
   @IsOptional()
   @IsIn(['rfm'])
   preset?: 'rfm';
 
   /** Numeric feature: days since the last purchase (RFM only). Default 'recency_days'. */
+  @Describe('Numeric feature: days since the last purchase (RFM only). Default \'recency_days\'.')
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -181,6 +192,7 @@ export class RulesParams {
   recencyFeature?: string;
 
   /** Numeric feature: number of purchases (RFM only). Default 'frequency'. */
+  @Describe('Numeric feature: number of purchases (RFM only). Default \'frequency\'.')
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -188,6 +200,7 @@ export class RulesParams {
   frequencyFeature?: string;
 
   /** Numeric feature: money spent (RFM only). Default 'monetary'. */
+  @Describe('Numeric feature: money spent (RFM only). Default \'monetary\'.')
   @IsOptional()
   @IsString()
   @MinLength(1)
