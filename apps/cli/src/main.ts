@@ -29,4 +29,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 void main(process.argv).then((code) => {
   process.exitCode = code;
+  // An error ends the process now, whatever handle a failed command left open (stderr is synchronous on
+  // pipes and files here); a finished command gets a little while to let its handles close, never forever.
+  if (code !== 0) process.exit(code);
+  setTimeout(() => process.exit(code), 10_000).unref();
 });

@@ -249,3 +249,32 @@ describe('SQLite shared by several processes', () => {
     expect((await orm.em.fork().find(ApiKey, {})).map((k) => k.name).sort()).toEqual(['held', 'waiter']);
   });
 });
+
+describe('SQLite transactions', () => {
+  it('take the write lock when they begin, so a write after a read waits for another process instead of failing', async () => {
+    const db = await createTestDatabase('sqlite');
+    const orm = await createOrm({ sqlitePath: db.sqlitePath });
+    try {
+      await migrateUp(orm);
+      // Another process writes while this transaction has read but not yet written.
+      await orm.em.fork().transactional(async (em) => {
+        await em.count(ApiKey, {});
+        const writer = spawn(
+          process.execPath,
+          ['-e', `const db = new (require('libsql'))(process.argv[1]); db.exec('pragma busy_timeout = 200'); try { db.exec("insert into api_key (id, name, role, key_hash, prefix, created_at) values ('other', 'other', 'viewer', '${'2'.repeat(64)}', 'wb_other', 0)"); process.stdout.write('wrote'); } catch (e) { process.stdout.write('waited: ' + e.message); }`, db.sqlitePath as string],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        let out = '';
+        writer.stdout.on('data', (d) => (out += d));
+        await new Promise((r) => writer.on('exit', r));
+        // The other process could not write during our transaction: we hold the write lock since BEGIN.
+        expect(out).toBe('waited: database is locked');
+        em.create(ApiKey, { name: 'ours', role: 'viewer', keyHash: '3'.repeat(64), prefix: 'wb_ours' });
+      });
+      expect((await orm.em.fork().find(ApiKey, {})).map((k) => k.name)).toEqual(['ours']);
+    } finally {
+      await orm.close(true);
+      await db.drop();
+    }
+  });
+});

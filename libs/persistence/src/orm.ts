@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { LibSqlDriver } from '@mikro-orm/libsql';
+import { LibSqlDriver, LibSqlKnexDialect } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITIES } from './entities';
@@ -25,6 +25,18 @@ export const SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * libsql as knex drives it, but every transaction starts with BEGIN IMMEDIATE: it takes the write lock
+ * at once (waiting up to the busy timeout), where a plain BEGIN reads first and then, when another
+ * process wrote meanwhile, fails at its first write with "database is locked" without waiting.
+ */
+class ImmediateTransactionsLibSqlDialect extends LibSqlKnexDialect {
+  override _query(connection: unknown, obj: { sql: string }): Promise<unknown> {
+    if (/^begin;?$/i.test(obj.sql.trim())) obj.sql = 'BEGIN IMMEDIATE;';
+    return super._query(connection, obj);
+  }
 }
 
 /** A libsql connection as the knex pool hands it to `afterCreate`. */
@@ -56,6 +68,7 @@ export function buildOrmConfig(options: CreateOrmOptions): Options {
     ...common,
     driver: LibSqlDriver,
     dbName: resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH),
+    driverOptions: { client: ImmediateTransactionsLibSqlDialect },
     // MikroORM turns foreign keys on when it connects; this also covers any connection the pool
     // opens later (SQLite enforces them only when asked, per connection). Several processes share one
     // embedded home (a CLI beside the server): WAL lets readers run beside the one writer, and a

@@ -71,6 +71,8 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
       const versionNumber = triggered.kind === 'transactions' ? triggered.version : (await this.datasets.latestVersion(segmentation.dataset.id)).version;
       const run = await this.runs.create(segmentation.id, { datasetVersion: versionNumber }, async (tx, created) => {
         await tx.nativeUpdate(RetrainRequest, { id: request.id }, { run: created.id });
+        // The retrain trains its run itself: the run belongs to whoever owns the retrain (embedded, see OwnedJobQueue).
+        if (request.owner) await tx.nativeUpdate(Run, { id: created.id }, { owner: request.owner, heartbeatAt: new Date() });
       });
       runId = run.id;
     }

@@ -15,6 +15,7 @@ import type { DatasetEvents } from './events';
 import type { JobObserver } from './job-processor';
 import { stderrLogger, type WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_POLICY } from './plugin-sources';
+import { OwnedJobQueue } from './owned-job-queue';
 import { PluginsService } from './plugins.service';
 import { RetrainProcessor, WebhookProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
@@ -122,7 +123,9 @@ export async function createWorkbench(config: WorkbenchConfig, options: Workbenc
   try {
     if (options.migrate ?? true) await migrateUp(orm);
     else await waitForMigrations(orm);
-    const queue = options.queue ?? createJobQueue(config, options);
+    const created = options.queue ?? createJobQueue(config, options);
+    // Several processes may share an embedded home: each claims its runs and retrains (see OwnedJobQueue).
+    const queue = created.kind === 'inline' ? new OwnedJobQueue(created, orm) : created;
     const workbench = new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, new PluginRegistry(), options.logger ?? stderrLogger);
     // Only the process that migrates records plugin versions, so concurrent worker starts do not race.
     await workbench.plugins.registerBuiltins(options.plugins, options.migrate ?? true);
