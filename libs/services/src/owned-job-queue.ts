@@ -56,6 +56,10 @@ export class OwnedJobQueue implements JobQueue {
     this.inner.onProgress(listener);
   }
 
+  depth(queue: QueueName): ReturnType<JobQueue['depth']> {
+    return this.inner.depth(queue);
+  }
+
   whenIdle(queue?: QueueName): Promise<void> {
     return this.inner.whenIdle(queue);
   }
