@@ -17,8 +17,9 @@ async function main(): Promise<void> {
     return;
   }
   const app = await createHttpApp(config, { plugins: builtinPlugins });
-  await app.listen(config.port);
-  logger.log(`role ${config.role}: listening on http://localhost:${config.port} (OpenAPI at /docs)`);
+  const host = config.host ?? (config.redisUrl ? '0.0.0.0' : '127.0.0.1');
+  await app.listen(config.port, host);
+  logger.log(`role ${config.role}: listening on http://${host}:${config.port} (OpenAPI at /docs)`);
 }
 
 main().catch((e: Error) => {

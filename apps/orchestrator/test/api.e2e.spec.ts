@@ -32,6 +32,17 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/datasets', '/segmentations/{id}/runs', '/runs/{id}/segments']));
   });
 
+  it('answers a body over the limit with 413, 10k-deep JSON with 400 and a NUL in a path with 400, without X-Powered-By', async () => {
+    const big = await http().post('/segmentations').set('X-API-Key', keys.analyst).set('content-type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(200_000) })).expect(413);
+    expect(big.body.message).toBe('the request body is larger than the server accepts');
+    expect(big.headers['x-powered-by']).toBeUndefined();
+    const deep = `{"params":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    await http().post('/segmentations').set('X-API-Key', keys.analyst).set('content-type', 'application/json').send(deep).expect(400);
+    const nul = await http().get('/runs/abc%00def').set('X-API-Key', keys.viewer).expect(400);
+    expect(nul.body.message).toBe('the URL path must not contain a NUL character or a broken %-escape');
+    await http().get('/health').expect(200);
+  });
+
   it('refuses a request without a key with 401 and says how to send one', async () => {
     const res = await http().get('/datasets').expect(401);
     expect(res.body.message).toBe("missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");

@@ -26,6 +26,9 @@ export class WorkbenchConfig {
 
   @IsInt({ message: 'PORT must be an integer' }) @Min(1) @Max(65535) port = 3000;
 
+  /** Address the HTTP server binds; default 127.0.0.1 embedded (in-process queue), all interfaces with REDIS_URL. */
+  @IsOptional() @IsString() host?: string;
+
   /** Port of a worker's own /health and /metrics (role worker); absent = the worker serves no HTTP. */
   @IsOptional() @IsInt({ message: 'WORKBENCH_HEALTH_PORT must be an integer' }) @Min(1) @Max(65535) healthPort?: number;
 
@@ -65,6 +68,7 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_QUEUE_PREFIX: 'queuePrefix',
   WORKBENCH_ROLE: 'role',
   PORT: 'port',
+  HOST: 'host',
   WORKBENCH_HEALTH_PORT: 'healthPort',
   WORKBENCH_CONCURRENCY: 'concurrency',
   WORKBENCH_JOB_ATTEMPTS: 'jobAttempts',

@@ -14,6 +14,18 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
   const app = await NestFactory.create(AppModule.forRoot(config, options), nestLogging(options));
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  // A NUL cannot be part of any id or name here (PostgreSQL refuses it in text): answer 400, not 500.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(req.path);
+    } catch {
+      path = '\0';
+    }
+    if (!path.includes('\0')) return next();
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'the URL path must not contain a NUL character or a broken %-escape' });
+  });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

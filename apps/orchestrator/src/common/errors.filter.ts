@@ -24,6 +24,12 @@ export class ErrorsFilter implements ExceptionFilter {
       const message = typeof payload === 'string' ? payload : (payload as { message?: unknown }).message;
       return { status: e.getStatus(), body: { message } };
     }
+    // body-parser's own refusals (a body over the limit: 413; malformed JSON: 400) carry their status.
+    const parser = e as { type?: unknown; status?: unknown; expose?: unknown; message?: string };
+    if (typeof parser.type === 'string' && parser.type.startsWith('entity.') && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+      return { status: parser.status, body: { message: parser.type === 'entity.too.large' ? 'the request body is larger than the server accepts' : (parser.message ?? 'bad request body') } };
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { status: 400, body: { message: 'the request body is nested too deeply' } };
     if (e instanceof IngestError) return { status: 400, body: { message: e.message, report: e.report } };
     if (e instanceof ParamsValidationError) return { status: 400, body: { message: e.message, problems: e.problems } };
     if (e instanceof PluginDefinitionError) return { status: 400, body: { message: e.message, problems: e.problems } };
