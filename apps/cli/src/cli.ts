@@ -9,6 +9,7 @@ import { ingestFile } from './commands/ingest';
 import { showKpis } from './commands/kpis';
 import { addPlugin, listPlugins } from './commands/plugins';
 import { createKey } from './commands/keys';
+import { listDatasets, listFeatures, listSegmentations } from './commands/lists';
 import { promoteRun } from './commands/promote';
 import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retrain';
 import { runSegmentation } from './commands/run';
@@ -67,6 +68,26 @@ export function buildProgram(cli: CliEnvironment): Command {
     .requiredOption('--name <name>', 'who or what uses the key')
     .option('--json', 'print the key as JSON')
     .action((options: { role: Role; name: string; json?: boolean }) => withWorkbench(cli, false, (wb) => createKey(wb, cli.out, options)));
+
+  program
+    .command('datasets')
+    .description('list datasets with their versions')
+    .option('--json', 'print JSON (as GET /datasets)')
+    .action((options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listDatasets(wb, cli.out, options)));
+
+  program
+    .command('features')
+    .description("the features a run on a dataset trains on: definitions, units and ranges (name them in a plugin's params)")
+    .argument('<dataset>', 'dataset name or id')
+    .option('--version <n>', 'dataset version (default: the one a run trains on)', integer(1, 2 ** 31 - 1))
+    .option('--json', 'print JSON (as GET /datasets/:id/features)')
+    .action((dataset: string, options: { version?: number; json?: boolean }) => withWorkbench(cli, false, (wb) => listFeatures(wb, cli.out, { dataset, ...options })));
+
+  program
+    .command('segmentations')
+    .description('list segmentations with their plugin, dataset, KPI evaluators and latest run')
+    .option('--json', 'print JSON (as GET /segmentations)')
+    .action((options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listSegmentations(wb, cli.out, options)));
 
   program
     .command('runs')
@@ -147,6 +168,10 @@ export function buildProgram(cli: CliEnvironment): Command {
     .option('--seed <n>', 'seed of the run (default: random, and recorded)', integer(0, 2 ** 31 - 1))
     .option('--label <column>', "the column a predictor learns (predictor-churn's label param, default 'Churn'); names match ignoring case")
     .option('--churn-horizon <days>', "new segmentation: label 'churned' = no purchase in the data's last N days (features as of N days before)", integer(1, 3650))
+    .option(
+      '--kpis <evaluators>',
+      'new segmentation: KPI evaluators, e.g. kpi-standard,kpi-clv, or a JSON array [{"plugin":"kpi-standard","params":{"bootstrapResamples":200}}], or none (default: kpi-standard,kpi-clv on a transactions dataset)',
+    )
     .option('--json', 'print one JSON document {run, segments, kpis}')
     .action((segmentation: string, options: Omit<Parameters<typeof runSegmentation>[2], 'segmentation'>) => withWorkbench(cli, true, (wb) => runSegmentation(wb, cli.out, { segmentation, ...options })));
 

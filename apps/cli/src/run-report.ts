@@ -1,101 +1,14 @@
-import type { KpiValue, Run, Segment } from '@workbench/persistence';
-import type { Workbench } from '@workbench/services';
+import type { Run } from '@workbench/persistence';
+import type { KpiValueView, RunReportView, RunView, Workbench } from '@workbench/services';
 import type { Output } from './output';
 import { renderTable, type Column } from './table';
 
-/** A run as the CLI prints it in JSON: plain values only, relations reduced to names and numbers. */
-export interface RunView {
-  id: string;
-  segmentation: string;
-  version: number;
-  status: string;
-  progress: number;
-  dataset: { id: string; name: string | null; version: number };
-  plugin: { name: string; version: string };
-  params: Record<string, unknown>;
-  seed: number;
-  metrics: Record<string, unknown> | null;
-  attempts: number;
-  error: string | null;
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Training time, from the start of the last attempt to the end; null until finished. */
-  durationMs: number | null;
-}
+/** What `demo --json`, `run --json` and `segments --json` print: the run, its segments and KPIs, as `GET /runs/:id/report` answers. */
+export type RunReport = RunReportView;
 
-export interface SegmentView {
-  key: number;
-  label: string;
-  size: number;
-  share: number;
-  /** Share of the dataset's revenue column, when it has one. */
-  revenueShare: number | null;
-  profile: Record<string, unknown>;
-}
-
-export interface KpiView {
-  segmentKey: number | null;
-  kpi: string;
-  value: number | null;
-  unit: string;
-  n: number | null;
-  interval: { lower: number; upper: number } | null;
-  note: string | null;
-}
-
-/** What `demo --json` and `segments --json` print: one document. */
-export interface RunReport {
-  run: RunView;
-  segments: SegmentView[];
-  kpis: KpiView[];
-}
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-
-export function runView(run: Run, segmentationName?: string): RunView {
-  const dv = run.datasetVersion;
-  return {
-    id: run.id,
-    segmentation: segmentationName ?? run.segmentation.name ?? run.segmentation.id,
-    version: run.version,
-    status: run.status,
-    progress: run.progress,
-    dataset: { id: dv.dataset?.id ?? '', name: dv.dataset?.name ?? null, version: dv.version },
-    plugin: { name: run.pluginName, version: run.pluginVersion },
-    params: run.params,
-    seed: run.seed,
-    metrics: run.metrics ?? null,
-    attempts: run.attempts,
-    error: run.error ?? null,
-    queuedAt: iso(run.queuedAt) as string,
-    startedAt: iso(run.startedAt),
-    finishedAt: iso(run.finishedAt),
-    durationMs: run.startedAt && run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null,
-  };
-}
-
-export function segmentViews(segments: readonly Segment[], kpis: readonly KpiValue[]): SegmentView[] {
-  const revenueShare = new Map(kpis.filter((k) => k.kpi === 'revenue_share' && k.segmentKey !== null).map((k) => [k.segmentKey as number, k.value]));
-  return segments.map((s) => ({ key: s.key, label: s.label, size: s.size, share: s.share, revenueShare: revenueShare.get(s.key) ?? null, profile: s.profile }));
-}
-
-export function kpiViews(kpis: readonly KpiValue[]): KpiView[] {
-  return kpis.map((k) => ({
-    segmentKey: k.segmentKey,
-    kpi: k.kpi,
-    value: k.value,
-    unit: k.unit,
-    n: k.n ?? null,
-    interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound } : null,
-    note: k.note ?? null,
-  }));
-}
-
-/** Loads a run's segments and KPIs and shapes them for printing. */
+/** Loads a run's segments and KPIs, shaped by the views the API uses too. */
 export async function loadRunReport(workbench: Workbench, run: Run): Promise<RunReport> {
-  const [segments, kpis] = await Promise.all([workbench.runs.segments(run.id), workbench.runs.kpis(run.id)]);
-  return { run: runView(run), segments: segmentViews(segments, kpis), kpis: kpiViews(kpis) };
+  return workbench.reports.report(run);
 }
 
 /** `1,234` for counts; magnitudes decide the decimals of a mean: 1,234 · 123 · 12.3 · 1.23. */
@@ -120,8 +33,8 @@ export function formatDuration(ms: number | null): string {
 /** One line saying which run this is and how it went. */
 export function runHeadline(run: RunView): string {
   const parts = [
-    `${run.segmentation} v${run.version}`,
-    `dataset ${run.dataset.name ?? run.dataset.id} v${run.dataset.version}`,
+    `${run.segmentation.name} v${run.version}`,
+    `dataset ${run.dataset.name ?? run.dataset.id} v${run.datasetVersion.version}`,
     `${run.plugin.name}@${run.plugin.version}`,
     `seed ${run.seed}`,
   ];
@@ -130,7 +43,7 @@ export function runHeadline(run: RunView): string {
   const silhouette = metric('silhouette');
   if (k !== undefined) parts.push(`k ${k}`);
   if (silhouette !== undefined) parts.push(`silhouette ${silhouette.toFixed(3)}`);
-  parts.push(run.status === 'succeeded' ? formatDuration(run.durationMs) : run.status);
+  parts.push(run.status === 'succeeded' ? formatDuration(run.timings.durationMs) : run.status);
   return parts.join(' · ');
 }
 
@@ -172,35 +85,34 @@ export function segmentTable(report: RunReport): string[] {
   return renderTable(columns, rows);
 }
 
-/** KPIs shown in the terminal table, in this order, when the run has them (the JSON and CSV have all). */
-const KPI_ROWS: readonly string[] = [
-  'revenue',
-  'orders',
-  'average_order_value',
-  'purchase_frequency',
-  'recency_days',
-  'historical_clv',
-  'repeat_purchase_rate',
-  'retention_rate',
-  'churn_rate',
-  'p_alive',
-  'predicted_purchases',
-  'predictive_clv',
-  'cac',
-  'csat_mean',
-  'nps',
-];
+/** The counts every run stores: the segment table shows them already. */
+const SEGMENT_TABLE_KPIS = new Set(['customers', 'customer_share', 'revenue_share']);
 
-function kpiCell(k: KpiView | undefined): string {
+/**
+ * Rows of the terminal KPI table (the JSON and CSV have every value): each evaluator's KPIs in the order
+ * its manifest lists them, evaluators in the order the run has them.
+ */
+export function kpiRows(kpis: readonly KpiValueView[], manifestOrder: (evaluator: string) => readonly string[]): string[] {
+  const present = new Set(kpis.map((k) => k.kpi));
+  const rows: string[] = [];
+  for (const evaluator of new Set(kpis.map((k) => k.evaluator))) {
+    const order = manifestOrder(evaluator);
+    const keys = order.length > 0 ? order : [...new Set(kpis.filter((k) => k.evaluator === evaluator).map((k) => k.kpi))];
+    for (const key of keys) if (present.has(key) && !SEGMENT_TABLE_KPIS.has(key) && !rows.includes(key)) rows.push(key);
+  }
+  return rows;
+}
+
+function kpiCell(k: KpiValueView | undefined): string {
   if (!k) return '';
   if (k.value === null) return 'n/a';
   if (k.unit.startsWith('share') || k.unit === 'probability') return formatPercent(k.value);
   return formatNumber(k.value);
 }
 
-/** KPIs per segment and overall (rows: KPIs; columns: segments, then all customers). */
-export function kpiTable(report: RunReport): string[] {
-  const keys = KPI_ROWS.filter((key) => report.kpis.some((k) => k.kpi === key));
+/** KPIs per segment and overall (rows: KPIs in their manifests' order; columns: segments, then all customers). */
+export function kpiTable(report: RunReport, manifestOrder: (evaluator: string) => readonly string[]): string[] {
+  const keys = kpiRows(report.kpis, manifestOrder);
   if (keys.length === 0) return [];
   const find = (key: string, segmentKey: number | null) => report.kpis.find((k) => k.kpi === key && k.segmentKey === segmentKey);
   const unit = (key: string) => (report.kpis.find((k) => k.kpi === key)?.unit ?? '').replace(/^share( of)?/, '%').replace('probability', '%');
@@ -211,7 +123,7 @@ export function kpiTable(report: RunReport): string[] {
 }
 
 /** Prints a run report: one JSON document with `json`, else the headline, the segment table and the KPI table. */
-export function printRunReport(out: Output, report: RunReport, json: boolean): void {
+export function printRunReport(out: Output, report: RunReport, json: boolean, workbench: Workbench): void {
   if (json) {
     out.line(JSON.stringify(report, null, 2));
     return;
@@ -223,7 +135,7 @@ export function printRunReport(out: Output, report: RunReport, json: boolean): v
   }
   out.line('');
   for (const line of segmentTable(report)) out.line(line);
-  const kpis = kpiTable(report);
+  const kpis = kpiTable(report, (evaluator) => workbench.reports.kpiOrder(evaluator));
   if (kpis.length > 0) {
     out.line('');
     for (const line of kpis) out.line(line);

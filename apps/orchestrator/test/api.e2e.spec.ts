@@ -395,7 +395,7 @@ describe('a churn predictor on a label derived from transactions', () => {
     await http()
       .post('/segmentations')
       .set('X-API-Key', keys.analyst)
-      .send({ name: 'churn', plugin: 'predictor-churn', dataset: 'shop', churnHorizonDays: 90, params: { label: 'churned', features } })
+      .send({ name: 'churn', plugin: 'predictor-churn', dataset: 'shop', churnHorizonDays: 90, params: { label: 'churned', features }, kpis: [] })
       .expect(201);
     const submitted = await http().post('/segmentations/churn/runs').set('X-API-Key', keys.analyst).send({ seed: 1 }).expect(202);
     const run = (await waitForRun(app, keys.viewer, submitted.body.id)) as { status: string; featureSet: string; backend: string; metrics: Record<string, number> };

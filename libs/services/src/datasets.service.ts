@@ -19,6 +19,7 @@ import {
 } from '@workbench/data';
 import { Dataset, DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
+import { describeFeatures, type FeatureView } from './dataset-features';
 import { InvalidRequestError, NotFoundError } from './errors';
 import { noDatasetEvents, type DatasetEvents } from './events';
 
@@ -304,6 +305,19 @@ export class DatasetsService {
       (await em.findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } }));
     if (!found) throw new NotFoundError(`dataset ${datasetId} has no version yet; upload data first`);
     return found;
+  }
+
+  /** The features a run on this version trains on, with definitions, units and ranges. */
+  async features(version: DatasetVersion): Promise<FeatureView[]> {
+    return describeFeatures(version, (await this.loadRunInput(version)).frame);
+  }
+
+  /** `workbench features <dataset>`, `GET /datasets/:id/features`: of a version, by default the one a run trains on. */
+  async featuresOf(idOrName: string, versionNumber?: number): Promise<{ version: DatasetVersion; features: FeatureView[] }> {
+    const dataset = await this.get(idOrName);
+    const version = versionNumber === undefined ? await this.latestVersion(dataset.id) : await this.version(dataset.id, versionNumber);
+    if (version.kind === 'table') throw new InvalidRequestError(`dataset '${dataset.name}' v${version.version} is the extra table '${version.tableName}'; runs train on customers or transactions versions`);
+    return { version, features: await this.features(version) };
   }
 
   async loadFrame(version: DatasetVersion): Promise<FeatureFrame> {

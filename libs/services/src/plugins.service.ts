@@ -165,6 +165,14 @@ export class PluginsService {
     return found ? { title: found.title, definition: found.definition, higherIsBetter: found.higherIsBetter } : null;
   }
 
+  /** The KPI keys of an evaluator (`name@version` or `name`) in its manifest's order; empty when it is not registered here. */
+  kpiKeys(evaluator: string): string[] {
+    const name = evaluator.includes('@') ? evaluator.slice(0, evaluator.lastIndexOf('@')) : evaluator;
+    if (!this.registry.has(name)) return [];
+    const plugin = this.registry.get(name);
+    return plugin.manifest.kind === 'kpi' ? plugin.manifest.kpis.map((k) => k.key) : [];
+  }
+
   /** The plugins this process can run, and the disabled recorded versions. */
   async list(): Promise<PluginListing[]> {
     await this.loadRecorded();

@@ -6,6 +6,7 @@ import { validateParams } from '@workbench/plugin-sdk';
 import { instanceToPlain } from 'class-transformer';
 import type { DatasetsService } from './datasets.service';
 import type { PluginsService } from './plugins.service';
+import { checkLogFeatures } from './dataset-features';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { SegmentationsService } from './segmentations.service';
 import { WORKBENCH_VERSION } from './version';
@@ -64,6 +65,7 @@ export class RunsService {
     const params = request.params
       ? (instanceToPlain(validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params })) as Record<string, unknown>)
       : segmentation.params;
+    checkLogFeatures(params, await this.datasets.features(datasetVersion), `dataset '${segmentation.dataset.name}' v${datasetVersion.version}`);
     let run: Run | undefined;
     for (let attempt = 1; !run; attempt++) {
       try {

@@ -1,9 +1,10 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { instanceToPlain } from 'class-transformer';
-import { Run, Segmentation } from '@workbench/persistence';
+import { Run, Segmentation, type DatasetVersion } from '@workbench/persistence';
 import { validateParams } from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
 import type { PluginsService } from './plugins.service';
+import { checkLogFeatures } from './dataset-features';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 
 export interface CreateSegmentationRequest {
@@ -14,11 +15,17 @@ export interface CreateSegmentationRequest {
   params?: Record<string, unknown>;
   /** Dataset id or name the segmentation trains on (its latest version unless a run names one). */
   dataset: string;
-  /** KPI evaluators run after each training, e.g. `[{ plugin: 'kpi-standard' }]`; their params are validated now. */
+  /**
+   * KPI evaluators run after each training, e.g. `[{ plugin: 'kpi-standard' }]`; their params are validated now.
+   * Absent: kpi-standard and kpi-clv on a transactions dataset, none on a customers table (see defaultKpis).
+   */
   kpis?: { plugin: string; params?: Record<string, unknown> }[];
   /** Derive a `churned` label from the dataset's transactions: no purchase in the last N days (see Segmentation.target). */
   churnHorizonDays?: number;
 }
+
+/** What a segmentation on transactions evaluates unless told otherwise. */
+export const DEFAULT_TRANSACTION_KPIS = ['kpi-standard', 'kpi-clv'];
 
 export class SegmentationsService {
   constructor(
@@ -30,8 +37,14 @@ export class SegmentationsService {
   async create(request: CreateSegmentationRequest): Promise<Segmentation> {
     const model = await this.plugins.segmentationModel(request.plugin);
     const params = validateParams(model.manifest.name, model.manifest.params, request.params ?? {});
+    const dataset = await this.datasets.get(request.dataset);
+    // A dataset may have no version yet; then there is nothing to check the params against or to choose defaults by.
+    const latest = await this.datasets.latestVersion(dataset.id).catch((e: Error) => {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    });
     const kpis = [];
-    for (const [i, k] of (request.kpis ?? []).entries()) {
+    for (const [i, k] of (request.kpis ?? this.defaultKpis(latest)).entries()) {
       const evaluator = await this.plugins.kpiEvaluator(k.plugin).catch((e: Error) => {
         throw new InvalidRequestError(`kpis.${i}.plugin: ${e.message}`);
       });
@@ -41,12 +54,13 @@ export class SegmentationsService {
     if (request.churnHorizonDays !== undefined && !(Number.isInteger(request.churnHorizonDays) && request.churnHorizonDays >= 1 && request.churnHorizonDays <= 3650)) {
       throw new InvalidRequestError(`churnHorizonDays ${request.churnHorizonDays} must be a whole number of days from 1 to 3650`);
     }
-    const dataset = await this.datasets.get(request.dataset);
+    const plain = instanceToPlain(params) as Record<string, unknown>;
+    // Refused now rather than at the first run, when the data already shows it.
+    if (latest) checkLogFeatures(plain, await this.datasets.features(latest), `dataset '${dataset.name}' v${latest.version}`);
     const em = this.orm.em.fork();
     if (await em.findOne(Segmentation, { name: request.name })) {
       throw new ConflictError(`a segmentation named '${request.name}' already exists; pick another name or add runs to it`);
     }
-    const plain = instanceToPlain(params) as Record<string, unknown>;
     const segmentation = em.create(Segmentation, {
       name: request.name,
       description: request.description ?? null,
@@ -59,6 +73,15 @@ export class SegmentationsService {
     });
     await em.flush();
     return segmentation;
+  }
+
+  /**
+   * KPI evaluators of a segmentation that names none: on transactions, the standard KPIs and CLV (whichever of
+   * them is registered); a customers table alone has no orders to compute them from. `kpis: []` asks for none.
+   */
+  defaultKpis(version: DatasetVersion | null): NonNullable<CreateSegmentationRequest['kpis']> {
+    if (version?.kind !== 'transactions') return [];
+    return DEFAULT_TRANSACTION_KPIS.filter((plugin) => this.plugins.registry.has(plugin)).map((plugin) => ({ plugin }));
   }
 
   /** Returns the segmentation with that name, creating it when absent (the CLI demo's path). */
@@ -79,6 +102,6 @@ export class SegmentationsService {
 
   async runs(idOrName: string): Promise<Run[]> {
     const segmentation = await this.get(idOrName);
-    return this.orm.em.fork().find(Run, { segmentation: segmentation.id }, { orderBy: { version: 'asc' }, populate: ['datasetVersion'] });
+    return this.orm.em.fork().find(Run, { segmentation: segmentation.id }, { orderBy: { version: 'asc' }, populate: ['segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
   }
 }

@@ -23,6 +23,7 @@ import { RunProcessor } from './run.processor';
 import { RunsService } from './runs.service';
 import { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
+import { RunReportsService } from './views/run-reports.service';
 
 export interface WorkbenchOptions {
   /** Plugins to register (the apps pass the built-in list). */
@@ -63,6 +64,8 @@ export class Workbench {
   readonly comparisonProcessor: ComparisonProcessor;
   readonly retrainProcessor: RetrainProcessor;
   readonly webhookProcessor: WebhookProcessor;
+  /** Runs, segments and KPI values as the API and the CLI present them. */
+  readonly reports: RunReportsService;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -79,6 +82,7 @@ export class Workbench {
     this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets);
     this.assignments = new AssignmentsService(orm, artifacts);
     this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.segmentations);
+    this.reports = new RunReportsService(this.runs, this.plugins);
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, queue, this.runs);

@@ -1,4 +1,4 @@
-import type { Workbench } from '@workbench/services';
+import { comparisonView, type Workbench } from '@workbench/services';
 import type { Output } from '../output';
 import { renderTable } from '../table';
 
@@ -40,7 +40,7 @@ export async function compareRuns(workbench: Workbench, out: Output, options: Co
   const migration = c.migration as { labelsA: string[]; labelsB: string[]; counts: number[][]; rowPercent: number[][] };
   const matching = c.matching as { pairs: PairView[]; unmatchedA: string[]; unmatchedB: string[] };
   if (options.json) {
-    out.line(JSON.stringify({ id: c.id, runA: options.runA, runB: options.runB, metrics, migration, matching }, null, 2));
+    out.line(JSON.stringify(comparisonView(c), null, 2));
     return;
   }
   const a = `${c.runA.segmentation.name} v${c.runA.version}`;

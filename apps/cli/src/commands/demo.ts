@@ -67,6 +67,6 @@ export async function runDemo(workbench: Workbench, out: Output, options: DemoOp
 
   const report = await loadRunReport(workbench, finished);
   if (finished.status !== 'succeeded') throw new Error(`run ${segmentation.name} v${finished.version} failed: ${finished.error ?? 'no error recorded'}`);
-  printRunReport(out, report, options.json ?? false);
+  printRunReport(out, report, options.json ?? false, workbench);
   return report;
 }

@@ -18,6 +18,18 @@ export async function listPlugins(workbench: Workbench, out: Output, options: { 
     plugins.map((p) => [p.name, p.version, p.kind, p.source, params(p.paramsSchema)]),
   );
   for (const line of table) out.line(line);
+  const described = paramDescriptions(plugins);
+  if (described.length > 0) out.line('');
+  for (const line of described) out.line(line);
+}
+
+/** One line per described param (`plugin.param: description`), from the params JSON Schemas; none when they have no descriptions. */
+export function paramDescriptions(plugins: readonly { name: string; paramsSchema: Record<string, unknown> }[]): string[] {
+  return plugins.flatMap((p) =>
+    Object.entries((p.paramsSchema.properties ?? {}) as Record<string, { description?: unknown }>)
+      .filter(([, schema]) => typeof schema.description === 'string' && schema.description !== '')
+      .map(([name, schema]) => `${p.name}.${name}: ${schema.description as string}`),
+  );
 }
 
 /** `workbench plugins add <folder|package>`: registers an external plugin, checked like the shipped ones. */

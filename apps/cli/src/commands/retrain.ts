@@ -1,11 +1,12 @@
-import type { Workbench } from '@workbench/services';
+import type { RetrainPolicy } from '@workbench/persistence';
+import { retrainPolicyView, retrainRequestView, workbenchEventView, type Workbench } from '@workbench/services';
 import type { Output } from '../output';
 import { renderTable } from '../table';
 
 /** `workbench policies add <segmentation> --trigger dataset|cron [--cron …] --rule "…" [--webhook URL]` */
 export async function addPolicy(workbench: Workbench, out: Output, options: { segmentation: string; trigger: 'dataset' | 'cron'; cron?: string; rule: string; webhook?: string; json?: boolean }): Promise<void> {
   const policy = await workbench.retrain.createPolicy({ segmentation: options.segmentation, trigger: options.trigger, cron: options.cron, rule: options.rule, webhookUrl: options.webhook }, 'cli');
-  if (options.json) out.line(JSON.stringify({ id: policy.id, trigger: policy.trigger, cron: policy.cron, rule: policy.rule }));
+  if (options.json) out.line(JSON.stringify(retrainPolicyView((await workbench.retrain.listPolicies(options.segmentation)).find((p) => p.id === policy.id) as RetrainPolicy)));
   else out.line(`policy ${policy.id}: ${options.segmentation} retrains on ${policy.trigger === 'cron' ? `cron '${policy.cron}' (UTC)` : 'each new dataset version'}; promoted when ${policy.rule}`);
 }
 
@@ -13,7 +14,7 @@ export async function addPolicy(workbench: Workbench, out: Output, options: { se
 export async function listPolicies(workbench: Workbench, out: Output, options: { segmentation?: string; json?: boolean }): Promise<void> {
   const policies = await workbench.retrain.listPolicies(options.segmentation);
   if (options.json) {
-    out.line(JSON.stringify(policies.map((p) => ({ id: p.id, segmentation: p.segmentation.name, trigger: p.trigger, cron: p.cron, rule: p.rule, webhookUrl: p.webhookUrl, enabled: p.enabled }))));
+    out.line(JSON.stringify(policies.map(retrainPolicyView)));
     return;
   }
   for (const line of renderTable(
@@ -39,7 +40,7 @@ export async function retrainNow(workbench: Workbench, out: Output, options: { s
     }
   }
   if (options.json) {
-    out.line(JSON.stringify(done.map((r) => ({ id: r.id, status: r.status, run: r.run?.version ?? null, champion: r.champion?.version ?? null, outcome: r.outcome, error: r.error }))));
+    out.line(JSON.stringify(done.map(retrainRequestView)));
     return;
   }
   for (const r of done) printOutcome(out, r);
@@ -57,7 +58,7 @@ export function printOutcome(out: Output, r: Awaited<ReturnType<Workbench['retra
 export async function listEvents(workbench: Workbench, out: Output, options: { json?: boolean }): Promise<void> {
   const events = await workbench.retrain.events();
   if (options.json) {
-    out.line(JSON.stringify(events));
+    out.line(JSON.stringify(events.map(workbenchEventView)));
     return;
   }
   for (const line of renderTable(

@@ -1,6 +1,6 @@
-import type { Workbench } from '@workbench/services';
+import { runView, segmentationView, type RunView, type Workbench } from '@workbench/services';
 import type { Output } from '../output';
-import { formatDuration, runView, type RunView } from '../run-report';
+import { formatDuration } from '../run-report';
 import { renderTable } from '../table';
 
 export interface ListRunsOptions {
@@ -8,8 +8,7 @@ export interface ListRunsOptions {
   json?: boolean;
 }
 
-const localTime = (iso: string) => {
-  const d = new Date(iso);
+const localTime = (d: Date) => {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 };
@@ -17,9 +16,9 @@ const localTime = (iso: string) => {
 /** `workbench runs <segmentation>`: every run of a segmentation, oldest first. */
 export async function listRuns(workbench: Workbench, out: Output, options: ListRunsOptions): Promise<RunView[]> {
   const segmentation = await workbench.segmentations.get(options.segmentation);
-  const runs = (await workbench.segmentations.runs(segmentation.id)).map((r) => runView(r, segmentation.name));
+  const runs = (await workbench.segmentations.runs(segmentation.id)).map(runView);
   if (options.json) {
-    out.line(JSON.stringify({ segmentation: { id: segmentation.id, name: segmentation.name, plugin: segmentation.pluginName, params: segmentation.params }, runs }, null, 2));
+    out.line(JSON.stringify({ segmentation: segmentationView(segmentation), runs }, null, 2));
     return runs;
   }
   if (runs.length === 0) {
@@ -40,11 +39,11 @@ export async function listRuns(workbench: Workbench, out: Output, options: ListR
     runs.map((r) => [
       `v${r.version}`,
       r.status === 'running' ? `running ${Math.round(r.progress * 100)}%` : r.status,
-      `v${r.dataset.version}`,
+      `v${r.datasetVersion.version}`,
       `${r.plugin.name}@${r.plugin.version}`,
       String(r.seed),
-      localTime(r.queuedAt),
-      formatDuration(r.durationMs),
+      localTime(r.timings.queuedAt),
+      formatDuration(r.timings.durationMs),
       r.error ?? '',
     ]),
   );

@@ -12,6 +12,6 @@ export interface ShowSegmentsOptions {
 export async function showSegments(workbench: Workbench, out: Output, options: ShowSegmentsOptions): Promise<RunReport> {
   const run = await workbench.runs.resolve(options.run);
   const report = await loadRunReport(workbench, run);
-  printRunReport(out, report, options.json ?? false);
+  printRunReport(out, report, options.json ?? false, workbench);
   return report;
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Req } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Workbench } from '@workbench/services';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { apiKeyView, ApiKeysService, createdApiKeyView } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
+import { ApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { CreateApiKeyDto } from './create-api-key.dto';
 
 @ApiTags('api-keys')
@@ -10,34 +11,27 @@ import { CreateApiKeyDto } from './create-api-key.dto';
 @Controller('api-keys')
 @RequireRole('admin')
 export class ApiKeysController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(private readonly apiKeys: ApiKeysService) {}
 
-  /** Creates a key; the secret is in this response only. */
   @Post()
-  async create(@Body() body: CreateApiKeyDto) {
-    const { key, apiKey } = await this.workbench.apiKeys.create(body.name, body.role, body.expiresAt ? new Date(body.expiresAt) : undefined);
-    return { id: apiKey.id, name: apiKey.name, role: apiKey.role, expiresAt: apiKey.expiresAt ?? null, key };
+  @ApiOperation({ summary: 'Create an API key', description: 'The secret is in this response only.' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  async create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    const { key, apiKey } = await this.apiKeys.create(body.name, body.role, body.expiresAt ? new Date(body.expiresAt) : undefined);
+    return createdApiKeyView(apiKey, key);
   }
 
   @Get()
-  async list() {
-    return (await this.workbench.apiKeys.list()).map((k) => ({
-      id: k.id,
-      name: k.name,
-      role: k.role,
-      prefix: k.prefix,
-      createdAt: k.createdAt,
-      lastUsedAt: k.lastUsedAt ?? null,
-      revokedAt: k.revokedAt ?? null,
-      revokedBy: k.revokedBy ?? null,
-      expiresAt: k.expiresAt ?? null,
-    }));
+  @ApiOperation({ summary: 'All API keys', description: 'Without their secrets.' })
+  @ApiOkResponse({ type: [ApiKeyDto] })
+  async list(): Promise<ApiKeyDto[]> {
+    return (await this.apiKeys.list()).map(apiKeyView);
   }
 
-  /** Revokes a key: its next request gets 401 on every API process (keys are checked in the database on each request). */
   @Delete(':id')
-  async revoke(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
-    const k = await this.workbench.apiKeys.revoke(id, req.apiKey?.name ?? 'unknown');
-    return { id: k.id, name: k.name, role: k.role, revokedAt: k.revokedAt, revokedBy: k.revokedBy };
+  @ApiOperation({ summary: 'Revoke an API key', description: 'Its next request gets 401 on every API process (keys are checked in the database on each request).' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  async revoke(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<ApiKeyDto> {
+    return apiKeyView(await this.apiKeys.revoke(id, req.apiKey?.name ?? 'unknown'));
   }
 }

@@ -5,19 +5,34 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Queue } from 'bull';
 import { BullJobQueue, bullQueueOptions, QUEUE_NAMES, type JobQueue, type QueueName } from '@workbench/jobs';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
-import { createJobQueue, createWorkbench, Workbench, type WorkbenchConfig } from '@workbench/services';
-import { ApiKeysController } from '../api-keys/api-keys.controller';
+import {
+  AliasesService,
+  ApiKeysService,
+  AssignmentsService,
+  ComparisonsService,
+  createJobQueue,
+  createWorkbench,
+  DatasetsService,
+  PluginsService,
+  RetrainService,
+  RunReportsService,
+  RunsService,
+  SegmentationsService,
+  Workbench,
+  type WorkbenchConfig,
+} from '@workbench/services';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ErrorsFilter } from '../common/errors.filter';
-import { ComparisonsController } from '../comparisons/comparisons.controller';
-import { CustomersController } from '../customers/customers.controller';
-import { DatasetsController } from '../datasets/datasets.controller';
 import { createStructuredLogging } from '../observability/logging';
 import { ObservabilityModule } from '../observability/observability.module';
-import { PluginsController } from '../plugins/plugins.controller';
-import { RetrainController } from '../retrain/retrain.controller';
-import { RunsController } from '../runs/runs.controller';
-import { SegmentationsController } from '../segmentations/segmentations.controller';
+import { ComparisonsModule } from '../comparisons/comparisons.module';
+import { CustomersModule } from '../customers/customers.module';
+import { DatasetsModule } from '../datasets/datasets.module';
+import { PluginsModule } from '../plugins/plugins.module';
+import { RetrainModule } from '../retrain/retrain.module';
+import { RunsModule } from '../runs/runs.module';
+import { SegmentationsModule } from '../segmentations/segmentations.module';
 
 export interface AppOptions {
   plugins: readonly WorkbenchPlugin[];
@@ -28,6 +43,24 @@ export interface AppOptions {
 }
 
 const JOB_QUEUE = Symbol('JOB_QUEUE');
+
+/** Each service of the workbench as a provider of its own, so a controller injects what it uses, not the whole workbench. */
+const SERVICES = [
+  [DatasetsService, (wb: Workbench) => wb.datasets],
+  [SegmentationsService, (wb: Workbench) => wb.segmentations],
+  [RunsService, (wb: Workbench) => wb.runs],
+  [RunReportsService, (wb: Workbench) => wb.reports],
+  [AssignmentsService, (wb: Workbench) => wb.assignments],
+  [AliasesService, (wb: Workbench) => wb.aliases],
+  [ComparisonsService, (wb: Workbench) => wb.comparisons],
+  [RetrainService, (wb: Workbench) => wb.retrain],
+  [PluginsService, (wb: Workbench) => wb.plugins],
+  [ApiKeysService, (wb: Workbench) => wb.apiKeys],
+] as const;
+const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({ provide: token, inject: [Workbench], useFactory: pick }));
+
+/** One Nest module per area of the API. */
+const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule];
 const CONFIG = Symbol('WORKBENCH_CONFIG');
 
 /** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */
@@ -78,17 +111,16 @@ export class AppModule {
       : { provide: JOB_QUEUE, useFactory: () => createJobQueue(config) };
     return {
       module: AppModule,
-      // Global, so the observability module (health, metrics) sees the Workbench.
+      // Global, so the feature modules' controllers and the observability module (health, metrics) get the workbench and its services.
       global: true,
-      // ThrottlerModule provides the storage that counts failed authentications (see ApiKeyGuard).
       imports: [
+        // ThrottlerModule provides the storage that counts failed authentications (see ApiKeyGuard).
         ThrottlerModule.forRoot(),
         logging.module,
         ObservabilityModule,
         ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : []),
+        ...(config.role === 'worker' ? [] : FEATURE_MODULES),
       ],
-      controllers:
-        config.role === 'worker' ? [] : [DatasetsController, SegmentationsController, RunsController, ComparisonsController, CustomersController, RetrainController, ApiKeysController, PluginsController],
       providers: [
         { provide: CONFIG, useValue: config },
         queueProvider,
@@ -97,11 +129,12 @@ export class AppModule {
           inject: [JOB_QUEUE],
           useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, queue, migrate: config.role !== 'worker', logger: logging.workbenchLogger }),
         },
+        ...serviceProviders,
         WorkbenchLifecycle,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],
-      exports: [Workbench],
+      exports: [Workbench, ...SERVICES.map(([token]) => token)],
     };
   }
 }

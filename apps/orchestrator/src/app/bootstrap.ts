@@ -3,7 +3,7 @@ import { ThrottlerStorage, type ThrottlerStorageService } from '@nestjs/throttle
 import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Workbench, type WorkbenchConfig } from '@workbench/services';
+import { Workbench, WORKBENCH_VERSION, type WorkbenchConfig } from '@workbench/services';
 import { Logger } from 'nestjs-pino';
 import { authenticateRequest } from '../auth/api-key.guard';
 import { createValidationPipe } from '../common/validation.pipe';
@@ -32,7 +32,7 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
     new DocumentBuilder()
       .setTitle('Segment Workbench')
       .setDescription('Customer segmentations, versioned runs and KPIs per segment. Every route but /health and /metrics needs an API key.')
-      .setVersion('0.1.0')
+      .setVersion(WORKBENCH_VERSION)
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );

@@ -1,31 +1,36 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Workbench } from '@workbench/services';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { comparisonView, ComparisonsService } from '@workbench/services';
 import { RequireRole } from '../auth/roles.decorator';
-import { comparisonView } from '../common/views';
+import { ComparisonDto } from './comparison.dto';
 import { CreateComparisonDto } from './create-comparison.dto';
 
 @ApiTags('comparisons')
 @ApiSecurity('api-key')
 @Controller('comparisons')
 export class ComparisonsController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(private readonly comparisons: ComparisonsService) {}
 
-  /** Queues the comparison of two finished runs; 202 with its id. Poll GET /comparisons/:id. */
   @Post()
   @RequireRole('analyst')
   @HttpCode(202)
-  async create(@Body() body: CreateComparisonDto) {
-    return comparisonView(await this.workbench.comparisons.submit(body.runA, body.runB));
+  @ApiOperation({ summary: 'Compare two runs', description: 'Queues the comparison of two finished runs; poll GET /comparisons/:id.' })
+  @ApiAcceptedResponse({ type: ComparisonDto })
+  async create(@Body() body: CreateComparisonDto): Promise<ComparisonDto> {
+    return comparisonView(await this.comparisons.submit(body.runA, body.runB));
   }
 
   @Get()
-  async list() {
-    return (await this.workbench.comparisons.list()).map(comparisonView);
+  @ApiOperation({ summary: 'All comparisons' })
+  @ApiOkResponse({ type: [ComparisonDto] })
+  async list(): Promise<ComparisonDto[]> {
+    return (await this.comparisons.list()).map(comparisonView);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return comparisonView(await this.workbench.comparisons.get(id));
+  @ApiOperation({ summary: 'A comparison', description: 'Agreement (ARI, NMI), migration matrix and matched segments with KPI changes, once it has succeeded.' })
+  @ApiOkResponse({ type: ComparisonDto })
+  async get(@Param('id') id: string): Promise<ComparisonDto> {
+    return comparisonView(await this.comparisons.get(id));
   }
 }

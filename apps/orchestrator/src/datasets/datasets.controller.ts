@@ -1,60 +1,74 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Workbench, type IngestResult } from '@workbench/services';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import { datasetDetailView, datasetVersionView, DatasetsService, datasetView, ingestView, type IngestResult } from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
-import { datasetVersionView } from '../common/views';
 import { Metrics } from '../observability/metrics';
+import { DatasetDetailDto, DatasetDto, DatasetVersionDto, FeatureDto, IngestDto } from './dataset.dto';
 import { UploadDatasetDto, UploadVersionDto } from './upload-dataset.dto';
 
 /** Largest CSV accepted in one upload. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
+/** The multipart form of an upload: every field of UploadDatasetDto beside the file. */
+const uploadForm = (fields: typeof UploadDatasetDto | typeof UploadVersionDto, required: string[]) => ({
+  schema: { allOf: [{ $ref: getSchemaPath(fields) }, { type: 'object', required, properties: { file: { type: 'string', format: 'binary', description: 'the CSV file' } } }] },
+});
+
 @ApiTags('datasets')
 @ApiSecurity('api-key')
+@ApiExtraModels(UploadDatasetDto, UploadVersionDto)
 @Controller('datasets')
 export class DatasetsController {
   constructor(
-    private readonly workbench: Workbench,
+    private readonly datasets: DatasetsService,
     private readonly metrics: Metrics,
   ) {}
 
-  /** Uploads a customers CSV: 201 with a new version, or 200 with the existing one when the content was uploaded before. */
   @Post()
   @RequireRole('analyst')
   @HttpCode(201)
+  @ApiOperation({
+    summary: 'Upload a CSV as a dataset version',
+    description: 'Customers, transactions or an extra table: 201 with a new version, or 200 with the existing one when the content was uploaded before.',
+  })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file', 'name'], properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } } } })
+  @ApiBody(uploadForm(UploadDatasetDto, ['file', 'name']))
+  @ApiCreatedResponse({ type: IngestDto, description: 'a new version' })
+  @ApiOkResponse({ type: IngestDto, description: 'this content was stored before: the existing version' })
   // Uploads go to a temporary file and are read from there as a stream, so a large file never sits in memory.
   @UseInterceptors(FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
-  async upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDatasetDto, @Res({ passthrough: true }) res: Response) {
+  async upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDatasetDto, @Res({ passthrough: true }) res: Response): Promise<IngestDto> {
     if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
     try {
       const result = await this.ingest(body, file);
       this.metrics.rowsIngested(body.kind ?? 'customers', result.report);
       if (!result.created) res.status(200);
-      return { dataset: { id: result.dataset.id, name: result.dataset.name }, created: result.created, version: datasetVersionView(result.version) };
+      return ingestView(result);
     } finally {
       await unlink(file.path).catch(() => undefined);
     }
   }
 
-  /** The same upload addressed to an existing dataset: a new version (or the existing one with that content). */
   @Post(':id/versions')
   @RequireRole('analyst')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Upload a new version of a dataset', description: 'The same upload addressed to an existing dataset (its name is taken from the path).' })
   @ApiConsumes('multipart/form-data')
+  @ApiBody(uploadForm(UploadVersionDto, ['file']))
+  @ApiCreatedResponse({ type: IngestDto, description: 'a new version' })
+  @ApiOkResponse({ type: IngestDto, description: 'this content was stored before: the existing version' })
   @UseInterceptors(FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
   async uploadVersion(
     @Param('id') id: string,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: UploadVersionDto,
     @Res({ passthrough: true }) res: Response,
-  ) {
-    const dataset = await this.workbench.datasets.get(id);
+  ): Promise<IngestDto> {
+    const dataset = await this.datasets.get(id);
     if (body.name !== undefined && body.name !== dataset.name) {
       if (file) await unlink(file.path).catch(() => undefined);
       throw new BadRequestException(`name: '${body.name}' is not the name of dataset '${id}' ('${dataset.name}'); leave it out or send that name`);
@@ -76,10 +90,10 @@ export class DatasetsController {
     if (body.kind === 'table') {
       if (!body.table) throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
       const text = await readFile(file.path);
-      return this.workbench.datasets.ingestTable({ dataset: body.name, table: body.table, text, sourceName: file.originalname, delimiter, policy: body.policy, format });
+      return this.datasets.ingestTable({ dataset: body.name, table: body.table, text, sourceName: file.originalname, delimiter, policy: body.policy, format });
     }
     if (body.kind === 'transactions') {
-      return this.workbench.datasets.ingestTransactions({
+      return this.datasets.ingestTransactions({
         dataset: body.name,
         source: file.path,
         sourceName: file.originalname,
@@ -100,7 +114,7 @@ export class DatasetsController {
         maxBytes: MAX_UPLOAD_BYTES,
       });
     }
-    return this.workbench.datasets.ingestCustomers({
+    return this.datasets.ingestCustomers({
       ...format,
       dataset: body.name,
       text: await readFile(file.path),
@@ -113,19 +127,33 @@ export class DatasetsController {
   }
 
   @Get()
-  async list() {
-    return (await this.workbench.datasets.list()).map((d) => ({ id: d.id, name: d.name, createdAt: d.createdAt }));
+  @ApiOperation({ summary: 'All datasets' })
+  @ApiOkResponse({ type: [DatasetDto] })
+  async list(): Promise<DatasetDto[]> {
+    return (await this.datasets.list()).map(datasetView);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    const dataset = await this.workbench.datasets.get(id);
-    const versions = await this.workbench.datasets.versions(dataset.id);
-    return { id: dataset.id, name: dataset.name, createdAt: dataset.createdAt, versions: versions.map(datasetVersionView) };
+  @ApiOperation({ summary: 'A dataset (id or name) with its versions' })
+  @ApiOkResponse({ type: DatasetDetailDto })
+  async get(@Param('id') id: string): Promise<DatasetDetailDto> {
+    const dataset = await this.datasets.get(id);
+    return datasetDetailView(dataset, await this.datasets.versions(dataset.id));
+  }
+
+  @Get(':id/features')
+  @ApiOperation({ summary: 'Features a run trains on', description: "Of the version a run trains on by default (or `?version=`): names to use in a plugin's params, with definitions, units and ranges." })
+  @ApiQuery({ name: 'version', required: false, type: Number })
+  @ApiOkResponse({ type: [FeatureDto] })
+  async features(@Param('id') id: string, @Query('version') version?: string): Promise<FeatureDto[]> {
+    if (version !== undefined && !/^[1-9]\d*$/.test(version)) throw new BadRequestException(`version: '${version}' is not a version number (1, 2, …)`);
+    return (await this.datasets.featuresOf(id, version === undefined ? undefined : Number(version))).features;
   }
 
   @Get(':id/versions/:version')
-  async version(@Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
-    return datasetVersionView(await this.workbench.datasets.version(id, version));
+  @ApiOperation({ summary: 'One version of a dataset', description: 'Schema, stats and ingest report.' })
+  @ApiOkResponse({ type: DatasetVersionDto })
+  async version(@Param('id') id: string, @Param('version', ParseIntPipe) version: number): Promise<DatasetVersionDto> {
+    return datasetVersionView(await this.datasets.version(id, version));
   }
 }

@@ -1,38 +1,43 @@
 import { Body, Controller, Delete, Get, Param, Post, Req } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Workbench } from '@workbench/services';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { PluginsService } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { AddPluginDto } from './add-plugin.dto';
+import { PluginDto } from './plugin.dto';
 
 @ApiTags('plugins')
 @ApiSecurity('api-key')
 @Controller('plugins')
 export class PluginsController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(private readonly plugins: PluginsService) {}
 
-  /** The plugins this workbench can run, with versions, sources and param JSON schemas. */
   @Get()
-  list() {
-    return this.workbench.plugins.list();
+  @ApiOperation({ summary: 'Registered plugins', description: 'The plugins this workbench can run, with versions, sources and param JSON schemas, and the disabled recorded versions.' })
+  @ApiOkResponse({ type: [PluginDto] })
+  list(): Promise<PluginDto[]> {
+    return this.plugins.list();
   }
 
-  /**
-   * Registers an external plugin (admins only: a plugin is code that runs with the worker's rights) from
-   * a folder in WORKBENCH_PLUGIN_DIRS or an installed npm package. The folder is checked (regular files,
-   * bounded size) and loaded in a child process first; the manifest, SDK range and params class are
-   * checked; a taken name is a 409, a refused or broken plugin a 400, and the server keeps serving either way.
-   */
   @Post()
   @RequireRole('admin')
-  add(@Body() body: AddPluginDto, @Req() req: AuthenticatedRequest) {
-    return this.workbench.plugins.add(body.source, req.apiKey?.name ?? 'unknown');
+  @ApiOperation({
+    summary: 'Register an external plugin',
+    description:
+      "Admins only: a plugin is code that runs with the worker's rights. From a folder in WORKBENCH_PLUGIN_DIRS or an installed npm package; the folder is checked " +
+      '(regular files, bounded size) and loaded in a child process first; the manifest, SDK range and params class are checked; a taken name is a 409, ' +
+      'a refused or broken plugin a 400, and the server keeps serving either way.',
+  })
+  @ApiCreatedResponse({ type: PluginDto })
+  add(@Body() body: AddPluginDto, @Req() req: AuthenticatedRequest): Promise<PluginDto> {
+    return this.plugins.add(body.source, req.apiKey?.name ?? 'unknown');
   }
 
-  /** Disables one version (`name@version`, URL-encoded): no new runs, not loaded at the next start; recorded with who did it. */
   @Delete(':ref')
   @RequireRole('admin')
-  disable(@Param('ref') ref: string, @Req() req: AuthenticatedRequest) {
-    return this.workbench.plugins.disable(ref, req.apiKey?.name ?? 'unknown');
+  @ApiOperation({ summary: 'Disable a plugin version', description: '`name@version`, URL-encoded: no new runs, not loaded at the next start; recorded with who did it.' })
+  @ApiOkResponse({ type: PluginDto })
+  disable(@Param('ref') ref: string, @Req() req: AuthenticatedRequest): Promise<PluginDto> {
+    return this.plugins.disable(ref, req.apiKey?.name ?? 'unknown');
   }
 }

@@ -1,108 +1,84 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { RetrainPolicy, RetrainRequest } from '@workbench/persistence';
-import { hasRole, Workbench } from '@workbench/services';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { RetrainPolicy } from '@workbench/persistence';
+import { hasRole, retrainPolicyView, retrainRequestView, RetrainService, workbenchEventView } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { CreatePolicyDto, UpdatePolicyDto } from './create-policy.dto';
+import { RetrainPolicyDto, RetrainRequestDto, WorkbenchEventDto } from './retrain.dto';
 
-/** A policy as the API shows it; webhook URLs (they may hold a secret token) only to scientists and admins. */
-const policyView = (p: RetrainPolicy, req?: AuthenticatedRequest) => ({
-  id: p.id,
-  segmentation: p.segmentation.name,
-  trigger: p.trigger,
-  cron: p.cron ?? null,
-  rule: p.rule,
-  webhookUrl: p.webhookUrl && req?.apiKey && !hasRole(req.apiKey.role, 'scientist') ? '(hidden: scientists and admins see webhook URLs)' : (p.webhookUrl ?? null),
-  enabled: p.enabled,
-  createdBy: p.createdBy,
-  createdAt: p.createdAt,
-});
-
-const requestView = (r: RetrainRequest) => ({
-  id: r.id,
-  policy: r.policy.id,
-  segmentation: r.policy.segmentation.name,
-  trigger: r.triggerKey,
-  status: r.status,
-  datasetVersion: r.datasetVersion.version,
-  run: r.run ? { id: r.run.id, version: r.run.version } : null,
-  champion: r.champion ? { id: r.champion.id, version: r.champion.version } : null,
-  outcome: r.outcome ?? null,
-  drift: r.drift ?? null,
-  error: r.error ?? null,
-  createdAt: r.createdAt,
-  finishedAt: r.finishedAt ?? null,
-});
+/** Webhook URLs (they may hold a secret token) only to scientists and admins. */
+const policyFor = (req: AuthenticatedRequest) => (p: RetrainPolicy) => retrainPolicyView(p, { hideWebhookUrl: !!req.apiKey && !hasRole(req.apiKey.role, 'scientist') });
 
 @ApiTags('retraining')
 @ApiSecurity('api-key')
 @Controller()
 export class RetrainController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(private readonly retrain: RetrainService) {}
 
-  /** Adds a retrain policy: when it triggers, the segmentation retrains and the result is promoted or flagged by the rule. */
   @Post('segmentations/:id/policies')
   @RequireRole('scientist')
-  async create(@Param('id') id: string, @Body() body: CreatePolicyDto, @Req() req: AuthenticatedRequest) {
-    const policy = await this.workbench.retrain.createPolicy({ segmentation: id, ...body }, req.apiKey?.name ?? 'unknown');
-    return policyView((await this.workbench.retrain.listPolicies(id)).find((p) => p.id === policy.id) as RetrainPolicy);
+  @ApiOperation({ summary: 'Add a retrain policy', description: 'When it triggers, the segmentation retrains and the result is promoted or flagged by the rule.' })
+  @ApiCreatedResponse({ type: RetrainPolicyDto })
+  async create(@Param('id') id: string, @Body() body: CreatePolicyDto, @Req() req: AuthenticatedRequest): Promise<RetrainPolicyDto> {
+    const policy = await this.retrain.createPolicy({ segmentation: id, ...body }, req.apiKey?.name ?? 'unknown');
+    return policyFor(req)((await this.retrain.listPolicies(id)).find((p) => p.id === policy.id) as RetrainPolicy);
   }
 
   @Get('policies')
+  @ApiOperation({ summary: 'Retrain policies', description: 'Webhook URLs are shown to scientists and admins only.' })
   @ApiQuery({ name: 'segmentation', required: false })
-  async list(@Req() req: AuthenticatedRequest, @Query('segmentation') segmentation?: string) {
-    return (await this.workbench.retrain.listPolicies(segmentation)).map((p) => policyView(p, req));
+  @ApiOkResponse({ type: [RetrainPolicyDto] })
+  async list(@Req() req: AuthenticatedRequest, @Query('segmentation') segmentation?: string): Promise<RetrainPolicyDto[]> {
+    return (await this.retrain.listPolicies(segmentation)).map(policyFor(req));
   }
 
-  /** Turns a policy off (it stops triggering) or on again. */
   @Patch('policies/:id')
   @RequireRole('scientist')
-  async update(@Param('id') id: string, @Body() body: UpdatePolicyDto) {
-    return policyView(await this.workbench.retrain.setPolicyEnabled(id, body.enabled));
+  @ApiOperation({ summary: 'Turn a policy off or on', description: 'A disabled policy stops triggering.' })
+  @ApiOkResponse({ type: RetrainPolicyDto })
+  async update(@Param('id') id: string, @Body() body: UpdatePolicyDto, @Req() req: AuthenticatedRequest): Promise<RetrainPolicyDto> {
+    return policyFor(req)(await this.retrain.setPolicyEnabled(id, body.enabled));
   }
 
-  /** Deletes a policy: it never triggers again and is no longer listed; its retrain history stays. */
   @Delete('policies/:id')
   @RequireRole('scientist')
   @HttpCode(204)
-  async remove(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
-    await this.workbench.retrain.deletePolicy(id, req.apiKey?.name ?? 'unknown');
+  @ApiOperation({ summary: 'Delete a policy', description: 'It never triggers again and is no longer listed; its retrain history stays.' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  async remove(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<void> {
+    await this.retrain.deletePolicy(id, req.apiKey?.name ?? 'unknown');
   }
 
-  /** Retrains now, under every policy of the segmentation, on its latest data; 202 with the retrain requests. */
   @Post('segmentations/:id/retrain')
   @RequireRole('analyst')
   @HttpCode(202)
-  async retrain(@Param('id') id: string) {
-    const requests = await this.workbench.retrain.manual(id);
-    return Promise.all(requests.map(async (r) => requestView(await this.workbench.retrain.getRequest(r.id))));
+  @ApiOperation({ summary: 'Retrain now', description: 'Under every policy of the segmentation, on its latest data; answers with the retrain requests.' })
+  @ApiAcceptedResponse({ type: [RetrainRequestDto] })
+  async retrainNow(@Param('id') id: string): Promise<RetrainRequestDto[]> {
+    const requests = await this.retrain.manual(id);
+    return Promise.all(requests.map(async (r) => retrainRequestView(await this.retrain.getRequest(r.id))));
   }
 
   @Get('retrains')
+  @ApiOperation({ summary: 'Retrain requests' })
   @ApiQuery({ name: 'segmentation', required: false })
-  async requests(@Query('segmentation') segmentation?: string) {
-    return (await this.workbench.retrain.listRequests(segmentation)).map(requestView);
+  @ApiOkResponse({ type: [RetrainRequestDto] })
+  async requests(@Query('segmentation') segmentation?: string): Promise<RetrainRequestDto[]> {
+    return (await this.retrain.listRequests(segmentation)).map(retrainRequestView);
   }
 
   @Get('retrains/:id')
-  async request(@Param('id') id: string) {
-    return requestView(await this.workbench.retrain.getRequest(id));
+  @ApiOperation({ summary: 'A retrain request' })
+  @ApiOkResponse({ type: RetrainRequestDto })
+  async request(@Param('id') id: string): Promise<RetrainRequestDto> {
+    return retrainRequestView(await this.retrain.getRequest(id));
   }
 
-  /** Outcomes (retrain promoted, flagged, failed), newest first, with their webhook delivery status. */
   @Get('events')
-  async events() {
-    return (await this.workbench.retrain.events()).map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      segmentation: e.segmentation,
-      runId: e.runId ?? null,
-      retrain: e.requestId ?? null,
-      message: e.message,
-      details: e.details,
-      webhook: { status: e.webhookStatus, attempts: e.webhookAttempts },
-      createdAt: e.createdAt,
-    }));
+  @ApiOperation({ summary: 'Retrain outcomes', description: 'Promoted, flagged, failed; newest first, with their webhook delivery status.' })
+  @ApiOkResponse({ type: [WorkbenchEventDto] })
+  async events(): Promise<WorkbenchEventDto[]> {
+    return (await this.retrain.events()).map(workbenchEventView);
   }
 }

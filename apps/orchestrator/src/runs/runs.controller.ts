@@ -1,40 +1,58 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Workbench } from '@workbench/services';
-import { kpiView, runView, segmentView } from '../common/views';
+import { AssignmentsService, RunReportsService, RunsService } from '@workbench/services';
+import { AssignmentDto, KpiValueDto, RunDto, RunReportDto, SegmentDto } from './run.dto';
+
+const RUN_REF = 'run id, `<segmentation>@v<n>`, `<segmentation>@latest` or `<segmentation>@<alias>`';
 
 @ApiTags('runs')
 @ApiSecurity('api-key')
 @Controller('runs')
 export class RunsController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly reports: RunReportsService,
+    private readonly assignmentRows: AssignmentsService,
+  ) {}
 
-  /** Status, progress, timings, metrics and error of a run (id, or `segmentation@v3` / `segmentation@latest`). */
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return runView(await this.workbench.runs.resolve(id));
+  @ApiOperation({ summary: 'A run', description: `Status, progress, timings, metrics and error of a run (${RUN_REF}).` })
+  @ApiOkResponse({ type: RunDto })
+  async get(@Param('id') id: string): Promise<RunDto> {
+    return this.reports.run(id);
   }
 
   @Get(':id/segments')
-  async segments(@Param('id') id: string) {
-    const run = await this.workbench.runs.resolve(id);
-    return (await this.workbench.runs.segments(run.id)).map(segmentView);
+  @ApiOperation({ summary: 'Segments of a run', description: 'Size, share, revenue share and feature profile of each segment.' })
+  @ApiOkResponse({ type: [SegmentDto] })
+  async segments(@Param('id') id: string): Promise<SegmentDto[]> {
+    return this.reports.segments(id);
   }
 
   @Get(':id/kpis')
-  async kpis(@Param('id') id: string) {
-    const run = await this.workbench.runs.resolve(id);
-    return (await this.workbench.runs.kpis(run.id)).map((k) => kpiView(k, this.workbench.plugins.kpiDefinition(k.evaluator, k.kpi)));
+  @ApiOperation({ summary: 'KPI values of a run', description: 'Per segment and overall, with units, intervals, windows and definitions. A failed run answers 409 with its reason.' })
+  @ApiOkResponse({ type: [KpiValueDto] })
+  async kpis(@Param('id') id: string): Promise<KpiValueDto[]> {
+    return this.reports.kpis(id);
   }
 
-  /** Customer → segment (and score) of the run, for activation in other tools: `?format=csv` (default) or `json`. */
+  @Get(':id/report')
+  @ApiOperation({ summary: 'A run with its segments and KPIs', description: 'One document, as `workbench segments <run> --json` prints it.' })
+  @ApiOkResponse({ type: RunReportDto })
+  async report(@Param('id') id: string): Promise<RunReportDto> {
+    return this.reports.report(id);
+  }
+
   @Get(':id/assignments')
+  @ApiOperation({ summary: 'Customer → segment of a run', description: 'For activation in other tools: `?format=csv` (default; columns customer_id, segment_key, segment, score) or `json`.' })
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'json'] })
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOkResponse({ type: [AssignmentDto], description: 'JSON rows with format=json; otherwise the same rows as CSV' })
   @Header('Cache-Control', 'no-store')
-  async assignments(@Param('id') id: string, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const run = await this.workbench.runs.resolve(id);
-    const rows = await this.workbench.assignments.forRun(run.id);
+  async assignments(@Param('id') id: string, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<AssignmentDto[] | StreamableFile> {
+    const run = await this.runs.resolve(id);
+    const rows = await this.assignmentRows.forRun(run.id);
     if (format === 'json') return rows;
     const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
     const lines = ['customer_id,segment_key,segment,score', ...rows.map((r) => `${quote(r.customerId)},${r.segmentKey},${quote(r.segmentLabel)},${r.score ?? ''}`)];

@@ -1,66 +1,82 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Workbench } from '@workbench/services';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { aliasEventView, AliasesService, aliasView, RunsService, runView, segmentationView, SegmentationsService } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
-import { aliasEventView, aliasView, runView, segmentationView } from '../common/views';
+import { RunDto } from '../runs/run.dto';
 import { MoveAliasDto } from './move-alias.dto';
 import { CreateSegmentationDto } from './create-segmentation.dto';
+import { AliasDto, AliasEventDto, SegmentationDto } from './segmentation.dto';
 import { SubmitRunDto } from './submit-run.dto';
 
 @ApiTags('segmentations')
 @ApiSecurity('api-key')
 @Controller('segmentations')
 export class SegmentationsController {
-  constructor(private readonly workbench: Workbench) {}
+  constructor(
+    private readonly segmentations: SegmentationsService,
+    private readonly runs: RunsService,
+    private readonly aliases: AliasesService,
+  ) {}
 
   @Post()
   @RequireRole('analyst')
-  async create(@Body() body: CreateSegmentationDto) {
-    return segmentationView(await this.workbench.segmentations.create(body));
+  @ApiOperation({ summary: 'Create a segmentation', description: 'A plugin with params on a dataset, and the KPI evaluators run after each training.' })
+  @ApiCreatedResponse({ type: SegmentationDto })
+  async create(@Body() body: CreateSegmentationDto): Promise<SegmentationDto> {
+    return segmentationView(await this.segmentations.create(body));
   }
 
   @Get()
-  async list() {
-    return (await this.workbench.segmentations.list()).map(segmentationView);
+  @ApiOperation({ summary: 'All segmentations' })
+  @ApiOkResponse({ type: [SegmentationDto] })
+  async list(): Promise<SegmentationDto[]> {
+    return (await this.segmentations.list()).map(segmentationView);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return segmentationView(await this.workbench.segmentations.get(id));
+  @ApiOperation({ summary: 'A segmentation (id or name)' })
+  @ApiOkResponse({ type: SegmentationDto })
+  async get(@Param('id') id: string): Promise<SegmentationDto> {
+    return segmentationView(await this.segmentations.get(id));
   }
 
-  /** Queues the next version of this segmentation; 202 with the run, whose status then moves queued → running → succeeded | failed. */
   @Post(':id/runs')
   @RequireRole('analyst')
   @HttpCode(202)
-  async submit(@Param('id') id: string, @Body() body: SubmitRunDto) {
-    return runView(await this.workbench.runs.submit(id, body));
+  @ApiOperation({ summary: 'Queue the next version', description: 'Answers with the run, whose status then moves queued → running → succeeded | failed.' })
+  @ApiAcceptedResponse({ type: RunDto })
+  async submit(@Param('id') id: string, @Body() body: SubmitRunDto): Promise<RunDto> {
+    return runView(await this.runs.submit(id, body));
   }
 
   @Get(':id/runs')
-  async runs(@Param('id') id: string) {
-    const segmentation = await this.workbench.segmentations.get(id);
-    const runs = await this.workbench.segmentations.runs(id);
-    return runs.map((r) => runView(Object.assign(r, { segmentation })));
+  @ApiOperation({ summary: 'Runs of a segmentation', description: 'Oldest first.' })
+  @ApiOkResponse({ type: [RunDto] })
+  async listRuns(@Param('id') id: string): Promise<RunDto[]> {
+    return (await this.segmentations.runs(id)).map(runView);
   }
 
-  /** Points an alias (`champion`, `candidate`, …) at a finished run of this segmentation; the move is audited. */
   @Put(':id/aliases/:name')
   @RequireRole('analyst')
-  async moveAlias(@Param('id') id: string, @Param('name') name: string, @Body() body: MoveAliasDto, @Req() req: AuthenticatedRequest) {
-    await this.workbench.aliases.move(id, name, body.run, req.apiKey?.name ?? 'unknown');
-    return (await this.workbench.aliases.list(id)).map(aliasView).find((a) => a.name === name);
+  @ApiOperation({ summary: 'Move an alias', description: 'Points an alias (`champion`, `candidate`, …) at a finished run of this segmentation; the move is audited.' })
+  @ApiOkResponse({ type: AliasDto })
+  async moveAlias(@Param('id') id: string, @Param('name') name: string, @Body() body: MoveAliasDto, @Req() req: AuthenticatedRequest): Promise<AliasDto> {
+    await this.aliases.move(id, name, body.run, req.apiKey?.name ?? 'unknown');
+    return (await this.aliases.list(id)).map(aliasView).find((a) => a.name === name) as AliasDto;
   }
 
   @Get(':id/aliases')
-  async aliases(@Param('id') id: string) {
-    return (await this.workbench.aliases.list(id)).map(aliasView);
+  @ApiOperation({ summary: 'Aliases of a segmentation' })
+  @ApiOkResponse({ type: [AliasDto] })
+  async listAliases(@Param('id') id: string): Promise<AliasDto[]> {
+    return (await this.aliases.list(id)).map(aliasView);
   }
 
-  /** Every move of the alias: who moved it from which run to which, and when. */
   @Get(':id/aliases/:name/history')
-  async aliasHistory(@Param('id') id: string, @Param('name') name: string) {
-    return (await this.workbench.aliases.history(id, name)).map(aliasEventView);
+  @ApiOperation({ summary: 'History of an alias', description: 'Every move: who moved it from which run to which, and when.' })
+  @ApiOkResponse({ type: [AliasEventDto] })
+  async aliasHistory(@Param('id') id: string, @Param('name') name: string): Promise<AliasEventDto[]> {
+    return (await this.aliases.history(id, name)).map(aliasEventView);
   }
 }
