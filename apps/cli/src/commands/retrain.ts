@@ -14,7 +14,7 @@ export async function addPolicy(workbench: Workbench, out: Output, options: { se
 export async function listPolicies(workbench: Workbench, out: Output, options: { segmentation?: string; json?: boolean }): Promise<void> {
   const policies = await workbench.retrain.listPolicies(options.segmentation);
   if (options.json) {
-    out.line(JSON.stringify(policies.map(retrainPolicyView)));
+    out.line(JSON.stringify(policies.map((p) => retrainPolicyView(p))));
     return;
   }
   for (const line of renderTable(
