@@ -134,7 +134,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],
-      exports: [Workbench, ...SERVICES.map(([token]) => token)],
+      // Re-exported so feature modules get Metrics (the datasets controller counts ingested rows).
+      exports: [Workbench, ...SERVICES.map(([token]) => token), ObservabilityModule],
     };
   }
 }
