@@ -2,3 +2,5 @@ export * from './assignments-codec';
 export * from './plugin-registry';
 export * from './run-kpis';
 export * from './run-segmentation';
+export * from './sandbox';
+export * from './train-and-evaluate';

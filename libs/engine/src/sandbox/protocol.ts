@@ -1,0 +1,34 @@
+import type { FeatureFrame, KpiInput } from '@workbench/plugin-sdk';
+import type { PluginWorkResult } from '../train-and-evaluate';
+
+/** What the host hands a sandbox thread: module specifiers to load the plugins from, and copies of the data. */
+export interface SandboxJob {
+  /** Modules (paths or package names) whose exports are plugins: a default export, or an array of plugins. */
+  modules: string[];
+  model: string;
+  params: unknown;
+  frame: FeatureFrame;
+  revenueFeature?: string;
+  kpis: { evaluator: string; params: unknown }[];
+  kpiInput: Pick<KpiInput<unknown>, 'referenceDate' | 'transactions' | 'tables'>;
+  runId: string;
+  seed: number;
+}
+
+/** An error as it crosses the thread boundary: its class name and message survive, its prototype does not. */
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+export type ThreadMessage =
+  | { type: 'progress'; fraction: number; note?: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'artifact-write'; requestId: number; name: string; bytes: Uint8Array }
+  | { type: 'artifact-read'; requestId: number; name: string }
+  | { type: 'done'; result: PluginWorkResult }
+  | { type: 'failed'; error: SerializedError };
+
+export type HostMessage =
+  | { type: 'reply'; requestId: number; bytes?: Uint8Array; error?: SerializedError }
+  | { type: 'abort'; reason: string };

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RunContext } from '@workbench/plugin-sdk';
+import type { PluginWorkResult } from '../train-and-evaluate';
+import type { HostMessage, SandboxJob, ThreadMessage } from './protocol';
+
+/** How long and how much memory one run's plugins may take. */
+export interface SandboxLimits {
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { timeoutMs: 300_000, memoryMb: 2048 };
+
+/**
+ * The plugin broke a limit or its thread: too long, too much memory, exited, or never settled. Another
+ * attempt would do the same, so the host fails the run at once with this message.
+ */
+export class PluginSandboxError extends Error {
+  override readonly name = 'PluginSandboxError';
+}
+
+/** How often the host checks the process's memory while a sandbox runs (a thread busy in a loop cannot report it). */
+const MEMORY_POLL_MS = 100;
+
+function formatMb(mb: number): string {
+  return mb % 1024 === 0 ? `${mb / 1024} GiB` : `${mb} MiB`;
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** The thread's entry: the compiled .js beside this file, or the .ts source run through the workspace's register hook. */
+function threadEntry(): { file: string; execArgv: string[] } {
+  const js = join(__dirname, 'sandbox-thread.js');
+  if (existsSync(js)) return { file: js, execArgv: [] };
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const register = join(dir, 'tools', 'register.js');
+    if (existsSync(register)) return { file: join(__dirname, 'sandbox-thread.ts'), execArgv: ['-r', register] };
+  }
+  throw new Error(`no sandbox-thread.js beside ${__dirname} and no tools/register.js above it to run the .ts source`);
+}
+
+/**
+ * Runs a run's plugins in a worker thread of their own, on copies of its data (structured clone), so
+ * a plugin cannot change the host's cached input, block the host's event loop, crash it or exhaust its
+ * memory. The thread is ended when it finishes, fails, exceeds `limits` or the host aborts `ctx.signal`.
+ *
+ * Limits: time, the thread's JS heap (`resourceLimits`) and, for memory outside the heap (typed arrays,
+ * buffers), the growth of the whole process's RSS since the start, polled from the host. With several
+ * sandboxes at once that growth is shared, so a limit is best set with room for the others.
+ */
+export function runInSandbox(job: SandboxJob, ctx: RunContext, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<PluginWorkResult> {
+  const entry = threadEntry();
+  const plugin = `plugin '${job.model}'`;
+  return new Promise<PluginWorkResult>((resolve, reject) => {
+    const worker = new Worker(entry.file, {
+      workerData: job,
+      execArgv: entry.execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
+      stdout: false,
+      stderr: false,
+    });
+    let settled = false;
+    const rssAtStart = process.memoryUsage.rss();
+    const finish = (error: Error | null, result?: PluginWorkResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(memoryWatch);
+      ctx.signal.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (error) reject(error);
+      else resolve(result as PluginWorkResult);
+    };
+    const timer = setTimeout(() => finish(new PluginSandboxError(`${plugin} exceeded its time limit of ${formatMs(limits.timeoutMs)}`)), limits.timeoutMs);
+    const memoryWatch = setInterval(() => {
+      const grownMb = (process.memoryUsage.rss() - rssAtStart) / 1048576;
+      if (grownMb > limits.memoryMb) finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
+    }, MEMORY_POLL_MS);
+    const onAbort = () => {
+      worker.postMessage({ type: 'abort', reason: String(ctx.signal.reason ?? 'aborted') } satisfies HostMessage);
+      // A plugin that ignores the signal is stopped anyway, a moment later.
+      setTimeout(() => finish(new Error(`run aborted: ${String(ctx.signal.reason ?? 'the host stopped it')}`)), 2000).unref();
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+    const reply = (message: HostMessage) => {
+      if (!settled) worker.postMessage(message);
+    };
+    worker.on('message', (message: ThreadMessage) => {
+      switch (message.type) {
+        case 'progress':
+          return ctx.progress(message.fraction, message.note);
+        case 'log':
+          return ctx.log[message.level](message.message);
+        case 'artifact-write':
+          return void ctx.artifacts.write(message.name, message.bytes).then(
+            () => reply({ type: 'reply', requestId: message.requestId }),
+            (e: Error) => reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
+          );
+        case 'artifact-read':
+          return void ctx.artifacts.read(message.name).then(
+            (bytes) => reply({ type: 'reply', requestId: message.requestId, bytes }),
+            (e: Error) => reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
+          );
+        case 'done':
+          return finish(null, message.result);
+        case 'failed':
+          // The plugin's own error, with its class name, so the host can tell a permanent failure from a transient one.
+          return finish(Object.assign(new Error(message.error.message), { name: message.error.name }));
+      }
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
+      else finish(Object.assign(new Error(e.message), { name: e.name }));
+    });
+    worker.on('exit', (code) => {
+      finish(new PluginSandboxError(code === 0 ? `${plugin} never settled: its promise was left pending with nothing left to run` : `${plugin} exited with code ${code}`));
+    });
+  });
+}

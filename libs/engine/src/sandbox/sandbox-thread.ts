@@ -1,0 +1,85 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { KpiEvaluator, RunContext, SegmentationModel, WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { PluginRegistry } from '../plugin-registry';
+import { trainAndEvaluate } from '../train-and-evaluate';
+import type { HostMessage, SandboxJob, SerializedError, ThreadMessage } from './protocol';
+
+/**
+ * The body of a sandbox thread: loads the plugins of one job, runs it on the copies it was handed and
+ * posts the result. Everything the plugin does to its input stays in this thread.
+ */
+const port = parentPort;
+if (!port) throw new Error('sandbox-thread runs only as a worker thread');
+const job = workerData as SandboxJob;
+const post = (message: ThreadMessage) => port.postMessage(message);
+const toSerialized = (e: unknown): SerializedError =>
+  e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: typeof e === 'string' ? e : JSON.stringify(e) };
+
+const abort = new AbortController();
+const pending = new Map<number, { resolve: (bytes: Uint8Array | undefined) => void; reject: (e: Error) => void }>();
+let nextRequest = 1;
+port.on('message', (message: HostMessage) => {
+  if (message.type === 'abort') abort.abort(message.reason);
+  if (message.type !== 'reply') return;
+  const waiting = pending.get(message.requestId);
+  pending.delete(message.requestId);
+  if (pending.size === 0) port.unref();
+  if (message.error) waiting?.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+  else waiting?.resolve(message.bytes);
+});
+const ask = (message: ThreadMessage & { requestId: number }) =>
+  new Promise<Uint8Array | undefined>((resolve, reject) => {
+    pending.set(message.requestId, { resolve, reject });
+    port.ref(); // waiting for the host's answer keeps the thread alive
+    post(message);
+  });
+
+function loadPlugins(modules: string[]): PluginRegistry {
+  const registry = new PluginRegistry();
+  for (const specifier of modules) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(specifier) as Record<string, unknown>;
+    // A plugin module default-exports its plugin; a composition module (the shipped list) exports an array.
+    const exported = 'default' in loaded ? loaded.default : (Object.values(loaded).find(Array.isArray) ?? loaded);
+    const plugins = Array.isArray(exported) ? exported : [exported];
+    for (const plugin of plugins as WorkbenchPlugin[]) {
+      const name = plugin?.manifest?.name;
+      if (typeof name === 'string' && !registry.has(name)) registry.register(plugin, specifier);
+    }
+  }
+  return registry;
+}
+
+async function main(): Promise<void> {
+  const registry = loadPlugins(job.modules);
+  const model: SegmentationModel = registry.segmentationModel(job.model);
+  const kpis = job.kpis.map((k) => ({ evaluator: registry.kpiEvaluator(k.evaluator) as KpiEvaluator, params: k.params }));
+  const ctx: RunContext = {
+    runId: job.runId,
+    seed: job.seed,
+    signal: abort.signal,
+    progress: (fraction, note) => post({ type: 'progress', fraction, note }),
+    log: {
+      info: (message) => post({ type: 'log', level: 'info', message }),
+      warn: (message) => post({ type: 'log', level: 'warn', message }),
+      error: (message) => post({ type: 'log', level: 'error', message }),
+    },
+    artifacts: {
+      write: async (name, bytes) => void (await ask({ type: 'artifact-write', requestId: nextRequest++, name, bytes })),
+      read: async (name) => (await ask({ type: 'artifact-read', requestId: nextRequest++, name })) as Uint8Array,
+    },
+  };
+  const result = await trainAndEvaluate({ step: { model, params: job.params, frame: job.frame, revenueFeature: job.revenueFeature }, kpis, kpiInput: job.kpiInput }, ctx);
+  post({ type: 'done', result });
+}
+
+// Only the plugin's own work keeps this thread alive: a promise it never settles, with nothing left to run,
+// ends the thread without a result, which the host reports, instead of waiting for the time limit.
+port.unref();
+main().then(
+  () => port.close(),
+  (e: unknown) => {
+    post({ type: 'failed', error: toSerialized(e) });
+    port.close();
+  },
+);

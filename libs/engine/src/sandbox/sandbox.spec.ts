@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { createFeatureFrame, numeric } from '@workbench/plugin-sdk';
+import { createTestRunContext } from '@workbench/plugin-sdk/testing';
+import type { SandboxJob } from './protocol';
+import { PluginSandboxError, runInSandbox } from './run-in-sandbox';
+
+const HOSTILE = join(__dirname, 'testing', 'hostile-plugin.ts');
+const n = 1000;
+const monetary = Float64Array.from({ length: n }, (_, i) => i + 1);
+const frame = createFeatureFrame(
+  Array.from({ length: n }, (_, i) => `c${i}`),
+  { monetary: numeric(monetary) },
+);
+
+function job(mode: string): SandboxJob {
+  return { modules: [HOSTILE], model: 'test-hostile', params: { mode }, frame, kpis: [], kpiInput: { referenceDate: 0 }, runId: `run-${mode}`, seed: 1 };
+}
+
+// Short limits: the point is that each way of misbehaving is stopped and named, not how fast.
+const limits = { timeoutMs: 8000, memoryMb: 256 };
+
+describe('runInSandbox (a worker thread per run)', () => {
+  it('runs a well-behaved plugin and hands back its result', async () => {
+    const { outcome } = await runInSandbox(job('ok'), createTestRunContext(), limits);
+    // Median of 1..1000 at index 500 is 501: 500 customers below it, 500 at or above.
+    expect(outcome.segments.map((s) => [s.label, s.size])).toEqual([
+      ['Low', 500],
+      ['High', 500],
+    ]);
+    expect(outcome.metrics).toEqual({ median: 501 });
+  });
+
+  it.each([
+    ['loop', 'exceeded its time limit of 8 s'],
+    ['pending', 'never settled'],
+    ['heap-bomb', 'exceeded its memory limit of 256 MiB'],
+    ['buffer-bomb', 'exceeded its memory limit of 256 MiB'],
+    ['exit', 'exited with code 1'],
+  ])('fails a plugin in mode %s with "%s", and the host carries on', async (mode, reason) => {
+    const failure = await runInSandbox(job(mode), createTestRunContext(), limits).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(PluginSandboxError);
+    expect((failure as Error).message).toContain(`plugin 'test-hostile' ${reason}`);
+    // The host's event loop was never blocked, and it still runs plugins.
+    const { outcome } = await runInSandbox(job('ok'), createTestRunContext(), limits);
+    expect(outcome.segments).toHaveLength(2);
+  }, 60_000);
+
+  it('hands the plugin a copy: writing into its input leaves the host frame as it was', async () => {
+    const before = Float64Array.from(monetary);
+    const { outcome } = await runInSandbox(job('mutate'), createTestRunContext(), limits);
+    expect(outcome.metrics).toEqual({ median: 5010 }); // the plugin saw its own ×10 copy
+    expect(frame.columns.monetary.kind === 'numeric' && Array.from(frame.columns.monetary.values)).toEqual(Array.from(before));
+  });
+
+  it("keeps a plugin's own error class name, so the host can tell a permanent failure", async () => {
+    const failure = await runInSandbox(job('missing-feature'), createTestRunContext(), limits).catch((e: Error) => e);
+    expect([(failure as Error).name, (failure as Error).message]).toEqual(['FeatureRequirementError', "feature 'nope' is not in the data (available: monetary)"]);
+  });
+});
