@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { builtinPlugins } from '@workbench/builtin-plugins';
+import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
 import { ROLES, type Role } from '@workbench/persistence';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
 import { compareRuns } from './commands/compare';
@@ -35,7 +35,7 @@ function integer(min: number, max: number) {
  */
 async function withWorkbench(cli: CliEnvironment, worker: boolean | 'embedded', task: (wb: Workbench) => Promise<unknown>): Promise<void> {
   const logger = { log: (m: string) => cli.out.note(m), warn: (m: string) => cli.out.note(`warning: ${m}`), error: (m: string) => cli.out.note(`error: ${m}`) };
-  const workbench = await createWorkbench(loadConfig(cli.env), { plugins: builtinPlugins, logger });
+  const workbench = await createWorkbench(loadConfig(cli.env), { plugins: builtinPlugins, pluginsModule: BUILTIN_PLUGINS_MODULE, logger });
   try {
     // 'embedded': work only when there is no server to do it (the in-process queue), e.g. the retrains an ingest triggers.
     if (worker === true || (worker === 'embedded' && workbench.queue.kind === 'inline')) await workbench.startWorker();

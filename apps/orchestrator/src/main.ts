@@ -1,7 +1,7 @@
 // First: decorators (NestJS, MikroORM, class-validator) read and write metadata as their classes load.
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { builtinPlugins } from '@workbench/builtin-plugins';
+import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
 import { loadConfig } from '@workbench/services';
 import { createHttpApp, createWorkerContext } from './app/bootstrap';
 
@@ -12,11 +12,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, role ? { role: role as 'api' | 'worker' | 'all' } : {});
   const logger = new Logger('orchestrator');
   if (config.role === 'worker') {
-    await createWorkerContext(config, { plugins: builtinPlugins });
+    await createWorkerContext(config, { plugins: builtinPlugins, pluginsModule: BUILTIN_PLUGINS_MODULE });
     logger.log(`worker up (queue prefix '${config.queuePrefix}')`);
     return;
   }
-  const app = await createHttpApp(config, { plugins: builtinPlugins });
+  const app = await createHttpApp(config, { plugins: builtinPlugins, pluginsModule: BUILTIN_PLUGINS_MODULE });
   const host = config.host ?? (config.redisUrl ? '0.0.0.0' : '127.0.0.1');
   await app.listen(config.port, host);
   logger.log(`role ${config.role}: listening on http://${host}:${config.port} (OpenAPI at /docs)`);

@@ -10,3 +10,9 @@ import standard from '@workbench/kpi-standard';
  * This is the one place that imports plugins: adding a shipped plugin means adding it here.
  */
 export const builtinPlugins: readonly WorkbenchPlugin[] = Object.freeze([kmeans, rules, churn, standard, clv]);
+
+/**
+ * This module's file: a sandbox thread loads it to get the same plugins (see WorkbenchOptions.pluginsModule).
+ * A path, not the '@workbench/…' alias, which only compiled imports resolve.
+ */
+export const BUILTIN_PLUGINS_MODULE = __filename;

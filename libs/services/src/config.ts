@@ -35,8 +35,12 @@ export class WorkbenchConfig {
   /** Jobs one worker process runs at once. */
   @IsInt({ message: 'WORKBENCH_CONCURRENCY must be an integer' }) @Min(1) @Max(64) concurrency = 1;
 
-  /** Attempts per job and the first retry delay (doubling after each failure). */
-  @IsInt({ message: 'WORKBENCH_JOB_ATTEMPTS must be an integer' }) @Min(1) @Max(20) jobAttempts = 3;
+  /**
+   * Attempts per job and the first retry delay (doubling after each failure) for transient faults
+   * (database, Redis, a lost worker): 8 attempts from 2 s wait about 4 minutes in all, enough to ride
+   * out a restart. A permanent failure (bad params, a missing feature, a plugin over its limits) is not retried.
+   */
+  @IsInt({ message: 'WORKBENCH_JOB_ATTEMPTS must be an integer' }) @Min(1) @Max(20) jobAttempts = 8;
   @IsInt({ message: 'WORKBENCH_JOB_BACKOFF_MS must be an integer' }) @Min(0) jobBackoffMs = 2000;
 
   /**
@@ -59,6 +63,19 @@ export class WorkbenchConfig {
 
   /** Serve /docs (the OpenAPI document) without an API key. */
   @IsBoolean({ message: 'WORKBENCH_PUBLIC_DOCS must be true or false' }) publicDocs = false;
+
+  /** `thread`: each run's plugins in a worker thread of their own, with time and memory limits; `none`: in the worker's own thread. */
+  @IsIn(['thread', 'none'], { message: 'WORKBENCH_PLUGIN_ISOLATION must be thread or none' }) pluginIsolation: 'thread' | 'none' = 'thread';
+  /** The most a segmentation may give its plugins per run (its own `limits` default to 300 s and 2048 MiB, within these). */
+  @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_SECONDS must be an integer' }) @Min(1) pluginMaxSeconds = 3600;
+  @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_MEMORY_MB must be an integer' }) @Min(64) pluginMaxMemoryMb = 8192;
+
+  /** A run not finished this long after it was submitted is failed by the reconciler, with that reason. */
+  @IsInt({ message: 'WORKBENCH_RUN_DEADLINE_S must be an integer' }) @Min(1) runDeadlineSeconds = 6 * 3600;
+  /** How often API processes reconcile runs with the queue (re-queue lost jobs, fail runs past their deadline); 0 = never. */
+  @IsInt({ message: 'WORKBENCH_RECONCILE_MS must be an integer' }) @Min(0) reconcileMs = 30_000;
+  /** How long a submission waits for the queue before answering 503 (Redis unreachable). */
+  @IsInt({ message: 'WORKBENCH_QUEUE_TIMEOUT_MS must be an integer' }) @Min(100) queueTimeoutMs = 5000;
 }
 
 const ENV: Record<string, keyof WorkbenchConfig> = {
@@ -78,8 +95,27 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_AUTH_FAILURES_PER_MINUTE: 'authFailuresPerMinute',
   WORKBENCH_PUBLIC_DOCS: 'publicDocs',
   WORKBENCH_WEBHOOK_ALLOW: 'webhookAllow',
+  WORKBENCH_PLUGIN_ISOLATION: 'pluginIsolation',
+  WORKBENCH_PLUGIN_MAX_SECONDS: 'pluginMaxSeconds',
+  WORKBENCH_PLUGIN_MAX_MEMORY_MB: 'pluginMaxMemoryMb',
+  WORKBENCH_RUN_DEADLINE_S: 'runDeadlineSeconds',
+  WORKBENCH_RECONCILE_MS: 'reconcileMs',
+  WORKBENCH_QUEUE_TIMEOUT_MS: 'queueTimeoutMs',
 };
-const NUMERIC = new Set<keyof WorkbenchConfig>(['port', 'healthPort', 'concurrency', 'jobAttempts', 'jobBackoffMs', 'pluginMaxMb', 'authFailuresPerMinute']);
+const NUMERIC = new Set<keyof WorkbenchConfig>([
+  'port',
+  'healthPort',
+  'concurrency',
+  'jobAttempts',
+  'jobBackoffMs',
+  'pluginMaxMb',
+  'authFailuresPerMinute',
+  'pluginMaxSeconds',
+  'pluginMaxMemoryMb',
+  'runDeadlineSeconds',
+  'reconcileMs',
+  'queueTimeoutMs',
+]);
 const BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 /** Settings given in the environment as `:`-separated lists. */
 const LISTS = new Set<keyof WorkbenchConfig>(['pluginDirs']);

@@ -10,6 +10,7 @@ export * from './errors';
 export * from './events';
 export * from './job-processor';
 export * from './logger';
+export * from './plugin-limits';
 export * from './plugins.service';
 export * from './retrain.processor';
 export * from './retrain.service';

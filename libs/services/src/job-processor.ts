@@ -1,23 +1,25 @@
-import { PluginContractError } from '@workbench/engine';
 import { DoNotRetryError, isDoNotRetry, type Job, type JobQueue, type QueueName } from '@workbench/jobs';
-import { FeatureRequirementError, ParamsValidationError, PluginDefinitionError } from '@workbench/plugin-sdk';
-import { InvalidRequestError, NotFoundError } from './errors';
 import type { LogFields, WorkbenchLogger } from './logger';
 
 /**
- * Failures no retry can fix: what the user asked for (params, features, labels) or what a plugin did
- * with it. Everything else (database, Redis, files, a lost worker) is transient and retried.
+ * Failures no retry can fix: what the user asked for (params, features, labels), what a plugin did with
+ * it (its contract, its sandbox limits) or what is not there. Matched by class name, so errors that come
+ * back from a plugin's sandbox thread count too. Everything else (database, Redis, files, a lost
+ * worker, a plain error a plugin threw) is taken as transient and retried with backoff.
  */
+const PERMANENT = new Set([
+  'DoNotRetryError',
+  'ParamsValidationError',
+  'FeatureRequirementError',
+  'PluginContractError',
+  'PluginDefinitionError',
+  'PluginSandboxError',
+  'InvalidRequestError',
+  'NotFoundError',
+]);
+
 export function isPermanentFailure(error: unknown): boolean {
-  return (
-    isDoNotRetry(error) ||
-    error instanceof ParamsValidationError ||
-    error instanceof FeatureRequirementError ||
-    error instanceof PluginContractError ||
-    error instanceof PluginDefinitionError ||
-    error instanceof InvalidRequestError ||
-    error instanceof NotFoundError
-  );
+  return isDoNotRetry(error) || (error instanceof Error && PERMANENT.has(error.name));
 }
 
 /** The error as the queues see it: a permanent failure becomes a {@link DoNotRetryError} with the same message. */

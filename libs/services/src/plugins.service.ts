@@ -47,7 +47,20 @@ export class PluginsService {
     readonly registry: PluginRegistry,
     private readonly logger: WorkbenchLogger,
     private readonly policy: PluginSourcePolicy = DEFAULT_PLUGIN_POLICY,
+    /** The module that exports the plugins registered as 'builtin' (the apps' shipped list), for loading them in a sandbox. */
+    private readonly builtinModule?: string,
   ) {}
+
+  /**
+   * The module file a sandbox thread loads `name` from: the shipped plugins' module, or the checked entry
+   * of the registered folder or package. Undefined when the plugin exists only as an object in this process.
+   */
+  moduleOf(name: string): string | undefined {
+    return this.registry.info(name).source === 'builtin' ? this.builtinModule : this.entries.get(name);
+  }
+
+  /** The checked module file of each external plugin this process loaded, by plugin name. */
+  private readonly entries = new Map<string, string>();
 
   /** Registers the shipped plugins and records their versions. */
   async registerBuiltins(plugins: readonly WorkbenchPlugin[], record: boolean): Promise<void> {
@@ -75,7 +88,9 @@ export class PluginsService {
     const checked = checkPluginSource(source, this.policy);
     const probed = await probePlugin(checked, source, this.policy.loadTimeoutMs);
     beforeRegister?.(probed.name);
-    return this.registry.register(loadPluginModule(checked.entry, source), source);
+    const info = this.registry.register(loadPluginModule(checked.entry, source), source);
+    this.entries.set(info.name, checked.entry);
+    return info;
   }
 
   /**

@@ -95,7 +95,7 @@ describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
     // The first delivery got a 503 and was retried.
     expect(received).toHaveLength(2);
     expect(events.every((e) => e.webhookStatus === 'delivered')).toBe(true);
-  });
+  }, 60_000); // two trainings, a comparison and a webhook: seconds on a busy machine
 
   it('flags a candidate that fails the rule, spelling out the failing clause', async () => {
     await wb.segmentations.create({ name: 'strict', plugin: 'test-split-median', params: { feature: 'frequency' }, dataset: 'retail' });

@@ -1,5 +1,5 @@
 import { type MikroORM } from '@mikro-orm/core';
-import { encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
+import { encodeAssignments, runInSandbox, trainAndEvaluate, type KpiStep, type PluginWork } from '@workbench/engine';
 import type { Job, JobQueue } from '@workbench/jobs';
 import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
@@ -7,6 +7,7 @@ import type { AssignmentsService } from './assignments.service';
 import type { DatasetsService } from './datasets.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
+import { sandboxLimits, type PluginLimitCaps } from './plugin-limits';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 
@@ -26,6 +27,8 @@ export class RunProcessor extends JobProcessor<Run> {
     private readonly segmentations: SegmentationsService,
     private readonly assignments: AssignmentsService,
     logger: WorkbenchLogger,
+    /** Where plugins run: a sandbox thread per run within the caps, or this thread (`none`). */
+    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = { mode: 'thread', caps: { maxSeconds: 3600, maxMemoryMb: 8192 } },
     recordingRetry?: RecordingRetry,
   ) {
     super(queue, logger, recordingRetry);
@@ -43,6 +46,12 @@ export class RunProcessor extends JobProcessor<Run> {
 
   stop(): void {
     this.shutdown.abort('the worker is shutting down');
+  }
+
+  /** The modules a sandbox loads this run's plugins from; undefined when one exists only in this process (then it runs here). */
+  private sandboxModules(model: string, steps: readonly KpiStep[]): string[] | undefined {
+    const modules = [model, ...steps.map((k) => k.evaluator.manifest.name)].map((name) => this.plugins.moduleOf(name));
+    return modules.every((m): m is string => m !== undefined) ? [...new Set(modules)] : undefined;
   }
 
   protected async load(id: string): Promise<Run | null> {
@@ -76,14 +85,31 @@ export class RunProcessor extends JobProcessor<Run> {
     const input = await this.datasets.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
     const { frame } = input;
     const ctx = this.runContext(run, job);
-    const outcome = await runSegmentation({ model, params: run.params, frame, revenueFeature: input.revenueFeature }, ctx);
     const steps: KpiStep[] = [];
     for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
-    const evaluated = await runKpiEvaluators(
-      steps,
-      { frame, assignments: outcome.assignments, segments: outcome.segments, referenceDate: input.referenceDate, transactions: input.transactions, tables: input.tables },
-      ctx,
-    );
+    const work: PluginWork = {
+      step: { model, params: run.params, frame, revenueFeature: input.revenueFeature },
+      kpis: steps,
+      kpiInput: { referenceDate: input.referenceDate, transactions: input.transactions, tables: input.tables },
+    };
+    const modules = this.isolation.mode === 'thread' ? this.sandboxModules(run.pluginName, steps) : undefined;
+    const { outcome, evaluated } = modules
+      ? await runInSandbox(
+          {
+            modules,
+            model: run.pluginName,
+            params: run.params,
+            frame,
+            revenueFeature: input.revenueFeature,
+            kpis: steps.map((k) => ({ evaluator: k.evaluator.manifest.name, params: k.params })),
+            kpiInput: work.kpiInput,
+            runId: run.id,
+            seed: run.seed,
+          },
+          ctx,
+          sandboxLimits(segmentation.limits, this.isolation.caps),
+        )
+      : await trainAndEvaluate(work, ctx);
 
     const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
     const assignmentsArtifactKey = await this.artifacts.put(encodeAssignments(frame.ids, outcome.assignments));

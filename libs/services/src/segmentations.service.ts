@@ -6,6 +6,7 @@ import type { DatasetsService } from './datasets.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
+import { checkPluginLimits, type PluginLimitCaps, type PluginLimits } from './plugin-limits';
 
 export interface CreateSegmentationRequest {
   name: string;
@@ -20,6 +21,8 @@ export interface CreateSegmentationRequest {
    * Absent: kpi-standard and kpi-clv on a transactions dataset, none on a customers table (see defaultKpis).
    */
   kpis?: { plugin: string; params?: Record<string, unknown> }[];
+  /** Time and memory its plugins may take per run (defaults 300 s and 2048 MiB), within the server's caps. */
+  limits?: PluginLimits;
   /** Derive a `churned` label from the dataset's transactions: no purchase in the last N days (see Segmentation.target). */
   churnHorizonDays?: number;
 }
@@ -32,6 +35,7 @@ export class SegmentationsService {
     private readonly orm: MikroORM,
     private readonly plugins: PluginsService,
     private readonly datasets: DatasetsService,
+    private readonly limitCaps: PluginLimitCaps = { maxSeconds: 3600, maxMemoryMb: 8192 },
   ) {}
 
   async create(request: CreateSegmentationRequest): Promise<Segmentation> {
@@ -54,6 +58,7 @@ export class SegmentationsService {
     if (request.churnHorizonDays !== undefined && !(Number.isInteger(request.churnHorizonDays) && request.churnHorizonDays >= 1 && request.churnHorizonDays <= 3650)) {
       throw new InvalidRequestError(`churnHorizonDays ${request.churnHorizonDays} must be a whole number of days from 1 to 3650`);
     }
+    const limits = checkPluginLimits(request.limits, this.limitCaps);
     const plain = instanceToPlain(params) as Record<string, unknown>;
     // Refused now rather than at the first run, when the data already shows it.
     if (latest) checkLogFeatures(plain, await this.datasets.features(latest), `dataset '${dataset.name}' v${latest.version}`);
@@ -69,6 +74,7 @@ export class SegmentationsService {
       features: Array.isArray(plain.features) ? (plain.features as string[]) : [],
       kpis,
       target: request.churnHorizonDays ? { churnHorizonDays: request.churnHorizonDays } : null,
+      limits,
       dataset,
     });
     await em.flush();

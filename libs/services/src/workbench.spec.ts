@@ -13,7 +13,7 @@ const sample = readFileSync(join(__dirname, '../../../samples/online-retail-cust
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function embedded(): Promise<Workbench> {
-  const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobBackoffMs: 5 });
+  const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobAttempts: 3, jobBackoffMs: 5 });
   const workbench = await createWorkbench(config, { plugins: [splitAtMedian], logger: quiet });
   await workbench.startWorker();
   return workbench;

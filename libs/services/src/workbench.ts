@@ -28,6 +28,11 @@ import { RunReportsService } from './views/run-reports.service';
 export interface WorkbenchOptions {
   /** Plugins to register (the apps pass the built-in list). */
   plugins: readonly WorkbenchPlugin[];
+  /**
+   * The module file that exports `plugins` (e.g. BUILTIN_PLUGINS_MODULE of '@workbench/builtin-plugins'), loaded
+   * by each run's sandbox thread. Without it those plugins run in the worker's own thread, unisolated.
+   */
+  pluginsModule?: string;
   logger?: WorkbenchLogger;
   /** Apply pending migrations at start; workers of a scaled-out deployment leave that to the api process. */
   migrate?: boolean;
@@ -74,12 +79,15 @@ export class Workbench {
     readonly queue: JobQueue,
     readonly registry: PluginRegistry,
     logger: WorkbenchLogger,
+    /** The module exporting `options.plugins`, so sandbox threads can load them (see {@link WorkbenchOptions.pluginsModule}). */
+    builtinModule?: string,
   ) {
     // New dataset versions go to the retrain policies (the retrain service is built below, from the datasets service).
     const datasetEvents: DatasetEvents = { versionStored: async (version) => void (await this.retrain.onNewDatasetVersion(version)) };
-    this.plugins = new PluginsService(orm, registry, logger, { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 });
+    this.plugins = new PluginsService(orm, registry, logger, { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 }, builtinModule);
     this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
-    this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets);
+    const caps = { maxSeconds: config.pluginMaxSeconds, maxMemoryMb: config.pluginMaxMemoryMb };
+    this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets, caps);
     this.assignments = new AssignmentsService(orm, artifacts);
     this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.segmentations);
     this.reports = new RunReportsService(this.runs, this.plugins);
@@ -89,7 +97,7 @@ export class Workbench {
     const webhookTargets = new WebhookTargets(config.webhookAllow);
     this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 
-    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger);
+    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger, { mode: config.pluginIsolation, caps });
     this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.datasets, this.runs, logger);
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
@@ -130,7 +138,7 @@ export async function createWorkbench(config: WorkbenchConfig, options: Workbenc
     const created = options.queue ?? createJobQueue(config, options);
     // Several processes may share an embedded home: each claims its runs and retrains (see OwnedJobQueue).
     const queue = created.kind === 'inline' ? new OwnedJobQueue(created, orm) : created;
-    const workbench = new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, new PluginRegistry(), options.logger ?? stderrLogger);
+    const workbench = new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, new PluginRegistry(), options.logger ?? stderrLogger, options.pluginsModule);
     // Only the process that migrates records plugin versions, so concurrent worker starts do not race.
     await workbench.plugins.registerBuiltins(options.plugins, options.migrate ?? true);
     await workbench.plugins.loadRecorded();

@@ -5,6 +5,7 @@
  *   node -r ./tools/register.js tools/bench/src/pipeline.bench.ts            1M customers, 10M transactions, SQLite
  *   npm run bench:pipeline -- --pg                                           PostgreSQL (a fresh database on TEST_DATABASE_URL)
  *   npm run bench:pipeline -- --kpis                                         also kpi-standard (see below)
+ *   npm run bench:pipeline -- --no-isolation                                 plugins in the worker's thread, not a sandbox thread per run
  *   BENCH_CUSTOMERS=100000 BENCH_TRANSACTIONS=1000000 npm run bench:pipeline quick run
  *
  * Data: `src/generate-customers.ts` (8 behavioural groups, known per customer), written by a child
@@ -27,7 +28,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { builtinPlugins } from '@workbench/builtin-plugins';
+import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
 import { compareAssignments } from '@workbench/compare';
 import { encodeTransactions, ingestTransactions, transactionsHash } from '@workbench/data';
 import { decodeAssignments, encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
@@ -43,6 +44,8 @@ const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 10_000_000);
 const FLAGS = new Set(process.argv.slice(2));
 const USE_PG = FLAGS.has('--pg');
 const FORCE_KPIS = FLAGS.has('--kpis');
+/** `--no-isolation`: plugins in the worker's own thread, as before the sandbox (for before/after figures). */
+const ISOLATION = FLAGS.has('--no-isolation') ? 'none' : 'thread';
 const BREAKDOWN = process.env.BENCH_BREAKDOWN !== '0';
 const KPI_BOOTSTRAP = process.env.BENCH_KPI_BOOTSTRAP;
 const K = 8;
@@ -197,7 +200,7 @@ async function main(): Promise<void> {
   const kpiRegistered = builtinPlugins.some((p) => p.manifest.name === 'kpi-standard');
   const withKpis = kpiRegistered || FORCE_KPIS;
   const plugins: WorkbenchPlugin[] = kpiRegistered || !FORCE_KPIS ? [...builtinPlugins] : [...builtinPlugins, kpiStandard];
-  console.log(`pipeline benchmark: ${fmt(CUSTOMERS)} customers, ~${fmt(TRANSACTIONS)} transactions, ${USE_PG ? 'PostgreSQL' : 'SQLite'}, node ${process.version}`);
+  console.log(`pipeline benchmark: ${fmt(CUSTOMERS)} customers, ~${fmt(TRANSACTIONS)} transactions, ${USE_PG ? 'PostgreSQL' : 'SQLite'}, plugins ${ISOLATION === 'thread' ? 'in a sandbox thread per run' : 'in the worker thread'}, node ${process.version}`);
   console.log(
     kpiRegistered
       ? `KPIs: kpi-standard (registered in @workbench/builtin-plugins), bootstrapResamples ${KPI_BOOTSTRAP ?? '1000 (default)'}`
@@ -219,7 +222,11 @@ async function main(): Promise<void> {
     const logs: { at: number; message: string }[] = [];
     const record = (message: string) => logs.push({ at: Date.now(), message });
     wb = await stage(sampler, 'start: open database, migrate, register plugins', false, async () => {
-      const w = await createWorkbench(loadConfig({}, { home, databaseUrl: db?.url }), { plugins, logger: { log: record, warn: record, error: record } });
+      const w = await createWorkbench(loadConfig({}, { home, databaseUrl: db?.url, pluginIsolation: ISOLATION }), {
+        plugins,
+        pluginsModule: BUILTIN_PLUGINS_MODULE,
+        logger: { log: record, warn: record, error: record },
+      });
       await w.startWorker();
       return w;
     });

@@ -36,6 +36,8 @@ import { SegmentationsModule } from '../segmentations/segmentations.module';
 
 export interface AppOptions {
   plugins: readonly WorkbenchPlugin[];
+  /** The module exporting `plugins`, so each run's plugins can be loaded in a sandbox thread (see WorkbenchOptions). */
+  pluginsModule?: string;
   /** Shorter Bull locks for tests that kill workers. */
   bull?: { lockDurationMs?: number; stalledIntervalMs?: number };
   /** false: no log output at all (tests). */
@@ -127,7 +129,7 @@ export class AppModule {
         {
           provide: Workbench,
           inject: [JOB_QUEUE],
-          useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, queue, migrate: config.role !== 'worker', logger: logging.workbenchLogger }),
+          useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, pluginsModule: options.pluginsModule, queue, migrate: config.role !== 'worker', logger: logging.workbenchLogger }),
         },
         ...serviceProviders,
         WorkbenchLifecycle,

@@ -37,12 +37,10 @@ const ask = (message: ThreadMessage & { requestId: number }) =>
 function loadPlugins(modules: string[]): PluginRegistry {
   const registry = new PluginRegistry();
   for (const specifier of modules) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require(specifier) as Record<string, unknown>;
-    // A plugin module default-exports its plugin; a composition module (the shipped list) exports an array.
-    const exported = 'default' in loaded ? loaded.default : (Object.values(loaded).find(Array.isArray) ?? loaded);
-    const plugins = Array.isArray(exported) ? exported : [exported];
-    for (const plugin of plugins as WorkbenchPlugin[]) {
+    // A plugin module default-exports its plugin; a composition module exports a list, or several plugins by name.
+    const exported = 'default' in loaded ? [loaded.default] : Object.values(loaded);
+    for (const plugin of exported.flat() as WorkbenchPlugin[]) {
       const name = plugin?.manifest?.name;
       if (typeof name === 'string' && !registry.has(name)) registry.register(plugin, specifier);
     }

@@ -4,7 +4,7 @@ import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import type { SandboxJob } from './protocol';
 import { PluginSandboxError, runInSandbox } from './run-in-sandbox';
 
-const HOSTILE = join(__dirname, 'testing', 'hostile-plugin.ts');
+const HOSTILE = join(__dirname, 'testing', 'test-hostile', 'index.ts');
 const n = 1000;
 const monetary = Float64Array.from({ length: n }, (_, i) => i + 1);
 const frame = createFeatureFrame(

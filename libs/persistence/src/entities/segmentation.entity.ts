@@ -32,6 +32,10 @@ export class Segmentation {
   @Property({ type: 'json', nullable: true })
   target?: { churnHorizonDays: number } | null;
 
+  /** Per-run limits of its plugins' sandbox, within the server's caps; absent fields take the defaults. */
+  @Property({ type: 'json', nullable: true })
+  limits?: { timeoutSeconds?: number; memoryMb?: number } | null;
+
   /** KPI evaluators run after each training: `[{ plugin: 'kpi-standard', params: {...} }]`. */
   @Property({ type: 'json', nullable: true })
   kpis?: { plugin: string; params?: Record<string, unknown> }[] | null;
