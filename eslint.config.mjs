@@ -23,7 +23,7 @@ export default [
   // jest.config.js files load the root preset, which the boundary rule would call an external resource.
   { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/.workbench', 'tmp', '**/jest.config.js'] },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.mts', '**/*.cjs'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

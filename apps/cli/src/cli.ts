@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
 import { ROLES, type Role } from '@workbench/persistence';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
 import { compareRuns } from './commands/compare';
 import { runDemo } from './commands/demo';
+import { localUiKey, serveUi } from './commands/serve-ui';
 import { exportAssignments } from './commands/export';
 import { ingestFile } from './commands/ingest';
 import { showKpis } from './commands/kpis';
@@ -57,7 +59,16 @@ export function buildProgram(cli: CliEnvironment): Command {
     .option('--k <n>', 'fixed number of segments (default: best silhouette over 2..6)', integer(2, 50))
     .option('--seed <n>', 'seed of the run (default: random, and printed)', integer(0, 2 ** 31 - 1))
     .option('--json', 'print one JSON document {run, segments, kpis} on stdout')
-    .action((options: { k?: number; seed?: number; json?: boolean }) => withWorkbench(cli, true, (wb) => runDemo(wb, cli.out, options)));
+    .option('--serve', 'then serve the web app on 127.0.0.1 and print a link that logs you in')
+    .option('--port <n>', 'port of --serve', integer(1, 65535), 3000)
+    .action(async (options: { k?: number; seed?: number; json?: boolean; serve?: boolean; port: number }) => {
+      let key = '';
+      await withWorkbench(cli, true, async (wb) => {
+        await runDemo(wb, cli.out, options);
+        if (options.serve) key = await localUiKey(wb, resolve(loadConfig(cli.env).home));
+      });
+      if (options.serve) await serveUi(cli.out, { home: resolve(loadConfig(cli.env).home), port: options.port, key, env: cli.env, isTty: Boolean(process.stdout.isTTY) });
+    });
 
   program
     .command('keys')

@@ -54,6 +54,16 @@ export class AssignmentsService {
   }
 
   /**
+   * One page of a run's assignments (optionally of one segment), so a client never receives a whole
+   * large run at once. Rows come in the dataset's row order, as in {@link forRun}.
+   */
+  async page(runId: string, options: { offset: number; limit: number; segmentKey?: number }) {
+    const rows = await this.forRun(runId);
+    const selected = options.segmentKey === undefined ? rows : rows.filter((r) => r.segmentKey === options.segmentKey);
+    return { total: selected.length, offset: options.offset, limit: options.limit, rows: selected.slice(options.offset, options.offset + options.limit) };
+  }
+
+  /**
    * All assignments of a run with segment labels, in the dataset's row order, for export to other
    * tools. Read from the run's columnar artifact: a million rows in well under a second, where
    * reading them back through the ORM takes many seconds and gigabytes.

@@ -18,5 +18,6 @@ export * from './run.processor';
 export * from './runs.service';
 export * from './segmentations.service';
 export * from './views';
+export * from './session-view';
 export * from './workbench';
 export * from './version';

@@ -33,6 +33,8 @@ import { PluginsModule } from '../plugins/plugins.module';
 import { RetrainModule } from '../retrain/retrain.module';
 import { RunsModule } from '../runs/runs.module';
 import { SegmentationsModule } from '../segmentations/segmentations.module';
+import { SessionController } from '../auth/session.controller';
+import { webAppModules, WebRootController } from '../web/web-app';
 
 export interface AppOptions {
   plugins: readonly WorkbenchPlugin[];
@@ -123,6 +125,8 @@ export class AppModule {
         ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : []),
         ...(config.role === 'worker' ? [] : FEATURE_MODULES),
       ],
+import { SessionController } from '../auth/session.controller';
+import { webAppModules, WebRootController } from '../web/web-app';
       providers: [
         { provide: CONFIG, useValue: config },
         queueProvider,

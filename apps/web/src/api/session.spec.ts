@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { errorMessage } from './client';
+import { keyFromFragment } from './session';
+
+describe('login link and errors', () => {
+  it('reads the key from the fragment of a login link only', () => {
+    expect(keyFromFragment('#key=wb_abc-_123')).toBe('wb_abc-_123');
+    expect(keyFromFragment('#other=1')).toBeNull();
+    expect(keyFromFragment('')).toBeNull();
+    expect(keyFromFragment('#key=')).toBeNull();
+  });
+
+  it("shows the server's message, joining a list of field problems", () => {
+    expect(errorMessage(400, { message: ['runA: must be a string', 'runB: must be a string'] })).toBe('runA: must be a string; runB: must be a string');
+    expect(errorMessage(403, { message: 'this action needs the analyst role' })).toBe('this action needs the analyst role');
+    expect(errorMessage(502, null)).toBe('request failed with HTTP 502');
+  });
+});

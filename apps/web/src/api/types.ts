@@ -1,0 +1,137 @@
+// The shapes the app reads from the HTTP API (the views in libs/services and the orchestrator).
+// Only the fields the pages use are listed.
+
+export interface Session {
+  name: string;
+  role: 'viewer' | 'analyst' | 'scientist' | 'admin';
+  may: {
+    read: boolean;
+    runSegmentations: boolean;
+    compareRuns: boolean;
+    moveAliases: boolean;
+    uploadData: boolean;
+    addPolicies: boolean;
+    registerPlugins: boolean;
+    manageKeys: boolean;
+  };
+}
+
+export interface Segmentation {
+  id: string;
+  name: string;
+  description: string | null;
+  plugin: string;
+  params: Record<string, unknown>;
+  dataset: { id: string; name: string };
+  createdAt: string;
+}
+
+export type Status = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface Run {
+  id: string;
+  segmentation: { id: string; name: string };
+  version: number;
+  status: Status;
+  progress: number;
+  progressNote: string | null;
+  error: string | null;
+  datasetVersion: { id: string; version: number; contentHash: string };
+  plugin: { name: string; version: string };
+  params: Record<string, unknown>;
+  seed: number;
+  metrics: Record<string, number> | null;
+  timings: { queuedAt: string; startedAt: string | null; finishedAt: string | null; durationMs: number | null };
+}
+
+export interface Segment {
+  key: number;
+  label: string;
+  size: number;
+  share: number;
+  profile: Record<string, number | string | null>;
+}
+
+export interface Kpi {
+  segmentKey: number | null;
+  kpi: string;
+  value: number | null;
+  unit: string;
+  n: number | null;
+  interval: { lower: number; upper: number; method: string | null } | null;
+  title: string | null;
+  definition: string | null;
+  higherIsBetter: boolean | null;
+  note: string | null;
+}
+
+export interface Alias {
+  name: string;
+  run: { id: string; version: number };
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface AliasEvent {
+  name: string;
+  fromVersion: number | null;
+  toVersion: number;
+  movedBy: string;
+  movedAt: string;
+}
+
+export interface RetrainRequest {
+  id: string;
+  segmentation: string;
+  trigger: string;
+  status: 'queued' | 'training' | 'promoted' | 'flagged' | 'failed';
+  run: { id: string; version: number } | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface Delta {
+  kpi: string;
+  a: number;
+  b: number;
+  delta: number;
+  lower: number;
+  upper: number;
+  significant: boolean;
+  method: string;
+}
+
+export interface Comparison {
+  id: string;
+  runA: { id: string; segmentation: string; version: number };
+  runB: { id: string; segmentation: string; version: number };
+  status: Status;
+  error: string | null;
+  metrics: { ari: number; nmi: number; matched: number; onlyInA: number; onlyInB: number; confidence: number } | null;
+  migration: { labelsA: string[]; labelsB: string[]; counts: number[][]; rowPercent: number[][] } | null;
+  matching: {
+    pairs: { a: { key: number; label: string; size: number }; b: { key: number; label: string; size: number }; overlap: number; jaccard: number; deltas: Delta[] }[];
+    unmatchedA: string[];
+    unmatchedB: string[];
+    comparedFeatures: string[];
+  } | null;
+  createdAt: string;
+}
+
+export interface HistoryEntry {
+  segmentation: string;
+  runId: string;
+  version: number;
+  datasetVersion: number;
+  segmentKey: number;
+  segmentLabel: string;
+  score: number | null;
+  finishedAt: string | null;
+}
+
+export interface AssignmentsPage {
+  total: number;
+  offset: number;
+  limit: number;
+  rows: { customerId: string; segmentKey: number; segmentLabel: string; score: number | null }[];
+}

@@ -1,0 +1,143 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { Link, useParams } from 'react-router';
+import { postJson } from '../api/client';
+import { useComparison, useComparisons, useRun } from '../api/queries';
+import type { Comparison } from '../api/types';
+import { Chart } from '../charts/chart';
+import { migrationHeatmapOption, sankeyOption } from '../charts/options';
+import { useMay } from '../components/layout';
+import { Loading, Problem } from '../components/status';
+import { formatIndex, formatNumber, formatPercent } from '../shape/format';
+import { findComparison } from '../shape/migration';
+
+function Result({ c, nameA, nameB, shortA, shortB }: { c: Comparison; nameA: string; nameB: string; shortA: string; shortB: string }) {
+  const m = c.metrics;
+  if (!m || !c.migration || !c.matching) return null;
+  const pct = (share: number) => formatPercent(share, 2);
+  const deltaText = (kpi: string, x: number) => (kpi === 'share' ? pct(x) : formatNumber(x));
+  return (
+    <>
+      <section aria-labelledby="agreement-title">
+        <h2 id="agreement-title">Agreement</h2>
+        <dl className="figures">
+          <div>
+            <dt>Adjusted Rand index</dt>
+            <dd data-testid="ari">{formatIndex(m.ari)}</dd>
+            <dd className="muted">1 = the same grouping of customers, 0 = no more alike than chance (negative: less).</dd>
+          </div>
+          <div>
+            <dt>Normalized mutual information</dt>
+            <dd data-testid="nmi">{formatIndex(m.nmi)}</dd>
+            <dd className="muted">Share of one grouping's information the other carries: 1 = either predicts the other exactly, 0 = independent.</dd>
+          </div>
+          <div>
+            <dt>Customers in both runs</dt>
+            <dd data-testid="matched">{formatNumber(m.matched)}</dd>
+          </div>
+          <div>
+            <dt>Only in {nameA}</dt>
+            <dd data-testid="only-a">{formatNumber(m.onlyInA)}</dd>
+          </div>
+          <div>
+            <dt>Only in {nameB}</dt>
+            <dd data-testid="only-b">{formatNumber(m.onlyInB)}</dd>
+          </div>
+        </dl>
+      </section>
+      <section aria-labelledby="migration-title">
+        <h2 id="migration-title">Who moved where</h2>
+        <div className="two">
+          <Chart title={`Migration from ${nameA} to ${nameB}`} option={sankeyOption(c.migration, shortA, shortB)} height={360} testId="sankey" />
+          <Chart title={`Migration matrix, row %, ${nameA} to ${nameB}`} option={migrationHeatmapOption(c.migration, shortA, shortB)} height={360} />
+        </div>
+      </section>
+      <section aria-labelledby="matched-title">
+        <h2 id="matched-title">Matched segments</h2>
+        <p className="muted">
+          Pairs found by the Hungarian method on overlap; changes with 95% intervals, <span className="sig">▲▼</span> where the interval excludes 0.
+          {c.matching.unmatchedA.length > 0 && ` Unmatched in ${nameA}: ${c.matching.unmatchedA.join(', ')}.`}
+          {c.matching.unmatchedB.length > 0 && ` Unmatched in ${nameB}: ${c.matching.unmatchedB.join(', ')}.`}
+        </p>
+        {c.matching.pairs.map((p) => (
+          <div key={`${p.a.key}-${p.b.key}`} className="pair">
+            <h3>
+              {p.a.label} ({formatNumber(p.a.size)}) ↔ {p.b.label} ({formatNumber(p.b.size)})
+              <span className="muted"> · overlap {formatNumber(p.overlap)}, Jaccard {formatIndex(p.jaccard)}</span>
+            </h3>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Measure</th>
+                  <th scope="col">{nameA}</th>
+                  <th scope="col">{nameB}</th>
+                  <th scope="col">Change</th>
+                  <th scope="col">95% interval</th>
+                  <th scope="col">Significant</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.deltas.map((d) => (
+                  <tr key={d.kpi}>
+                    <th scope="row">{d.kpi}</th>
+                    <td>{deltaText(d.kpi, d.a)}</td>
+                    <td>{deltaText(d.kpi, d.b)}</td>
+                    <td>{deltaText(d.kpi, d.delta)}</td>
+                    <td>
+                      [{deltaText(d.kpi, d.lower)}, {deltaText(d.kpi, d.upper)}]
+                    </td>
+                    <td>{d.significant ? <span className="sig">{d.delta > 0 ? '▲ yes' : '▼ yes'}</span> : 'no'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+      </section>
+    </>
+  );
+}
+
+/** Compare any two runs: uses the stored comparison of A with B, or (for roles that may) queues one. */
+export function ComparePage() {
+  const { a = '', b = '' } = useParams();
+  const may = useMay();
+  const queryClient = useQueryClient();
+  const runA = useRun(a);
+  const runB = useRun(b);
+  const list = useComparisons();
+  const found = runA.data && runB.data && list.data ? findComparison(list.data, runA.data.id, runB.data.id) : undefined;
+  const create = useMutation({
+    mutationFn: (ids: { runA: string; runB: string }) => postJson<Comparison>('/comparisons', ids),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['comparisons'] }),
+  });
+  const ready = !!runA.data && !!runB.data && !!list.data;
+  const canCreate = ready && !found && may.compareRuns && runA.data?.status === 'succeeded' && runB.data?.status === 'succeeded';
+  useEffect(() => {
+    if (canCreate && create.isIdle) create.mutate({ runA: (runA.data as { id: string }).id, runB: (runB.data as { id: string }).id });
+  }, [canCreate, create, runA.data, runB.data]);
+  const comparison = useComparison(found?.id ?? create.data?.id);
+
+  const nameA = runA.data ? `${runA.data.segmentation.name} v${runA.data.version}` : 'A';
+  const nameB = runB.data ? `${runB.data.segmentation.name} v${runB.data.version}` : 'B';
+  // Chart labels: just the versions when both runs are of one segmentation.
+  const sameSegmentation = runA.data && runB.data && runA.data.segmentation.id === runB.data.segmentation.id;
+  const shortA = sameSegmentation ? `v${runA.data?.version}` : nameA;
+  const shortB = sameSegmentation ? `v${runB.data?.version}` : nameB;
+  const c = comparison.data;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link to="/segmentations">Segmentations</Link> › compare
+      </nav>
+      <h1>
+        {runA.data ? <Link to={`/runs/${runA.data.id}`}>{nameA}</Link> : nameA} vs {runB.data ? <Link to={`/runs/${runB.data.id}`}>{nameB}</Link> : nameB}
+      </h1>
+      {[runA, runB, list, create, comparison].map((q, i) => (q.isError ? <Problem key={i} error={q.error} /> : null))}
+      {ready && !found && !may.compareRuns && <p role="status">These two runs have not been compared yet, and comparing needs the analyst role.</p>}
+      {(!c || c.status === 'queued' || c.status === 'running') && !(ready && !found && !may.compareRuns) && <Loading what="the comparison" />}
+      {c?.status === 'failed' && <Problem error={c.error} />}
+      {c?.status === 'succeeded' && <Result c={c} nameA={nameA} nameB={nameB} shortA={shortA} shortB={shortB} />}
+    </>
+  );
+}

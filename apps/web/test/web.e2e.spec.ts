@@ -1,0 +1,226 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+// The real app against the real server: `workbench demo --serve` on a fresh embedded home (SQLite +
+// in-process queue), a second version through the API, and Debian's Chromium driven by playwright-core.
+
+const ROOT = join(__dirname, '../../..');
+/** Screenshots of every page, as test artifacts (the root tmp/ folder is gitignored). */
+const SHOTS = join(ROOT, 'tmp/web-e2e');
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Segment {
+  key: number;
+  label: string;
+  size: number;
+}
+interface Kpi {
+  segmentKey: number | null;
+  kpi: string;
+  value: number | null;
+  interval: { lower: number; upper: number } | null;
+}
+
+let server: ChildProcess;
+let log = '';
+let base = '';
+let key = '';
+let context: BrowserContext;
+let page: Page;
+let runs: { id: string; version: number }[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'X-API-Key': init.key ?? key, 'Content-Type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${log.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** No serious or critical accessibility violation on the page as it is now. */
+async function expectAccessible(name: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const numberIn = (text: string) => Number(text.replace(/,/g, '').trim());
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const home = mkdtempSync(join(tmpdir(), 'wb-web-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  // The README's one command: the demo, then the server on 127.0.0.1 (the app is built by the e2e target's dependsOn).
+  server = spawn('npm', ['run', '--silent', 'demo', '--', '--k', '3', '--seed', '11', '--serve', '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, WORKBENCH_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  server.stdout?.on('data', (d) => (log += d));
+  server.stderr?.on('data', (d) => (log += d));
+  await waitFor('the UI address', async () => (log.includes('Workbench UI: ') ? true : server.exitCode !== null ? Promise.reject(new Error(log)) : undefined));
+  // Not a terminal: the address is printed without the key, which is in the home's key file.
+  expect(log).toContain(`Workbench UI: ${base}/ui/ (log in with the key in ${join(home, 'ui-key')})`);
+  key = readFileSync(join(home, 'ui-key'), 'utf8').trim();
+
+  // Version 2 through the API, with another k, so the two versions differ.
+  const v2 = await api<{ id: string }>('/segmentations/demo-kmeans-k3/runs', { method: 'POST', body: { params: { k: 4 }, seed: 12 } });
+  await waitFor('run v2', async () => ((await api<{ status: string }>(`/runs/${v2.id}`)).status === 'succeeded' ? true : undefined));
+  runs = (await api<{ id: string; version: number }[]>('/segmentations/demo-kmeans-k3/runs')).sort((a, b) => a.version - b.version);
+  expect(runs.map((r) => r.version)).toEqual([1, 2]);
+
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wb-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1400, height: 1000 },
+    acceptDownloads: true,
+  });
+  page = await context.newPage();
+}, 600_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (server?.pid && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    process.kill(-server.pid, 'SIGTERM');
+    await exited;
+  }
+});
+
+describe('the web app on the demo', () => {
+  it('logs in from the link, then the key is neither in the address bar nor in the server log', async () => {
+    await page.goto(`${base}/ui/login#key=${key}`);
+    await page.waitForURL(`${base}/ui/segmentations`);
+    expect(page.url()).not.toContain(key);
+    await expect(page.getByTestId('who').textContent()).resolves.toContain('admin');
+    await page.getByRole('link', { name: 'demo-kmeans-k3' }).waitFor();
+    await expect(page.locator('tbody tr').first().textContent()).resolves.toContain('v2');
+    await shot('segmentations');
+    await expectAccessible('segmentations');
+    expect(log).not.toContain(key);
+  });
+
+  it('lists the versions as a timeline with their trigger and lets an analyst pick two to compare', async () => {
+    await page.goto(`${base}/ui/segmentations/demo-kmeans-k3`);
+    await page.getByTestId('version-2').waitFor();
+    await expect(page.getByTestId('version-1').textContent()).resolves.toContain('manual');
+    await expect(page.getByRole('button', { name: 'Run a new version' }).count()).resolves.toBe(1);
+    await shot('versions');
+    await expectAccessible('versions');
+  });
+
+  it("shows a run's segment sizes and KPI values as the API gives them, and exports CSV and PNG", async () => {
+    const run = runs[0];
+    await page.goto(`${base}/ui/runs/${run.id}`);
+    await page.getByTestId('kpi-table').waitFor();
+    await page.locator('figure.chart canvas').first().waitFor();
+
+    const segments = await api<Segment[]>(`/runs/${run.id}/segments`);
+    for (const s of segments) {
+      const size = await page.locator(`[data-testid=segment-sizes] tr[data-segment="${s.key}"] td.size`).textContent();
+      expect(numberIn(size ?? '')).toBe(s.size);
+    }
+    const kpis = await api<Kpi[]>(`/runs/${run.id}/kpis`);
+    const aov = kpis.find((k) => k.kpi === 'average_order_value' && k.segmentKey === segments[1].key) as Kpi;
+    const cell = page.locator(`tr[data-kpi=average_order_value] td[data-segment="${segments[1].key}"]`);
+    expect(numberIn((await cell.locator('.value').textContent()) ?? '')).toBeCloseTo(aov.value as number, 2);
+    const [lower, upper] = ((await cell.locator('.interval').textContent()) ?? '').replace(/[[\]]/g, '').split(', ').map(numberIn);
+    expect(lower).toBeCloseTo(aov.interval?.lower as number, 2);
+    expect(upper).toBeCloseTo(aov.interval?.upper as number, 2);
+    await expect(page.locator('tr[data-kpi=cac]').textContent()).resolves.toContain('not available: needs');
+    await expect(page.getByTestId('quality').textContent()).resolves.toContain('silhouette');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export assignments (CSV)' }).click()]);
+    const lines = readFileSync((await csv.path()) as string, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('customer_id,segment_key,segment,score');
+    expect(lines.length - 1).toBe(segments.reduce((n, s) => n + s.size, 0));
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download Segment sizes.* as PNG/ }).click()]);
+    expect(readFileSync((await png.path()) as string).subarray(1, 4).toString()).toBe('PNG');
+
+    const customers = segments.reduce((n, s) => n + s.size, 0);
+    await expect(page.getByText(`1–50 of ${customers.toLocaleString('en-US')}`).count()).resolves.toBe(1);
+    await page.getByLabel('Segment', { exact: true }).selectOption(String(segments[2].key));
+    await page.getByText(`1–50 of ${segments[2].size.toLocaleString('en-US')}`).waitFor();
+
+    await shot('run');
+    await expectAccessible('run');
+  });
+
+  it("compares two versions and shows the API's ARI, NMI and one-side counts", async () => {
+    await page.goto(`${base}/ui/compare/${runs[0].id}/${runs[1].id}`);
+    await page.getByTestId('ari').waitFor({ timeout: 120_000 });
+    await page.getByTestId('sankey').locator('canvas').waitFor();
+    const comparisons = await api<{ runA: { id: string }; runB: { id: string }; status: string; metrics: { ari: number; nmi: number; matched: number; onlyInA: number } }[]>('/comparisons');
+    const c = comparisons.find((x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded');
+    expect(c).toBeDefined();
+    await expect(page.getByTestId('ari').textContent()).resolves.toBe(c?.metrics.ari.toFixed(4));
+    await expect(page.getByTestId('nmi').textContent()).resolves.toBe(c?.metrics.nmi.toFixed(4));
+    expect(numberIn((await page.getByTestId('matched').textContent()) ?? '')).toBe(c?.metrics.matched);
+    expect(numberIn((await page.getByTestId('only-a').textContent()) ?? '')).toBe(c?.metrics.onlyInA);
+    await shot('compare');
+    await expectAccessible('compare');
+  });
+
+  it('tracks a KPI across versions and looks a customer up', async () => {
+    await page.goto(`${base}/ui/segmentations/demo-kmeans-k3/kpis?kpi=average_order_value`);
+    await page.locator('figure.chart canvas').waitFor();
+    await expect(page.locator('tbody').textContent()).resolves.toContain('All customers');
+    await shot('kpi-tracking');
+    await expectAccessible('kpi-tracking');
+
+    const { rows } = await api<{ rows: { customerId: string }[] }>(`/runs/${runs[0].id}/assignments/page?limit=1`);
+    await page.goto(`${base}/ui/customers`);
+    await page.getByLabel('Customer id').fill(rows[0].customerId);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('customer-history').waitFor();
+    await expect(page.getByTestId('customer-history').locator('tbody tr').count()).resolves.toBe(2);
+    await shot('customer');
+    await expectAccessible('customer');
+  });
+
+  it('hides from a viewer what a viewer may not do', async () => {
+    const viewer = await api<{ key: string }>('/api-keys', { method: 'POST', body: { name: 'e2e viewer', role: 'viewer' } });
+    const tab = await context.newPage();
+    await tab.goto(`${base}/ui/segmentations/demo-kmeans-k3`);
+    await tab.waitForURL(/\/ui\/login\?next=/);
+    await tab.getByLabel('API key').fill(viewer.key);
+    await tab.getByRole('button', { name: 'Log in' }).click();
+    await tab.getByTestId('version-2').waitFor();
+    await expect(tab.getByTestId('who').textContent()).resolves.toContain('viewer');
+    await expect(tab.getByRole('button', { name: 'Run a new version' }).count()).resolves.toBe(0);
+    await expect(tab.getByRole('button', { name: 'Make champion' }).count()).resolves.toBe(0);
+    await tab.close();
+  });
+});
