@@ -190,6 +190,8 @@ describe('the web app on the demo', () => {
     expect(numberIn((await page.getByTestId('matched').textContent()) ?? '')).toBe(c?.metrics.matched);
     expect(numberIn((await page.getByTestId('only-a').textContent()) ?? '')).toBe(c?.metrics.onlyInA);
     await shot('compare');
+    // The README's picture (docs/web-compare.png is a copy of it): the top of the compare view.
+    await page.screenshot({ path: join(SHOTS, 'compare-readme.png'), clip: { x: 0, y: 0, width: 1400, height: 1000 } });
     await expectAccessible('compare');
   });
 
