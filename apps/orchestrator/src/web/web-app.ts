@@ -5,8 +5,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { Public } from '../auth/roles.decorator';
 
-/** Where `nx run web:build` writes the analysts' app (see apps/web/vite.config.ts). */
-export const WEB_APP_DIR = join(__dirname, '../../../../dist/apps/web');
+/**
+ * Where `nx run web:build` writes the analysts' app (apps/web/vite.config.mts): `dist/apps/web` of the
+ * repository. Run from the sources this file is in apps/orchestrator/src/web; run from the production
+ * build (tools/build.js keeps the layout under dist/apps/orchestrator/) the same relative path lands in
+ * dist/apps/orchestrator, beside which dist/apps/web is.
+ */
+export const WEB_APP_DIRS = [join(__dirname, '../../../../dist/apps/web'), join(__dirname, '../../../../../web')];
 /** The app's own URLs live under this prefix, so they never collide with an API route (`/runs/…`). */
 export const WEB_APP_ROOT = '/ui';
 
@@ -24,12 +29,13 @@ export class WebRootController {
 
 /**
  * Serves the built web app at /ui (every unknown path under it gets index.html, for deep links).
- * `npm run orchestrator` builds it first (cached by Nx); a server started another way without a build
+ * `npm run orchestrator` builds it first (cached by Nx), as `npm run build` does for `npm start`; a server started without a build
  * serves the API alone and says so.
  */
-export function webAppModules(dir = WEB_APP_DIR): DynamicModule[] {
-  if (!existsSync(join(dir, 'index.html'))) {
-    new Logger('web').warn(`the web app is not built (no ${join(dir, 'index.html')}): run 'npx nx run web:build'; serving the API only`);
+export function webAppModules(dirs = WEB_APP_DIRS): DynamicModule[] {
+  const dir = dirs.find((d) => existsSync(join(d, 'index.html')));
+  if (!dir) {
+    new Logger('web').warn(`the web app is not built (no ${join(dirs[0], 'index.html')}): run 'npx nx run web:build'; serving the API only`);
     return [];
   }
   return [ServeStaticModule.forRoot({ rootPath: dir, serveRoot: WEB_APP_ROOT, serveStaticOptions: { index: 'index.html', maxAge: '1h' } })];
