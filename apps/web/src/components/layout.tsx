@@ -24,7 +24,7 @@ export function Layout() {
   const session = useSession();
 
   useEffect(() => {
-    const onLogout = () => navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    const onLogout = () => void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     window.addEventListener('workbench:logged-out', onLogout);
     return () => window.removeEventListener('workbench:logged-out', onLogout);
   }, [navigate, location]);
@@ -34,7 +34,7 @@ export function Layout() {
   const logout = () => {
     clearKey();
     queryClient.clear();
-    navigate('/login');
+    void navigate('/login');
   };
 
   return (

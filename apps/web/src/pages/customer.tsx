@@ -13,7 +13,7 @@ export function CustomerPage() {
   const history = useCustomerHistory(id);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (input.trim()) navigate(`/customers/${enc(input.trim())}`);
+    if (input.trim()) void navigate(`/customers/${enc(input.trim())}`);
   };
   return (
     <>

@@ -23,7 +23,7 @@ export function LoginPage() {
       setKey(candidate);
       queryClient.clear();
       queryClient.setQueryData(['session'], session);
-      navigate(next.startsWith('/') ? next : '/segmentations', { replace: true });
+      await navigate(next.startsWith('/') ? next : '/segmentations', { replace: true });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

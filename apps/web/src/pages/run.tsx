@@ -153,7 +153,7 @@ export function RunPage() {
       {!done && <p role="status">{r.status === 'failed' ? r.error : `${formatPercent(r.progress, 0)} ${r.progressNote ?? ''}`}</p>}
       {done && (
         <div className="actions">
-          <button type="button" onClick={exportCsv}>
+          <button type="button" onClick={() => void exportCsv()}>
             Export assignments (CSV)
           </button>
           {exportError !== null && <Problem error={exportError} />}

@@ -83,7 +83,7 @@ export function VersionsPage() {
             Run a new version
           </button>
         )}
-        <button type="button" disabled={pickedRuns.length !== 2} onClick={() => navigate(`/compare/${pickedRuns[0].id}/${pickedRuns[1].id}`)}>
+        <button type="button" disabled={pickedRuns.length !== 2} onClick={() => void navigate(`/compare/${pickedRuns[0].id}/${pickedRuns[1].id}`)}>
           Compare the two picked versions
         </button>
         {submit.isError && <Problem error={submit.error} />}
