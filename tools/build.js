@@ -15,6 +15,11 @@ const APPS = {
   // `workbench demo` reads the shipped sample next to the code (apps/cli/src/commands/demo.ts).
   cli: { entry: 'apps/cli/src/main.ts', assets: ['samples'] },
 };
+/**
+ * Files started as a worker thread or a child process by path, which no require() reaches: the sandbox a
+ * run's plugins execute in, and the trial load of a plugin being registered. Both apps run them.
+ */
+const PROCESS_ENTRIES = ['libs/engine/src/sandbox/sandbox-thread.ts', 'libs/services/src/plugin-probe.child.ts'];
 
 function swcOptions(filename) {
   const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8'));
@@ -50,7 +55,7 @@ function build(app) {
   if (!spec) throw new Error(`unknown app '${app}' (known: ${Object.keys(APPS).join(', ')})`);
   const out = join(ROOT, 'dist/apps', app);
   rmSync(out, { recursive: true, force: true });
-  const queue = [join(ROOT, spec.entry)];
+  const queue = [spec.entry, ...PROCESS_ENTRIES].map((file) => join(ROOT, file));
   const seen = new Set(queue);
   while (queue.length > 0) {
     const source = queue.pop();

@@ -139,12 +139,17 @@ interface ProbeReply {
   problems?: string[];
 }
 
-/** tools/register.js: the child runs TypeScript sources the way the apps do. */
-function registerScript(): string {
+/**
+ * The trial load's entry: the compiled child beside this file (a production build), or the .ts source run
+ * through tools/register.js, the way the apps run in development.
+ */
+function probeEntry(): { file: string; execArgv: string[] } {
+  const js = join(__dirname, 'plugin-probe.child.js');
+  if (existsSync(js)) return { file: js, execArgv: [] };
   for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'tools', 'register.js');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`tools/register.js not found above ${__dirname}`);
+    const register = join(dir, 'tools', 'register.js');
+    if (existsSync(register)) return { file: join(__dirname, 'plugin-probe.child.ts'), execArgv: ['-r', register] };
+    if (dirname(dir) === dir) throw new Error(`no plugin-probe.child.js beside ${__dirname} and no tools/register.js above it`);
   }
 }
 
@@ -158,8 +163,9 @@ const PROBE_HEAP_MB = 512;
  */
 export function probePlugin(checked: CheckedSource, source: string, timeoutMs: number): Promise<{ name: string; version: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(join(__dirname, 'plugin-probe.child.ts'), [checked.entry, source], {
-      execArgv: ['-r', registerScript(), `--max-old-space-size=${PROBE_HEAP_MB}`],
+    const entry = probeEntry();
+    const child = fork(entry.file, [checked.entry, source], {
+      execArgv: [...entry.execArgv, `--max-old-space-size=${PROBE_HEAP_MB}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
