@@ -15,7 +15,8 @@ describe('sessionView', () => {
   });
 
   it('lets a scientist add policies and plugins and only an admin manage keys', () => {
-    expect(sessionView({ name: 's', role: 'scientist' }).may).toMatchObject({ addPolicies: true, registerPlugins: true, manageKeys: false });
+    expect(sessionView({ name: 's', role: 'scientist' }).may).toMatchObject({ addPolicies: true, registerPlugins: false, manageKeys: false });
+    expect(sessionView({ name: 'a', role: 'admin' }).may).toMatchObject({ registerPlugins: true, manageKeys: true });
     expect(sessionView({ name: 'root', role: 'admin' }).may.manageKeys).toBe(true);
   });
 });

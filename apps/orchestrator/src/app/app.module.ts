@@ -123,10 +123,9 @@ export class AppModule {
         logging.module,
         ObservabilityModule,
         ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : []),
-        ...(config.role === 'worker' ? [] : FEATURE_MODULES),
+        ...(config.role === 'worker' ? [] : [...FEATURE_MODULES, ...webAppModules()]),
       ],
-import { SessionController } from '../auth/session.controller';
-import { webAppModules, WebRootController } from '../web/web-app';
+      controllers: config.role === 'worker' ? [] : [SessionController, WebRootController],
       providers: [
         { provide: CONFIG, useValue: config },
         queueProvider,

@@ -1,7 +1,8 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { sessionView } from '@workbench/services';
 import type { AuthenticatedRequest } from './api-key.guard';
+import { SessionDto } from './session.dto';
 
 @ApiTags('session')
 @ApiSecurity('api-key')
@@ -9,7 +10,9 @@ import type { AuthenticatedRequest } from './api-key.guard';
 export class SessionController {
   /** The caller's key name, role and what that role may do (the web app hides the rest). */
   @Get()
-  get(@Req() req: AuthenticatedRequest) {
+  @ApiOperation({ summary: 'The caller', description: "The calling key's name and role, and what that role may do." })
+  @ApiOkResponse({ type: SessionDto })
+  get(@Req() req: AuthenticatedRequest): SessionDto {
     return sessionView(req.apiKey as NonNullable<AuthenticatedRequest['apiKey']>);
   }
 }

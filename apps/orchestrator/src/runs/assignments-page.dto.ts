@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { AssignmentDto } from './run.dto';
 
 /** One page of a run's assignments: `offset` rows skipped, at most `limit` returned, optionally of one segment. */
 export class AssignmentsPageDto {
@@ -24,4 +25,12 @@ export class AssignmentsPageDto {
   @Type(() => Number)
   @IsInt()
   segment?: number;
+}
+
+/** One page of rows and the number of rows there are in all (of the segment, when one was asked for). */
+export class AssignmentsPageResultDto {
+  @ApiProperty() total!: number;
+  @ApiProperty() offset!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty({ type: [AssignmentDto] }) rows!: AssignmentDto[];
 }

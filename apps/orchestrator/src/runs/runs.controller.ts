@@ -2,7 +2,7 @@ import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nes
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AssignmentsService, RunReportsService, RunsService } from '@workbench/services';
-import { AssignmentsPageDto } from './assignments-page.dto';
+import { AssignmentsPageDto, AssignmentsPageResultDto } from './assignments-page.dto';
 import { AssignmentDto, KpiValueDto, RunDto, RunReportDto, SegmentDto } from './run.dto';
 
 const RUN_REF = 'run id, `<segmentation>@v<n>`, `<segmentation>@latest` or `<segmentation>@<alias>`';
@@ -47,7 +47,8 @@ export class RunsController {
 
   @Get(':id/assignments/page')
   @ApiOperation({ summary: 'One page of customer → segment rows', description: 'For browsing a run of any size: `offset`, `limit` ≤ 1000, optional `segment` key.' })
-  async assignmentsPage(@Param('id') id: string, @Query() query: AssignmentsPageDto) {
+  @ApiOkResponse({ type: AssignmentsPageResultDto })
+  async assignmentsPage(@Param('id') id: string, @Query() query: AssignmentsPageDto): Promise<AssignmentsPageResultDto> {
     const run = await this.runs.resolve(id);
     return this.assignmentRows.page(run.id, { offset: query.offset, limit: query.limit, segmentKey: query.segment });
   }
