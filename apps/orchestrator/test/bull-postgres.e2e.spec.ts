@@ -78,7 +78,7 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
       await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'broken', plugin: 'test-split-median', dataset: 'retail', params: { crash: 'always' } }).expect(201);
       const submitted = await http().post('/segmentations/broken/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
       const run = await waitForRun(api, keys.viewer, submitted.body.id);
-      expect(run).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(run).toMatchObject({ status: 'failed', attempts: config.jobAttempts });
       expect(run.error).toMatch(/^planned failure \d of run /);
       await expect(api.get(Workbench).runs.segments(submitted.body.id)).resolves.toEqual([]);
     } finally {
