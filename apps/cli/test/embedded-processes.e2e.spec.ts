@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@workbench/services/testing';
 
 // Two CLIs and a server on one embedded home (SQLite + each process's in-process queue), as real processes.
 jest.setTimeout(600_000);
@@ -27,14 +27,6 @@ function start(script: string, args: string[], env: Record<string, string>) {
 
 const cli = (home: string, ...args: string[]) => start('apps/cli/src/main.ts', args, { WORKBENCH_HOME: home });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('two CLIs and a server on one embedded home', () => {
   const home = mkdtempSync(join(tmpdir(), 'wb-embedded-processes-'));

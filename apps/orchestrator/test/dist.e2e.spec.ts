@@ -3,12 +3,12 @@
 // results are checked against the same requests served from the TypeScript sources.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createKeys, startApp, testConfig } from './helpers';
+import { freePort } from '@workbench/services/testing';
 
 const ROOT = join(__dirname, '../../..');
 const INVOICES = join(ROOT, 'samples/online-retail-invoices.csv');
@@ -53,16 +53,6 @@ function writeCustomers(file: string): void {
 const CUSTOMERS = join(work, 'customers-60k.csv');
 writeCustomers(CUSTOMERS);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type Target = Parameters<typeof request>[0];
 

@@ -3,24 +3,14 @@
 // is never touched), and the embedded server. Metrics are scraped after real runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { knex } from '@mikro-orm/postgresql';
 import { createTestDatabase, DEFAULT_TEST_DATABASE_URL, type TestDatabase } from '@workbench/persistence/testing';
 import type { WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import { createKeys, SAMPLE, spawnWorker, startApp, testConfig, waitForRun } from './helpers';
+import { freePort } from '@workbench/services/testing';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Redis server of this test's own; nothing on disk, so a restart starts empty. */
 async function startRedis(port: number): Promise<ChildProcess> {

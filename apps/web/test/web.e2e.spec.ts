@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '@workbench/services/testing';
 
 // The real app against the real server: `workbench demo --serve` on a fresh embedded home (SQLite +
 // in-process queue), a second version through the API, and Debian's Chromium driven by playwright-core.
@@ -34,16 +34,6 @@ let context: BrowserContext;
 let page: Page;
 let runs: { id: string; version: number }[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
   const res = await fetch(`${base}${path}`, {

@@ -16,7 +16,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,6 +23,7 @@ import { chromium } from 'playwright-core';
 import { builtinPlugins } from '@workbench/builtin-plugins';
 import { ComparisonStatus, RunStatus } from '@workbench/persistence';
 import { createWorkbench, loadConfig } from '@workbench/services';
+import { freePort } from '@workbench/services/testing';
 
 const ROOT = join(__dirname, '../../..');
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -36,16 +36,6 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no
 const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** The generated file of this size (the generator's own command line, as bench:pipeline runs it). */
 function customersCsv(folder: string): string {

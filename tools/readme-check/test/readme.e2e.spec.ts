@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '@workbench/persistence/testing';
 import { codeBlocks, jsonDocuments, shellCommands, withoutComment, type CodeBlock } from '../src/code-blocks';
+import { freePort } from '@workbench/services/testing';
 
 // Replays every ```bash block of the README, as a new user would type it, in a copy of the workspace
 // (what git would commit now, with node_modules hard-linked, so the README's `npm install` runs for real
@@ -95,16 +95,6 @@ function blockUnder(heading: string): CodeBlock {
   return found[0];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as { port: number };
-      server.close(() => done(p));
-    });
-    server.on('error', fail);
-  });
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,1 +1,2 @@
 export * from './test-plugins';
+export * from './free-port';
