@@ -119,7 +119,10 @@ export function kpiTable(report: RunReport, manifestOrder: (evaluator: string) =
   const columns: Column[] = [{ header: 'KPI' }, { header: 'unit' }, ...report.segments.map((s): Column => ({ header: s.label, align: 'right' })), { header: 'all', align: 'right' }];
   const rows = keys.map((key) => [key, unit(key), ...report.segments.map((s) => kpiCell(find(key, s.key))), kpiCell(find(key, null))]);
   const notes = [...new Set(keys.flatMap((key) => report.kpis.filter((k) => k.kpi === key && k.value === null && k.note).map((k) => `${key}: ${k.note}`)))];
-  return [...renderTable(columns, rows), ...notes.map((n) => `  ${n}`)];
+  // The structured details (fitted models, holdout checks) do not fit a table: say where they are.
+  const withDetails = keys.filter((key) => report.kpis.some((k) => k.kpi === key && k.details !== null));
+  const details = withDetails.length > 0 ? [`  details: yes, for ${withDetails.join(', ')} (fitted models and checks; kpis <run> --json prints them)`] : [];
+  return [...renderTable(columns, rows), ...notes.map((n) => `  ${n}`), ...details];
 }
 
 /** Prints a run report: one JSON document with `json`, else the headline, the segment table and the KPI table. */

@@ -104,6 +104,18 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
     ]);
   });
 
+  it("keeps a KPI value's structured details (nested objects, arrays, nulls, full-precision numbers), null when absent", async () => {
+    const run = await seedRun();
+    const details = { bgNbd: { r: 0.2425982345678901, logLikelihood: -9582.429, converged: true }, holdout: { byCalibrationFrequency: [{ frequency: '7+', customers: 64 }] }, gammaGamma: { fitted: false, reason: null } };
+    const em = orm.em.fork();
+    em.create(KpiValue, { run: em.getReference(Run, run.id), segmentKey: null, kpi: 'predicted_purchases', value: 1.5, unit: 'purchases', details });
+    em.create(KpiValue, { run: em.getReference(Run, run.id), segmentKey: 0, kpi: 'predicted_purchases', value: 1.2, unit: 'purchases' });
+    await em.flush();
+
+    const values = await orm.em.fork().find(KpiValue, { run: run.id }, { orderBy: { segmentKey: 'asc nulls first' } });
+    expect(values.map((v) => v.details ?? null)).toEqual([details, null]);
+  });
+
   it('rejects two segments with the same key in one run', async () => {
     const run = await seedRun();
     const em = orm.em.fork();

@@ -146,6 +146,7 @@ export class RunProcessor extends JobProcessor<Run> {
           intervalMethod: r.interval?.method ?? null,
           window: r.window ?? null,
           note: r.note ?? null,
+          details: r.details ?? null,
           evaluator: r.evaluator,
         });
       }

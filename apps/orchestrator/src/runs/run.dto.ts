@@ -88,6 +88,11 @@ export class KpiValueDto implements KpiValueView {
   @ApiNullableString("definition from the evaluator's manifest") definition!: string | null;
   @ApiProperty({ type: Boolean, nullable: true }) higherIsBetter!: boolean | null;
   @ApiNullableString() note!: string | null;
+  @ApiObject(
+    "structured figures behind the value, as the evaluator gave them: e.g. kpi-clv's fitted BG/NBD and Gamma-Gamma parameters, log-likelihood, convergence and calibration-vs-holdout table; null when none",
+    true,
+  )
+  details!: Record<string, unknown> | null;
 }
 
 export class RunReportDto implements RunReportView {

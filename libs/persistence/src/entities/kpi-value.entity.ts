@@ -49,6 +49,13 @@ export class KpiValue {
   @Property({ type: 'json', nullable: true })
   window?: { start: string; end: string } | null;
 
+  /**
+   * Structured figures behind the value as the evaluator gave them (`KpiResult.details`): e.g. kpi-clv's fitted
+   * parameters, log-likelihood, convergence and calibration-vs-holdout table. Null when it gave none.
+   */
+  @Property({ type: 'json', nullable: true })
+  details?: Record<string, unknown> | null;
+
   /** The KPI evaluator (plugin name@version) that computed it; null for the host's own counts. */
   @Property({ type: 'string', length: 128, nullable: true })
   evaluator?: string | null;

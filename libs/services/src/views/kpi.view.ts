@@ -27,6 +27,11 @@ export interface KpiValueView {
   definition: string | null;
   higherIsBetter: boolean | null;
   note: string | null;
+  /**
+   * Structured figures behind the value, as the evaluator gave them (e.g. kpi-clv's fitted BG/NBD and
+   * Gamma-Gamma parameters, log-likelihood, convergence and calibration-vs-holdout table); null when none.
+   */
+  details: Record<string, unknown> | null;
 }
 
 export function kpiValueViews(kpis: readonly KpiValue[], segments: readonly Segment[], meaning: KpiMeaningLookup): KpiValueView[] {
@@ -47,6 +52,7 @@ export function kpiValueViews(kpis: readonly KpiValue[], segments: readonly Segm
       definition: m?.definition ?? null,
       higherIsBetter: m?.higherIsBetter ?? null,
       note: k.note ?? null,
+      details: k.details ?? null,
     };
   });
 }

@@ -8,6 +8,7 @@ import { Migration20261125210000_extra_tables } from './Migration20261125210000_
 import { Migration20261125220000_derived_labels } from './Migration20261125220000_derived_labels';
 import { Migration20261203070000_security } from './Migration20261203070000_security';
 import { Migration20261203080000_plugin_limits } from './Migration20261203080000_plugin_limits';
+import { Migration20261203090000_kpi_details } from './Migration20261203090000_kpi_details';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -23,4 +24,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125220000_derived_labels', class: Migration20261125220000_derived_labels },
   { name: 'Migration20261203070000_security', class: Migration20261203070000_security },
   { name: 'Migration20261203080000_plugin_limits', class: Migration20261203080000_plugin_limits },
+  { name: 'Migration20261203090000_kpi_details', class: Migration20261203090000_kpi_details },
 ];
