@@ -1,6 +1,6 @@
 import { FeatureRequirementError } from '@workbench/plugin-sdk';
 import { dayOf } from './bytes';
-import type { TransactionTable } from './transactions';
+import type { TransactionTable } from './transaction-table';
 
 /** Labels of `churnLabelFromPurchaseDays`, one entry per customer in input order. */
 export interface ChurnLabels {

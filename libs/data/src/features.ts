@@ -1,6 +1,6 @@
 import { createFeatureFrame, type FeatureColumn, type FeatureFrame } from '@workbench/plugin-sdk';
 import { dayOf, MS_PER_DAY } from './bytes';
-import type { TransactionTable } from './transactions';
+import type { TransactionTable } from './transaction-table';
 
 /** One feature of a feature set: its column name, unit and meaning. */
 export interface FeatureDefinition {

@@ -1,5 +1,5 @@
 import { contentHash } from './frame-codec';
-import type { TransactionTable } from './transactions';
+import type { TransactionTable } from './transaction-table';
 
 // Layout: 'WBT1' | u32 header length | header JSON | zero padding to 8 bytes | column buffers (8-byte aligned).
 // Only the data goes in (no report, no line numbers), so the bytes — and their hash — do not depend on

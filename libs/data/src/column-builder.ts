@@ -1,0 +1,32 @@
+/** Typed-array columns that grow by doubling. */
+export class ColumnBuilder {
+  size = 0;
+  customer = new Int32Array(1 << 16);
+  order = new Int32Array(1 << 16);
+  timestamp = new Float64Array(1 << 16);
+  amount = new Float64Array(1 << 16);
+  quantity = new Float64Array(1 << 16);
+  isReturn = new Uint8Array(1 << 16);
+
+  /** Makes room for `rows` rows at once (an estimate from the file size), so a large file is not copied at every doubling. */
+  reserve(rows: number): void {
+    if (rows > this.customer.length) this.resize(rows);
+  }
+
+  grow(): void {
+    this.resize(Math.ceil(this.customer.length * 1.5));
+  }
+
+  private resize(n: number): void {
+    const copy = <T extends Int32Array | Float64Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.customer = copy(this.customer, new Int32Array(n));
+    this.order = copy(this.order, new Int32Array(n));
+    this.timestamp = copy(this.timestamp, new Float64Array(n));
+    this.amount = copy(this.amount, new Float64Array(n));
+    this.quantity = copy(this.quantity, new Float64Array(n));
+    this.isReturn = copy(this.isReturn, new Uint8Array(n));
+  }
+}

@@ -1,0 +1,16 @@
+import { IntegerIndex } from './integer-index';
+
+describe('IntegerIndex', () => {
+  it('agrees with a Map over many keys, across growth and above 2^32', () => {
+    const index = new IntegerIndex();
+    const reference = new Map<number, number>();
+    // Keys spread far apart and close together, including ids beyond 32 bits whose low halves collide.
+    for (let i = 0; i < 20_000; i++) {
+      const key = i % 2 === 0 ? i * 7919 : 2 ** 32 * (i % 5) + i;
+      index.set(key, i);
+      reference.set(key, i);
+    }
+    for (const [key, value] of reference) expect(index.get(key)).toBe(value);
+    expect(index.get(123_456_789_012)).toBe(-1);
+  });
+});
