@@ -4,7 +4,7 @@ import { decodeAssignments } from '@workbench/engine';
 import type { Job, JobQueue } from '@workbench/jobs';
 import { Comparison, ComparisonStatus, Run, Segment, type ArtifactStore, type DatasetVersion } from '@workbench/persistence';
 import type { FeatureFrame } from '@workbench/plugin-sdk';
-import type { DatasetsService } from './datasets.service';
+import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
 import type { RunsService } from './runs.service';
@@ -55,7 +55,7 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
     private readonly orm: MikroORM,
     private readonly artifacts: ArtifactStore,
     queue: JobQueue,
-    private readonly datasets: DatasetsService,
+    private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
     logger: WorkbenchLogger,
     recordingRetry?: RecordingRetry,
@@ -136,8 +136,8 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
     await job?.progress(0.6, 'agreement computed');
 
     const [frameA, frameB] = [
-      await this.datasets.loadFrame(a.datasetVersion as DatasetVersion),
-      await this.datasets.loadFrame(b.datasetVersion as DatasetVersion),
+      await this.runInputs.loadFrame(a.datasetVersion as DatasetVersion),
+      await this.runInputs.loadFrame(b.datasetVersion as DatasetVersion),
     ];
     const rowsA = new Map(frameA.ids.map((id, i) => [id, i]));
     const rowsB = new Map(frameB.ids.map((id, i) => [id, i]));

@@ -1,12 +1,6 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import {
-  buildCustomerFeatures,
-  churnCalibrationEndDay,
-  churnLabelsOfTable,
-  MS_PER_DAY,
   contentHash,
-  decodeFrame,
-  decodeTransactions,
   encodeFrame,
   encodeTransactions,
   ingestCustomersCsv,
@@ -18,8 +12,6 @@ import {
   type TransactionSource,
 } from '@workbench/data';
 import { Dataset, DatasetVersion, type ArtifactStore } from '@workbench/persistence';
-import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
-import { describeFeatures, type FeatureView } from './dataset-features';
 import { InvalidRequestError, NotFoundError } from './errors';
 import { noDatasetEvents, type DatasetEvents } from './events';
 
@@ -35,21 +27,6 @@ export interface IngestTransactionsRequest extends TransactionIngestOptions {
   /** A file path, the bytes, or a stream of chunks: read as a stream, never whole as text. */
   source: TransactionSource;
   sourceName?: string;
-}
-
-/** What a run trains on and what its KPIs are computed from. */
-export interface RunInput {
-  /** One row per customer. */
-  frame: FeatureFrame;
-  /** Name and version of the features in `frame`, recorded on the run. */
-  featureSet: string;
-  /** Numeric feature holding revenue per customer, for revenue shares. */
-  revenueFeature?: string;
-  /** The day features and KPIs are computed as of (epoch ms, UTC). */
-  referenceDate: number;
-  transactions?: TransactionColumns;
-  /** The dataset's extra tables (latest version of each), by name. */
-  tables: Record<string, FeatureFrame>;
 }
 
 export interface IngestTableRequest {
@@ -168,15 +145,6 @@ export class DatasetsService {
     return this.storeFrameTable(request.dataset, table, { kind: 'table', tableName: request.table, sourceName: request.sourceName });
   }
 
-  /** The latest version of each extra table of the dataset, decoded. */
-  private async tables(datasetId: string): Promise<Record<string, FeatureFrame>> {
-    const versions = await this.orm.em.fork().find(DatasetVersion, { dataset: datasetId, kind: 'table' }, { orderBy: { version: 'asc' } });
-    const latest = new Map(versions.map((v) => [v.tableName as string, v]));
-    const out: Record<string, FeatureFrame> = {};
-    for (const [name, v] of latest) out[name] = decodeFrame(await this.artifacts.get(v.artifactKey));
-    return out;
-  }
-
   /**
    * Ingests a transactions table (streamed) as a new immutable version of `dataset`; the same
    * normalised content again returns the existing version. A refused file stores nothing.
@@ -202,74 +170,6 @@ export class DatasetsService {
       artifactKey,
       sourceName: request.sourceName ?? (typeof source === 'string' ? source : null),
     }, result.report);
-  }
-
-  /**
-   * The frame a run of this dataset version trains on. A customers table is used as it is; a
-   * transactions table becomes per-customer features (rfm@1 + bgnbd@1) joined with the dataset's
-   * latest customers table when it has one, and its transactions are kept for the KPIs.
-   */
-  async loadRunInput(version: DatasetVersion, options: { churnHorizonDays?: number } = {}): Promise<RunInput> {
-    // Building features from millions of transactions takes seconds; a comparison or a retrain right after a
-    // run needs the same input again. Versions are immutable, so the key names everything the input depends on.
-    const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
-    const others = await this.orm.em.fork().find(DatasetVersion, { dataset: datasetId, kind: { $in: ['customers', 'table'] } }, { fields: ['id'] });
-    const key = [version.id, options.churnHorizonDays ?? 0, ...others.map((v) => v.id).sort()].join(':');
-    const cached = this.inputs.get(key);
-    if (cached) return cached;
-    const input = await this.buildRunInput(version, options);
-    this.inputs.set(key, input);
-    // Two inputs at most: the champion's and the candidate's (a frame of a million customers is ~100 MB).
-    while (this.inputs.size > 2) this.inputs.delete(this.inputs.keys().next().value as string);
-    return input;
-  }
-
-  private readonly inputs = new Map<string, RunInput>();
-
-  private async buildRunInput(version: DatasetVersion, options: { churnHorizonDays?: number }): Promise<RunInput> {
-    const bytes = await this.artifacts.get(version.artifactKey);
-    const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
-    const tables = await this.tables(datasetId);
-    if (version.kind === 'table') throw new InvalidRequestError(`dataset version ${version.version} is the extra table '${version.tableName}'; train on a customers or transactions version`);
-    if (version.kind === 'customers') {
-      const frame = decodeFrame(bytes);
-      const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
-      return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime(), tables };
-    }
-    const table = decodeTransactions(bytes);
-    const horizon = options.churnHorizonDays;
-    // With a churn horizon, features are as of the calibration end; the label is what happened after it.
-    const calibrationEndDay = horizon ? churnCalibrationEndDay(table, horizon) : undefined;
-    const referenceDate = calibrationEndDay === undefined ? undefined : new Date(calibrationEndDay * MS_PER_DAY);
-    const customersVersion = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
-    const customers = customersVersion ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey)) : undefined;
-    const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers, referenceDate });
-    let frame = features.frame;
-    if (horizon && calibrationEndDay !== undefined) {
-      const labels = churnLabelsOfTable(table, calibrationEndDay, horizon);
-      frame = createFeatureFrame(frame.ids, { ...frame.columns, churned: numeric(frame.ids.map((id) => labels.get(id) ?? Number.NaN)) });
-    }
-    const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
-    const rowOfCustomer = Int32Array.from(table.customerIds, (id) => rowOf.get(id) ?? -1);
-    const featureSet = [
-      ...features.featureSets.map((f) => `${f.name}@${f.version}`),
-      ...(customersVersion ? [`customers-v${customersVersion.version}`] : []),
-      ...(horizon ? [`churned@1(${horizon}d)`] : []),
-    ].join('+');
-    return {
-      frame,
-      featureSet,
-      revenueFeature: 'monetary',
-      referenceDate: features.referenceDate.getTime(),
-      tables,
-      transactions: {
-        customerRow: Int32Array.from(table.customer.subarray(0, table.rowCount), (c) => rowOfCustomer[c]),
-        order: table.order.subarray(0, table.rowCount),
-        timestamp: table.timestamp.subarray(0, table.rowCount),
-        amount: table.amount.subarray(0, table.rowCount),
-        isReturn: table.isReturn.subarray(0, table.rowCount),
-      },
-    };
   }
 
   async list(): Promise<Dataset[]> {
@@ -307,20 +207,4 @@ export class DatasetsService {
     return found;
   }
 
-  /** The features a run on this version trains on, with definitions, units and ranges. */
-  async features(version: DatasetVersion): Promise<FeatureView[]> {
-    return describeFeatures(version, (await this.loadRunInput(version)).frame);
-  }
-
-  /** `workbench features <dataset>`, `GET /datasets/:id/features`: of a version, by default the one a run trains on. */
-  async featuresOf(idOrName: string, versionNumber?: number): Promise<{ version: DatasetVersion; features: FeatureView[] }> {
-    const dataset = await this.get(idOrName);
-    const version = versionNumber === undefined ? await this.latestVersion(dataset.id) : await this.version(dataset.id, versionNumber);
-    if (version.kind === 'table') throw new InvalidRequestError(`dataset '${dataset.name}' v${version.version} is the extra table '${version.tableName}'; runs train on customers or transactions versions`);
-    return { version, features: await this.features(version) };
-  }
-
-  async loadFrame(version: DatasetVersion): Promise<FeatureFrame> {
-    return (await this.loadRunInput(version)).frame;
-  }
 }

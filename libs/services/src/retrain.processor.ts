@@ -1,21 +1,19 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
-import { Alias, DatasetVersion, RetrainPolicy, RetrainRequest, Run, RunStatus, WorkbenchEvent } from '@workbench/persistence';
+import type { Job, JobQueue } from '@workbench/jobs';
+import { Alias, DatasetVersion, RetrainRequest, Run, RunStatus, WorkbenchEvent } from '@workbench/persistence';
 import { COMPARISON_METRIC_NAMES, deriveComparisonMetrics, driftReport, evaluatePromotionRule, parsePromotionRule, type DriftReport, type PromotionDecision } from '@workbench/retrain';
 import type { AliasesService } from './aliases.service';
 import type { ComparisonProcessor } from './comparison.processor';
 import type { DatasetsService } from './datasets.service';
+import type { RunInputsService } from './run-inputs.service';
 import { isPermanentFailure, JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
-import { WebhookTargets } from './webhook-targets';
+import { WEBHOOK_RETRY } from './webhook.processor';
 import type { RunProcessor } from './run.processor';
 import type { RunsService } from './runs.service';
 
 /** Statuses of a retrain request that never change again. */
 export const RETRAIN_TERMINAL: ReadonlySet<string> = new Set(['promoted', 'flagged', 'failed']);
-
-/** Webhook deliveries: tried this often, with doubling delays from the first. */
-export const WEBHOOK_RETRY = { attempts: 5, backoffMs: 2000 };
 
 /**
  * The worker half of retrain policies (queue `retrain`): trains the request's run, compares it with the
@@ -29,6 +27,7 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     private readonly orm: MikroORM,
     queue: JobQueue,
     private readonly datasets: DatasetsService,
+    private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
     private readonly runProcessor: RunProcessor,
     private readonly comparisonProcessor: ComparisonProcessor,
@@ -117,7 +116,7 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
   }
 
   private async drift(champion: Run, candidate: Run): Promise<DriftReport> {
-    const [reference, current] = [await this.datasets.loadFrame(champion.datasetVersion), await this.datasets.loadFrame(candidate.datasetVersion)];
+    const [reference, current] = [await this.runInputs.loadFrame(champion.datasetVersion), await this.runInputs.loadFrame(candidate.datasetVersion)];
     const sizes = async (run: Run) => (await this.runs.segments(run.id)).map((s) => ({ label: s.label, size: s.size }));
     const kpis = async (run: Run) => {
       const segments = await this.runs.segments(run.id);
@@ -170,50 +169,5 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     if (!event) return;
     this.logger.log(`${event.kind}: ${message}`);
     if (event.webhookStatus === 'pending') await this.queue.enqueue('notify', event.id, this.webhookRetry);
-  }
-}
-
-/** Delivers retrain events to their policy's webhook (queue `notify`). */
-export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
-  readonly queueName = 'notify' as const;
-  protected readonly noun = 'webhook of event';
-
-  constructor(
-    private readonly orm: MikroORM,
-    queue: JobQueue,
-    logger: WorkbenchLogger,
-    private readonly targets: WebhookTargets = new WebhookTargets(),
-    recordingRetry?: RecordingRetry,
-  ) {
-    super(queue, logger, recordingRetry);
-  }
-
-  protected load(id: string): Promise<WorkbenchEvent | null> {
-    return this.orm.em.fork().findOne(WorkbenchEvent, { id });
-  }
-
-  protected isDone(event: WorkbenchEvent): boolean {
-    return event.webhookStatus === 'delivered' || !event.policyId;
-  }
-
-  /**
-   * Posts the event to the policy's webhook, only to an allowed address (checked on the address connected
-   * to) and without following redirects; a non-2xx answer or no answer in 10 s is retried by the queue,
-   * a refused address is not.
-   */
-  protected async execute(event: WorkbenchEvent, job: Job): Promise<void> {
-    const em = this.orm.em.fork();
-    const policy = await em.findOne(RetrainPolicy, { id: event.policyId });
-    if (!policy?.webhookUrl || policy.deletedAt) return;
-    const body = { id: event.id, kind: event.kind, segmentation: event.segmentation, runId: event.runId, message: event.message, details: event.details, createdAt: event.createdAt };
-    const status = await this.targets.post(policy.webhookUrl, body, 10_000).catch((e: Error) => {
-      throw /^webhook refused/.test(e.message) ? new DoNotRetryError(e.message) : e;
-    });
-    if (status < 200 || status >= 300) throw new Error(`webhook ${policy.webhookUrl} answered ${status}`);
-    await em.nativeUpdate(WorkbenchEvent, { id: event.id }, { webhookStatus: 'delivered', webhookAttempts: job.attempt });
-  }
-
-  protected async saveFailure(id: string, _message: string, willRetry: boolean, job: Job): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(WorkbenchEvent, { id }, { webhookAttempts: job.attempt, ...(willRetry ? {} : { webhookStatus: 'failed' }) });
   }
 }

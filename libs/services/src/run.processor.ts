@@ -4,7 +4,7 @@ import type { Job, JobQueue } from '@workbench/jobs';
 import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
 import type { AssignmentsService } from './assignments.service';
-import type { DatasetsService } from './datasets.service';
+import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
 import { sandboxLimits, type PluginLimitCaps } from './plugin-limits';
@@ -23,7 +23,7 @@ export class RunProcessor extends JobProcessor<Run> {
     private readonly artifacts: ArtifactStore,
     queue: JobQueue,
     private readonly plugins: PluginsService,
-    private readonly datasets: DatasetsService,
+    private readonly runInputs: RunInputsService,
     private readonly segmentations: SegmentationsService,
     private readonly assignments: AssignmentsService,
     logger: WorkbenchLogger,
@@ -82,7 +82,7 @@ export class RunProcessor extends JobProcessor<Run> {
       throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
     }
     const segmentation = await this.segmentations.get(run.segmentation.id);
-    const input = await this.datasets.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
+    const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
     const { frame } = input;
     const ctx = this.runContext(run, job);
     const steps: KpiStep[] = [];

@@ -5,6 +5,7 @@ import { Alias, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence
 import { validateParams } from '@workbench/plugin-sdk';
 import { instanceToPlain } from 'class-transformer';
 import type { DatasetsService } from './datasets.service';
+import type { RunInputsService } from './run-inputs.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
 import { InvalidRequestError, NotFoundError } from './errors';
@@ -29,6 +30,7 @@ export class RunsService {
     private readonly queue: JobQueue,
     private readonly plugins: PluginsService,
     private readonly datasets: DatasetsService,
+    private readonly runInputs: RunInputsService,
     private readonly segmentations: SegmentationsService,
   ) {}
 
@@ -65,7 +67,7 @@ export class RunsService {
     const params = request.params
       ? (instanceToPlain(validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params })) as Record<string, unknown>)
       : segmentation.params;
-    checkLogFeatures(params, await this.datasets.features(datasetVersion), `dataset '${segmentation.dataset.name}' v${datasetVersion.version}`);
+    checkLogFeatures(params, await this.runInputs.features(datasetVersion), `dataset '${segmentation.dataset.name}' v${datasetVersion.version}`);
     let run: Run | undefined;
     for (let attempt = 1; !run; attempt++) {
       try {

@@ -3,6 +3,7 @@ import { instanceToPlain } from 'class-transformer';
 import { Run, Segmentation, type DatasetVersion } from '@workbench/persistence';
 import { validateParams } from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
+import type { RunInputsService } from './run-inputs.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
@@ -35,6 +36,7 @@ export class SegmentationsService {
     private readonly orm: MikroORM,
     private readonly plugins: PluginsService,
     private readonly datasets: DatasetsService,
+    private readonly runInputs: RunInputsService,
     private readonly limitCaps: PluginLimitCaps = { maxSeconds: 3600, maxMemoryMb: 8192 },
   ) {}
 
@@ -61,7 +63,7 @@ export class SegmentationsService {
     const limits = checkPluginLimits(request.limits, this.limitCaps);
     const plain = instanceToPlain(params) as Record<string, unknown>;
     // Refused now rather than at the first run, when the data already shows it.
-    if (latest) checkLogFeatures(plain, await this.datasets.features(latest), `dataset '${dataset.name}' v${latest.version}`);
+    if (latest) checkLogFeatures(plain, await this.runInputs.features(latest), `dataset '${dataset.name}' v${latest.version}`);
     const em = this.orm.em.fork();
     if (await em.findOne(Segmentation, { name: request.name })) {
       throw new ConflictError(`a segmentation named '${request.name}' already exists; pick another name or add runs to it`);

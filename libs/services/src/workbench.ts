@@ -11,18 +11,20 @@ import { ComparisonProcessor } from './comparison.processor';
 import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
 import { DatasetsService } from './datasets.service';
+import { RunInputsService } from './run-inputs.service';
 import type { DatasetEvents } from './events';
 import type { JobObserver } from './job-processor';
 import { stderrLogger, type WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_POLICY } from './plugin-sources';
 import { OwnedJobQueue } from './owned-job-queue';
 import { PluginsService } from './plugins.service';
-import { RetrainProcessor, WebhookProcessor } from './retrain.processor';
+import { RetrainProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
 import { RunProcessor } from './run.processor';
 import { RunsService } from './runs.service';
 import { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
+import { WebhookProcessor } from './webhook.processor';
 import { RunReportsService } from './views/run-reports.service';
 
 export interface WorkbenchOptions {
@@ -56,6 +58,8 @@ export function createJobQueue(config: WorkbenchConfig, options: Pick<WorkbenchO
  */
 export class Workbench {
   readonly datasets: DatasetsService;
+  /** What runs train on, built from dataset versions. */
+  readonly runInputs: RunInputsService;
   readonly segmentations: SegmentationsService;
   readonly runs: RunsService;
   readonly apiKeys: ApiKeysService;
@@ -86,10 +90,11 @@ export class Workbench {
     const datasetEvents: DatasetEvents = { versionStored: async (version) => void (await this.retrain.onNewDatasetVersion(version)) };
     this.plugins = new PluginsService(orm, registry, logger, { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 }, builtinModule);
     this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
+    this.runInputs = new RunInputsService(orm, artifacts, this.datasets);
     const caps = { maxSeconds: config.pluginMaxSeconds, maxMemoryMb: config.pluginMaxMemoryMb };
-    this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets, caps);
+    this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets, this.runInputs, caps);
     this.assignments = new AssignmentsService(orm, artifacts);
-    this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.segmentations);
+    this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.runInputs, this.segmentations);
     this.reports = new RunReportsService(this.runs, this.plugins);
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
@@ -97,10 +102,10 @@ export class Workbench {
     const webhookTargets = new WebhookTargets(config.webhookAllow);
     this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 
-    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.datasets, this.segmentations, this.assignments, logger, { mode: config.pluginIsolation, caps });
-    this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.datasets, this.runs, logger);
+    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.segmentations, this.assignments, logger, { mode: config.pluginIsolation, caps });
+    this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.runInputs, this.runs, logger);
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
-    this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
+    this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runInputs, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
     this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
   }
 

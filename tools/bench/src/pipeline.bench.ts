@@ -20,7 +20,7 @@
  * The ingest and a run are one call each, so their parts are timed a second time by calling what
  * they call, in the same order, on the same data and seed (the indented rows): the data library's
  * ingestTransactions, encodeTransactions, transactionsHash and an artifact put; then
- * DatasetsService.loadRunInput, the engine's runSegmentation and runKpiEvaluators, the artifact puts
+ * RunInputsService.loadRunInput, the engine's runSegmentation and runKpiEvaluators, the artifact puts
  * and AssignmentsService.write in a transaction that is rolled back. BENCH_BREAKDOWN=0 skips that.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -148,7 +148,7 @@ async function breakdown(sampler: RssSampler, wb: Workbench, csv: string, runId:
     await stage(sampler, '  ingest: artifact put', false, () => store.put(bytes));
   }
   const run = await wb.runs.get(runId);
-  const input = await stage(sampler, '  features: loadRunInput (decode + rfm/bgnbd)', false, () => wb.datasets.loadRunInput(run.datasetVersion as DatasetVersion), (i) => `${fmt(i.frame.rowCount)} customers`);
+  const input = await stage(sampler, '  features: loadRunInput (decode + rfm/bgnbd)', false, () => wb.runInputs.loadRunInput(run.datasetVersion as DatasetVersion), (i) => `${fmt(i.frame.rowCount)} customers`);
   const ctx = benchContext(run.id, run.seed);
   const model = await wb.plugins.segmentationModel('segmenter-kmeans');
   const outcome = await stage(sampler, '  k-means: runSegmentation (k = 8)', false, () => runSegmentation({ model, params: run.params, frame: input.frame, revenueFeature: input.revenueFeature }, ctx), (o) => `${o.metrics.iterations} iterations`);

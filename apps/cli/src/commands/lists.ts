@@ -47,7 +47,7 @@ export async function listSegmentations(workbench: Workbench, out: Output, optio
 
 /** `workbench features <dataset>`: the features a run trains on, with definitions, units and ranges (JSON: `GET /datasets/:id/features`). */
 export async function listFeatures(workbench: Workbench, out: Output, options: { dataset: string; version?: number; json?: boolean }): Promise<void> {
-  const { version, features } = await workbench.datasets.featuresOf(options.dataset, options.version);
+  const { version, features } = await workbench.runInputs.featuresOf(options.dataset, options.version);
   if (options.json) {
     out.line(JSON.stringify(features, null, 2));
     return;

@@ -15,6 +15,7 @@ import {
   DatasetsService,
   PluginsService,
   RetrainService,
+  RunInputsService,
   RunReportsService,
   RunsService,
   SegmentationsService,
@@ -51,6 +52,7 @@ const JOB_QUEUE = Symbol('JOB_QUEUE');
 /** Each service of the workbench as a provider of its own, so a controller injects what it uses, not the whole workbench. */
 const SERVICES = [
   [DatasetsService, (wb: Workbench) => wb.datasets],
+  [RunInputsService, (wb: Workbench) => wb.runInputs],
   [SegmentationsService, (wb: Workbench) => wb.segmentations],
   [RunsService, (wb: Workbench) => wb.runs],
   [RunReportsService, (wb: Workbench) => wb.reports],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
-import { datasetDetailView, datasetVersionView, DatasetsService, datasetView, ingestView, type IngestResult } from '@workbench/services';
+import { datasetDetailView, datasetVersionView, DatasetsService, datasetView, ingestView, RunInputsService, type IngestResult } from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { Metrics } from '../observability/metrics';
@@ -25,6 +25,7 @@ const uploadForm = (fields: typeof UploadDatasetDto | typeof UploadVersionDto, r
 export class DatasetsController {
   constructor(
     private readonly datasets: DatasetsService,
+    private readonly runInputs: RunInputsService,
     private readonly metrics: Metrics,
   ) {}
 
@@ -147,7 +148,7 @@ export class DatasetsController {
   @ApiOkResponse({ type: [FeatureDto] })
   async features(@Param('id') id: string, @Query('version') version?: string): Promise<FeatureDto[]> {
     if (version !== undefined && !/^[1-9]\d*$/.test(version)) throw new BadRequestException(`version: '${version}' is not a version number (1, 2, …)`);
-    return (await this.datasets.featuresOf(id, version === undefined ? undefined : Number(version))).features;
+    return (await this.runInputs.featuresOf(id, version === undefined ? undefined : Number(version))).features;
   }
 
   @Get(':id/versions/:version')
