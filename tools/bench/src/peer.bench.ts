@@ -102,7 +102,7 @@ async function ours(csv: string, out: string): Promise<ChildFigures> {
     stages.compare = since(start);
 
     // Untimed in the pipeline: what the peer needs, and k-means alone.
-    const input = await wb.datasets.loadRunInput(ingested.version as DatasetVersion);
+    const input = await wb.runInputs.loadRunInput(ingested.version as DatasetVersion);
     const model = await wb.plugins.segmentationModel('segmenter-kmeans');
     start = process.hrtime.bigint();
     await runSegmentation({ model, params: PARAMS, frame: input.frame, revenueFeature: input.revenueFeature }, silentContext(1));
