@@ -1,4 +1,4 @@
 export * from './entities';
 export { buildOrmConfig, createOrm, databaseKind, DEFAULT_SQLITE_PATH, isPostgresUrl, migrateUp, waitForMigrations, type CreateOrmOptions, type DatabaseKind } from './orm';
-export { artifactKeyOf, LocalArtifactStore, type ArtifactStore } from './artifacts/artifact-store';
+export { artifactKeyOf, LocalArtifactStore, type ArtifactReader, type ArtifactStore, type LocalArtifactStoreOptions } from './artifacts/artifact-store';
 export { writeAssignmentRows } from './sql/assignment-rows';

@@ -54,6 +54,49 @@ describe('LocalArtifactStore', () => {
     await expect(store.get(expectedKey)).rejects.toThrow(`Artifact ${expectedKey} not found`);
   });
 
+  describe('in chunks (chunkBytes 7, so every read and write crosses many chunk boundaries)', () => {
+    // 10,007 bytes: not a multiple of the chunk size, and a pattern that shows a chunk read twice or skipped.
+    const table = Uint8Array.from({ length: 10_007 }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
+    let chunked: LocalArtifactStore;
+    beforeEach(() => {
+      chunked = new LocalArtifactStore(root, { chunkBytes: 7 });
+    });
+
+    it('writes and reads back a table spanning many chunks, byte for byte', async () => {
+      const key = await chunked.put(table);
+      expect(key).toBe(createHash('sha256').update(table).digest('hex'));
+      expect(Buffer.compare(await readFile(join(root, key.slice(0, 2), key.slice(2))), Buffer.from(table))).toBe(0);
+      expect(Buffer.compare(Buffer.from(await chunked.get(key)), Buffer.from(table))).toBe(0);
+    });
+
+    it('stores parts as their concatenation, under the hash of the whole', async () => {
+      const parts = [table.subarray(0, 3), table.subarray(3, 3), table.subarray(3, 5000), table.subarray(5000)];
+      const key = await chunked.put(parts);
+      expect(key).toBe(createHash('sha256').update(table).digest('hex'));
+      expect(Buffer.compare(Buffer.from(await new LocalArtifactStore(root).get(key)), Buffer.from(table))).toBe(0);
+    });
+
+    it('reads any range through a reader, and refuses one past the end', async () => {
+      const key = await chunked.put(table);
+      const reader = await chunked.open(key);
+      try {
+        expect(reader.size).toBe(table.length);
+        for (const [position, length] of [[0, 1], [5, 13], [6, 7], [9_990, 17], [1234, 5678]]) {
+          const target = new Uint8Array(length);
+          await reader.read(target, position);
+          expect(Array.from(target)).toEqual(Array.from(table.subarray(position, position + length)));
+        }
+        await expect(reader.read(new Uint8Array(2), table.length - 1)).rejects.toThrow(`Artifact ${key}: reading 2 bytes at 10006 runs past its 10007 bytes`);
+      } finally {
+        await reader.close();
+      }
+    });
+
+    it('refuses a chunk size that is not a positive integer', () => {
+      expect(() => new LocalArtifactStore(root, { chunkBytes: 0 })).toThrow('chunkBytes: expected a positive integer, got 0');
+    });
+  });
+
   it('rejects a key that is not a sha256 hex digest instead of touching other paths', async () => {
     await expect(store.get('../../etc/passwd')).rejects.toThrow('Invalid artifact key "../../etc/passwd"');
   });

@@ -1,28 +1,61 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/**
+ * Reads one stored artifact piece by piece, so a table larger than any single buffer (or than the 2 GiB a
+ * whole-file read allows) can be loaded column by column.
+ */
+export interface ArtifactReader {
+  /** Bytes stored. */
+  readonly size: number;
+  /** Fills `target` with the bytes from `position` on; throws when the artifact ends first. */
+  read(target: Uint8Array, position: number): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** Content-addressed blob storage for data too big for the database (columnar data, models, assignments). */
 export interface ArtifactStore {
-  /** Stores the bytes and returns their key (sha256, lowercase hex). Storing the same bytes again is a no-op. */
-  put(bytes: Uint8Array): Promise<string>;
-  /** The bytes stored under `key`; throws if there are none. */
+  /**
+   * Stores the bytes and returns their key (sha256, lowercase hex). Storing the same bytes again is a no-op.
+   * Content given as parts is stored as their concatenation (the key is its hash), without building it in memory.
+   */
+  put(content: Uint8Array | readonly Uint8Array[]): Promise<string>;
+  /** The bytes stored under `key`, whole; throws if there are none. For artifacts that fit one buffer (models, frames). */
   get(key: string): Promise<Uint8Array>;
+  /** A reader of the bytes stored under `key`; throws if there are none. Close it when done. */
+  open(key: string): Promise<ArtifactReader>;
   has(key: string): Promise<boolean>;
 }
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
-export function artifactKeyOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+export function artifactKeyOf(content: Uint8Array | readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of content instanceof Uint8Array ? [content] : content) hash.update(part);
+  return hash.digest('hex');
+}
+
+export interface LocalArtifactStoreOptions {
+  /** Bytes per read or write call. Default 8 MiB; tests set it small to cross many chunk boundaries. */
+  chunkBytes?: number;
 }
 
 /** Files under `rootDir/ab/cdef…` (first two hex digits as a folder, as git does, to keep folders small). */
 export class LocalArtifactStore implements ArtifactStore {
-  constructor(private readonly rootDir: string) {}
+  private readonly chunkBytes: number;
 
-  async put(bytes: Uint8Array): Promise<string> {
-    const key = artifactKeyOf(bytes);
+  constructor(
+    private readonly rootDir: string,
+    options: LocalArtifactStoreOptions = {},
+  ) {
+    this.chunkBytes = options.chunkBytes ?? 8 << 20;
+    if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1) throw new Error(`chunkBytes: expected a positive integer, got ${options.chunkBytes}`);
+  }
+
+  async put(content: Uint8Array | readonly Uint8Array[]): Promise<string> {
+    const parts = content instanceof Uint8Array ? [content] : content;
+    const key = artifactKeyOf(parts);
     const target = this.pathOf(key);
     if (await this.has(key)) return key;
     await mkdir(join(this.rootDir, key.slice(0, 2)), { recursive: true });
@@ -30,7 +63,18 @@ export class LocalArtifactStore implements ArtifactStore {
     // same content both end with the same complete file.
     const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temp, bytes);
+      const file = await open(temp, 'w');
+      try {
+        // One write call is limited to 2 GiB; chunks also keep each call's copy into the kernel small.
+        for (const part of parts) {
+          for (let at = 0; at < part.byteLength; ) {
+            const { bytesWritten } = await file.write(part, at, Math.min(this.chunkBytes, part.byteLength - at));
+            at += bytesWritten;
+          }
+        }
+      } finally {
+        await file.close();
+      }
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
@@ -40,15 +84,42 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async get(key: string): Promise<Uint8Array> {
+    const reader = await this.open(key);
     try {
-      const buffer = await readFile(this.pathOf(key));
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      const bytes = new Uint8Array(reader.size);
+      await reader.read(bytes, 0);
+      return bytes;
+    } finally {
+      await reader.close();
+    }
+  }
+
+  async open(key: string): Promise<ArtifactReader> {
+    let file: FileHandle;
+    try {
+      file = await open(this.pathOf(key), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new Error(`Artifact ${key} not found in ${this.rootDir}`);
       }
       throw err;
     }
+    const { size } = await file.stat();
+    const chunkBytes = this.chunkBytes;
+    return {
+      size,
+      async read(target: Uint8Array, position: number): Promise<void> {
+        if (position < 0 || position + target.byteLength > size) {
+          throw new Error(`Artifact ${key}: reading ${target.byteLength} bytes at ${position} runs past its ${size} bytes`);
+        }
+        for (let at = 0; at < target.byteLength; ) {
+          const { bytesRead } = await file.read(target, at, Math.min(chunkBytes, target.byteLength - at), position + at);
+          if (bytesRead === 0) throw new Error(`Artifact ${key} ended at ${position + at} of ${size} bytes`);
+          at += bytesRead;
+        }
+      },
+      close: () => file.close(),
+    };
   }
 
   async has(key: string): Promise<boolean> {
