@@ -15,6 +15,7 @@ import { listDatasets, listFeatures, listSegmentations } from './commands/lists'
 import { promoteRun } from './commands/promote';
 import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retrain';
 import { runSegmentation } from './commands/run';
+import { parseDatasetRef, scoreDataset } from './commands/score';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -144,6 +145,14 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<run>', 'run id, <segmentation>@v<n>, @latest or @<alias>')
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
     .action((run: string, options: { format: 'csv' | 'json' }) => withWorkbench(cli, false, (wb) => exportAssignments(wb, cli.out, { run, ...options })));
+
+  program
+    .command('score')
+    .description("score a dataset version with a finished run's model, no retraining: every customer's segment and score, or why the model refused it")
+    .argument('<run>', 'run id, <segmentation>@v<n>, @latest or @<alias> (e.g. shop@champion)')
+    .requiredOption('--dataset <dataset[@version]>', 'dataset to score, e.g. retail or retail@3 (default version: the one a run would train on)', parseDatasetRef)
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .action((run: string, options: { dataset: { dataset: string; version?: number }; format: 'csv' | 'json' }) => withWorkbench(cli, true, (wb) => scoreDataset(wb, cli.out, { run, ...options })));
 
   program
     .command('ingest')

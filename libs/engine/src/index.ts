@@ -3,4 +3,5 @@ export * from './plugin-registry';
 export * from './run-kpis';
 export * from './run-segmentation';
 export * from './sandbox';
+export * from './score-frame';
 export * from './train-and-evaluate';

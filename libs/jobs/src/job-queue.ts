@@ -1,7 +1,7 @@
-/** The job types of the workbench; each is its own queue (`notify` delivers webhooks). */
-export type QueueName = 'train' | 'compare' | 'retrain' | 'notify';
+/** The job types of the workbench; each is its own queue (`notify` delivers webhooks, `score` applies a finished run's model to data). */
+export type QueueName = 'train' | 'compare' | 'retrain' | 'notify' | 'score';
 
-export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'retrain', 'notify'];
+export const QUEUE_NAMES: readonly QueueName[] = ['train', 'compare', 'retrain', 'notify', 'score'];
 
 /**
  * A failure that another attempt cannot fix (bad params, a missing feature, a plugin that broke its

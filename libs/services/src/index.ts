@@ -17,6 +17,8 @@ export * from './retrain.service';
 export * from './run-inputs.service';
 export * from './run.processor';
 export * from './runs.service';
+export * from './scoring.processor';
+export * from './scorings.service';
 export * from './segmentations.service';
 export * from './views';
 export * from './session-view';

@@ -69,7 +69,7 @@ export interface JobObserver {
 }
 
 /** The log field that names what a queue's job id identifies. */
-const ID_FIELD: Record<QueueName, keyof LogFields> = { train: 'runId', compare: 'comparisonId', retrain: 'retrainId', notify: 'eventId' };
+const ID_FIELD: Record<QueueName, keyof LogFields> = { train: 'runId', compare: 'comparisonId', retrain: 'retrainId', notify: 'eventId', score: 'scoringId' };
 
 /**
  * The worker half of a queued entity (a run, a comparison, a retrain request, a webhook event), one

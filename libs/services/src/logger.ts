@@ -9,6 +9,7 @@ export interface LogFields {
   comparisonId?: string;
   retrainId?: string;
   eventId?: string;
+  scoringId?: string;
   plugin?: string;
 }
 

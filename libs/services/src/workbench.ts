@@ -22,6 +22,8 @@ import { RetrainProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
 import { RunProcessor } from './run.processor';
 import { RunsService } from './runs.service';
+import { ScoringProcessor } from './scoring.processor';
+import { ScoringsService } from './scorings.service';
 import { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
 import { WebhookProcessor } from './webhook.processor';
@@ -68,11 +70,13 @@ export class Workbench {
   readonly comparisons: ComparisonsService;
   readonly plugins: PluginsService;
   readonly retrain: RetrainService;
+  readonly scorings: ScoringsService;
   /** The worker halves: each consumes one queue once `startWorker` is called. */
   readonly runProcessor: RunProcessor;
   readonly comparisonProcessor: ComparisonProcessor;
   readonly retrainProcessor: RetrainProcessor;
   readonly webhookProcessor: WebhookProcessor;
+  readonly scoringProcessor: ScoringProcessor;
   /** Runs, segments and KPI values as the API and the CLI present them. */
   readonly reports: RunReportsService;
 
@@ -99,6 +103,7 @@ export class Workbench {
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, queue, this.runs);
+    this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins);
     const webhookTargets = new WebhookTargets(config.webhookAllow);
     this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 
@@ -107,11 +112,12 @@ export class Workbench {
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runInputs, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
     this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
+    this.scoringProcessor = new ScoringProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.runs, logger, { mode: config.pluginIsolation, caps });
   }
 
   /** Tells `observer` of every job attempt this process's processors finish (the server's metrics). */
   observeJobs(observer: JobObserver): void {
-    for (const processor of [this.runProcessor, this.comparisonProcessor, this.retrainProcessor, this.webhookProcessor]) processor.observer = observer;
+    for (const processor of [this.runProcessor, this.comparisonProcessor, this.retrainProcessor, this.webhookProcessor, this.scoringProcessor]) processor.observer = observer;
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */
@@ -120,9 +126,11 @@ export class Workbench {
     this.comparisonProcessor.start(this.config.concurrency);
     this.retrainProcessor.start(this.config.concurrency);
     this.webhookProcessor.start(2);
+    this.scoringProcessor.start(this.config.concurrency);
     if (this.queue.kind === 'inline') {
       await this.runProcessor.requeueUnfinished();
       await this.retrainProcessor.requeueUnfinished();
+      await this.scoringProcessor.requeueUnfinished();
     }
   }
 

@@ -18,6 +18,7 @@ import {
   RunInputsService,
   RunReportsService,
   RunsService,
+  ScoringsService,
   SegmentationsService,
   Workbench,
   type WorkbenchConfig,
@@ -33,6 +34,7 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { PluginsModule } from '../plugins/plugins.module';
 import { RetrainModule } from '../retrain/retrain.module';
 import { RunsModule } from '../runs/runs.module';
+import { ScoringsModule } from '../scorings/scorings.module';
 import { SegmentationsModule } from '../segmentations/segmentations.module';
 import { SessionController } from '../auth/session.controller';
 import { webAppModules, WebRootController } from '../web/web-app';
@@ -62,11 +64,12 @@ const SERVICES = [
   [RetrainService, (wb: Workbench) => wb.retrain],
   [PluginsService, (wb: Workbench) => wb.plugins],
   [ApiKeysService, (wb: Workbench) => wb.apiKeys],
+  [ScoringsService, (wb: Workbench) => wb.scorings],
 ] as const;
 const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({ provide: token, inject: [Workbench], useFactory: pick }));
 
 /** One Nest module per area of the API. */
-const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule];
+const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule, ScoringsModule];
 const CONFIG = Symbol('WORKBENCH_CONFIG');
 
 /** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */

@@ -1,2 +1,2 @@
-export { DEFAULT_SANDBOX_LIMITS, PluginSandboxError, runInSandbox, type SandboxLimits } from './run-in-sandbox';
-export type { SandboxJob } from './protocol';
+export { DEFAULT_SANDBOX_LIMITS, PluginSandboxError, runInSandbox, scoreInSandbox, type SandboxLimits } from './run-in-sandbox';
+export type { SandboxJob, ScoreSandboxJob } from './protocol';

@@ -1,4 +1,5 @@
-import type { FeatureFrame, KpiInput } from '@workbench/plugin-sdk';
+import type { FeatureFrame, KpiInput, ModelArtifact } from '@workbench/plugin-sdk';
+import type { ScoreOutcome } from '../score-frame';
 import type { PluginWorkResult } from '../train-and-evaluate';
 
 /** What the host hands a sandbox thread: module specifiers to load the plugins from, and copies of the data. */
@@ -15,6 +16,18 @@ export interface SandboxJob {
   seed: number;
 }
 
+/** What the host hands a sandbox thread to score data with a trained model (see scoreFrame). */
+export interface ScoreSandboxJob {
+  task: 'score';
+  modules: string[];
+  model: string;
+  artifact: ModelArtifact;
+  frame: FeatureFrame;
+  segmentCount: number;
+  runId: string;
+  seed: number;
+}
+
 /** An error as it crosses the thread boundary: its class name and message survive, its prototype does not. */
 export interface SerializedError {
   name: string;
@@ -26,7 +39,7 @@ export type ThreadMessage =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'artifact-write'; requestId: number; name: string; bytes: Uint8Array }
   | { type: 'artifact-read'; requestId: number; name: string }
-  | { type: 'done'; result: PluginWorkResult }
+  | { type: 'done'; result: PluginWorkResult | ScoreOutcome }
   | { type: 'failed'; error: SerializedError };
 
 export type HostMessage =

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunContext } from '@workbench/plugin-sdk';
+import type { ScoreOutcome } from '../score-frame';
 import type { PluginWorkResult } from '../train-and-evaluate';
-import type { HostMessage, SandboxJob, ThreadMessage } from './protocol';
+import type { HostMessage, SandboxJob, ScoreSandboxJob, ThreadMessage } from './protocol';
 
 /** How long and how much memory one run's plugins may take. */
 export interface SandboxLimits {
@@ -53,9 +54,18 @@ function threadEntry(): { file: string; execArgv: string[] } {
  * sandboxes at once that growth is shared, so a limit is best set with room for the others.
  */
 export function runInSandbox(job: SandboxJob, ctx: RunContext, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<PluginWorkResult> {
+  return runThread<PluginWorkResult>(job, ctx, limits);
+}
+
+/** Scores data with a trained model in a worker thread of its own, under the same limits as training (see {@link runInSandbox}). */
+export function scoreInSandbox(job: ScoreSandboxJob, ctx: RunContext, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<ScoreOutcome> {
+  return runThread<ScoreOutcome>(job, ctx, limits);
+}
+
+function runThread<R extends PluginWorkResult | ScoreOutcome>(job: SandboxJob | ScoreSandboxJob, ctx: RunContext, limits: SandboxLimits): Promise<R> {
   const entry = threadEntry();
   const plugin = `plugin '${job.model}'`;
-  return new Promise<PluginWorkResult>((resolve, reject) => {
+  return new Promise<R>((resolve, reject) => {
     const worker = new Worker(entry.file, {
       workerData: job,
       execArgv: entry.execArgv,
@@ -65,7 +75,7 @@ export function runInSandbox(job: SandboxJob, ctx: RunContext, limits: SandboxLi
     });
     let settled = false;
     const rssAtStart = process.memoryUsage.rss();
-    const finish = (error: Error | null, result?: PluginWorkResult) => {
+    const finish = (error: Error | null, result?: PluginWorkResult | ScoreOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -73,7 +83,7 @@ export function runInSandbox(job: SandboxJob, ctx: RunContext, limits: SandboxLi
       ctx.signal.removeEventListener('abort', onAbort);
       void worker.terminate();
       if (error) reject(error);
-      else resolve(result as PluginWorkResult);
+      else resolve(result as R);
     };
     const timer = setTimeout(() => finish(new PluginSandboxError(`${plugin} exceeded its time limit of ${formatMs(limits.timeoutMs)}`)), limits.timeoutMs);
     const memoryWatch = setInterval(() => {

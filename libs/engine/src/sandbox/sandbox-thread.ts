@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { KpiEvaluator, RunContext, SegmentationModel, WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { PluginRegistry } from '../plugin-registry';
+import { scoreFrame } from '../score-frame';
 import { trainAndEvaluate } from '../train-and-evaluate';
-import type { HostMessage, SandboxJob, SerializedError, ThreadMessage } from './protocol';
+import type { HostMessage, SandboxJob, ScoreSandboxJob, SerializedError, ThreadMessage } from './protocol';
 
 /**
  * The body of a sandbox thread: loads the plugins of one job, runs it on the copies it was handed and
@@ -10,7 +11,7 @@ import type { HostMessage, SandboxJob, SerializedError, ThreadMessage } from './
  */
 const port = parentPort;
 if (!port) throw new Error('sandbox-thread runs only as a worker thread');
-const job = workerData as SandboxJob;
+const job = workerData as SandboxJob | ScoreSandboxJob;
 const post = (message: ThreadMessage) => port.postMessage(message);
 const toSerialized = (e: unknown): SerializedError =>
   e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: typeof e === 'string' ? e : JSON.stringify(e) };
@@ -51,7 +52,6 @@ function loadPlugins(modules: string[]): PluginRegistry {
 async function main(): Promise<void> {
   const registry = loadPlugins(job.modules);
   const model: SegmentationModel = registry.segmentationModel(job.model);
-  const kpis = job.kpis.map((k) => ({ evaluator: registry.kpiEvaluator(k.evaluator) as KpiEvaluator, params: k.params }));
   const ctx: RunContext = {
     runId: job.runId,
     seed: job.seed,
@@ -67,7 +67,13 @@ async function main(): Promise<void> {
       read: async (name) => (await ask({ type: 'artifact-read', requestId: nextRequest++, name })) as Uint8Array,
     },
   };
-  const result = await trainAndEvaluate({ step: { model, params: job.params, frame: job.frame, revenueFeature: job.revenueFeature }, kpis, kpiInput: job.kpiInput }, ctx);
+  if ('task' in job && job.task === 'score') {
+    post({ type: 'done', result: await scoreFrame({ model, artifact: job.artifact, frame: job.frame, segmentCount: job.segmentCount }, ctx) });
+    return;
+  }
+  const train = job as SandboxJob;
+  const kpis = train.kpis.map((k) => ({ evaluator: registry.kpiEvaluator(k.evaluator) as KpiEvaluator, params: k.params }));
+  const result = await trainAndEvaluate({ step: { model, params: train.params, frame: train.frame, revenueFeature: train.revenueFeature }, kpis, kpiInput: train.kpiInput }, ctx);
   post({ type: 'done', result });
 }
 

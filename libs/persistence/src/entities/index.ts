@@ -10,6 +10,7 @@ export { PluginRecord } from './plugin-record.entity';
 export { RetrainPolicy } from './retrain-policy.entity';
 export { RetrainRequest } from './retrain-request.entity';
 export { Run, RunStatus } from './run.entity';
+export { Scoring, ScoringStatus } from './scoring.entity';
 export { WorkbenchEvent } from './workbench-event.entity';
 export { Segment } from './segment.entity';
 export { Segmentation } from './segmentation.entity';
@@ -26,9 +27,10 @@ import { PluginRecord } from './plugin-record.entity';
 import { RetrainPolicy } from './retrain-policy.entity';
 import { RetrainRequest } from './retrain-request.entity';
 import { Run } from './run.entity';
+import { Scoring } from './scoring.entity';
 import { WorkbenchEvent } from './workbench-event.entity';
 import { Segment } from './segment.entity';
 import { Segmentation } from './segmentation.entity';
 
 /** Every entity of the schema, passed explicitly to MikroORM (no folder discovery). */
-export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison, PluginRecord, RetrainPolicy, RetrainRequest, WorkbenchEvent];
+export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison, PluginRecord, RetrainPolicy, RetrainRequest, WorkbenchEvent, Scoring];

@@ -6,5 +6,6 @@ export * from './kpi.view';
 export * from './retrain.view';
 export * from './run.view';
 export * from './run-reports.service';
+export * from './scoring.view';
 export * from './segment.view';
 export * from './segmentation.view';

@@ -9,6 +9,7 @@ import { Migration20261125220000_derived_labels } from './Migration2026112522000
 import { Migration20261203070000_security } from './Migration20261203070000_security';
 import { Migration20261203080000_plugin_limits } from './Migration20261203080000_plugin_limits';
 import { Migration20261203090000_kpi_details } from './Migration20261203090000_kpi_details';
+import { Migration20261203093000_scorings } from './Migration20261203093000_scorings';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -25,4 +26,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203070000_security', class: Migration20261203070000_security },
   { name: 'Migration20261203080000_plugin_limits', class: Migration20261203080000_plugin_limits },
   { name: 'Migration20261203090000_kpi_details', class: Migration20261203090000_kpi_details },
+  { name: 'Migration20261203093000_scorings', class: Migration20261203093000_scorings },
 ];
