@@ -183,6 +183,11 @@ describe('one presenter for the API and the CLI', () => {
       await http().get('/segmentations/netted-log').set('X-API-Key', keys.viewer).expect(404);
     });
 
+    it('refuses it too when the log feature is spelled as the file or the user writes it', async () => {
+      const res = await http().post('/segmentations').set('X-API-Key', keys.analyst).send(segmentation('netted-log-spelled', ['Monetary'])).expect(400);
+      expect(res.body.message).toMatch(/^logFeatures: 'monetary' has values down to -[\d.]+ in dataset 'netted' v1/);
+    });
+
     it('refuses a run whose params override adds the log feature, before anything is queued', async () => {
       await http().post('/segmentations').set('X-API-Key', keys.analyst).send(segmentation('netted-plain', ['frequency'])).expect(201);
       const res = await http()

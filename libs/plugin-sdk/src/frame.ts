@@ -63,21 +63,34 @@ export function createFeatureFrame(ids: readonly string[], columns: Record<strin
 const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
- * The frame's name for the column asked for as `name`: `name` itself when the frame has it, else the one
- * column whose name is the same ignoring case and punctuation (`Churn` finds `churn`, `MonthlyCharges`
- * finds `monthlycharges`, `Annual Income (k$)` finds `annual_income_k`: ingest normalises a file's headers,
- * users write them as the file does). `name` unchanged when no column matches, so the caller's "not in the
- * data" error names it.
+ * The data's name for a column a user named in a param (a feature, a label, a rule's feature): `name` itself
+ * when the data has it, else the one column whose name is the same ignoring case, spaces and punctuation
+ * (`Churn` finds `churn`, `MonthlyCharges` finds `monthlycharges`, `Annual Income (k$)` finds
+ * `annual_income_k`: ingest normalises a file's headers, users write them as the file does). Every shipped
+ * plugin resolves the names its params give through this one function, so a name works the same everywhere.
  *
- * @throws FeatureRequirementError when several columns match, naming them.
+ * @param columns the frame, or its column names
+ * @param name the name as the user gave it
+ * @param param the param that gave it, as the error should name it (`label`, `features`, `rules.0.when.1.feature`)
+ * @throws FeatureRequirementError naming the param, the name and the available columns when no column matches,
+ *   or naming the candidates when several do. (A plugin that can do without the column catches it and says so,
+ *   as kpi-standard's CAC does with the message as its "not available" note.)
+ *
+ * @example
+ * const label = resolveColumnName(frame, params.label, 'label'); // 'Churn' → 'churn'
+ * const features = params.features.map((f) => resolveColumnName(frame, f, 'features'));
  */
-export function resolveColumnName(frame: FeatureFrame, name: string): string {
-  if (frame.columns[name]) return name;
+export function resolveColumnName(columns: FeatureFrame | readonly string[], name: string, param: string): string {
+  const names: readonly string[] = isNameList(columns) ? columns : Object.keys(columns.columns);
+  if (names.includes(name)) return name;
   const wanted = looseName(name);
-  const matches = Object.keys(frame.columns).filter((column) => looseName(column) === wanted);
-  if (matches.length > 1) throw new FeatureRequirementError(`'${name}' could mean any of the columns ${matches.map((m) => `'${m}'`).join(', ')}; name one exactly`);
-  return matches[0] ?? name;
+  const matches = names.filter((column) => looseName(column) === wanted);
+  if (matches.length > 1) throw new FeatureRequirementError(`${param}: '${name}' could mean any of the columns ${matches.map((m) => `'${m}'`).join(', ')}; name one exactly`);
+  if (matches.length === 1) return matches[0];
+  throw new FeatureRequirementError(`${param}: '${name}' is not in the data, even ignoring case, spaces and punctuation (available: ${names.join(', ')})`);
 }
+
+const isNameList = (columns: FeatureFrame | readonly string[]): columns is readonly string[] => Array.isArray(columns);
 
 /** Names of the numeric columns, in frame order. */
 export function numericColumnNames(frame: FeatureFrame): string[] {

@@ -168,7 +168,7 @@ describe('resolveColumnName', () => {
   const frame = createFeatureFrame(['a'], { churn: numeric([1]), monthlycharges: numeric([2]), annual_income_k: numeric([3]), score: numeric([4]), Score: numeric([5]) });
 
   it("finds a column as the file spells it, ignoring case and punctuation, when only one matches", () => {
-    expect(['Churn', 'MonthlyCharges', 'Annual Income (k$)', 'churn', 'score', 'Score'].map((n) => resolveColumnName(frame, n))).toEqual([
+    expect(['Churn', 'MonthlyCharges', 'Annual Income (k$)', 'churn', 'score', 'Score'].map((n) => resolveColumnName(frame, n, 'features'))).toEqual([
       'churn',
       'monthlycharges',
       'annual_income_k',
@@ -178,8 +178,17 @@ describe('resolveColumnName', () => {
     ]);
   });
 
-  it('leaves a name no column matches as it is, and refuses one that several match', () => {
-    expect(resolveColumnName(frame, 'tenure')).toBe('tenure');
-    expect(() => resolveColumnName(frame, 'SCORE')).toThrow("'SCORE' could mean any of the columns 'score', 'Score'; name one exactly");
+  it('takes the column names as a list too', () => {
+    expect(resolveColumnName(['recency_days', 'monetary'], 'Recency Days', 'features')).toBe('recency_days');
+  });
+
+  it('refuses a name no column matches, naming the param, the name and the columns there are', () => {
+    expect(() => resolveColumnName(frame, 'tenure', 'label')).toThrow(
+      new FeatureRequirementError("label: 'tenure' is not in the data, even ignoring case, spaces and punctuation (available: churn, monthlycharges, annual_income_k, score, Score)"),
+    );
+  });
+
+  it('refuses a name several columns match, naming them', () => {
+    expect(() => resolveColumnName(frame, 'SCORE', 'features')).toThrow(new FeatureRequirementError("features: 'SCORE' could mean any of the columns 'score', 'Score'; name one exactly"));
   });
 });

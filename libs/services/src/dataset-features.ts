@@ -1,6 +1,6 @@
 import { BGNBD_FEATURES, columnStats, RFM_FEATURES, type FeatureDefinition } from '@workbench/data';
 import type { DatasetVersion } from '@workbench/persistence';
-import type { FeatureFrame } from '@workbench/plugin-sdk';
+import { resolveColumnName, type FeatureFrame } from '@workbench/plugin-sdk';
 import { InvalidRequestError } from './errors';
 
 /** One feature a run on a dataset version trains on: what it means, its unit and its range over the customers. */
@@ -52,7 +52,17 @@ export function describeFeatures(version: DatasetVersion, frame: FeatureFrame): 
  */
 export function checkLogFeatures(params: Record<string, unknown>, features: readonly FeatureView[], datasetLabel: string): void {
   const logFeatures = Array.isArray(params.logFeatures) ? params.logFeatures.filter((f): f is string => typeof f === 'string') : [];
-  const bad = logFeatures.map((name) => features.find((f) => f.name === name)).filter((f): f is FeatureView => f !== undefined && f.min !== null && f.min <= -1);
+  const names = features.map((f) => f.name);
+  // Named as the plugin will resolve them ('Monetary' is 'monetary'); a name that matches no feature, or
+  // several, is the plugin's to refuse with its own message.
+  const find = (name: string) => {
+    try {
+      return features.find((f) => f.name === resolveColumnName(names, name, 'logFeatures'));
+    } catch {
+      return undefined;
+    }
+  };
+  const bad = logFeatures.map(find).filter((f): f is FeatureView => f !== undefined && f.min !== null && f.min <= -1);
   if (bad.length === 0) return;
   throw new InvalidRequestError(
     `logFeatures: ${bad.map((f) => `'${f.name}' has values down to ${f.min} in ${datasetLabel}`).join('; ')}; log(1 + x) needs values above -1. ` +

@@ -1,5 +1,6 @@
 import {
   FeatureRequirementError,
+  resolveColumnName,
   throwIfAborted,
   type FeatureFrame,
   type JsonValue,
@@ -51,13 +52,11 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
   },
 ];
 
-/** Reads a numeric column by name; throws naming it when it is absent or categorical. */
+/** Reads the numeric column a param names (as the file spells it, or as the data does); throws naming the param when it is absent or categorical. */
 function numericColumn(frame: FeatureFrame, name: string, param: string): Float64Array {
-  const column = frame.columns[name];
-  if (!column) {
-    throw new FeatureRequirementError(`feature '${name}' (param ${param}) is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
-  }
-  if (column.kind !== 'numeric') throw new FeatureRequirementError(`feature '${name}' (param ${param}) is categorical; a numeric feature is required`);
+  const resolved = resolveColumnName(frame, name, param);
+  const column = frame.columns[resolved];
+  if (column.kind !== 'numeric') throw new FeatureRequirementError(`feature '${resolved}' (param ${param}) is categorical; a numeric feature is required`);
   return column.values;
 }
 

@@ -144,8 +144,19 @@ describe('kpi-clv input handling', () => {
 
   it('names a missing feature and the param that names it', async () => {
     await expect(plugin.evaluate({ params: params({ ...dailyParams, monetaryFeature: 'spend' }), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [], referenceDate: 0 }, createTestRunContext())).rejects.toThrow(
-      new FeatureRequirementError("feature 'spend' (param monetaryFeature) is not in the data (available: repeat_orders, last_order_days, tenure_days, avg_value)"),
+      new FeatureRequirementError("monetaryFeature: 'spend' is not in the data, even ignoring case, spaces and punctuation (available: repeat_orders, last_order_days, tenure_days, avg_value)"),
     );
+  });
+
+  it('reads the features as the file spells them (CDNOW summary): the same fit as with the data\'s names', async () => {
+    const frame = cdnowFrame();
+    const one = { assignments: { segment: new Int32Array(frame.rowCount) }, segments: [{ key: 0, label: 'all', size: frame.rowCount, profile: {} }], referenceDate: 0 };
+    const fit = async (raw: Partial<KpiClvParams>) => {
+      const overall = (await plugin.evaluate({ params: params(raw), frame, ...one }, createTestRunContext())).find((r) => r.segmentKey === null && r.kpi === 'predictive_clv') as KpiResult;
+      return [overall.value, overall.details];
+    };
+    const exact = await fit({ frequencyFeature: 'frequency', recencyFeature: 'recency', ageFeature: 'T', monetaryFeature: 'monetary_value' });
+    expect(await fit({ frequencyFeature: 'Frequency', recencyFeature: 'RECENCY', ageFeature: 't', monetaryFeature: 'Monetary Value' })).toEqual(exact);
   });
 
   it('names the customer whose recency exceeds T', async () => {

@@ -1,4 +1,4 @@
-import type { FeatureFrame, KpiResult } from '@workbench/plugin-sdk';
+import { FeatureRequirementError, resolveColumnName, type FeatureFrame, type KpiResult } from '@workbench/plugin-sdk';
 import { isoBound, monthStart, parseMonth } from './calendar';
 import { SPEND_TABLE } from './kpi-definitions';
 import type { KpiStandardParams } from './kpi-standard-params';
@@ -18,6 +18,16 @@ export interface CacFigures {
 
 type Availability = { figures: CacFigures } | { missing: string };
 
+/** The data's name for a customer column a param gives; CAC can do without it, so its absence is a "not available" note, not an error. */
+function customerColumn(frame: FeatureFrame, name: string, param: string): { name: string } | { missing: string } {
+  try {
+    return { name: resolveColumnName(frame, name, param) };
+  } catch (e) {
+    if (e instanceof FeatureRequirementError) return { missing: `needs a customer column named by param ${e.message}` };
+    throw e;
+  }
+}
+
 /**
  * CAC attribution: spend S of cell (channel c, month p) is split over the N customers acquired in
  * that cell, so segment s gets S · N_s / N. The denominator of a segment is its customers acquired in
@@ -32,10 +42,14 @@ export function cacFigures(frame: FeatureFrame, tables: Readonly<Record<string, 
   if (channelColumn?.kind !== 'categorical') return { missing: `needs a categorical column '${SPEND_TABLE.channel}' in table '${SPEND_TABLE.name}'` };
   if (periodColumn?.kind !== 'categorical') return { missing: `needs a categorical column '${SPEND_TABLE.period}' ('YYYY-MM') in table '${SPEND_TABLE.name}'` };
   if (spendColumn?.kind !== 'numeric') return { missing: `needs a numeric column '${SPEND_TABLE.spend}' in table '${SPEND_TABLE.name}'` };
-  const channel = frame.columns[params.channelFeature];
-  const signup = frame.columns[params.signupFeature];
-  if (channel?.kind !== 'categorical') return { missing: `needs the categorical customer column '${params.channelFeature}' (param channelFeature)` };
-  if (signup?.kind !== 'categorical') return { missing: `needs the categorical customer column '${params.signupFeature}' with 'YYYY-MM' months (param signupFeature)` };
+  const channelName = customerColumn(frame, params.channelFeature, 'channelFeature');
+  if ('missing' in channelName) return channelName;
+  const signupName = customerColumn(frame, params.signupFeature, 'signupFeature');
+  if ('missing' in signupName) return signupName;
+  const channel = frame.columns[channelName.name];
+  const signup = frame.columns[signupName.name];
+  if (channel.kind !== 'categorical') return { missing: `needs the categorical customer column '${channelName.name}' (param channelFeature), which is numeric` };
+  if (signup.kind !== 'categorical') return { missing: `needs the categorical customer column '${signupName.name}' with 'YYYY-MM' months (param signupFeature), which is numeric` };
 
   // Cells keyed by customer channel code and month index; spend channels are matched to customer channels by text.
   const customerChannel = new Map(channel.levels.map((level, code) => [level, code]));

@@ -251,7 +251,9 @@ describe('kpi-standard without optional inputs', () => {
   it('names the missing customer column when the spend table is there', async () => {
     const spend = createFeatureFrame(['1'], { channel: categorical(['search']), period: categorical(['2024-01']), spend: numeric([10]) });
     const results = await evaluate({ channelFeature: 'source' }, { tables: { marketing_spend: spend } });
-    expect(pick(results, null, 'cac').note).toBe("not available: needs the categorical customer column 'source' (param channelFeature)");
+    expect(pick(results, null, 'cac').note).toBe(
+      "not available: needs a customer column named by param channelFeature: 'source' is not in the data, even ignoring case, spaces and punctuation (available: acquisition_channel, signup_month)",
+    );
   });
 });
 
@@ -274,6 +276,11 @@ describe('kpi-standard CAC', () => {
     expect(pick(results, 1, 'cac')).toMatchObject({ value: 75, n: 2 });
     expect(pick(results, null, 'cac')).toMatchObject({ value: 125, n: 4, window: { start: '2024-01-01', end: '2024-04-01' } });
     expect(pick(results, null, 'cac').note).toMatch(/120\.00 of it fell in \(channel, month\) cells without an acquired customer/);
+  });
+
+  it('reads channelFeature and signupFeature as the file spells them', async () => {
+    const results = await evaluate({ channelFeature: 'Acquisition Channel', signupFeature: 'SIGNUP_MONTH' }, { tables: { marketing_spend: spend } });
+    expect([0, 1, null].map((key) => pick(results, key, 'cac').value)).toEqual([175, 75, 125]);
   });
 });
 

@@ -112,6 +112,24 @@ describe('predictor-churn training', () => {
     await expect(plugin.train({ params: params({ model: 'mlp' }), frame }, ctx)).rejects.toThrow('run aborted');
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  describe("column names as ingest stores them (lower-cased: 'churn', 'monthlycharges')", () => {
+    const lowered = createFeatureFrame(frame.ids, Object.fromEntries(Object.entries(frame.columns).map(([name, column]) => [name.toLowerCase(), column])));
+
+    it("finds the default label 'Churn' and the features as the file spells them, and trains the same model", async () => {
+      const features = ['tenure', 'MonthlyCharges', 'Contract'];
+      const asInFile = await train({ features }, frame, 7);
+      const ingested = await train({ features }, lowered, 7);
+      expect(Array.from(ingested.assignments.score!)).toEqual(Array.from(asInFile.assignments.score!));
+      expect(decodeArtifact(ingested.artifact).header.preprocessing.features.map((f) => f.name)).toEqual(['tenure', 'monthlycharges', 'contract']);
+    });
+
+    it('names the param, the name and the columns there are when the label or a feature matches none', async () => {
+      const available = Object.keys(lowered.columns).join(', ');
+      await expect(train({ label: 'Churned' }, lowered)).rejects.toThrow(`label: 'Churned' is not in the data, even ignoring case, spaces and punctuation (available: ${available})`);
+      await expect(train({ features: ['tenure', 'Monthly Charge'] }, lowered)).rejects.toThrow(`features: 'Monthly Charge' is not in the data, even ignoring case, spaces and punctuation (available: ${available})`);
+    });
+  });
 });
 
 describe('predictor-churn params', () => {

@@ -103,7 +103,7 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
   throwIfAborted(ctx.signal);
   const backend = await ensureBackend();
   // The label and features as the data spells them ('Churn' is the column 'churn' once ingest has normalised it).
-  params = { ...params, label: resolveColumnName(frame, params.label), features: params.features.map((name) => resolveColumnName(frame, name)) };
+  params = { ...params, label: resolveColumnName(frame, params.label, 'label'), features: params.features.map((name) => resolveColumnName(frame, name, 'features')) };
   const y = labelVector(frame, params.label, params.positiveLabel);
   const positiveLabel = frame.columns[params.label].kind === 'categorical' ? params.positiveLabel : null;
   const features = resolveFeatures(params.features, params.label, frame);

@@ -87,7 +87,27 @@ describe('segmenter-kmeans assignment', () => {
 describe('segmenter-kmeans input errors', () => {
   it('names an unknown feature', async () => {
     await expect(plugin.train({ params: params({ features: ['annual_income', 'income'] }), frame }, createTestRunContext())).rejects.toThrow(
-      new FeatureRequirementError("feature 'income' is not in the data (available: genre, age, annual_income, spending_score)"),
+      new FeatureRequirementError("features: 'income' is not in the data, even ignoring case, spaces and punctuation (available: genre, age, annual_income, spending_score)"),
+    );
+  });
+
+  it('finds features and logFeatures as the file spells them, and trains the same model as with the data\'s names', async () => {
+    const exact = await plugin.train({ params: params({ features, logFeatures: ['annual_income'], k: 5 }), frame }, createTestRunContext({ seed: 4 }));
+    const asWritten = await plugin.train(
+      { params: params({ features: ['Annual Income', 'Spending_Score'], logFeatures: ['ANNUAL INCOME'], k: 5 }), frame },
+      createTestRunContext({ seed: 4 }),
+    );
+    expect(decodeArtifact(asWritten.artifact)).toMatchObject({ features, logFeatures: ['annual_income'] });
+    expect(Buffer.from(asWritten.artifact.bytes).equals(Buffer.from(exact.artifact.bytes))).toBe(true);
+  });
+
+  it('names the param, the name and the columns when a log feature matches no column, or several', async () => {
+    await expect(plugin.train({ params: params({ features, logFeatures: ['income'] }), frame }, createTestRunContext())).rejects.toThrow(
+      new FeatureRequirementError("logFeatures: 'income' is not in the data, even ignoring case, spaces and punctuation (available: genre, age, annual_income, spending_score)"),
+    );
+    const twice = createFeatureFrame(frame.ids, { ...frame.columns, Age: frame.columns.age });
+    await expect(plugin.train({ params: params({ features: ['AGE'] }), frame: twice }, createTestRunContext())).rejects.toThrow(
+      new FeatureRequirementError("features: 'AGE' could mean any of the columns 'age', 'Age'; name one exactly"),
     );
   });
 

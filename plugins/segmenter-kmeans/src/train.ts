@@ -7,6 +7,7 @@ import {
   numericColumnNames,
   numericMatrix,
   ParamsValidationError,
+  resolveColumnName,
   seededRandom,
   throwIfAborted,
   type Assignments,
@@ -27,9 +28,9 @@ import { sampledSilhouette, silhouetteSampleRows } from './silhouette';
 
 export const PLUGIN_NAME = 'segmenter-kmeans';
 
-/** The features to cluster on: those named in params, or every numeric column in frame order. */
+/** The features to cluster on: those named in params (as the data spells them), or every numeric column in frame order. */
 export function resolveFeatures(params: Pick<KMeansParams, 'features'>, frame: FeatureFrame): string[] {
-  if (params.features.length > 0) return [...params.features];
+  if (params.features.length > 0) return params.features.map((name) => resolveColumnName(frame, name, 'features'));
   const names = numericColumnNames(frame);
   if (names.length === 0) throw new FeatureRequirementError('segmenter-kmeans needs at least one numeric feature, and the data has none');
   return names;
@@ -176,6 +177,8 @@ export function canonicalOrder(fit: Pick<KMeansFit, 'k' | 'labels' | 'centroids'
 export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
   throwIfAborted(ctx.signal);
   const features = resolveFeatures(params, frame);
+  // From here on the names are the data's ('Monetary' is the column 'monetary'); the artifact stores those.
+  params = { ...params, features, logFeatures: params.logFeatures.map((name) => resolveColumnName(frame, name, 'logFeatures')) };
   checkLogFeatures(features, params.logFeatures);
   const d = features.length;
   const missing = params.impute === undefined ? 0 : missingCounts(frame, features).reduce((a, b) => a + b, 0);

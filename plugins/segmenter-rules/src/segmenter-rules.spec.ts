@@ -77,9 +77,30 @@ describe('segmenter-rules with rules', () => {
     const raw = { rules: [RULES.rules[0], { segment: 'Frequent', when: [{ feature: 'orders', op: '>', value: 3 }] }] };
     const ctx = createTestRunContext();
     await expect(plugin.train({ params: params(raw), frame: small }, ctx)).rejects.toThrow(
-      new FeatureRequirementError("rule 1 ('Frequent'), condition 0: feature 'orders' is not in the data (available: recency_days, frequency, monetary, country)"),
+      new FeatureRequirementError(
+        "rules.1.when.0.feature (segment 'Frequent'): 'orders' is not in the data, even ignoring case, spaces and punctuation (available: recency_days, frequency, monetary, country)",
+      ),
     );
     expect(ctx.progressReports).toEqual([]);
+  });
+
+  it('reads the features of rule expressions as the file spells them (online-retail sample), and stores the data\'s names', async () => {
+    const asWritten = {
+      ...RULES,
+      rules: RULES.rules.map((r) => ({ ...r, when: r.when.map((c) => ({ ...c, feature: { recency_days: 'Recency Days', frequency: 'FREQUENCY', monetary: 'Monetary', country: 'Country' }[c.feature] })) })),
+    };
+    const exact = await plugin.train({ params: params(RULES), frame: retail }, createTestRunContext());
+    const trained = await plugin.train({ params: params(asWritten), frame: retail }, createTestRunContext());
+    expect(Array.from(trained.assignments.segment)).toEqual(Array.from(exact.assignments.segment));
+    expect(decodeArtifact(trained.artifact).rules.flatMap((r) => r.when.map((c) => c.feature))).toEqual(['recency_days', 'frequency', 'monetary', 'recency_days', 'country']);
+  });
+
+  it('refuses a rule feature that several columns match, naming them', async () => {
+    const twice = createFeatureFrame(small.ids, { ...small.columns, Monetary: small.columns.monetary });
+    const raw = { rules: [{ segment: 'Big', when: [{ feature: 'MONETARY', op: '>', value: 3 }] }] };
+    await expect(plugin.train({ params: params(raw), frame: twice }, createTestRunContext())).rejects.toThrow(
+      new FeatureRequirementError("rules.0.when.0.feature (segment 'Big'): 'MONETARY' could mean any of the columns 'monetary', 'Monetary'; name one exactly"),
+    );
   });
 
   it('gives the same result whatever the seed, since no randomness is involved', async () => {
@@ -156,10 +177,17 @@ describe('segmenter-rules with the RFM preset', () => {
     expect(trained.segments[0].profile).toMatchObject({ days: 5, orders: 12, revenue: 2500 });
   });
 
+  it('reads the RFM features as the file spells them (online-retail sample)', async () => {
+    const exact = await plugin.train({ params: params({ preset: 'rfm' }), frame: retail }, createTestRunContext());
+    const asWritten = await plugin.train({ params: params({ preset: 'rfm', recencyFeature: 'Recency Days', frequencyFeature: 'Frequency', monetaryFeature: 'MONETARY' }), frame: retail }, createTestRunContext());
+    expect(Buffer.from(asWritten.artifact.bytes).equals(Buffer.from(exact.artifact.bytes))).toBe(true);
+    expect(Array.from(asWritten.assignments.segment)).toEqual(Array.from(exact.assignments.segment));
+  });
+
   it('names the param and the feature when an RFM feature is absent, categorical or missing', async () => {
     const train = (frame: typeof small) => plugin.train({ params: params({ preset: 'rfm' }), frame }, createTestRunContext());
     await expect(train(createFeatureFrame(small.ids, { recency_days: small.columns.recency_days, frequency: small.columns.frequency }))).rejects.toThrow(
-      new FeatureRequirementError("monetaryFeature: feature 'monetary' is not in the data (available: recency_days, frequency)"),
+      new FeatureRequirementError("monetaryFeature: 'monetary' is not in the data, even ignoring case, spaces and punctuation (available: recency_days, frequency)"),
     );
     await expect(train(createFeatureFrame(small.ids, { ...small.columns, frequency: small.columns.country }))).rejects.toThrow(
       "frequencyFeature: feature 'frequency' is categorical; RFM scores need a numeric feature",

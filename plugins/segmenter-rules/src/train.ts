@@ -2,6 +2,7 @@ import {
   createFeatureFrame,
   FeatureRequirementError,
   numeric,
+  resolveColumnName,
   throwIfAborted,
   type Assignments,
   type FeatureColumn,
@@ -72,8 +73,14 @@ function ruleMetrics(rules: readonly Rule[], plan: SegmentPlan, evaluation: Rule
   return metrics;
 }
 
+/** The rules with each condition's feature as the data spells it ('Recency Days' is the column 'recency_days'); the artifact stores these. */
+function rulesOnColumns(rules: readonly Rule[], frame: FeatureFrame): Rule[] {
+  return rules.map((rule, i) => ({ ...rule, when: rule.when.map((c, j) => ({ ...c, feature: resolveColumnName(frame, c.feature, `rules.${i}.when.${j}.feature (segment '${rule.segment}')`) })) }));
+}
+
 async function trainRuleSet(config: Extract<RulesConfig, { mode: 'rules' }>, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
-  const { rules, defaultSegment } = config;
+  const { defaultSegment } = config;
+  const rules = rulesOnColumns(config.rules, frame);
   checkRuleFeatures(rules, frame);
   for (const note of unknownCategories(rules, frame)) ctx.log.warn(note);
   const plan = planSegments(rules, defaultSegment);
@@ -99,7 +106,10 @@ async function trainRuleSet(config: Extract<RulesConfig, { mode: 'rules' }>, fra
 
 async function trainRfm(config: Extract<RulesConfig, { mode: 'rfm' }>, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
   const steps = RFM_SCORES.length + 2;
-  const raw = RFM_SCORES.map((s) => ({ feature: config.features[s.key], values: rfmFeatureValues(frame, config.features[s.key], s.param) }));
+  const raw = RFM_SCORES.map((s) => {
+    const feature = resolveColumnName(frame, config.features[s.key], s.param);
+    return { feature, values: rfmFeatureValues(frame, feature, s.param) };
+  });
   if (frame.rowCount < QUINTILES) throw new FeatureRequirementError(`RFM quintile scores need at least ${QUINTILES} customers, and the data has ${frame.rowCount}`);
   const models: RfmScoreModel[] = [];
   const scores = RFM_SCORES.map((s, j) => {

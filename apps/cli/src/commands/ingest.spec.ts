@@ -148,6 +148,6 @@ describe('workbench ingest and run: the file\'s column names', () => {
     const labelled = await workbench('run', 'telco-churn-3', '--plugin', 'predictor-churn', '--dataset', 'telco', '--label', 'CHURN', '--params', params, '--seed', '3', '--json');
     expect(labelled.error).toBeUndefined();
     const wrong = await workbench('run', 'telco-churn-x', '--plugin', 'predictor-churn', '--dataset', 'telco', '--label', 'Churned', '--seed', '3');
-    expect(wrong.error?.message).toContain("label 'Churned' is not in the data");
+    expect(wrong.error?.message).toContain("label: 'Churned' is not in the data, even ignoring case, spaces and punctuation (available: gender, seniorcitizen, partner");
   });
 });
