@@ -28,6 +28,33 @@ export function classifyFailure(error: unknown): unknown {
   return new DoNotRetryError((error as Error).message, { cause: error });
 }
 
+/** Longest failure message stored on a run (or comparison, …): any viewer reads it. The full one goes to the log. */
+export const MAX_STORED_ERROR_LENGTH = 500;
+
+/** The database driver prefixes its message with the statement and its parameters inlined: `insert into … values (…) - <reason>`. */
+const SQL_STATEMENT = /^\s*(insert|select|update|delete|with|create|alter|drop|begin|commit|savepoint|release)\b/i;
+
+/**
+ * The reason a failed attempt stores for its users: short and free of data. A database error's message
+ * carries the failing SQL with its parameters (thousands of customer ids, hundreds of KB): it is cut to the
+ * error's kind and the database's own sentence. Anything else is cut at {@link MAX_STORED_ERROR_LENGTH}.
+ *
+ * @example
+ * storedFailureMessage(e) // "database error (CheckConstraintViolationException): new row for relation \"assignment\" violates check constraint \"…\""
+ */
+export function storedFailureMessage(error: Error): string {
+  let message = error.message || String(error);
+  if (SQL_STATEMENT.test(message)) {
+    // The reason is what follows the statement; the statement and its parameters are left to the log.
+    const reason = message.slice(message.lastIndexOf(' - ') + 3);
+    message = `database error (${error.name}): ${reason === message ? 'the statement failed' : reason}`;
+  }
+  if (message.length <= MAX_STORED_ERROR_LENGTH) return message;
+  // Room for the suffix, so the whole stays within the cap.
+  const cut = message.slice(0, MAX_STORED_ERROR_LENGTH - 60);
+  return `${cut}… (${message.length - cut.length} more characters in the worker's log)`;
+}
+
 /** How long recording a failure keeps trying while the database is away, and the first wait (doubling, capped at 30 s). */
 export interface RecordingRetry {
   forMs: number;
@@ -140,9 +167,10 @@ export abstract class JobProcessor<T> {
 
   /** Called by the queue after every failed attempt; never throws (the queue could not act on it). */
   async recordFailure(job: Job, error: Error, willRetry: boolean): Promise<void> {
-    const message = error.message || String(error);
     const fields = this.logFields(job);
-    this.logger.warn(`${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${message}${willRetry ? ' (will retry)' : ''}`, fields);
+    // The log has the whole message; the entity, which viewers read, a short one without data.
+    this.logger.warn(`${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${error.message || String(error)}${willRetry ? ' (will retry)' : ''}`, fields);
+    const message = storedFailureMessage(error);
     try {
       await saveWithRetry(() => this.saveFailure(job.id, message, willRetry, job), `the failure of ${this.noun} ${job.id}`, this.logger, this.recordingRetry);
     } catch (e) {
