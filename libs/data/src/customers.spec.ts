@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestCustomersCsv, IngestError } from './index';
+import { ingestCustomersCsv, IngestError, MAX_CUSTOMER_ID_LENGTH } from './index';
 
 const sample = join(__dirname, '../../../samples/online-retail-customers.csv');
 
@@ -59,6 +59,13 @@ describe('customer table ingest', () => {
       { line: 4, field: 'id', message: "duplicate customer id '1' (first on line 2)" },
       { line: 5, field: '(row)', message: 'expected 2 fields, found 1' },
     ]);
+  });
+
+  it('refuses a customer id over 255 characters, naming the line and the limit; 255 characters of any width pass', () => {
+    const longest = 'é'.repeat(MAX_CUSTOMER_ID_LENGTH);
+    const error = errorOf(() => ingestCustomersCsv(`id,x\n${longest},5\n${'a'.repeat(MAX_CUSTOMER_ID_LENGTH + 1)},6\n`));
+    expect(error.message).toBe(`1 of 2 rows are invalid (first: line 3, id: customer id is 256 characters long; the limit is 255); fix them or upload with the 'skip' policy`);
+    expect(ingestCustomersCsv(`id,x\n${longest},5\n`).frame.ids).toEqual([longest]);
   });
 
   it('keeps the good rows and reports the bad ones under the skip policy', () => {

@@ -2,7 +2,7 @@ import { categorical, createFeatureFrame, numeric, type FeatureColumn, type Feat
 import { parseNumber } from './bytes';
 import { parseCsv } from './csv';
 import { decodeText, type TextEncodingName } from './encoding';
-import { IngestError, type IngestReport, type RowProblem } from './ingest-errors';
+import { customerIdLengthProblem, IngestError, type IngestReport, type RowProblem } from './ingest-errors';
 import { headerOf, NO_HEADER_HINT, numberHint } from './header';
 import { columnStats, type ColumnSchema, type ColumnStats } from './stats';
 
@@ -129,6 +129,11 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     const id = options.rowIds ? String(row.line) : normaliseId(row.fields[idIndex]);
     if (id === '') {
       reject({ line: row.line, field: headers[idIndex], message: 'customer id is empty' });
+      continue;
+    }
+    const tooLong = customerIdLengthProblem(id);
+    if (tooLong) {
+      reject({ line: row.line, field: headers[idIndex], message: tooLong });
       continue;
     }
     const first = seen.get(id);

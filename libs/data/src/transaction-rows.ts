@@ -3,14 +3,14 @@ import { ColumnBuilder } from './column-builder';
 import { fieldText, type CsvBatch } from './csv';
 import { numberHint } from './header';
 import { IdDictionary } from './id-dictionary';
-import type { RowProblem } from './ingest-errors';
+import { customerIdLengthProblem, MAX_CUSTOMER_ID_LENGTH, type RowProblem } from './ingest-errors';
 import type { TransactionIngestOptions } from './transaction-ingest-options';
 import type { ResolvedMapping } from './transaction-mapping';
 import type { TransactionTable } from './transaction-table';
 
 const ISO_DAY = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
-export type RejectReason = 'wrong field count' | 'customer id is empty' | 'order id is empty' | 'invalid date' | 'date in the future' | 'invalid number';
+export type RejectReason = 'wrong field count' | 'customer id is empty' | 'customer id too long' | 'order id is empty' | 'invalid date' | 'date in the future' | 'invalid number';
 
 /** The row loop, kept apart from the I/O so it stays one hot function. */
 export class RowIngest {
@@ -97,6 +97,13 @@ export class RowIngest {
       }
       const customerKey = quoting[f0 + ci] === 2 ? -1 : parseIntegerId(bytes, s, e);
       const customerText = customerKey < 0 ? this.text(batch, f0 + ci) : '';
+      if (e - s > MAX_CUSTOMER_ID_LENGTH) {
+        const tooLong = customerIdLengthProblem(customerText, e - s);
+        if (tooLong) {
+          this.reject(line, ci, 'customer id too long', tooLong);
+          continue;
+        }
+      }
       // Order id (optional).
       let orderKey = -1;
       let orderText = '';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { IngestError, ingestTransactions, transactionsHash, type TransactionIngestOptions } from './index';
+import { IngestError, ingestTransactions, MAX_CUSTOMER_ID_LENGTH, transactionsHash, type TransactionIngestOptions } from './index';
 
 const fixtures = join(__dirname, '../test/fixtures');
 const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
@@ -246,6 +246,15 @@ describe('transactions ingest: validation', () => {
       'order id is empty': 1,
       'wrong field count': 1,
     });
+  });
+
+  it('refuses a customer id over 255 characters, naming the line and the limit, and counts it by reason', async () => {
+    const header = text.split('\n')[0];
+    const row = (id: string) => `536365,${id},2010-12-01 08:26:00,6,2.55`;
+    const longId = `${header}\n${row('17850')}\n${row('ü'.repeat(MAX_CUSTOMER_ID_LENGTH + 1))}\n${row('ü'.repeat(MAX_CUSTOMER_ID_LENGTH))}\n`;
+    const error = await errorOf(ingest(longId));
+    expect(error.message).toBe("1 of 3 rows are invalid (first: line 3, CustomerID: customer id is 256 characters long; the limit is 255); fix them or ingest with the 'skip' policy");
+    expect(error.report).toMatchObject({ rejectedByReason: { 'customer id too long': 1 } });
   });
 
   it('refuses the whole file under the reject policy', async () => {

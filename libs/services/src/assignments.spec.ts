@@ -1,13 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_CUSTOMER_ID_LENGTH } from '@workbench/data';
 import { Dataset, DatasetVersion, Run, RunStatus, Segmentation } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { loadConfig } from './config';
 import { createWorkbench, type Workbench } from './workbench';
 
-// Customer ids as real exports have them, including the characters array literals and CSV quote.
-const ids = ['17850', 'a"b', 'back\\slash', 'comma,id', '{brace}', 'NULL', ' spaced ', 'ünï'];
+// Customer ids as real exports have them, including the characters array literals and CSV quote, and the
+// longest id ingest accepts (MAX_CUSTOMER_ID_LENGTH characters, twice as many UTF-8 bytes).
+const ids = ['17850', 'a"b', 'back\\slash', 'comma,id', '{brace}', 'NULL', ' spaced ', 'ünï', 'é'.repeat(MAX_CUSTOMER_ID_LENGTH)];
 
 describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind) => {
   let db: TestDatabase;

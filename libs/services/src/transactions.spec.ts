@@ -43,6 +43,18 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
     expect(artifactFiles(home)).toEqual(before);
   });
 
+  it('refuses a customer id longer than the database column (255 characters) at upload, naming the line and the limit, and stores nothing', async () => {
+    const before = artifactFiles(home);
+    const longId = `${readFileSync(elog, 'utf8').trim()}\n9999,${'x'.repeat(256)},19970101,1,10.00\n`;
+    await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-long', source: Buffer.from(longId), mapping: { customerId: 'sampleid', timestamp: 'date', amount: 'sales' } })).rejects.toThrow(
+      "1 of 6920 rows are invalid (first: line 6921, sampleid: customer id is 256 characters long; the limit is 255)",
+    );
+    await expect(wb.datasets.ingestCustomers({ dataset: 'customers-long', text: `customer_id,monetary\n${'y'.repeat(300)},1\n` })).rejects.toThrow('line 2, customer_id: customer id is 300 characters long; the limit is 255');
+    await expect(wb.datasets.get('cdnow-long')).rejects.toThrow("dataset 'cdnow-long' not found");
+    await expect(wb.datasets.get('customers-long')).rejects.toThrow("dataset 'customers-long' not found");
+    expect(artifactFiles(home)).toEqual(before);
+  });
+
   it('trains on per-customer features and stores the KPI evaluator results with their evaluator', async () => {
     await wb.segmentations.create({ name: 'cdnow-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'cdnow', kpis: [{ plugin: 'test-revenue' }] });
     const run = await wb.runs.waitFor((await wb.runs.submit('cdnow-spend')).id);
