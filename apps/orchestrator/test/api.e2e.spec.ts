@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@workbench/persistence';
 import request from 'supertest';
+import { uploadDir } from '../src/datasets/datasets.module';
 import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
 
 describe('the HTTP API on the embedded default (SQLite, in-process queue)', () => {
@@ -252,17 +253,34 @@ describe('retrain policies and their webhooks over HTTP', () => {
 describe('transactions datasets over HTTP', () => {
   let app: INestApplication;
   let keys: Record<Role, string>;
+  const config = testConfig();
   const elog = join(__dirname, '../../../libs/data/test/fixtures/cdnowElog.csv');
   const http = () => request(app.getHttpServer());
   const upload = (path: string, name = 'cdnow') =>
     http().post(path).set('X-API-Key', keys.analyst).field('name', name).field('kind', 'transactions').field('customerIdColumn', 'masterid').field('timestampColumn', 'date').field('amountColumn', 'sales');
 
   beforeAll(async () => {
-    app = await startApp(testConfig());
+    app = await startApp(config);
     keys = await createKeys(app);
   });
   afterAll(async () => {
     await app.close();
+  });
+
+  it('leaves no upload behind: a missing dataset (404), a body that fails validation or a refused file (400), or an ingest (201)', async () => {
+    const uploads = () => (existsSync(uploadDir(config)) ? readdirSync(uploadDir(config)) : []);
+    expect(uploads()).toEqual([]);
+    await upload('/datasets/no-such-dataset/versions').attach('file', elog).expect(404);
+    expect(uploads()).toEqual([]);
+    await upload('/datasets', 'cdnow-tmp').field('returns', 'excluded').attach('file', elog).expect(400);
+    expect(uploads()).toEqual([]);
+    await upload('/datasets', 'cdnow-tmp').attach('file', Buffer.from('masterid,date,sales\n4,20991231,29.33\n'), 'future.csv').expect(400);
+    expect(uploads()).toEqual([]);
+    await upload('/datasets', 'cdnow-tmp').attach('file', elog).expect(201);
+    await upload('/datasets/cdnow-tmp/versions', 'cdnow-tmp').field('returns', 'excluded').attach('file', elog).expect(400);
+    expect(uploads()).toEqual([]);
+    // The folder was used: multer writes there (a file it then loses would show above).
+    expect(existsSync(uploadDir(config))).toBe(true);
   });
 
   it('ingests a transactions file with a column mapping, idempotently, and adds versions to a dataset', async () => {

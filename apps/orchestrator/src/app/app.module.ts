@@ -26,6 +26,7 @@ import {
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ErrorsFilter } from '../common/errors.filter';
+import { CONFIG } from './config.token';
 import { createStructuredLogging } from '../observability/logging';
 import { ObservabilityModule } from '../observability/observability.module';
 import { ComparisonsModule } from '../comparisons/comparisons.module';
@@ -70,7 +71,6 @@ const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({ provide:
 
 /** One Nest module per area of the API. */
 const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule, ScoringsModule];
-const CONFIG = Symbol('WORKBENCH_CONFIG');
 
 /** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */
 @Injectable()
@@ -145,7 +145,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],
       // Re-exported so feature modules get Metrics (the datasets controller counts ingested rows).
-      exports: [Workbench, ...SERVICES.map(([token]) => token), ObservabilityModule],
+      exports: [CONFIG, Workbench, ...SERVICES.map(([token]) => token), ObservabilityModule],
     };
   }
 }

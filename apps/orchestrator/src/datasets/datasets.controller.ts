@@ -1,5 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
@@ -8,6 +7,7 @@ import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { Metrics } from '../observability/metrics';
 import { DatasetDetailDto, DatasetDto, DatasetVersionDto, FeatureDto, IngestDto } from './dataset.dto';
+import { RemoveUploadInterceptor } from './remove-upload.interceptor';
 import { UploadDatasetDto, UploadVersionDto } from './upload-dataset.dto';
 
 /** Largest CSV accepted in one upload. */
@@ -40,18 +40,15 @@ export class DatasetsController {
   @ApiBody(uploadForm(UploadDatasetDto, ['file', 'name']))
   @ApiCreatedResponse({ type: IngestDto, description: 'a new version' })
   @ApiOkResponse({ type: IngestDto, description: 'this content was stored before: the existing version' })
-  // Uploads go to a temporary file and are read from there as a stream, so a large file never sits in memory.
-  @UseInterceptors(FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  // Uploads go to a file of the upload folder (DatasetsModule) and are read from there as a stream, so a large
+  // file never sits in memory; RemoveUploadInterceptor deletes it whatever the outcome.
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }), RemoveUploadInterceptor)
   async upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDatasetDto, @Res({ passthrough: true }) res: Response): Promise<IngestDto> {
     if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
-    try {
-      const result = await this.ingest(body, file);
-      this.metrics.rowsIngested(body.kind ?? 'customers', result.report);
-      if (!result.created) res.status(200);
-      return ingestView(result);
-    } finally {
-      await unlink(file.path).catch(() => undefined);
-    }
+    const result = await this.ingest(body, file);
+    this.metrics.rowsIngested(body.kind ?? 'customers', result.report);
+    if (!result.created) res.status(200);
+    return ingestView(result);
   }
 
   @Post(':id/versions')
@@ -62,7 +59,7 @@ export class DatasetsController {
   @ApiBody(uploadForm(UploadVersionDto, ['file']))
   @ApiCreatedResponse({ type: IngestDto, description: 'a new version' })
   @ApiOkResponse({ type: IngestDto, description: 'this content was stored before: the existing version' })
-  @UseInterceptors(FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }), RemoveUploadInterceptor)
   async uploadVersion(
     @Param('id') id: string,
     @UploadedFile() file: Express.Multer.File | undefined,
@@ -71,7 +68,6 @@ export class DatasetsController {
   ): Promise<IngestDto> {
     const dataset = await this.datasets.get(id);
     if (body.name !== undefined && body.name !== dataset.name) {
-      if (file) await unlink(file.path).catch(() => undefined);
       throw new BadRequestException(`name: '${body.name}' is not the name of dataset '${id}' ('${dataset.name}'); leave it out or send that name`);
     }
     return this.upload(file, Object.assign(new UploadDatasetDto(), body, { name: dataset.name }), res);
