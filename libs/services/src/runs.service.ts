@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { JobQueue } from '@workbench/jobs';
-import { Alias, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
+import { Alias, allocateRunVersion, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
 import { validateParams } from '@workbench/plugin-sdk';
 import { instanceToPlain } from 'class-transformer';
 import type { DatasetsService } from './datasets.service';
@@ -68,34 +68,25 @@ export class RunsService {
       ? (instanceToPlain(validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params })) as Record<string, unknown>)
       : segmentation.params;
     checkLogFeatures(params, await this.runInputs.features(datasetVersion), `dataset '${segmentation.dataset.name}' v${datasetVersion.version}`);
-    let run: Run | undefined;
-    for (let attempt = 1; !run; attempt++) {
-      try {
-        run = await this.orm.em.fork().transactional(async (em) => {
-          const last = await em.findOne(Run, { segmentation: segmentation.id }, { orderBy: { version: 'desc' } });
-          const created = em.create(Run, {
-            segmentation: segmentation.id,
-            version: (last?.version ?? 0) + 1,
-            datasetVersion: datasetVersion.id,
-            pluginName: model.manifest.name,
-            pluginVersion: model.manifest.version,
-            params,
-            seed: request.seed ?? randomInt(0, 2 ** 31),
-            status: RunStatus.Queued,
-            workbenchVersion: WORKBENCH_VERSION,
-          });
-          if (onCreated) {
-            await em.flush(); // the run row must exist before a caller's statements refer to it
-            await onCreated(em, created);
-          }
-          return created;
-        });
-      } catch (e) {
-        // Two submissions raced for the same version number: the loser takes the next one.
-        if (!(e instanceof UniqueConstraintViolationException) || attempt >= 5) throw e;
+    return this.orm.em.fork().transactional(async (em) => {
+      const created = em.create(Run, {
+        segmentation: segmentation.id,
+        // Concurrent submissions wait here for each other's number instead of colliding on it.
+        version: await allocateRunVersion(em, segmentation.id),
+        datasetVersion: datasetVersion.id,
+        pluginName: model.manifest.name,
+        pluginVersion: model.manifest.version,
+        params,
+        seed: request.seed ?? randomInt(0, 2 ** 31),
+        status: RunStatus.Queued,
+        workbenchVersion: WORKBENCH_VERSION,
+      });
+      if (onCreated) {
+        await em.flush(); // the run row must exist before a caller's statements refer to it
+        await onCreated(em, created);
       }
-    }
-    return run;
+      return created;
+    });
   }
 
   async get(runId: string): Promise<Run> {
