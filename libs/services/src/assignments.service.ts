@@ -17,9 +17,13 @@ export interface HistoryEntry {
 
 /** Customer → segment rows of finished runs: written in bulk with the run's results, read per customer. */
 export class AssignmentsService {
+  private readonly cache = new Map<string, DecodedAssignments>();
+
+  /** `maxCachedRows`: customers of decoded runs kept in memory (the least recently read run goes first). */
   constructor(
     private readonly orm: MikroORM,
     private readonly artifacts: ArtifactStore,
+    private readonly maxCachedRows = 4_000_000,
   ) {}
 
   /** Writes a run's assignments inside the caller's transaction, replacing any rows of an earlier attempt. */
@@ -55,12 +59,25 @@ export class AssignmentsService {
 
   /**
    * One page of a run's assignments (optionally of one segment), so a client never receives a whole
-   * large run at once. Rows come in the dataset's row order, as in {@link forRun}.
+   * large run at once. Rows come in the dataset's row order, as in {@link forRun}. The decoded run is
+   * cached, so paging through a run of millions decodes its artifact once, not on every page.
    */
-  async page(runId: string, options: { offset: number; limit: number; segmentKey?: number }) {
-    const rows = await this.forRun(runId);
-    const selected = options.segmentKey === undefined ? rows : rows.filter((r) => r.segmentKey === options.segmentKey);
-    return { total: selected.length, offset: options.offset, limit: options.limit, rows: selected.slice(options.offset, options.offset + options.limit) };
+  async page(runId: string, options: { offset: number; limit: number; segmentKey?: number }): Promise<AssignmentsPage> {
+    const run = await this.decoded(runId);
+    const { offset, limit, segmentKey } = options;
+    const n = run.ids.length;
+    const rows: AssignmentRow[] = [];
+    if (segmentKey === undefined) {
+      for (let i = offset; i < Math.min(n, offset + limit); i++) rows.push(rowOf(run, i));
+      return { total: n, offset, limit, rows };
+    }
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      if (run.segment[i] !== segmentKey) continue;
+      if (total >= offset && rows.length < limit) rows.push(rowOf(run, i));
+      total++;
+    }
+    return { total, offset, limit, rows };
   }
 
   /**
@@ -68,18 +85,64 @@ export class AssignmentsService {
    * tools. Read from the run's columnar artifact: a million rows in well under a second, where
    * reading them back through the ORM takes many seconds and gigabytes.
    */
-  async forRun(runId: string): Promise<{ customerId: string; segmentKey: number; segmentLabel: string; score: number | null }[]> {
+  async forRun(runId: string): Promise<AssignmentRow[]> {
+    const run = await this.decoded(runId);
+    return run.ids.map((_, i) => rowOf(run, i));
+  }
+
+  /**
+   * A finished run's assignments and segment labels, decoded once and kept in a bounded LRU by run id
+   * (a run's artifact and segments never change once it has succeeded).
+   */
+  async decoded(runId: string): Promise<DecodedAssignments> {
+    const cached = this.cache.get(runId);
+    if (cached) {
+      this.cache.delete(runId);
+      this.cache.set(runId, cached);
+      return cached;
+    }
     const em = this.orm.em.fork();
     const run = await em.findOne(Run, { id: runId });
     if (!run?.assignmentsArtifactKey) throw new NotFoundError(`run '${runId}' has no assignments (it has not succeeded)`);
     const segments = await em.find(Segment, { run: runId });
-    const label = new Map(segments.map((s) => [s.key, s.label]));
-    const { ids, segment, score } = decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey));
-    return ids.map((customerId, i) => ({
-      customerId,
-      segmentKey: segment[i],
-      segmentLabel: label.get(segment[i]) ?? String(segment[i]),
-      score: score ? score[i] : null,
-    }));
+    const decoded = { ...decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey)), labels: new Map(segments.map((s) => [s.key, s.label])) };
+    this.cache.set(runId, decoded);
+    // Bounded by customers, not runs: one run of 10M weighs as much as ten of 1M (~60 bytes per customer).
+    let rows = 0;
+    for (const entry of this.cache.values()) rows += entry.ids.length;
+    for (const [id, entry] of this.cache) {
+      if (rows <= this.maxCachedRows || this.cache.size === 1) break;
+      this.cache.delete(id);
+      rows -= entry.ids.length;
+    }
+    return decoded;
   }
+}
+
+export interface AssignmentRow {
+  customerId: string;
+  segmentKey: number;
+  segmentLabel: string;
+  score: number | null;
+}
+
+export interface AssignmentsPage {
+  /** Rows in the run (or in the segment asked for). */
+  total: number;
+  offset: number;
+  limit: number;
+  rows: AssignmentRow[];
+}
+
+/** A run's assignments as stored (customer `ids[i]` is in segment `segment[i]`), with its segments' labels. */
+export interface DecodedAssignments {
+  ids: readonly string[];
+  segment: Int32Array;
+  score?: Float64Array;
+  labels: ReadonlyMap<number, string>;
+}
+
+function rowOf(run: DecodedAssignments, i: number): AssignmentRow {
+  const key = run.segment[i];
+  return { customerId: run.ids[i], segmentKey: key, segmentLabel: run.labels.get(key) ?? String(key), score: run.score ? run.score[i] : null };
 }
