@@ -80,7 +80,8 @@ export function migrationHeatmapOption(m: NonNullable<Comparison['migration']>, 
     tooltip: { formatter: (p: { value: number[] }) => `${m.labelsA[p.value[1]]} → ${m.labelsB[p.value[0]]}: ${pct(p.value[2])} of the row (${formatNumber(p.value[3])})` },
     grid: { left: 110, right: 20, top: 30, bottom: 90 },
     xAxis: { type: 'category', data: m.labelsB, name: nameB, nameLocation: 'middle', nameGap: 28 },
-    yAxis: { type: 'category', data: m.labelsA, name: nameA, nameLocation: 'end' },
+    // Inverse: A's first segment on top, as the table and the Sankey list them (a category axis grows upwards).
+    yAxis: { type: 'category', data: m.labelsA, name: nameA, nameLocation: 'start', inverse: true },
     visualMap: { min: 0, max: 100, dimension: 2, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f7fbff', '#6baed6', '#08306b'] }, text: ['100% of row', '0%'] },
     series: [
       {
