@@ -2,6 +2,7 @@ export * from './agreement-indices';
 export * from './compare-assignments';
 export * from './contingency-table';
 export * from './errors';
+export * from './estimate-difference';
 export * from './kpi-delta';
 export * from './linear-sum-assignment';
 export * from './match-customers';
