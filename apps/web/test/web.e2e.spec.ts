@@ -33,6 +33,31 @@ let key = '';
 let context: BrowserContext;
 let page: Page;
 let runs: { id: string; version: number }[] = [];
+/** The KPI history before any comparison of v1 with v2 is stored: its matching computed from the assignments. */
+let historyBeforeComparison: KpiHistory;
+
+interface KpiPoint {
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+interface KpiHistory {
+  versions: { version: number }[];
+  links: { comparison: string | null }[];
+  overall: (KpiPoint | null)[];
+  lines: { label: string; keys: (number | null)[]; points: (KpiPoint | null)[] }[];
+}
+interface KpiDelta {
+  kpi: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  interval: { lower: number; upper: number } | null;
+  significant: boolean | null;
+}
+interface FullKpi extends Kpi {
+  evaluator: string;
+}
 
 
 async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
@@ -64,6 +89,13 @@ async function expectAccessible(name: string): Promise<void> {
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const numberIn = (text: string) => Number(text.replace(/,/g, '').trim());
+/** The page shows `value`, rounded to the digits it prints (2,054 for 2054.4; 0.0123 for 0.012345). */
+function expectShown(text: string | null, value: number): void {
+  const decimals = /\.(\d+)/.exec(text ?? '')?.[1].length ?? 0;
+  expect(Math.abs(numberIn(text ?? '') - value)).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
+}
+/** The `[lower, upper]` of an interval cell. */
+const intervalIn = (text: string | null) => (text ?? '').replace(/[[\]]/g, '').split(', ');
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -89,6 +121,7 @@ beforeAll(async () => {
   await waitFor('run v2', async () => ((await api<{ status: string }>(`/runs/${v2.id}`)).status === 'succeeded' ? true : undefined));
   runs = (await api<{ id: string; version: number }[]>('/segmentations/demo-kmeans-k3/runs')).sort((a, b) => a.version - b.version);
   expect(runs.map((r) => r.version)).toEqual([1, 2]);
+  historyBeforeComparison = await api<KpiHistory>('/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value');
 
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wb-chromium-')), {
     executablePath: '/usr/bin/chromium',
@@ -185,19 +218,109 @@ describe('the web app on the demo', () => {
     await expectAccessible('compare');
   });
 
-  it('tracks a KPI across versions and looks a customer up', async () => {
+  it("shows each matched pair's KPI change as the evaluators' values and their intervals give it", async () => {
+    await page.goto(`${base}/ui/compare/${runs[0].id}/${runs[1].id}`);
+    await page.getByTestId('kpi-deltas-overall').waitFor({ timeout: 120_000 });
+    const comparison = (await api<{ id: string; runA: { id: string }; runB: { id: string }; status: string }[]>('/comparisons')).find(
+      (x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded',
+    ) as { id: string };
+    const { matching } = await api<{ matching: { pairs: { a: { key: number }; b: { key: number } }[] } }>(`/comparisons/${comparison.id}`);
+    const deltas = await api<{ overall: KpiDelta[]; pairs: { a: { key: number }; b: { key: number }; kpis: KpiDelta[] }[] }>(`/comparisons/${comparison.id}/kpi-deltas`);
+    const [kpisA, kpisB] = [await api<FullKpi[]>(`/runs/${runs[0].id}/kpis`), await api<FullKpi[]>(`/runs/${runs[1].id}/kpis`)];
+    expect(deltas.pairs.map((p) => [p.a.key, p.b.key])).toEqual(matching.pairs.map((p) => [p.a.key, p.b.key]));
+
+    for (const pair of matching.pairs) {
+      // Independently: the two runs' stored AOV rows of the matched segments, and the MOVER interval
+      // (Zou & Donner 2008): L = Δ − √((b − l_b)² + (u_a − a)²), U = Δ + √((u_b − b)² + (a − l_a)²).
+      const a = kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === pair.a.key) as FullKpi;
+      const b = kpisB.find((k) => k.kpi === 'average_order_value' && k.segmentKey === pair.b.key) as FullKpi;
+      const [va, vb, ia, ib] = [a.value as number, b.value as number, a.interval as { lower: number; upper: number }, b.interval as { lower: number; upper: number }];
+      const delta = vb - va;
+      const lower = delta - Math.sqrt((vb - ib.lower) ** 2 + (ia.upper - va) ** 2);
+      const upper = delta + Math.sqrt((ib.upper - vb) ** 2 + (va - ia.lower) ** 2);
+      const fromApi = deltas.pairs.find((p) => p.a.key === pair.a.key && p.b.key === pair.b.key)?.kpis.find((k) => k.kpi === 'average_order_value') as KpiDelta;
+      expect([fromApi.a, fromApi.b, fromApi.delta]).toEqual([va, vb, expect.closeTo(delta, 9)]);
+      expect([fromApi.interval?.lower, fromApi.interval?.upper]).toEqual([expect.closeTo(lower, 9), expect.closeTo(upper, 9)]);
+      expect(fromApi.significant).toBe(lower > 0 || upper < 0);
+
+      const row = page.locator(`[data-testid="kpi-deltas-${pair.a.key}-${pair.b.key}"] tr[data-kpi=average_order_value]`);
+      expectShown(await row.locator('td.a').textContent(), va);
+      expectShown(await row.locator('td.b').textContent(), vb);
+      expectShown(await row.locator('td.delta').textContent(), delta);
+      const [shownLower, shownUpper] = intervalIn(await row.locator('td.interval').textContent());
+      expectShown(shownLower, lower);
+      expectShown(shownUpper, upper);
+      expect(((await row.locator('td.significant').textContent()) ?? '').startsWith(lower > 0 || upper < 0 ? (delta > 0 ? '▲' : '▼') : 'no')).toBe(true);
+    }
+    const overall = page.locator('[data-testid=kpi-deltas-overall] tr[data-kpi=average_order_value]');
+    const aovA = kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === null)?.value as number;
+    const aovB = kpisB.find((k) => k.kpi === 'average_order_value' && k.segmentKey === null)?.value as number;
+    expectShown(await overall.locator('td.delta').textContent(), aovB - aovA);
+    await shot('compare-kpis');
+  });
+
+  it('tracks a KPI across versions, each segment followed through the matching of the two versions', async () => {
     await page.goto(`${base}/ui/segmentations/demo-kmeans-k3/kpis?kpi=average_order_value`);
     await page.locator('figure.chart canvas').waitFor();
+    await page.getByTestId('kpi-history').waitFor();
     await expect(page.locator('tbody').textContent()).resolves.toContain('All customers');
+    const history = await api<KpiHistory>('/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value');
+    const comparison = (await api<{ id: string; runA: { id: string }; runB: { id: string }; status: string }[]>('/comparisons')).find(
+      (x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded',
+    ) as { id: string };
+    // Linked by the stored comparison now, by the same matching computed from the assignments before it existed.
+    expect([historyBeforeComparison.links[0].comparison, history.links[0].comparison]).toEqual([null, comparison.id]);
+    expect(history.lines.map((l) => l.keys)).toEqual(historyBeforeComparison.lines.map((l) => l.keys));
+
+    // Independently: every pair the comparison matched is one line from v1's segment to v2's (k 3 → 4: v2's spare segment starts a line of its own).
+    const { matching } = await api<{ matching: { pairs: { a: { key: number }; b: { key: number } }[] } }>(`/comparisons/${comparison.id}`);
+    const chained = history.lines.filter((l) => l.keys[0] !== null && l.keys[1] !== null).map((l) => l.keys);
+    expect(chained.sort()).toEqual(matching.pairs.map((p) => [p.a.key, p.b.key]).sort());
+    expect(history.lines).toHaveLength(4);
+
+    const [kpisA, kpisB] = [await api<Kpi[]>(`/runs/${runs[0].id}/kpis`), await api<Kpi[]>(`/runs/${runs[1].id}/kpis`)];
+    const line = history.lines.findIndex((l) => l.keys[0] !== null && l.keys[1] !== null);
+    const [k1, k2] = history.lines[line].keys;
+    const expected = [kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === k1), kpisB.find((k) => k.kpi === 'average_order_value' && k.segmentKey === k2)] as Kpi[];
+    expect(history.lines[line].points.map((p) => p?.value)).toEqual(expected.map((k) => k.value));
+    for (const [v, kpi] of expected.entries()) {
+      const cell = page.locator(`tr[data-line="${line}"] td[data-version="${v + 1}"]`);
+      expectShown(await cell.locator('.value').textContent(), kpi.value as number);
+      const [lower, upper] = intervalIn(await cell.locator('.interval').textContent());
+      expectShown(lower, kpi.interval?.lower as number);
+      expectShown(upper, kpi.interval?.upper as number);
+    }
     await shot('kpi-tracking');
     await expectAccessible('kpi-tracking');
+  });
 
-    const { rows } = await api<{ rows: { customerId: string }[] }>(`/runs/${runs[0].id}/assignments/page?limit=1`);
+  it("looks a customer up: their segment in each version and their features beside their segment's mean", async () => {
+    const { rows } = await api<{ rows: { customerId: string; segmentKey: number }[] }>(`/runs/${runs[1].id}/assignments/page?limit=1`);
+    const customer = rows[0];
     await page.goto(`${base}/ui/customers`);
-    await page.getByLabel('Customer id').fill(rows[0].customerId);
+    await page.getByLabel('Customer id').fill(customer.customerId);
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByTestId('customer-history').waitFor();
     await expect(page.getByTestId('customer-history').locator('tbody tr').count()).resolves.toBe(2);
+    await page.getByTestId('customer-features').waitFor();
+
+    const inRun = await api<{ segment: { key: number }; features: { name: string; value: number | null; segmentMean: number | null; overallMean: number | null; inModel: boolean }[] }>(
+      `/runs/${runs[1].id}/customers/${encodeURIComponent(customer.customerId)}`,
+    );
+    expect(inRun.segment.key).toBe(customer.segmentKey);
+    // Independently: the model's own profile (k-means: members' means in the data's units) and the dataset's feature statistics.
+    const profile = (await api<{ key: number; profile: Record<string, number> }[]>(`/runs/${runs[1].id}/segments`)).find((s) => s.key === customer.segmentKey)?.profile as Record<string, number>;
+    const stats = await api<{ name: string; mean: number | null }[]>('/datasets/online-retail/features');
+    const model = inRun.features.filter((f) => f.inModel);
+    expect(model.map((f) => f.name).sort()).toEqual(['frequency', 'monetary', 'recency_days']);
+    for (const f of model) {
+      expect(f.segmentMean).toBeCloseTo(profile[f.name], 9);
+      expect(f.overallMean).toBeCloseTo(stats.find((s) => s.name === f.name)?.mean as number, 9);
+      const row = page.locator(`[data-testid=customer-features] tr[data-feature="${f.name}"]`);
+      expectShown(await row.locator('td.value').textContent(), f.value as number);
+      expectShown(await row.locator('td.segment-mean').textContent(), f.segmentMean as number);
+      expectShown(await row.locator('td.overall-mean').textContent(), f.overallMean as number);
+    }
     await shot('customer');
     await expectAccessible('customer');
   });

@@ -10,10 +10,12 @@ import { AssignmentsService } from './assignments.service';
 import { ComparisonProcessor } from './comparison.processor';
 import { ComparisonsService } from './comparisons.service';
 import type { WorkbenchConfig } from './config';
+import { CustomerFeaturesService } from './customer-features.service';
 import { DatasetsService } from './datasets.service';
 import { RunInputsService } from './run-inputs.service';
 import type { DatasetEvents } from './events';
 import type { JobObserver } from './job-processor';
+import { KpiHistoryService } from './kpi-history.service';
 import { stderrLogger, type WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_POLICY } from './plugin-sources';
 import { OwnedJobQueue } from './owned-job-queue';
@@ -27,6 +29,7 @@ import { ScoringsService } from './scorings.service';
 import { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
 import { WebhookProcessor } from './webhook.processor';
+import { ComparisonReportsService } from './views/comparison-reports.service';
 import { RunReportsService } from './views/run-reports.service';
 
 export interface WorkbenchOptions {
@@ -79,6 +82,9 @@ export class Workbench {
   readonly scoringProcessor: ScoringProcessor;
   /** Runs, segments and KPI values as the API and the CLI present them. */
   readonly reports: RunReportsService;
+  readonly comparisonReports: ComparisonReportsService;
+  readonly kpiHistory: KpiHistoryService;
+  readonly customerFeatures: CustomerFeaturesService;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -104,6 +110,9 @@ export class Workbench {
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, queue, this.runs);
     this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins);
+    this.comparisonReports = new ComparisonReportsService(this.comparisons, this.reports);
+    this.kpiHistory = new KpiHistoryService(orm, this.segmentations, this.aliases, this.reports, this.assignments);
+    this.customerFeatures = new CustomerFeaturesService(this.runs, this.segmentations, this.runInputs, this.assignments);
     const webhookTargets = new WebhookTargets(config.webhookAllow);
     this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 

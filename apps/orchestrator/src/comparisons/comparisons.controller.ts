@@ -1,15 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { comparisonView, ComparisonsService } from '@workbench/services';
+import { ComparisonReportsService, comparisonView, ComparisonsService } from '@workbench/services';
 import { RequireRole } from '../auth/roles.decorator';
 import { ComparisonDto } from './comparison.dto';
 import { CreateComparisonDto } from './create-comparison.dto';
+import { ComparisonKpiDeltasDto } from './kpi-deltas.dto';
 
 @ApiTags('comparisons')
 @ApiSecurity('api-key')
 @Controller('comparisons')
 export class ComparisonsController {
-  constructor(private readonly comparisons: ComparisonsService) {}
+  constructor(
+    private readonly comparisons: ComparisonsService,
+    private readonly reports: ComparisonReportsService,
+  ) {}
 
   @Post()
   @RequireRole('analyst')
@@ -32,5 +36,16 @@ export class ComparisonsController {
   @ApiOkResponse({ type: ComparisonDto })
   async get(@Param('id') id: string): Promise<ComparisonDto> {
     return comparisonView(await this.comparisons.get(id));
+  }
+
+  @Get(':id/kpi-deltas')
+  @ApiOperation({
+    summary: "KPI changes of a comparison's matched segments",
+    description:
+      "The KPI evaluators' values of run A and run B over all customers and per matched pair of segments, the change B − A and its interval from the two values' intervals (MOVER), significant where it excludes 0. A comparison not yet succeeded answers 409.",
+  })
+  @ApiOkResponse({ type: ComparisonKpiDeltasDto })
+  async kpiDeltas(@Param('id') id: string): Promise<ComparisonKpiDeltasDto> {
+    return this.reports.kpiDeltas(id);
   }
 }

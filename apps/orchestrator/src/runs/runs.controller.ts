@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AssignmentsService, RunReportsService, RunsService } from '@workbench/services';
+import { AssignmentsService, CustomerFeaturesService, RunReportsService, RunsService } from '@workbench/services';
 import { AssignmentsPageDto, AssignmentsPageResultDto } from './assignments-page.dto';
+import { CustomerInRunDto } from './customer-in-run.dto';
 import { AssignmentDto, KpiValueDto, RunDto, RunReportDto, SegmentDto } from './run.dto';
 
 const RUN_REF = 'run id, `<segmentation>@v<n>`, `<segmentation>@latest` or `<segmentation>@<alias>`';
@@ -15,6 +16,7 @@ export class RunsController {
     private readonly runs: RunsService,
     private readonly reports: RunReportsService,
     private readonly assignmentRows: AssignmentsService,
+    private readonly customers: CustomerFeaturesService,
   ) {}
 
   @Get(':id')
@@ -51,6 +53,13 @@ export class RunsController {
   async assignmentsPage(@Param('id') id: string, @Query() query: AssignmentsPageDto): Promise<AssignmentsPageResultDto> {
     const run = await this.runs.resolve(id);
     return this.assignmentRows.page(run.id, { offset: query.offset, limit: query.limit, segmentKey: query.segment });
+  }
+
+  @Get(':id/customers/:customerId')
+  @ApiOperation({ summary: 'A customer in a run', description: "The customer's segment and score, and each feature of the run's input beside the mean of their segment and of all customers." })
+  @ApiOkResponse({ type: CustomerInRunDto })
+  async customer(@Param('id') id: string, @Param('customerId') customerId: string): Promise<CustomerInRunDto> {
+    return this.customers.inRun(id, customerId);
   }
 
   @Get(':id/assignments')

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { aliasEventView, AliasesService, aliasView, RunsService, runView, segmentationView, SegmentationsService } from '@workbench/services';
+import { aliasEventView, AliasesService, aliasView, KpiHistoryService, RunsService, runView, segmentationView, SegmentationsService } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { RunDto } from '../runs/run.dto';
 import { MoveAliasDto } from './move-alias.dto';
 import { CreateSegmentationDto } from './create-segmentation.dto';
+import { KpiHistoryDto, KpiHistoryQueryDto } from './kpi-history.dto';
 import { AliasDto, AliasEventDto, SegmentationDto } from './segmentation.dto';
 import { SubmitRunDto } from './submit-run.dto';
 
@@ -17,6 +18,7 @@ export class SegmentationsController {
     private readonly segmentations: SegmentationsService,
     private readonly runs: RunsService,
     private readonly aliases: AliasesService,
+    private readonly kpiHistory: KpiHistoryService,
   ) {}
 
   @Post()
@@ -55,6 +57,17 @@ export class SegmentationsController {
   @ApiOkResponse({ type: [RunDto] })
   async listRuns(@Param('id') id: string): Promise<RunDto[]> {
     return (await this.segmentations.runs(id)).map(runView);
+  }
+
+  @Get(':id/kpi-history')
+  @ApiOperation({
+    summary: 'One KPI across the versions',
+    description:
+      "Each finished version's value of the KPI over all customers and per segment, a segment followed from version to version through the Hungarian matching of consecutive versions (their stored comparison, else computed from the assignments), not by label. `alias` picks the run whose segments name the lines.",
+  })
+  @ApiOkResponse({ type: KpiHistoryDto })
+  async history(@Param('id') id: string, @Query() query: KpiHistoryQueryDto): Promise<KpiHistoryDto> {
+    return this.kpiHistory.history(id, query.kpi, query.alias);
   }
 
   @Put(':id/aliases/:name')

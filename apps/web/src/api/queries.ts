@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { enc, getJson } from './client';
-import type { Alias, AliasEvent, AssignmentsPage, Comparison, HistoryEntry, Kpi, RetrainRequest, Run, Segment, Segmentation, Session } from './types';
+import type { Alias, AliasEvent, AssignmentsPage, Comparison, ComparisonKpiDeltas, CustomerInRun, HistoryEntry, Kpi, KpiHistory, RetrainRequest, Run, Segment, Segmentation, Session } from './types';
 
 // One hook per API read; react-query caches by key, so pages that need the same run share one request.
 
@@ -43,3 +43,9 @@ export const useComparison = (id: string | undefined) =>
   });
 export const useCustomerHistory = (id: string) =>
   useQuery({ queryKey: ['customer', id], queryFn: () => getJson<HistoryEntry[]>(`/customers/${enc(id)}/history`), enabled: !!id, retry: false });
+export const useKpiDeltas = (comparison: string | undefined) =>
+  useQuery({ queryKey: ['kpi-deltas', comparison], queryFn: () => getJson<ComparisonKpiDeltas>(`/comparisons/${enc(comparison as string)}/kpi-deltas`), enabled: !!comparison });
+export const useKpiHistory = (segmentation: string, kpi: string) =>
+  useQuery({ queryKey: ['kpi-history', segmentation, kpi], queryFn: () => getJson<KpiHistory>(`/segmentations/${enc(segmentation)}/kpi-history?kpi=${enc(kpi)}`), enabled: !!kpi });
+export const useCustomerInRun = (run: string | undefined, customer: string) =>
+  useQuery({ queryKey: ['customer-in-run', run, customer], queryFn: () => getJson<CustomerInRun>(`/runs/${enc(run as string)}/customers/${enc(customer)}`), enabled: !!run && !!customer });

@@ -135,3 +135,52 @@ export interface AssignmentsPage {
   limit: number;
   rows: { customerId: string; segmentKey: number; segmentLabel: string; score: number | null }[];
 }
+
+/** One KPI of an evaluator in two runs' segments: A's value, B's, the change and its interval (GET /comparisons/:id/kpi-deltas). */
+export interface KpiDelta {
+  kpi: string;
+  evaluator: string;
+  title: string | null;
+  unit: string;
+  higherIsBetter: boolean | null;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  interval: { lower: number; upper: number; method: string } | null;
+  significant: boolean | null;
+}
+
+export interface ComparisonKpiDeltas {
+  comparison: string;
+  overall: KpiDelta[];
+  pairs: { a: { key: number; label: string }; b: { key: number; label: string }; kpis: KpiDelta[] }[];
+}
+
+export interface KpiPoint {
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  n: number | null;
+}
+
+/** GET /segmentations/:id/kpi-history: one KPI per version, segments followed by the matching of consecutive versions. */
+export interface KpiHistory {
+  segmentation: string;
+  kpi: string;
+  title: string | null;
+  unit: string | null;
+  anchor: { alias: string | null; runId: string; version: number };
+  versions: { runId: string; version: number; datasetVersion: number }[];
+  links: { from: number; to: number; comparison: string | null }[];
+  overall: (KpiPoint | null)[];
+  lines: { label: string; keys: (number | null)[]; labels: (string | null)[]; points: (KpiPoint | null)[] }[];
+}
+
+/** GET /runs/:id/customers/:customerId. */
+export interface CustomerInRun {
+  customerId: string;
+  run: { id: string; segmentation: string; version: number };
+  segment: { key: number; label: string };
+  score: number | null;
+  features: { name: string; value: number | string | null; segmentMean: number | null; overallMean: number | null; inModel: boolean }[];
+}

@@ -2,16 +2,56 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { postJson } from '../api/client';
-import { useComparison, useComparisons, useRun } from '../api/queries';
-import type { Comparison } from '../api/types';
+import { useComparison, useComparisons, useKpiDeltas, useRun } from '../api/queries';
+import type { Comparison, KpiDelta } from '../api/types';
 import { Chart } from '../charts/chart';
 import { migrationHeatmapOption, sankeyOption } from '../charts/options';
 import { useMay } from '../components/layout';
 import { Loading, Problem } from '../components/status';
-import { formatIndex, formatNumber, formatPercent } from '../shape/format';
+import { deltaVerdict, shownDeltas } from '../shape/deltas';
+import { formatIndex, formatInterval, formatNumber, formatPercent } from '../shape/format';
 import { findComparison } from '../shape/migration';
 
+/** The KPI evaluators' values in A and B and the change, one row per KPI (cells carry data attributes for tests). */
+function KpiDeltaTable({ kpis, nameA, nameB, testId }: { kpis: KpiDelta[]; nameA: string; nameB: string; testId: string }) {
+  const rows = shownDeltas(kpis);
+  if (rows.length === 0) return <p className="muted">No KPI both runs computed.</p>;
+  return (
+    <table data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">KPI</th>
+          <th scope="col">{nameA}</th>
+          <th scope="col">{nameB}</th>
+          <th scope="col">Change</th>
+          <th scope="col">95% interval</th>
+          <th scope="col">Significant</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => {
+          const verdict = deltaVerdict(d);
+          return (
+            <tr key={`${d.evaluator}:${d.kpi}`} data-kpi={d.kpi}>
+              <th scope="row" title={d.interval?.method}>
+                {d.title ?? d.kpi} <span className="unit">{d.unit}</span>
+              </th>
+              <td className="a">{formatNumber(d.a)}</td>
+              <td className="b">{formatNumber(d.b)}</td>
+              <td className="delta">{formatNumber(d.delta)}</td>
+              <td className="interval">{formatInterval(d.interval)}</td>
+              <td className="significant">{d.significant ? <span className="sig">{verdict}</span> : verdict}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 function Result({ c, nameA, nameB, shortA, shortB }: { c: Comparison; nameA: string; nameB: string; shortA: string; shortB: string }) {
+  const kpiQuery = useKpiDeltas(c.id);
+  const kpis = kpiQuery.data;
   const m = c.metrics;
   if (!m || !c.migration || !c.matching) return null;
   const pct = (share: number) => formatPercent(share, 2);
@@ -52,47 +92,60 @@ function Result({ c, nameA, nameB, shortA, shortB }: { c: Comparison; nameA: str
           <Chart title={`Migration matrix, row %, ${nameA} to ${nameB}`} option={migrationHeatmapOption(c.migration, shortA, shortB)} height={360} />
         </div>
       </section>
+      <section aria-labelledby="overall-title">
+        <h2 id="overall-title">KPIs of all customers</h2>
+        {kpiQuery.isError && <Problem error={kpiQuery.error} />}
+        {kpis ? <KpiDeltaTable kpis={kpis.overall} nameA={nameA} nameB={nameB} testId="kpi-deltas-overall" /> : !kpiQuery.isError && <Loading what="the KPI changes" />}
+      </section>
       <section aria-labelledby="matched-title">
         <h2 id="matched-title">Matched segments</h2>
         <p className="muted">
-          Pairs found by the Hungarian method on overlap; changes with 95% intervals, <span className="sig">▲▼</span> where the interval excludes 0.
+          Pairs found by the Hungarian method on overlap. KPIs as each run&apos;s evaluators computed them; the change B − A with a 95% interval from the two
+          values&apos; intervals (MOVER), <span className="sig">▲▼</span> where it excludes 0.
           {c.matching.unmatchedA.length > 0 && ` Unmatched in ${nameA}: ${c.matching.unmatchedA.join(', ')}.`}
           {c.matching.unmatchedB.length > 0 && ` Unmatched in ${nameB}: ${c.matching.unmatchedB.join(', ')}.`}
         </p>
-        {c.matching.pairs.map((p) => (
-          <div key={`${p.a.key}-${p.b.key}`} className="pair">
-            <h3>
-              {p.a.label} ({formatNumber(p.a.size)}) ↔ {p.b.label} ({formatNumber(p.b.size)})
-              <span className="muted"> · overlap {formatNumber(p.overlap)}, Jaccard {formatIndex(p.jaccard)}</span>
-            </h3>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Measure</th>
-                  <th scope="col">{nameA}</th>
-                  <th scope="col">{nameB}</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">95% interval</th>
-                  <th scope="col">Significant</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.deltas.map((d) => (
-                  <tr key={d.kpi}>
-                    <th scope="row">{d.kpi}</th>
-                    <td>{deltaText(d.kpi, d.a)}</td>
-                    <td>{deltaText(d.kpi, d.b)}</td>
-                    <td>{deltaText(d.kpi, d.delta)}</td>
-                    <td>
-                      [{deltaText(d.kpi, d.lower)}, {deltaText(d.kpi, d.upper)}]
-                    </td>
-                    <td>{d.significant ? <span className="sig">{d.delta > 0 ? '▲ yes' : '▼ yes'}</span> : 'no'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
+        {c.matching.pairs.map((p) => {
+          const pairKpis = kpis?.pairs.find((x) => x.a.key === p.a.key && x.b.key === p.b.key);
+          return (
+            <div key={`${p.a.key}-${p.b.key}`} className="pair">
+              <h3>
+                {p.a.label} ({formatNumber(p.a.size)}) ↔ {p.b.label} ({formatNumber(p.b.size)})
+                <span className="muted"> · overlap {formatNumber(p.overlap)}, Jaccard {formatIndex(p.jaccard)}</span>
+              </h3>
+              {pairKpis ? <KpiDeltaTable kpis={pairKpis.kpis} nameA={nameA} nameB={nameB} testId={`kpi-deltas-${p.a.key}-${p.b.key}`} /> : !kpiQuery.isError && <Loading what="the KPI changes" />}
+              <details>
+                <summary>Share and feature means</summary>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Measure</th>
+                      <th scope="col">{nameA}</th>
+                      <th scope="col">{nameB}</th>
+                      <th scope="col">Change</th>
+                      <th scope="col">95% interval</th>
+                      <th scope="col">Significant</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.deltas.map((d) => (
+                      <tr key={d.kpi}>
+                        <th scope="row">{d.kpi}</th>
+                        <td>{deltaText(d.kpi, d.a)}</td>
+                        <td>{deltaText(d.kpi, d.b)}</td>
+                        <td>{deltaText(d.kpi, d.delta)}</td>
+                        <td>
+                          [{deltaText(d.kpi, d.lower)}, {deltaText(d.kpi, d.upper)}]
+                        </td>
+                        <td>{d.significant ? <span className="sig">{d.delta > 0 ? '▲ yes' : '▼ yes'}</span> : 'no'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </details>
+            </div>
+          );
+        })}
       </section>
     </>
   );

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { enc } from '../api/client';
-import { useCustomerHistory } from '../api/queries';
+import { useCustomerHistory, useCustomerInRun } from '../api/queries';
+import type { HistoryEntry } from '../api/types';
 import { Loading, Problem } from '../components/status';
 import { formatNumber } from '../shape/format';
 
@@ -11,6 +12,9 @@ export function CustomerPage() {
   const navigate = useNavigate();
   const [input, setInput] = useState(id);
   const history = useCustomerHistory(id);
+  const [picked, setPicked] = useState<string | undefined>();
+  // The newest version by default: the segment the customer is in now.
+  const runId = picked && history.data?.some((h) => h.runId === picked) ? picked : history.data?.[history.data.length - 1]?.runId;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (input.trim()) void navigate(`/customers/${enc(input.trim())}`);
@@ -54,6 +58,59 @@ export function CustomerPage() {
           </tbody>
         </table>
       )}
+      {history.data && runId && <Features customer={id} runs={history.data} runId={runId} onPick={setPicked} />}
     </>
+  );
+}
+
+/** The customer's features in one version's input, beside their segment's mean and all customers' mean. */
+function Features({ customer, runs, runId, onPick }: { customer: string; runs: HistoryEntry[]; runId: string; onPick: (runId: string) => void }) {
+  const inRun = useCustomerInRun(runId, customer);
+  const c = inRun.data;
+  return (
+    <section aria-labelledby="features-title">
+      <h2 id="features-title">Features that put them there</h2>
+      <div className="actions">
+        <label htmlFor="features-run">Version</label>
+        <select id="features-run" value={runId} onChange={(e) => onPick(e.target.value)}>
+          {runs.map((h) => (
+            <option key={h.runId} value={h.runId}>
+              {h.segmentation} v{h.version}
+            </option>
+          ))}
+        </select>
+      </div>
+      {inRun.isError && <Problem error={inRun.error} />}
+      {!c && !inRun.isError && <Loading what="the features" />}
+      {c && c.run.id === runId && (
+        <table data-testid="customer-features">
+          <caption>
+            Customer {customer} in {c.run.segmentation} v{c.run.version}: segment {c.segment.label}
+            {c.score !== null && `, score ${formatNumber(c.score)}`}. ● = a feature the model was trained on.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Feature</th>
+              <th scope="col">This customer</th>
+              <th scope="col">Mean of {c.segment.label}</th>
+              <th scope="col">Mean of all customers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.features.map((f) => (
+              <tr key={f.name} data-feature={f.name}>
+                <th scope="row">
+                  {f.name}
+                  {f.inModel && <span title="trained on"> ●</span>}
+                </th>
+                <td className="value">{typeof f.value === 'number' || f.value === null ? formatNumber(f.value) : f.value}</td>
+                <td className="segment-mean">{formatNumber(f.segmentMean)}</td>
+                <td className="overall-mean">{formatNumber(f.overallMean)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

@@ -1,32 +1,25 @@
-import { useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { enc, getJson } from '../api/client';
-import { useRuns } from '../api/queries';
-import type { Kpi, Segment } from '../api/types';
+import { enc } from '../api/client';
+import { useKpiHistory, useKpis, useRuns } from '../api/queries';
 import { Chart } from '../charts/chart';
 import { trackOption } from '../charts/options';
 import { Loading, Problem } from '../components/status';
 import { formatInterval, formatNumber } from '../shape/format';
 import { kpiTrack } from '../shape/track';
 
-/** One KPI of one segmentation across its versions: a line per segment (by label) and one for all customers. */
+/** One KPI of one segmentation across its versions: a line for all customers and one per segment followed by matching. */
 export function KpiTrackPage() {
   const { name = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const runs = useRuns(name);
-  const done = useMemo(() => (runs.data ?? []).filter((r) => r.status === 'succeeded').sort((a, b) => a.version - b.version), [runs.data]);
-  const data = useQueries({
-    queries: done.flatMap((r) => [
-      { queryKey: ['kpis', r.id], queryFn: () => getJson<Kpi[]>(`/runs/${enc(r.id)}/kpis`) },
-      { queryKey: ['segments', r.id], queryFn: () => getJson<Segment[]>(`/runs/${enc(r.id)}/segments`) },
-    ]),
-  });
-  const loaded = data.length > 0 && data.every((q) => q.data);
-  const perRun = loaded ? done.map((r, i) => ({ version: r.version, kpis: data[2 * i].data as Kpi[], segments: data[2 * i + 1].data as Segment[] })) : [];
-  const kpiNames = [...new Set(perRun.flatMap((r) => r.kpis.filter((k) => k.value !== null).map((k) => k.kpi)))];
+  const latest = useMemo(() => (runs.data ?? []).filter((r) => r.status === 'succeeded').sort((a, b) => b.version - a.version)[0], [runs.data]);
+  const kpis = useKpis(latest?.id ?? '', !!latest);
+  const kpiNames = [...new Set((kpis.data ?? []).filter((k) => k.value !== null).map((k) => k.kpi))];
   const kpi = params.get('kpi') ?? kpiNames[0] ?? '';
-  const track = loaded && kpi ? kpiTrack(perRun, kpi) : null;
+  const history = useKpiHistory(name, kpi);
+  const h = history.data;
+  const track = h ? kpiTrack(h) : null;
 
   return (
     <>
@@ -34,9 +27,9 @@ export function KpiTrackPage() {
         <Link to="/segmentations">Segmentations</Link> › <Link to={`/segmentations/${enc(name)}`}>{name}</Link> › KPI tracking
       </nav>
       <h1>KPI tracking: {name}</h1>
-      {runs.isError && <Problem error={runs.error} />}
-      {!loaded && <Loading what="the KPIs of every version" />}
-      {loaded && (
+      {[runs, kpis, history].map((q, i) => (q.isError ? <Problem key={i} error={q.error} /> : null))}
+      {runs.data && !latest && <p role="status">No version has finished yet.</p>}
+      {kpiNames.length > 0 && (
         <div className="actions">
           <label htmlFor="kpi">KPI</label>
           <select id="kpi" value={kpi} onChange={(e) => setParams({ kpi: e.target.value })}>
@@ -48,11 +41,16 @@ export function KpiTrackPage() {
           </select>
         </div>
       )}
-      {track && (
+      {kpi && !h && !history.isError && <Loading what={`${kpi} in every version`} />}
+      {h && track && (
         <>
-          <p className="muted">Segments are followed by their label from version to version; a segment a version does not have leaves a gap.</p>
-          <Chart title={`${kpi} across versions of ${name}, 95% intervals`} option={trackOption(kpi, track.versions, track.lines)} />
-          <table>
+          <p className="muted">
+            Each segment is followed from version to version through the Hungarian matching of consecutive versions (on shared customers), so a line is one
+            group of customers even where its label or key changes; lines are named as in v{h.anchor.version}. A segment no version before or after is
+            matched to starts or ends its line.
+          </p>
+          <Chart title={`${h.title ?? kpi} across versions of ${name}, 95% intervals`} option={trackOption(kpi, track.versions, track.lines)} />
+          <table data-testid="kpi-history">
             <thead>
               <tr>
                 <th scope="col">Segment</th>
@@ -64,14 +62,24 @@ export function KpiTrackPage() {
               </tr>
             </thead>
             <tbody>
-              {track.lines.map((l) => (
-                <tr key={l.name}>
-                  <th scope="row">{l.name}</th>
-                  {l.points.map((p, i) => (
-                    <td key={i}>{p ? `${formatNumber(p.value)} ${formatInterval(p.lower !== null && p.upper !== null ? { lower: p.lower, upper: p.upper } : null)}` : '—'}</td>
-                  ))}
-                </tr>
-              ))}
+              {track.lines.map((l, li) => {
+                const chain = li === 0 ? null : h.lines[li - 1];
+                return (
+                  <tr key={`${li}-${l.name}`} data-line={li === 0 ? 'overall' : String(li - 1)}>
+                    <th scope="row">{l.name}</th>
+                    {l.points.map((p, v) => {
+                      const label = chain?.labels[v];
+                      return (
+                        <td key={v} data-version={h.versions[v].version}>
+                          <span className="value">{p ? formatNumber(p.value) : '—'}</span>{' '}
+                          <span className="interval">{p && p.lower !== null && p.upper !== null ? formatInterval({ lower: p.lower, upper: p.upper }) : ''}</span>
+                          {label && label !== l.name && <div className="muted segment-label">as {label}</div>}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </>

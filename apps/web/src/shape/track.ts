@@ -1,4 +1,4 @@
-import type { Kpi, Segment } from '../api/types';
+import type { KpiHistory, KpiPoint } from '../api/types';
 
 export interface TrackPoint {
   value: number;
@@ -6,22 +6,21 @@ export interface TrackPoint {
   upper: number | null;
 }
 
+export interface TrackLine {
+  name: string;
+  points: (TrackPoint | null)[];
+}
+
+const point = (p: KpiPoint | null): TrackPoint | null => (p && p.value !== null ? { value: p.value, lower: p.lower, upper: p.upper } : null);
+
 /**
- * One KPI across versions: a line for all customers and one per segment label (labels are how a
- * segment is recognised from one version to the next), null where a version lacks the segment.
+ * The chart's lines of a KPI history: all customers, then one per segment as the server followed it
+ * through the versions (by the Hungarian matching of consecutive versions, not by label); null where a
+ * version has no segment in the chain or no value.
  */
-export function kpiTrack(runs: readonly { version: number; kpis: readonly Kpi[]; segments: readonly Segment[] }[], kpi: string) {
-  const labels = [...new Set(runs.flatMap((r) => r.segments.map((s) => s.label)))];
-  const point = (k: Kpi | undefined): TrackPoint | null => (k && k.value !== null ? { value: k.value, lower: k.interval?.lower ?? null, upper: k.interval?.upper ?? null } : null);
-  const lines = [
-    { name: 'All customers', points: runs.map((r) => point(r.kpis.find((k) => k.kpi === kpi && k.segmentKey === null))) },
-    ...labels.map((label) => ({
-      name: label,
-      points: runs.map((r) => {
-        const segment = r.segments.find((s) => s.label === label);
-        return segment ? point(r.kpis.find((k) => k.kpi === kpi && k.segmentKey === segment.key)) : null;
-      }),
-    })),
-  ];
-  return { versions: runs.map((r) => r.version), lines };
+export function kpiTrack(history: Pick<KpiHistory, 'versions' | 'overall' | 'lines'>): { versions: number[]; lines: TrackLine[] } {
+  return {
+    versions: history.versions.map((v) => v.version),
+    lines: [{ name: 'All customers', points: history.overall.map(point) }, ...history.lines.map((l) => ({ name: l.label, points: l.points.map(point) }))],
+  };
 }
