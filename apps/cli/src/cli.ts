@@ -7,6 +7,7 @@ import { compareRuns } from './commands/compare';
 import { runDemo } from './commands/demo';
 import { localUiKey, serveUi } from './commands/serve-ui';
 import { exportAssignments } from './commands/export';
+import { collectArtifacts } from './commands/gc';
 import { ingestFile } from './commands/ingest';
 import { showKpis } from './commands/kpis';
 import { addPlugin, listPlugins } from './commands/plugins';
@@ -232,6 +233,14 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<segmentation>', 'segmentation name')
     .option('--json', 'print JSON')
     .action((segmentation: string, options: { json?: boolean }) => withWorkbench(cli, true, (wb) => retrainNow(wb, cli.out, { segmentation, ...options })));
+
+  program
+    .command('gc')
+    .description("remove artifact files no row references (a failed or interrupted run's model and assignments), keeping those stored within the grace period")
+    .option('--grace-hours <hours>', 'keep unreferenced artifacts stored within this many hours: a run or ingest in flight records its artifacts after storing them', integer(1, 87_600), 24)
+    .option('--dry-run', 'count what would be removed, remove nothing')
+    .option('--json', 'print JSON')
+    .action((options: { graceHours: number; dryRun?: boolean; json?: boolean }) => withWorkbench(cli, false, (wb) => collectArtifacts(wb, cli.out, options)));
 
   program
     .command('events')

@@ -26,6 +26,12 @@ class CountingStore implements ArtifactStore {
   has(key: string) {
     return this.inner.has(key);
   }
+  list() {
+    return this.inner.list();
+  }
+  removeIfStoredBefore(key: string, storedBefore: Date) {
+    return this.inner.removeIfStoredBefore(key, storedBefore);
+  }
 }
 
 describe('paging through the assignments of a run', () => {

@@ -1,4 +1,5 @@
 export * from './aliases.service';
+export * from './artifact-collector';
 export * from './api-keys.service';
 export * from './assignments.service';
 export * from './comparison.processor';

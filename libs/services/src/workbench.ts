@@ -4,6 +4,7 @@ import { PluginRegistry } from '@workbench/engine';
 import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
 import { createOrm, LocalArtifactStore, migrateUp, waitForMigrations, type ArtifactStore } from '@workbench/persistence';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
+import { ArtifactCollector } from './artifact-collector';
 import { AliasesService } from './aliases.service';
 import { ApiKeysService } from './api-keys.service';
 import { AssignmentsService } from './assignments.service';
@@ -65,6 +66,8 @@ export class Workbench {
   readonly datasets: DatasetsService;
   /** What runs train on, built from dataset versions. */
   readonly runInputs: RunInputsService;
+  /** Removes artifact files no row references (`workbench gc`). */
+  readonly artifactCollector: ArtifactCollector;
   readonly segmentations: SegmentationsService;
   readonly runs: RunsService;
   readonly apiKeys: ApiKeysService;
@@ -101,6 +104,7 @@ export class Workbench {
     this.plugins = new PluginsService(orm, registry, logger, { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 }, builtinModule);
     this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
     this.runInputs = new RunInputsService(orm, artifacts, this.datasets);
+    this.artifactCollector = new ArtifactCollector(orm, artifacts);
     const caps = { maxSeconds: config.pluginMaxSeconds, maxMemoryMb: config.pluginMaxMemoryMb };
     this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets, this.runInputs, caps);
     this.assignments = new AssignmentsService(orm, artifacts);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -26,6 +26,20 @@ export interface ArtifactStore {
   /** A reader of the bytes stored under `key`; throws if there are none. Close it when done. */
   open(key: string): Promise<ArtifactReader>;
   has(key: string): Promise<boolean>;
+  /** Every stored artifact with its size and when it was last stored (a `put` of content already there counts). */
+  list(): AsyncIterable<StoredArtifact>;
+  /**
+   * Deletes the artifact when it was last stored before `storedBefore` (checked just before deleting, so a `put`
+   * of the same content meanwhile keeps it); answers the bytes freed, 0 when kept or absent.
+   */
+  removeIfStoredBefore(key: string, storedBefore: Date): Promise<number>;
+}
+
+/** One artifact as {@link ArtifactStore.list} reports it. */
+export interface StoredArtifact {
+  key: string;
+  bytes: number;
+  storedAt: Date;
 }
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
@@ -57,7 +71,13 @@ export class LocalArtifactStore implements ArtifactStore {
     const parts = content instanceof Uint8Array ? [content] : content;
     const key = artifactKeyOf(parts);
     const target = this.pathOf(key);
-    if (await this.has(key)) return key;
+    if (await this.has(key)) {
+      // Stored again now: the garbage collector's grace period starts over, so a row about to reference
+      // this content (a new run with an old run's model) does not lose it.
+      const now = new Date();
+      await utimes(target, now, now).catch(() => undefined);
+      return key;
+    }
     await mkdir(join(this.rootDir, key.slice(0, 2)), { recursive: true });
     // Write aside, then rename: readers never see a half-written file, and concurrent puts of the
     // same content both end with the same complete file.
@@ -129,6 +149,35 @@ export class LocalArtifactStore implements ArtifactStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
+  }
+
+  async *list(): AsyncIterable<StoredArtifact> {
+    let folders: string[];
+    try {
+      folders = (await readdir(this.rootDir)).filter((name) => /^[0-9a-f]{2}$/.test(name)).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const folder of folders) {
+      // A put in progress has a `.tmp` name: not an artifact (yet).
+      for (const rest of (await readdir(join(this.rootDir, folder))).sort()) {
+        const key = folder + rest;
+        if (!KEY_PATTERN.test(key)) continue;
+        const info = await stat(join(this.rootDir, folder, rest)).catch(() => null);
+        if (info?.isFile()) yield { key, bytes: info.size, storedAt: info.mtime };
+      }
+    }
+  }
+
+  async removeIfStoredBefore(key: string, storedBefore: Date): Promise<number> {
+    const path = this.pathOf(key);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile() || info.mtime >= storedBefore) return 0;
+    await unlink(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    return info.size;
   }
 
   private pathOf(key: string): string {
