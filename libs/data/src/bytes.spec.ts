@@ -1,4 +1,4 @@
-import { daysFromCivil, parseDate, parseIntegerId, parseNumber } from './bytes';
+import { dayOf, daysFromCivil, monthOfDay, MS_PER_DAY, parseDate, parseIntegerId, parseNumber } from './bytes';
 
 const b = (text: string) => Buffer.from(text, 'utf8');
 const number = (text: string, decimal = 46, thousands = -1, currency = false) => parseNumber(b(text), 0, b(text).length, decimal, thousands, currency);
@@ -45,5 +45,14 @@ describe('parsing values from bytes', () => {
     for (const [text, format] of [['2011-02-29', 'YYYY-MM-DD'], ['2010-12-01 25:00', 'YYYY-MM-DD'], ['1997093', 'YYYYMMDD'], ['13/13/2010', 'DD/MM/YYYY'], ['2010-12-01x', 'YYYY-MM-DD']] as const) {
       expect(date(text, format)).toBeNaN();
     }
+  });
+
+  it('gives the UTC calendar month of every day from 1700 to 2300 as a Date does', () => {
+    const wrong: number[] = [];
+    for (let day = dayOf(Date.UTC(1700, 0, 1)) - 1; day <= dayOf(Date.UTC(2300, 0, 1)); day++) {
+      const d = new Date(day * MS_PER_DAY);
+      if (monthOfDay(day) !== d.getUTCFullYear() * 12 + d.getUTCMonth()) wrong.push(day);
+    }
+    expect(wrong).toEqual([]);
   });
 });

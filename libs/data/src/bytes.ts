@@ -258,4 +258,20 @@ export function dayOf(epochMs: number): number {
   return Math.floor(epochMs / MS_PER_DAY);
 }
 
+/**
+ * The calendar month (UTC) of a day number as `year × 12 + month0` (what `getUTCFullYear() * 12 + getUTCMonth()`
+ * gives), by integer arithmetic (H. Hinnant's civil_from_days) instead of a Date per call: feature builds ask
+ * this for every purchase day of every customer.
+ */
+export function monthOfDay(day: number): number {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month0 = mp < 10 ? mp + 2 : mp - 10;
+  return (yoe + era * 400 + (month0 < 2 ? 1 : 0)) * 12 + month0;
+}
+
 export { MS_PER_DAY };

@@ -64,6 +64,24 @@ describe('customer features', () => {
     });
   });
 
+  it('maps each customer index of the table to its frame row, -1 for the customer left out', async () => {
+    const table = await load();
+    const { frame, rowOfCustomer } = buildCustomerFeatures(table);
+    expect(Array.from(rowOfCustomer, (row, c) => [table.customerIds[c], row < 0 ? null : frame.ids[row]])).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', null],
+    ]);
+  });
+
+  it('gives the same features when the rows are not in time order', async () => {
+    const [header, ...lines] = HAND.split('\n');
+    const shuffled = (await ingestTransactions(Buffer.from([header, ...lines.reverse()].join('\n')), { now: NOW })).table;
+    const a = buildCustomerFeatures(await load(), { featureSets: ['rfm', 'bgnbd'] });
+    const b = buildCustomerFeatures(shuffled, { featureSets: ['rfm', 'bgnbd'] });
+    for (const id of ['a', 'b']) expect(valuesOf(b.frame, id)).toEqual(valuesOf(a.frame, id));
+  });
+
   it('leaves out transactions after the reference date', async () => {
     const features = buildCustomerFeatures(await load(), { referenceDate: new Date('2021-03-31T00:00:00Z') });
     expect(valuesOf(features.frame, 'a')).toEqual({

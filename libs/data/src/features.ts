@@ -1,5 +1,5 @@
 import { createFeatureFrame, type FeatureColumn, type FeatureFrame } from '@workbench/plugin-sdk';
-import { dayOf, MS_PER_DAY } from './bytes';
+import { dayOf, monthOfDay, MS_PER_DAY } from './bytes';
 import type { TransactionTable } from './transaction-table';
 
 /** One feature of a feature set: its column name, unit and meaning. */
@@ -77,11 +77,8 @@ export interface CustomerFeatures {
   attributes: string[];
   /** Rows of the frame with no match in `customers`. */
   unmatchedCustomers: number;
-}
-
-function monthOfDay(day: number): number {
-  const d = new Date(day * MS_PER_DAY);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+  /** The frame row of each customer of the table (by customer index), -1 for those left out: a join without ids. */
+  rowOfCustomer: Int32Array;
 }
 
 /**
@@ -107,27 +104,33 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
 
   const orderSeen = new Int32Array(table.orderIds.length).fill(-1);
   const ids: string[] = [];
+  const rowOfCustomer = new Int32Array(customerCount).fill(-1);
   // One preallocated column per feature (trimmed at the end): no per-customer allocation for the GC to chase.
   const names = ['recency_days', 'frequency', 'monetary', 'mean_order_value', 'tenure_days', 'mean_interpurchase_days', 'active_months', 'x', 't_x', 'T', 'monetary_value'] as const;
   const out = Object.fromEntries(names.map((name) => [name, new Float64Array(customerCount)])) as Record<(typeof names)[number], Float64Array>;
   let withoutPurchases = 0;
-  const purchases: number[] = [];
+  let largest = 0;
+  for (let c = 0; c < customerCount; c++) largest = Math.max(largest, offsets[c + 1] - offsets[c]);
+  // A customer's purchase rows, reused for every customer.
+  const purchases = new Int32Array(largest);
+  const { timestamp, amount, isReturn, order: orderOf } = table;
   for (let c = 0; c < customerCount; c++) {
     let monetary = 0;
-    purchases.length = 0;
+    let count = 0;
     for (let k = offsets[c]; k < offsets[c + 1]; k++) {
       const i = rows[k];
-      monetary += table.amount[i];
-      if (table.isReturn[i] === 0) purchases.push(i);
+      monetary += amount[i];
+      if (isReturn[i] === 0) purchases[count++] = i;
     }
-    if (purchases.length === 0) {
+    if (count === 0) {
       withoutPurchases++;
       continue;
     }
-    // The grouping keeps file order, and exports are usually in time order: sort only when they are not.
+    // The grouping keeps file order, and exports are usually in time order: sort only when they are not
+    // (with Array's stable sort, so rows of equal time keep file order).
     let inOrder = true;
-    for (let k = 1; k < purchases.length && inOrder; k++) inOrder = table.timestamp[purchases[k]] >= table.timestamp[purchases[k - 1]];
-    if (!inOrder) purchases.sort((a, b) => table.timestamp[a] - table.timestamp[b]);
+    for (let k = 1; k < count && inOrder; k++) inOrder = timestamp[purchases[k]] >= timestamp[purchases[k - 1]];
+    if (!inOrder) purchases.set(Array.from(purchases.subarray(0, count)).sort((a, b) => timestamp[a] - timestamp[b]));
     let orders = 0;
     let days = 0;
     let months = 0;
@@ -135,16 +138,17 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
     let previousMonth = Number.NaN;
     let previousTimestamp = Number.NaN;
     let repeatDayTotal = 0;
-    for (const i of purchases) {
-      const order = table.order[i];
+    for (let k = 0; k < count; k++) {
+      const i = purchases[k];
+      const order = orderOf[i];
       if (order >= 0) {
         if (orderSeen[order] !== c) {
           orderSeen[order] = c;
           orders++;
         }
-      } else if (table.timestamp[i] !== previousTimestamp) orders++;
-      previousTimestamp = table.timestamp[i];
-      const day = dayOf(table.timestamp[i]);
+      } else if (timestamp[i] !== previousTimestamp) orders++;
+      previousTimestamp = timestamp[i];
+      const day = dayOf(timestamp[i]);
       if (day !== previousDay) {
         days++;
         previousDay = day;
@@ -154,12 +158,13 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
           previousMonth = month;
         }
       }
-      if (days > 1) repeatDayTotal += table.amount[i];
+      if (days > 1) repeatDayTotal += amount[i];
     }
-    const firstDay = dayOf(table.timestamp[purchases[0]]);
-    const lastPurchaseDay = dayOf(table.timestamp[purchases[purchases.length - 1]]);
+    const firstDay = dayOf(timestamp[purchases[0]]);
+    const lastPurchaseDay = dayOf(timestamp[purchases[count - 1]]);
     const r = ids.length;
     ids.push(table.customerIds[c]);
+    rowOfCustomer[c] = r;
     out.recency_days[r] = refDay - lastPurchaseDay;
     out.frequency[r] = orders;
     out.monetary[r] = monetary;
@@ -205,5 +210,6 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
     customersWithoutPurchases: withoutPurchases,
     attributes,
     unmatchedCustomers: unmatched,
+    rowOfCustomer,
   };
 }

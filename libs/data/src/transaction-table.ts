@@ -1,14 +1,21 @@
 import { dayOf } from './bytes';
 
+/** The ids of a dictionary, by index: a `string[]`, or a stored table's ids decoded when asked for. */
+export interface IdList {
+  readonly length: number;
+  at(index: number): string | undefined;
+}
+
 /**
  * A transactions table stored by column. Row `i` is a line of a purchase (or a return):
  * `customerIds[customer[i]]` bought for `amount[i]` at `timestamp[i]` (epoch ms, UTC) in order
- * `orderIds[order[i]]` (`order[i]` is -1 when the file has no order id column).
+ * `orderIds.at(order[i])` (`order[i]` is -1 when the file has no order id column).
  */
 export interface TransactionTable {
   rowCount: number;
   customerIds: readonly string[];
-  orderIds: readonly string[];
+  /** Decoded one by one when asked for: features and KPIs need only the order indexes and their count. */
+  orderIds: IdList;
   customer: Int32Array;
   order: Int32Array;
   timestamp: Float64Array;

@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/co
 import {
   contentHash,
   encodeFrame,
-  encodeTransactions,
+  encodeTransactionParts,
   ingestCustomersCsv,
   ingestTransactions,
   type CustomerIngestOptions,
@@ -154,11 +154,11 @@ export class DatasetsService {
     const { dataset: _dataset, source, sourceName: _sourceName, ...options } = request;
     const result = await ingestTransactions(source, options);
     // The encoding holds the data only (no quoting, line endings or BOM), so its hash is the content's identity
-    // (what transactionsHash computes); hashing these bytes saves encoding a second copy.
-    const bytes = encodeTransactions(result.table);
-    const artifactKey = await this.artifacts.put(bytes);
+    // (what transactionsHash computes), and the artifact key is that hash. Stored from its parts: the encoded
+    // table never exists as one buffer.
+    const artifactKey = await this.artifacts.put(encodeTransactionParts(result.table));
     const report = { ...result.report, mapping: result.mapping, dateFormat: result.dateFormat };
-    return this.storeVersion(request.dataset, contentHash(bytes), {
+    return this.storeVersion(request.dataset, artifactKey, {
       kind: 'transactions',
       rowCount: result.table.rowCount,
       rejectedCount: result.report.rowsRejected,

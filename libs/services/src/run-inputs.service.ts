@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { buildCustomerFeatures, churnCalibrationEndDay, churnLabelsOfTable, decodeFrame, decodeTransactions, MS_PER_DAY } from '@workbench/data';
+import { buildCustomerFeatures, churnCalibrationEndDay, churnLabelsOfTable, decodeFrame, MS_PER_DAY, readTransactions } from '@workbench/data';
 import { DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
 import { describeFeatures, type FeatureView } from './dataset-features';
@@ -56,16 +56,17 @@ export class RunInputsService {
   }
 
   private async buildRunInput(version: DatasetVersion, options: { churnHorizonDays?: number }): Promise<RunInput> {
-    const bytes = await this.artifacts.get(version.artifactKey);
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const tables = await this.tables(datasetId);
     if (version.kind === 'table') throw new InvalidRequestError(`dataset version ${version.version} is the extra table '${version.tableName}'; train on a customers or transactions version`);
     if (version.kind === 'customers') {
-      const frame = decodeFrame(bytes);
+      const frame = decodeFrame(await this.artifacts.get(version.artifactKey));
       const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
       return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime(), tables };
     }
-    const table = decodeTransactions(bytes);
+    // Section by section from the store: a table of 100M rows is several GB, more than one buffer should hold.
+    const reader = await this.artifacts.open(version.artifactKey);
+    const table = await readTransactions(reader).finally(() => reader.close());
     const horizon = options.churnHorizonDays;
     // With a churn horizon, features are as of the calibration end; the label is what happened after it.
     const calibrationEndDay = horizon ? churnCalibrationEndDay(table, horizon) : undefined;
@@ -78,8 +79,10 @@ export class RunInputsService {
       const labels = churnLabelsOfTable(table, calibrationEndDay, horizon);
       frame = createFeatureFrame(frame.ids, { ...frame.columns, churned: numeric(frame.ids.map((id) => labels.get(id) ?? Number.NaN)) });
     }
-    const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
-    const rowOfCustomer = Int32Array.from(table.customerIds, (id) => rowOf.get(id) ?? -1);
+    // Adding the churn label or the customers' columns keeps the rows, so the features' customer → row map holds.
+    const { rowOfCustomer } = features;
+    const customerRow = new Int32Array(table.rowCount);
+    for (let i = 0; i < table.rowCount; i++) customerRow[i] = rowOfCustomer[table.customer[i]];
     const featureSet = [
       ...features.featureSets.map((f) => `${f.name}@${f.version}`),
       ...(customersVersion ? [`customers-v${customersVersion.version}`] : []),
@@ -92,7 +95,7 @@ export class RunInputsService {
       referenceDate: features.referenceDate.getTime(),
       tables,
       transactions: {
-        customerRow: Int32Array.from(table.customer.subarray(0, table.rowCount), (c) => rowOfCustomer[c]),
+        customerRow,
         order: table.order.subarray(0, table.rowCount),
         timestamp: table.timestamp.subarray(0, table.rowCount),
         amount: table.amount.subarray(0, table.rowCount),

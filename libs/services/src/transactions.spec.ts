@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IngestError } from '@workbench/data';
-import { RunStatus } from '@workbench/persistence';
+import { encodeTransactionParts, IngestError, ingestTransactions, readTransactions, transactionsHash } from '@workbench/data';
+import { LocalArtifactStore, RunStatus } from '@workbench/persistence';
 import { loadConfig } from './config';
 import { revenuePerSegment, splitAtMedian } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
@@ -79,5 +79,25 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
     const run = await wb.runs.waitFor((await wb.runs.submit('cdnow-na')).id);
     const [value] = (await wb.runs.kpis(run.id)).filter((k) => k.kpi === 'revenue');
     expect([value.value, value.note]).toEqual([null, 'not available: needs a transactions table']);
+  });
+});
+
+describe('a stored transactions table, written and read back through the artifact store in small chunks', () => {
+  it('comes back equal column by column and id by id, after thousands of 64-byte reads and writes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'wb-tx-chunks-'));
+    const { table } = await ingestTransactions(elog, cdnow);
+    const store = new LocalArtifactStore(root, { chunkBytes: 64 });
+    const key = await store.put(encodeTransactionParts(table));
+    expect(key).toBe(transactionsHash(table));
+    const reader = await store.open(key);
+    expect(reader.size / 64).toBeGreaterThan(1000);
+    const back = await readTransactions(reader).finally(() => reader.close());
+    rmSync(root, { recursive: true, force: true });
+    expect(back.rowCount).toBe(table.rowCount);
+    expect(back.customerIds).toEqual(table.customerIds);
+    expect(Array.from({ length: back.orderIds.length }, (_, i) => back.orderIds.at(i))).toEqual(Array.from({ length: table.orderIds.length }, (_, i) => table.orderIds.at(i)));
+    for (const column of ['customer', 'order', 'timestamp', 'amount', 'isReturn'] as const) {
+      expect(Buffer.compare(Buffer.from(back[column].buffer, back[column].byteOffset, back[column].byteLength), Buffer.from(table[column].buffer, table[column].byteOffset, table[column].byteLength))).toBe(0);
+    }
   });
 });
