@@ -18,6 +18,16 @@ describe('matchCustomers', () => {
     expect(() => matchCustomers(['a', 'a'], ['a'])).toThrow(ComparisonInputError);
   });
 
+  it('matches two equal id lists position by position, and still rejects a repeated id in them as before', () => {
+    const match = matchCustomers(['c1', 'c2', 'c3'], ['c1', 'c2', 'c3']);
+    expect([Array.from(match.indexA), Array.from(match.indexB)]).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    expect(match).toMatchObject({ matched: 3, onlyInA: 0, onlyInB: 0 });
+    expect(() => matchCustomers(['a', 'b', 'a'], ['a', 'b', 'a'])).toThrow(new ComparisonInputError("idsB: customer 'a' appears twice (positions 0 and 2); a run assigns each customer once"));
+  });
+
   it('matches a million customers with 10% on each side only', () => {
     const n = 1_000_000;
     const idsA = Array.from({ length: n }, (_, i) => `cust-${i}`);

@@ -21,22 +21,41 @@ function comparedFeatures(run: Run, frame: FeatureFrame): string[] {
   );
 }
 
-/** Values of `feature` for the rows of `frame` in `segment` (by the run's assignments), missing values left out. */
-function segmentValues(
-  frame: FeatureFrame,
-  rowOf: Map<string, number>,
-  ids: readonly string[],
-  segments: Int32Array,
-  segment: number,
-  feature: string,
-): number[] {
+/**
+ * Where each assigned customer is in `frame` (-1: not there), by position in the assignments. A run's assignments
+ * list its frame's customers in frame order, so that is checked first and no id map is built.
+ */
+function frameRows(frame: FeatureFrame, ids: readonly string[]): Int32Array {
+  const rows = new Int32Array(ids.length);
+  let same = ids.length === frame.rowCount;
+  for (let i = 0; same && i < ids.length; i++) same = ids[i] === frame.ids[i];
+  if (same) {
+    for (let i = 0; i < ids.length; i++) rows[i] = i;
+    return rows;
+  }
+  const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
+  for (let i = 0; i < ids.length; i++) rows[i] = rowOf.get(ids[i]) ?? -1;
+  return rows;
+}
+
+/** Positions in the assignments of each segment's customers, ascending: one pass instead of one per segment and feature. */
+function membersBySegment(segments: Int32Array): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < segments.length; i++) {
+    let list = out.get(segments[i]);
+    if (!list) out.set(segments[i], (list = []));
+    list.push(i);
+  }
+  return out;
+}
+
+/** Values of `feature` for a segment's customers (positions in the assignments, ascending), missing values left out. */
+function segmentValues(frame: FeatureFrame, rows: Int32Array, members: readonly number[] | undefined, feature: string): number[] {
   const column = frame.columns[feature];
-  if (column?.kind !== 'numeric') return [];
+  if (column?.kind !== 'numeric' || !members) return [];
   const out: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    if (segments[i] !== segment) continue;
-    const row = rowOf.get(ids[i]);
-    const v = row === undefined ? NaN : column.values[row];
+  for (const i of members) {
+    const v = rows[i] < 0 ? NaN : column.values[rows[i]];
     if (!Number.isNaN(v)) out.push(v);
   }
   return out;
@@ -139,8 +158,8 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
       await this.runInputs.loadFrame(a.datasetVersion as DatasetVersion),
       await this.runInputs.loadFrame(b.datasetVersion as DatasetVersion),
     ];
-    const rowsA = new Map(frameA.ids.map((id, i) => [id, i]));
-    const rowsB = new Map(frameB.ids.map((id, i) => [id, i]));
+    const [rowsA, rowsB] = [frameRows(frameA, assignA.ids), frameRows(frameB, assignB.ids)];
+    const [membersA, membersB] = [membersBySegment(assignA.segment), membersBySegment(assignB.segment)];
     // Run A's compared features that B's data has too; B's own compared features are numeric columns of B's data.
     const features = comparedFeatures(a, frameA).filter((f) => frameB.columns[f]?.kind === 'numeric');
     const byKey = (segments: Segment[], key: number) => segments.find((s) => s.key === key) as Segment;
@@ -153,8 +172,8 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
       );
       const deltas = features.map((feature) => {
         const d = kpiDelta(
-          segmentValues(frameA, rowsA, assignA.ids, assignA.segment, sa.key, feature),
-          segmentValues(frameB, rowsB, assignB.ids, assignB.segment, sb.key, feature),
+          segmentValues(frameA, rowsA, membersA.get(sa.key), feature),
+          segmentValues(frameB, rowsB, membersB.get(sb.key), feature),
         );
         return {
           kpi: `mean ${feature}`,
