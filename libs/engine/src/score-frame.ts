@@ -5,6 +5,7 @@ import {
   type FeatureColumn,
   type FeatureFrame,
   type ModelArtifact,
+  type PreparedModel,
   type RunContext,
   type SegmentationModel,
 } from '@workbench/plugin-sdk';
@@ -31,6 +32,8 @@ export interface ScoreStep {
   frame: FeatureFrame;
   /** Segments of the run (keys 0..segmentCount − 1), so a key outside them is caught here. */
   segmentCount: number;
+  /** The model as the plugin's `prepare` read it, kept by the host: used instead of `assign` with the artifact. */
+  prepared?: PreparedModel;
 }
 
 /** The rows `rows` of `frame`, in that order. */
@@ -65,7 +68,7 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
   const assign = async (rows: Int32Array) => {
     throwIfAborted(ctx.signal);
     const part = rows.length === n ? frame : selectRows(frame, rows);
-    const result = await model.assign(artifact, part, ctx);
+    const result = step.prepared ? await step.prepared.assign(part, ctx) : await model.assign(artifact, part, ctx);
     if (result.segment.length !== rows.length) throw new PluginContractError(`plugin '${name}' assigned ${result.segment.length} rows of ${rows.length}`);
     if (result.score && result.score.length !== rows.length) throw new PluginContractError(`plugin '${name}' scored ${result.score.length} rows of ${rows.length}`);
     result.segment.forEach((s, i) => {

@@ -35,6 +35,17 @@ export interface TrainedModel {
 }
 
 /**
+ * A trained model read once (weights loaded, JSON parsed) and kept by the host to score request after
+ * request, e.g. for online scoring. Returned by {@link SegmentationModel.prepare}.
+ */
+export interface PreparedModel {
+  /** Scores `frame` exactly as `assign(model, frame, ctx)` of the same model would. */
+  assign(frame: FeatureFrame, ctx: RunContext): Promise<Assignments>;
+  /** Frees what the model holds (e.g. tensors); the host calls it once, when it drops the model. */
+  dispose(): void;
+}
+
+/**
  * A model that puts each customer into one segment: a segmenter, or a predictor (which also scores).
  * Build one with {@link defineSegmentationModel}.
  */
@@ -45,6 +56,18 @@ export interface SegmentationModel<P extends object = object> {
   train(input: { params: P; frame: FeatureFrame }, ctx: RunContext): Promise<TrainedModel>;
   /** Scores new data with a model returned by `train`. */
   assign(model: ModelArtifact, frame: FeatureFrame, ctx: RunContext): Promise<Assignments>;
+  /**
+   * Optional: reads a model once for many `assign` calls (a host scoring one customer per request calls
+   * this once per model and process). Worth it when reading the artifact costs more than scoring a row,
+   * e.g. building a network. Without it the host calls `assign` with the artifact each time.
+   *
+   * @example
+   * async prepare(model, ctx) {
+   *   const network = await loadNetwork(model);
+   *   return { assign: async (frame) => score(network, frame), dispose: () => network.dispose() };
+   * }
+   */
+  prepare?(model: ModelArtifact, ctx: RunContext): Promise<PreparedModel>;
 }
 
 /**
@@ -74,6 +97,7 @@ export function defineSegmentationModel<P extends object>(definition: Segmentati
   if (typeof manifest.producesScores !== 'boolean') problems.push('manifest.producesScores must be true or false');
   if (typeof d.train !== 'function') problems.push('train must be a function');
   if (typeof d.assign !== 'function') problems.push('assign must be a function');
+  if (d.prepare !== undefined && typeof d.prepare !== 'function') problems.push('prepare, when given, must be a function');
   if (problems.length > 0) throw new PluginDefinitionError(typeof manifest.name === 'string' ? manifest.name : '(unnamed)', problems);
   return Object.freeze(definition);
 }

@@ -64,6 +64,11 @@ describe('manifest validation', () => {
     const definition = { contractVersion: 1, manifest: { ...manifest(), artifactFormat: 'x/1', producesScores: false } };
     expect(() => defineSegmentationModel(definition as never)).toThrow("plugin 'segmenter-demo' is invalid: train must be a function; assign must be a function");
   });
+
+  it('refuses a prepare that is not a function', () => {
+    const definition = { contractVersion: 1, manifest: { ...manifest(), artifactFormat: 'x/1', producesScores: false }, train: async () => undefined, assign: async () => undefined, prepare: 'yes' };
+    expect(() => defineSegmentationModel(definition as never)).toThrow("plugin 'segmenter-demo' is invalid: prepare, when given, must be a function");
+  });
 });
 
 describe('params validation', () => {

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { decodeAssignments, scoreFrame, type RowError } from '@workbench/engine';
 import type { JobQueue } from '@workbench/jobs';
 import { Run, RunStatus, Scoring, ScoringStatus, type ArtifactStore, type Segment } from '@workbench/persistence';
-import { categorical, createFeatureFrame, numeric, type FeatureColumn, type ModelArtifact, type RunContext, type SegmentationModel } from '@workbench/plugin-sdk';
+import { categorical, createFeatureFrame, numeric, type FeatureColumn, type ModelArtifact, type PreparedModel, type RunContext, type SegmentationModel } from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { PluginsService } from './plugins.service';
@@ -35,7 +35,28 @@ interface LoadedModel {
   run: Run;
   model: SegmentationModel;
   artifact: ModelArtifact;
+  /** What the plugin's `prepare` read (a built network), when it has one. */
+  prepared?: PreparedModel;
   segments: Segment[];
+}
+
+/** The context of online scoring: no progress, logs or artifacts to keep. */
+function onlineContext(run: Run): RunContext {
+  return {
+    runId: run.id,
+    seed: run.seed,
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    artifacts: {
+      write: async () => {
+        throw new InvalidRequestError('scoring stores nothing for the plugin');
+      },
+      read: async (name) => {
+        throw new InvalidRequestError(`no artifact '${name}' is kept for scoring`);
+      },
+    },
+  };
 }
 
 /** How many runs' models one process keeps (a churn network or k-means centroids are small; the bound is on their number). */
@@ -157,7 +178,10 @@ export class ScoringsService {
 
   private readonly models = new Map<string, LoadedModel>();
 
-  /** The run's model, read from the artifact store once per process and kept for the next request (least recently used go first). */
+  /**
+   * The run's model, read from the artifact store (and prepared by the plugin, when it can be) once per
+   * process and kept for the next request; past {@link MODEL_CACHE_SIZE} models the least recently used is dropped.
+   */
   private async loadModel(run: Run): Promise<LoadedModel> {
     const cached = this.models.get(run.id);
     if (cached) {
@@ -170,15 +194,33 @@ export class ScoringsService {
     if (model.manifest.version !== run.pluginVersion) {
       throw new InvalidRequestError(`run ${run.segmentation.name} v${run.version} was trained with ${run.pluginName} ${run.pluginVersion}, but this server has version ${model.manifest.version}`);
     }
+    const artifact = { format: model.manifest.artifactFormat, bytes: await this.artifacts.get(run.modelArtifactKey as string) };
     const loaded: LoadedModel = {
       run,
       model,
-      artifact: { format: model.manifest.artifactFormat, bytes: await this.artifacts.get(run.modelArtifactKey as string) },
+      artifact,
+      prepared: model.prepare ? await model.prepare(artifact, onlineContext(run)) : undefined,
       segments: await this.runs.segments(run.id),
     };
+    // Two requests may have loaded the same model at once: the first kept stays (the other request may be using it).
+    const first = this.models.get(run.id);
+    if (first) {
+      loaded.prepared?.dispose();
+      return first;
+    }
     this.models.set(run.id, loaded);
-    while (this.models.size > MODEL_CACHE_SIZE) this.models.delete(this.models.keys().next().value as string);
+    while (this.models.size > MODEL_CACHE_SIZE) {
+      const oldest = this.models.keys().next().value as string;
+      this.models.get(oldest)?.prepared?.dispose();
+      this.models.delete(oldest);
+    }
     return loaded;
+  }
+
+  /** Frees the prepared models (the workbench is closing). */
+  close(): void {
+    for (const loaded of this.models.values()) loaded.prepared?.dispose();
+    this.models.clear();
   }
 
   /**
@@ -191,22 +233,7 @@ export class ScoringsService {
     const run = this.cachedRun(runRef) ?? (await this.runs.resolve(runRef));
     const loaded = await this.loadModel(run);
     const frame = customerFrame(customers);
-    const ctx: RunContext = {
-      runId: run.id,
-      seed: run.seed,
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      artifacts: {
-        write: async () => {
-          throw new InvalidRequestError('scoring stores nothing for the plugin');
-        },
-        read: async (name) => {
-          throw new InvalidRequestError(`no artifact '${name}' is kept for scoring`);
-        },
-      },
-    };
-    const outcome = await scoreFrame({ model: loaded.model, artifact: loaded.artifact, frame, segmentCount: loaded.segments.length }, ctx);
+    const outcome = await scoreFrame({ model: loaded.model, artifact: loaded.artifact, prepared: loaded.prepared, frame, segmentCount: loaded.segments.length }, onlineContext(run));
     const label = new Map(loaded.segments.map((s) => [s.key, s.label]));
     const reasons = new Map(outcome.errors.map((e) => [e.row - 1, e.message]));
     return {

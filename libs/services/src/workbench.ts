@@ -150,6 +150,7 @@ export class Workbench {
   async close(): Promise<void> {
     this.retrain.stop();
     this.runProcessor.stop();
+    this.scorings.close();
     await this.queue.close();
     await this.orm.close(true);
   }

@@ -1,7 +1,7 @@
 import { defineSegmentationModel } from '@workbench/plugin-sdk';
 import { ARTIFACT_FORMAT } from './artifact';
 import { ChurnParams } from './churn-params';
-import { assignChurn, PLUGIN_NAME, trainChurn } from './train';
+import { assignChurn, PLUGIN_NAME, prepareChurn, trainChurn } from './train';
 
 export { ARTIFACT_FORMAT, decodeArtifact, encodeArtifact, loadNetwork, saveNetwork, type ChurnArtifact, type ChurnArtifactHeader } from './artifact';
 export { chooseBackend, defaultLoaders, ensureBackend, type BackendLoaders, type BackendName } from './backend';
@@ -22,7 +22,7 @@ export {
 } from './preprocessing';
 export { seededPermutation, stratifiedHoldout, streamSeed, type HoldoutSplit } from './split';
 export { assignTiers, TIER_LABELS, tierCuts } from './tiers';
-export { assignChurn, evaluationMetrics, PLUGIN_NAME, trainChurn } from './train';
+export { assignChurn, evaluationMetrics, PLUGIN_NAME, prepareChurn, trainChurn } from './train';
 
 /** Churn probability per customer from a TensorFlow.js logistic model or MLP; risk tiers Low/Medium/High as the segments. */
 export default defineSegmentationModel<ChurnParams>({
@@ -46,4 +46,5 @@ export default defineSegmentationModel<ChurnParams>({
   },
   train: ({ params, frame }, ctx) => trainChurn(params, frame, ctx),
   assign: (artifact, frame, ctx) => assignChurn(artifact, frame, ctx),
+  prepare: (artifact, ctx) => prepareChurn(artifact, ctx),
 });

@@ -173,6 +173,20 @@ describe('predictor-churn assignment', () => {
     expect(b.segment).toEqual(a.segment);
   });
 
+  it('scores with a prepared model, frame after frame, exactly as assign does, and frees its tensors when disposed', async () => {
+    const trained = await train({ model: 'mlp' });
+    const direct = await plugin.assign(trained.artifact, others, createTestRunContext());
+    const before = tf.memory().numTensors;
+    const prepared = await (plugin.prepare as NonNullable<typeof plugin.prepare>)(trained.artifact, createTestRunContext());
+    for (let i = 0; i < 3; i++) {
+      const again = await prepared.assign(others, createTestRunContext());
+      expect(again.score).toEqual(direct.score);
+      expect(again.segment).toEqual(direct.segment);
+    }
+    prepared.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('scores a customer the same whatever order the new frame lists category levels in', async () => {
     const trained = await train();
     const contract = others.columns.Contract as CategoricalColumn;

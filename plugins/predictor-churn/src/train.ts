@@ -8,6 +8,7 @@ import {
   type Assignments,
   type FeatureFrame,
   type ModelArtifact,
+  type PreparedModel,
   type RunContext,
   type SegmentDescription,
   type TrainedModel,
@@ -216,18 +217,30 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
 
 /** Scores `frame` with a trained artifact (one forward pass) and puts each customer into its risk tier. */
 export async function assignChurn(artifact: ModelArtifact, frame: FeatureFrame, ctx: RunContext): Promise<Assignments> {
+  const prepared = await prepareChurn(artifact, ctx);
+  try {
+    return await prepared.assign(frame, ctx);
+  } finally {
+    prepared.dispose();
+  }
+}
+
+/** The artifact decoded and its network built once, for scoring many frames (the host's online scoring). */
+export async function prepareChurn(artifact: ModelArtifact, ctx: RunContext): Promise<PreparedModel> {
   throwIfAborted(ctx.signal);
   const decoded = decodeArtifact(artifact);
   await ensureBackend();
-  const { x, unseen } = encodeFrame(frame, decoded.header.preprocessing);
-  for (const [name, rows] of Object.entries(unseen)) {
-    ctx.log.warn(`feature '${name}': ${rows} row(s) have a level the model never saw (or none); they score as if no level were set`);
-  }
   const model = await loadNetwork(decoded);
-  try {
-    const score = await predictProbabilities(model, x, frame.rowCount, decoded.header.preprocessing.width);
-    return { segment: assignTiers(score, decoded.header.tierCuts), score };
-  } finally {
-    model.dispose();
-  }
+  return {
+    assign: async (frame, runCtx) => {
+      throwIfAborted(runCtx.signal);
+      const { x, unseen } = encodeFrame(frame, decoded.header.preprocessing);
+      for (const [name, rows] of Object.entries(unseen)) {
+        runCtx.log.warn(`feature '${name}': ${rows} row(s) have a level the model never saw (or none); they score as if no level were set`);
+      }
+      const score = await predictProbabilities(model, x, frame.rowCount, decoded.header.preprocessing.width);
+      return { segment: assignTiers(score, decoded.header.tierCuts), score };
+    },
+    dispose: () => model.dispose(),
+  };
 }
