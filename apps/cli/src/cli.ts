@@ -9,7 +9,7 @@ import { localUiKey, serveUi } from './commands/serve-ui';
 import { exportAssignments } from './commands/export';
 import { collectArtifacts } from './commands/gc';
 import { ingestFile } from './commands/ingest';
-import { showKpis } from './commands/kpis';
+import { showKpis, showKpiSeries } from './commands/kpis';
 import { addPlugin, listPlugins } from './commands/plugins';
 import { createKey } from './commands/keys';
 import { listDatasets, listFeatures, listSegmentations } from './commands/lists';
@@ -122,7 +122,11 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<run>', 'run id, <segmentation>@v<n>, @latest or @<alias>')
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV')
-    .action((run: string, options: { json?: boolean; csv?: boolean }) => withWorkbench(cli, false, (wb) => showKpis(wb, cli.out, { run, ...options })));
+    .option('--series', "by period: revenue, orders, active customers, AOV and the retention of each period's cohort, per segment")
+    .addOption(new Option('--period <period>', 'with --series: calendar months or ISO weeks (UTC)').choices(['month', 'week']).default('month'))
+    .action((run: string, options: { json?: boolean; csv?: boolean; series?: boolean; period: 'month' | 'week' }) =>
+      withWorkbench(cli, false, (wb) => (options.series ? showKpiSeries(wb, cli.out, { run, ...options }) : showKpis(wb, cli.out, { run, ...options }))),
+    );
 
   program
     .command('compare')

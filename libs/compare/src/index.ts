@@ -4,6 +4,7 @@ export * from './contingency-table';
 export * from './errors';
 export * from './estimate-difference';
 export * from './kpi-delta';
+export * from './kpi-series';
 export * from './linear-sum-assignment';
 export * from './match-customers';
 export * from './match-segments';

@@ -12,6 +12,7 @@ export * from './errors';
 export * from './events';
 export * from './job-processor';
 export * from './kpi-history.service';
+export * from './kpi-series.service';
 export * from './logger';
 export * from './plugin-limits';
 export * from './plugins.service';

@@ -25,6 +25,7 @@ import { RetrainProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
 import { RunProcessor } from './run.processor';
 import { RunsService } from './runs.service';
+import { KpiSeriesService } from './kpi-series.service';
 import { ScoringProcessor } from './scoring.processor';
 import { ScoringsService } from './scorings.service';
 import { SegmentationsService } from './segmentations.service';
@@ -77,6 +78,7 @@ export class Workbench {
   readonly plugins: PluginsService;
   readonly retrain: RetrainService;
   readonly scorings: ScoringsService;
+  readonly kpiSeries: KpiSeriesService;
   /** The worker halves: each consumes one queue once `startWorker` is called. */
   readonly runProcessor: RunProcessor;
   readonly comparisonProcessor: ComparisonProcessor;
@@ -113,6 +115,7 @@ export class Workbench {
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, queue, this.runs);
+    this.kpiSeries = new KpiSeriesService(this.runs, this.runInputs, this.segmentations, artifacts);
     this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins);
     this.comparisonReports = new ComparisonReportsService(this.comparisons, this.reports);
     this.kpiHistory = new KpiHistoryService(orm, this.segmentations, this.aliases, this.reports, this.assignments);

@@ -22,6 +22,7 @@ import {
   RunReportsService,
   RunsService,
   ScoringsService,
+  KpiSeriesService,
   SegmentationsService,
   Workbench,
   type WorkbenchConfig,
@@ -72,6 +73,7 @@ const SERVICES = [
   [PluginsService, (wb: Workbench) => wb.plugins],
   [ApiKeysService, (wb: Workbench) => wb.apiKeys],
   [ScoringsService, (wb: Workbench) => wb.scorings],
+  [KpiSeriesService, (wb: Workbench) => wb.kpiSeries],
 ] as const;
 const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({ provide: token, inject: [Workbench], useFactory: pick }));
 

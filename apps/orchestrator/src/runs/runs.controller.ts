@@ -1,9 +1,10 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AssignmentsService, CustomerFeaturesService, RunReportsService, RunsService } from '@workbench/services';
+import { AssignmentsService, CustomerFeaturesService, KpiSeriesService, kpiSeriesView, RunReportsService, RunsService } from '@workbench/services';
 import { AssignmentsPageDto, AssignmentsPageResultDto } from './assignments-page.dto';
 import { CustomerInRunDto } from './customer-in-run.dto';
+import { KpiSeriesDto, KpiSeriesQueryDto } from './kpi-series.dto';
 import { AssignmentDto, KpiValueDto, RunDto, RunReportDto, SegmentDto } from './run.dto';
 
 const RUN_REF = 'run id, `<segmentation>@v<n>`, `<segmentation>@latest` or `<segmentation>@<alias>`';
@@ -17,6 +18,7 @@ export class RunsController {
     private readonly reports: RunReportsService,
     private readonly assignmentRows: AssignmentsService,
     private readonly customers: CustomerFeaturesService,
+    private readonly kpiSeries: KpiSeriesService,
   ) {}
 
   @Get(':id')
@@ -38,6 +40,18 @@ export class RunsController {
   @ApiOkResponse({ type: [KpiValueDto] })
   async kpis(@Param('id') id: string): Promise<KpiValueDto[]> {
     return this.reports.kpis(id);
+  }
+
+  @Get(':id/kpis/series')
+  @ApiOperation({
+    summary: 'KPIs of a run by period',
+    description:
+      "Per segment and for all customers, per calendar month (default) or ISO week (`?period=week`): revenue, orders, active customers, AOV and the retention of each period's cohort, from the run's transactions and its assignments. Revenue and orders over all periods sum to the run's totals.",
+  })
+  @ApiOkResponse({ type: KpiSeriesDto })
+  async series(@Param('id') id: string, @Query() query: KpiSeriesQueryDto): Promise<KpiSeriesDto> {
+    const { run, labels, series } = await this.kpiSeries.series(id, query.period);
+    return kpiSeriesView(run, labels, series);
   }
 
   @Get(':id/report')
