@@ -110,6 +110,40 @@ describe('KPI series of a run', () => {
     expect(bad.body.message).toEqual(['period: period must be one of the following values: month, week']);
   });
 
+  describe("a segment's customers as an audience", () => {
+    it('pages through a segment as CSV by following the Link header, and the pages add up to its assignments', async () => {
+      const all = (await get('/runs/repeat@v1/assignments?format=json')) as { customerId: string; segmentKey: number; segmentLabel: string; score: number | null }[];
+      const key = all.find((r) => r.segmentLabel === 'Repeat')?.segmentKey as number;
+      const members = all.filter((r) => r.segmentKey === key);
+      const lines: string[] = [];
+      let next: string | undefined = `/runs/repeat@v1/segments/${key}/customers?limit=1000`;
+      let pages = 0;
+      while (next) {
+        const res: { text: string; headers: Record<string, string> } = await http().get(next).set('X-API-Key', keys.viewer).expect(200);
+        expect(res.headers['content-type']).toMatch(/^text\/csv/);
+        expect(res.headers['x-total-count']).toBe(String(members.length));
+        const [header, ...rows] = res.text.trim().split('\n');
+        expect(header).toBe('customer_id,segment_key,segment,score');
+        lines.push(...rows);
+        next = /^<([^>]+)>; rel="next"$/.exec(res.headers.link ?? '')?.[1];
+        pages++;
+      }
+      expect(pages).toBe(Math.ceil(members.length / 1000));
+      expect(lines).toEqual(members.map((r) => `${r.customerId},${key},Repeat,`));
+    });
+
+    it('answers a JSON page with its total, and 404 for a segment the run does not have', async () => {
+      const page = (await get('/runs/repeat@v1/segments/1/customers?format=json&offset=10&limit=5')) as { total: number; offset: number; limit: number; rows: { segmentKey: number }[] };
+      expect([page.offset, page.limit, page.rows.length, page.rows.every((r) => r.segmentKey === 1)]).toEqual([10, 5, 5, true]);
+      const segments = (await get('/runs/repeat@v1/segments')) as { key: number; size: number }[];
+      expect(page.total).toBe(segments.find((s) => s.key === 1)?.size);
+      const missing = await http().get('/runs/repeat@v1/segments/7/customers').set('X-API-Key', keys.viewer).expect(404);
+      expect(missing.body.message).toBe('run repeat v1 has no segment 7 (its keys are 0..1)');
+      const tooBig = await http().get('/runs/repeat@v1/segments/0/customers?limit=100001').set('X-API-Key', keys.viewer).expect(400);
+      expect(tooBig.body.message).toEqual(['limit: limit must not be greater than 100000']);
+    });
+  });
+
   it('prints with `kpis --series --json` what the API answers, and a table per segment without --json', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WORKBENCH_HOME: config.home };
     delete env.DATABASE_URL;

@@ -1,7 +1,5 @@
-import type { Workbench } from '@workbench/services';
+import { assignmentRowsCsv, type Workbench } from '@workbench/services';
 import type { Output } from '../output';
-
-const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** `workbench export <run> [--format csv|json]`: the run's customer → segment assignments on stdout. */
 export async function exportAssignments(workbench: Workbench, out: Output, options: { run: string; format: 'csv' | 'json' }): Promise<void> {
@@ -11,6 +9,5 @@ export async function exportAssignments(workbench: Workbench, out: Output, optio
     out.line(JSON.stringify(rows));
     return;
   }
-  out.line('customer_id,segment_key,segment,score');
-  for (const r of rows) out.line(`${quote(r.customerId)},${r.segmentKey},${quote(r.segmentLabel)},${r.score ?? ''}`);
+  for (const line of assignmentRowsCsv(rows)) out.line(line);
 }

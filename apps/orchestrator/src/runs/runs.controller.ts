@@ -1,8 +1,9 @@
-import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param, ParseIntPipe, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AssignmentsService, CustomerFeaturesService, KpiSeriesService, kpiSeriesView, RunReportsService, RunsService } from '@workbench/services';
+import { assignmentRowsCsv, AssignmentsService, CustomerFeaturesService, KpiSeriesService, kpiSeriesView, RunReportsService, RunsService } from '@workbench/services';
 import { AssignmentsPageDto, AssignmentsPageResultDto } from './assignments-page.dto';
+import { AudienceQueryDto } from './audience.dto';
 import { CustomerInRunDto } from './customer-in-run.dto';
 import { KpiSeriesDto, KpiSeriesQueryDto } from './kpi-series.dto';
 import { AssignmentDto, KpiValueDto, RunDto, RunReportDto, SegmentDto } from './run.dto';
@@ -61,6 +62,36 @@ export class RunsController {
     return this.reports.report(id);
   }
 
+  @Get(':id/segments/:key/customers')
+  @ApiOperation({
+    summary: "A segment's customers, page by page (an audience for activation)",
+    description:
+      'The customers of segment `key` in the data’s row order: `?format=csv` (default; customer_id, segment_key, segment, score) or `json` (the page with its total), ' +
+      '`offset` and `limit` ≤ 100,000. CSV pages carry `X-Total-Count` and, while more follow, a `Link: <…>; rel="next"` header.',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'json'] })
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOkResponse({ type: AssignmentsPageResultDto, description: 'the page as JSON with format=json; otherwise its rows as CSV' })
+  @Header('Cache-Control', 'no-store')
+  async audience(
+    @Param('id') id: string,
+    @Param('key', new ParseIntPipe({ exceptionFactory: () => new NotFoundException('key: a segment key is a whole number (GET /runs/:id/segments lists them)') })) key: number,
+    @Query() query: AudienceQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AssignmentsPageResultDto | StreamableFile> {
+    const run = await this.runs.resolve(id);
+    const segments = await this.runs.segments(run.id);
+    if (!segments.some((s) => s.key === key)) throw new NotFoundException(`run ${run.segmentation.name} v${run.version} has no segment ${key} (its keys are 0..${segments.length - 1})`);
+    const page = await this.assignmentRows.page(run.id, { offset: query.offset, limit: query.limit, segmentKey: key });
+    if (query.format === 'json') return page;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('X-Total-Count', String(page.total));
+    if (page.offset + page.rows.length < page.total) {
+      res.setHeader('Link', `</runs/${encodeURIComponent(id)}/segments/${key}/customers?format=csv&offset=${page.offset + page.rows.length}&limit=${page.limit}>; rel="next"`);
+    }
+    return new StreamableFile(Buffer.from(assignmentRowsCsv(page.rows).join('\n') + '\n', 'utf8'));
+  }
+
   @Get(':id/assignments/page')
   @ApiOperation({ summary: 'One page of customer → segment rows', description: 'For browsing a run of any size: `offset`, `limit` ≤ 1000, optional `segment` key.' })
   @ApiOkResponse({ type: AssignmentsPageResultDto })
@@ -86,8 +117,7 @@ export class RunsController {
     const run = await this.runs.resolve(id);
     const rows = await this.assignmentRows.forRun(run.id);
     if (format === 'json') return rows;
-    const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    const lines = ['customer_id,segment_key,segment,score', ...rows.map((r) => `${quote(r.customerId)},${r.segmentKey},${quote(r.segmentLabel)},${r.score ?? ''}`)];
+    const lines = assignmentRowsCsv(rows);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${run.segmentation.name}-v${run.version}-assignments.csv"`);
     return new StreamableFile(Buffer.from(lines.join('\n') + '\n', 'utf8'));

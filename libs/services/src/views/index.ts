@@ -2,6 +2,7 @@ export * from './alias.view';
 export * from './api-key.view';
 export * from './comparison-reports.service';
 export * from './comparison.view';
+export * from './csv.view';
 export * from './customer.view';
 export * from './dataset.view';
 export * from './kpi-delta.view';

@@ -49,10 +49,3 @@ export interface OnlineScoresView {
 export function onlineScoresView(run: Run, rows: ScoredRow[]): OnlineScoresView {
   return { run: { id: run.id, segmentation: run.segmentation.name, version: run.version }, rows };
 }
-
-const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
-/** Scored rows as CSV (customer_id, segment_key, segment, score, error), as the API's export and the CLI print them. */
-export function scoredRowsCsv(rows: readonly ScoredRow[]): string[] {
-  return ['customer_id,segment_key,segment,score,error', ...rows.map((r) => [quote(r.customerId), r.segmentKey ?? '', quote(r.segmentLabel ?? ''), r.score ?? '', quote(r.error ?? '')].join(','))];
-}
