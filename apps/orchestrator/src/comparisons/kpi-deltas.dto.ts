@@ -6,7 +6,7 @@ import { RunRefDto } from './comparison.dto';
 export class KpiDeltaIntervalDto {
   @ApiProperty() lower!: number;
   @ApiProperty() upper!: number;
-  @ApiProperty({ description: "MOVER (Zou & Donner 2008) from the two runs' intervals of the KPI" }) method!: string;
+  @ApiProperty({ description: "'MOVER': from the two runs' intervals of the KPI (Zou & Donner 2008, Stat. Med. 27:1693)", example: 'MOVER' }) method!: string;
 }
 
 export class KpiDeltaDto implements KpiDeltaView {

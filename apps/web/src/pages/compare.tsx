@@ -33,7 +33,7 @@ function KpiDeltaTable({ kpis, nameA, nameB, testId }: { kpis: KpiDelta[]; nameA
           const verdict = deltaVerdict(d);
           return (
             <tr key={`${d.evaluator}:${d.kpi}`} data-kpi={d.kpi}>
-              <th scope="row" title={d.interval?.method}>
+              <th scope="row" title={`${d.kpi} (${d.evaluator})`}>
                 {d.title ?? d.kpi} <span className="unit">{d.unit}</span>
               </th>
               <td className="a">{formatNumber(d.a)}</td>

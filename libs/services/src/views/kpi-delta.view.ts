@@ -14,7 +14,7 @@ export interface KpiDeltaView {
   b: number | null;
   /** b − a; null when either value is. */
   delta: number | null;
-  /** Interval of the change from the two values' intervals (MOVER); null when either value has none. */
+  /** Interval of the change from the two values' intervals (`method: 'MOVER'`, Zou & Donner 2008); null when either value has none. */
   interval: { lower: number; upper: number; method: string } | null;
   /** The interval excludes 0; null without an interval. */
   significant: boolean | null;
@@ -59,7 +59,8 @@ export function kpiDeltas(kpisA: readonly KpiValueView[], kpisB: readonly KpiVal
         a: a.value,
         b: b.value,
         delta: both ? (b.value as number) - (a.value as number) : null,
-        interval: difference ? { lower: difference.lower, upper: difference.upper, method: `MOVER from the two runs' intervals (${a.interval?.method ?? 'unnamed'}; ${b.interval?.method ?? 'unnamed'})` } : null,
+        // The two values' own methods are in each run's KPI rows; repeating them here would triple the payload.
+        interval: difference ? { lower: difference.lower, upper: difference.upper, method: 'MOVER' } : null,
         significant: difference ? difference.significant : null,
       };
     });
