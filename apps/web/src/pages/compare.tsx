@@ -1,9 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { postJson } from '../api/client';
 import { useComparison, useComparisons, useKpiDeltas, useRun } from '../api/queries';
-import type { Comparison, KpiDelta } from '../api/types';
+import type { Comparison, ComparisonKpiDeltas, KpiDelta } from '../api/types';
 import { Chart } from '../charts/chart';
 import { migrationHeatmapOption, sankeyOption } from '../charts/options';
 import { useMay } from '../components/layout';
@@ -49,8 +49,7 @@ function KpiDeltaTable({ kpis, nameA, nameB, testId }: { kpis: KpiDelta[]; nameA
   );
 }
 
-function Result({ c, nameA, nameB, shortA, shortB }: { c: Comparison; nameA: string; nameB: string; shortA: string; shortB: string }) {
-  const kpiQuery = useKpiDeltas(c.id);
+function Result({ c, kpiQuery, nameA, nameB, shortA, shortB }: { c: Comparison; kpiQuery: UseQueryResult<ComparisonKpiDeltas>; nameA: string; nameB: string; shortA: string; shortB: string }) {
   const kpis = kpiQuery.data;
   const m = c.metrics;
   if (!m || !c.migration || !c.matching) return null;
@@ -170,6 +169,9 @@ export function ComparePage() {
     if (canCreate && create.isIdle) create.mutate({ runA: (runA.data as { id: string }).id, runB: (runB.data as { id: string }).id });
   }, [canCreate, create, runA.data, runB.data]);
   const comparison = useComparison(found?.id ?? create.data?.id);
+  // Asked for beside the comparison, not after it, when the list already says it has succeeded: one round trip fewer.
+  const succeeded = found?.status === 'succeeded' ? found.id : comparison.data?.status === 'succeeded' ? comparison.data.id : undefined;
+  const kpiQuery = useKpiDeltas(succeeded);
 
   const nameA = runA.data ? `${runA.data.segmentation.name} v${runA.data.version}` : 'A';
   const nameB = runB.data ? `${runB.data.segmentation.name} v${runB.data.version}` : 'B';
@@ -190,7 +192,7 @@ export function ComparePage() {
       {ready && !found && !may.compareRuns && <p role="status">These two runs have not been compared yet, and comparing needs the analyst role.</p>}
       {(!c || c.status === 'queued' || c.status === 'running') && !(ready && !found && !may.compareRuns) && <Loading what="the comparison" />}
       {c?.status === 'failed' && <Problem error={c.error} />}
-      {c?.status === 'succeeded' && <Result c={c} nameA={nameA} nameB={nameB} shortA={shortA} shortB={shortB} />}
+      {c?.status === 'succeeded' && <Result c={c} kpiQuery={kpiQuery} nameA={nameA} nameB={nameB} shortA={shortA} shortB={shortB} />}
     </>
   );
 }
