@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@workbench/persistence';
+import { fixturePath } from '@workbench/plugin-sdk/testing';
 import request from 'supertest';
 import { uploadDir } from '../src/datasets/datasets.module';
 import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
@@ -254,7 +255,7 @@ describe('transactions datasets over HTTP', () => {
   let app: INestApplication;
   let keys: Record<Role, string>;
   const config = testConfig();
-  const elog = join(__dirname, '../../../libs/data/test/fixtures/cdnowElog.csv');
+  const elog = fixturePath('cdnowElog.csv');
   const http = () => request(app.getHttpServer());
   const upload = (path: string, name = 'cdnow') =>
     http().post(path).set('X-API-Key', keys.analyst).field('name', name).field('kind', 'transactions').field('customerIdColumn', 'masterid').field('timestampColumn', 'date').field('amountColumn', 'sales');

@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@workbench/persistence';
+import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import request from 'supertest';
 import { createKeys, startApp, testConfig, waitForRun } from './helpers';
 
 const ROOT = join(__dirname, '../../..');
 // BTYD's CDNOW event log (2,357 customers); Fader, Hardie & Lee (2005)'s calibration/holdout study on it.
-const ELOG = join(ROOT, 'libs/data/test/fixtures/cdnowElog.csv');
+const ELOG = fixturePath('cdnowElog.csv');
 const STUDY = { observationEnd: '1997-09-30', holdoutEnd: '1998-06-30' };
 
 interface KpiRow {

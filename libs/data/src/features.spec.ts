@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { categorical, createFeatureFrame, numeric, type FeatureFrame } from '@workbench/plugin-sdk';
+import { FIXTURES_DIR } from '@workbench/plugin-sdk/testing';
 import { buildCustomerFeatures, ingestTransactions, parseCsv } from './index';
 
-const fixtures = join(__dirname, '../test/fixtures');
+const fixtures = FIXTURES_DIR;
 const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
 const NOW = new Date('2024-01-01T00:00:00Z');
 

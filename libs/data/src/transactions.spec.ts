@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { FIXTURES_DIR } from '@workbench/plugin-sdk/testing';
 import { IngestError, ingestTransactions, MAX_CUSTOMER_ID_LENGTH, transactionsHash, type TransactionIngestOptions } from './index';
 
-const fixtures = join(__dirname, '../test/fixtures');
+const fixtures = FIXTURES_DIR;
 const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
 const NOW = new Date('2024-01-01T00:00:00Z');
 

@@ -1,4 +1,4 @@
-import { validateParams, type KpiEvaluator, type KpiInput, type KpiResult, type RunContext } from '@workbench/plugin-sdk';
+import { kpiResultProblem, validateParams, type KpiEvaluator, type KpiInput, type KpiResult, type RunContext } from '@workbench/plugin-sdk';
 import { PluginContractError } from './run-segmentation';
 
 export interface KpiStep {
@@ -26,12 +26,8 @@ export async function runKpiEvaluators(steps: readonly KpiStep[], input: Omit<Kp
     const declared = new Set(evaluator.manifest.kpis.map((k) => k.key));
     const results = await evaluator.evaluate({ ...input, params: validated }, ctx);
     for (const r of results) {
-      const where = `plugin '${name}' returned ${r.kpi} for segment ${r.segmentKey ?? 'overall'}`;
-      if (!declared.has(r.kpi) && !r.kpi.startsWith('cohort_retention_m')) throw new PluginContractError(`${where}, a KPI its manifest does not declare`);
-      if (r.segmentKey !== null && !keys.has(r.segmentKey)) throw new PluginContractError(`${where}, a segment the run does not have`);
-      if (r.value === null ? !r.note : !Number.isFinite(r.value)) {
-        throw new PluginContractError(`${where} with value ${r.value}${r.value === null ? ' and no note saying why' : ''}; a KPI is a finite number, or null with a note`);
-      }
+      const problem = kpiResultProblem(r, name, declared, keys);
+      if (problem) throw new PluginContractError(problem);
       out.push({ ...r, evaluator: `${name}@${version}` });
     }
   }

@@ -96,5 +96,25 @@ export function defineKpiEvaluator<P extends object>(definition: KpiEvaluator<P>
   return Object.freeze(definition);
 }
 
+/**
+ * What is wrong with one figure an evaluator returned, or null when nothing is: it names a KPI of the
+ * manifest and a segment of the run (or `null`, all customers), and is a finite number, or null with a
+ * note saying why — never NaN, never a silent zero for "unknown". The host refuses a run's KPIs on the
+ * first problem; the conformance kit expects none.
+ *
+ * @example
+ * const problem = kpiResultProblem(result, 'kpi-clv', new Set(['p_alive']), new Set([0, 1]));
+ * if (problem) throw new Error(problem);
+ */
+export function kpiResultProblem(result: KpiResult, pluginName: string, declaredKpis: ReadonlySet<string>, segmentKeys: ReadonlySet<number>): string | null {
+  const where = `plugin '${pluginName}' returned ${result.kpi} for segment ${result.segmentKey ?? 'overall'}`;
+  if (!declaredKpis.has(result.kpi)) return `${where}, a KPI its manifest does not declare`;
+  if (result.segmentKey !== null && !segmentKeys.has(result.segmentKey)) return `${where}, a segment the run does not have`;
+  if (result.value === null ? !result.note : !Number.isFinite(result.value)) {
+    return `${where} with value ${result.value}${result.value === null ? ' and no note saying why' : ''}; a KPI is a finite number, or null with a note`;
+  }
+  return null;
+}
+
 /** Any plugin the host can load. */
 export type WorkbenchPlugin = import('./model').SegmentationModel<object> | KpiEvaluator<object>;

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineKpiEvaluator, type KpiEvaluator } from '@workbench/plugin-sdk';
+import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { loadConfig } from './config';
 import { splitAtMedian } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
-const elog = join(__dirname, '../../data/test/fixtures/cdnowElog.csv');
+const elog = fixturePath('cdnowElog.csv');
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 class NoParams {}

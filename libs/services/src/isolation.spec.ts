@@ -2,11 +2,12 @@ import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStatus } from '@workbench/persistence';
+import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { loadConfig } from './config';
 import { revenuePerSegment, splitAtMedian } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
-const elog = join(__dirname, '../../data/test/fixtures/cdnowElog.csv');
+const elog = fixturePath('cdnowElog.csv');
 /** A plugin folder (registered like an admin would), in a folder the config allows plugins from. */
 const pluginDir = realpathSync(join(__dirname, '../../engine/src/sandbox/testing'));
 const hostile = join(pluginDir, 'test-hostile');

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeTransactionParts, IngestError, ingestTransactions, readTransactions, transactionsHash } from '@workbench/data';
 import { LocalArtifactStore, RunStatus } from '@workbench/persistence';
+import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { loadConfig } from './config';
 import { revenuePerSegment, splitAtMedian } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
-const elog = join(__dirname, '../../data/test/fixtures/cdnowElog.csv');
+const elog = fixturePath('cdnowElog.csv');
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const cdnow = { mapping: { customerId: 'masterid', timestamp: 'date', amount: 'sales' } };
 

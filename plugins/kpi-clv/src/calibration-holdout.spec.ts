@@ -2,7 +2,8 @@ import { FeatureRequirementError, ParamsValidationError, validateParams, type Js
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { cdnowFrame, cdnowSummary, cdnowTransactions } from '../test/cdnow';
 import { calibrationFromTransactions } from './calibration';
-import plugin, { KpiClvParams } from './index';
+import plugin from './index';
+import { KpiClvParams } from './internal';
 
 // Fader, Hardie & Lee (2005)'s study on CDNOW, from the transaction log: calibration 1997-01-01..1997-09-30
 // (39 weeks), holdout 1997-10-01..1998-06-30 (39 weeks). Published values: shared/datasets/REFERENCE_RESULTS.md §1a.

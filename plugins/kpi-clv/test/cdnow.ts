@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
+import { readFixtureCsv } from '@workbench/plugin-sdk/testing';
 
-const FIXTURES = join(__dirname, 'fixtures');
-
-/** One CDNOW calibration summary (see fixtures/PROVENANCE.md); times in weeks. */
+/** One CDNOW calibration summary (see libs/plugin-sdk/test/fixtures/PROVENANCE.md); times in weeks. */
 export interface CdnowSummary {
   ids: string[];
   frequency: Float64Array;
@@ -14,15 +11,9 @@ export interface CdnowSummary {
   meanSpend: Float64Array;
 }
 
-function readCsv(file: string, expectedHeader: string): string[][] {
-  const lines = readFileSync(join(FIXTURES, file), 'utf8').trim().split(/\r?\n/);
-  if (lines[0] !== expectedHeader) throw new Error(`unexpected header in ${file}: ${lines[0]}`);
-  return lines.slice(1).map((line) => line.split(','));
-}
-
 /** `cdnow_customers_summary.csv` (ID,frequency,recency,T): the input of every published BG/NBD value. */
 export function cdnowSummary(): CdnowSummary {
-  const rows = readCsv('cdnow_customers_summary.csv', 'ID,frequency,recency,T');
+  const rows = readFixtureCsv('cdnow_customers_summary.csv', 'ID,frequency,recency,T');
   return {
     ids: rows.map((r) => r[0]),
     frequency: Float64Array.from(rows, (r) => Number(r[1])),
@@ -34,7 +25,7 @@ export function cdnowSummary(): CdnowSummary {
 
 /** `cdnow_customers_summary_with_transactions.csv` (ID,x,t_x,T,zbar): the input of the Gamma-Gamma and CLV values. */
 export function cdnowSummaryWithSpend(): CdnowSummary {
-  const rows = readCsv('cdnow_customers_summary_with_transactions.csv', 'ID,x,t_x,T,zbar');
+  const rows = readFixtureCsv('cdnow_customers_summary_with_transactions.csv', 'ID,x,t_x,T,zbar');
   return {
     ids: rows.map((r) => r[0]),
     frequency: Float64Array.from(rows, (r) => Number(r[1])),
@@ -50,14 +41,15 @@ export function repeatCustomers(summary: CdnowSummary): { frequency: Float64Arra
   return { frequency: Float64Array.from(rows, (i) => summary.frequency[i]), meanSpend: Float64Array.from(rows, (i) => summary.meanSpend[i]) };
 }
 
-/** The spend file as a feature frame with lifetimes' column names: frequency, recency, T, monetary_value. */
-export function cdnowFrame(): FeatureFrame {
+/** The spend file (its first `customers` rows, all by default) as a feature frame with lifetimes' column names: frequency, recency, T, monetary_value. */
+export function cdnowFrame(customers = Infinity): FeatureFrame {
   const s = cdnowSummaryWithSpend();
-  return createFeatureFrame(s.ids, {
-    frequency: numeric(s.frequency),
-    recency: numeric(s.recency),
-    T: numeric(s.T),
-    monetary_value: numeric(s.meanSpend),
+  const n = Math.min(customers, s.ids.length);
+  return createFeatureFrame(s.ids.slice(0, n), {
+    frequency: numeric(s.frequency.subarray(0, n)),
+    recency: numeric(s.recency.subarray(0, n)),
+    T: numeric(s.T.subarray(0, n)),
+    monetary_value: numeric(s.meanSpend.subarray(0, n)),
   });
 }
 
@@ -66,7 +58,7 @@ export function cdnowFrame(): FeatureFrame {
  * a frame with one row per customer in `ID` order 1..2357 (no feature columns) and its transactions.
  */
 export function cdnowTransactions(): { frame: FeatureFrame; transactions: TransactionColumns } {
-  const rows = readCsv('cdnowElog.csv', 'masterid,sampleid,date,cds,sales');
+  const rows = readFixtureCsv('cdnowElog.csv', 'masterid,sampleid,date,cds,sales');
   const ids = [...new Set(rows.map((r) => r[1]))].sort((a, b) => Number(a) - Number(b));
   const rowOf = new Map(ids.map((id, i) => [id, i]));
   const timestamp = Float64Array.from(rows, (r) => Date.UTC(Number(r[2].slice(0, 4)), Number(r[2].slice(4, 6)) - 1, Number(r[2].slice(6, 8))));

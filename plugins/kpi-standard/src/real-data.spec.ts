@@ -3,7 +3,8 @@ import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import reference from '../test/reference/reference.json';
 import { cdnowElog, onlineRetailSample, type RealDataInput } from '../test/retail-fixtures';
 import { cohortRetentionMatrix } from './cohort-retention';
-import plugin, { KpiStandardParams } from './index';
+import plugin from './index';
+import { KpiStandardParams } from './internal';
 
 // Independent figures: test/reference/pandas_reference.py (pandas 1.5.3) on the raw CSVs, segment = customer id mod 3.
 // Counts must be equal; sums of amounts agree to 1e-9 relative (pandas and we add in different orders).

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 // Test-only: the specs build fixtures from the real files with the data lib, as the engine would; the plugin's src never imports it.
 import { buildCustomerFeatures, ingestTransactions, type TransactionTable } from '@workbench/data';
 import type { FeatureFrame, TransactionColumns } from '@workbench/plugin-sdk';
+import { fixturePath, type FixtureName } from '@workbench/plugin-sdk/testing';
 
-const FIXTURES = join(__dirname, '../../../libs/data/test/fixtures');
 /** Ingest refuses dates after `now`; the fixtures are from 1997–2011. */
 const NOW = new Date('2024-01-01T00:00:00Z');
 
@@ -28,8 +27,8 @@ function toColumns(table: TransactionTable, frame: FeatureFrame): TransactionCol
   };
 }
 
-async function load(file: string, options: Parameters<typeof ingestTransactions>[1]): Promise<RealDataInput> {
-  const { table } = await ingestTransactions(join(FIXTURES, file), { ...options, now: NOW });
+async function load(file: FixtureName, options: Parameters<typeof ingestTransactions>[1]): Promise<RealDataInput> {
+  const { table } = await ingestTransactions(fixturePath(file), { ...options, now: NOW });
   const { frame, referenceDate } = buildCustomerFeatures(table, { featureSets: ['rfm'] });
   return {
     frame,

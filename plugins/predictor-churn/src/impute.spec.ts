@@ -2,7 +2,8 @@ import { FeatureRequirementError, validateParams, type FeatureFrame } from '@wor
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { telcoFrame } from '../test/telco';
 import { decodeArtifact } from './artifact';
-import plugin, { ChurnParams } from './index';
+import plugin from './index';
+import { ChurnParams } from './internal';
 import type { NumericEncoding } from './preprocessing';
 import { labelVector } from './preprocessing';
 import { stratifiedHoldout } from './split';

@@ -3,7 +3,8 @@ import { categorical, createFeatureFrame, numeric, ParamsValidationError, valida
 import { createTestRunContext, describeSegmentationModelConformance } from '@workbench/plugin-sdk/testing';
 import { smallTelcoFrame, telcoFrame } from '../test/telco';
 import { decodeArtifact } from './artifact';
-import plugin, { ChurnParams } from './index';
+import plugin from './index';
+import { ChurnParams } from './internal';
 
 const frame = smallTelcoFrame(); // 353 customers
 const quick: Partial<ChurnParams> = { epochs: 3, batchSize: 64, learningRate: 0.05 };

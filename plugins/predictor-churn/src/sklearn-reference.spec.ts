@@ -1,7 +1,8 @@
 import { validateParams, type TrainedModel } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { holdoutFixture, sklearnChurnReference, telcoFrame } from '../test/telco';
-import plugin, { ChurnParams } from './index';
+import plugin from './index';
+import { ChurnParams } from './internal';
 import { brierScore, calibrationTable, logLoss, rocAuc } from './metrics';
 import { encodedColumnNames, fitPreprocessing, labelVector, resolveFeatures } from './preprocessing';
 import { stratifiedHoldout } from './split';

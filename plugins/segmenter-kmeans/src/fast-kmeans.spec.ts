@@ -1,6 +1,5 @@
 import { RunAbortedError, seededRandom, validateParams } from '@workbench/plugin-sdk';
-import { createTestRunContext } from '@workbench/plugin-sdk/testing';
-import { adjustedRandIndex } from '../test/adjusted-rand-index';
+import { adjustedRandIndex, createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { benchBlobs } from '../test/gaussian-blobs';
 import { mallCustomersFrame } from '../test/mall-customers';
 import { fitFastKMeans, localTrials } from './fast-kmeans';

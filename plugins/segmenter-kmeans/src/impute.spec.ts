@@ -1,7 +1,8 @@
 import { createFeatureFrame, FeatureRequirementError, numeric, validateParams } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { decodeArtifact } from './artifact';
-import plugin, { KMeansParams } from './index';
+import plugin from './index';
+import { KMeansParams } from './internal';
 
 // Hand-made: two obvious groups on x and y; customer 'm' lacks y, 'n' lacks x. Present y values
 // 1, 2, 1, 20, 21, 22, 2 (median 2, mean 69/7); present x values 0, 1, 0, 10, 11, 10, 9 (median 9, mean 41/7).

@@ -1,4 +1,4 @@
-import { adjustedRandIndex } from '../test/adjusted-rand-index';
+import { adjustedRandIndex } from '@workbench/plugin-sdk/testing';
 import { assignNearest, clusterMeans, fitKMeans, inertia } from './kmeans-fit';
 import { rowMatrix } from './row-matrix';
 

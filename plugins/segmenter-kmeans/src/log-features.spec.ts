@@ -1,6 +1,7 @@
 import { createFeatureFrame, numeric, validateParams } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
-import plugin, { KMeansParams } from './index';
+import plugin from './index';
+import { KMeansParams } from './internal';
 
 const spend = [10, 12, 15, 900, 1100, 20000, 25000, 30000, 14, 1000];
 const orders = [1, 1, 2, 5, 6, 40, 50, 45, 1, 4];

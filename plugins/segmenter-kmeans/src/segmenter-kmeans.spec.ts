@@ -2,7 +2,8 @@ import { createFeatureFrame, FeatureRequirementError, numeric, ParamsValidationE
 import { createTestRunContext, describeSegmentationModelConformance } from '@workbench/plugin-sdk/testing';
 import { mallCustomersFrame } from '../test/mall-customers';
 import { decodeArtifact } from './artifact';
-import plugin, { KMeansParams } from './index';
+import plugin from './index';
+import { KMeansParams } from './internal';
 
 const frame = mallCustomersFrame();
 const features = ['annual_income', 'spending_score'];

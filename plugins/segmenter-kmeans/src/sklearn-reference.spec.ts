@@ -1,6 +1,5 @@
-import { createTestRunContext } from '@workbench/plugin-sdk/testing';
+import { adjustedRandIndex, createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { validateParams } from '@workbench/plugin-sdk';
-import { adjustedRandIndex } from '../test/adjusted-rand-index';
 import { mallCustomersFrame, sklearnReference } from '../test/mall-customers';
 import { decodeArtifact } from './artifact';
 import { KMeansParams } from './kmeans-params';

@@ -3,24 +3,6 @@ import { ARTIFACT_FORMAT } from './artifact';
 import { RulesParams } from './rules-params';
 import { assignRules, PLUGIN_NAME, trainRules } from './train';
 
-export { ARTIFACT_FORMAT, decodeArtifact, encodeArtifact, type RfmScoreModel, type RulesArtifact } from './artifact';
-export { conditionText, evaluateRules, planSegments, ruleText, type RuleEvaluation, type SegmentPlan } from './rule-engine';
-export { fitQuintiles, quintileOfRank, quintilesFromCuts, RFM_SEGMENT_MAP, rfmRules, scoreFromQuintile, type QuintileCut, type QuintileFit } from './rfm';
-export {
-  ConditionParams,
-  DEFAULT_SEGMENT,
-  OPS,
-  resolveConfig,
-  RFM_DEFAULT_FEATURES,
-  RuleParams,
-  RulesParams,
-  type Condition,
-  type Op,
-  type Rule,
-  type RulesConfig,
-} from './rules-params';
-export { assignRules, PLUGIN_NAME, trainRules } from './train';
-
 /** Declarative segments: ordered rules over features (first match wins), or the RFM quintile preset. */
 export default defineSegmentationModel<RulesParams>({
   contractVersion: 1,

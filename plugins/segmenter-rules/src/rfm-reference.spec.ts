@@ -2,7 +2,8 @@ import { validateParams } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { onlineRetailFrame, rfmReference } from '../test/online-retail';
 import { decodeArtifact } from './artifact';
-import plugin, { fitQuintiles, RulesParams, scoreFromQuintile } from './index';
+import plugin from './index';
+import { fitQuintiles, RulesParams, scoreFromQuintile } from './internal';
 
 /**
  * The RFM preset against an independent pandas computation (test/reference/rfm_reference.py, output in

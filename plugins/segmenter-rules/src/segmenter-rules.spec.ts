@@ -3,7 +3,8 @@ import { createTestRunContext, describeSegmentationModelConformance } from '@wor
 import { onlineRetailFrame } from '../test/online-retail';
 import { smallCustomersFrame } from '../test/small-customers';
 import { decodeArtifact } from './artifact';
-import plugin, { RulesParams } from './index';
+import plugin from './index';
+import { RulesParams } from './internal';
 
 const retail = onlineRetailFrame();
 const small = smallCustomersFrame();

@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { categorical, createFeatureFrame, numeric, seededRandom, validateParams, type FeatureColumn, type FeatureFrame, type RunContext } from '@workbench/plugin-sdk';
-import churnPlugin, {
+import churnPlugin from '@workbench/predictor-churn';
+import {
   buildNetwork,
   ChurnParams,
   decodeArtifact,
@@ -30,7 +31,7 @@ import churnPlugin, {
   stratifiedHoldout,
   streamSeed,
   type ModelKind,
-} from '@workbench/predictor-churn';
+} from '@workbench/predictor-churn/internal';
 
 const CSV = join(__dirname, '..', '..', '..', 'plugins', 'predictor-churn', 'test', 'fixtures', 'telco_customer_churn.csv');
 const NUMERIC = ['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges'];

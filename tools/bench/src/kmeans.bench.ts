@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyZScore, effectiveThreads, fitFastKMeans, fitKMeans, fitSeed, fitZScore, KMeansThreads, rowMatrix, toRowArrays } from '@workbench/segmenter-kmeans';
-import { gaussianBlobs } from './synthetic-blobs';
+import { applyZScore, effectiveThreads, fitFastKMeans, fitKMeans, fitSeed, fitZScore, KMeansThreads, rowMatrix, toRowArrays } from '@workbench/segmenter-kmeans/internal';
+import { gaussianBlobs } from '@workbench/plugin-sdk/testing';
 
 const FEATURES = 8;
 const K = 8;

@@ -14,7 +14,8 @@
  * (untimed), run with DuckDB's default thread count and with `SET threads = 1`.
  */
 import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
-import kpiStandard, { customerActivity, KpiStandardParams, segmentFigures, type SegmentFigures } from '@workbench/kpi-standard';
+import kpiStandard from '@workbench/kpi-standard';
+import { customerActivity, KpiStandardParams, segmentFigures, type SegmentFigures } from '@workbench/kpi-standard/internal';
 import { createFeatureFrame, validateParams, type RunContext } from '@workbench/plugin-sdk';
 import { generateKpiTransactions, type KpiTransactions } from './kpi-transactions';
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { buildProgram } from '../cli';
 import { MemoryOutput } from '../output';
 
@@ -114,7 +115,7 @@ describe('workbench ingest: messages that say what happened', () => {
   });
 
   it('says "retraining" only when a new version starts a retrain, not when the same content comes again', async () => {
-    const elog = readFileSync(join(__dirname, '../../../../libs/data/test/fixtures/cdnowElog.csv'), 'utf8').trim().split('\n');
+    const elog = readFileSync(fixturePath('cdnowElog.csv'), 'utf8').trim().split('\n');
     const first = file('elog-1.csv', elog.slice(0, 3001).join('\n'));
     const all = file('elog-all.csv', elog.join('\n'));
     const ingest = (path: string) => workbench('ingest', path, '--dataset', 'shop', '--kind', 'transactions', '--map', 'customerId=masterid,timestamp=date,amount=sales');

@@ -12,7 +12,7 @@ import sys
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, '..', 'fixtures')
+FIXTURES = os.path.join(HERE, '..', '..', '..', 'plugin-sdk', 'test', 'fixtures')
 
 
 def online_retail(path, with_features):

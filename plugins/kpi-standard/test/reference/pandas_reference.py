@@ -2,7 +2,7 @@
 
     /usr/bin/python3 plugins/kpi-standard/test/reference/pandas_reference.py > plugins/kpi-standard/test/reference/reference.json
 
-Reads the committed fixtures of libs/data (libs/data/test/fixtures/PROVENANCE.md) directly; shares no code
+Reads the committed fixtures of the workspace (libs/plugin-sdk/test/fixtures/PROVENANCE.md) directly; shares no code
 with the plugin or with libs/data. Definitions (README of kpi-standard):
 - customers: ids with at least one purchase line (not a return) before the reference date;
 - segment: integer customer id mod 3;
@@ -23,7 +23,7 @@ import sys
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, '..', '..', '..', '..', 'libs', 'data', 'test', 'fixtures')
+FIXTURES = os.path.join(HERE, '..', '..', '..', '..', 'libs', 'plugin-sdk', 'test', 'fixtures')
 SEGMENTS = 3
 
 

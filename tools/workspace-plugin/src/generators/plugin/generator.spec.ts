@@ -94,14 +94,14 @@ describe('plugin generator', () => {
     expect(read(tree, 'plugins/my-model/README.md')).toContain(`--kind ${kind}`);
   });
 
-  it('uses the conformance kit in the spec of a segmentation model, and contract tests for a KPI evaluator', async () => {
+  it('uses the conformance kit in the spec of a segmentation model and of a KPI evaluator', async () => {
     const tree = workspace();
 
     await pluginGenerator(tree, { name: 'seg-model', kind: 'segmenter' });
     await pluginGenerator(tree, { name: 'kpi-model', kind: 'kpi' });
 
     expect(read(tree, 'plugins/seg-model/src/index.spec.ts')).toContain('describeSegmentationModelConformance(plugin,');
-    expect(read(tree, 'plugins/kpi-model/src/index.spec.ts')).toContain('manifestProblems(plugin.manifest');
+    expect(read(tree, 'plugins/kpi-model/src/index.spec.ts')).toContain('describeKpiEvaluatorConformance(plugin,');
   });
 
   it('imports only the SDK and class-validator from the plugin code', async () => {

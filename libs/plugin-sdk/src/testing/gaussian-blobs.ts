@@ -1,4 +1,4 @@
-import { seededRandom } from '@workbench/plugin-sdk';
+import { seededRandom } from '../random';
 
 export interface BlobsOptions {
   rows: number;

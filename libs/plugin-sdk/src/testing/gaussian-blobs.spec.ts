@@ -1,4 +1,4 @@
-import { gaussianBlobs } from './synthetic-blobs';
+import { gaussianBlobs } from './gaussian-blobs';
 
 describe('gaussianBlobs', () => {
   const options = { rows: 5000, features: 8, clusters: 8, seed: 7 };

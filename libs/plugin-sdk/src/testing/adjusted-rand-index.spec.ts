@@ -1,6 +1,6 @@
 import { adjustedRandIndex } from './adjusted-rand-index';
 
-describe('adjustedRandIndex (test helper)', () => {
+describe('adjustedRandIndex', () => {
   it('is 1 for the same partition under other cluster names', () => {
     expect(adjustedRandIndex([0, 0, 1, 1, 2, 2], [2, 2, 0, 0, 1, 1])).toBe(1);
   });
