@@ -17,6 +17,7 @@ import { promoteRun } from './commands/promote';
 import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retrain';
 import { runSegmentation } from './commands/run';
 import { parseDatasetRef, scoreDataset } from './commands/score';
+import { addAlert, listAlerts } from './commands/alerts';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -230,6 +231,21 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('[segmentation]', 'only those of this segmentation')
     .option('--json', 'print JSON')
     .action((segmentation: string | undefined, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listPolicies(wb, cli.out, { segmentation, ...options })));
+
+  const alerts = program.command('alerts').description("KPI alerts: rules over each segment's KPI values, checked after every run of a segmentation");
+  alerts
+    .command('add')
+    .description('add a KPI alert to a segmentation; a run with a segment for which the rule holds fires it once (an event, and the webhook)')
+    .argument('<segmentation>', 'segmentation name')
+    .requiredOption('--rule <rule>', "rule over a segment's KPI keys, e.g. 'churn_rate > 0.3' or 'customer_share < 0.05 and revenue_share > 0.2'")
+    .option('--webhook <url>', 'URL called with each firing, retried with backoff')
+    .option('--json', 'print JSON')
+    .action((segmentation: string, options: { rule: string; webhook?: string; json?: boolean }) => withWorkbench(cli, false, (wb) => addAlert(wb, cli.out, { segmentation, ...options })));
+  alerts
+    .command('list')
+    .description('list KPI alerts with how often and when they fired')
+    .option('--json', 'print JSON (as GET /alerts answers a scientist)')
+    .action((options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listAlerts(wb, cli.out, options)));
 
   program
     .command('retrain')

@@ -1,3 +1,4 @@
+export * from './alerts.service';
 export * from './aliases.service';
 export * from './artifact-collector';
 export * from './api-keys.service';

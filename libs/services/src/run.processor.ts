@@ -3,6 +3,7 @@ import { encodeAssignments, runInSandbox, trainAndEvaluate, type KpiStep, type P
 import type { Job, JobQueue } from '@workbench/jobs';
 import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
+import type { AlertsService, RunKpiRow } from './alerts.service';
 import type { AssignmentsService } from './assignments.service';
 import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
@@ -15,6 +16,8 @@ import type { SegmentationsService } from './segmentations.service';
 export class RunProcessor extends JobProcessor<Run> {
   readonly queueName = 'train' as const;
   protected readonly noun = 'run';
+  /** Checks the segmentation's KPI alerts in each run's results transaction (set by the workbench); none by default. */
+  alerts: AlertsService | undefined;
   /** Aborted when this process shuts down, so running plugins stop and their jobs are retried elsewhere. */
   private readonly shutdown = new AbortController();
 
@@ -113,9 +116,9 @@ export class RunProcessor extends JobProcessor<Run> {
 
     const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
     const assignmentsArtifactKey = await this.artifacts.put(encodeAssignments(frame.ids, outcome.assignments));
-    await this.orm.em.fork().transactional(async (tx) => {
+    const fired = await this.orm.em.fork().transactional(async (tx) => {
       const fresh = await tx.findOneOrFail(Run, { id: run.id });
-      if (fresh.status === RunStatus.Succeeded) return;
+      if (fresh.status === RunStatus.Succeeded) return [];
       // Guards against rows of an attempt that got this far on another worker before it died.
       await tx.nativeDelete(Segment, { run: run.id });
       await tx.nativeDelete(KpiValue, { run: run.id });
@@ -125,8 +128,12 @@ export class RunProcessor extends JobProcessor<Run> {
       }
       // The host's own counts, unless an evaluator computed the same KPI (its figure has a definition and window).
       const evaluatedKeys = new Set(evaluated.map((r) => `${r.segmentKey}:${r.kpi}`));
-      const kpi = (segmentKey: number | null, key: string, value: number, unit: string, n: number) =>
-        evaluatedKeys.has(`${segmentKey}:${key}`) ? undefined : tx.create(KpiValue, { run: fresh, segmentKey, kpi: key, value, unit, n });
+      const kpiRows: RunKpiRow[] = evaluated.map((r) => ({ segmentKey: r.segmentKey, kpi: r.kpi, value: r.value }));
+      const kpi = (segmentKey: number | null, key: string, value: number, unit: string, n: number) => {
+        if (evaluatedKeys.has(`${segmentKey}:${key}`)) return;
+        kpiRows.push({ segmentKey, kpi: key, value });
+        tx.create(KpiValue, { run: fresh, segmentKey, kpi: key, value, unit, n });
+      };
       for (const s of outcome.segments) {
         kpi(s.key, 'customers', s.size, 'customers', s.size);
         kpi(s.key, 'customer_share', s.share, 'share', s.size);
@@ -162,7 +169,12 @@ export class RunProcessor extends JobProcessor<Run> {
         assignmentsArtifactKey,
         finishedAt: new Date(),
       });
+      // In this transaction, so a run fires an alert once whatever happens to its job afterwards.
+      const firing = { id: run.id, segmentationId: segmentation.id, segmentationName: segmentation.name, version: run.version };
+      return this.alerts ? this.alerts.fireForRun(tx, firing, outcome.segments, kpiRows) : [];
     });
+    // The events are stored; a webhook not queued here is queued again when a worker starts (pending events).
+    await this.alerts?.notify(fired).catch((e: Error) => this.logger.warn(`run ${run.id}: alert webhooks not queued: ${e.message}`));
   }
 
   private runContext(run: Run, job: Job): RunContext {

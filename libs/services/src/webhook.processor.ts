@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
-import { RetrainPolicy, WorkbenchEvent } from '@workbench/persistence';
+import { KpiAlert, RetrainPolicy, WorkbenchEvent } from '@workbench/persistence';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
 import { WebhookTargets } from './webhook-targets';
@@ -8,7 +8,7 @@ import { WebhookTargets } from './webhook-targets';
 /** Webhook deliveries: tried this often, with doubling delays from the first. */
 export const WEBHOOK_RETRY = { attempts: 5, backoffMs: 2000 };
 
-/** Delivers retrain events to their policy's webhook (queue `notify`). */
+/** Delivers retrain events to their policy's webhook and fired KPI alerts to their alert's (queue `notify`). */
 export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
   readonly queueName = 'notify' as const;
   protected readonly noun = 'webhook of event';
@@ -28,7 +28,7 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
   }
 
   protected isDone(event: WorkbenchEvent): boolean {
-    return event.webhookStatus === 'delivered' || !event.policyId;
+    return event.webhookStatus === 'delivered' || (!event.policyId && event.kind !== 'alert.fired');
   }
 
   /**
@@ -38,14 +38,25 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
    */
   protected async execute(event: WorkbenchEvent, job: Job): Promise<void> {
     const em = this.orm.em.fork();
-    const policy = await em.findOne(RetrainPolicy, { id: event.policyId });
-    if (!policy?.webhookUrl || policy.deletedAt) return;
+    const url = await this.webhookUrlOf(event);
+    if (!url) return;
     const body = { id: event.id, kind: event.kind, segmentation: event.segmentation, runId: event.runId, message: event.message, details: event.details, createdAt: event.createdAt };
-    const status = await this.targets.post(policy.webhookUrl, body, 10_000).catch((e: Error) => {
+    const status = await this.targets.post(url, body, 10_000).catch((e: Error) => {
       throw /^webhook refused/.test(e.message) ? new DoNotRetryError(e.message) : e;
     });
-    if (status < 200 || status >= 300) throw new Error(`webhook ${policy.webhookUrl} answered ${status}`);
+    if (status < 200 || status >= 300) throw new Error(`webhook ${url} answered ${status}`);
     await em.nativeUpdate(WorkbenchEvent, { id: event.id }, { webhookStatus: 'delivered', webhookAttempts: job.attempt });
+  }
+
+  /** The policy's webhook of a retrain event, the alert's of a fired alert; null when it has none (any more). */
+  private async webhookUrlOf(event: WorkbenchEvent): Promise<string | null> {
+    const em = this.orm.em.fork();
+    if (event.policyId) {
+      const policy = await em.findOne(RetrainPolicy, { id: event.policyId });
+      return policy && !policy.deletedAt ? (policy.webhookUrl ?? null) : null;
+    }
+    const alertId = (event.details as { alertId?: string }).alertId;
+    return alertId ? ((await em.findOne(KpiAlert, { id: alertId }))?.webhookUrl ?? null) : null;
   }
 
   protected async saveFailure(id: string, _message: string, willRetry: boolean, job: Job): Promise<void> {

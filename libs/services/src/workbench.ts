@@ -5,6 +5,7 @@ import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
 import { createOrm, LocalArtifactStore, migrateUp, waitForMigrations, type ArtifactStore } from '@workbench/persistence';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { ArtifactCollector } from './artifact-collector';
+import { AlertsService } from './alerts.service';
 import { AliasesService } from './aliases.service';
 import { ApiKeysService } from './api-keys.service';
 import { AssignmentsService } from './assignments.service';
@@ -78,6 +79,7 @@ export class Workbench {
   readonly plugins: PluginsService;
   readonly retrain: RetrainService;
   readonly scorings: ScoringsService;
+  readonly alerts: AlertsService;
   readonly kpiSeries: KpiSeriesService;
   /** The worker halves: each consumes one queue once `startWorker` is called. */
   readonly runProcessor: RunProcessor;
@@ -123,9 +125,11 @@ export class Workbench {
     const webhookTargets = new WebhookTargets(config.webhookAllow);
     this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 
-    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.segmentations, this.assignments, logger, { mode: config.pluginIsolation, caps });
-    this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.runInputs, this.runs, logger);
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
+    this.alerts = new AlertsService(orm, queue, this.segmentations, this.plugins, logger, webhookTargets, webhookRetry);
+    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.segmentations, this.assignments, logger, { mode: config.pluginIsolation, caps });
+    this.runProcessor.alerts = this.alerts;
+    this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.runInputs, this.runs, logger);
     this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runInputs, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
     this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
     this.scoringProcessor = new ScoringProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.runs, logger, { mode: config.pluginIsolation, caps });

@@ -22,6 +22,7 @@ import {
   RunReportsService,
   RunsService,
   ScoringsService,
+  AlertsService,
   KpiSeriesService,
   SegmentationsService,
   Workbench,
@@ -40,6 +41,7 @@ import { PluginsModule } from '../plugins/plugins.module';
 import { RetrainModule } from '../retrain/retrain.module';
 import { RunsModule } from '../runs/runs.module';
 import { ScoringsModule } from '../scorings/scorings.module';
+import { AlertsModule } from '../alerts/alerts.module';
 import { SegmentationsModule } from '../segmentations/segmentations.module';
 import { SessionController } from '../auth/session.controller';
 import { webAppModules, WebRootController } from '../web/web-app';
@@ -73,12 +75,13 @@ const SERVICES = [
   [PluginsService, (wb: Workbench) => wb.plugins],
   [ApiKeysService, (wb: Workbench) => wb.apiKeys],
   [ScoringsService, (wb: Workbench) => wb.scorings],
+  [AlertsService, (wb: Workbench) => wb.alerts],
   [KpiSeriesService, (wb: Workbench) => wb.kpiSeries],
 ] as const;
 const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({ provide: token, inject: [Workbench], useFactory: pick }));
 
 /** One Nest module per area of the API. */
-const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule, ScoringsModule];
+const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule, ScoringsModule, AlertsModule];
 
 /** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */
 @Injectable()

@@ -1,3 +1,4 @@
+export * from './alert.view';
 export * from './alias.view';
 export * from './api-key.view';
 export * from './comparison-reports.service';

@@ -1,0 +1,133 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { JobQueue, RetryPolicy } from '@workbench/jobs';
+import { AlertFiring, KpiAlert, WorkbenchEvent, type Segmentation } from '@workbench/persistence';
+import { evaluatePromotionRule, parsePromotionRule, type PromotionRule } from '@workbench/retrain';
+import { InvalidRequestError } from './errors';
+import type { WorkbenchLogger } from './logger';
+import type { PluginsService } from './plugins.service';
+import type { SegmentationsService } from './segmentations.service';
+import { WebhookTargets } from './webhook-targets';
+
+/** The KPIs every run stores per segment, whatever its evaluators (see RunProcessor). */
+const HOST_KPIS = ['customers', 'customer_share', 'revenue_share'];
+
+export interface CreateAlertRequest {
+  /** A rule in the promotion-rule language over a segment's KPI keys, e.g. `churn_rate > 0.3`; it fires when it holds. */
+  rule: string;
+  webhookUrl?: string;
+}
+
+/** One KPI value of a run, as the run processor writes it. */
+export interface RunKpiRow {
+  segmentKey: number | null;
+  kpi: string;
+  value: number | null;
+}
+
+/** What a firing needs to know of the run. */
+export interface FiringRun {
+  id: string;
+  segmentationId: string;
+  segmentationName: string;
+  version: number;
+}
+
+/**
+ * KPI alerts: rules over each segment's KPI values, attached to a segmentation and checked after every
+ * successful run in the run's own results transaction, so a run fires an alert once whatever its retries.
+ * A firing is a `alert.fired` event (in the events list) whose webhook is delivered and retried by the
+ * `notify` queue like a retrain's.
+ */
+export class AlertsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly queue: JobQueue,
+    private readonly segmentations: SegmentationsService,
+    private readonly plugins: PluginsService,
+    private readonly logger: WorkbenchLogger,
+    private readonly webhookTargets: WebhookTargets = new WebhookTargets(),
+    private readonly webhookRetry: Partial<RetryPolicy> = {},
+  ) {}
+
+  /** The metric names a rule of this segmentation may read: the host's counts and its evaluators' KPI keys. */
+  private knownMetrics(segmentation: Segmentation): string[] {
+    return [...new Set([...HOST_KPIS, ...(segmentation.kpis ?? []).flatMap((k) => this.plugins.kpiKeys(k.plugin))])];
+  }
+
+  async create(segmentationRef: string, request: CreateAlertRequest, createdBy: string): Promise<KpiAlert> {
+    const segmentation = await this.segmentations.get(segmentationRef);
+    try {
+      parsePromotionRule(request.rule, this.knownMetrics(segmentation));
+    } catch (e) {
+      throw new InvalidRequestError(`rule: ${(e as Error).message}`);
+    }
+    if (request.webhookUrl !== undefined) await this.webhookTargets.check(request.webhookUrl);
+    const em = this.orm.em.fork();
+    const alert = em.create(KpiAlert, { segmentation: segmentation.id, rule: request.rule, webhookUrl: request.webhookUrl ?? null, createdBy });
+    await em.flush();
+    return (await this.list()).find((a) => a.id === alert.id) as KpiAlert;
+  }
+
+  /** Every alert, oldest first, with its segmentation. */
+  async list(): Promise<KpiAlert[]> {
+    return this.orm.em.fork().find(KpiAlert, {}, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
+  }
+
+  /** The firings of the alerts, newest first. */
+  async firings(): Promise<(AlertFiring & { event: WorkbenchEvent | null })[]> {
+    const em = this.orm.em.fork();
+    const firings = await em.find(AlertFiring, {}, { orderBy: { createdAt: 'desc' }, populate: ['run', 'run.segmentation'] });
+    const events = new Map((await em.find(WorkbenchEvent, { id: { $in: firings.map((f) => f.eventId) } })).map((e) => [e.id, e]));
+    return firings.map((f) => Object.assign(f, { event: events.get(f.eventId) ?? null }));
+  }
+
+  /**
+   * Inside a run's results transaction: fires each alert of the run's segmentation whose rule holds for at
+   * least one segment (one firing and one event per alert and run; an earlier attempt's firing is kept).
+   * Returns the events whose webhooks {@link notify} queues once the transaction has committed.
+   */
+  async fireForRun(tx: EntityManager, run: FiringRun, segments: readonly { key: number; label: string }[], kpis: readonly RunKpiRow[]): Promise<WorkbenchEvent[]> {
+    const alerts = await tx.find(KpiAlert, { segmentation: run.segmentationId });
+    if (alerts.length === 0) return [];
+    const names = [...new Set([...HOST_KPIS, ...kpis.map((k) => k.kpi)])];
+    const valuesOf = (key: number) => Object.fromEntries(kpis.filter((k) => k.segmentKey === key).map((k) => [k.kpi, k.value]));
+    const events: WorkbenchEvent[] = [];
+    for (const alert of alerts) {
+      let rule: PromotionRule;
+      try {
+        rule = parsePromotionRule(alert.rule, names);
+      } catch (e) {
+        // An evaluator the rule reads is no longer run: the alert cannot be checked, which is said, not failed on.
+        this.logger.warn(`alert ${alert.id} ('${alert.rule}') not checked for run ${run.id}: ${(e as Error).message}`);
+        continue;
+      }
+      const breaching = segments
+        .map((s) => ({ ...s, values: valuesOf(s.key) }))
+        .filter((s) => evaluatePromotionRule(rule, s.values).promote)
+        .map((s) => ({ key: s.key, label: s.label, values: Object.fromEntries(rule.metrics.map((m) => [m, s.values[m] ?? null])) }));
+      if (breaching.length === 0) continue;
+      if (await tx.findOne(AlertFiring, { alert: alert.id, run: run.id })) continue;
+      const event = tx.create(WorkbenchEvent, {
+        kind: 'alert.fired',
+        segmentation: run.segmentationName,
+        policyId: null,
+        requestId: null,
+        runId: run.id,
+        message: `alert '${alert.rule}' fired for ${breaching.map((s) => s.label).join(', ')} in ${run.segmentationName} v${run.version}`,
+        details: { alertId: alert.id, rule: alert.rule, segments: breaching },
+        webhookStatus: alert.webhookUrl ? 'pending' : 'none',
+      });
+      tx.create(AlertFiring, { alert: alert.id, run: run.id, segments: breaching, eventId: event.id });
+      events.push(event);
+    }
+    return events;
+  }
+
+  /** Queues the webhooks of fired alerts (after their transaction committed); a lost enqueue is redone at the next worker start. */
+  async notify(events: readonly WorkbenchEvent[]): Promise<void> {
+    for (const event of events) {
+      this.logger.log(`${event.kind}: ${event.message}`);
+      if (event.webhookStatus === 'pending') await this.queue.enqueue('notify', event.id, this.webhookRetry);
+    }
+  }
+}
