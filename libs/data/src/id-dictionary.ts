@@ -27,6 +27,15 @@ export class IdDictionary {
     return index;
   }
 
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Room for `ids` integer ids (an estimate); text ids go to a Map, which cannot be sized. */
+  reserve(ids: number): void {
+    this.byNumber.reserve(ids);
+  }
+
   strings(): string[] {
     return this.ids.map(String);
   }

@@ -24,16 +24,26 @@ export class IntegerIndex {
   }
 
   set(key: number, value: number): void {
-    if (2 * (this.count + 1) > this.keys.length) this.grow();
+    if (2 * (this.count + 1) > this.keys.length) this.resize(this.keys.length * 2);
     const h = this.slot(key, this.keys, this.values);
     if (this.values[h] === -1) this.count++;
     this.keys[h] = key;
     this.values[h] = value;
   }
 
-  private grow(): void {
-    const keys = new Float64Array(this.keys.length * 2);
-    const values = new Int32Array(this.values.length * 2).fill(-1);
+  /**
+   * Makes room for `keys` keys at once (an estimate), so a table of millions is not rehashed at every doubling and
+   * never holds the old and the new slots of a late doubling together. Indexes do not depend on the room.
+   */
+  reserve(keys: number): void {
+    let slots = this.keys.length;
+    while (slots < 2 * keys) slots *= 2;
+    if (slots > this.keys.length) this.resize(slots);
+  }
+
+  private resize(slots: number): void {
+    const keys = new Float64Array(slots);
+    const values = new Int32Array(slots).fill(-1);
     for (let i = 0; i < this.keys.length; i++) {
       if (this.values[i] === -1) continue;
       const h = this.slot(this.keys[i], keys, values);
