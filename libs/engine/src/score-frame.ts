@@ -4,6 +4,7 @@ import {
   throwIfAborted,
   type FeatureColumn,
   type FeatureFrame,
+  type Assignments,
   type ModelArtifact,
   type PreparedModel,
   type RunContext,
@@ -76,23 +77,24 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
     });
     return result;
   };
-  const attempt = async (rows: Int32Array): Promise<Error | null> => {
+  /** The rows' assignments, or the data error the plugin refused them with. */
+  const attempt = async (rows: Int32Array): Promise<Assignments | Error> => {
     try {
-      await assign(rows);
-      return null;
+      return await assign(rows);
     } catch (e) {
       if (!isDataError(e)) throw e;
       return e;
     }
   };
+  const failed = (r: Assignments | Error | null): r is Error => r instanceof Error;
 
   const all = Int32Array.from({ length: n }, (_, i) => i);
-  const first = n === 0 ? null : await attempt(all);
-  if (n === 0 || first === null) {
-    const result = n === 0 ? { segment: new Int32Array(0) } : await assign(all);
+  const whole = n === 0 ? { segment: new Int32Array(0) } : await attempt(all);
+  if (!failed(whole)) {
     ctx.progress(1, 'scored');
-    return { segment: result.segment, score: result.score, errors: [] };
+    return { segment: whole.segment, score: whole.score, errors: [] };
   }
+  const first = whole;
 
   const bad = new Map<number, string>();
   const isolate = async (rows: Int32Array, failure: Error): Promise<void> => {
@@ -102,12 +104,12 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
       return;
     }
     const halves = [rows.subarray(0, rows.length >> 1), rows.subarray(rows.length >> 1)];
-    const failures = [await attempt(halves[0]), await attempt(halves[1])];
+    const results = [await attempt(halves[0]), await attempt(halves[1])];
     // Rows at fault are named in the message, so two halves failing alike means a fault of the data as a whole.
-    if (failures[0] && failures[1] && failures[0].message === failures[1].message) throw failures[0];
+    if (failed(results[0]) && failed(results[1]) && results[0].message === results[1].message) throw results[0];
     for (let h = 0; h < 2; h++) {
-      const f = failures[h];
-      if (f) await isolate(halves[h], f);
+      const r = results[h];
+      if (failed(r)) await isolate(halves[h], r);
     }
   };
   await isolate(all, first);
