@@ -1,4 +1,4 @@
-import { nextCronTime, parseCronExpression } from './cron';
+import { lastCronTime, nextCronTime, parseCronExpression } from './cron';
 import { CronExpressionError } from './errors';
 
 const next = (expression: string, after: string): string => nextCronTime(expression, new Date(after)).toISOString();
@@ -51,8 +51,10 @@ describe('nextCronTime', () => {
   });
 
   it('takes lists, ranges and stepped ranges', () => {
-    expect(parseCronExpression('0,30 9-17/4 * * 1-5')).toMatchObject({ minute: [0, 30], hour: [9, 13, 17], dayOfWeek: [1, 2, 3, 4, 5] });
-    expect(next('0,30 9-17/4 * * 1-5', '2024-06-14T17:30:00Z')).toBe('2024-06-17T09:00:00.000Z');
+    // Hours 9, 13, 17 at :00 and :30 on weekdays: after Friday 17:30 comes Monday 09:00, then 09:30 and 13:00.
+    expect(nextCronTime('0,30 9-17/4 * * 1-5', new Date('2024-06-14T17:30:00Z')).toISOString()).toBe('2024-06-17T09:00:00.000Z');
+    expect(next('0,30 9-17/4 * * 1-5', '2024-06-17T09:00:00Z')).toBe('2024-06-17T09:30:00.000Z');
+    expect(next('0,30 9-17/4 * * 1-5', '2024-06-17T09:30:00Z')).toBe('2024-06-17T13:00:00.000Z');
   });
 
   it('expands the macros', () => {
@@ -69,10 +71,25 @@ describe('nextCronTime', () => {
   });
 });
 
-describe('parseCronExpression', () => {
-  it('sets the Vixie star flags from the first character of the day fields', () => {
-    expect(parseCronExpression('0 0 */2 * 1')).toMatchObject({ dayOfMonthStar: true, dayOfWeekStar: false });
+describe('lastCronTime', () => {
+  const last = (expression: string, atOrBefore: string): string | undefined => lastCronTime(expression, new Date(atOrBefore))?.toISOString();
+
+  it('counts a match in the very minute given, and none after it', () => {
+    expect(last('0 3 * * 1', '2024-06-17T03:00:00Z')).toBe('2024-06-17T03:00:00.000Z');
+    expect(last('0 3 * * 1', '2024-06-17T03:00:59.999Z')).toBe('2024-06-17T03:00:00.000Z');
+    expect(last('0 3 * * 1', '2024-06-17T02:59:59.999Z')).toBe('2024-06-10T03:00:00.000Z');
   });
+
+  it('applies the Vixie day rule backwards too: odd days that are Fridays', () => {
+    expect(last('0 0 */2 * 5', '2024-09-30T00:00:00Z')).toBe('2024-09-27T00:00:00.000Z');
+  });
+
+  it('rejects an invalid date', () => {
+    expect(() => lastCronTime('* * * * *', new Date('nope'))).toThrow(new CronExpressionError("'atOrBefore' is not a valid date"));
+  });
+});
+
+describe('parseCronExpression', () => {
 
   const cases: [string, string][] = [
     ['0 3 * *', "'0 3 * *' has 4 fields; expected 5: minute hour day-of-month month day-of-week (no seconds, no year)"],

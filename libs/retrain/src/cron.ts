@@ -1,23 +1,16 @@
+import { Cron } from 'croner';
 import { CronExpressionError } from './errors';
 
 /**
- * A parsed 5-field cron expression (minute hour day-of-month month day-of-week), evaluated in UTC. Each
- * field holds its allowed values, sorted; day-of-week uses 0 = Sunday … 6 = Saturday (7 is read as 0).
- * Plain JSON, so a policy can store it.
+ * A validated 5-field cron expression (minute hour day-of-month month day-of-week), evaluated in UTC by
+ * croner. The day fields follow Vixie cron: when either field's text starts with `*` (so `*` and also `*／2`)
+ * a day must match both; when neither does, it must match either one. croner decides AND or OR per schedule
+ * (`domAndDow`), so the flag is set here from the text, as Vixie's DOM_STAR / DOW_STAR do.
  */
 export interface CronSchedule {
   expression: string;
-  minute: number[];
-  hour: number[];
-  dayOfMonth: number[];
-  month: number[];
-  dayOfWeek: number[];
-  /**
-   * Vixie cron's DOM_STAR / DOW_STAR flags: the field text starts with `*` (so `*` and also `*／2`). When
-   * either is set a day must match both day fields; when neither is, it must match either one.
-   */
-  dayOfMonthStar: boolean;
-  dayOfWeekStar: boolean;
+  /** The schedule croner evaluates (paused: it never runs a function, it only answers next and previous times). */
+  cron: Cron;
 }
 
 interface FieldSpec {
@@ -116,39 +109,26 @@ export function parseCronExpression(expression: string): CronSchedule {
   if (fields.length !== 5) {
     throw new CronExpressionError(`'${expression}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5: minute hour day-of-month month day-of-week (no seconds, no year)`);
   }
-  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.map((f, i) => parseField(f, FIELDS[i], i + 1, expression));
-  const schedule: CronSchedule = {
-    expression,
-    minute,
-    hour,
-    dayOfMonth,
-    month,
-    dayOfWeek,
-    dayOfMonthStar: fields[2].startsWith('*'),
-    dayOfWeekStar: fields[4].startsWith('*'),
-  };
+  // Our own reading of each field is for the wording only: croner's messages neither name the field's position
+  // nor keep 1-based days and months ('Invalid value for day: -1' for a 0). The schedule itself is croner's.
+  const [, , dayOfMonth, month] = fields.map((f, i) => parseField(f, FIELDS[i], i + 1, expression));
+  const domAndDow = fields[2].startsWith('*') || fields[4].startsWith('*');
   // With a day-of-week that does not decide on its own, the day-of-month must fit in one of the months.
-  if (!schedule.dayOfMonthStar && schedule.dayOfWeekStar) {
-    const fits = month.some((m) => dayOfMonth[0] <= MAX_DAYS[m - 1]);
-    if (!fits) {
-      throw new CronExpressionError(
-        `'${expression}' never fires: day-of-month ${dayOfMonth.join(',')} does not occur in ${month.map((m) => MONTH_NAMES[m - 1]).join(', ')}`,
-      );
-    }
+  if (!fields[2].startsWith('*') && fields[4].startsWith('*') && !month.some((m) => dayOfMonth[0] <= MAX_DAYS[m - 1])) {
+    throw new CronExpressionError(`'${expression}' never fires: day-of-month ${dayOfMonth.join(',')} does not occur in ${month.map((m) => MONTH_NAMES[m - 1]).join(', ')}`);
   }
-  return schedule;
+  try {
+    return { expression, cron: new Cron(text, { timezone: 'UTC', mode: '5-part', domAndDow, paused: true }) };
+  } catch (e) {
+    throw new CronExpressionError(`'${expression}': ${(e as Error).message.replace(/^CronPattern: /, '')}`);
+  }
 }
 
-/** Whether a UTC calendar day matches, with Vixie cron's rule for the two day fields (see {@link CronSchedule}). */
-function dayMatches(s: CronSchedule, dayOfMonth: number, dayOfWeek: number): boolean {
-  const dom = s.dayOfMonth.includes(dayOfMonth);
-  const dow = s.dayOfWeek.includes(dayOfWeek);
-  return s.dayOfMonthStar || s.dayOfWeekStar ? dom && dow : dom || dow;
-}
+const asSchedule = (expression: string | CronSchedule): CronSchedule => (typeof expression === 'string' ? parseCronExpression(expression) : expression);
 
-const MINUTE = 60_000;
-/** The Gregorian calendar repeats every 400 years (146 097 days, a whole number of weeks): no match in that span means none ever. */
-const SEARCH_YEARS = 401;
+function checkDate(date: Date, name: string): void {
+  if (!Number.isFinite(date.getTime())) throw new CronExpressionError(`'${name}' is not a valid date`);
+}
 
 /**
  * The first time strictly after `after` (at a whole minute, UTC) that the expression matches.
@@ -157,29 +137,24 @@ const SEARCH_YEARS = 401;
  * nextCronTime('0 3 * * 1', new Date('2024-06-12T10:00:00Z')) // 2024-06-17T03:00:00.000Z (Monday)
  */
 export function nextCronTime(expression: string | CronSchedule, after: Date): Date {
-  const s = typeof expression === 'string' ? parseCronExpression(expression) : expression;
-  const start = after.getTime();
-  if (!Number.isFinite(start)) throw new CronExpressionError(`'after' is not a valid date`);
-  const limitYear = new Date(start).getUTCFullYear() + SEARCH_YEARS;
-  let t = Math.floor(start / MINUTE) * MINUTE + MINUTE;
-  for (;;) {
-    const d = new Date(t);
-    const year = d.getUTCFullYear();
-    if (year > limitYear) throw new CronExpressionError(`'${s.expression}' never fires (no matching time in ${SEARCH_YEARS - 1} years after ${after.toISOString()})`);
-    const month = d.getUTCMonth();
-    const day = d.getUTCDate();
-    const hour = d.getUTCHours();
-    if (!s.month.includes(month + 1)) {
-      t = Date.UTC(year, month + 1, 1);
-    } else if (!dayMatches(s, day, d.getUTCDay())) {
-      t = Date.UTC(year, month, day + 1);
-    } else if (!s.hour.includes(hour)) {
-      t = Date.UTC(year, month, day, hour + 1);
-    } else {
-      const minute = d.getUTCMinutes();
-      const nextMinute = s.minute.find((m) => m >= minute);
-      if (nextMinute === minute) return d;
-      t = nextMinute === undefined ? Date.UTC(year, month, day, hour + 1) : Date.UTC(year, month, day, hour, nextMinute);
-    }
-  }
+  const s = asSchedule(expression);
+  checkDate(after, 'after');
+  const next = s.cron.nextRun(after);
+  if (!next) throw new CronExpressionError(`'${s.expression}' never fires after ${after.toISOString()}`);
+  return next;
+}
+
+/**
+ * The last time at or before `atOrBefore` (at a whole minute, UTC) that the expression matched, or null when
+ * it never did: the schedule time a tick at `atOrBefore` is due for.
+ *
+ * @example
+ * lastCronTime('0 3 * * 1', new Date('2024-06-17T03:00:20Z')) // 2024-06-17T03:00:00.000Z
+ */
+export function lastCronTime(expression: string | CronSchedule, atOrBefore: Date): Date | null {
+  const s = asSchedule(expression);
+  checkDate(atOrBefore, 'atOrBefore');
+  // croner looks strictly before its reference, with the milliseconds dropped: a reference one second later
+  // counts a match in `atOrBefore`'s own minute, and none after it.
+  return s.cron.previousRuns(1, new Date(atOrBefore.getTime() + 1000))[0] ?? null;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { JobQueue } from '@workbench/jobs';
 import { DatasetVersion, RetrainPolicy, RetrainRequest, WorkbenchEvent } from '@workbench/persistence';
-import { COMPARISON_METRIC_NAMES, nextCronTime, parseCronExpression, parsePromotionRule } from '@workbench/retrain';
+import { COMPARISON_METRIC_NAMES, lastCronTime, parseCronExpression, parsePromotionRule } from '@workbench/retrain';
 import type { DatasetsService } from './datasets.service';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { WorkbenchLogger } from './logger';
@@ -139,10 +139,10 @@ export class RetrainService {
     const policies = await this.orm.em.fork().find(RetrainPolicy, { enabled: true, trigger: 'cron' }, { populate: ['segmentation'] });
     const out = [];
     for (const policy of policies) {
-      const lookback = new Date(Math.max(policy.createdAt.getTime(), now.getTime() - 40 * 86_400_000));
-      let due: Date | null = null;
-      for (let t = nextCronTime(policy.cron as string, lookback); t.getTime() <= now.getTime(); t = nextCronTime(policy.cron as string, t)) due = t;
-      if (!due) continue;
+      // A time before the policy existed, or over 40 days old, is not due any more.
+      const lookback = Math.max(policy.createdAt.getTime(), now.getTime() - 40 * 86_400_000);
+      const due = lastCronTime(policy.cron as string, now);
+      if (!due || due.getTime() <= lookback) continue;
       const latest = await this.datasets.latestVersion(policy.segmentation.dataset.id);
       out.push(await this.trigger(policy, `cron:${due.toISOString()}`, latest.id));
     }
