@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
 import { ROLES, type Role } from '@workbench/persistence';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
+import { cancelRun } from './commands/cancel';
 import { compareRuns } from './commands/compare';
 import { runDemo } from './commands/demo';
 import { localUiKey, serveUi } from './commands/serve-ui';
@@ -144,6 +145,13 @@ export function buildProgram(cli: CliEnvironment): Command {
     .requiredOption('--alias <name>', 'alias to move, e.g. champion or candidate')
     .option('--json', 'print JSON')
     .action((run: string, options: { alias: string; json?: boolean }) => withWorkbench(cli, false, (wb) => promoteRun(wb, cli.out, { run, ...options })));
+
+  program
+    .command('cancel')
+    .description('cancel a queued or running run: it ends cancelled and stores nothing')
+    .argument('<run>', 'run id, <segmentation>@v<n> or @latest')
+    .option('--json', 'print the run as JSON')
+    .action((run: string, options: { json?: boolean }) => withWorkbench(cli, false, (wb) => cancelRun(wb, cli.out, { run, ...options })));
 
   program
     .command('export')

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
-import type { Role } from '@workbench/persistence';
+import { Assignment, KpiValue, Segment, type Role } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
@@ -109,4 +109,52 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
       await new Promise((r) => second.once('exit', r));
     }
   }, 90_000);
+
+  it('cancels a run running in a separate worker process: the plugin stops, nothing is stored, the job does not run again', async () => {
+    // Four steps of 10 s: without the cancel reaching the worker, this test would time out.
+    await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'to-cancel', plugin: 'test-split-median', dataset: 'retail', params: { stepDelayMs: 10_000 } }).expect(201);
+    const worker = await spawnWorker(config, { WORKBENCH_TEST_REPORT_JOBS: '1' });
+    let stdout = '';
+    worker.stdout?.on('data', (d) => (stdout += d));
+    try {
+      const submitted = await http().post('/segmentations/to-cancel/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+      const id = submitted.body.id as string;
+      const workbench = api.get(Workbench);
+      while ((await workbench.runs.get(id)).status !== 'running') await new Promise((r) => setTimeout(r, 20));
+      await http().post(`/runs/${id}/cancel`).set('X-API-Key', keys.viewer).expect(403);
+      const cancelled = await http().post(`/runs/${id}/cancel`).set('X-API-Key', keys.analyst).expect(200);
+      expect(cancelled.body).toMatchObject({ id, status: 'cancelled' });
+      while (!stdout.includes(`job completed ${id}`)) await new Promise((r) => setTimeout(r, 50));
+      await workbench.queue.whenIdle('train');
+      const run = await waitForRun(api, keys.viewer, id);
+      expect(run).toMatchObject({ status: 'cancelled', attempts: 1, error: null });
+      const em = workbench.orm.em.fork();
+      expect([await em.count(Assignment, { run: id }), await em.count(Segment, { run: id }), await em.count(KpiValue, { run: id })]).toEqual([0, 0, 0]);
+      expect(stdout.split('\n').filter((line) => line.startsWith(`job active ${id}`))).toEqual([`job active ${id} attempt 1`]);
+      const again = await http().post(`/runs/${id}/cancel`).set('X-API-Key', keys.analyst).expect(409);
+      expect(again.body.message).toBe('run to-cancel v1 is already cancelled; only a queued or running run can be cancelled');
+      await http().post('/runs/no-such-run/cancel').set('X-API-Key', keys.analyst).expect(404);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+    }
+  }, 30_000);
+
+  it('takes a queued run off the Bull queue, so a worker started afterwards never runs it', async () => {
+    await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'queued-cancel', plugin: 'test-split-median', dataset: 'retail', params: {} }).expect(201);
+    const workbench = api.get(Workbench);
+    const before = await workbench.queue.depth('train');
+    const submitted = await http().post('/segmentations/queued-cancel/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+    expect((await workbench.queue.depth('train')).waiting).toBe(before.waiting + 1);
+    await http().post('/runs/queued-cancel@latest/cancel').set('X-API-Key', keys.analyst).expect(200);
+    expect(await workbench.queue.depth('train')).toEqual(before);
+    const worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false, bull: BULL });
+    try {
+      await workbench.queue.whenIdle('train');
+      const run = await workbench.runs.get(submitted.body.id);
+      expect([run.status, run.attempts, run.startedAt]).toEqual(['cancelled', 0, null]);
+    } finally {
+      await worker.close();
+    }
+  });
 });

@@ -36,7 +36,7 @@ export async function waitForRun(app: INestApplication, key: string, runId: stri
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await request(app.getHttpServer()).get(`/runs/${runId}`).set('X-API-Key', key).expect(200);
-    if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body;
+    if (res.body.status === 'succeeded' || res.body.status === 'failed' || res.body.status === 'cancelled') return res.body;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -68,6 +68,11 @@ export interface JobQueue {
   readonly kind: 'inline' | 'bull';
   /** Idempotent per (queue, id): enqueueing an id that is already waiting, delayed or active does not create a second job. */
   enqueue(queue: QueueName, id: string, retry?: Partial<RetryPolicy>): Promise<void>;
+  /**
+   * Removes a job that is waiting or delayed (a retry's backoff), so it never runs; true when one was removed.
+   * An active job is left to its worker (the owner stops it its own way, e.g. through the entity's status).
+   */
+  remove(queue: QueueName, id: string): Promise<boolean>;
   /** Registers this process as a worker of `queue` (once per queue and instance). */
   process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void;
   /** Progress of jobs of any worker (Bull: global events, so an API process sees a worker process's progress). */

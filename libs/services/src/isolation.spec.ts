@@ -1,7 +1,7 @@
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStatus } from '@workbench/persistence';
+import { Assignment, RunStatus } from '@workbench/persistence';
 import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { loadConfig } from './config';
 import { revenuePerSegment, splitAtMedian } from './testing';
@@ -49,6 +49,29 @@ describe('plugins isolated in a sandbox thread per run', () => {
       expect(await kpis(here, inThread.id)).toEqual(await kpis(wb, isolated.id));
     } finally {
       await here.close();
+    }
+  }, 60_000);
+
+  it('cancels a sandboxed run: a plugin that checks ctx.signal stops, one that spins has its thread ended; neither stores anything', async () => {
+    wb.runProcessor.cancelPollMs = 50;
+    await wb.segmentations.create({ name: 'median-slow', plugin: 'test-split-median', params: { feature: 'monetary', stepDelayMs: 1500 }, dataset: 'cdnow', kpis: [{ plugin: 'test-revenue' }] });
+    await wb.segmentations.create({ name: 'spin-until-cancelled', plugin: 'test-hostile', params: { mode: 'loop' }, dataset: 'cdnow' });
+    const slow = await wb.runs.submit('median-slow');
+    const spin = await wb.runs.submit('spin-until-cancelled');
+    for (;;) {
+      const [a, b] = [await wb.runs.get(slow.id), await wb.runs.get(spin.id)];
+      if (a.status === RunStatus.Running && a.progress >= 0.2 && b.status === RunStatus.Running) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await wb.runs.cancel(slow.id);
+    await wb.runs.cancel(spin.id);
+    await wb.queue.whenIdle('train');
+    for (const id of [slow.id, spin.id]) {
+      const run = await wb.runs.get(id);
+      expect([run.status, run.attempts, run.error]).toEqual([RunStatus.Cancelled, 1, null]);
+      expect(await wb.runs.segments(id)).toEqual([]);
+      expect(await wb.runs.kpis(id)).toEqual([]);
+      expect(await wb.orm.em.fork().count(Assignment, { run: id })).toBe(0);
     }
   }, 60_000);
 

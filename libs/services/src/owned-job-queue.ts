@@ -38,6 +38,10 @@ export class OwnedJobQueue implements JobQueue {
     if (await this.claim(queue, id)) await this.inner.enqueue(queue, id, retry);
   }
 
+  remove(queue: QueueName, id: string): Promise<boolean> {
+    return this.inner.remove(queue, id);
+  }
+
   process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void {
     this.inner.process(
       queue,

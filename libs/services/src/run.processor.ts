@@ -20,6 +20,11 @@ export class RunProcessor extends JobProcessor<Run> {
   alerts: AlertsService | undefined;
   /** Aborted when this process shuts down, so running plugins stop and their jobs are retried elsewhere. */
   private readonly shutdown = new AbortController();
+  /**
+   * How often a running attempt reads its row to see whether it was cancelled. The row is the one place
+   * every process sees, so a cancel reaches the worker whichever queue (in-process or Bull) delivered the job.
+   */
+  cancelPollMs = 500;
 
   constructor(
     private readonly orm: MikroORM,
@@ -65,21 +70,44 @@ export class RunProcessor extends JobProcessor<Run> {
     return run.pluginName;
   }
 
-  /** A job retried after its results were committed (a crash between commit and acknowledgement) has nothing left to do. */
+  /** A job retried after its results were committed (a crash between commit and acknowledgement), or of a cancelled run, has nothing left to do. */
   protected isDone(run: Run): boolean {
-    return run.status === RunStatus.Succeeded;
+    return run.status === RunStatus.Succeeded || run.status === RunStatus.Cancelled;
   }
 
   /** One attempt at a run: train through the engine, then write every result in one transaction. */
   protected async execute(loaded: Run, job: Job): Promise<void> {
     const em = this.orm.em.fork();
+    // Conditional, so a run cancelled since it was loaded stays cancelled.
+    const started = await em.nativeUpdate(
+      Run,
+      { id: loaded.id, status: { $in: [RunStatus.Queued, RunStatus.Running] } },
+      { status: RunStatus.Running, attempts: job.attempt, startedAt: loaded.startedAt ?? new Date(), progress: 0 },
+    );
+    if (started === 0) return;
     const run = await em.findOneOrFail(Run, { id: loaded.id }, { populate: ['datasetVersion'] });
-    run.status = RunStatus.Running;
-    run.attempts = job.attempt;
-    run.startedAt = run.startedAt ?? new Date();
-    run.progress = 0;
-    await em.flush();
+    const cancel = new AbortController();
+    const watch = setInterval(() => {
+      void em
+        .fork()
+        .findOne(Run, { id: run.id }, { fields: ['status'] })
+        .then((row) => {
+          if (row?.status === RunStatus.Cancelled) cancel.abort('the run was cancelled');
+        })
+        .catch(() => undefined);
+    }, this.cancelPollMs);
+    try {
+      await this.attempt(run, job, AbortSignal.any([this.shutdown.signal, cancel.signal]));
+    } catch (e) {
+      // A cancelled run ends here: no failure to record, nothing to retry; its row already says cancelled.
+      if (!cancel.signal.aborted) throw e;
+      this.logger.log(`run ${run.id} (${run.pluginName}): cancelled, attempt ${job.attempt} stopped (${(e as Error).message})`, this.logFields(job, run.pluginName));
+    } finally {
+      clearInterval(watch);
+    }
+  }
 
+  private async attempt(run: Run, job: Job, signal: AbortSignal): Promise<void> {
     const model = await this.plugins.segmentationModel(run.pluginName);
     if (model.manifest.version !== run.pluginVersion) {
       throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
@@ -87,7 +115,7 @@ export class RunProcessor extends JobProcessor<Run> {
     const segmentation = await this.segmentations.get(run.segmentation.id);
     const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
     const { frame } = input;
-    const ctx = this.runContext(run, job);
+    const ctx = this.runContext(run, job, signal);
     const steps: KpiStep[] = [];
     for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
     const work: PluginWork = {
@@ -117,8 +145,11 @@ export class RunProcessor extends JobProcessor<Run> {
     const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
     const assignmentsArtifactKey = await this.artifacts.put(encodeAssignments(frame.ids, outcome.assignments));
     const fired = await this.orm.em.fork().transactional(async (tx) => {
+      // Taking the row first (a row lock on PostgreSQL, the write lock on SQLite) orders this commit and a
+      // cancel: a run cancelled before it keeps nothing, a cancel after it finds the run succeeded.
+      const running = await tx.nativeUpdate(Run, { id: run.id, status: RunStatus.Running }, { progressNote: null });
+      if (running === 0) return [];
       const fresh = await tx.findOneOrFail(Run, { id: run.id });
-      if (fresh.status === RunStatus.Succeeded) return [];
       // Guards against rows of an attempt that got this far on another worker before it died.
       await tx.nativeDelete(Segment, { run: run.id });
       await tx.nativeDelete(KpiValue, { run: run.id });
@@ -177,7 +208,7 @@ export class RunProcessor extends JobProcessor<Run> {
     await this.alerts?.notify(fired).catch((e: Error) => this.logger.warn(`run ${run.id}: alert webhooks not queued: ${e.message}`));
   }
 
-  private runContext(run: Run, job: Job): RunContext {
+  private runContext(run: Run, job: Job, signal: AbortSignal): RunContext {
     const em = this.orm.em.fork();
     let lastWrite = 0;
     let writing: Promise<unknown> = Promise.resolve();
@@ -187,7 +218,7 @@ export class RunProcessor extends JobProcessor<Run> {
     return {
       runId: run.id,
       seed: run.seed,
-      signal: this.shutdown.signal,
+      signal,
       progress: (fraction, note) => {
         void job.progress(fraction, note).catch(() => undefined);
         // Progress goes to the database at most a few times a second, one write at a time.
@@ -221,11 +252,11 @@ export class RunProcessor extends JobProcessor<Run> {
     if (this.shutdown.signal.aborted) {
       // Stopped by our own shutdown, not by the run's fault: leave it queued for the next worker
       // (Bull re-delivers the job; an in-process queue is refilled by requeueUnfinished at start).
-      await em.nativeUpdate(Run, { id, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` });
+      await em.nativeUpdate(Run, { id, status: { $nin: [RunStatus.Succeeded, RunStatus.Cancelled] } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` });
     } else if (willRetry) {
-      await em.nativeUpdate(Run, { id, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` });
+      await em.nativeUpdate(Run, { id, status: { $nin: [RunStatus.Succeeded, RunStatus.Cancelled] } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` });
     } else {
-      await em.nativeUpdate(Run, { id, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
+      await em.nativeUpdate(Run, { id, status: { $nin: [RunStatus.Succeeded, RunStatus.Cancelled] } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
     }
   }
 }

@@ -8,7 +8,7 @@ import type { DatasetsService } from './datasets.service';
 import type { RunInputsService } from './run-inputs.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
-import { InvalidRequestError, NotFoundError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 import type { SegmentationsService } from './segmentations.service';
 import { WORKBENCH_VERSION } from './version';
 
@@ -21,7 +21,7 @@ export interface SubmitRunRequest {
   params?: Record<string, unknown>;
 }
 
-const TERMINAL = new Set<RunStatus>([RunStatus.Succeeded, RunStatus.Failed]);
+const TERMINAL = new Set<RunStatus>([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled]);
 
 /** The command half of runs: submit (queue), look up and wait; {@link RunProcessor} trains them. */
 export class RunsService {
@@ -89,6 +89,24 @@ export class RunsService {
     });
   }
 
+  /**
+   * Cancels a queued or running run (id or reference): its row says `cancelled` at once and a waiting job is
+   * taken off the queue. A running attempt sees the status at its worker's next look (RunProcessor polls the
+   * row), aborts `ctx.signal` and stores nothing. A finished run is a {@link ConflictError} naming its status.
+   */
+  async cancel(ref: string): Promise<Run> {
+    const run = await this.resolve(ref);
+    const cancelled = await this.orm.em
+      .fork()
+      .nativeUpdate(Run, { id: run.id, status: { $in: [RunStatus.Queued, RunStatus.Running] } }, { status: RunStatus.Cancelled, finishedAt: new Date(), progressNote: null });
+    if (cancelled === 0) {
+      const now = await this.get(run.id);
+      throw new ConflictError(`run ${now.segmentation.name} v${now.version} is already ${now.status}; only a queued or running run can be cancelled`);
+    }
+    await this.queue.remove('train', run.id);
+    return this.get(run.id);
+  }
+
   async get(runId: string): Promise<Run> {
     const run = await this.orm.em.fork().findOne(Run, { id: runId }, { populate: ['segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
     if (!run) throw new NotFoundError(`run '${runId}' not found`);
@@ -121,7 +139,7 @@ export class RunsService {
     return this.orm.em.fork().find(KpiValue, { run: runId }, { orderBy: { segmentKey: 'asc', kpi: 'asc' } });
   }
 
-  /** Resolves when the run has succeeded or failed; polls the database, so it works whichever process runs the job. */
+  /** Resolves when the run has succeeded, failed or been cancelled; polls the database, so it works whichever process runs the job. */
   async waitFor(runId: string, onProgress?: (run: Run) => void, pollMs = 100): Promise<Run> {
     for (;;) {
       const run = await this.get(runId);

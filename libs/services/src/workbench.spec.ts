@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestError } from '@workbench/data';
 import { decodeAssignments } from '@workbench/engine';
-import { RunStatus } from '@workbench/persistence';
+import { Assignment, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
 import { loadConfig } from './config';
+import { ConflictError, NotFoundError } from './errors';
 import { splitAtMedian } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
@@ -118,5 +119,70 @@ describe('an interrupted embedded worker', () => {
     expect(run.status).toBe(RunStatus.Succeeded);
     expect(await second.runs.segments(run.id)).toHaveLength(2);
     await second.close();
+  });
+});
+
+/** What a run left in the database besides its row: nothing, for a cancelled run. */
+async function storedOf(wb: Workbench, runId: string): Promise<number[]> {
+  const em = wb.orm.em.fork();
+  return [await em.count(Assignment, { run: runId }), await em.count(Segment, { run: runId }), await em.count(KpiValue, { run: runId })];
+}
+
+describe('cancelling a run (embedded)', () => {
+  let wb: Workbench;
+  afterEach(async () => {
+    await wb.close();
+  });
+
+  it('stops a running plugin through ctx.signal, stores nothing and does not run the job again', async () => {
+    const logged: string[] = [];
+    const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobAttempts: 3, jobBackoffMs: 5 });
+    wb = await createWorkbench(config, { plugins: [splitAtMedian], logger: { ...quiet, log: (m: string) => logged.push(m) } });
+    wb.runProcessor.cancelPollMs = 50;
+    await wb.startWorker();
+    await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
+    // Four steps of 1.5 s: the cancel lands long before the plugin could finish.
+    await wb.segmentations.create({ name: 'slow', plugin: 'test-split-median', params: { stepDelayMs: 1500 }, dataset: 'retail' });
+    const queued = await wb.runs.submit('slow');
+    for (let run = await wb.runs.get(queued.id); !(run.status === RunStatus.Running && run.progress >= 0.2); run = await wb.runs.get(queued.id)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const cancelled = await wb.runs.cancel(queued.id);
+    expect(cancelled.status).toBe(RunStatus.Cancelled);
+    await wb.queue.whenIdle('train');
+    const after = await wb.runs.get(queued.id);
+    expect([after.status, after.attempts, after.error, after.progress < 1]).toEqual([RunStatus.Cancelled, 1, null, true]);
+    expect(await storedOf(wb, queued.id)).toEqual([0, 0, 0]);
+    // The plugin itself stopped: its throwIfAborted(ctx.signal) threw with the cancel as the reason.
+    expect(logged).toContain(`run ${queued.id} (test-split-median): cancelled, attempt 1 stopped (run aborted: the run was cancelled)`);
+    expect(await wb.queue.depth('train')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+    await expect(wb.runs.cancel(queued.id)).rejects.toThrow(new ConflictError('run slow v1 is already cancelled; only a queued or running run can be cancelled'));
+  }, 30_000);
+
+  it('takes a queued run off the queue so it never starts', async () => {
+    const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobBackoffMs: 5 });
+    wb = await createWorkbench(config, { plugins: [splitAtMedian], logger: quiet });
+    await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
+    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    const queued = await wb.runs.submit('by-spend');
+    expect((await wb.queue.depth('train')).waiting).toBe(1);
+    await wb.runs.cancel('by-spend@latest');
+    expect((await wb.queue.depth('train')).waiting).toBe(0);
+    await wb.startWorker();
+    await wb.queue.whenIdle();
+    const run = await wb.runs.get(queued.id);
+    expect([run.status, run.attempts, run.startedAt]).toEqual([RunStatus.Cancelled, 0, null]);
+    expect(await storedOf(wb, queued.id)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a finished run with its status, and an unknown one', async () => {
+    wb = await embedded();
+    await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
+    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    const run = await wb.runs.waitFor((await wb.runs.submit('by-spend')).id);
+    expect(run.status).toBe(RunStatus.Succeeded);
+    await expect(wb.runs.cancel(run.id)).rejects.toThrow(new ConflictError('run by-spend v1 is already succeeded; only a queued or running run can be cancelled'));
+    expect((await wb.orm.em.fork().findOneOrFail(Run, { id: run.id })).status).toBe(RunStatus.Succeeded);
+    await expect(wb.runs.cancel('no-such-run')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinPlugins } from '@workbench/builtin-plugins';
 import { createWorkbench, loadConfig, type Workbench } from '@workbench/services';
 import { MemoryOutput } from '../output';
 import type { RunReport } from '../run-report';
+import { cancelRun } from './cancel';
 import { compareRuns } from './compare';
 import { runDemo } from './demo';
 import { showKpis } from './kpis';
@@ -197,5 +198,36 @@ describe('KPIs', () => {
     const doc = JSON.parse(json.stdout.join('\n')) as { value: number | null; note: string | null; segment: string | null }[];
     expect(doc.every((k) => k.value !== null || k.note)).toBe(true);
     expect(doc.filter((k) => k.segment === null).length).toBeGreaterThan(0);
+  });
+});
+
+describe('cancel', () => {
+  it('refuses a finished run, naming its status', async () => {
+    await expect(cancelRun(wb, new MemoryOutput(), { run: 'demo-kmeans@v1' })).rejects.toThrow('run demo-kmeans v1 is already succeeded; only a queued or running run can be cancelled');
+  });
+
+  it('cancels a queued run, which a worker started later leaves alone', async () => {
+    const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-cli-cancel-')) });
+    const before = await createWorkbench(config, { plugins: builtinPlugins, logger: quiet });
+    let runId: string;
+    try {
+      await before.datasets.ingestCustomers({ dataset: 'retail', text: readFileSync(join(__dirname, '../../../../samples/online-retail-customers.csv'), 'utf8') });
+      await before.segmentations.create({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 } });
+      runId = (await before.runs.submit('km')).id;
+      const out = new MemoryOutput();
+      await cancelRun(before, out, { run: 'km@latest' });
+      expect(out.stdout).toEqual([`km v1 (${runId}) cancelled`]);
+    } finally {
+      await before.close();
+    }
+    const after = await createWorkbench(config, { plugins: builtinPlugins, logger: quiet });
+    try {
+      await after.startWorker();
+      await after.queue.whenIdle();
+      const run = await after.runs.get(runId);
+      expect([run.status, run.attempts, run.startedAt]).toEqual(['cancelled', 0, null]);
+    } finally {
+      await after.close();
+    }
   });
 });

@@ -37,7 +37,7 @@ export class RunDto implements RunView {
   @ApiProperty() id!: string;
   @ApiProperty({ type: NamedRefDto }) segmentation!: NamedRefDto;
   @ApiProperty({ description: 'version of the segmentation this run is' }) version!: number;
-  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] }) status!: string;
   @ApiProperty({ description: '0..1' }) progress!: number;
   @ApiNullableString() progressNote!: string | null;
   @ApiProperty() attempts!: number;

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, NotFoundException, Param, ParseIntPipe, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { assignmentRowsCsv, AssignmentsService, CustomerFeaturesService, KpiSeriesService, kpiSeriesView, RunReportsService, RunsService } from '@workbench/services';
+import { assignmentRowsCsv, AssignmentsService, CustomerFeaturesService, KpiSeriesService, kpiSeriesView, RunReportsService, RunsService, runView } from '@workbench/services';
+import { RequireRole } from '../auth/roles.decorator';
 import { AssignmentsPageDto, AssignmentsPageResultDto } from './assignments-page.dto';
 import { AudienceQueryDto } from './audience.dto';
 import { CustomerInRunDto } from './customer-in-run.dto';
@@ -27,6 +28,20 @@ export class RunsController {
   @ApiOkResponse({ type: RunDto })
   async get(@Param('id') id: string): Promise<RunDto> {
     return this.reports.run(id);
+  }
+
+  @Post(':id/cancel')
+  @RequireRole('analyst')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a queued or running run',
+    description: `The run (${RUN_REF}) ends \`cancelled\` and stores nothing: a queued run never starts; a running one's plugin sees \`ctx.signal\` aborted within about a second, on whichever worker runs it.`,
+  })
+  @ApiOkResponse({ type: RunDto, description: 'the run, now cancelled' })
+  @ApiConflictResponse({ description: 'the run has already finished (the message names its status)' })
+  @ApiNotFoundResponse({ description: 'no such run' })
+  async cancel(@Param('id') id: string): Promise<RunDto> {
+    return runView(await this.runs.cancel(id));
   }
 
   @Get(':id/segments')

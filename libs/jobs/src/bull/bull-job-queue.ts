@@ -112,6 +112,23 @@ export class BullJobQueue implements JobQueue {
     );
   }
 
+  async remove(queue: QueueName, id: string): Promise<boolean> {
+    this.assertOpen();
+    assertQueueName(queue);
+    const job = await this.queue(queue).getJob(id);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state !== 'waiting' && state !== 'delayed' && state !== 'paused') return false;
+    try {
+      await job.remove();
+      return true;
+    } catch (error) {
+      // A worker took it between the two calls (Bull refuses to remove a locked job): it is active now.
+      if (await job.isActive()) return false;
+      throw error;
+    }
+  }
+
   process(queue: QueueName, handlers: JobHandlers, concurrency = 1): void {
     this.assertOpen();
     assertQueueName(queue);

@@ -70,6 +70,23 @@ export class InlineJobQueue implements JobQueue {
     setImmediate(() => this.pump(queue));
   }
 
+  async remove(queue: QueueName, id: string): Promise<boolean> {
+    assertQueueName(queue);
+    const state = this.state(queue);
+    const timer = state.delayed.get(id);
+    if (timer) {
+      clearTimeout(timer);
+      state.delayed.delete(id);
+      this.notifyIdle();
+      return true;
+    }
+    const index = state.waiting.findIndex((job) => job.id === id);
+    if (index < 0) return false;
+    state.waiting.splice(index, 1);
+    this.notifyIdle();
+    return true;
+  }
+
   process(queue: QueueName, handlers: JobHandlers, concurrency = 1): void {
     this.assertOpen();
     assertQueueName(queue);

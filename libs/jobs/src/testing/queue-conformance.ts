@@ -280,6 +280,31 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2]);
     });
 
+    it('removes a waiting job and a delayed retry so they never run, and leaves an active job alone', async () => {
+      await queue.enqueue('train', 'run-removed', FAST_RETRY);
+      await queue.enqueue('train', 'run-kept', FAST_RETRY);
+      expect(await queue.remove('train', 'run-removed')).toBe(true);
+      expect(await queue.remove('train', 'run-unknown')).toBe(false);
+
+      const gate = createGate();
+      const handlers = recordingHandlers(async (job) => {
+        if (job.id === 'run-retried') throw new Error('fails, then waits a minute for its retry');
+        if (job.id === 'run-held') await gate.promise;
+      });
+      queue.process('train', handlers, 2);
+      await queue.enqueue('train', 'run-retried', { attempts: 2, backoffMs: 60_000 });
+      await queue.enqueue('train', 'run-held', FAST_RETRY);
+      await waitFor(() => handlers.failures.length === 1 && handlers.handled.some((h) => h.id === 'run-held'), 'a failed and an active job');
+      // Bull moves a failed job to `delayed` just after onFailure has run
+      for (const end = Date.now() + 5000; (await queue.depth('train')).delayed === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      expect(await queue.remove('train', 'run-retried')).toBe(true);
+      expect(await queue.remove('train', 'run-held')).toBe(false);
+      gate.open();
+      await queue.whenIdle();
+
+      expect(handlers.handled.map((h) => `${h.id}#${h.attempt}`).sort()).toEqual(['run-held#1', 'run-kept#1', 'run-retried#1']);
+    });
+
     it('runs an id again when it is enqueued after it completed', async () => {
       const handlers = recordingHandlers();
       queue.process('train', handlers);

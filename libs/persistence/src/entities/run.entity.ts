@@ -8,6 +8,8 @@ export enum RunStatus {
   Running = 'running',
   Succeeded = 'succeeded',
   Failed = 'failed',
+  /** Stopped on request (POST /runs/:id/cancel) while queued or running; nothing of it is stored. */
+  Cancelled = 'cancelled',
 }
 
 /** One execution of a {@link Segmentation} on a fixed {@link DatasetVersion}. */

@@ -6,12 +6,24 @@ class SplitParams {
   @IsString() feature = 'monetary';
   /** Fail this many attempts before succeeding, counted per process (to exercise retries). */
   @IsOptional() @IsInt() @Min(0) failTimes?: number;
-  /** Milliseconds to wait between progress steps (to have time to kill a worker mid-run). */
+  /** Milliseconds to wait between progress steps (to have time to kill a worker or cancel mid-run); an abort ends the wait. */
   @IsOptional() @IsInt() @Min(0) stepDelayMs?: number;
   @IsOptional() @IsIn(['never', 'always']) crash?: 'never' | 'always';
 }
 
 const failures = new Map<string, number>();
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * A deliberately simple segmenter for tests of the host: customers at or above the median of one
@@ -42,7 +54,8 @@ export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationM
     const sorted = Float64Array.from(values).sort();
     const median = sorted[Math.floor(sorted.length / 2)];
     for (let step = 1; step <= 4; step++) {
-      if (params.stepDelayMs) await new Promise((r) => setTimeout(r, params.stepDelayMs));
+      // The wait ends early when the run is aborted, as a plugin's long step should.
+      if (params.stepDelayMs) await abortableDelay(params.stepDelayMs, ctx.signal);
       ctx.progress(step / 5, `step ${step}`);
       throwIfAborted(ctx.signal);
     }
