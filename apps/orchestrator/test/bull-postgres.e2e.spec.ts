@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@workbench/persistence/te
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import { createWorkerContext } from '../src/app/bootstrap';
-import { BULL, createKeys, SAMPLE, spawnWorker, startApp, TEST_PLUGINS, testConfig, waitForRun } from './helpers';
+import { BULL, createKeys, SAMPLE, spawnWorker, startApp, stopProcess, TEST_PLUGINS, testConfig, waitForRun } from './helpers';
 
 
 
@@ -94,8 +94,7 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
     for (let run = await workbench.runs.get(submitted.body.id); !(run.status === 'running' && run.progress >= 0.2); run = await workbench.runs.get(submitted.body.id)) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await stopProcess(first.child, 'SIGKILL');
     expect((await workbench.runs.get(submitted.body.id)).status).toBe('running');
 
     const second = await spawnWorker(config);
@@ -105,17 +104,14 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
       expect(await workbench.runs.segments(submitted.body.id)).toHaveLength(2);
       expect((await workbench.runs.kpis(submitted.body.id)).filter((k) => k.kpi === 'customers')).toHaveLength(3);
     } finally {
-      second.kill('SIGTERM');
-      await new Promise((r) => second.once('exit', r));
+      await stopProcess(second.child);
     }
   }, 90_000);
 
   it('cancels a run running in a separate worker process: the plugin stops, nothing is stored, the job does not run again', async () => {
     // Four steps of 10 s: without the cancel reaching the worker, this test would time out.
     await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'to-cancel', plugin: 'test-split-median', dataset: 'retail', params: { stepDelayMs: 10_000 } }).expect(201);
-    const worker = await spawnWorker(config, { WORKBENCH_TEST_REPORT_JOBS: '1' });
-    let stdout = '';
-    worker.stdout?.on('data', (d) => (stdout += d));
+    const worker = await spawnWorker(config);
     try {
       const submitted = await http().post('/segmentations/to-cancel/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
       const id = submitted.body.id as string;
@@ -124,19 +120,18 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
       await http().post(`/runs/${id}/cancel`).set('X-API-Key', keys.viewer).expect(403);
       const cancelled = await http().post(`/runs/${id}/cancel`).set('X-API-Key', keys.analyst).expect(200);
       expect(cancelled.body).toMatchObject({ id, status: 'cancelled' });
-      while (!stdout.includes(`job completed ${id}`)) await new Promise((r) => setTimeout(r, 50));
+      while (!worker.completed.includes(id)) await new Promise((r) => setTimeout(r, 50));
       await workbench.queue.whenIdle('train');
       const run = await waitForRun(api, keys.viewer, id);
       expect(run).toMatchObject({ status: 'cancelled', attempts: 1, error: null });
       const em = workbench.orm.em.fork();
       expect([await em.count(Assignment, { run: id }), await em.count(Segment, { run: id }), await em.count(KpiValue, { run: id })]).toEqual([0, 0, 0]);
-      expect(stdout.split('\n').filter((line) => line.startsWith(`job active ${id}`))).toEqual([`job active ${id} attempt 1`]);
+      expect(worker.active.filter((taken) => taken === id)).toEqual([id]);
       const again = await http().post(`/runs/${id}/cancel`).set('X-API-Key', keys.analyst).expect(409);
       expect(again.body.message).toBe('run to-cancel v1 is already cancelled; only a queued or running run can be cancelled');
       await http().post('/runs/no-such-run/cancel').set('X-API-Key', keys.analyst).expect(404);
     } finally {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker.once('exit', r));
+      await stopProcess(worker.child);
     }
   }, 30_000);
 

@@ -23,19 +23,19 @@ export async function startApp(config: WorkbenchConfig, bull?: { lockDurationMs?
   return app;
 }
 
-/** One API key per role, created the way the CLI creates the first admin key. */
-export async function createKeys(app: INestApplication): Promise<Record<Role, string>> {
-  const workbench = app.get(Workbench);
+/** One API key per role, created the way the CLI creates the first admin key (in an app's workbench, or a workbench on the same database). */
+export async function createKeys(app: INestApplication | Workbench): Promise<Record<Role, string>> {
+  const workbench = app instanceof Workbench ? app : app.get(Workbench);
   const keys = {} as Record<Role, string>;
   for (const role of ['viewer', 'analyst', 'scientist', 'admin'] as const) keys[role] = (await workbench.apiKeys.create(`test ${role}`, role)).key;
   return keys;
 }
 
-/** Polls GET /runs/:id until the run has finished. */
-export async function waitForRun(app: INestApplication, key: string, runId: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+/** Polls GET /runs/:id of an app (or an API process's base URL) until the run has finished. */
+export async function waitForRun(app: INestApplication | string, key: string, runId: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await request(app.getHttpServer()).get(`/runs/${runId}`).set('X-API-Key', key).expect(200);
+    const res = await request(typeof app === 'string' ? app : app.getHttpServer()).get(`/runs/${runId}`).set('X-API-Key', key).expect(200);
     if (res.body.status === 'succeeded' || res.body.status === 'failed' || res.body.status === 'cancelled') return res.body;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
@@ -51,19 +51,59 @@ const ROOT = join(__dirname, '../../..');
  */
 export const BULL = { lockDurationMs: 1000, stalledIntervalMs: 300 };
 
-/** Starts `test/worker.fixture.ts` as its own process (a real worker: it can be killed with SIGKILL). */
-export function spawnWorker(config: WorkbenchConfig, env: Record<string, string> = {}): Promise<ChildProcess> {
+/** A worker process and what it says about itself: Bull's local 'active' and 'completed' events, one line each. */
+export interface WorkerProcess {
+  name: string;
+  child: ChildProcess;
+  /** Ids of the jobs it took (again after a stall) and of those it completed, in order. */
+  active: string[];
+  completed: string[];
+}
+
+/**
+ * Starts `test/worker.fixture.ts` as its own process (a real worker: it can be killed with SIGKILL),
+ * reporting the jobs it takes and completes; resolves when it is ready.
+ */
+export function spawnWorker(config: WorkbenchConfig, env: Record<string, string> = {}, name = 'worker'): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
     cwd: ROOT,
-    env: { ...process.env, WORKBENCH_ROLE: 'worker', WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, WORKBENCH_QUEUE_PREFIX: config.queuePrefix, ...env },
+    env: {
+      ...process.env,
+      WORKBENCH_ROLE: 'worker',
+      WORKBENCH_HOME: config.home,
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      WORKBENCH_QUEUE_PREFIX: config.queuePrefix,
+      WORKBENCH_TEST_REPORT_JOBS: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const worker: WorkerProcess = { name, child, active: [], completed: [] };
   return new Promise((resolve, reject) => {
     let stderr = '';
+    let pending = '';
     child.stderr?.on('data', (d) => (stderr += d));
-    child.stdout?.on('data', (d) => String(d).includes('worker ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`)));
+    child.stdout?.on('data', (d) => {
+      pending += String(d);
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const event = /^job (active|completed) (\S+)/.exec(line);
+        if (event) worker[event[1] as 'active' | 'completed'].push(event[2]);
+        else if (line === 'worker ready') resolve(worker);
+      }
+    });
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before it was ready: ${stderr}`)));
   });
+}
+
+/** Stops a child process (SIGTERM by default) and resolves once it has exited; nothing to do if it already has. */
+export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
 }
 
 /** Starts `test/api.fixture.ts` as its own API process; resolves with the child and its base URL. */

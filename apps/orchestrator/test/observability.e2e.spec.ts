@@ -1,37 +1,17 @@
 // Health and metrics on real processes: an API and a worker (its own health port) on PostgreSQL and on a
 // Redis server of this test's own (started on a spare port and stopped here; the machine's Redis on 6379
 // is never touched), and the embedded server. Metrics are scraped after real runs.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { knex } from '@mikro-orm/postgresql';
+import { RedisServer } from '@workbench/jobs/testing';
 import { createTestDatabase, DEFAULT_TEST_DATABASE_URL, type TestDatabase } from '@workbench/persistence/testing';
+import type { Role } from '@workbench/persistence';
 import type { WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
-import { createKeys, SAMPLE, spawnWorker, startApp, testConfig, waitForRun } from './helpers';
+import { createKeys, SAMPLE, spawnWorker, startApp, stopProcess, testConfig, waitForRun, type WorkerProcess } from './helpers';
 import { freePort } from '@workbench/services/testing';
 
-
-/** A Redis server of this test's own; nothing on disk, so a restart starts empty. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** The value of one sample line of a Prometheus text exposition, or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -91,18 +71,18 @@ describe('health and metrics of the embedded server', () => {
 
 describe('health and metrics of an API and a worker on PostgreSQL and Redis', () => {
   let db: TestDatabase;
-  let redis: ChildProcess | undefined;
-  let redisPort: number;
+  let redis: RedisServer;
   let config: WorkbenchConfig;
   let api: INestApplication | undefined;
-  let worker: ChildProcess | undefined;
+  let worker: WorkerProcess | undefined;
   let workerHealth: string;
+  let keys: Record<Role, string>;
 
   beforeAll(async () => {
-    redisPort = await freePort();
-    redis = await startRedis(redisPort);
+    redis = new RedisServer(await freePort());
+    await redis.start();
     db = await createTestDatabase('postgresql');
-    config = testConfig({ databaseUrl: db.url, redisUrl: `redis://127.0.0.1:${redisPort}`, queuePrefix: `wbobs-${randomBytes(4).toString('hex')}`, role: 'api' });
+    config = testConfig({ databaseUrl: db.url, redisUrl: redis.url, queuePrefix: `wbobs-${randomBytes(4).toString('hex')}`, role: 'api' });
     api = await startApp(config);
     const healthPort = await freePort();
     workerHealth = `http://127.0.0.1:${healthPort}`;
@@ -111,10 +91,10 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
 
   afterAll(async () => {
     // Redis back first, so the processes can close their queues.
-    if (redis?.exitCode !== null) redis = await startRedis(redisPort).catch(() => undefined);
-    await stop(worker);
+    await redis?.start().catch(() => undefined);
+    await stopProcess(worker?.child);
     await api?.close();
-    await stop(redis);
+    await redis?.stop();
     await db?.drop();
   });
 
@@ -128,7 +108,7 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
     // a worker serves health and metrics only
     await request(workerHealth).get('/runs/x').expect(404);
 
-    const keys = await createKeys(api!);
+    keys = await createKeys(api!);
     await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
     await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 } }).expect(201);
     const submitted = await http().post('/segmentations/km/runs').set('X-API-Key', keys.analyst).send({ seed: 2 }).expect(202);
@@ -149,15 +129,20 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
   });
 
   it('answers 503 naming Redis and the queue while Redis is down, on the API and the worker, and 200 once it is back', async () => {
-    await stop(redis);
+    await redis.stop();
     const down = await request(api!.getHttpServer()).get('/health').expect(503);
     expect(down.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' }, queue: { status: 'down' } }, info: { database: { status: 'up' } } });
     const workerDown = await request(workerHealth).get('/health').expect(503);
     expect(workerDown.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
     // liveness does not depend on Redis
     await request(workerHealth).get('/health/live').expect(200);
+    // a submission waits WORKBENCH_QUEUE_TIMEOUT_MS (5 s by default) for the queue, then is refused whole: no run recorded
+    const refused = await request(api!.getHttpServer()).post('/segmentations/km/runs').set('X-API-Key', keys.analyst).send({ seed: 3 }).expect(503);
+    expect(refused.body).toMatchObject({ statusCode: 503, queue: 'train', message: expect.stringMatching(/^the run was not submitted: the train queue \(Redis\) did not answer within 5000 ms /) });
+    const runs = await request(api!.getHttpServer()).get('/segmentations/km/runs').set('X-API-Key', keys.viewer).expect(200);
+    expect(runs.body.map((r: { version: number; status: string }) => [r.version, r.status])).toEqual([[1, 'succeeded']]);
 
-    redis = await startRedis(redisPort);
+    await redis.start();
     await until('the API ready again', async () => ((await request(api!.getHttpServer()).get('/health')).status === 200 ? true : undefined));
     await until('the worker ready again', async () => ((await request(workerHealth).get('/health')).status === 200 ? true : undefined));
   });

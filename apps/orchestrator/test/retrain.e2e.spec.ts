@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@workbench/persistence/te
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import { createWorkerContext } from '../src/app/bootstrap';
-import { BULL, createKeys, SAMPLE, spawnWorker, startApp, TEST_PLUGINS, testConfig } from './helpers';
+import { BULL, createKeys, SAMPLE, spawnWorker, startApp, stopProcess, TEST_PLUGINS, testConfig } from './helpers';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -122,8 +122,7 @@ describe('automated retraining over HTTP, through Bull on Redis and PostgreSQL',
       if (r.run && (await workbench.runs.get(r.run.id)).progress >= 0.2) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await stopProcess(first.child, 'SIGKILL');
     expect((await workbench.retrain.getRequest(started.id)).status).toBe('training');
 
     const second = await spawnWorker(config);
@@ -135,8 +134,7 @@ describe('automated retraining over HTTP, through Bull on Redis and PostgreSQL',
       const events = (await workbench.retrain.events()).filter((e) => e.segmentation === 'slow');
       expect(events.map((e) => e.kind)).toEqual(['retrain.promoted']);
     } finally {
-      second.kill('SIGTERM');
-      await new Promise((r) => second.once('exit', r));
+      await stopProcess(second.child);
     }
   });
 });

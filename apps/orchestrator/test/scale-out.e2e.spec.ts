@@ -1,70 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
 import type { Role } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
-import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
+import { createKeys, SAMPLE, spawnWorker, startApp, stopProcess, testConfig, waitForRun, type WorkerProcess } from './helpers';
 
 // Three worker processes start from TypeScript sources on 2 shared cores: generous, and no wall-clock assertion.
 jest.setTimeout(300_000);
 
-const ROOT = join(__dirname, '../../..');
 const CUSTOMERS = 4338;
 const RUNS_PER_SEGMENTATION = 10;
-
-/** A worker process and what it says about itself: Bull's local 'active' and 'completed' events, one line each. */
-interface WorkerProcess {
-  name: string;
-  child: ChildProcess;
-  active: string[];
-  completed: string[];
-}
-
-/** Starts `test/worker.fixture.ts` as its own process with job reporting on; resolves when it is ready. */
-function spawnWorker(config: WorkbenchConfig, name: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      WORKBENCH_ROLE: 'worker',
-      WORKBENCH_HOME: config.home,
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      WORKBENCH_QUEUE_PREFIX: config.queuePrefix,
-      WORKBENCH_JOB_BACKOFF_MS: String(config.jobBackoffMs),
-      WORKBENCH_TEST_REPORT_JOBS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker: WorkerProcess = { name, child, active: [], completed: [] };
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    let pending = '';
-    child.stderr?.on('data', (d) => (stderr += d));
-    child.stdout?.on('data', (d) => {
-      pending += String(d);
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const event = /^job (active|completed) (\S+)/.exec(line);
-        if (event) worker[event[1] as 'active' | 'completed'].push(event[2]);
-        else if (line === 'worker ready') resolve(worker);
-      }
-    });
-    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before it was ready: ${stderr}`)));
-  });
-}
-
-async function stopWorker(worker: WorkerProcess): Promise<void> {
-  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
-  worker.child.kill('SIGTERM');
-  await exited;
-}
 
 describe('one API process and three worker processes on PostgreSQL and Bull', () => {
   let db: TestDatabase;
@@ -82,11 +29,11 @@ describe('one API process and three worker processes on PostgreSQL and Bull', ()
     keys = await createKeys(api);
     await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
     // All three are ready before anything is queued, so each can take the first jobs.
-    workers = await Promise.all(['worker-1', 'worker-2', 'worker-3'].map((name) => spawnWorker(config, name)));
+    workers = await Promise.all(['worker-1', 'worker-2', 'worker-3'].map((name) => spawnWorker(config, { WORKBENCH_JOB_BACKOFF_MS: String(config.jobBackoffMs) }, name)));
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map(stopWorker));
+    await Promise.all(workers.map((w) => stopProcess(w.child)));
     await api?.close();
     await db?.drop();
   });

@@ -15,6 +15,20 @@ export class DoNotRetryError extends Error {
   }
 }
 
+/**
+ * The queue's store did not answer in time (Bull: Redis is down or unreachable). Nothing was queued
+ * as far as the caller can know; the HTTP API answers 503.
+ */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+  constructor(
+    readonly queue: QueueName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** True for a {@link DoNotRetryError}, also one that crossed a process or realm boundary (matched by name). */
 export function isDoNotRetry(error: unknown): boolean {
   return error instanceof DoNotRetryError || (error instanceof Error && error.name === 'DoNotRetryError');
@@ -73,6 +87,12 @@ export interface JobQueue {
    * An active job is left to its worker (the owner stops it its own way, e.g. through the entity's status).
    */
   remove(queue: QueueName, id: string): Promise<boolean>;
+  /**
+   * True while a job for (queue, id) is waiting, delayed (retry backoff) or active, i.e. some worker will
+   * still run it; false when the queue has no such job (never queued, finished, or lost with a Redis
+   * restart). A job left in a finished state is removed, so a following `enqueue` queues it again.
+   */
+  isQueued(queue: QueueName, id: string): Promise<boolean>;
   /** Registers this process as a worker of `queue` (once per queue and instance). */
   process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void;
   /** Progress of jobs of any worker (Bull: global events, so an API process sees a worker process's progress). */

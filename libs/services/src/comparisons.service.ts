@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { JobQueue } from '@workbench/jobs';
+import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
 import { Comparison, ComparisonStatus, RunStatus } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { RunsService } from './runs.service';
@@ -30,7 +30,14 @@ export class ComparisonsService {
     const em = this.orm.em.fork();
     const comparison = em.create(Comparison, { runA: a.id, runB: b.id });
     await em.flush();
-    await this.queue.enqueue('compare', comparison.id);
+    try {
+      await this.queue.enqueue('compare', comparison.id);
+    } catch (e) {
+      // As a run's submission: not submitted (deleted again) unless a worker took it meanwhile.
+      if (!(e instanceof QueueUnavailableError)) throw e;
+      const deleted = await this.orm.em.fork().nativeDelete(Comparison, { id: comparison.id, status: ComparisonStatus.Queued });
+      if (deleted > 0) throw new QueueUnavailableError(e.queue, `the comparison was not submitted: ${e.message}; try again once it is back`);
+    }
     return this.get(comparison.id);
   }
 

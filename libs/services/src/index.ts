@@ -17,6 +17,7 @@ export * from './kpi-series.service';
 export * from './logger';
 export * from './plugin-limits';
 export * from './plugins.service';
+export * from './reconciler';
 export * from './retrain.processor';
 export * from './retrain.service';
 export * from './run-inputs.service';

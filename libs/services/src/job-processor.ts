@@ -1,5 +1,6 @@
 import { DoNotRetryError, isDoNotRetry, type Job, type JobQueue, type QueueName } from '@workbench/jobs';
 import type { LogFields, WorkbenchLogger } from './logger';
+import { HEARTBEAT_MS } from './owned-job-queue';
 
 /**
  * Failures no retry can fix: what the user asked for (params, features, labels), what a plugin did with
@@ -126,6 +127,15 @@ export abstract class JobProcessor<T> {
   /** Writes a failed attempt: back to queued when it will be retried, failed with `message` when not. */
   protected abstract saveFailure(id: string, message: string, willRetry: boolean, job: Job): Promise<void>;
 
+  /**
+   * Records that this process is working on the entity now (its `heartbeatAt`), every {@link HEARTBEAT_MS}
+   * while an attempt runs: the reconciler leaves work with a fresh heartbeat alone even when its queue lost
+   * the job, so it is never run twice at once. No-op for entities without a heartbeat.
+   */
+  protected async beat(_id: string): Promise<void> {
+    return undefined;
+  }
+
   /** The plugin a job's entity runs, for metrics and log fields; null when it runs none. */
   protected pluginOf(_target: T): string | null {
     return null;
@@ -156,11 +166,17 @@ export abstract class JobProcessor<T> {
     const plugin = this.pluginOf(target);
     const started = performance.now();
     const finished = (outcome: JobAttempt['outcome']) => this.observer?.attemptFinished({ queue: job.queue, plugin, outcome, seconds: (performance.now() - started) / 1000 });
+    const beat = () => void this.beat(job.id).catch((e: Error) => this.logger.warn(`${this.noun} ${job.id}: heartbeat not saved (${e.message})`, this.logFields(job)));
+    beat();
+    const heartbeat = setInterval(beat, HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       await this.execute(target, job);
     } catch (e) {
       finished('failed');
       throw classifyFailure(e);
+    } finally {
+      clearInterval(heartbeat);
     }
     finished('succeeded');
   }

@@ -8,6 +8,9 @@ import { RetrainRequest, Run, RunStatus } from '@workbench/persistence';
 export const HEARTBEAT_MS = 5_000;
 export const OWNER_STALE_MS = 60_000;
 
+/** The queues whose work has an owner: runs and retrain requests. */
+const OWNED: Partial<Record<QueueName, typeof Run | typeof RetrainRequest>> = { train: Run, retrain: RetrainRequest };
+
 const UNFINISHED_RUN = [RunStatus.Queued, RunStatus.Running];
 const UNFINISHED_RETRAIN: RetrainRequest['status'][] = ['queued', 'training'];
 
@@ -40,6 +43,15 @@ export class OwnedJobQueue implements JobQueue {
 
   remove(queue: QueueName, id: string): Promise<boolean> {
     return this.inner.remove(queue, id);
+  }
+
+  /** Queued here, or owned by another live process (its own in-process queue has it). */
+  async isQueued(queue: QueueName, id: string): Promise<boolean> {
+    if (await this.inner.isQueued(queue, id)) return true;
+    const entity = OWNED[queue];
+    if (!entity) return false;
+    const live = { id, owner: { $ne: this.owner }, heartbeatAt: { $gte: new Date(Date.now() - OWNER_STALE_MS) } };
+    return (await this.orm.em.fork().count(entity as typeof Run, live)) > 0;
   }
 
   process(queue: QueueName, handlers: JobHandlers, concurrency?: number): void {
@@ -79,7 +91,7 @@ export class OwnedJobQueue implements JobQueue {
 
   /** Makes this process the owner of an unfinished run or retrain unless a live process owns it; false when it may not work on it. */
   private async claim(queue: QueueName, id: string): Promise<boolean> {
-    const entity = queue === 'train' ? Run : queue === 'retrain' ? RetrainRequest : null;
+    const entity = OWNED[queue];
     if (!entity) return true;
     const status = queue === 'train' ? UNFINISHED_RUN : UNFINISHED_RETRAIN;
     const claimable = { $or: [{ owner: null }, { owner: this.owner }, { heartbeatAt: null }, { heartbeatAt: { $lt: new Date(Date.now() - OWNER_STALE_MS) } }] };

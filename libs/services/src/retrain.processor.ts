@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Job, JobQueue } from '@workbench/jobs';
+import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, RetrainRequest, Run, RunStatus, WorkbenchEvent } from '@workbench/persistence';
 import { COMPARISON_METRIC_NAMES, deriveComparisonMetrics, driftReport, evaluatePromotionRule, parsePromotionRule, type DriftReport, type PromotionDecision } from '@workbench/retrain';
 import type { AliasesService } from './aliases.service';
@@ -55,6 +55,10 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     return RETRAIN_TERMINAL.has(request.status);
   }
 
+  protected override async beat(id: string): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(RetrainRequest, { id, status: { $in: ['queued', 'training'] } }, { heartbeatAt: new Date() });
+  }
+
   /** One attempt at a retrain: train (once), compare with the champion, decide, record. Idempotent. */
   protected async execute(request: RetrainRequest, job: Job): Promise<void> {
     const em = this.orm.em.fork();
@@ -85,7 +89,11 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
       throw e;
     }
     const candidate = await this.runs.get(runId);
-    if (candidate.status !== RunStatus.Succeeded) throw new Error(`the retrain run v${candidate.version} did not succeed: ${candidate.error ?? candidate.status}`);
+    if (candidate.status !== RunStatus.Succeeded) {
+      const message = `the retrain run v${candidate.version} did not succeed: ${candidate.error ?? candidate.status}`;
+      // A run failed for good (e.g. past its deadline) stays failed: another attempt would not train it again.
+      throw candidate.status === RunStatus.Failed ? new DoNotRetryError(message) : new Error(message);
+    }
 
     const championAlias = await this.orm.em.fork().findOne(Alias, { segmentation: segmentation.id, name: 'champion' });
     if (!championAlias || championAlias.run.id === candidate.id) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
-import type { JobQueue } from '@workbench/jobs';
+import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
 import { DatasetVersion, RetrainPolicy, RetrainRequest, WorkbenchEvent } from '@workbench/persistence';
 import { COMPARISON_METRIC_NAMES, lastCronTime, parseCronExpression, parsePromotionRule } from '@workbench/retrain';
 import type { DatasetsService } from './datasets.service';
@@ -171,7 +171,16 @@ export class RetrainService {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       request = await this.orm.em.fork().findOneOrFail(RetrainRequest, { policy: policy.id, triggerKey });
     }
-    if (!RETRAIN_TERMINAL.has(request.status)) await this.queue.enqueue('retrain', request.id);
+    if (!RETRAIN_TERMINAL.has(request.status)) {
+      try {
+        await this.queue.enqueue('retrain', request.id);
+      } catch (e) {
+        // Triggered by something else that worked (a stored dataset version, the schedule): the request
+        // stays queued and the reconciler queues it once Redis is back.
+        if (!(e instanceof QueueUnavailableError)) throw e;
+        this.logger.warn(`retrain request ${request.id} recorded but not queued yet (${e.message}); the reconciler will queue it`);
+      }
+    }
     return request;
   }
 }

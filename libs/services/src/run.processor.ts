@@ -12,6 +12,8 @@ import { sandboxLimits, type PluginLimitCaps } from './plugin-limits';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 
+const UNFINISHED = [RunStatus.Queued, RunStatus.Running];
+
 /** The worker half of runs (queue `train`): trains a queued run through the engine and stores its results. */
 export class RunProcessor extends JobProcessor<Run> {
   readonly queueName = 'train' as const;
@@ -70,9 +72,16 @@ export class RunProcessor extends JobProcessor<Run> {
     return run.pluginName;
   }
 
-  /** A job retried after its results were committed (a crash between commit and acknowledgement), or of a cancelled run, has nothing left to do. */
+  /**
+   * A job retried after its results were committed (a crash between commit and acknowledgement) has
+   * nothing left to do; nor has a cancelled run, or one failed for good (e.g. by the reconciler, past its deadline).
+   */
   protected isDone(run: Run): boolean {
-    return run.status === RunStatus.Succeeded || run.status === RunStatus.Cancelled;
+    return run.status === RunStatus.Succeeded || run.status === RunStatus.Failed || run.status === RunStatus.Cancelled;
+  }
+
+  protected override async beat(id: string): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { heartbeatAt: new Date() });
   }
 
   /** One attempt at a run: train through the engine, then write every result in one transaction. */
@@ -247,16 +256,17 @@ export class RunProcessor extends JobProcessor<Run> {
     };
   }
 
+  /** Only an unfinished run is written: one that succeeded, or failed for good meanwhile, keeps its outcome. */
   protected async saveFailure(id: string, message: string, willRetry: boolean, job: Job): Promise<void> {
     const em = this.orm.em.fork();
     if (this.shutdown.signal.aborted) {
       // Stopped by our own shutdown, not by the run's fault: leave it queued for the next worker
       // (Bull re-delivers the job; an in-process queue is refilled by requeueUnfinished at start).
-      await em.nativeUpdate(Run, { id, status: { $nin: [RunStatus.Succeeded, RunStatus.Cancelled] } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` });
+      await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` });
     } else if (willRetry) {
-      await em.nativeUpdate(Run, { id, status: { $nin: [RunStatus.Succeeded, RunStatus.Cancelled] } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` });
+      await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` });
     } else {
-      await em.nativeUpdate(Run, { id, status: { $nin: [RunStatus.Succeeded, RunStatus.Cancelled] } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
+      await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import type { JobQueue } from '@workbench/jobs';
+import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
 import { Alias, allocateRunVersion, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
 import { validateParams } from '@workbench/plugin-sdk';
 import { instanceToPlain } from 'class-transformer';
@@ -34,12 +34,23 @@ export class RunsService {
     private readonly segmentations: SegmentationsService,
   ) {}
 
-  /** Records a queued run (the next version of the segmentation) and puts its id on the train queue. */
+  /**
+   * Records a queued run (the next version of the segmentation) and puts its id on the train queue.
+   * When the queue does not answer in time (Redis away) the run is deleted again and a
+   * {@link QueueUnavailableError} says it was not submitted, so a caller who tries again later does not
+   * get two runs; a job that still reaches Redis later finds no run and ends at once.
+   */
   async submit(segmentationIdOrName: string, request: SubmitRunRequest = {}): Promise<Run> {
     const run = await this.create(segmentationIdOrName, request);
     try {
       await this.queue.enqueue('train', run.id);
     } catch (e) {
+      if (e instanceof QueueUnavailableError) {
+        // Unless a worker got it meanwhile (the reconciler queued it as Redis came back): then it is submitted.
+        const deleted = await this.orm.em.fork().nativeDelete(Run, { id: run.id, status: RunStatus.Queued, startedAt: null });
+        if (deleted > 0) throw new QueueUnavailableError(e.queue, `the run was not submitted: ${e.message}; try again once it is back`);
+        return this.get(run.id);
+      }
       await this.markFailed(run.id, `could not be queued: ${(e as Error).message}`);
       throw e;
     }

@@ -22,6 +22,7 @@ import { stderrLogger, type WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_POLICY } from './plugin-sources';
 import { OwnedJobQueue } from './owned-job-queue';
 import { PluginsService } from './plugins.service';
+import { Reconciler } from './reconciler';
 import { RetrainProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
 import { RunProcessor } from './run.processor';
@@ -56,7 +57,7 @@ export interface WorkbenchOptions {
 export function createJobQueue(config: WorkbenchConfig, options: Pick<WorkbenchOptions, 'bull'> = {}): JobQueue {
   const defaultRetry = { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
   return config.redisUrl
-    ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, defaultRetry, ...options.bull })
+    ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, defaultRetry, timeoutMs: config.queueTimeoutMs, ...options.bull })
     : new InlineJobQueue({ defaultRetry });
 }
 
@@ -92,6 +93,8 @@ export class Workbench {
   readonly comparisonReports: ComparisonReportsService;
   readonly kpiHistory: KpiHistoryService;
   readonly customerFeatures: CustomerFeaturesService;
+  /** Re-queues work whose job vanished and fails runs past their deadline; the API processes start it. */
+  readonly reconciler: Reconciler;
 
   constructor(
     readonly config: WorkbenchConfig,
@@ -133,6 +136,7 @@ export class Workbench {
     this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runInputs, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
     this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
     this.scoringProcessor = new ScoringProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.runs, logger, { mode: config.pluginIsolation, caps });
+    this.reconciler = new Reconciler(orm, queue, logger, { deadlineSeconds: config.runDeadlineSeconds, webhookRetry });
   }
 
   /** Tells `observer` of every job attempt this process's processors finish (the server's metrics). */
@@ -154,8 +158,14 @@ export class Workbench {
     }
   }
 
+  /** Reconciles every WORKBENCH_RECONCILE_MS (see {@link Reconciler}); the API processes call it. */
+  startReconciler(): void {
+    this.reconciler.start(this.config.reconcileMs);
+  }
+
   async close(): Promise<void> {
     this.retrain.stop();
+    await this.reconciler.stop();
     this.runProcessor.stop();
     this.scorings.close();
     await this.queue.close();

@@ -95,7 +95,11 @@ class WorkbenchLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     // Cron policies fire from the API processes; the retrain request's unique cause makes several of them safe.
-    if (this.config.role !== 'worker') this.workbench.retrain.startScheduler();
+    // So do the reconciler's passes (each is idempotent, see Reconciler).
+    if (this.config.role !== 'worker') {
+      this.workbench.retrain.startScheduler();
+      this.workbench.startReconciler();
+    }
     if (this.config.role === 'api') return;
     await this.workbench.startWorker();
     this.logger.log(`worker started on the ${this.workbench.queue.kind} queue (concurrency ${this.config.concurrency})`);
@@ -125,6 +129,7 @@ export class AppModule {
             new BullJobQueue({
               ...bull,
               defaultRetry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
+              timeoutMs: config.queueTimeoutMs,
               queues: Object.fromEntries(QUEUE_NAMES.map((name, i) => [name, queues[i]])) as Record<QueueName, Queue>,
             }),
         }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ComparisonReportsService, comparisonView, ComparisonsService } from '@workbench/services';
 import { RequireRole } from '../auth/roles.decorator';
 import { ComparisonDto } from './comparison.dto';
@@ -20,6 +20,7 @@ export class ComparisonsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Compare two runs', description: 'Queues the comparison of two finished runs; poll GET /comparisons/:id.' })
   @ApiAcceptedResponse({ type: ComparisonDto })
+  @ApiServiceUnavailableResponse({ description: 'The compare queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; nothing was recorded, try again later.' })
   async create(@Body() body: CreateComparisonDto): Promise<ComparisonDto> {
     return comparisonView(await this.comparisons.submit(body.runA, body.runB));
   }

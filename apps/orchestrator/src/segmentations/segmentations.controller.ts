@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { aliasEventView, AliasesService, aliasView, KpiHistoryService, RunsService, runView, segmentationView, SegmentationsService } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
@@ -48,6 +48,7 @@ export class SegmentationsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue the next version', description: 'Answers with the run, whose status then moves queued → running → succeeded | failed.' })
   @ApiAcceptedResponse({ type: RunDto })
+  @ApiServiceUnavailableResponse({ description: 'The train queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; no run was recorded, try again later.' })
   async submit(@Param('id') id: string, @Body() body: SubmitRunDto): Promise<RunDto> {
     return runView(await this.runs.submit(id, body));
   }

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { JobHandlers } from '../job-queue';
+import { QueueUnavailableError, type JobHandlers } from '../job-queue';
 import { describeQueueConformance, randomQueuePrefix, requireRedis, testRedisUrl, waitFor } from '../testing';
 import { BullJobQueue } from './bull-job-queue';
 
@@ -135,6 +136,62 @@ describe('BullJobQueue', () => {
       expect(await inspector.getJob('run-clean')).toBeNull();
     } finally {
       await inspector.close();
+    }
+  });
+
+  it('says a job is no longer queued once Redis lost it (as after a restart), and queues it again', async () => {
+    const prefix = randomQueuePrefix('lost');
+    const queue = open({ prefix });
+    await queue.enqueue('train', 'run-lost');
+    expect(await queue.isQueued('train', 'run-lost')).toBe(true);
+    const inspector = new (await import('bull')).default('train', redisUrl, { prefix });
+    try {
+      await (await inspector.getJob('run-lost'))?.remove();
+      expect(await queue.isQueued('train', 'run-lost')).toBe(false);
+      await queue.enqueue('train', 'run-lost');
+      expect(await inspector.getJob('run-lost')).not.toBeNull();
+    } finally {
+      await inspector.close();
+    }
+    // A finished job that stayed in Redis would make Bull ignore the next add of its id: isQueued removes it.
+    const other = new (await import('bull')).default('compare', redisUrl, { prefix });
+    let failedCount = 0;
+    other.on('failed', () => failedCount++);
+    try {
+      void other.process(async () => {
+        throw new Error('failed, and kept');
+      });
+      await other.add({ id: 'c-kept' }, { jobId: 'c-kept' });
+      await waitFor(() => failedCount === 1, 'the kept failure');
+      expect(await queue.isQueued('compare', 'c-kept')).toBe(false);
+      await other.pause(true);
+      await queue.enqueue('compare', 'c-kept');
+      expect(await (await other.getJob('c-kept'))?.getState()).toBe('waiting');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('fails enqueue and isQueued with a QueueUnavailableError naming the queue when Redis does not answer in time', async () => {
+    // A server that accepts connections and never answers, like a Redis that hangs or a dropped route.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const Bull = (await import('bull')).default;
+    const redisUrlOfSilent = `redis://127.0.0.1:${port}`;
+    // Opened here and handed in, so the test can cut their connections at the end (closing waits for a ready Redis).
+    const queues = { train: new Bull('train', redisUrlOfSilent), compare: new Bull('compare', redisUrlOfSilent) };
+    const queue = new BullJobQueue({ redisUrl: redisUrlOfSilent, queues, timeoutMs: 300, logger: { warn: () => undefined, error: () => undefined } });
+    try {
+      const failed = await queue.enqueue('train', 'run-1').catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(QueueUnavailableError);
+      expect(failed).toMatchObject({ queue: 'train', message: 'the train queue (Redis) did not answer within 300 ms while queueing train/run-1' });
+      await expect(queue.isQueued('compare', 'c-1')).rejects.toThrow('the compare queue (Redis) did not answer within 300 ms while looking up compare/c-1');
+    } finally {
+      for (const bull of Object.values(queues)) for (const client of bull.clients) client.disconnect();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
     }
   });
 

@@ -17,6 +17,7 @@ import {
   RetryPolicy,
   toError,
   isDoNotRetry,
+  QueueUnavailableError,
 } from '../job-queue';
 
 export interface BullJobQueueOptions {
@@ -31,6 +32,11 @@ export interface BullJobQueueOptions {
   maxStalledCount?: number;
   defaultRetry?: RetryPolicy;
   logger?: JobQueueLogger;
+  /**
+   * How long enqueue and isQueued wait for Redis before failing with a QueueUnavailableError (default
+   * 5000 ms). Without it a command waits in ioredis's offline queue for as long as Redis is away.
+   */
+  timeoutMs?: number;
   /** Poll period of whenIdle (default 25 ms). */
   idlePollMs?: number;
   /**
@@ -99,17 +105,37 @@ export class BullJobQueue implements JobQueue {
     assertQueueName(queue);
     assertJobId(id);
     const policy = resolveRetryPolicy(retry, this.defaultRetry);
-    await Promise.all(this.subscriptions);
-    await this.queue(queue).add(
-      { id },
-      {
-        jobId: id,
-        attempts: policy.attempts,
-        backoff: { type: 'exponential', delay: policy.backoffMs },
-        removeOnComplete: true,
-        removeOnFail: true,
-      },
-    );
+    await this.withinTimeout(queue, `queueing ${queue}/${id}`, async () => {
+      await Promise.all(this.subscriptions);
+      await this.queue(queue).add(
+        { id },
+        {
+          jobId: id,
+          attempts: policy.attempts,
+          backoff: { type: 'exponential', delay: policy.backoffMs },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      );
+    });
+  }
+
+  async isQueued(queue: QueueName, id: string): Promise<boolean> {
+    this.assertOpen();
+    assertQueueName(queue);
+    assertJobId(id);
+    return this.withinTimeout(queue, `looking up ${queue}/${id}`, async () => {
+      const job = await this.queue(queue).getJob(id);
+      if (!job) return false;
+      const state = await job.getState();
+      // removeOnComplete/removeOnFail delete finished jobs; one that is still there would make Bull ignore
+      // the next add of its id. ('stuck' is also what getState says of a job moving between lists: kept.)
+      if (state === 'completed' || state === 'failed') {
+        await job.remove();
+        return false;
+      }
+      return true;
+    });
   }
 
   async remove(queue: QueueName, id: string): Promise<boolean> {
@@ -271,5 +297,19 @@ export class BullJobQueue implements JobQueue {
 
   private assertOpen(): void {
     if (this.closing) throw new Error('BullJobQueue is closed');
+  }
+
+  /** Runs a Redis operation, or fails with a QueueUnavailableError once the timeout has passed (the operation may still land later). */
+  private async withinTimeout<T>(queue: QueueName, what: string, operation: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.options.timeoutMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(queue, `the ${queue} queue (Redis) did not answer within ${timeoutMs} ms while ${what}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([operation(), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

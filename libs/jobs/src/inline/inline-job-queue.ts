@@ -63,8 +63,8 @@ export class InlineJobQueue implements JobQueue {
     assertQueueName(queue);
     assertJobId(id);
     const policy = resolveRetryPolicy(retry, this.defaultRetry);
+    if (this.has(queue, id)) return;
     const state = this.state(queue);
-    if (state.waiting.some((job) => job.id === id) || state.delayed.has(id) || state.active.has(id)) return;
     state.waiting.push({ id, policy, attempt: 1 });
     // Never run inside enqueue: the caller gets control back first, as with Redis.
     setImmediate(() => this.pump(queue));
@@ -85,6 +85,18 @@ export class InlineJobQueue implements JobQueue {
     state.waiting.splice(index, 1);
     this.notifyIdle();
     return true;
+  }
+
+  async isQueued(queue: QueueName, id: string): Promise<boolean> {
+    assertQueueName(queue);
+    assertJobId(id);
+    return this.has(queue, id);
+  }
+
+  /** Synchronous, so two enqueues of one id in the same tick cannot both see it absent. */
+  private has(queue: QueueName, id: string): boolean {
+    const state = this.state(queue);
+    return state.waiting.some((job) => job.id === id) || state.delayed.has(id) || state.active.has(id);
   }
 
   process(queue: QueueName, handlers: JobHandlers, concurrency = 1): void {

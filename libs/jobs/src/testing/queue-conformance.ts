@@ -305,6 +305,25 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       expect(handlers.handled.map((h) => `${h.id}#${h.attempt}`).sort()).toEqual(['run-held#1', 'run-kept#1', 'run-retried#1']);
     });
 
+    it('says in isQueued whether a job is waiting, active or waiting for a retry, and not once it has ended', async () => {
+      expect(await queue.isQueued('train', 'q-1')).toBe(false);
+      await queue.enqueue('train', 'q-1', { attempts: 2, backoffMs: 200 });
+      expect([await queue.isQueued('train', 'q-1'), await queue.isQueued('compare', 'q-1')]).toEqual([true, false]);
+      const gate = createGate();
+      const handlers = recordingHandlers(async (job) => {
+        if (job.attempt === 1) throw new Error('first attempt fails');
+        await gate.promise;
+      });
+      queue.process('train', handlers);
+      await waitFor(() => handlers.failures.length === 1, 'the first failure');
+      expect(await queue.isQueued('train', 'q-1')).toBe(true);
+      await waitFor(() => handlers.handled.length === 2, 'the second attempt');
+      expect(await queue.isQueued('train', 'q-1')).toBe(true);
+      gate.open();
+      await queue.whenIdle();
+      expect(await queue.isQueued('train', 'q-1')).toBe(false);
+    });
+
     it('runs an id again when it is enqueued after it completed', async () => {
       const handlers = recordingHandlers();
       queue.process('train', handlers);
