@@ -103,6 +103,10 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
     const params = { features: ['recency_days', 'frequency', 'monetary'], k: 4 };
     const bad = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { k: 1 } }).expect(400);
     expect(bad.body.message).toContain("invalid params for 'segmenter-kmeans': k: k must not be less than 2");
+    const greedy = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params, limits: { memoryMb: 100_000 } }).expect(400);
+    expect(greedy.body.message).toBe("limits.memoryMb 100000 must be a whole number from 64 to 8192 (the server's cap)");
+    const typo = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params, limits: { timeoutSeconds: 'soon' } }).expect(400);
+    expect(typo.body.message).toEqual(expect.arrayContaining(['limits.timeoutSeconds: timeoutSeconds must be an integer number']));
     const created = await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params }).expect(201);
 
     const submitted = await http().post(`/segmentations/${created.body.id}/runs`).set('X-API-Key', keys.analyst).send({ seed: 7 }).expect(202);

@@ -13,6 +13,20 @@ export class KpiEvaluatorDto {
   params?: Record<string, unknown>;
 }
 
+export class PluginLimitsDto {
+  @ApiPropertyOptional({ description: "seconds one run's plugins may take (default 300, at most WORKBENCH_PLUGIN_MAX_SECONDS)", example: 600 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  timeoutSeconds?: number;
+
+  @ApiPropertyOptional({ description: "MiB of memory one run's plugins may use (default 2048, at most WORKBENCH_PLUGIN_MAX_MEMORY_MB)", example: 4096 })
+  @IsOptional()
+  @IsInt()
+  @Min(64)
+  memoryMb?: number;
+}
+
 export class CreateSegmentationDto {
   @ApiProperty({ example: 'customers-kmeans' })
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, { message: "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit" })
@@ -50,4 +64,10 @@ export class CreateSegmentationDto {
   @Min(1)
   @Max(3650)
   churnHorizonDays?: number;
+
+  @ApiPropertyOptional({ type: PluginLimitsDto, description: 'time and memory limits of each run\'s plugins; beyond them the run fails with that reason' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PluginLimitsDto)
+  limits?: PluginLimitsDto;
 }
