@@ -6,7 +6,12 @@ import { loadConfig } from '@workbench/services';
 import { createWorkerContext } from '../src/app/bootstrap';
 import { BULL, TEST_PLUGINS } from './helpers';
 
-createWorkerContext(loadConfig(process.env), { plugins: TEST_PLUGINS, logger: false, bull: BULL })
+// WORKBENCH_TEST_BULL_LOCK_MS: a longer lock for suites that run under heavy load (the fault suite), where a
+// worker's 1 s lock can lapse while it still works and Bull then fails the job as stalled too often.
+const lockMs = Number(process.env.WORKBENCH_TEST_BULL_LOCK_MS ?? BULL.lockDurationMs);
+const bull = { lockDurationMs: lockMs, stalledIntervalMs: Math.max(BULL.stalledIntervalMs, Math.round(lockMs / 4)) };
+
+createWorkerContext(loadConfig(process.env), { plugins: TEST_PLUGINS, logger: false, bull })
   .then((app) => {
     // scale-out.e2e.spec.ts asks which process ran which job. Bull's local (not global:) events fire only
     // in the process whose worker took or finished the job, so these lines are that process's own record.

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@workbench/services/testing';
 
-// Two CLIs and a server on one embedded home (SQLite + each process's in-process queue), as real processes.
+// Part of the fault suite (issue 14): two CLIs and a server on one embedded home (SQLite + each
+// process's in-process queue), as real processes.
 jest.setTimeout(600_000);
 
 const repoRoot = join(__dirname, '../../..');
