@@ -5,14 +5,32 @@ import nx from '@nx/eslint-plugin';
 const frameworks = ['@nestjs/*', '@mikro-orm/*', 'bull', 'ioredis'];
 
 const depConstraints = (pluginBans, pluginLibs = ['type:sdk']) => [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:domain', 'type:infra', 'type:sdk', 'type:composition'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:service', 'type:domain', 'type:infra', 'type:sdk', 'type:composition'],
+  },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:sdk'] },
   { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:plugin', 'type:sdk'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:sdk'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:sdk'], bannedExternalImports: frameworks },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:sdk'],
+    bannedExternalImports: frameworks,
+  },
   { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: pluginLibs, bannedExternalImports: pluginBans },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworks },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:app', 'type:service', 'type:domain', 'type:infra', 'type:sdk', 'type:composition', 'type:plugin'] },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: [
+      'type:app',
+      'type:service',
+      'type:domain',
+      'type:infra',
+      'type:sdk',
+      'type:composition',
+      'type:plugin',
+    ],
+  },
 ];
 const fsModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'];
 
@@ -34,7 +52,17 @@ export default [
         },
       ],
       // The module-boundary rule does not see deep imports into another project's files.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@workbench/*/src/*', '@workbench/*/src'], message: "Import another project only through its index ('@workbench/<name>')." }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@workbench/*/src/*', '@workbench/*/src'],
+              message: "Import another project only through its index ('@workbench/<name>').",
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -61,8 +89,17 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: fsModules.map((name) => ({ name, message: 'A plugin never touches files: return bytes from train() and use ctx.artifacts; the host stores them.' })),
-          patterns: [{ group: ['@workbench/*/src/*', '@workbench/*/src'], message: "Import another project only through its index ('@workbench/<name>')." }],
+          paths: fsModules.map((name) => ({
+            name,
+            message:
+              'A plugin never touches files: return bytes from train() and use ctx.artifacts; the host stores them.',
+          })),
+          patterns: [
+            {
+              group: ['@workbench/*/src/*', '@workbench/*/src'],
+              message: "Import another project only through its index ('@workbench/<name>').",
+            },
+          ],
         },
       ],
     },
@@ -71,6 +108,14 @@ export default [
     // A plugin's own tests may read their fixture files and build them with the data lib (as the host
     // would); the plugin code itself may not touch the file system or anything but the SDK.
     files: ['plugins/**/*.spec.ts', 'plugins/**/test/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, depConstraints: depConstraints(frameworks, ['type:sdk', 'type:domain']) }] },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          depConstraints: depConstraints(frameworks, ['type:sdk', 'type:domain']),
+        },
+      ],
+    },
   },
 ];

@@ -4,10 +4,20 @@ const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 // ml-kmeans 7 and its dependencies ship only ES modules; Jest runs CommonJS, so they are compiled too.
-const esmOnly = ['ml-kmeans', 'ml-distance-euclidean', 'ml-nearest-vector', 'ml-spectra-processing', 'ml-array-[a-z-]+', 'is-any-array'];
+const esmOnly = [
+  'ml-kmeans',
+  'ml-distance-euclidean',
+  'ml-nearest-vector',
+  'ml-spectra-processing',
+  'ml-array-[a-z-]+',
+  'is-any-array',
+];
 
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias.replace(/[/]/g, '\\/')}$`, path.join(__dirname, target)]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace(/[/]/g, '\\/')}$`,
+    path.join(__dirname, target),
+  ]),
 );
 
 module.exports = {

@@ -23,7 +23,9 @@ const PROCESS_ENTRIES = ['libs/engine/src/sandbox/sandbox-thread.ts', 'libs/serv
 
 function swcOptions(filename) {
   const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8'));
-  const paths = Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => join(ROOT, t))]));
+  const paths = Object.fromEntries(
+    Object.entries(compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => join(ROOT, t))]),
+  );
   return {
     filename,
     swcrc: false,
@@ -79,8 +81,13 @@ function build(app) {
   for (const asset of spec.assets) cpSync(join(ROOT, asset), join(out, asset), { recursive: true });
   // The entry at the top of the folder; stack traces point into the TypeScript sources.
   const entry = `./${spec.entry.replace(/\.ts$/, '.js')}`;
-  writeFileSync(join(out, 'main.js'), `'use strict';\nprocess.setSourceMapsEnabled(true);\nrequire(${JSON.stringify(entry)});\n`);
-  process.stdout.write(`built ${app}: ${seen.size} files into ${relative(ROOT, out)}/ (run: node ${relative(ROOT, out)}/main.js)\n`);
+  writeFileSync(
+    join(out, 'main.js'),
+    `'use strict';\nprocess.setSourceMapsEnabled(true);\nrequire(${JSON.stringify(entry)});\n`,
+  );
+  process.stdout.write(
+    `built ${app}: ${seen.size} files into ${relative(ROOT, out)}/ (run: node ${relative(ROOT, out)}/main.js)\n`,
+  );
 }
 
 const apps = process.argv.slice(2);

@@ -38,7 +38,8 @@ export function runHeadline(run: RunView): string {
     `${run.plugin.name}@${run.plugin.version}`,
     `seed ${run.seed}`,
   ];
-  const metric = (name: string) => (typeof run.metrics?.[name] === 'number' ? (run.metrics[name] as number) : undefined);
+  const metric = (name: string) =>
+    typeof run.metrics?.[name] === 'number' ? (run.metrics[name] as number) : undefined;
   const k = metric('k');
   const silhouette = metric('silhouette');
   if (k !== undefined) parts.push(`k ${k}`);
@@ -52,7 +53,9 @@ export function runHeadline(run: RunView): string {
  * `share` is left out: the table already has it.
  */
 function profileColumns(report: RunReport): string[] {
-  const features = Array.isArray(report.run.params.features) ? (report.run.params.features as unknown[]).filter((f): f is string => typeof f === 'string') : [];
+  const features = Array.isArray(report.run.params.features)
+    ? (report.run.params.features as unknown[]).filter((f): f is string => typeof f === 'string')
+    : [];
   const present = new Set(report.segments.flatMap((s) => Object.keys(s.profile)));
   const chosen = features.filter((f) => present.has(f));
   if (chosen.length > 0) return chosen;
@@ -92,12 +95,16 @@ const SEGMENT_TABLE_KPIS = new Set(['customers', 'customer_share', 'revenue_shar
  * Rows of the terminal KPI table (the JSON and CSV have every value): each evaluator's KPIs in the order
  * its manifest lists them, evaluators in the order the run has them.
  */
-export function kpiRows(kpis: readonly KpiValueView[], manifestOrder: (evaluator: string) => readonly string[]): string[] {
+export function kpiRows(
+  kpis: readonly KpiValueView[],
+  manifestOrder: (evaluator: string) => readonly string[],
+): string[] {
   const present = new Set(kpis.map((k) => k.kpi));
   const rows: string[] = [];
   for (const evaluator of new Set(kpis.map((k) => k.evaluator))) {
     const order = manifestOrder(evaluator);
-    const keys = order.length > 0 ? order : [...new Set(kpis.filter((k) => k.evaluator === evaluator).map((k) => k.kpi))];
+    const keys =
+      order.length > 0 ? order : [...new Set(kpis.filter((k) => k.evaluator === evaluator).map((k) => k.kpi))];
     for (const key of keys) if (present.has(key) && !SEGMENT_TABLE_KPIS.has(key) && !rows.includes(key)) rows.push(key);
   }
   return rows;
@@ -114,14 +121,35 @@ function kpiCell(k: KpiValueView | undefined): string {
 export function kpiTable(report: RunReport, manifestOrder: (evaluator: string) => readonly string[]): string[] {
   const keys = kpiRows(report.kpis, manifestOrder);
   if (keys.length === 0) return [];
-  const find = (key: string, segmentKey: number | null) => report.kpis.find((k) => k.kpi === key && k.segmentKey === segmentKey);
-  const unit = (key: string) => (report.kpis.find((k) => k.kpi === key)?.unit ?? '').replace(/^share( of)?/, '%').replace('probability', '%');
-  const columns: Column[] = [{ header: 'KPI' }, { header: 'unit' }, ...report.segments.map((s): Column => ({ header: s.label, align: 'right' })), { header: 'all', align: 'right' }];
-  const rows = keys.map((key) => [key, unit(key), ...report.segments.map((s) => kpiCell(find(key, s.key))), kpiCell(find(key, null))]);
-  const notes = [...new Set(keys.flatMap((key) => report.kpis.filter((k) => k.kpi === key && k.value === null && k.note).map((k) => `${key}: ${k.note}`)))];
+  const find = (key: string, segmentKey: number | null) =>
+    report.kpis.find((k) => k.kpi === key && k.segmentKey === segmentKey);
+  const unit = (key: string) =>
+    (report.kpis.find((k) => k.kpi === key)?.unit ?? '').replace(/^share( of)?/, '%').replace('probability', '%');
+  const columns: Column[] = [
+    { header: 'KPI' },
+    { header: 'unit' },
+    ...report.segments.map((s): Column => ({ header: s.label, align: 'right' })),
+    { header: 'all', align: 'right' },
+  ];
+  const rows = keys.map((key) => [
+    key,
+    unit(key),
+    ...report.segments.map((s) => kpiCell(find(key, s.key))),
+    kpiCell(find(key, null)),
+  ]);
+  const notes = [
+    ...new Set(
+      keys.flatMap((key) =>
+        report.kpis.filter((k) => k.kpi === key && k.value === null && k.note).map((k) => `${key}: ${k.note}`),
+      ),
+    ),
+  ];
   // The structured details (fitted models, holdout checks) do not fit a table: say where they are.
   const withDetails = keys.filter((key) => report.kpis.some((k) => k.kpi === key && k.details !== null));
-  const details = withDetails.length > 0 ? [`  details: yes, for ${withDetails.join(', ')} (fitted models and checks; kpis <run> --json prints them)`] : [];
+  const details =
+    withDetails.length > 0
+      ? [`  details: yes, for ${withDetails.join(', ')} (fitted models and checks; kpis <run> --json prints them)`]
+      : [];
   return [...renderTable(columns, rows), ...notes.map((n) => `  ${n}`), ...details];
 }
 
@@ -133,7 +161,11 @@ export function printRunReport(out: Output, report: RunReport, json: boolean, wo
   }
   out.line(runHeadline(report.run));
   if (report.run.status !== 'succeeded') {
-    out.line(report.run.error ? `error: ${report.run.error}` : `no segments yet (progress ${Math.round(report.run.progress * 100)}%)`);
+    out.line(
+      report.run.error
+        ? `error: ${report.run.error}`
+        : `no segments yet (progress ${Math.round(report.run.progress * 100)}%)`,
+    );
     return;
   }
   out.line('');

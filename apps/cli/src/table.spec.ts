@@ -13,6 +13,9 @@ describe('renderTable', () => {
   });
 
   it('prints only the header and rule when there are no rows', () => {
-    expect(renderTable([{ header: 'version' }, { header: 'status' }], [])).toEqual(['version  status', '-------  ------']);
+    expect(renderTable([{ header: 'version' }, { header: 'status' }], [])).toEqual([
+      'version  status',
+      '-------  ------',
+    ]);
   });
 });

@@ -18,7 +18,11 @@ interface Finished {
 }
 
 function start(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', script, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', './tools/register.js', script, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (output.stdout += d));
   child.stderr.on('data', (d) => (output.stderr += d));
@@ -28,14 +32,16 @@ function start(script: string, args: string[], env: Record<string, string>) {
 
 const cli = (home: string, ...args: string[]) => start('apps/cli/src/main.ts', args, { WORKBENCH_HOME: home });
 
-
 describe('two CLIs and a server on one embedded home', () => {
   const home = mkdtempSync(join(tmpdir(), 'wb-embedded-processes-'));
   let server: ReturnType<typeof start>;
   let base: string;
   let key: string;
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', 'x-api-key': key, ...(init.headers ?? {}) } });
+    const res = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', 'x-api-key': key, ...(init.headers ?? {}) },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -47,8 +53,13 @@ describe('two CLIs and a server on one embedded home', () => {
     const port = await freePort();
     server = start('apps/orchestrator/src/main.ts', [], { WORKBENCH_HOME: home, PORT: String(port) });
     base = `http://127.0.0.1:${port}`;
-    for (const deadline = Date.now() + 120_000; !/listening on/.test(server.output.stdout + server.output.stderr); await new Promise((r) => setTimeout(r, 100))) {
-      if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`the server did not start: ${server.output.stderr}`);
+    for (
+      const deadline = Date.now() + 120_000;
+      !/listening on/.test(server.output.stdout + server.output.stderr);
+      await new Promise((r) => setTimeout(r, 100))
+    ) {
+      if (Date.now() > deadline || server.child.exitCode !== null)
+        throw new Error(`the server did not start: ${server.output.stderr}`);
     }
   });
   afterAll(async () => {
@@ -57,7 +68,14 @@ describe('two CLIs and a server on one embedded home', () => {
   });
 
   it('runs every run exactly once, with no lock error and every CLI exiting 0', async () => {
-    expect((await api('/segmentations', { method: 'POST', body: JSON.stringify({ name: 'srv', plugin: 'segmenter-kmeans', dataset: 'retail', params: FEATURES }) })).status).toBe(201);
+    expect(
+      (
+        await api('/segmentations', {
+          method: 'POST',
+          body: JSON.stringify({ name: 'srv', plugin: 'segmenter-kmeans', dataset: 'retail', params: FEATURES }),
+        })
+      ).status,
+    ).toBe(201);
     const serverRuns: string[] = [];
     for (let i = 0; i < 3; i++) {
       const submitted = await api('/segmentations/srv/runs', { method: 'POST', body: '{}' });
@@ -67,11 +85,16 @@ describe('two CLIs and a server on one embedded home', () => {
     // While the server works through its queue, two CLIs start their own in-process workers on the same home.
     const params = JSON.stringify(FEATURES);
     const [a, b] = await Promise.all([
-      cli(home, 'run', 'cli-a', '--plugin', 'segmenter-kmeans', '--dataset', 'retail', '--params', params, '--json').done,
-      cli(home, 'run', 'cli-b', '--plugin', 'segmenter-kmeans', '--dataset', 'retail', '--params', params, '--json').done,
+      cli(home, 'run', 'cli-a', '--plugin', 'segmenter-kmeans', '--dataset', 'retail', '--params', params, '--json')
+        .done,
+      cli(home, 'run', 'cli-b', '--plugin', 'segmenter-kmeans', '--dataset', 'retail', '--params', params, '--json')
+        .done,
     ]);
     for (const finished of [a, b]) {
-      expect({ code: finished.code, stderr: finished.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/locked|SQLITE_BUSY/i) });
+      expect({ code: finished.code, stderr: finished.stderr }).toEqual({
+        code: 0,
+        stderr: expect.not.stringMatching(/locked|SQLITE_BUSY/i),
+      });
     }
     const cliRuns = [a, b].map((f) => (JSON.parse(f.stdout) as { run: { id: string; status: string } }).run);
     expect(cliRuns.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
@@ -80,7 +103,8 @@ describe('two CLIs and a server on one embedded home', () => {
       for (const deadline = Date.now() + 300_000; ; await new Promise((r) => setTimeout(r, 250))) {
         const run = await api(`/runs/${id}`);
         if (run.body.status === 'succeeded') break;
-        if (run.body.status === 'failed' || Date.now() > deadline) throw new Error(`server run ${id}: ${JSON.stringify(run.body)}`);
+        if (run.body.status === 'failed' || Date.now() > deadline)
+          throw new Error(`server run ${id}: ${JSON.stringify(run.body)}`);
       }
     }
     // Each run was trained by one process only: its model's log line appears once across all of them.

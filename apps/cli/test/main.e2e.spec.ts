@@ -12,7 +12,12 @@ function workbench(args: string[]) {
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.WORKBENCH_DEBUG;
-  return spawnSync(process.execPath, ['-r', './tools/register.js', 'apps/cli/src/main.ts', ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['-r', './tools/register.js', 'apps/cli/src/main.ts', ...args], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('the workbench process', () => {
@@ -20,7 +25,10 @@ describe('the workbench process', () => {
     const result = workbench(['demo', '--json', '--seed', '5']);
     expect(result.stderr).not.toMatch(/^error:/m);
     expect(result.status).toBe(0);
-    const report = JSON.parse(result.stdout) as { run: { version: number; status: string }; segments: { size: number }[] };
+    const report = JSON.parse(result.stdout) as {
+      run: { version: number; status: string };
+      segments: { size: number }[];
+    };
     expect([report.run.version, report.run.status]).toEqual([1, 'succeeded']);
     expect(report.segments.reduce((sum, s) => sum + s.size, 0)).toBe(4339);
   }, 60_000);

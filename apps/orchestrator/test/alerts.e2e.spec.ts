@@ -50,15 +50,31 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    const config = testConfig({ databaseUrl: db.url, redisUrl: testRedisUrl(), queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`, webhookAllow: ['127.0.0.1'], jobAttempts: 3 });
+    const config = testConfig({
+      databaseUrl: db.url,
+      redisUrl: testRedisUrl(),
+      queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`,
+      webhookAllow: ['127.0.0.1'],
+      jobAttempts: 3,
+    });
     api = await startApp(config);
     keys = await createKeys(api);
-    await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
+    await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'retail')
+      .attach('file', SAMPLE)
+      .expect(201);
     // Fails its first attempt of each run: the run's job is retried and succeeds on the second.
     await http()
       .post('/segmentations')
       .set('X-API-Key', keys.analyst)
-      .send({ name: 'median', plugin: 'test-split-median', dataset: 'retail', params: { feature: 'monetary', failTimes: 1 } })
+      .send({
+        name: 'median',
+        plugin: 'test-split-median',
+        dataset: 'retail',
+        params: { feature: 'monetary', failTimes: 1 },
+      })
       .expect(201);
   }, 60_000);
   afterAll(async () => {
@@ -68,22 +84,50 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
   });
 
   it('refuses a rule over a KPI the segmentation does not have, naming it, and needs the scientist role', async () => {
-    const res = await http().post('/segmentations/median/alerts').set('X-API-Key', keys.scientist).send({ rule: 'churn_rate > 0.3' }).expect(400);
+    const res = await http()
+      .post('/segmentations/median/alerts')
+      .set('X-API-Key', keys.scientist)
+      .send({ rule: 'churn_rate > 0.3' })
+      .expect(400);
     expect(res.body.message).toMatch(/^rule: .*churn_rate/);
-    await http().post('/segmentations/median/alerts').set('X-API-Key', keys.analyst).send({ rule: 'customers > 1' }).expect(403);
-    const bad = await http().post('/segmentations/median/alerts').set('X-API-Key', keys.scientist).send({ rule: 'customers > 1', webhookUrl: 'ftp://x' }).expect(400);
+    await http()
+      .post('/segmentations/median/alerts')
+      .set('X-API-Key', keys.analyst)
+      .send({ rule: 'customers > 1' })
+      .expect(403);
+    const bad = await http()
+      .post('/segmentations/median/alerts')
+      .set('X-API-Key', keys.scientist)
+      .send({ rule: 'customers > 1', webhookUrl: 'ftp://x' })
+      .expect(400);
     expect(bad.body.message).toEqual(['webhookUrl: webhookUrl must be an http:// or https:// URL']);
   });
 
   it('fires a breached alert once for a run whose job was retried, and retries its webhook until delivered', async () => {
-    await http().post('/segmentations/median/alerts').set('X-API-Key', keys.scientist).send({ rule: 'customer_share >= 0.5', webhookUrl: hookUrl }).expect(201);
-    await http().post('/segmentations/median/alerts').set('X-API-Key', keys.scientist).send({ rule: 'customer_share > 0.9' }).expect(201);
-    const submitted = await http().post('/segmentations/median/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+    await http()
+      .post('/segmentations/median/alerts')
+      .set('X-API-Key', keys.scientist)
+      .send({ rule: 'customer_share >= 0.5', webhookUrl: hookUrl })
+      .expect(201);
+    await http()
+      .post('/segmentations/median/alerts')
+      .set('X-API-Key', keys.scientist)
+      .send({ rule: 'customer_share > 0.9' })
+      .expect(201);
+    const submitted = await http()
+      .post('/segmentations/median/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({})
+      .expect(202);
     const run = await waitForRun(api, keys.viewer, submitted.body.id);
     expect([run.status, run.attempts]).toEqual(['succeeded', 2]);
 
     let listed = await alerts();
-    for (const deadline = Date.now() + 60_000; listed[0].firings[0]?.webhook?.status !== 'delivered' && Date.now() < deadline; listed = await alerts()) {
+    for (
+      const deadline = Date.now() + 60_000;
+      listed[0].firings[0]?.webhook?.status !== 'delivered' && Date.now() < deadline;
+      listed = await alerts()
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const [breached, quiet] = listed;
@@ -91,10 +135,12 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
     expect(quiet.firings).toEqual([]);
     const firing = breached.firings[0];
     // 4,338 customers split at the median: two segments of 2,169, each exactly half.
-    expect(firing.segments).toEqual([
-      { key: 0, label: 'Low', values: { customer_share: 0.5 } },
-      { key: 1, label: 'High', values: { customer_share: 0.5 } },
-    ].map(({ label, values }) => ({ key: expect.any(Number), label, values })));
+    expect(firing.segments).toEqual(
+      [
+        { key: 0, label: 'Low', values: { customer_share: 0.5 } },
+        { key: 1, label: 'High', values: { customer_share: 0.5 } },
+      ].map(({ label, values }) => ({ key: expect.any(Number), label, values })),
+    );
     expect(firing.webhook).toEqual({ status: 'delivered', attempts: 3 });
     expect(deliveries.map((d) => [d.status, d.body.id, d.body.kind])).toEqual([
       [500, firing.eventId, 'alert.fired'],
@@ -102,12 +148,19 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
       [200, firing.eventId, 'alert.fired'],
     ]);
     expect(deliveries[2].body.details.rule).toBe('customer_share >= 0.5');
-    const events = (await http().get('/events').set('X-API-Key', keys.viewer).expect(200)).body as { id: string; kind: string }[];
+    const events = (await http().get('/events').set('X-API-Key', keys.viewer).expect(200)).body as {
+      id: string;
+      kind: string;
+    }[];
     expect(events.filter((e) => e.kind === 'alert.fired').map((e) => e.id)).toEqual([firing.eventId]);
   });
 
   it('fires again for the next breaching run, and hides the webhook URL below the scientist role', async () => {
-    const submitted = await http().post('/segmentations/median/runs').set('X-API-Key', keys.analyst).send({}).expect(202);
+    const submitted = await http()
+      .post('/segmentations/median/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({})
+      .expect(202);
     expect((await waitForRun(api, keys.viewer, submitted.body.id)).status).toBe('succeeded');
     const listed = await alerts();
     expect(listed[0].firings.map((f) => f.run.version)).toEqual([2, 1]);

@@ -5,7 +5,10 @@ import { loadConfig } from '@workbench/services';
 import { createHttpApp } from '../src/app/bootstrap';
 import { TEST_PLUGINS } from './helpers';
 
-createHttpApp(loadConfig(process.env), { plugins: TEST_PLUGINS, ...(process.env.WORKBENCH_TEST_LOGS === '1' ? {} : { logger: false as const }) })
+createHttpApp(loadConfig(process.env), {
+  plugins: TEST_PLUGINS,
+  ...(process.env.WORKBENCH_TEST_LOGS === '1' ? {} : { logger: false as const }),
+})
   .then(async (app) => {
     await app.listen(0, '127.0.0.1');
     process.stdout.write(`api listening ${(app.getHttpServer().address() as { port: number }).port}\n`);

@@ -26,7 +26,11 @@ describe('versions and comparisons over HTTP, through Bull on Redis and PostgreS
   }
 
   async function run(segmentation: string, body: Body): Promise<Body> {
-    const submitted = await http().post(`/segmentations/${segmentation}/runs`).set(as('analyst')).send(body).expect(202);
+    const submitted = await http()
+      .post(`/segmentations/${segmentation}/runs`)
+      .set(as('analyst'))
+      .send(body)
+      .expect(202);
     const done = await until(`/runs/${submitted.body.id}`);
     expect(done.status).toBe('succeeded');
     return done;
@@ -44,14 +48,32 @@ describe('versions and comparisons over HTTP, through Bull on Redis and PostgreS
     jest.setTimeout(120_000);
     await requireRedis(testRedisUrl());
     db = await createTestDatabase('postgresql');
-    const config = testConfig({ databaseUrl: db.url, redisUrl: testRedisUrl(), queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`, role: 'api' });
+    const config = testConfig({
+      databaseUrl: db.url,
+      redisUrl: testRedisUrl(),
+      queuePrefix: `wbtest-${randomBytes(4).toString('hex')}`,
+      role: 'api',
+    });
     api = await startApp(config);
     worker = await createWorkerContext({ ...config, role: 'worker' }, { plugins: TEST_PLUGINS, logger: false });
     keys = await createKeys(api);
     await http().post('/datasets').set(as('analyst')).field('name', 'retail').attach('file', SAMPLE).expect(201);
-    const kmeans = { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency', 'monetary'], k: 4, nInit: 3 };
-    await http().post('/segmentations').set(as('analyst')).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: kmeans }).expect(201);
-    await http().post('/segmentations').set(as('analyst')).send({ name: 'rfm', plugin: 'segmenter-rules', dataset: 'retail', params: { preset: 'rfm' } }).expect(201);
+    const kmeans = {
+      features: ['recency_days', 'frequency', 'monetary'],
+      logFeatures: ['frequency', 'monetary'],
+      k: 4,
+      nInit: 3,
+    };
+    await http()
+      .post('/segmentations')
+      .set(as('analyst'))
+      .send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: kmeans })
+      .expect(201);
+    await http()
+      .post('/segmentations')
+      .set(as('analyst'))
+      .send({ name: 'rfm', plugin: 'segmenter-rules', dataset: 'retail', params: { preset: 'rfm' } })
+      .expect(201);
   });
 
   afterAll(async () => {
@@ -109,7 +131,11 @@ describe('versions and comparisons over HTTP, through Bull on Redis and PostgreS
   it('moves the champion alias with an audit record, and exports and traces assignments', async () => {
     await http().put('/segmentations/km/aliases/champion').set(as('viewer')).send({ run: '1' }).expect(403);
     await http().put('/segmentations/km/aliases/champion').set(as('analyst')).send({ run: '1' }).expect(200);
-    const moved = await http().put('/segmentations/km/aliases/champion').set(as('scientist')).send({ run: 'km@v2' }).expect(200);
+    const moved = await http()
+      .put('/segmentations/km/aliases/champion')
+      .set(as('scientist'))
+      .send({ run: 'km@v2' })
+      .expect(200);
     expect(moved.body).toMatchObject({ name: 'champion', run: { version: 2 }, updatedBy: 'test scientist' });
     const trail = await http().get('/segmentations/km/aliases/champion/history').set(as('viewer')).expect(200);
     expect(trail.body.map((e: Body) => [e.fromVersion, e.toVersion, e.movedBy])).toEqual([

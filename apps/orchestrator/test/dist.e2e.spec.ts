@@ -36,7 +36,7 @@ threads.Worker = class extends Worker {
 /** 60,000 customers in four groups: enough rows for the k-means engine to split a fit over two threads. */
 function writeCustomers(file: string): void {
   let state = 42;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const centres = [
     [20, 12, 4000],
     [90, 4, 900],
@@ -46,13 +46,14 @@ function writeCustomers(file: string): void {
   const lines = ['customer_id,recency_days,frequency,monetary'];
   for (let i = 0; i < 60_000; i++) {
     const [r, f, m] = centres[i % 4];
-    lines.push(`c${i},${Math.round(r * (0.7 + 0.6 * random()))},${Math.max(1, Math.round(f * (0.5 + random())))},${(m * (0.5 + random())).toFixed(2)}`);
+    lines.push(
+      `c${i},${Math.round(r * (0.7 + 0.6 * random()))},${Math.max(1, Math.round(f * (0.5 + random())))},${(m * (0.5 + random())).toFixed(2)}`,
+    );
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 const CUSTOMERS = join(work, 'customers-60k.csv');
 writeCustomers(CUSTOMERS);
-
 
 type Target = Parameters<typeof request>[0];
 
@@ -60,11 +61,27 @@ type Target = Parameters<typeof request>[0];
 async function segmentAndReadKpis(target: Target, key: string) {
   const http = () => request(target);
   const post = (path: string) => http().post(path).set('X-API-Key', key);
-  await post('/datasets').field('name', 'shop').field('kind', 'transactions').field('returns', 'exclude').attach('file', INVOICES).expect(201);
+  await post('/datasets')
+    .field('name', 'shop')
+    .field('kind', 'transactions')
+    .field('returns', 'exclude')
+    .attach('file', INVOICES)
+    .expect(201);
   await post('/datasets').field('name', 'many').attach('file', CUSTOMERS).expect(201);
   const segmentations = [
-    { name: 'rfm-kmeans', plugin: 'segmenter-kmeans', dataset: 'shop', params: { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency', 'monetary'], k: 4 }, kpis: [{ plugin: 'kpi-standard' }] },
-    { name: 'many-kmeans', plugin: 'segmenter-kmeans', dataset: 'many', params: { features: ['recency_days', 'frequency', 'monetary'], k: 4, threads: 2 } },
+    {
+      name: 'rfm-kmeans',
+      plugin: 'segmenter-kmeans',
+      dataset: 'shop',
+      params: { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency', 'monetary'], k: 4 },
+      kpis: [{ plugin: 'kpi-standard' }],
+    },
+    {
+      name: 'many-kmeans',
+      plugin: 'segmenter-kmeans',
+      dataset: 'many',
+      params: { features: ['recency_days', 'frequency', 'monetary'], k: 4, threads: 2 },
+    },
   ];
   const results: Record<string, unknown> = {};
   for (const segmentation of segmentations) {
@@ -77,8 +94,13 @@ async function segmentAndReadKpis(target: Target, key: string) {
       run = (await http().get(`/runs/${submitted.body.id}`).set('X-API-Key', key).expect(200)).body;
     }
     expect([segmentation.name, run.status, run.error ?? null]).toEqual([segmentation.name, 'succeeded', null]);
-    const segments = (await http().get(`/runs/${submitted.body.id}/segments`).set('X-API-Key', key).expect(200)).body as { key: number; label: string; size: number }[];
-    const kpis = (await http().get(`/runs/${submitted.body.id}/kpis`).set('X-API-Key', key).expect(200)).body as { segment: unknown; kpi: string; value: number | null }[];
+    const segments = (await http().get(`/runs/${submitted.body.id}/segments`).set('X-API-Key', key).expect(200))
+      .body as { key: number; label: string; size: number }[];
+    const kpis = (await http().get(`/runs/${submitted.body.id}/kpis`).set('X-API-Key', key).expect(200)).body as {
+      segment: unknown;
+      kpi: string;
+      value: number | null;
+    }[];
     results[segmentation.name] = {
       segments: segments.map((s) => ({ key: s.key, label: s.label, size: s.size })),
       kpis: kpis.map((k) => ({ segment: k.segment, kpi: k.kpi, value: k.value })),
@@ -113,14 +135,22 @@ describe('the production build', () => {
   };
 
   it('runs the built CLI with plain node: a key for the server', () => {
-    const out = execFileSync(process.execPath, ['-r', PROBE, 'dist/apps/cli/main.js', 'keys', 'create', '--role', 'admin', '--name', 'dist', '--json'], { cwd: ROOT, env: env(), encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['-r', PROBE, 'dist/apps/cli/main.js', 'keys', 'create', '--role', 'admin', '--name', 'dist', '--json'],
+      { cwd: ROOT, env: env(), encoding: 'utf8' },
+    );
     expect(JSON.parse(out)).toMatchObject({ role: 'admin', name: 'dist' });
     key = JSON.parse(out).key;
   });
 
   it('serves the README flow from dist/ with plain node, k-means on worker threads, with the results of the sources', async () => {
     port = await freePort();
-    server = spawn(process.execPath, ['-r', PROBE, 'dist/apps/orchestrator/main.js', '--role', 'all'], { cwd: ROOT, env: { ...env(), PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, ['-r', PROBE, 'dist/apps/orchestrator/main.js', '--role', 'all'], {
+      cwd: ROOT,
+      env: { ...env(), PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     server.stderr?.on('data', (d) => (serverErr += d));
     await new Promise<void>((resolve, reject) => {
       let out = '';

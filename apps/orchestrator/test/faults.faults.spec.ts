@@ -12,7 +12,17 @@ import { PostgresServer } from '@workbench/persistence/testing';
 import { createWorkbench, type Workbench, type WorkbenchConfig } from '@workbench/services';
 import { freePort } from '@workbench/services/testing';
 import request from 'supertest';
-import { createKeys, SAMPLE, spawnApi, spawnWorker, stopProcess, TEST_PLUGINS, testConfig, waitForRun, type WorkerProcess } from './helpers';
+import {
+  createKeys,
+  SAMPLE,
+  spawnApi,
+  spawnWorker,
+  stopProcess,
+  TEST_PLUGINS,
+  testConfig,
+  waitForRun,
+  type WorkerProcess,
+} from './helpers';
 
 jest.setTimeout(900_000);
 
@@ -20,7 +30,12 @@ const HOSTILE_DIR = realpathSync(join(__dirname, '../../../libs/engine/src/sandb
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 /** How long PostgreSQL stays down in its scenario. */
 const OUTAGE_MS = 30_000;
-const KMEANS = { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency', 'monetary'], k: 3, nInit: 1 };
+const KMEANS = {
+  features: ['recency_days', 'frequency', 'monetary'],
+  logFeatures: ['frequency', 'monetary'],
+  k: 3,
+  nInit: 1,
+};
 /** Outcomes printed at the end (the issue's closing note gives them). */
 const outcomes: string[] = [];
 
@@ -57,11 +72,17 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
 
   /** Polls a run over HTTP until it has finished, on the first API process. */
   const finished = (id: string) => waitForRun(apis[0].url, keys.viewer, id, 600_000);
-  const segmentsOf = async (id: string) => (await api1().get(`/runs/${id}/segments`).set(as('viewer')).expect(200)).body.map((s: { label: string; size: number; profile: unknown }) => [s.label, s.size, s.profile]);
-  const submit = async (segmentation: string, body: Record<string, unknown> = {}) => (await api1().post(`/segmentations/${segmentation}/runs`).set(as('analyst')).send(body).expect(202)).body.id as string;
+  const segmentsOf = async (id: string) =>
+    (await api1().get(`/runs/${id}/segments`).set(as('viewer')).expect(200)).body.map(
+      (s: { label: string; size: number; profile: unknown }) => [s.label, s.size, s.profile],
+    );
+  const submit = async (segmentation: string, body: Record<string, unknown> = {}) =>
+    (await api1().post(`/segmentations/${segmentation}/runs`).set(as('analyst')).send(body).expect(202)).body
+      .id as string;
   const runningOne = (ids: string[]) =>
     until('a run to be running', async () => {
-      for (const id of ids) if ((await api1().get(`/runs/${id}`).set(as('viewer'))).body.status === 'running') return true;
+      for (const id of ids)
+        if ((await api1().get(`/runs/${id}`).set(as('viewer'))).body.status === 'running') return true;
       return undefined;
     });
   const apisAlive = () => apis.every((a) => a.child.exitCode === null && a.child.signalCode === null);
@@ -70,10 +91,21 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
     [redis, postgres] = [new RedisServer(await freePort()), new PostgresServer(await freePort())];
     await Promise.all([redis.start(), postgres.start()]);
     allowed = mkdtempSync(join(tmpdir(), 'wb-faults-plugins-'));
-    config = testConfig({ databaseUrl: postgres.url, redisUrl: redis.url, queuePrefix: 'faults', role: 'api', pluginDirs: [HOSTILE_DIR, allowed] });
+    config = testConfig({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      queuePrefix: 'faults',
+      role: 'api',
+      pluginDirs: [HOSTILE_DIR, allowed],
+    });
     // A short reconcile interval, so lost jobs come back within seconds.
     // Workers' Bull locks of 5 s: under this load a 1 s lock can lapse while a worker still works.
-    env = { WORKBENCH_RECONCILE_MS: '1000', WORKBENCH_PLUGIN_DIRS: config.pluginDirs.join(':'), WORKBENCH_JOB_BACKOFF_MS: '1000', WORKBENCH_TEST_BULL_LOCK_MS: '5000' };
+    env = {
+      WORKBENCH_RECONCILE_MS: '1000',
+      WORKBENCH_PLUGIN_DIRS: config.pluginDirs.join(':'),
+      WORKBENCH_JOB_BACKOFF_MS: '1000',
+      WORKBENCH_TEST_BULL_LOCK_MS: '5000',
+    };
     // One after the other: the first migrates the new database.
     for (let i = 0; i < 2; i++) {
       const api = await spawnApi(config, { ...env, WORKBENCH_ROLE: 'api', WORKBENCH_TEST_LOGS: '1' });
@@ -82,7 +114,8 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
       api.child.stdout?.on('data', (d) => {
         const lines = (partial + String(d)).split('\n');
         partial = lines.pop() ?? '';
-        for (const line of lines) requeued.push(...(/re-queued \d+ job\(s\) their queue had lost: ([^"]*)/.exec(line)?.[1].split(', ') ?? []));
+        for (const line of lines)
+          requeued.push(...(/re-queued \d+ job\(s\) their queue had lost: ([^"]*)/.exec(line)?.[1].split(', ') ?? []));
       });
       apis.push(api);
     }
@@ -90,8 +123,16 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
     workbench = await createWorkbench(config, { plugins: TEST_PLUGINS, migrate: false, logger: quiet });
     keys = await createKeys(workbench);
     await api1().post('/datasets').set(as('analyst')).field('name', 'retail').attach('file', SAMPLE).expect(201);
-    await api1().post('/segmentations').set(as('analyst')).send({ name: 'slow', plugin: 'test-split-median', dataset: 'retail', params: { stepDelayMs: 400 } }).expect(201);
-    await api1().post('/segmentations').set(as('analyst')).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: KMEANS }).expect(201);
+    await api1()
+      .post('/segmentations')
+      .set(as('analyst'))
+      .send({ name: 'slow', plugin: 'test-split-median', dataset: 'retail', params: { stepDelayMs: 400 } })
+      .expect(201);
+    await api1()
+      .post('/segmentations')
+      .set(as('analyst'))
+      .send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: KMEANS })
+      .expect(201);
   });
 
   afterAll(async () => {
@@ -102,7 +143,9 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
     await redis?.stop();
     await postgres?.destroy();
     if (allowed) rmSync(allowed, { recursive: true, force: true });
-    process.stdout.write(`fault suite (${Math.round((Date.now() - started) / 1000)} s in all):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
+    process.stdout.write(
+      `fault suite (${Math.round((Date.now() - started) / 1000)} s in all):\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`,
+    );
   });
 
   it('answers /dev/zero, a 2 GB sparse file and a folder outside the allowed ones as plugin sources with 400, and stays up', async () => {
@@ -129,7 +172,11 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
 
   it('refuses a revoked key at once on both API processes', async () => {
     await timed('revoked key', async () => {
-      const created = await api1().post('/api-keys').set(as('admin')).send({ name: 'leaked', role: 'analyst' }).expect(201);
+      const created = await api1()
+        .post('/api-keys')
+        .set(as('admin'))
+        .send({ name: 'leaked', role: 'analyst' })
+        .expect(201);
       await api2().get('/datasets').set('X-API-Key', created.body.key).expect(200);
       await api1().delete(`/api-keys/${created.body.id}`).set(as('admin')).expect(200);
       await api2().get('/datasets').set('X-API-Key', created.body.key).expect(401);
@@ -141,8 +188,13 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
   it('completes a run once when its worker is SIGKILLed mid-run', async () => {
     await timed('worker SIGKILL', async () => {
       const id = await submit('slow');
-      await until('the run to be a fifth done', async () => (await api1().get(`/runs/${id}`).set(as('viewer'))).body.progress >= 0.2);
-      const victim = await until('the worker that took it to say so', async () => workers.find((w) => w.active.includes(id)));
+      await until(
+        'the run to be a fifth done',
+        async () => (await api1().get(`/runs/${id}`).set(as('viewer'))).body.progress >= 0.2,
+      );
+      const victim = await until('the worker that took it to say so', async () =>
+        workers.find((w) => w.active.includes(id)),
+      );
       await stopProcess(victim.child, 'SIGKILL');
       const run = await finished(id);
       expect([run.status, run.error]).toEqual(['succeeded', null]);
@@ -158,7 +210,11 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
     await timed('hostile plugins', async () => {
       const baseline = await finished(await submit('km', { seed: 7 }));
       expect(baseline.status).toBe('succeeded');
-      await api1().post('/plugins').set(as('admin')).send({ source: join(HOSTILE_DIR, 'test-hostile') }).expect(201);
+      await api1()
+        .post('/plugins')
+        .set(as('admin'))
+        .send({ source: join(HOSTILE_DIR, 'test-hostile') })
+        .expect(201);
       const hostile: [string, Record<string, unknown>, RegExp][] = [
         ['loop', { timeoutSeconds: 3 }, /^plugin 'test-hostile' exceeded its time limit of 3 s$/],
         ['pending', { timeoutSeconds: 3 }, /^plugin 'test-hostile' (exceeded its time limit of 3 s|never settled)/],
@@ -167,10 +223,18 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
       ];
       const ids: string[] = [];
       for (const [mode, limits] of hostile) {
-        await api1().post('/segmentations').set(as('analyst')).send({ name: `hostile-${mode}`, plugin: 'test-hostile', dataset: 'retail', params: { mode }, limits }).expect(201);
+        await api1()
+          .post('/segmentations')
+          .set(as('analyst'))
+          .send({ name: `hostile-${mode}`, plugin: 'test-hostile', dataset: 'retail', params: { mode }, limits })
+          .expect(201);
         ids.push(await submit(`hostile-${mode}`));
       }
-      await api1().post('/segmentations').set(as('analyst')).send({ name: 'hostile-mutate', plugin: 'test-hostile', dataset: 'retail', params: { mode: 'mutate' } }).expect(201);
+      await api1()
+        .post('/segmentations')
+        .set(as('analyst'))
+        .send({ name: 'hostile-mutate', plugin: 'test-hostile', dataset: 'retail', params: { mode: 'mutate' } })
+        .expect(201);
       const mutate = await submit('hostile-mutate');
       const concurrent = [await submit('km', { seed: 7 }), await submit('km', { seed: 7 })];
       for (const [i, [, , reason]] of hostile.entries()) {
@@ -200,14 +264,19 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
       expect(down.status).toBe(503);
       await new Promise((r) => setTimeout(r, OUTAGE_MS));
       await postgres.start();
-      for (const api of [api1, api2]) await until('the API ready again', async () => (await api().get('/health')).status === 200);
+      for (const api of [api1, api2])
+        await until('the API ready again', async () => (await api().get('/health')).status === 200);
       const runs = [];
       for (const id of ids) runs.push(await finished(id));
       expect(runs.map((r) => [r.status, r.error])).toEqual(ids.map(() => ['succeeded', null]));
       for (const id of ids) expect(await segmentsOf(id)).toHaveLength(2);
       // Each completed once (a failed attempt is retried, never completed twice).
-      await until('the last completions to be reported', async () => ids.every((id) => workers.some((w) => w.completed.includes(id))));
-      expect(ids.map((id) => workers.flatMap((w) => w.completed).filter((c) => c === id).length)).toEqual(ids.map(() => 1));
+      await until('the last completions to be reported', async () =>
+        ids.every((id) => workers.some((w) => w.completed.includes(id))),
+      );
+      expect(ids.map((id) => workers.flatMap((w) => w.completed).filter((c) => c === id).length)).toEqual(
+        ids.map(() => 1),
+      );
       expect(apisAlive()).toBe(true);
       return `6 of 6 succeeded, attempts ${runs.map((r) => r.attempts).join(',')}`;
     });
@@ -221,13 +290,21 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
       const before = (await api1().get('/segmentations/slow/runs').set(as('viewer')).expect(200)).body.length;
       await redis.stop('SIGKILL');
       const refused = await api1().post('/segmentations/slow/runs').set(as('analyst')).send({}).expect(503);
-      expect(refused.body).toMatchObject({ queue: 'train', message: expect.stringMatching(/^the run was not submitted: the train queue \(Redis\) did not answer within 5000 ms/) });
+      expect(refused.body).toMatchObject({
+        queue: 'train',
+        message: expect.stringMatching(
+          /^the run was not submitted: the train queue \(Redis\) did not answer within 5000 ms/,
+        ),
+      });
       expect((await api1().get('/segmentations/slow/runs').set(as('viewer')).expect(200)).body).toHaveLength(before);
       const requeuedBefore = requeued.length;
       await redis.start();
       const runs = [];
       for (const id of ids) runs.push(await finished(id));
-      for (const run of runs) expect(run.status === 'succeeded' || (run.status === 'failed' && typeof run.error === 'string' && run.error !== '')).toBe(true);
+      for (const run of runs)
+        expect(
+          run.status === 'succeeded' || (run.status === 'failed' && typeof run.error === 'string' && run.error !== ''),
+        ).toBe(true);
       // Only the reconciler could bring back the runs whose jobs were waiting in the Redis that went away.
       const lost = new Set(requeued.slice(requeuedBefore));
       expect(lost.size).toBeGreaterThan(0);
@@ -241,11 +318,15 @@ describe('faults on real processes: an API pair and two workers on a Redis and a
   it('answers 429 after 20 failed authentications from one client', async () => {
     await timed('50 failed logins', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 50; i++) statuses.push((await api1().get('/datasets').set('X-API-Key', `wb_guess_${i}`)).status);
+      for (let i = 0; i < 50; i++)
+        statuses.push((await api1().get('/datasets').set('X-API-Key', `wb_guess_${i}`)).status);
       const first429 = statuses.indexOf(429);
       // 20 a minute; the revoked key's 401 on this process counts too if it is less than a minute old.
       expect([19, 20]).toContain(first429);
-      expect([new Set(statuses.slice(0, first429)), new Set(statuses.slice(first429))]).toEqual([new Set([401]), new Set([429])]);
+      expect([new Set(statuses.slice(0, first429)), new Set(statuses.slice(first429))]).toEqual([
+        new Set([401]),
+        new Set([429]),
+      ]);
       await api1().get('/health').expect(200);
       return `${first429} × 401, then ${50 - first429} × 429`;
     });

@@ -17,7 +17,10 @@ export function testConfig(overrides: Partial<WorkbenchConfig> = {}): WorkbenchC
   return loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-orchestrator-')), jobBackoffMs: 10, ...overrides });
 }
 
-export async function startApp(config: WorkbenchConfig, bull?: { lockDurationMs?: number; stalledIntervalMs?: number }): Promise<INestApplication> {
+export async function startApp(
+  config: WorkbenchConfig,
+  bull?: { lockDurationMs?: number; stalledIntervalMs?: number },
+): Promise<INestApplication> {
   const app = await createHttpApp(config, { plugins: TEST_PLUGINS, logger: false, bull });
   await app.init();
   return app;
@@ -27,16 +30,26 @@ export async function startApp(config: WorkbenchConfig, bull?: { lockDurationMs?
 export async function createKeys(app: INestApplication | Workbench): Promise<Record<Role, string>> {
   const workbench = app instanceof Workbench ? app : app.get(Workbench);
   const keys = {} as Record<Role, string>;
-  for (const role of ['viewer', 'analyst', 'scientist', 'admin'] as const) keys[role] = (await workbench.apiKeys.create(`test ${role}`, role)).key;
+  for (const role of ['viewer', 'analyst', 'scientist', 'admin'] as const)
+    keys[role] = (await workbench.apiKeys.create(`test ${role}`, role)).key;
   return keys;
 }
 
 /** Polls GET /runs/:id of an app (or an API process's base URL) until the run has finished. */
-export async function waitForRun(app: INestApplication | string, key: string, runId: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+export async function waitForRun(
+  app: INestApplication | string,
+  key: string,
+  runId: string,
+  timeoutMs = 60_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await request(typeof app === 'string' ? app : app.getHttpServer()).get(`/runs/${runId}`).set('X-API-Key', key).expect(200);
-    if (res.body.status === 'succeeded' || res.body.status === 'failed' || res.body.status === 'cancelled') return res.body;
+    const res = await request(typeof app === 'string' ? app : app.getHttpServer())
+      .get(`/runs/${runId}`)
+      .set('X-API-Key', key)
+      .expect(200);
+    if (res.body.status === 'succeeded' || res.body.status === 'failed' || res.body.status === 'cancelled')
+      return res.body;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -64,7 +77,11 @@ export interface WorkerProcess {
  * Starts `test/worker.fixture.ts` as its own process (a real worker: it can be killed with SIGKILL),
  * reporting the jobs it takes and completes; resolves when it is ready.
  */
-export function spawnWorker(config: WorkbenchConfig, env: Record<string, string> = {}, name = 'worker'): Promise<WorkerProcess> {
+export function spawnWorker(
+  config: WorkbenchConfig,
+  env: Record<string, string> = {},
+  name = 'worker',
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/worker.fixture.ts'], {
     cwd: ROOT,
     env: {
@@ -94,7 +111,9 @@ export function spawnWorker(config: WorkbenchConfig, env: Record<string, string>
         else if (line === 'worker ready') resolve(worker);
       }
     });
-    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before it was ready: ${stderr}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${name} exited (${code ?? signal}) before it was ready: ${stderr}`)),
+    );
   });
 }
 
@@ -107,10 +126,20 @@ export async function stopProcess(child: ChildProcess | undefined, signal: NodeJ
 }
 
 /** Starts `test/api.fixture.ts` as its own API process; resolves with the child and its base URL. */
-export function spawnApi(config: WorkbenchConfig, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+export function spawnApi(
+  config: WorkbenchConfig,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/test/api.fixture.ts'], {
     cwd: ROOT,
-    env: { ...process.env, WORKBENCH_HOME: config.home, DATABASE_URL: config.databaseUrl ?? '', REDIS_URL: config.redisUrl ?? '', WORKBENCH_QUEUE_PREFIX: config.queuePrefix, ...env },
+    env: {
+      ...process.env,
+      WORKBENCH_HOME: config.home,
+      DATABASE_URL: config.databaseUrl ?? '',
+      REDIS_URL: config.redisUrl ?? '',
+      WORKBENCH_QUEUE_PREFIX: config.queuePrefix,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -32,7 +32,11 @@ describe('API keys on two API processes sharing PostgreSQL', () => {
   });
 
   it('revokes a key at once on every process: its next request is a 401 on both', async () => {
-    const created = await onA().post('/api-keys').set('X-API-Key', keys.admin).send({ name: 'leaked', role: 'analyst' }).expect(201);
+    const created = await onA()
+      .post('/api-keys')
+      .set('X-API-Key', keys.admin)
+      .send({ name: 'leaked', role: 'analyst' })
+      .expect(201);
     await onB().get('/datasets').set('X-API-Key', created.body.key).expect(200);
     await onA().get('/datasets').set('X-API-Key', created.body.key).expect(200);
 
@@ -46,17 +50,35 @@ describe('API keys on two API processes sharing PostgreSQL', () => {
     await onA().get('/datasets').set('X-API-Key', created.body.key).expect(401);
     await onB().delete('/api-keys/00000000-0000-0000-0000-000000000000').set('X-API-Key', keys.admin).expect(404);
     const listed = await onB().get('/api-keys').set('X-API-Key', keys.admin).expect(200);
-    expect(listed.body.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({ revokedBy: 'test admin', revokedAt: expect.any(String) });
+    expect(listed.body.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({
+      revokedBy: 'test admin',
+      revokedAt: expect.any(String),
+    });
   });
 
   it('lets a key expire: refused once its expiry has passed, and an expiry in the past is a 400', async () => {
-    await onA().post('/api-keys').set('X-API-Key', keys.admin).send({ name: 'old', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' }).expect(400);
-    await onA().post('/api-keys').set('X-API-Key', keys.admin).send({ name: 'bad', role: 'viewer', expiresAt: 'tomorrow' }).expect(400);
-    const created = await onA().post('/api-keys').set('X-API-Key', keys.admin).send({ name: 'temp', role: 'viewer', expiresAt: '2999-01-01T00:00:00Z' }).expect(201);
+    await onA()
+      .post('/api-keys')
+      .set('X-API-Key', keys.admin)
+      .send({ name: 'old', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' })
+      .expect(400);
+    await onA()
+      .post('/api-keys')
+      .set('X-API-Key', keys.admin)
+      .send({ name: 'bad', role: 'viewer', expiresAt: 'tomorrow' })
+      .expect(400);
+    const created = await onA()
+      .post('/api-keys')
+      .set('X-API-Key', keys.admin)
+      .send({ name: 'temp', role: 'viewer', expiresAt: '2999-01-01T00:00:00Z' })
+      .expect(201);
     expect(created.body.expiresAt).toBe('2999-01-01T00:00:00.000Z');
     await onB().get('/datasets').set('X-API-Key', created.body.key).expect(200);
     // Its expiry passes (moved into the past rather than waited for).
-    await a.get(Workbench).orm.em.fork().nativeUpdate(ApiKey, { id: created.body.id }, { expiresAt: new Date(Date.now() - 1000) });
+    await a
+      .get(Workbench)
+      .orm.em.fork()
+      .nativeUpdate(ApiKey, { id: created.body.id }, { expiresAt: new Date(Date.now() - 1000) });
     await onB().get('/datasets').set('X-API-Key', created.body.key).expect(401);
     failedOnB++;
     await onA().get('/datasets').set('X-API-Key', created.body.key).expect(401);

@@ -9,9 +9,17 @@ import { createTestDatabase, DEFAULT_TEST_DATABASE_URL, type TestDatabase } from
 import type { Role } from '@workbench/persistence';
 import type { WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
-import { createKeys, SAMPLE, spawnWorker, startApp, stopProcess, testConfig, waitForRun, type WorkerProcess } from './helpers';
+import {
+  createKeys,
+  SAMPLE,
+  spawnWorker,
+  startApp,
+  stopProcess,
+  testConfig,
+  waitForRun,
+  type WorkerProcess,
+} from './helpers';
 import { freePort } from '@workbench/services/testing';
-
 
 /** The value of one sample line of a Prometheus text exposition, or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -45,9 +53,27 @@ describe('health and metrics of the embedded server', () => {
     const keys = await createKeys(app);
     const http = () => request(app.getHttpServer());
     await http().get('/health/live').expect(200, { status: 'ok', info: {}, error: {}, details: {} });
-    await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
-    await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 } }).expect(201);
-    const submitted = await http().post('/segmentations/km/runs').set('X-API-Key', keys.analyst).send({ seed: 1 }).expect(202);
+    await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'retail')
+      .attach('file', SAMPLE)
+      .expect(201);
+    await http()
+      .post('/segmentations')
+      .set('X-API-Key', keys.analyst)
+      .send({
+        name: 'km',
+        plugin: 'segmenter-kmeans',
+        dataset: 'retail',
+        params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 },
+      })
+      .expect(201);
+    const submitted = await http()
+      .post('/segmentations/km/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({ seed: 1 })
+      .expect(202);
     expect(await waitForRun(app, keys.viewer, submitted.body.id)).toMatchObject({ status: 'succeeded' });
     await http().get(`/runs/${submitted.body.id}`).set('X-API-Key', keys.viewer).expect(200);
     await http().get('/runs/no-such-run').set('X-API-Key', keys.viewer).expect(404);
@@ -58,13 +84,44 @@ describe('health and metrics of the embedded server', () => {
     // the sample's 4,338 customers, all accepted
     expect(sample(text, 'workbench_ingest_rows_total', { kind: 'customers', outcome: 'accepted' })).toBe(4338);
     expect(sample(text, 'workbench_ingest_rows_total', { kind: 'customers', outcome: 'rejected' })).toBe(0);
-    expect(sample(text, 'workbench_job_duration_seconds_count', { queue: 'train', plugin: 'segmenter-kmeans', outcome: 'succeeded' })).toBe(1);
-    expect(sample(text, 'workbench_job_duration_seconds_sum', { queue: 'train', plugin: 'segmenter-kmeans', outcome: 'succeeded' })).toBeGreaterThan(0);
+    expect(
+      sample(text, 'workbench_job_duration_seconds_count', {
+        queue: 'train',
+        plugin: 'segmenter-kmeans',
+        outcome: 'succeeded',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'workbench_job_duration_seconds_sum', {
+        queue: 'train',
+        plugin: 'segmenter-kmeans',
+        outcome: 'succeeded',
+      }),
+    ).toBeGreaterThan(0);
     // routes by pattern, not by id: the run's poll and the 404 are on /runs/:id
-    expect(sample(text, 'workbench_http_request_duration_seconds_count', { method: 'POST', route: '/datasets', status: '201' })).toBe(1);
-    expect(sample(text, 'workbench_http_request_duration_seconds_count', { method: 'GET', route: '/runs/:id', status: '404' })).toBe(1);
-    expect(sample(text, 'workbench_http_request_duration_seconds_count', { method: 'GET', route: '/runs/:id', status: '200' })).toBeGreaterThanOrEqual(2);
-    for (const state of ['waiting', 'active', 'delayed']) expect(sample(text, 'workbench_queue_depth', { queue: 'train', state })).toBe(0);
+    expect(
+      sample(text, 'workbench_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/datasets',
+        status: '201',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'workbench_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/runs/:id',
+        status: '404',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'workbench_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/runs/:id',
+        status: '200',
+      }),
+    ).toBeGreaterThanOrEqual(2);
+    for (const state of ['waiting', 'active', 'delayed'])
+      expect(sample(text, 'workbench_queue_depth', { queue: 'train', state })).toBe(0);
     expect(sample(text, 'process_cpu_user_seconds_total', {})).toBeGreaterThan(0);
   });
 });
@@ -82,7 +139,12 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
     redis = new RedisServer(await freePort());
     await redis.start();
     db = await createTestDatabase('postgresql');
-    config = testConfig({ databaseUrl: db.url, redisUrl: redis.url, queuePrefix: `wbobs-${randomBytes(4).toString('hex')}`, role: 'api' });
+    config = testConfig({
+      databaseUrl: db.url,
+      redisUrl: redis.url,
+      queuePrefix: `wbobs-${randomBytes(4).toString('hex')}`,
+      role: 'api',
+    });
     api = await startApp(config);
     const healthPort = await freePort();
     workerHealth = `http://127.0.0.1:${healthPort}`;
@@ -101,59 +163,133 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
   it('is ready on both processes; the worker reports the run it processed in its own metrics', async () => {
     const http = () => request(api!.getHttpServer());
     const ready = await http().get('/health').expect(200);
-    expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } }, queue: 'bull', role: 'api' });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } },
+      queue: 'bull',
+      role: 'api',
+    });
     const workerReady = await request(workerHealth).get('/health').expect(200);
-    expect(workerReady.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } }, role: 'worker' });
+    expect(workerReady.body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } },
+      role: 'worker',
+    });
     await request(workerHealth).get('/health/live').expect(200);
     // a worker serves health and metrics only
     await request(workerHealth).get('/runs/x').expect(404);
 
     keys = await createKeys(api!);
-    await http().post('/datasets').set('X-API-Key', keys.analyst).field('name', 'retail').attach('file', SAMPLE).expect(201);
-    await http().post('/segmentations').set('X-API-Key', keys.analyst).send({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 } }).expect(201);
-    const submitted = await http().post('/segmentations/km/runs').set('X-API-Key', keys.analyst).send({ seed: 2 }).expect(202);
+    await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'retail')
+      .attach('file', SAMPLE)
+      .expect(201);
+    await http()
+      .post('/segmentations')
+      .set('X-API-Key', keys.analyst)
+      .send({
+        name: 'km',
+        plugin: 'segmenter-kmeans',
+        dataset: 'retail',
+        params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 },
+      })
+      .expect(201);
+    const submitted = await http()
+      .post('/segmentations/km/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({ seed: 2 })
+      .expect(202);
     expect(await waitForRun(api!, keys.viewer, submitted.body.id)).toMatchObject({ status: 'succeeded' });
 
     const workerMetrics = (await request(workerHealth).get('/metrics').expect(200)).text;
-    expect(sample(workerMetrics, 'workbench_job_duration_seconds_count', { queue: 'train', plugin: 'segmenter-kmeans', outcome: 'succeeded' })).toBe(1);
+    expect(
+      sample(workerMetrics, 'workbench_job_duration_seconds_count', {
+        queue: 'train',
+        plugin: 'segmenter-kmeans',
+        outcome: 'succeeded',
+      }),
+    ).toBe(1);
     const apiMetrics = (await http().get('/metrics').expect(200)).text;
     // the API ran no job; it counted the upload and sees the queue (through Redis) empty again
-    expect(sample(apiMetrics, 'workbench_job_duration_seconds_count', { queue: 'train', plugin: 'segmenter-kmeans', outcome: 'succeeded' })).toBeUndefined();
+    expect(
+      sample(apiMetrics, 'workbench_job_duration_seconds_count', {
+        queue: 'train',
+        plugin: 'segmenter-kmeans',
+        outcome: 'succeeded',
+      }),
+    ).toBeUndefined();
     expect(sample(apiMetrics, 'workbench_ingest_rows_total', { kind: 'customers', outcome: 'accepted' })).toBe(4338);
-    for (const state of ['waiting', 'active', 'delayed']) expect(sample(apiMetrics, 'workbench_queue_depth', { queue: 'train', state })).toBeDefined();
+    for (const state of ['waiting', 'active', 'delayed'])
+      expect(sample(apiMetrics, 'workbench_queue_depth', { queue: 'train', state })).toBeDefined();
     // the finished job leaves the queue (Bull acknowledges it just after the run's results are committed)
     await until('the train queue to be empty', async () => {
       const text = (await http().get('/metrics').expect(200)).text;
-      return ['waiting', 'active', 'delayed'].every((state) => sample(text, 'workbench_queue_depth', { queue: 'train', state }) === 0) ? true : undefined;
+      return ['waiting', 'active', 'delayed'].every(
+        (state) => sample(text, 'workbench_queue_depth', { queue: 'train', state }) === 0,
+      )
+        ? true
+        : undefined;
     });
   });
 
   it('answers 503 naming Redis and the queue while Redis is down, on the API and the worker, and 200 once it is back', async () => {
     await redis.stop();
     const down = await request(api!.getHttpServer()).get('/health').expect(503);
-    expect(down.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' }, queue: { status: 'down' } }, info: { database: { status: 'up' } } });
+    expect(down.body).toMatchObject({
+      status: 'error',
+      error: { redis: { status: 'down' }, queue: { status: 'down' } },
+      info: { database: { status: 'up' } },
+    });
     const workerDown = await request(workerHealth).get('/health').expect(503);
     expect(workerDown.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
     // liveness does not depend on Redis
     await request(workerHealth).get('/health/live').expect(200);
     // a submission waits WORKBENCH_QUEUE_TIMEOUT_MS (5 s by default) for the queue, then is refused whole: no run recorded
-    const refused = await request(api!.getHttpServer()).post('/segmentations/km/runs').set('X-API-Key', keys.analyst).send({ seed: 3 }).expect(503);
-    expect(refused.body).toMatchObject({ statusCode: 503, queue: 'train', message: expect.stringMatching(/^the run was not submitted: the train queue \(Redis\) did not answer within 5000 ms /) });
-    const runs = await request(api!.getHttpServer()).get('/segmentations/km/runs').set('X-API-Key', keys.viewer).expect(200);
-    expect(runs.body.map((r: { version: number; status: string }) => [r.version, r.status])).toEqual([[1, 'succeeded']]);
+    const refused = await request(api!.getHttpServer())
+      .post('/segmentations/km/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({ seed: 3 })
+      .expect(503);
+    expect(refused.body).toMatchObject({
+      statusCode: 503,
+      queue: 'train',
+      message: expect.stringMatching(
+        /^the run was not submitted: the train queue \(Redis\) did not answer within 5000 ms /,
+      ),
+    });
+    const runs = await request(api!.getHttpServer())
+      .get('/segmentations/km/runs')
+      .set('X-API-Key', keys.viewer)
+      .expect(200);
+    expect(runs.body.map((r: { version: number; status: string }) => [r.version, r.status])).toEqual([
+      [1, 'succeeded'],
+    ]);
 
     await redis.start();
-    await until('the API ready again', async () => ((await request(api!.getHttpServer()).get('/health')).status === 200 ? true : undefined));
-    await until('the worker ready again', async () => ((await request(workerHealth).get('/health')).status === 200 ? true : undefined));
+    await until('the API ready again', async () =>
+      (await request(api!.getHttpServer()).get('/health')).status === 200 ? true : undefined,
+    );
+    await until('the worker ready again', async () =>
+      (await request(workerHealth).get('/health')).status === 200 ? true : undefined,
+    );
   });
 
   it('answers 503 naming the database while its database refuses connections, and 200 once it accepts them again', async () => {
     const name = new URL(db.url as string).pathname.slice(1);
     // on the server's admin database, not the one taken away
-    const admin = knex({ client: 'pg', connection: process.env['TEST_DATABASE_URL'] || DEFAULT_TEST_DATABASE_URL, pool: { min: 0, max: 1 } });
+    const admin = knex({
+      client: 'pg',
+      connection: process.env['TEST_DATABASE_URL'] || DEFAULT_TEST_DATABASE_URL,
+      pool: { min: 0, max: 1 },
+    });
     try {
       await admin.raw(`alter database "${name}" allow_connections false`);
-      await admin.raw('select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and pid <> pg_backend_pid()', [name]);
+      await admin.raw(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and pid <> pg_backend_pid()',
+        [name],
+      );
       const down = await until('the API to see the database down', async () => {
         const res = await request(api!.getHttpServer()).get('/health');
         return res.status === 503 ? res : undefined;
@@ -163,6 +299,8 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
       await admin.raw(`alter database "${name}" allow_connections true`);
       await admin.destroy();
     }
-    await until('the API ready again', async () => ((await request(api!.getHttpServer()).get('/health')).status === 200 ? true : undefined));
+    await until('the API ready again', async () =>
+      (await request(api!.getHttpServer()).get('/health')).status === 200 ? true : undefined,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { RouterProvider } from 'react-router';
 import { router } from './router';
 import './styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: (count, error) => count < 2 && (error as { status?: number }).status === undefined, refetchOnWindowFocus: false } } });
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => count < 2 && (error as { status?: number }).status === undefined,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

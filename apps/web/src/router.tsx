@@ -13,13 +13,26 @@ export const router = createBrowserRouter(
       children: [
         { path: '/', element: <Navigate to="/segmentations" replace /> },
         { path: '/segmentations', element: <SegmentationsPage /> },
-        { path: '/segmentations/:name', lazy: () => import('./pages/versions').then((m) => ({ Component: m.VersionsPage })) },
-        { path: '/segmentations/:name/kpis', lazy: () => import('./pages/kpi-track').then((m) => ({ Component: m.KpiTrackPage })) },
+        {
+          path: '/segmentations/:name',
+          lazy: () => import('./pages/versions').then((m) => ({ Component: m.VersionsPage })),
+        },
+        {
+          path: '/segmentations/:name/kpis',
+          lazy: () => import('./pages/kpi-track').then((m) => ({ Component: m.KpiTrackPage })),
+        },
         { path: '/runs/:run', lazy: () => import('./pages/run').then((m) => ({ Component: m.RunPage })) },
         { path: '/compare/:a/:b', lazy: () => import('./pages/compare').then((m) => ({ Component: m.ComparePage })) },
         { path: '/customers', lazy: () => import('./pages/customer').then((m) => ({ Component: m.CustomerPage })) },
         { path: '/customers/:id', lazy: () => import('./pages/customer').then((m) => ({ Component: m.CustomerPage })) },
-        { path: '*', element: <p role="alert">No page here. Go to the <a href="/ui/segmentations">segmentations</a>.</p> },
+        {
+          path: '*',
+          element: (
+            <p role="alert">
+              No page here. Go to the <a href="/ui/segmentations">segmentations</a>.
+            </p>
+          ),
+        },
       ],
     },
   ],

@@ -12,7 +12,15 @@ import { freePort } from '@workbench/services/testing';
 const ROOT = join(__dirname, '../../..');
 /** Screenshots of every page, as test artifacts (the root tmp/ folder is gitignored). */
 const SHOTS = join(ROOT, 'tmp/web-e2e');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface Segment {
   key: number;
@@ -59,7 +67,6 @@ interface FullKpi extends Kpi {
   evaluator: string;
 }
 
-
 async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? 'GET',
@@ -84,7 +91,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 async function expectAccessible(name: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -103,23 +112,36 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   // The README's one command: the demo, then the server on 127.0.0.1 (the app is built by the e2e target's dependsOn).
-  server = spawn('npm', ['run', '--silent', 'demo', '--', '--k', '3', '--seed', '11', '--serve', '--port', String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, WORKBENCH_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  server = spawn(
+    'npm',
+    ['run', '--silent', 'demo', '--', '--k', '3', '--seed', '11', '--serve', '--port', String(port)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, WORKBENCH_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   server.stdout?.on('data', (d) => (log += d));
   server.stderr?.on('data', (d) => (log += d));
-  await waitFor('the UI address', async () => (log.includes('Workbench UI: ') ? true : server.exitCode !== null ? Promise.reject(new Error(log)) : undefined));
+  await waitFor('the UI address', async () =>
+    log.includes('Workbench UI: ') ? true : server.exitCode !== null ? Promise.reject(new Error(log)) : undefined,
+  );
   // Not a terminal: the address is printed without the key, which is in the home's key file.
   expect(log).toContain(`Workbench UI: ${base}/ui/ (log in with the key in ${join(home, 'ui-key')})`);
   key = readFileSync(join(home, 'ui-key'), 'utf8').trim();
 
   // Version 2 through the API, with another k, so the two versions differ.
-  const v2 = await api<{ id: string }>('/segmentations/demo-kmeans-k3/runs', { method: 'POST', body: { params: { k: 4 }, seed: 12 } });
-  await waitFor('run v2', async () => ((await api<{ status: string }>(`/runs/${v2.id}`)).status === 'succeeded' ? true : undefined));
-  runs = (await api<{ id: string; version: number }[]>('/segmentations/demo-kmeans-k3/runs')).sort((a, b) => a.version - b.version);
+  const v2 = await api<{ id: string }>('/segmentations/demo-kmeans-k3/runs', {
+    method: 'POST',
+    body: { params: { k: 4 }, seed: 12 },
+  });
+  await waitFor('run v2', async () =>
+    (await api<{ status: string }>(`/runs/${v2.id}`)).status === 'succeeded' ? true : undefined,
+  );
+  runs = (await api<{ id: string; version: number }[]>('/segmentations/demo-kmeans-k3/runs')).sort(
+    (a, b) => a.version - b.version,
+  );
   expect(runs.map((r) => r.version)).toEqual([1, 2]);
   historyBeforeComparison = await api<KpiHistory>('/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value');
 
@@ -179,18 +201,33 @@ describe('the web app on the demo', () => {
     const aov = kpis.find((k) => k.kpi === 'average_order_value' && k.segmentKey === segments[1].key) as Kpi;
     const cell = page.locator(`tr[data-kpi=average_order_value] td[data-segment="${segments[1].key}"]`);
     expect(numberIn((await cell.locator('.value').textContent()) ?? '')).toBeCloseTo(aov.value as number, 2);
-    const [lower, upper] = ((await cell.locator('.interval').textContent()) ?? '').replace(/[[\]]/g, '').split(', ').map(numberIn);
+    const [lower, upper] = ((await cell.locator('.interval').textContent()) ?? '')
+      .replace(/[[\]]/g, '')
+      .split(', ')
+      .map(numberIn);
     expect(lower).toBeCloseTo(aov.interval?.lower as number, 2);
     expect(upper).toBeCloseTo(aov.interval?.upper as number, 2);
     await expect(page.locator('tr[data-kpi=cac]').textContent()).resolves.toContain('not available: needs');
     await expect(page.getByTestId('quality').textContent()).resolves.toContain('silhouette');
 
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export assignments (CSV)' }).click()]);
-    const lines = readFileSync((await csv.path()) as string, 'utf8').trim().split('\n');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export assignments (CSV)' }).click(),
+    ]);
+    const lines = readFileSync((await csv.path()) as string, 'utf8')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe('customer_id,segment_key,segment,score');
     expect(lines.length - 1).toBe(segments.reduce((n, s) => n + s.size, 0));
-    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download Segment sizes.* as PNG/ }).click()]);
-    expect(readFileSync((await png.path()) as string).subarray(1, 4).toString()).toBe('PNG');
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /Download Segment sizes.* as PNG/ }).click(),
+    ]);
+    expect(
+      readFileSync((await png.path()) as string)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
 
     const customers = segments.reduce((n, s) => n + s.size, 0);
     await expect(page.getByText(`1–50 of ${customers.toLocaleString('en-US')}`).count()).resolves.toBe(1);
@@ -205,7 +242,14 @@ describe('the web app on the demo', () => {
     await page.goto(`${base}/ui/compare/${runs[0].id}/${runs[1].id}`);
     await page.getByTestId('ari').waitFor({ timeout: 120_000 });
     await page.getByTestId('sankey').locator('canvas').waitFor();
-    const comparisons = await api<{ runA: { id: string }; runB: { id: string }; status: string; metrics: { ari: number; nmi: number; matched: number; onlyInA: number } }[]>('/comparisons');
+    const comparisons = await api<
+      {
+        runA: { id: string };
+        runB: { id: string };
+        status: string;
+        metrics: { ari: number; nmi: number; matched: number; onlyInA: number };
+      }[]
+    >('/comparisons');
     const c = comparisons.find((x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded');
     expect(c).toBeDefined();
     await expect(page.getByTestId('ari').textContent()).resolves.toBe(c?.metrics.ari.toFixed(4));
@@ -221,12 +265,20 @@ describe('the web app on the demo', () => {
   it("shows each matched pair's KPI change as the evaluators' values and their intervals give it", async () => {
     await page.goto(`${base}/ui/compare/${runs[0].id}/${runs[1].id}`);
     await page.getByTestId('kpi-deltas-overall').waitFor({ timeout: 120_000 });
-    const comparison = (await api<{ id: string; runA: { id: string }; runB: { id: string }; status: string }[]>('/comparisons')).find(
-      (x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded',
-    ) as { id: string };
-    const { matching } = await api<{ matching: { pairs: { a: { key: number }; b: { key: number } }[] } }>(`/comparisons/${comparison.id}`);
-    const deltas = await api<{ overall: KpiDelta[]; pairs: { a: { key: number }; b: { key: number }; kpis: KpiDelta[] }[] }>(`/comparisons/${comparison.id}/kpi-deltas`);
-    const [kpisA, kpisB] = [await api<FullKpi[]>(`/runs/${runs[0].id}/kpis`), await api<FullKpi[]>(`/runs/${runs[1].id}/kpis`)];
+    const comparison = (
+      await api<{ id: string; runA: { id: string }; runB: { id: string }; status: string }[]>('/comparisons')
+    ).find((x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded') as { id: string };
+    const { matching } = await api<{ matching: { pairs: { a: { key: number }; b: { key: number } }[] } }>(
+      `/comparisons/${comparison.id}`,
+    );
+    const deltas = await api<{
+      overall: KpiDelta[];
+      pairs: { a: { key: number }; b: { key: number }; kpis: KpiDelta[] }[];
+    }>(`/comparisons/${comparison.id}/kpi-deltas`);
+    const [kpisA, kpisB] = [
+      await api<FullKpi[]>(`/runs/${runs[0].id}/kpis`),
+      await api<FullKpi[]>(`/runs/${runs[1].id}/kpis`),
+    ];
     expect(deltas.pairs.map((p) => [p.a.key, p.b.key])).toEqual(matching.pairs.map((p) => [p.a.key, p.b.key]));
 
     for (const pair of matching.pairs) {
@@ -234,23 +286,39 @@ describe('the web app on the demo', () => {
       // (Zou & Donner 2008): L = Δ − √((b − l_b)² + (u_a − a)²), U = Δ + √((u_b − b)² + (a − l_a)²).
       const a = kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === pair.a.key) as FullKpi;
       const b = kpisB.find((k) => k.kpi === 'average_order_value' && k.segmentKey === pair.b.key) as FullKpi;
-      const [va, vb, ia, ib] = [a.value as number, b.value as number, a.interval as { lower: number; upper: number }, b.interval as { lower: number; upper: number }];
+      const [va, vb, ia, ib] = [
+        a.value as number,
+        b.value as number,
+        a.interval as { lower: number; upper: number },
+        b.interval as { lower: number; upper: number },
+      ];
       const delta = vb - va;
       const lower = delta - Math.sqrt((vb - ib.lower) ** 2 + (ia.upper - va) ** 2);
       const upper = delta + Math.sqrt((ib.upper - vb) ** 2 + (va - ia.lower) ** 2);
-      const fromApi = deltas.pairs.find((p) => p.a.key === pair.a.key && p.b.key === pair.b.key)?.kpis.find((k) => k.kpi === 'average_order_value') as KpiDelta;
+      const fromApi = deltas.pairs
+        .find((p) => p.a.key === pair.a.key && p.b.key === pair.b.key)
+        ?.kpis.find((k) => k.kpi === 'average_order_value') as KpiDelta;
       expect([fromApi.a, fromApi.b, fromApi.delta]).toEqual([va, vb, expect.closeTo(delta, 9)]);
-      expect([fromApi.interval?.lower, fromApi.interval?.upper]).toEqual([expect.closeTo(lower, 9), expect.closeTo(upper, 9)]);
+      expect([fromApi.interval?.lower, fromApi.interval?.upper]).toEqual([
+        expect.closeTo(lower, 9),
+        expect.closeTo(upper, 9),
+      ]);
       expect(fromApi.significant).toBe(lower > 0 || upper < 0);
 
-      const row = page.locator(`[data-testid="kpi-deltas-${pair.a.key}-${pair.b.key}"] tr[data-kpi=average_order_value]`);
+      const row = page.locator(
+        `[data-testid="kpi-deltas-${pair.a.key}-${pair.b.key}"] tr[data-kpi=average_order_value]`,
+      );
       expectShown(await row.locator('td.a').textContent(), va);
       expectShown(await row.locator('td.b').textContent(), vb);
       expectShown(await row.locator('td.delta').textContent(), delta);
       const [shownLower, shownUpper] = intervalIn(await row.locator('td.interval').textContent());
       expectShown(shownLower, lower);
       expectShown(shownUpper, upper);
-      expect(((await row.locator('td.significant').textContent()) ?? '').startsWith(lower > 0 || upper < 0 ? (delta > 0 ? '▲' : '▼') : 'no')).toBe(true);
+      expect(
+        ((await row.locator('td.significant').textContent()) ?? '').startsWith(
+          lower > 0 || upper < 0 ? (delta > 0 ? '▲' : '▼') : 'no',
+        ),
+      ).toBe(true);
     }
     const overall = page.locator('[data-testid=kpi-deltas-overall] tr[data-kpi=average_order_value]');
     const aovA = kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === null)?.value as number;
@@ -265,15 +333,17 @@ describe('the web app on the demo', () => {
     await page.getByTestId('kpi-history').waitFor();
     await expect(page.locator('tbody').textContent()).resolves.toContain('All customers');
     const history = await api<KpiHistory>('/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value');
-    const comparison = (await api<{ id: string; runA: { id: string }; runB: { id: string }; status: string }[]>('/comparisons')).find(
-      (x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded',
-    ) as { id: string };
+    const comparison = (
+      await api<{ id: string; runA: { id: string }; runB: { id: string }; status: string }[]>('/comparisons')
+    ).find((x) => x.runA.id === runs[0].id && x.runB.id === runs[1].id && x.status === 'succeeded') as { id: string };
     // Linked by the stored comparison now, by the same matching computed from the assignments before it existed.
     expect([historyBeforeComparison.links[0].comparison, history.links[0].comparison]).toEqual([null, comparison.id]);
     expect(history.lines.map((l) => l.keys)).toEqual(historyBeforeComparison.lines.map((l) => l.keys));
 
     // Independently: every pair the comparison matched is one line from v1's segment to v2's (k 3 → 4: v2's spare segment starts a line of its own).
-    const { matching } = await api<{ matching: { pairs: { a: { key: number }; b: { key: number } }[] } }>(`/comparisons/${comparison.id}`);
+    const { matching } = await api<{ matching: { pairs: { a: { key: number }; b: { key: number } }[] } }>(
+      `/comparisons/${comparison.id}`,
+    );
     const chained = history.lines.filter((l) => l.keys[0] !== null && l.keys[1] !== null).map((l) => l.keys);
     expect(chained.sort()).toEqual(matching.pairs.map((p) => [p.a.key, p.b.key]).sort());
     expect(history.lines).toHaveLength(4);
@@ -281,7 +351,10 @@ describe('the web app on the demo', () => {
     const [kpisA, kpisB] = [await api<Kpi[]>(`/runs/${runs[0].id}/kpis`), await api<Kpi[]>(`/runs/${runs[1].id}/kpis`)];
     const line = history.lines.findIndex((l) => l.keys[0] !== null && l.keys[1] !== null);
     const [k1, k2] = history.lines[line].keys;
-    const expected = [kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === k1), kpisB.find((k) => k.kpi === 'average_order_value' && k.segmentKey === k2)] as Kpi[];
+    const expected = [
+      kpisA.find((k) => k.kpi === 'average_order_value' && k.segmentKey === k1),
+      kpisB.find((k) => k.kpi === 'average_order_value' && k.segmentKey === k2),
+    ] as Kpi[];
     expect(history.lines[line].points.map((p) => p?.value)).toEqual(expected.map((k) => k.value));
     for (const [v, kpi] of expected.entries()) {
       const cell = page.locator(`tr[data-line="${line}"] td[data-version="${v + 1}"]`);
@@ -295,7 +368,9 @@ describe('the web app on the demo', () => {
   });
 
   it("looks a customer up: their segment in each version and their features beside their segment's mean", async () => {
-    const { rows } = await api<{ rows: { customerId: string; segmentKey: number }[] }>(`/runs/${runs[1].id}/assignments/page?limit=1`);
+    const { rows } = await api<{ rows: { customerId: string; segmentKey: number }[] }>(
+      `/runs/${runs[1].id}/assignments/page?limit=1`,
+    );
     const customer = rows[0];
     await page.goto(`${base}/ui/customers`);
     await page.getByLabel('Customer id').fill(customer.customerId);
@@ -304,12 +379,21 @@ describe('the web app on the demo', () => {
     await expect(page.getByTestId('customer-history').locator('tbody tr').count()).resolves.toBe(2);
     await page.getByTestId('customer-features').waitFor();
 
-    const inRun = await api<{ segment: { key: number }; features: { name: string; value: number | null; segmentMean: number | null; overallMean: number | null; inModel: boolean }[] }>(
-      `/runs/${runs[1].id}/customers/${encodeURIComponent(customer.customerId)}`,
-    );
+    const inRun = await api<{
+      segment: { key: number };
+      features: {
+        name: string;
+        value: number | null;
+        segmentMean: number | null;
+        overallMean: number | null;
+        inModel: boolean;
+      }[];
+    }>(`/runs/${runs[1].id}/customers/${encodeURIComponent(customer.customerId)}`);
     expect(inRun.segment.key).toBe(customer.segmentKey);
     // Independently: the model's own profile (k-means: members' means in the data's units) and the dataset's feature statistics.
-    const profile = (await api<{ key: number; profile: Record<string, number> }[]>(`/runs/${runs[1].id}/segments`)).find((s) => s.key === customer.segmentKey)?.profile as Record<string, number>;
+    const profile = (
+      await api<{ key: number; profile: Record<string, number> }[]>(`/runs/${runs[1].id}/segments`)
+    ).find((s) => s.key === customer.segmentKey)?.profile as Record<string, number>;
     const stats = await api<{ name: string; mean: number | null }[]>('/datasets/online-retail/features');
     const model = inRun.features.filter((f) => f.inModel);
     expect(model.map((f) => f.name).sort()).toEqual(['frequency', 'monetary', 'recency_days']);
@@ -326,7 +410,10 @@ describe('the web app on the demo', () => {
   });
 
   it('hides from a viewer what a viewer may not do', async () => {
-    const viewer = await api<{ key: string }>('/api-keys', { method: 'POST', body: { name: 'e2e viewer', role: 'viewer' } });
+    const viewer = await api<{ key: string }>('/api-keys', {
+      method: 'POST',
+      body: { name: 'e2e viewer', role: 'viewer' },
+    });
     const tab = await context.newPage();
     await tab.goto(`${base}/ui/segmentations/demo-kmeans-k3`);
     await tab.waitForURL(/\/ui\/login\?next=/);

@@ -1,5 +1,13 @@
 import * as semver from 'semver';
-import { defineKpiEvaluator, defineSegmentationModel, manifestProblems, paramsJsonSchema, SDK_VERSION, type KpiEvaluator, type SegmentationModel } from '@workbench/plugin-sdk';
+import {
+  defineKpiEvaluator,
+  defineSegmentationModel,
+  manifestProblems,
+  paramsJsonSchema,
+  SDK_VERSION,
+  type KpiEvaluator,
+  type SegmentationModel,
+} from '@workbench/plugin-sdk';
 import { builtinPlugins } from './index';
 
 // The registry (in @workbench/engine) is out of reach of a composition lib, so these tests repeat its
@@ -9,16 +17,24 @@ describe('builtinPlugins', () => {
     expect(builtinPlugins.map((p) => p.manifest.name)).toContain('segmenter-kmeans');
   });
 
-  it.each(builtinPlugins.map((p) => [p.manifest.name, p] as const))('%s passes the contract and manifest checks', (_name, plugin) => {
-    expect(manifestProblems(plugin.manifest)).toEqual([]);
-    const redefine = () =>
-      plugin.manifest.kind === 'kpi' ? defineKpiEvaluator(plugin as KpiEvaluator) : defineSegmentationModel(plugin as SegmentationModel);
-    expect(redefine).not.toThrow();
-  });
+  it.each(builtinPlugins.map((p) => [p.manifest.name, p] as const))(
+    '%s passes the contract and manifest checks',
+    (_name, plugin) => {
+      expect(manifestProblems(plugin.manifest)).toEqual([]);
+      const redefine = () =>
+        plugin.manifest.kind === 'kpi'
+          ? defineKpiEvaluator(plugin as KpiEvaluator)
+          : defineSegmentationModel(plugin as SegmentationModel);
+      expect(redefine).not.toThrow();
+    },
+  );
 
-  it.each(builtinPlugins.map((p) => [p.manifest.name, p.manifest.sdk] as const))('%s is built for this SDK (range %s)', (_name, range) => {
-    expect(semver.satisfies(SDK_VERSION, range)).toBe(true);
-  });
+  it.each(builtinPlugins.map((p) => [p.manifest.name, p.manifest.sdk] as const))(
+    '%s is built for this SDK (range %s)',
+    (_name, range) => {
+      expect(semver.satisfies(SDK_VERSION, range)).toBe(true);
+    },
+  );
 
   it('has no name twice', () => {
     const names = builtinPlugins.map((p) => p.manifest.name);
@@ -27,7 +43,10 @@ describe('builtinPlugins', () => {
 });
 
 /** Every property of a params schema, nested ones included (array items and object properties), with its path. */
-function paramPaths(properties: Record<string, Record<string, unknown>>, prefix = ''): { path: string; schema: Record<string, unknown> }[] {
+function paramPaths(
+  properties: Record<string, Record<string, unknown>>,
+  prefix = '',
+): { path: string; schema: Record<string, unknown> }[] {
   return Object.entries(properties).flatMap(([name, schema]) => {
     const path = `${prefix}${name}`;
     const items = schema.items as Record<string, unknown> | undefined;
@@ -37,21 +56,30 @@ function paramPaths(properties: Record<string, Record<string, unknown>>, prefix 
 }
 
 describe('params JSON Schema of the shipped plugins', () => {
-  it.each(builtinPlugins.map((p) => [p.manifest.name, p] as const))('%s describes every param, nested ones included', (_name, plugin) => {
-    const undescribed = paramPaths(paramsJsonSchema(plugin.manifest.params).properties)
-      .filter(({ schema }) => typeof schema.description !== 'string' || schema.description.length < 10)
-      .map(({ path }) => path);
-    expect(undescribed).toEqual([]);
-  });
+  it.each(builtinPlugins.map((p) => [p.manifest.name, p] as const))(
+    '%s describes every param, nested ones included',
+    (_name, plugin) => {
+      const undescribed = paramPaths(paramsJsonSchema(plugin.manifest.params).properties)
+        .filter(({ schema }) => typeof schema.description !== 'string' || schema.description.length < 10)
+        .map(({ path }) => path);
+      expect(undescribed).toEqual([]);
+    },
+  );
 
   it("gives segmenter-rules' nested rules in full, not a bare array", () => {
-    const rules = paramsJsonSchema(builtinPlugins.find((p) => p.manifest.name === 'segmenter-rules')!.manifest.params).properties.rules as {
+    const rules = paramsJsonSchema(builtinPlugins.find((p) => p.manifest.name === 'segmenter-rules')!.manifest.params)
+      .properties.rules as {
       type: string;
-      items: { type: string; properties: Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }> };
+      items: {
+        type: string;
+        properties: Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }>;
+      };
     };
     expect(rules.type).toBe('array');
     expect(rules.items.type).toBe('object');
     expect(Object.keys(rules.items.properties).sort()).toEqual(expect.arrayContaining(['segment', 'when']));
-    expect(Object.keys(rules.items.properties.when.items?.properties ?? {}).sort()).toEqual(expect.arrayContaining(['feature', 'op']));
+    expect(Object.keys(rules.items.properties.when.items?.properties ?? {}).sort()).toEqual(
+      expect.arrayContaining(['feature', 'op']),
+    );
   });
 });

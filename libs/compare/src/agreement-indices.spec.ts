@@ -3,7 +3,8 @@ import { adjustedRandIndex, mutualInformation, normalizedMutualInfo } from './ag
 import { contingencyTable, contingencyTableFromRows, tableRows } from './contingency-table';
 
 const reference = loadSklearnReference();
-const tableOf = (labelsA: number[], kA: number, labelsB: number[], kB: number) => contingencyTable(Int32Array.from(labelsA), kA, Int32Array.from(labelsB), kB);
+const tableOf = (labelsA: number[], kA: number, labelsB: number[], kB: number) =>
+  contingencyTable(Int32Array.from(labelsA), kA, Int32Array.from(labelsB), kB);
 
 describe('adjustedRandIndex and normalizedMutualInfo against scikit-learn 1.2', () => {
   describe.each(reference.labelCases)('$name', ({ labelsA, kA, labelsB, kB, ari, nmi, contingency }) => {
@@ -21,7 +22,9 @@ describe('adjustedRandIndex and normalizedMutualInfo against scikit-learn 1.2', 
   });
 
   it('ignores segments without customers, as sklearn only sees the labels that occur', () => {
-    const { labelsA, kA, labelsB, kB, ari, nmi } = reference.labelCases.find((c) => c.name.startsWith('random k=3 vs k=6'))!;
+    const { labelsA, kA, labelsB, kB, ari, nmi } = reference.labelCases.find((c) =>
+      c.name.startsWith('random k=3 vs k=6'),
+    )!;
     const padded = tableOf(labelsA, kA + 4, labelsB, kB + 2);
     expect(Math.abs(adjustedRandIndex(padded) - ari)).toBeLessThan(1e-9);
     expect(Math.abs(normalizedMutualInfo(padded) - nmi)).toBeLessThan(1e-9);

@@ -68,7 +68,8 @@ export function mutualInformation(table: ContingencyTable): number {
       const count = table.counts[i * table.kB + j];
       if (count === 0) continue;
       const share = count / n;
-      const term = share * (Math.log(count) - logN) + share * (-Math.log(table.rowTotals[i] * table.colTotals[j]) + logN + logN);
+      const term =
+        share * (Math.log(count) - logN) + share * (-Math.log(table.rowTotals[i] * table.colTotals[j]) + logN + logN);
       if (Math.abs(term) >= Number.EPSILON) mi += term;
     }
   }

@@ -47,6 +47,15 @@ describe('compareAssignments', () => {
   });
 
   it('rejects ids and segments of different lengths', () => {
-    expect(() => compareAssignments({ idsA: ['a'], segmentA: Int32Array.of(0, 1), kA: 2, idsB: [], segmentB: new Int32Array(0), kB: 1 })).toThrow(ComparisonInputError);
+    expect(() =>
+      compareAssignments({
+        idsA: ['a'],
+        segmentA: Int32Array.of(0, 1),
+        kA: 2,
+        idsB: [],
+        segmentB: new Int32Array(0),
+        kB: 1,
+      }),
+    ).toThrow(ComparisonInputError);
   });
 });

@@ -34,8 +34,10 @@ export interface AssignmentComparison {
  */
 export function compareAssignments(input: AssignmentsToCompare): AssignmentComparison {
   const { idsA, segmentA, kA, idsB, segmentB, kB } = input;
-  if (segmentA.length !== idsA.length) throw new ComparisonInputError(`segmentA has ${segmentA.length} entries but idsA has ${idsA.length}`);
-  if (segmentB.length !== idsB.length) throw new ComparisonInputError(`segmentB has ${segmentB.length} entries but idsB has ${idsB.length}`);
+  if (segmentA.length !== idsA.length)
+    throw new ComparisonInputError(`segmentA has ${segmentA.length} entries but idsA has ${idsA.length}`);
+  if (segmentB.length !== idsB.length)
+    throw new ComparisonInputError(`segmentB has ${segmentB.length} entries but idsB has ${idsB.length}`);
   const match = matchCustomers(idsA, idsB);
   const labelsA = new Int32Array(match.matched);
   const labelsB = new Int32Array(match.matched);

@@ -18,7 +18,9 @@ describe('contingencyTable', () => {
   });
 
   it('rejects a label outside [0, k) and names its position', () => {
-    expect(() => contingencyTable(Int32Array.of(0, 3), 2, Int32Array.of(0, 0), 1)).toThrow(new ComparisonInputError('labelsA[1] = 3 is not a segment index in [0, 2)'));
+    expect(() => contingencyTable(Int32Array.of(0, 3), 2, Int32Array.of(0, 0), 1)).toThrow(
+      new ComparisonInputError('labelsA[1] = 3 is not a segment index in [0, 2)'),
+    );
   });
 
   it('rejects label vectors of different lengths', () => {

@@ -16,10 +16,12 @@ export interface ContingencyTable {
 }
 
 function checkLabels(name: string, labels: Int32Array, k: number): void {
-  if (!Number.isInteger(k) || k < 1) throw new ComparisonInputError(`${name}: the number of segments must be a positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new ComparisonInputError(`${name}: the number of segments must be a positive integer, got ${k}`);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
-    if (label < 0 || label >= k) throw new ComparisonInputError(`${name}[${i}] = ${label} is not a segment index in [0, ${k})`);
+    if (label < 0 || label >= k)
+      throw new ComparisonInputError(`${name}[${i}] = ${label} is not a segment index in [0, ${k})`);
   }
 }
 
@@ -30,7 +32,10 @@ function checkLabels(name: string, labels: Int32Array, k: number): void {
  * contingencyTable(Int32Array.of(0, 0, 1), 2, Int32Array.of(1, 1, 0), 2).counts // [0, 2, 1, 0]
  */
 export function contingencyTable(labelsA: Int32Array, kA: number, labelsB: Int32Array, kB: number): ContingencyTable {
-  if (labelsA.length !== labelsB.length) throw new ComparisonInputError(`labelsA has ${labelsA.length} customers but labelsB has ${labelsB.length}; both must label the same matched customers`);
+  if (labelsA.length !== labelsB.length)
+    throw new ComparisonInputError(
+      `labelsA has ${labelsA.length} customers but labelsB has ${labelsB.length}; both must label the same matched customers`,
+    );
   checkLabels('labelsA', labelsA, kA);
   checkLabels('labelsB', labelsB, kB);
   const counts = new Float64Array(kA * kB);
@@ -57,7 +62,8 @@ export function contingencyTableFromRows(rows: readonly (readonly number[])[]): 
   rows.forEach((row, i) => {
     if (row.length !== kB) throw new ComparisonInputError(`row ${i} has ${row.length} columns, expected ${kB}`);
     row.forEach((count, j) => {
-      if (!Number.isInteger(count) || count < 0) throw new ComparisonInputError(`cell (${i}, ${j}) = ${count} is not a non-negative integer count`);
+      if (!Number.isInteger(count) || count < 0)
+        throw new ComparisonInputError(`cell (${i}, ${j}) = ${count} is not a non-negative integer count`);
       counts[i * kB + j] = count;
       rowTotals[i] += count;
       colTotals[j] += count;
@@ -69,7 +75,9 @@ export function contingencyTableFromRows(rows: readonly (readonly number[])[]): 
 
 /** The counts as nested arrays (rows: A's segments), e.g. for JSON. */
 export function tableRows(table: ContingencyTable): number[][] {
-  return Array.from({ length: table.kA }, (_, i) => Array.from(table.counts.subarray(i * table.kB, (i + 1) * table.kB)));
+  return Array.from({ length: table.kA }, (_, i) =>
+    Array.from(table.counts.subarray(i * table.kB, (i + 1) * table.kB)),
+  );
 }
 
 /**

@@ -60,18 +60,27 @@ describe('kpiDelta (Welch) against SciPy', () => {
   });
 
   it('rejects a confidence outside (0, 1)', () => {
-    expect(() => kpiDelta([1, 2], [3, 4], { confidence: 95 })).toThrow(new ComparisonInputError('confidence must be in (0, 1), got 95'));
+    expect(() => kpiDelta([1, 2], [3, 4], { confidence: 95 })).toThrow(
+      new ComparisonInputError('confidence must be in (0, 1), got 95'),
+    );
   });
 });
 
 describe('proportionDelta (Wald)', () => {
-  it.each(reference.waldCases)('matches the Wald interval with scipy.stats.norm.ppf for $successesA/$nA vs $successesB/$nB', (c) => {
-    const r = proportionDelta({ successes: c.successesA, n: c.nA }, { successes: c.successesB, n: c.nB }, { confidence: c.confidence });
-    expect(relativeError(r.delta, c.delta)).toBeLessThan(1e-12);
-    expect(relativeError(r.lower, c.lower)).toBeLessThan(1e-12);
-    expect(relativeError(r.upper, c.upper)).toBeLessThan(1e-12);
-    expect(r.significant).toBe(c.lower > 0 || c.upper < 0);
-  });
+  it.each(reference.waldCases)(
+    'matches the Wald interval with scipy.stats.norm.ppf for $successesA/$nA vs $successesB/$nB',
+    (c) => {
+      const r = proportionDelta(
+        { successes: c.successesA, n: c.nA },
+        { successes: c.successesB, n: c.nB },
+        { confidence: c.confidence },
+      );
+      expect(relativeError(r.delta, c.delta)).toBeLessThan(1e-12);
+      expect(relativeError(r.lower, c.lower)).toBeLessThan(1e-12);
+      expect(relativeError(r.upper, c.upper)).toBeLessThan(1e-12);
+      expect(r.significant).toBe(c.lower > 0 || c.upper < 0);
+    },
+  );
 
   it('flags a clear change in share as significant', () => {
     expect(proportionDelta({ successes: 100, n: 1000 }, { successes: 200, n: 1000 }).significant).toBe(true);

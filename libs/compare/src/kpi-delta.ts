@@ -17,7 +17,8 @@ export function summarize(values: ArrayLike<number>): SampleSummary {
   let m2 = 0;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    if (!Number.isFinite(x)) throw new ComparisonInputError(`value at position ${i} is ${x}; KPI values must be finite numbers`);
+    if (!Number.isFinite(x))
+      throw new ComparisonInputError(`value at position ${i} is ${x}; KPI values must be finite numbers`);
     const d = x - mean;
     mean += d / (i + 1);
     m2 += d * (x - mean);
@@ -48,7 +49,8 @@ export interface MeanDelta {
 }
 
 function checkConfidence(confidence: number): void {
-  if (!(confidence > 0 && confidence < 1)) throw new ComparisonInputError(`confidence must be in (0, 1), got ${confidence}`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new ComparisonInputError(`confidence must be in (0, 1), got ${confidence}`);
 }
 
 function isSummary(x: ArrayLike<number> | SampleSummary): x is SampleSummary {
@@ -67,7 +69,11 @@ function isSummary(x: ArrayLike<number> | SampleSummary): x is SampleSummary {
  * @example
  * kpiDelta([12.1, 9.8, 11.4, 10.2, 13.0], [14.9, 10.1, 18.2, 16.7, 12.4, 15.5, 17.1]) // delta ≈ 3.686, [0.907, 6.464], significant
  */
-export function kpiDelta(groupA: ArrayLike<number> | SampleSummary, groupB: ArrayLike<number> | SampleSummary, options: { confidence?: number } = {}): MeanDelta {
+export function kpiDelta(
+  groupA: ArrayLike<number> | SampleSummary,
+  groupB: ArrayLike<number> | SampleSummary,
+  options: { confidence?: number } = {},
+): MeanDelta {
   const confidence = options.confidence ?? 0.95;
   checkConfidence(confidence);
   const a = isSummary(groupA) ? groupA : summarize(groupA);
@@ -77,13 +83,31 @@ export function kpiDelta(groupA: ArrayLike<number> | SampleSummary, groupB: Arra
   const shareB = b.variance / b.n;
   const standardError = Math.sqrt(shareA + shareB);
   const degreesOfFreedom = (shareA + shareB) ** 2 / (shareA ** 2 / (a.n - 1) + shareB ** 2 / (b.n - 1));
-  const result: MeanDelta = { method: 'welch-t', a, b, delta, confidence, standardError, degreesOfFreedom, lower: null, upper: null, pValue: null, significant: false };
+  const result: MeanDelta = {
+    method: 'welch-t',
+    a,
+    b,
+    delta,
+    confidence,
+    standardError,
+    degreesOfFreedom,
+    lower: null,
+    upper: null,
+    pValue: null,
+    significant: false,
+  };
   if (a.n < 2 || b.n < 2 || !(standardError > 0) || !(degreesOfFreedom > 0)) return result;
   const margin = studentTQuantile((1 + confidence) / 2, degreesOfFreedom) * standardError;
   const lower = delta - margin;
   const upper = delta + margin;
   const statistic = delta / standardError;
-  return { ...result, lower, upper, pValue: 2 * studentTCdf(-Math.abs(statistic), degreesOfFreedom), significant: lower > 0 || upper < 0 };
+  return {
+    ...result,
+    lower,
+    upper,
+    pValue: 2 * studentTCdf(-Math.abs(statistic), degreesOfFreedom),
+    significant: lower > 0 || upper < 0,
+  };
 }
 
 /** Customers with the event (e.g. churned) out of a group's customers. */
@@ -116,12 +140,21 @@ export interface ProportionDelta {
  * @example
  * proportionDelta({ successes: 45, n: 100 }, { successes: 62, n: 110 }) // delta ≈ 0.114, [−0.0175, 0.245], not significant
  */
-export function proportionDelta(groupA: ProportionCount, groupB: ProportionCount, options: { confidence?: number } = {}): ProportionDelta {
+export function proportionDelta(
+  groupA: ProportionCount,
+  groupB: ProportionCount,
+  options: { confidence?: number } = {},
+): ProportionDelta {
   const confidence = options.confidence ?? 0.95;
   checkConfidence(confidence);
-  for (const [name, g] of [['groupA', groupA], ['groupB', groupB]] as const) {
-    if (!Number.isInteger(g.n) || g.n < 1) throw new ComparisonInputError(`${name}.n must be a positive integer, got ${g.n}`);
-    if (!Number.isInteger(g.successes) || g.successes < 0 || g.successes > g.n) throw new ComparisonInputError(`${name}.successes must be an integer in [0, ${g.n}], got ${g.successes}`);
+  for (const [name, g] of [
+    ['groupA', groupA],
+    ['groupB', groupB],
+  ] as const) {
+    if (!Number.isInteger(g.n) || g.n < 1)
+      throw new ComparisonInputError(`${name}.n must be a positive integer, got ${g.n}`);
+    if (!Number.isInteger(g.successes) || g.successes < 0 || g.successes > g.n)
+      throw new ComparisonInputError(`${name}.successes must be an integer in [0, ${g.n}], got ${g.successes}`);
   }
   const shareA = groupA.successes / groupA.n;
   const shareB = groupB.successes / groupB.n;
@@ -130,5 +163,15 @@ export function proportionDelta(groupA: ProportionCount, groupB: ProportionCount
   const margin = normalQuantile((1 + confidence) / 2) * standardError;
   const lower = delta - margin;
   const upper = delta + margin;
-  return { method: 'wald', shareA, shareB, delta, confidence, standardError, lower, upper, significant: lower > 0 || upper < 0 };
+  return {
+    method: 'wald',
+    shareA,
+    shareB,
+    delta,
+    confidence,
+    standardError,
+    lower,
+    upper,
+    significant: lower > 0 || upper < 0,
+  };
 }

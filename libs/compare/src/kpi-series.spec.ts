@@ -10,7 +10,18 @@ const day = (iso: string) => Date.parse(`${iso}T12:00:00Z`);
 const transactions = {
   customerRow: Int32Array.from([0, 0, 0, 1, 1, 0, 2, -1]),
   order: Int32Array.from([1, 1, 1, 2, 3, 4, 5, 6]),
-  timestamp: Float64Array.from(['2011-01-03', '2011-01-03', '2011-01-20', '2011-01-31', '2011-02-01', '2011-03-15', '2011-03-31', '2011-04-02'].map(day)),
+  timestamp: Float64Array.from(
+    [
+      '2011-01-03',
+      '2011-01-03',
+      '2011-01-20',
+      '2011-01-31',
+      '2011-02-01',
+      '2011-03-15',
+      '2011-03-31',
+      '2011-04-02',
+    ].map(day),
+  ),
   amount: Float64Array.from([10, 20, -5, 40, 50, 60, 70, 1000]),
   isReturn: Uint8Array.from([0, 0, 1, 0, 0, 0, 0, 0]),
 };
@@ -25,7 +36,9 @@ describe('kpiSeries', () => {
       { name: '2011-03', start: '2011-03-01', end: '2011-04-01' },
     ]);
     const [s0, s1, all] = series.points;
-    expect(s0.map((p) => [p.revenue, p.orders, p.activeCustomers, p.averageOrderValue, p.newCustomers, p.cohortRetention])).toEqual([
+    expect(
+      s0.map((p) => [p.revenue, p.orders, p.activeCustomers, p.averageOrderValue, p.newCustomers, p.cohortRetention]),
+    ).toEqual([
       [25, 1, 1, 25, 1, 0], // a: 10 + 20 − 5 in one order; a does not buy in February
       [0, 0, 0, null, 0, null],
       [130, 2, 2, 65, 1, null], // a's order 4 and c's order 5; c's cohort has no next month

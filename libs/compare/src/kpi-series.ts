@@ -52,14 +52,19 @@ function intervals(period: SeriesPeriod, firstDay: number, count: number): Perio
   const out: PeriodInterval[] = [];
   if (period === 'week') {
     const monday = weekStart(firstDay);
-    for (let p = 0; p < count; p++) out.push({ name: isoDay(monday + 7 * p), start: isoDay(monday + 7 * p), end: isoDay(monday + 7 * p + 7) });
+    for (let p = 0; p < count; p++)
+      out.push({ name: isoDay(monday + 7 * p), start: isoDay(monday + 7 * p), end: isoDay(monday + 7 * p + 7) });
     return out;
   }
   const f = new Date(firstDay * DAY_MS);
   for (let p = 0; p < count; p++) {
     const start = Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + p, 1);
     const end = Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + p + 1, 1);
-    out.push({ name: new Date(start).toISOString().slice(0, 7), start: isoDay(start / DAY_MS), end: isoDay(end / DAY_MS) });
+    out.push({
+      name: new Date(start).toISOString().slice(0, 7),
+      start: isoDay(start / DAY_MS),
+      end: isoDay(end / DAY_MS),
+    });
   }
   return out;
 }
@@ -71,7 +76,12 @@ function intervals(period: SeriesPeriod, firstDay: number, count: number): Perio
  * revenue and orders of a segment summed over the periods are its totals over the whole history.
  * Transactions of customers outside the run (`customerRow` −1) are left out.
  */
-export function kpiSeries(transactions: TransactionColumns, segmentOfRow: Int32Array, k: number, period: SeriesPeriod = 'month'): KpiSeries {
+export function kpiSeries(
+  transactions: TransactionColumns,
+  segmentOfRow: Int32Array,
+  k: number,
+  period: SeriesPeriod = 'month',
+): KpiSeries {
   const { customerRow, order, timestamp, amount, isReturn } = transactions;
   const n = customerRow.length;
   let firstDay = Number.POSITIVE_INFINITY;
@@ -82,7 +92,8 @@ export function kpiSeries(transactions: TransactionColumns, segmentOfRow: Int32A
     if (day < firstDay) firstDay = day;
     if (day > lastDay) lastDay = day;
   }
-  if (firstDay === Number.POSITIVE_INFINITY) return { period, periods: [], points: Array.from({ length: k + 1 }, () => []) };
+  if (firstDay === Number.POSITIVE_INFINITY)
+    return { period, periods: [], points: Array.from({ length: k + 1 }, () => []) };
   const count = periodOf(period, lastDay, firstDay) + 1;
   const groups = k + 1;
   const revenue = new Float64Array(groups * count);

@@ -17,10 +17,21 @@ export interface Assignment {
  * formulation of Jonker & Volgenant 1987 as presented on e-maxx.ru, "Hungarian algorithm"): one
  * augmentation per row of the smaller side, each O(n·m), so O(k³) for k × k.
  */
-export function linearSumAssignment(matrix: ArrayLike<number>, nRows: number, nCols: number, options: { maximize?: boolean } = {}): Assignment {
-  if (matrix.length !== nRows * nCols) throw new ComparisonInputError(`matrix has ${matrix.length} entries, expected ${nRows} × ${nCols} = ${nRows * nCols}`);
+export function linearSumAssignment(
+  matrix: ArrayLike<number>,
+  nRows: number,
+  nCols: number,
+  options: { maximize?: boolean } = {},
+): Assignment {
+  if (matrix.length !== nRows * nCols)
+    throw new ComparisonInputError(
+      `matrix has ${matrix.length} entries, expected ${nRows} × ${nCols} = ${nRows * nCols}`,
+    );
   for (let i = 0; i < matrix.length; i++) {
-    if (!Number.isFinite(matrix[i])) throw new ComparisonInputError(`matrix entry (${Math.floor(i / nCols)}, ${i % nCols}) = ${matrix[i]} is not a finite number`);
+    if (!Number.isFinite(matrix[i]))
+      throw new ComparisonInputError(
+        `matrix entry (${Math.floor(i / nCols)}, ${i % nCols}) = ${matrix[i]} is not a finite number`,
+      );
   }
   const sign = options.maximize ? -1 : 1;
   // The algorithm needs rows ≤ columns; a tall matrix is solved transposed.

@@ -14,7 +14,11 @@ describe('matchCustomers', () => {
   });
 
   it('rejects an id that appears twice in one run', () => {
-    expect(() => matchCustomers(['a', 'b'], ['b', 'x', 'b'])).toThrow(new ComparisonInputError("idsB: customer 'b' appears twice (positions 0 and 2); a run assigns each customer once"));
+    expect(() => matchCustomers(['a', 'b'], ['b', 'x', 'b'])).toThrow(
+      new ComparisonInputError(
+        "idsB: customer 'b' appears twice (positions 0 and 2); a run assigns each customer once",
+      ),
+    );
     expect(() => matchCustomers(['a', 'a'], ['a'])).toThrow(ComparisonInputError);
   });
 
@@ -25,7 +29,11 @@ describe('matchCustomers', () => {
       [0, 1, 2],
     ]);
     expect(match).toMatchObject({ matched: 3, onlyInA: 0, onlyInB: 0 });
-    expect(() => matchCustomers(['a', 'b', 'a'], ['a', 'b', 'a'])).toThrow(new ComparisonInputError("idsB: customer 'a' appears twice (positions 0 and 2); a run assigns each customer once"));
+    expect(() => matchCustomers(['a', 'b', 'a'], ['a', 'b', 'a'])).toThrow(
+      new ComparisonInputError(
+        "idsB: customer 'a' appears twice (positions 0 and 2); a run assigns each customer once",
+      ),
+    );
   });
 
   it('matches a million customers with 10% on each side only', () => {

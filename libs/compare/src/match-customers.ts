@@ -29,7 +29,10 @@ export function matchCustomers(idsA: readonly string[], idsB: readonly string[])
   const positionInB = new Map<string, number>();
   for (let j = 0; j < idsB.length; j++) {
     const id = idsB[j];
-    if (positionInB.has(id)) throw new ComparisonInputError(`idsB: customer '${id}' appears twice (positions ${positionInB.get(id)} and ${j}); a run assigns each customer once`);
+    if (positionInB.has(id))
+      throw new ComparisonInputError(
+        `idsB: customer '${id}' appears twice (positions ${positionInB.get(id)} and ${j}); a run assigns each customer once`,
+      );
     positionInB.set(id, j);
   }
   const indexA = new Int32Array(Math.min(idsA.length, idsB.length));
@@ -38,7 +41,10 @@ export function matchCustomers(idsA: readonly string[], idsB: readonly string[])
   let matched = 0;
   for (let i = 0; i < idsA.length; i++) {
     const id = idsA[i];
-    if (seenInA.has(id)) throw new ComparisonInputError(`idsA: customer '${id}' appears twice (second time at position ${i}); a run assigns each customer once`);
+    if (seenInA.has(id))
+      throw new ComparisonInputError(
+        `idsA: customer '${id}' appears twice (second time at position ${i}); a run assigns each customer once`,
+      );
     seenInA.add(id);
     const j = positionInB.get(id);
     if (j === undefined) continue;

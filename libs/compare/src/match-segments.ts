@@ -43,7 +43,8 @@ export function matchSegments(table: ContingencyTable): SegmentMatching {
     pairedA.add(segmentA);
     pairedB.add(segmentB);
   });
-  const unpaired = (k: number, paired: Set<number>): number[] => Array.from({ length: k }, (_, s) => s).filter((s) => !paired.has(s));
+  const unpaired = (k: number, paired: Set<number>): number[] =>
+    Array.from({ length: k }, (_, s) => s).filter((s) => !paired.has(s));
   return {
     pairs,
     unmatchedA: unpaired(table.kA, pairedA),

@@ -1,5 +1,12 @@
 import { loadSklearnReference, relativeError } from '../test/reference-fixture';
-import { lnGamma, normalCdf, normalQuantile, regularizedIncompleteBeta, studentTCdf, studentTQuantile } from './special-functions';
+import {
+  lnGamma,
+  normalCdf,
+  normalQuantile,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  studentTQuantile,
+} from './special-functions';
 
 const reference = loadSklearnReference();
 
@@ -31,14 +38,20 @@ describe('studentTCdf', () => {
 describe('studentTQuantile', () => {
   // Above df ≈ 1e4 the incomplete beta's continued fraction (a = df/2, x near 1) is ill-conditioned
   // and loses about four digits, so the tolerance there is 1e-11; see special-functions.ts.
-  it.each(reference.tPpfCases)('matches the 50-digit mpmath quantile for p=$p, df=$df to 1e-12 relative (1e-11 above df 1e4)', ({ p, df, ppfMpmath }) => {
-    expect(relativeError(studentTQuantile(p, df), ppfMpmath)).toBeLessThan(df > 1e4 ? 1e-11 : 1e-12);
-  });
+  it.each(reference.tPpfCases)(
+    'matches the 50-digit mpmath quantile for p=$p, df=$df to 1e-12 relative (1e-11 above df 1e4)',
+    ({ p, df, ppfMpmath }) => {
+      expect(relativeError(studentTQuantile(p, df), ppfMpmath)).toBeLessThan(df > 1e4 ? 1e-11 : 1e-12);
+    },
+  );
 
   // SciPy 1.10's t.ppf (cdflib's stdtrit) carries errors up to ~5e-9 relative; see the reference script.
-  it.each(reference.tPpfCases)('matches scipy.stats.t.ppf($p, $df) within SciPy 1.10 accuracy (1e-8 relative)', ({ p, df, ppf }) => {
-    expect(relativeError(studentTQuantile(p, df), ppf)).toBeLessThan(1e-8);
-  });
+  it.each(reference.tPpfCases)(
+    'matches scipy.stats.t.ppf($p, $df) within SciPy 1.10 accuracy (1e-8 relative)',
+    ({ p, df, ppf }) => {
+      expect(relativeError(studentTQuantile(p, df), ppf)).toBeLessThan(1e-8);
+    },
+  );
 
   it('gives the textbook 97.5% quantile for one degree of freedom (tan(0.475π))', () => {
     expect(studentTQuantile(0.975, 1)).toBeCloseTo(Math.tan(0.475 * Math.PI), 11);
@@ -56,9 +69,12 @@ describe('studentTQuantile', () => {
 describe('normalQuantile', () => {
   // stdlib's quantile (through erfinv) is within 4e-16 of scipy from p = 1e-6 up, and 7.4e-10 relative at
   // p = 1e-9 (measured when it replaced our Newton inversion): far below any interval's use (p ≥ 1e-4).
-  it.each(reference.normalPpfCases)('matches scipy.stats.norm.ppf($p) to 1e-12 relative (1e-9 at p = 1e-9)', ({ p, ppf }) => {
-    expect(relativeError(normalQuantile(p), ppf)).toBeLessThan(p < 1e-6 ? 1e-9 : 1e-12);
-  });
+  it.each(reference.normalPpfCases)(
+    'matches scipy.stats.norm.ppf($p) to 1e-12 relative (1e-9 at p = 1e-9)',
+    ({ p, ppf }) => {
+      expect(relativeError(normalQuantile(p), ppf)).toBeLessThan(p < 1e-6 ? 1e-9 : 1e-12);
+    },
+  );
 
   it('inverts normalCdf', () => {
     expect(normalCdf(normalQuantile(0.8))).toBeCloseTo(0.8, 15);

@@ -19,7 +19,10 @@ const MAX_ITERATIONS = 100_000;
 function stirlingCorrection(x: number): number {
   const r = 1 / x;
   const r2 = r * r;
-  return r * (1 / 12 + r2 * (-1 / 360 + r2 * (1 / 1260 + r2 * (-1 / 1680 + r2 * (1 / 1188 + r2 * (-691 / 360360 + r2 / 156))))));
+  return (
+    r *
+    (1 / 12 + r2 * (-1 / 360 + r2 * (1 / 1260 + r2 * (-1 / 1680 + r2 * (1 / 1188 + r2 * (-691 / 360360 + r2 / 156))))))
+  );
 }
 
 /** ln Γ(x) for x > 0 (stdlib's gammaln); throws for x ≤ 0, where the callers here have no use for it. */
@@ -176,7 +179,8 @@ function lowerTailQuantile(p: number, cdf: (q: number) => number, lnPdf: (q: num
     else lo = q;
     let next = q - f / Math.exp(lnPdf(q));
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (Math.abs(next - q) <= 4 * Number.EPSILON * Math.abs(q) || hi - lo <= 4 * Number.EPSILON * Math.abs(q)) return next;
+    if (Math.abs(next - q) <= 4 * Number.EPSILON * Math.abs(q) || hi - lo <= 4 * Number.EPSILON * Math.abs(q))
+      return next;
     q = next;
   }
   return q;

@@ -4,8 +4,24 @@ import { join } from 'node:path';
 /** Values computed once by test/reference/sklearn_reference.py with scikit-learn and SciPy. */
 export interface SklearnReference {
   versions: Record<string, string>;
-  labelCases: { name: string; labelsA: number[]; labelsB: number[]; kA: number; kB: number; ari: number; nmi: number; contingency: number[][] }[];
-  assignmentCases: { name: string; matrix: number[][]; rows: number[]; cols: number[]; total: number; isUnique: boolean }[];
+  labelCases: {
+    name: string;
+    labelsA: number[];
+    labelsB: number[];
+    kA: number;
+    kB: number;
+    ari: number;
+    nmi: number;
+    contingency: number[][];
+  }[];
+  assignmentCases: {
+    name: string;
+    matrix: number[][];
+    rows: number[];
+    cols: number[];
+    total: number;
+    isUnique: boolean;
+  }[];
   tPpfCases: { p: number; df: number; ppf: number; ppfMpmath: number }[];
   tCdfCases: { t: number; df: number; cdf: number }[];
   normalPpfCases: { p: number; ppf: number }[];
@@ -24,7 +40,16 @@ export interface SklearnReference {
     statistic: number;
     pValue: number;
   }[];
-  waldCases: { successesA: number; nA: number; successesB: number; nB: number; confidence: number; delta: number; lower: number; upper: number }[];
+  waldCases: {
+    successesA: number;
+    nA: number;
+    successesB: number;
+    nB: number;
+    confidence: number;
+    delta: number;
+    lower: number;
+    upper: number;
+  }[];
 }
 
 export function loadSklearnReference(): SklearnReference {

@@ -1,25 +1,42 @@
 import { dayOf, daysFromCivil, monthOfDay, MS_PER_DAY, parseDate, parseIntegerId, parseNumber } from './bytes';
 
 const b = (text: string) => Buffer.from(text, 'utf8');
-const number = (text: string, decimal = 46, thousands = -1, currency = false) => parseNumber(b(text), 0, b(text).length, decimal, thousands, currency);
+const number = (text: string, decimal = 46, thousands = -1, currency = false) =>
+  parseNumber(b(text), 0, b(text).length, decimal, thousands, currency);
 const id = (text: string) => parseIntegerId(b(text), 0, b(text).length);
 const date = (text: string, format: Parameters<typeof parseDate>[3]) => parseDate(b(text), 0, b(text).length, format);
 
 describe('parsing values from bytes', () => {
   it('parses decimals to the same double as Number()', () => {
-    for (const text of ['2.55', '0.1', '-3.39', '168469.6', '1e3', '12345678901234567', '.5']) expect(number(text)).toBe(Number(text));
+    for (const text of ['2.55', '0.1', '-3.39', '168469.6', '1e3', '12345678901234567', '.5'])
+      expect(number(text)).toBe(Number(text));
   });
 
   it('accepts currency symbols only when asked to, with signs on either side, and a decimal comma', () => {
     const money = (text: string) => number(text, 46, -1, true);
-    expect([money('£2.55'), money('-$5'), money('£-5'), money('7 €'), number(' 3 '), number('3,10', 44)]).toEqual([2.55, -5, -5, 7, 3, 3.1]);
+    expect([money('£2.55'), money('-$5'), money('£-5'), money('7 €'), number(' 3 '), number('3,10', 44)]).toEqual([
+      2.55, -5, -5, 7, 3, 3.1,
+    ]);
     expect([number('£2.55'), number('-$5'), number('7 €')]).toEqual([NaN, NaN, NaN]);
   });
 
   it('accepts thousands separators only when asked to, in groups of three', () => {
     const grouped = (text: string, decimal = 46, thousands = 44) => number(text, decimal, thousands);
-    expect([grouped('1,234'), grouped('1,234,567.25'), grouped('-12,345.5'), grouped('1.234,5', 44, 46), grouped('999')]).toEqual([1234, 1234567.25, -12345.5, 1234.5, 999]);
-    expect([grouped('1,23'), grouped('1,2345'), grouped('1234,567'), grouped(',123'), grouped('1,234.5,6'), number('1,234')]).toEqual([NaN, NaN, NaN, NaN, NaN, NaN]);
+    expect([
+      grouped('1,234'),
+      grouped('1,234,567.25'),
+      grouped('-12,345.5'),
+      grouped('1.234,5', 44, 46),
+      grouped('999'),
+    ]).toEqual([1234, 1234567.25, -12345.5, 1234.5, 999]);
+    expect([
+      grouped('1,23'),
+      grouped('1,2345'),
+      grouped('1234,567'),
+      grouped(',123'),
+      grouped('1,234.5,6'),
+      number('1,234'),
+    ]).toEqual([NaN, NaN, NaN, NaN, NaN, NaN]);
   });
 
   it('gives NaN for blanks and text', () => {
@@ -27,11 +44,19 @@ describe('parsing values from bytes', () => {
   });
 
   it('reads float-formatted integer ids and leaves other ids to text', () => {
-    expect([id('17850.0'), id('17850'), id('0'), id('00042'), id('C536379'), id('1.5'), id('17850.')]).toEqual([17850, 17850, 0, -1, -1, -1, -1]);
+    expect([id('17850.0'), id('17850'), id('0'), id('00042'), id('C536379'), id('1.5'), id('17850.')]).toEqual([
+      17850, 17850, 0, -1, -1, -1, -1,
+    ]);
   });
 
   it('counts days like Date.UTC', () => {
-    for (const [y, m, d] of [[1970, 1, 1], [2000, 2, 29], [1997, 9, 30], [1900, 3, 1], [2038, 1, 19]]) {
+    for (const [y, m, d] of [
+      [1970, 1, 1],
+      [2000, 2, 29],
+      [1997, 9, 30],
+      [1900, 3, 1],
+      [2038, 1, 19],
+    ]) {
       expect(daysFromCivil(y, m, d) * 86_400_000).toBe(Date.UTC(y, m - 1, d));
     }
   });
@@ -42,7 +67,13 @@ describe('parsing values from bytes', () => {
     expect(date('19970930', 'YYYYMMDD')).toBe(Date.UTC(1997, 8, 30));
     expect(date('31.12.2010', 'DD/MM/YYYY')).toBe(Date.UTC(2010, 11, 31));
     expect(date('2/29/2012 7:05', 'MM/DD/YYYY')).toBe(Date.UTC(2012, 1, 29, 7, 5));
-    for (const [text, format] of [['2011-02-29', 'YYYY-MM-DD'], ['2010-12-01 25:00', 'YYYY-MM-DD'], ['1997093', 'YYYYMMDD'], ['13/13/2010', 'DD/MM/YYYY'], ['2010-12-01x', 'YYYY-MM-DD']] as const) {
+    for (const [text, format] of [
+      ['2011-02-29', 'YYYY-MM-DD'],
+      ['2010-12-01 25:00', 'YYYY-MM-DD'],
+      ['1997093', 'YYYYMMDD'],
+      ['13/13/2010', 'DD/MM/YYYY'],
+      ['2010-12-01x', 'YYYY-MM-DD'],
+    ] as const) {
       expect(date(text, format)).toBeNaN();
     }
   });

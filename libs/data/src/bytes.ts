@@ -1,6 +1,9 @@
 // Parsing values straight from the bytes of a field, so ingest creates no string per number or date.
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 const MS_PER_DAY = 86_400_000;
 
 /** Index of the first byte after leading spaces/tabs. */
@@ -34,7 +37,14 @@ function currencyAt(b: Uint8Array, s: number, e: number): number {
  * With up to 15 significant digits `m / 10^k` is one correctly rounded division, so the result is
  * the same double as `Number(text)`; longer numbers fall back to `Number`.
  */
-export function parseNumber(b: Uint8Array, s: number, e: number, decimal: number, thousands = -1, currency = false): number {
+export function parseNumber(
+  b: Uint8Array,
+  s: number,
+  e: number,
+  decimal: number,
+  thousands = -1,
+  currency = false,
+): number {
   s = trimStart(b, s, e);
   e = trimEnd(b, s, e);
   let negative = false;

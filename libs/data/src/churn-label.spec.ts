@@ -24,8 +24,14 @@ describe('churnLabelFromPurchaseDays', () => {
   });
 
   it('refuses a horizon that is not a positive whole number of days, and a purchase without a day', () => {
-    expect(() => churnLabelFromPurchaseDays(purchases, 100, 0)).toThrow('horizonDays must be a whole number of days, at least 1 (got 0)');
-    expect(() => churnLabelFromPurchaseDays(purchases, 100.5, 30)).toThrow('calibrationEndDay must be an integer day number (got 100.5)');
-    expect(() => churnLabelFromPurchaseDays([[1, Number.NaN]], 100, 30)).toThrow('purchase 2 of customer 0 has no valid day (got NaN)');
+    expect(() => churnLabelFromPurchaseDays(purchases, 100, 0)).toThrow(
+      'horizonDays must be a whole number of days, at least 1 (got 0)',
+    );
+    expect(() => churnLabelFromPurchaseDays(purchases, 100.5, 30)).toThrow(
+      'calibrationEndDay must be an integer day number (got 100.5)',
+    );
+    expect(() => churnLabelFromPurchaseDays([[1, Number.NaN]], 100, 30)).toThrow(
+      'purchase 2 of customer 0 has no valid day (got NaN)',
+    );
   });
 });

@@ -28,9 +28,15 @@ export interface ChurnLabels {
  * churnLabelFromPurchaseDays([[10, 120], [20, 90], [101]], 100, 30)
  * // { churned: [0, 1, 1], hasHistory: [1, 1, 0] } — the third customer's row is left out
  */
-export function churnLabelFromPurchaseDays(purchaseDays: ArrayLike<ArrayLike<number>>, calibrationEndDay: number, horizonDays: number): ChurnLabels {
-  if (!Number.isInteger(calibrationEndDay)) throw new FeatureRequirementError(`calibrationEndDay must be an integer day number (got ${calibrationEndDay})`);
-  if (!Number.isInteger(horizonDays) || horizonDays < 1) throw new FeatureRequirementError(`horizonDays must be a whole number of days, at least 1 (got ${horizonDays})`);
+export function churnLabelFromPurchaseDays(
+  purchaseDays: ArrayLike<ArrayLike<number>>,
+  calibrationEndDay: number,
+  horizonDays: number,
+): ChurnLabels {
+  if (!Number.isInteger(calibrationEndDay))
+    throw new FeatureRequirementError(`calibrationEndDay must be an integer day number (got ${calibrationEndDay})`);
+  if (!Number.isInteger(horizonDays) || horizonDays < 1)
+    throw new FeatureRequirementError(`horizonDays must be a whole number of days, at least 1 (got ${horizonDays})`);
   const observationEnd = calibrationEndDay + horizonDays;
   const churned = new Uint8Array(purchaseDays.length);
   const hasHistory = new Uint8Array(purchaseDays.length);
@@ -39,7 +45,8 @@ export function churnLabelFromPurchaseDays(purchaseDays: ArrayLike<ArrayLike<num
     let boughtAgain = false;
     for (let k = 0; k < days.length; k++) {
       const day = days[k];
-      if (!Number.isFinite(day)) throw new FeatureRequirementError(`purchase ${k + 1} of customer ${c} has no valid day (got ${day})`);
+      if (!Number.isFinite(day))
+        throw new FeatureRequirementError(`purchase ${k + 1} of customer ${c} has no valid day (got ${day})`);
       if (day <= calibrationEndDay) hasHistory[c] = 1;
       else if (day <= observationEnd) boughtAgain = true;
     }
@@ -53,9 +60,14 @@ export function churnLabelFromPurchaseDays(purchaseDays: ArrayLike<ArrayLike<num
  * days are the days of rows that are not returns. Keyed by customer id; customers without history by
  * then are absent.
  */
-export function churnLabelsOfTable(table: TransactionTable, calibrationEndDay: number, horizonDays: number): Map<string, 0 | 1> {
+export function churnLabelsOfTable(
+  table: TransactionTable,
+  calibrationEndDay: number,
+  horizonDays: number,
+): Map<string, 0 | 1> {
   const days: number[][] = table.customerIds.map(() => []);
-  for (let i = 0; i < table.rowCount; i++) if (!table.isReturn[i]) days[table.customer[i]].push(dayOf(table.timestamp[i]));
+  for (let i = 0; i < table.rowCount; i++)
+    if (!table.isReturn[i]) days[table.customer[i]].push(dayOf(table.timestamp[i]));
   const { churned, hasHistory } = churnLabelFromPurchaseDays(days, calibrationEndDay, horizonDays);
   const out = new Map<string, 0 | 1>();
   table.customerIds.forEach((id, c) => hasHistory[c] && out.set(id, churned[c] as 0 | 1));
@@ -75,7 +87,9 @@ export function churnCalibrationEndDay(table: TransactionTable, horizonDays: num
     if (day < firstDay) firstDay = day;
   }
   if (lastDay - horizonDays < firstDay) {
-    throw new FeatureRequirementError(`the transactions span ${lastDay - firstDay + 1} days, fewer than the churn horizon of ${horizonDays} days plus a day of history`);
+    throw new FeatureRequirementError(
+      `the transactions span ${lastDay - firstDay + 1} days, fewer than the churn horizon of ${horizonDays} days plus a day of history`,
+    );
   }
   return lastDay - horizonDays;
 }

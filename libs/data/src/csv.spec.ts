@@ -40,7 +40,12 @@ describe('CSV parsing', () => {
   });
 
   it('splits whitespace-separated lines on runs of spaces and tabs', () => {
-    expect(parseCsv(' 00001 19970101  1   11.77\r\n\r\n\t00002\t19970112 1 12.00', 'whitespace').map((r) => [r.line, ...r.fields])).toEqual([
+    expect(
+      parseCsv(' 00001 19970101  1   11.77\r\n\r\n\t00002\t19970112 1 12.00', 'whitespace').map((r) => [
+        r.line,
+        ...r.fields,
+      ]),
+    ).toEqual([
       [1, '00001', '19970101', '1', '11.77'],
       [3, '00002', '19970112', '1', '12.00'],
     ]);

@@ -105,7 +105,9 @@ export class CsvTokenizer {
     const rest = result.consumed;
     if (rest < bytes.length) {
       if (bytes.length - rest > MAX_RECORD_BYTES) {
-        throw new Error(`line ${this.line}: a record is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB; is a quote left unclosed?`);
+        throw new Error(
+          `line ${this.line}: a record is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB; is a quote left unclosed?`,
+        );
       }
       this.leftover = Buffer.from(bytes.subarray(rest));
     } else {
@@ -115,7 +117,15 @@ export class CsvTokenizer {
   }
 
   private batch(bytes: Buffer, count: number): CsvBatch {
-    return { bytes, count, fieldIndex: this.fieldIndex, starts: this.starts, ends: this.ends, quoting: this.quoting, lines: this.lines };
+    return {
+      bytes,
+      count,
+      fieldIndex: this.fieldIndex,
+      starts: this.starts,
+      ends: this.ends,
+      quoting: this.quoting,
+      lines: this.lines,
+    };
   }
 
   private growFields(need: number): void {

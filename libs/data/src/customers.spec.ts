@@ -44,7 +44,9 @@ describe('customer table ingest', () => {
   });
 
   it('refuses a mapped revenue column that is not numeric', () => {
-    expect(errorOf(() => ingestCustomersCsv('id,plan\n1,gold\n', { revenueColumn: 'plan' })).message).toBe("the mapped revenue column 'plan' is not numeric (first value: 'gold')");
+    expect(errorOf(() => ingestCustomersCsv('id,plan\n1,gold\n', { revenueColumn: 'plan' })).message).toBe(
+      "the mapped revenue column 'plan' is not numeric (first value: 'gold')",
+    );
   });
 
   it('uses the mapped id column', () => {
@@ -53,7 +55,9 @@ describe('customer table ingest', () => {
 
   it('rejects the whole file on a bad row under the reject policy, naming line and field', () => {
     const error = errorOf(() => ingestCustomersCsv('id,x\n1,5\n,6\n1,7\n2\n'));
-    expect(error.message).toBe("3 of 4 rows are invalid (first: line 3, id: customer id is empty); fix them or upload with the 'skip' policy");
+    expect(error.message).toBe(
+      "3 of 4 rows are invalid (first: line 3, id: customer id is empty); fix them or upload with the 'skip' policy",
+    );
     expect(error.report?.problems).toEqual([
       { line: 3, field: 'id', message: 'customer id is empty' },
       { line: 4, field: 'id', message: "duplicate customer id '1' (first on line 2)" },
@@ -63,8 +67,12 @@ describe('customer table ingest', () => {
 
   it('refuses a customer id over 255 characters, naming the line and the limit; 255 characters of any width pass', () => {
     const longest = 'é'.repeat(MAX_CUSTOMER_ID_LENGTH);
-    const error = errorOf(() => ingestCustomersCsv(`id,x\n${longest},5\n${'a'.repeat(MAX_CUSTOMER_ID_LENGTH + 1)},6\n`));
-    expect(error.message).toBe(`1 of 2 rows are invalid (first: line 3, id: customer id is 256 characters long; the limit is 255); fix them or upload with the 'skip' policy`);
+    const error = errorOf(() =>
+      ingestCustomersCsv(`id,x\n${longest},5\n${'a'.repeat(MAX_CUSTOMER_ID_LENGTH + 1)},6\n`),
+    );
+    expect(error.message).toBe(
+      `1 of 2 rows are invalid (first: line 3, id: customer id is 256 characters long; the limit is 255); fix them or upload with the 'skip' policy`,
+    );
     expect(ingestCustomersCsv(`id,x\n${longest},5\n`).frame.ids).toEqual([longest]);
   });
 
@@ -121,14 +129,21 @@ describe('customer table ingest: real files', () => {
     expect(errorOf(() => ingestCustomersCsv('id,score,score\n1,2,3\n')).message).toBe(
       "the header repeats 'score' (columns 2, 3); a mapping could not tell them apart. Name every column instead: CLI --columns a,b,c; API field columns=a,b,c (they replace the header's names)",
     );
-    expect(Object.keys(ingestCustomersCsv('id,score,score\n1,2,3\n', { columns: ['id', 'score_2019', 'score_2020'] }).frame.columns)).toEqual(['score_2019', 'score_2020']);
+    expect(
+      Object.keys(
+        ingestCustomersCsv('id,score,score\n1,2,3\n', { columns: ['id', 'score_2019', 'score_2020'] }).frame.columns,
+      ),
+    ).toEqual(['score_2019', 'score_2020']);
   });
 
   it('reads a file without a header from the names given, and says how when it meets one', () => {
     expect(errorOf(() => ingestCustomersCsv('1,2.5\n2,3\n')).message).toBe(
       "the first line looks like data, not a header ('1,2.5'); if the file has no header, name its columns: CLI --no-header --columns a,b,c; API fields header=false and columns=a,b,c",
     );
-    expect(ingestCustomersCsv('1,2.5\n2,3\n', { header: false, columns: ['id', 'score'] }).frame.ids).toEqual(['1', '2']);
+    expect(ingestCustomersCsv('1,2.5\n2,3\n', { header: false, columns: ['id', 'score'] }).frame.ids).toEqual([
+      '1',
+      '2',
+    ]);
   });
 
   it('refuses bytes that are not UTF-8 with their line and offset, and decodes Latin-1 when told', () => {
@@ -143,8 +158,14 @@ describe('customer table ingest: real files', () => {
 
 describe('an extra table without an id column', () => {
   it('numbers its rows by line and keeps every column as data', () => {
-    const table = ingestCustomersCsv('channel,period,spend\nsearch,2011-01,1000\nsocial,2011-01,250.5\n', { rowIds: true });
+    const table = ingestCustomersCsv('channel,period,spend\nsearch,2011-01,1000\nsocial,2011-01,250.5\n', {
+      rowIds: true,
+    });
     expect(table.frame.ids).toEqual(['2', '3']);
-    expect(table.schema.map((c) => `${c.name}:${c.type}`)).toEqual(['channel:categorical', 'period:categorical', 'spend:numeric']);
+    expect(table.schema.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'channel:categorical',
+      'period:categorical',
+      'spend:numeric',
+    ]);
   });
 });

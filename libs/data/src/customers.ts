@@ -80,7 +80,8 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
   const policy = options.policy ?? 'reject';
   const maxProblems = options.maxProblems ?? 100;
   const delimiter = options.delimiter ?? ',';
-  if (typeof input !== 'string' && input.subarray(0, 1024).includes(0)) throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
+  if (typeof input !== 'string' && input.subarray(0, 1024).includes(0))
+    throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
   const text = decodeText(input, options.encoding);
   if (text.trim() === '') throw new IngestError('the file is empty');
   if (text.includes('\u0000')) throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
@@ -109,7 +110,9 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     );
   }
   if (options.revenueColumn && !headers.includes(options.revenueColumn)) {
-    throw new IngestError(`the mapped revenue column '${options.revenueColumn}' is not in the header (columns: ${headers.join(', ')})`);
+    throw new IngestError(
+      `the mapped revenue column '${options.revenueColumn}' is not in the header (columns: ${headers.join(', ')})`,
+    );
   }
   if (rows.length === 0) throw new IngestError('the file has a header but no data rows');
 
@@ -123,7 +126,11 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
   let accepted: { line: number; fields: string[]; id: string }[] = [];
   for (const row of rows) {
     if (row.fields.length !== headers.length) {
-      reject({ line: row.line, field: '(row)', message: `expected ${headers.length} fields, found ${row.fields.length}` });
+      reject({
+        line: row.line,
+        field: '(row)',
+        message: `expected ${headers.length} fields, found ${row.fields.length}`,
+      });
       continue;
     }
     const id = options.rowIds ? String(row.line) : normaliseId(row.fields[idIndex]);
@@ -138,7 +145,11 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     }
     const first = seen.get(id);
     if (first !== undefined) {
-      reject({ line: row.line, field: headers[idIndex], message: `duplicate customer id '${id}' (first on line ${first})` });
+      reject({
+        line: row.line,
+        field: headers[idIndex],
+        message: `duplicate customer id '${id}' (first on line ${first})`,
+      });
       continue;
     }
     seen.set(id, row.line);
@@ -152,7 +163,9 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     const b = Buffer.from(v, 'utf8');
     return parseNumber(b, 0, b.length, decimal, thousands, options.currency === true);
   };
-  const numbers = headers.map((_, j) => (j === idIndex ? null : accepted.map((r) => (r.fields[j].trim() === '' ? Number.NaN : toNumber(r.fields[j])))));
+  const numbers = headers.map((_, j) =>
+    j === idIndex ? null : accepted.map((r) => (r.fields[j].trim() === '' ? Number.NaN : toNumber(r.fields[j]))),
+  );
   const isNumeric = headers.map((_, j) => {
     const parsed = numbers[j];
     if (!parsed) return false;
@@ -172,7 +185,11 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     accepted.forEach((r, i) => {
       const raw = r.fields[j].trim();
       if (raw === '' || !Number.isNaN(parsed[i]) || badCells.has(i)) return;
-      badCells.set(i, { line: r.line, field: h, message: `'${raw}' is not a number, in a numeric column (${count} of ${accepted.length} values are numbers)${numberHint(raw, options)}` });
+      badCells.set(i, {
+        line: r.line,
+        field: h,
+        message: `'${raw}' is not a number, in a numeric column (${count} of ${accepted.length} values are numbers)${numberHint(raw, options)}`,
+      });
     });
   });
   if (badCells.size > 0) {
@@ -183,10 +200,20 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     numbers.forEach((parsed, j) => parsed && (numbers[j] = keptIndex.map((i) => parsed[i])));
     accepted = kept;
   }
-  const report: IngestReport = { rowsRead: rows.length, rowsAccepted: accepted.length, rowsRejected: rejected, problems, problemsOmitted: rejected - problems.length, policy };
+  const report: IngestReport = {
+    rowsRead: rows.length,
+    rowsAccepted: accepted.length,
+    rowsRejected: rejected,
+    problems,
+    problemsOmitted: rejected - problems.length,
+    policy,
+  };
   if (rejected > 0 && policy === 'reject') {
     const first = problems[0];
-    throw new IngestError(`${rejected} of ${rows.length} rows are invalid (first: line ${first.line}, ${first.field}: ${first.message}); fix them or upload with the 'skip' policy`, report);
+    throw new IngestError(
+      `${rejected} of ${rows.length} rows are invalid (first: line ${first.line}, ${first.field}: ${first.message}); fix them or upload with the 'skip' policy`,
+      report,
+    );
   }
   if (accepted.length === 0) throw new IngestError('no valid rows remain', report);
 
@@ -200,12 +227,22 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     columns[name] = isNumeric[j] ? numeric(parsed) : categorical(accepted.map((r) => r.fields[j].trim()));
     const isRevenue = options.revenueColumn ? h === options.revenueColumn : REVENUE_NAMES.includes(name);
     if (isRevenue && !isNumeric[j] && options.revenueColumn) {
-      throw new IngestError(`the mapped revenue column '${h}' is not numeric (first value: '${accepted.map((r) => r.fields[j].trim()).find((v) => v !== '' && Number.isNaN(toNumber(v)))}')`);
+      throw new IngestError(
+        `the mapped revenue column '${h}' is not numeric (first value: '${accepted.map((r) => r.fields[j].trim()).find((v) => v !== '' && Number.isNaN(toNumber(v)))}')`,
+      );
     }
-    schema.push({ name, source: h, type: isNumeric[j] ? 'numeric' : 'categorical', ...(isRevenue && isNumeric[j] ? { role: 'revenue' as const } : {}) });
+    schema.push({
+      name,
+      source: h,
+      type: isNumeric[j] ? 'numeric' : 'categorical',
+      ...(isRevenue && isNumeric[j] ? { role: 'revenue' as const } : {}),
+    });
   });
   // Only one column can be the revenue; with several candidates the first wins.
-  schema.filter((c) => c.role === 'revenue').slice(1).forEach((c) => delete c.role);
+  schema
+    .filter((c) => c.role === 'revenue')
+    .slice(1)
+    .forEach((c) => delete c.role);
   const frame = createFeatureFrame(
     accepted.map((r) => r.id),
     columns,

@@ -11,7 +11,10 @@ const NOW = new Date('2024-01-01T00:00:00Z');
 function valuesOf(frame: FeatureFrame, id: string): Record<string, number> {
   const row = frame.ids.indexOf(id);
   return Object.fromEntries(
-    Object.entries(frame.columns).map(([name, c]) => [name, c.kind === 'numeric' ? c.values[row] : c.codes[row] < 0 ? Number.NaN : c.codes[row]]),
+    Object.entries(frame.columns).map(([name, c]) => [
+      name,
+      c.kind === 'numeric' ? c.values[row] : c.codes[row] < 0 ? Number.NaN : c.codes[row],
+    ]),
   );
 }
 
@@ -77,7 +80,8 @@ describe('customer features', () => {
 
   it('gives the same features when the rows are not in time order', async () => {
     const [header, ...lines] = HAND.split('\n');
-    const shuffled = (await ingestTransactions(Buffer.from([header, ...lines.reverse()].join('\n')), { now: NOW })).table;
+    const shuffled = (await ingestTransactions(Buffer.from([header, ...lines.reverse()].join('\n')), { now: NOW }))
+      .table;
     const a = buildCustomerFeatures(await load(), { featureSets: ['rfm', 'bgnbd'] });
     const b = buildCustomerFeatures(shuffled, { featureSets: ['rfm', 'bgnbd'] });
     for (const id of ['a', 'b']) expect(valuesOf(b.frame, id)).toEqual(valuesOf(a.frame, id));
@@ -112,7 +116,9 @@ describe('customer features', () => {
     expect(features.attributes).toEqual(['age', 'country', 'customer_frequency']);
     expect(features.unmatchedCustomers).toBe(0);
     const country = features.frame.columns.country;
-    expect(country.kind === 'categorical' && features.frame.ids.map((_, i) => country.levels[country.codes[i]])).toEqual(['UK', 'FR']);
+    expect(
+      country.kind === 'categorical' && features.frame.ids.map((_, i) => country.levels[country.codes[i]]),
+    ).toEqual(['UK', 'FR']);
     expect(valuesOf(features.frame, 'a').age).toBe(30);
     expect(valuesOf(features.frame, 'a').customer_frequency).toBe(3);
     expect(valuesOf(features.frame, 'a').frequency).toBe(4);
@@ -120,7 +126,11 @@ describe('customer features', () => {
 
   it('matches pandas on the Online Retail sample', async () => {
     const expected = reference.onlineRetailSample;
-    const { table } = await ingestTransactions(join(fixtures, 'online-retail-sample.csv'), { policy: 'skip', returns: 'net', now: NOW });
+    const { table } = await ingestTransactions(join(fixtures, 'online-retail-sample.csv'), {
+      policy: 'skip',
+      returns: 'net',
+      now: NOW,
+    });
     const features = buildCustomerFeatures(table);
     expect(features.referenceDate.toISOString().slice(0, 10)).toBe(expected.referenceDate);
     expect(features.customersWithoutPurchases).toBe(expected.customersWithoutPurchases);
@@ -135,8 +145,14 @@ describe('customer features', () => {
   });
 
   it('gives the published CDNOW calibration summary (frequency, recency, T in weeks; end 1997-09-30)', async () => {
-    const { table } = await ingestTransactions(join(fixtures, 'cdnowElog.csv'), { mapping: { customerId: 'sampleid' }, now: NOW });
-    const features = buildCustomerFeatures(table, { featureSets: ['bgnbd'], referenceDate: new Date('1997-09-30T00:00:00Z') });
+    const { table } = await ingestTransactions(join(fixtures, 'cdnowElog.csv'), {
+      mapping: { customerId: 'sampleid' },
+      now: NOW,
+    });
+    const features = buildCustomerFeatures(table, {
+      featureSets: ['bgnbd'],
+      referenceDate: new Date('1997-09-30T00:00:00Z'),
+    });
     const summary = parseCsv(readFileSync(join(fixtures, 'cdnow_customers_summary.csv'))).slice(1);
     const withValue = parseCsv(readFileSync(join(fixtures, 'cdnow_customers_summary_with_transactions.csv'))).slice(1);
     expect(features.frame.rowCount).toBe(summary.length);
@@ -151,7 +167,9 @@ describe('customer features', () => {
     }
     expect(repeatDays).toBe(2457);
     for (const { fields } of withValue) {
-      expect(Math.abs(valuesOf(features.frame, fields[0]).monetary_value - Number(fields[4]))).toBeLessThanOrEqual(0.005 + 1e-9);
+      expect(Math.abs(valuesOf(features.frame, fields[0]).monetary_value - Number(fields[4]))).toBeLessThanOrEqual(
+        0.005 + 1e-9,
+      );
     }
   });
 });

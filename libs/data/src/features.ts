@@ -27,14 +27,19 @@ export const RFM_FEATURES: FeatureSet = {
   version: 1,
   features: [
     { name: 'recency_days', unit: 'days', description: 'reference day − day of the last purchase' },
-    { name: 'frequency', unit: 'orders', description: 'distinct purchase orders (without an order id column: distinct purchase timestamps)' },
+    {
+      name: 'frequency',
+      unit: 'orders',
+      description: 'distinct purchase orders (without an order id column: distinct purchase timestamps)',
+    },
     { name: 'monetary', unit: 'currency', description: 'total amount; under returns: net, returns are subtracted' },
     { name: 'mean_order_value', unit: 'currency', description: 'monetary / frequency' },
     { name: 'tenure_days', unit: 'days', description: 'reference day − day of the first purchase' },
     {
       name: 'mean_interpurchase_days',
       unit: 'days',
-      description: '(last − first purchase day) / (distinct purchase days − 1); NaN (missing) for customers with one purchase day',
+      description:
+        '(last − first purchase day) / (distinct purchase days − 1); NaN (missing) for customers with one purchase day',
     },
     { name: 'active_months', unit: 'months', description: 'distinct calendar months (UTC) with a purchase' },
   ],
@@ -48,7 +53,11 @@ export const BGNBD_FEATURES: FeatureSet = {
     { name: 'x', unit: 'purchase days', description: 'repeat purchase days: distinct purchase days − 1' },
     { name: 't_x', unit: 'weeks', description: '(last − first purchase day) / 7' },
     { name: 'T', unit: 'weeks', description: '(reference day − first purchase day) / 7' },
-    { name: 'monetary_value', unit: 'currency', description: 'mean purchase total of the repeat purchase days (the first day excluded); 0 when x = 0' },
+    {
+      name: 'monetary_value',
+      unit: 'currency',
+      description: 'mean purchase total of the repeat purchase days (the first day excluded); 0 when x = 0',
+    },
   ],
 };
 
@@ -106,8 +115,23 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
   const ids: string[] = [];
   const rowOfCustomer = new Int32Array(customerCount).fill(-1);
   // One preallocated column per feature (trimmed at the end): no per-customer allocation for the GC to chase.
-  const names = ['recency_days', 'frequency', 'monetary', 'mean_order_value', 'tenure_days', 'mean_interpurchase_days', 'active_months', 'x', 't_x', 'T', 'monetary_value'] as const;
-  const out = Object.fromEntries(names.map((name) => [name, new Float64Array(customerCount)])) as Record<(typeof names)[number], Float64Array>;
+  const names = [
+    'recency_days',
+    'frequency',
+    'monetary',
+    'mean_order_value',
+    'tenure_days',
+    'mean_interpurchase_days',
+    'active_months',
+    'x',
+    't_x',
+    'T',
+    'monetary_value',
+  ] as const;
+  const out = Object.fromEntries(names.map((name) => [name, new Float64Array(customerCount)])) as Record<
+    (typeof names)[number],
+    Float64Array
+  >;
   let withoutPurchases = 0;
   let largest = 0;
   for (let c = 0; c < customerCount; c++) largest = Math.max(largest, offsets[c + 1] - offsets[c]);
@@ -180,7 +204,8 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
 
   const columns: Record<string, FeatureColumn> = {};
   for (const set of sets) {
-    for (const f of set.features) columns[f.name] = { kind: 'numeric', values: out[f.name as keyof typeof out].slice(0, ids.length) };
+    for (const f of set.features)
+      columns[f.name] = { kind: 'numeric', values: out[f.name as keyof typeof out].slice(0, ids.length) };
   }
   const attributes: string[] = [];
   let unmatched = 0;

@@ -21,7 +21,13 @@ export function encodeFrame(frame: FeatureFrame): Uint8Array {
   let offset = 0;
   for (const [name, column] of Object.entries(frame.columns)) {
     const byteLength = column.kind === 'numeric' ? column.values.byteLength : column.codes.byteLength;
-    columns.push({ name, kind: column.kind, levels: column.kind === 'categorical' ? column.levels : undefined, offset, byteLength });
+    columns.push({
+      name,
+      kind: column.kind,
+      levels: column.kind === 'categorical' ? column.levels : undefined,
+      offset,
+      byteLength,
+    });
     offset += align8(byteLength);
   }
   const header = Buffer.from(JSON.stringify({ rowCount: frame.rowCount, ids: frame.ids, columns }), 'utf8');

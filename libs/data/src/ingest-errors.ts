@@ -8,7 +8,9 @@ export const MAX_CUSTOMER_ID_LENGTH = 255;
 export function customerIdLengthProblem(id: string, bytes = Buffer.byteLength(id)): string | null {
   if (bytes <= MAX_CUSTOMER_ID_LENGTH) return null;
   const characters = [...id].length;
-  return characters > MAX_CUSTOMER_ID_LENGTH ? `customer id is ${characters} characters long; the limit is ${MAX_CUSTOMER_ID_LENGTH}` : null;
+  return characters > MAX_CUSTOMER_ID_LENGTH
+    ? `customer id is ${characters} characters long; the limit is ${MAX_CUSTOMER_ID_LENGTH}`
+    : null;
 }
 
 /** One rejected row: its line in the file, the field and what was expected. */

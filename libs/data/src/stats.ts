@@ -11,8 +11,24 @@ export interface ColumnSchema {
 }
 
 export type ColumnStats =
-  | { name: string; type: 'numeric'; count: number; missing: number; min: number | null; max: number | null; mean: number | null; std: number | null }
-  | { name: string; type: 'categorical'; count: number; missing: number; distinct: number; top: { value: string; count: number }[] };
+  | {
+      name: string;
+      type: 'numeric';
+      count: number;
+      missing: number;
+      min: number | null;
+      max: number | null;
+      mean: number | null;
+      std: number | null;
+    }
+  | {
+      name: string;
+      type: 'categorical';
+      count: number;
+      missing: number;
+      distinct: number;
+      top: { value: string; count: number }[];
+    };
 
 /** Summary statistics of one column (population standard deviation; missing values excluded). */
 export function columnStats(name: string, column: FeatureColumn): ColumnStats {
@@ -52,5 +68,12 @@ export function columnStats(name: string, column: FeatureColumn): ColumnStats {
     .map((count, i) => ({ value: column.levels[i], count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
     .slice(0, 10);
-  return { name, type: 'categorical', count: column.codes.length - missing, missing, distinct: column.levels.length, top };
+  return {
+    name,
+    type: 'categorical',
+    count: column.codes.length - missing,
+    missing,
+    distinct: column.levels.length,
+    top,
+  };
 }

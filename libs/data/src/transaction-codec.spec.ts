@@ -1,10 +1,24 @@
 import { createHash } from 'node:crypto';
-import { bytesSource, decodeTransactions, encodeTransactionParts, encodeTransactions, ingestTransactions, readTransactions, StringTable, transactionsHash, type ByteSource, type TransactionTable } from './index';
+import {
+  bytesSource,
+  decodeTransactions,
+  encodeTransactionParts,
+  encodeTransactions,
+  ingestTransactions,
+  readTransactions,
+  StringTable,
+  transactionsHash,
+  type ByteSource,
+  type TransactionTable,
+} from './index';
 
 const NOW = new Date('2024-01-01T00:00:00Z');
 const load = async (text: string) => (await ingestTransactions(Buffer.from(text), { now: NOW })).table;
 /** The table with its order ids as a plain array, so tables from either side compare with toEqual. */
-const plain = (t: TransactionTable) => ({ ...t, orderIds: Array.from({ length: t.orderIds.length }, (_, i) => t.orderIds.at(i)) });
+const plain = (t: TransactionTable) => ({
+  ...t,
+  orderIds: Array.from({ length: t.orderIds.length }, (_, i) => t.orderIds.at(i)),
+});
 
 /** A table built directly (no ingest): `ids` are both the customer and the order dictionary, one row per id. */
 function tableOf(ids: string[]): TransactionTable {
@@ -39,14 +53,18 @@ function chunkedSource(bytes: Uint8Array, chunk: number): ByteSource & { calls: 
 
 describe('transactions codec', () => {
   it('round-trips every column and both dictionaries', async () => {
-    const table = await load('InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n');
+    const table = await load(
+      'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n',
+    );
     const back = decodeTransactions(encodeTransactions(table));
     expect(plain(back)).toEqual(plain(table));
     expect(plain(await readTransactions(bytesSource(encodeTransactions(table))))).toEqual(plain(table));
   });
 
   it('reads bytes that sit at any offset of their buffer (views when aligned, copies when not)', async () => {
-    const table = await load('InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n');
+    const table = await load(
+      'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n',
+    );
     const bytes = encodeTransactions(table);
     for (const shift of [1, 3, 8]) {
       const shifted = new Uint8Array(bytes.length + shift).subarray(shift);
@@ -62,9 +80,25 @@ describe('transactions codec', () => {
 
   it('round-trips ids of every byte width from 0 to 300, and unicode of 1- to 4-byte characters', async () => {
     const widths = Array.from({ length: 301 }, (_, w) => 'x'.repeat(w));
-    const unicode = ['é', 'Ω', '€', '中文客户', '🙂', 'a🙂b', 'Ünïcödé-ÿ', '\u0000nul', 'é'.repeat(200), '𝄞'.repeat(100), ' spaced ', '"quoted",comma'];
+    const unicode = [
+      'é',
+      'Ω',
+      '€',
+      '中文客户',
+      '🙂',
+      'a🙂b',
+      'Ünïcödé-ÿ',
+      '\u0000nul',
+      'é'.repeat(200),
+      '𝄞'.repeat(100),
+      ' spaced ',
+      '"quoted",comma',
+    ];
     const table = tableOf([...widths, ...unicode]);
-    for (const back of [decodeTransactions(encodeTransactions(table)), await readTransactions(bytesSource(encodeTransactions(table)))]) {
+    for (const back of [
+      decodeTransactions(encodeTransactions(table)),
+      await readTransactions(bytesSource(encodeTransactions(table))),
+    ]) {
       expect(back.customerIds).toEqual(table.customerIds);
       expect(plain(back).orderIds).toEqual(table.orderIds);
       expect(plain(back)).toEqual(plain(table));
@@ -76,7 +110,14 @@ describe('transactions codec', () => {
     const back = await readTransactions(bytesSource(encodeTransactions(table)));
     expect(back.customerIds.length).toBe(70_000);
     expect(back.customerIds.filter((id, i) => id !== table.customerIds[i])).toEqual([]);
-    expect([back.orderIds.length, back.orderIds.at(0), back.orderIds.at(255), back.orderIds.at(256), back.orderIds.at(65_536), back.orderIds.at(69_999)]).toEqual([
+    expect([
+      back.orderIds.length,
+      back.orderIds.at(0),
+      back.orderIds.at(255),
+      back.orderIds.at(256),
+      back.orderIds.at(65_536),
+      back.orderIds.at(69_999),
+    ]).toEqual([
       70_000,
       table.orderIds.at(0),
       table.orderIds.at(255),
@@ -90,7 +131,13 @@ describe('transactions codec', () => {
 
   it('reads a table spanning many chunks (13 bytes per read) back equal, section by section', async () => {
     const table = await load(
-      'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n' + Array.from({ length: 500 }, (_, i) => `${i % 2 ? 'C' : ''}${1000 + (i >> 1)},cust-${i % 37}-é,2010-12-${String(1 + (i % 28)).padStart(2, '0')},${1 + (i % 5)},${(i % 9) + 0.25}`).join('\n') + '\n',
+      'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n' +
+        Array.from(
+          { length: 500 },
+          (_, i) =>
+            `${i % 2 ? 'C' : ''}${1000 + (i >> 1)},cust-${i % 37}-é,2010-12-${String(1 + (i % 28)).padStart(2, '0')},${1 + (i % 5)},${(i % 9) + 0.25}`,
+        ).join('\n') +
+        '\n',
     );
     const bytes = encodeTransactions(table);
     const source = chunkedSource(bytes, 13);
@@ -99,7 +146,9 @@ describe('transactions codec', () => {
   });
 
   it('encodes as parts whose concatenation is the encoding, and hashes that', async () => {
-    const table = await load('InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n');
+    const table = await load(
+      'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,a,2010-12-01,2,1.5\nC2,b,2010-12-02,-1,1.5\n',
+    );
     const parts = encodeTransactionParts(table);
     expect(Buffer.compare(Buffer.concat(parts), Buffer.from(encodeTransactions(table)))).toBe(0);
     expect(transactionsHash(table)).toBe(createHash('sha256').update(encodeTransactions(table)).digest('hex'));
@@ -129,7 +178,17 @@ describe('transactions codec', () => {
     new DataView(bytes.buffer).setFloat64(start + 16, 1.7e12, true);
     new DataView(bytes.buffer).setFloat64(start + 24, 9.5, true);
     const t = decodeTransactions(bytes);
-    expect([t.rowCount, t.customerIds, t.orderIds.at(0), t.customer[0], t.order[0], t.timestamp[0], t.amount[0], t.isReturn[0], t.quantity]).toEqual([1, ['a'], 'o1', 0, 0, 1.7e12, 9.5, 0, null]);
+    expect([
+      t.rowCount,
+      t.customerIds,
+      t.orderIds.at(0),
+      t.customer[0],
+      t.order[0],
+      t.timestamp[0],
+      t.amount[0],
+      t.isReturn[0],
+      t.quantity,
+    ]).toEqual([1, ['a'], 'o1', 0, 0, 1.7e12, 9.5, 0, null]);
   });
 
   it('hashes different content differently', async () => {
@@ -147,6 +206,8 @@ describe('transactions codec', () => {
 
   it('refuses bytes that are not a transactions table', async () => {
     expect(() => decodeTransactions(new Uint8Array(8))).toThrow('not a workbench transactions table');
-    await expect(readTransactions(bytesSource(new Uint8Array(3)))).rejects.toThrow('not a workbench transactions table (bad magic bytes in a 3-byte source)');
+    await expect(readTransactions(bytesSource(new Uint8Array(3)))).rejects.toThrow(
+      'not a workbench transactions table (bad magic bytes in a 3-byte source)',
+    );
   });
 });

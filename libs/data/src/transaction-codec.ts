@@ -14,7 +14,17 @@ const MAGIC_V1 = 'WBT1';
 const align8 = (n: number) => (n + 7) & ~7;
 const PADDING = new Uint8Array(8);
 
-type SectionName = 'customer' | 'order' | 'timestamp' | 'amount' | 'quantity' | 'isReturn' | 'customerIdEnds' | 'customerIdBytes' | 'orderIdEnds' | 'orderIdBytes';
+type SectionName =
+  | 'customer'
+  | 'order'
+  | 'timestamp'
+  | 'amount'
+  | 'quantity'
+  | 'isReturn'
+  | 'customerIdEnds'
+  | 'customerIdBytes'
+  | 'orderIdEnds'
+  | 'orderIdBytes';
 type SectionType = 'int32' | 'uint32' | 'float64' | 'uint8';
 interface SectionHeader {
   name: SectionName;
@@ -50,7 +60,11 @@ export class StringTable implements IdList {
   at(index: number): string | undefined {
     if (index < 0) index += this.ends.length;
     if (!(index >= 0 && index < this.ends.length)) return undefined;
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('utf8', index === 0 ? 0 : this.ends[index - 1], this.ends[index]);
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString(
+      'utf8',
+      index === 0 ? 0 : this.ends[index - 1],
+      this.ends[index],
+    );
   }
 
   /** Every id, as strings. */
@@ -72,7 +86,10 @@ function stringTable(ids: IdList): { ends: Uint32Array; bytes: Uint8Array } {
   let total = 0;
   for (let i = 0; i < ids.length; i++) {
     total += Buffer.byteLength(ids.at(i) as string, 'utf8');
-    if (total > 0xffff_ffff) throw new Error(`id dictionary of ${ids.length} ids is larger than 4 GiB of text; ids that long are not supported`);
+    if (total > 0xffff_ffff)
+      throw new Error(
+        `id dictionary of ${ids.length} ids is larger than 4 GiB of text; ids that long are not supported`,
+      );
     ends[i] = total;
   }
   const bytes = Buffer.allocUnsafe(total);
@@ -95,14 +112,24 @@ export function encodeTransactionParts(table: TransactionTable): Uint8Array[] {
     ['isReturn', 'uint8', table.isReturn.subarray(0, table.rowCount)],
   ];
   if (table.quantity) sections.push(['quantity', 'float64', table.quantity.subarray(0, table.rowCount)]);
-  sections.push(['customerIdEnds', 'uint32', customerIds.ends], ['customerIdBytes', 'uint8', customerIds.bytes], ['orderIdEnds', 'uint32', orderIds.ends], ['orderIdBytes', 'uint8', orderIds.bytes]);
+  sections.push(
+    ['customerIdEnds', 'uint32', customerIds.ends],
+    ['customerIdBytes', 'uint8', customerIds.bytes],
+    ['orderIdEnds', 'uint32', orderIds.ends],
+    ['orderIdBytes', 'uint8', orderIds.bytes],
+  );
   const columns: SectionHeader[] = [];
   let offset = 0;
   for (const [name, type, array] of sections) {
     columns.push({ name, type, offset, byteLength: array.byteLength });
     offset += align8(array.byteLength);
   }
-  const header: Header = { rowCount: table.rowCount, customerCount: table.customerIds.length, orderCount: table.orderIds.length, columns };
+  const header: Header = {
+    rowCount: table.rowCount,
+    customerCount: table.customerIds.length,
+    orderCount: table.orderIds.length,
+    columns,
+  };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = new Uint8Array(align8(8 + json.length));
   head.set(Buffer.from(MAGIC, 'latin1'), 0);
@@ -130,12 +157,18 @@ export interface ByteSource {
 
 function parseHeader(head: Uint8Array, what: string): { magic: string; headerLength: number } {
   const magic = head.length >= 8 ? Buffer.from(head.subarray(0, 4)).toString('latin1') : '';
-  if (magic !== MAGIC && magic !== MAGIC_V1) throw new Error(`not a workbench transactions table (bad magic bytes${what})`);
+  if (magic !== MAGIC && magic !== MAGIC_V1)
+    throw new Error(`not a workbench transactions table (bad magic bytes${what})`);
   return { magic, headerLength: new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, true) };
 }
 
-function tableOf(header: Header, section: (name: SectionName) => Section | null, v1Ids?: { customerIds: string[]; orderIds: string[] }): TransactionTable {
-  const ids = (ends: SectionName, bytes: SectionName) => new StringTable(section(ends) as Uint32Array, section(bytes) as Uint8Array);
+function tableOf(
+  header: Header,
+  section: (name: SectionName) => Section | null,
+  v1Ids?: { customerIds: string[]; orderIds: string[] },
+): TransactionTable {
+  const ids = (ends: SectionName, bytes: SectionName) =>
+    new StringTable(section(ends) as Uint32Array, section(bytes) as Uint8Array);
   return {
     rowCount: header.rowCount,
     customerIds: v1Ids?.customerIds ?? ids('customerIdEnds', 'customerIdBytes').toArray(),
@@ -151,22 +184,37 @@ function tableOf(header: Header, section: (name: SectionName) => Section | null,
 
 const typed = (type: SectionType, buffer: ArrayBufferLike, offset: number, byteLength: number): Section => {
   const length = byteLength / SIZE[type];
-  return type === 'int32' ? new Int32Array(buffer, offset, length) : type === 'uint32' ? new Uint32Array(buffer, offset, length) : type === 'float64' ? new Float64Array(buffer, offset, length) : new Uint8Array(buffer, offset, length);
+  return type === 'int32'
+    ? new Int32Array(buffer, offset, length)
+    : type === 'uint32'
+      ? new Uint32Array(buffer, offset, length)
+      : type === 'float64'
+        ? new Float64Array(buffer, offset, length)
+        : new Uint8Array(buffer, offset, length);
 };
 
 /** Reads bytes written by {@link encodeTransactions}: columns are views into `bytes` where aligned, copies otherwise. */
 export function decodeTransactions(bytes: Uint8Array): TransactionTable {
   const { magic, headerLength } = parseHeader(bytes, '');
-  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as Header & { customerIds?: string[]; orderIds?: string[] };
+  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as Header & {
+    customerIds?: string[];
+    orderIds?: string[];
+  };
   const dataStart = align8(8 + headerLength);
   const section = (name: SectionName): Section | null => {
     const c = header.columns.find((h) => h.name === name);
     if (!c) return null;
     const start = bytes.byteOffset + dataStart + c.offset;
     // A view when the bytes are aligned for the type (the usual case): tens of millions of rows exist once.
-    return start % SIZE[c.type] === 0 ? typed(c.type, bytes.buffer, start, c.byteLength) : typed(c.type, bytes.slice(dataStart + c.offset, dataStart + c.offset + c.byteLength).buffer, 0, c.byteLength);
+    return start % SIZE[c.type] === 0
+      ? typed(c.type, bytes.buffer, start, c.byteLength)
+      : typed(c.type, bytes.slice(dataStart + c.offset, dataStart + c.offset + c.byteLength).buffer, 0, c.byteLength);
   };
-  return tableOf(header, section, magic === MAGIC_V1 ? { customerIds: header.customerIds ?? [], orderIds: header.orderIds ?? [] } : undefined);
+  return tableOf(
+    header,
+    section,
+    magic === MAGIC_V1 ? { customerIds: header.customerIds ?? [], orderIds: header.orderIds ?? [] } : undefined,
+  );
 }
 
 /** Reads a stored table section by section (each into its own buffer), so no buffer of the whole table is needed. */
@@ -197,7 +245,8 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.byteLength,
     read: async (target, position) => {
-      if (position < 0 || position + target.byteLength > bytes.byteLength) throw new Error(`reading ${target.byteLength} bytes at ${position} runs past the ${bytes.byteLength} bytes`);
+      if (position < 0 || position + target.byteLength > bytes.byteLength)
+        throw new Error(`reading ${target.byteLength} bytes at ${position} runs past the ${bytes.byteLength} bytes`);
       target.set(bytes.subarray(position, position + target.byteLength));
     },
   };

@@ -21,10 +21,54 @@ type Role = keyof TransactionColumnMapping;
 
 // Header names are compared lower-cased with everything but letters and digits removed ('Customer ID' → 'customerid').
 const CANDIDATES: Record<Role, readonly string[]> = {
-  customerId: ['customerid', 'custid', 'clientid', 'userid', 'masterid', 'customer', 'customerno', 'customernumber', 'client', 'user', 'id'],
-  timestamp: ['invoicedate', 'orderdate', 'transactiondate', 'purchasedate', 'date', 'datetime', 'timestamp', 'time', 'createdat'],
-  orderId: ['invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'order', 'orderno', 'ordernumber', 'transactionid', 'receiptid'],
-  amount: ['amount', 'sales', 'revenue', 'total', 'totalamount', 'value', 'dollarvalue', 'spend', 'monetary', 'lineamount'],
+  customerId: [
+    'customerid',
+    'custid',
+    'clientid',
+    'userid',
+    'masterid',
+    'customer',
+    'customerno',
+    'customernumber',
+    'client',
+    'user',
+    'id',
+  ],
+  timestamp: [
+    'invoicedate',
+    'orderdate',
+    'transactiondate',
+    'purchasedate',
+    'date',
+    'datetime',
+    'timestamp',
+    'time',
+    'createdat',
+  ],
+  orderId: [
+    'invoiceno',
+    'invoice',
+    'invoiceid',
+    'invoicenumber',
+    'orderid',
+    'order',
+    'orderno',
+    'ordernumber',
+    'transactionid',
+    'receiptid',
+  ],
+  amount: [
+    'amount',
+    'sales',
+    'revenue',
+    'total',
+    'totalamount',
+    'value',
+    'dollarvalue',
+    'spend',
+    'monetary',
+    'lineamount',
+  ],
   quantity: ['quantity', 'qty', 'units', 'cds', 'numberofcds'],
   unitPrice: ['unitprice', 'price', 'itemprice'],
 };
@@ -52,14 +96,21 @@ export interface ResolvedMapping {
  *
  * @throws IngestError naming the column and listing the header when a mapped column is missing or a required role cannot be found.
  */
-export function resolveTransactionMapping(headers: readonly string[], given: Partial<TransactionColumnMapping> = {}): ResolvedMapping {
+export function resolveTransactionMapping(
+  headers: readonly string[],
+  given: Partial<TransactionColumnMapping> = {},
+): ResolvedMapping {
   const list = headers.join(', ');
-  const index = { customerId: -1, timestamp: -1, orderId: -1, amount: -1, quantity: -1, unitPrice: -1 } as Record<Role, number>;
+  const index = { customerId: -1, timestamp: -1, orderId: -1, amount: -1, quantity: -1, unitPrice: -1 } as Record<
+    Role,
+    number
+  >;
   for (const role of Object.keys(index) as Role[]) {
     const name = given[role];
     if (name === undefined) continue;
     const at = headers.indexOf(name.trim());
-    if (at < 0) throw new IngestError(`the mapped ${LABEL[role]} column '${name}' is not in the header (columns: ${list})`);
+    if (at < 0)
+      throw new IngestError(`the mapped ${LABEL[role]} column '${name}' is not in the header (columns: ${list})`);
     index[role] = at;
   }
   const detect = (role: Role) => {
@@ -85,7 +136,9 @@ export function resolveTransactionMapping(headers: readonly string[], given: Par
     if (index.amount < 0) detect('unitPrice');
   }
   const missing = (role: Role, hint: string) =>
-    new IngestError(`no ${LABEL[role]} column found (looked for ${CANDIDATES[role].join(', ')}); ${hint} (columns: ${list})`);
+    new IngestError(
+      `no ${LABEL[role]} column found (looked for ${CANDIDATES[role].join(', ')}); ${hint} (columns: ${list})`,
+    );
   if (index.customerId < 0) throw missing('customerId', 'map it with mapping.customerId');
   if (index.timestamp < 0) throw missing('timestamp', 'map it with mapping.timestamp');
   if (index.amount < 0 && (index.quantity < 0 || index.unitPrice < 0)) {
@@ -94,8 +147,12 @@ export function resolveTransactionMapping(headers: readonly string[], given: Par
     );
   }
   if (index.amount >= 0) index.unitPrice = -1;
-  const mapping: TransactionColumnMapping = { customerId: headers[index.customerId], timestamp: headers[index.timestamp] };
-  for (const role of ['amount', 'quantity', 'unitPrice', 'orderId'] as Role[]) if (index[role] >= 0) mapping[role] = headers[index[role]];
+  const mapping: TransactionColumnMapping = {
+    customerId: headers[index.customerId],
+    timestamp: headers[index.timestamp],
+  };
+  for (const role of ['amount', 'quantity', 'unitPrice', 'orderId'] as Role[])
+    if (index[role] >= 0) mapping[role] = headers[index[role]];
   return { mapping, index };
 }
 
@@ -115,7 +172,10 @@ export function detectDateFormat(column: string, samples: readonly string[], lin
   const values = samples.map((s) => s.trim()).filter((s) => s !== '');
   const at = (v: string) => (lineOf.has(v) ? `line ${lineOf.get(v)}: ` : '');
   const choose = `set dateFormat to one of ${DATE_FORMATS.join(', ')}`;
-  if (values.length === 0) throw new IngestError(`cannot detect the date format of column '${column}': the first rows have no dates; ${choose}`);
+  if (values.length === 0)
+    throw new IngestError(
+      `cannot detect the date format of column '${column}': the first rows have no dates; ${choose}`,
+    );
   if (values.every((v) => COMPACT.test(v))) return 'YYYYMMDD';
   if (values.every((v) => ISO.test(v))) return 'YYYY-MM-DD';
   if (values.every((v) => SLASHED.test(v))) {
@@ -123,7 +183,9 @@ export function detectDateFormat(column: string, samples: readonly string[], lin
     const dayFirst = values.find((v) => part(v, 1) > 12);
     const monthFirst = values.find((v) => part(v, 2) > 12);
     if (dayFirst && monthFirst) {
-      throw new IngestError(`the dates in column '${column}' mix day-first ('${dayFirst}') and month-first ('${monthFirst}') values; fix the file or ${choose}`);
+      throw new IngestError(
+        `the dates in column '${column}' mix day-first ('${dayFirst}') and month-first ('${monthFirst}') values; fix the file or ${choose}`,
+      );
     }
     if (dayFirst) return 'DD/MM/YYYY';
     if (monthFirst) return 'MM/DD/YYYY';
@@ -135,7 +197,8 @@ export function detectDateFormat(column: string, samples: readonly string[], lin
   // shape other than the most common one (never a valid date of the column's own format).
   const shapes = [COMPACT, ISO, SLASHED];
   const odd = values.find((v) => !shapes.some((shape) => shape.test(v)));
-  if (odd !== undefined) throw new IngestError(`cannot detect the date format of column '${column}' (${at(odd)}'${odd}'); ${choose}`);
+  if (odd !== undefined)
+    throw new IngestError(`cannot detect the date format of column '${column}' (${at(odd)}'${odd}'); ${choose}`);
   const counts = shapes.map((shape) => values.filter((v) => shape.test(v)).length);
   const common = shapes[counts.indexOf(Math.max(...counts))];
   const other = values.find((v) => !common.test(v)) as string;

@@ -10,7 +10,14 @@ import type { TransactionTable } from './transaction-table';
 
 const ISO_DAY = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
-export type RejectReason = 'wrong field count' | 'customer id is empty' | 'customer id too long' | 'order id is empty' | 'invalid date' | 'date in the future' | 'invalid number';
+export type RejectReason =
+  | 'wrong field count'
+  | 'customer id is empty'
+  | 'customer id too long'
+  | 'order id is empty'
+  | 'invalid date'
+  | 'date in the future'
+  | 'invalid number';
 
 /** The row loop, kept apart from the I/O so it stays one hot function. */
 export class RowIngest {
@@ -118,14 +125,20 @@ export class RowIngest {
         orderKey = quoting[f0 + oi] === 2 ? -1 : parseIntegerId(bytes, s, e);
         if (orderKey < 0) {
           orderText = this.text(batch, f0 + oi);
-          if (prefixLength > 0 && e - s > prefixLength && bytes.compare(prefix, 0, prefixLength, s, s + prefixLength) === 0) isReturn = true;
+          if (
+            prefixLength > 0 &&
+            e - s > prefixLength &&
+            bytes.compare(prefix, 0, prefixLength, s, s + prefixLength) === 0
+          )
+            isReturn = true;
         }
       }
       // Timestamp: rows of one order usually repeat the previous row's date, so compare before parsing.
       const ds = starts[f0 + ti];
       const dl = ends[f0 + ti] - ds;
       let ts: number;
-      if (dl === this.lastDateLength && dl > 0 && bytes.compare(this.lastDate, 0, dl, ds, ds + dl) === 0) ts = this.lastTimestamp;
+      if (dl === this.lastDateLength && dl > 0 && bytes.compare(this.lastDate, 0, dl, ds, ds + dl) === 0)
+        ts = this.lastTimestamp;
       else {
         ts = parseDate(bytes, ds, ds + dl, dateFormat);
         if (dl <= this.lastDate.length) {
@@ -141,7 +154,12 @@ export class RowIngest {
         continue;
       }
       if (ts > this.nowMs) {
-        this.reject(line, ti, 'date in the future', `date ${ISO_DAY(ts)} is in the future (now: ${ISO_DAY(this.nowMs)})`);
+        this.reject(
+          line,
+          ti,
+          'date in the future',
+          `date ${ISO_DAY(ts)} is in the future (now: ${ISO_DAY(this.nowMs)})`,
+        );
         continue;
       }
       // Amount, or quantity × unit price.
@@ -213,14 +231,20 @@ export class RowIngest {
 
   private rejectNumber(batch: CsvBatch, f: number, line: number, column: number, what: string): void {
     const raw = this.text(batch, f);
-    this.reject(line, column, 'invalid number', raw === '' ? `${what} is empty` : `'${raw}' is not a number${numberHint(raw, this.options)}`);
+    this.reject(
+      line,
+      column,
+      'invalid number',
+      raw === '' ? `${what} is empty` : `'${raw}' is not a number${numberHint(raw, this.options)}`,
+    );
   }
 
   table(hasQuantity: boolean): TransactionTable {
     const c = this.columns;
     const n = c.size;
     // Views when little capacity is unused (no second copy of every column at the peak), copies otherwise.
-    const trim = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => (a.length <= n * 1.25 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+    const trim = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T =>
+      a.length <= n * 1.25 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T);
     return {
       rowCount: n,
       customerIds: this.customers.strings(),

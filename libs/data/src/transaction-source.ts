@@ -5,7 +5,10 @@ import type { TransactionIngestOptions } from './transaction-ingest-options';
 /** A file path, the whole content, or a stream of chunks (e.g. a `Readable`). */
 export type TransactionSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;
 
-export function chunksOf(source: TransactionSource, options: TransactionIngestOptions): AsyncIterator<Uint8Array | string> {
+export function chunksOf(
+  source: TransactionSource,
+  options: TransactionIngestOptions,
+): AsyncIterator<Uint8Array | string> {
   if (typeof source === 'string') {
     let size: number;
     try {
@@ -14,7 +17,9 @@ export function chunksOf(source: TransactionSource, options: TransactionIngestOp
       size = stat.size;
     } catch (e) {
       if (e instanceof IngestError) throw e;
-      throw new IngestError(`cannot read '${source}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw new IngestError(
+        `cannot read '${source}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      );
     }
     if (options.maxBytes !== undefined && size > options.maxBytes) {
       throw new IngestError(`the file is ${size} bytes, over the size limit of ${options.maxBytes} bytes`);
@@ -25,4 +30,5 @@ export function chunksOf(source: TransactionSource, options: TransactionIngestOp
   return source[Symbol.asyncIterator]();
 }
 
-export const asBytes = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+export const asBytes = (chunk: Uint8Array | string): Uint8Array =>
+  typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;

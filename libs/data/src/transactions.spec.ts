@@ -2,13 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FIXTURES_DIR } from '@workbench/plugin-sdk/testing';
-import { IngestError, ingestTransactions, MAX_CUSTOMER_ID_LENGTH, transactionsHash, type TransactionIngestOptions } from './index';
+import {
+  IngestError,
+  ingestTransactions,
+  MAX_CUSTOMER_ID_LENGTH,
+  transactionsHash,
+  type TransactionIngestOptions,
+} from './index';
 
 const fixtures = FIXTURES_DIR;
 const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
 const NOW = new Date('2024-01-01T00:00:00Z');
 
-const ingest = (text: string, options: TransactionIngestOptions = {}) => ingestTransactions(Buffer.from(text, 'utf8'), { now: NOW, ...options });
+const ingest = (text: string, options: TransactionIngestOptions = {}) =>
+  ingestTransactions(Buffer.from(text, 'utf8'), { now: NOW, ...options });
 
 async function errorOf(promise: Promise<unknown>): Promise<IngestError> {
   try {
@@ -24,8 +31,16 @@ const RETAIL_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,Unit
 
 describe('transactions ingest: mapping', () => {
   it('detects the Online Retail columns and computes amount as quantity × unit price', async () => {
-    const { table, mapping, dateFormat } = await ingest(`${RETAIL_HEADER}\n536365,85123A,"HEART, WHITE",6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n`);
-    expect(mapping).toEqual({ customerId: 'CustomerID', timestamp: 'InvoiceDate', orderId: 'InvoiceNo', quantity: 'Quantity', unitPrice: 'UnitPrice' });
+    const { table, mapping, dateFormat } = await ingest(
+      `${RETAIL_HEADER}\n536365,85123A,"HEART, WHITE",6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n`,
+    );
+    expect(mapping).toEqual({
+      customerId: 'CustomerID',
+      timestamp: 'InvoiceDate',
+      orderId: 'InvoiceNo',
+      quantity: 'Quantity',
+      unitPrice: 'UnitPrice',
+    });
     expect(dateFormat).toBe('YYYY-MM-DD');
     expect(table.customerIds).toEqual(['17850']);
     expect(table.orderIds).toEqual(['536365']);
@@ -34,14 +49,20 @@ describe('transactions ingest: mapping', () => {
   });
 
   it('lets the user override a detected column', async () => {
-    const { table, mapping } = await ingest('masterid,sampleid,date,cds,sales\n4,1,19970101,2,29.33\n', { mapping: { customerId: 'sampleid' } });
+    const { table, mapping } = await ingest('masterid,sampleid,date,cds,sales\n4,1,19970101,2,29.33\n', {
+      mapping: { customerId: 'sampleid' },
+    });
     expect(mapping).toEqual({ customerId: 'sampleid', timestamp: 'date', amount: 'sales', quantity: 'cds' });
     expect(table.customerIds).toEqual(['1']);
   });
 
   it('names a mapped column missing from the header and lists the header', async () => {
-    const error = await errorOf(ingest('customer_id,date,amount\n1,2020-01-01,5\n', { mapping: { timestamp: 'InvoiceDate' } }));
-    expect(error.message).toBe("the mapped timestamp column 'InvoiceDate' is not in the header (columns: customer_id, date, amount)");
+    const error = await errorOf(
+      ingest('customer_id,date,amount\n1,2020-01-01,5\n', { mapping: { timestamp: 'InvoiceDate' } }),
+    );
+    expect(error.message).toBe(
+      "the mapped timestamp column 'InvoiceDate' is not in the header (columns: customer_id, date, amount)",
+    );
   });
 
   it('says which role it could not detect', async () => {
@@ -65,7 +86,9 @@ describe('transactions ingest: files that cannot be read', () => {
 
   it('refuses a file read with the wrong delimiter', async () => {
     const error = await errorOf(ingest('customer_id;date;amount\n1;2020-01-01;5\n'));
-    expect(error.message).toBe("the header has only one column ('customer_id;date;amount'); is the delimiter ',' right?");
+    expect(error.message).toBe(
+      "the header has only one column ('customer_id;date;amount'); is the delimiter ',' right?",
+    );
   });
 
   it('refuses a file whose first line is data, saying how the CLI and the API name the columns', async () => {
@@ -89,13 +112,18 @@ describe('transactions ingest: files that cannot be read', () => {
     expect((await errorOf(ingest(text))).message).toBe(
       "the header repeats 'date' (columns 2, 4); a mapping could not tell them apart. Name every column instead: CLI --columns a,b,c; API field columns=a,b,c (they replace the header's names)",
     );
-    const { table, mapping } = await ingest(text, { columns: ['customer_id', 'ordered', 'amount', 'shipped'], mapping: { timestamp: 'shipped' } });
+    const { table, mapping } = await ingest(text, {
+      columns: ['customer_id', 'ordered', 'amount', 'shipped'],
+      mapping: { timestamp: 'shipped' },
+    });
     expect(mapping.timestamp).toBe('shipped');
     expect(new Date(table.timestamp[0]).toISOString()).toBe('2021-06-30T00:00:00.000Z');
   });
 
   it('names a directory given as the file', async () => {
-    expect((await errorOf(ingestTransactions(fixtures, {}))).message).toBe(`'${fixtures}' is a directory; give the path of a file`);
+    expect((await errorOf(ingestTransactions(fixtures, {}))).message).toBe(
+      `'${fixtures}' is a directory; give the path of a file`,
+    );
   });
 
   it('refuses a header without rows', async () => {
@@ -108,7 +136,11 @@ describe('transactions ingest: files that cannot be read', () => {
   });
 
   it('refuses a stream over the size limit', async () => {
-    const error = await errorOf(ingestTransactions(Readable.from([Buffer.from('customer_id,date,amount\n'), Buffer.from('1,2020-01-01,5\n')]), { maxBytes: 30 }));
+    const error = await errorOf(
+      ingestTransactions(Readable.from([Buffer.from('customer_id,date,amount\n'), Buffer.from('1,2020-01-01,5\n')]), {
+        maxBytes: 30,
+      }),
+    );
     expect(error.message).toBe('the file is over the size limit of 30 bytes');
   });
 
@@ -139,7 +171,9 @@ describe('transactions ingest: coercion', () => {
   });
 
   it('quotes the date that differs when a column mixes formats, not a valid one', async () => {
-    const error = await errorOf(ingest('customer_id,date,amount\n1,2011-03-04,5\n2,2011-03-05,5\n3,05/03/2011,5\n4,2011-03-06,5\n'));
+    const error = await errorOf(
+      ingest('customer_id,date,amount\n1,2011-03-04,5\n2,2011-03-05,5\n3,05/03/2011,5\n4,2011-03-06,5\n'),
+    );
     expect(error.message).toBe(
       "the dates in column 'date' mix formats: line 4: '05/03/2011' is not in the format of the others (e.g. '2011-03-04'); fix the file or set dateFormat to one of YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, MM/DD/YYYY",
     );
@@ -153,30 +187,50 @@ describe('transactions ingest: coercion', () => {
   });
 
   it('reads decimal commas, currency symbols and thousands separators when asked to', async () => {
-    const text = 'customer_id;date;amount\n1;2020-01-01;"£1.234,5"\n2;2020-01-01;€3,10\n3;2020-01-01;-$2,5\n4;2020-01-01; 7 €\n';
+    const text =
+      'customer_id;date;amount\n1;2020-01-01;"£1.234,5"\n2;2020-01-01;€3,10\n3;2020-01-01;-$2,5\n4;2020-01-01; 7 €\n';
     const { table } = await ingest(text, { delimiter: ';', decimal: ',', currency: true, thousands: '.' });
     expect(Array.from(table.amount)).toEqual([1234.5, 3.1, -2.5, 7]);
     // Without the thousands option that row is rejected, not read as 1.2345.
     const { report } = await ingest(text, { delimiter: ';', decimal: ',', currency: true, policy: 'skip' });
     expect(report.problems).toEqual([
-      { line: 2, field: 'amount', message: "'£1.234,5' is not a number (for thousands separators: CLI --thousands ',', API field thousands)" },
+      {
+        line: 2,
+        field: 'amount',
+        message: "'£1.234,5' is not a number (for thousands separators: CLI --thousands ',', API field thousands)",
+      },
     ]);
   });
 
   it('names the line, column and value of a bad number, and the option that would read it', async () => {
-    const error = await errorOf(ingest('customer_id,date,amount\n1,2020-01-01,12.5\n2,2020-01-01,£30\n3,2020-01-01,"1,234.00"\n'));
+    const error = await errorOf(
+      ingest('customer_id,date,amount\n1,2020-01-01,12.5\n2,2020-01-01,£30\n3,2020-01-01,"1,234.00"\n'),
+    );
     expect(error.message).toBe(
       "2 of 3 rows are invalid (first: line 3, amount: '£30' is not a number (to strip currency symbols: CLI --currency, API field currency=true)); fix them or ingest with the 'skip' policy",
     );
-    expect(error.report?.problems[1]).toEqual({ line: 4, field: 'amount', message: "'1,234.00' is not a number (for thousands separators: CLI --thousands ',', API field thousands)" });
-    const { table } = await ingest('customer_id,date,amount\n1,2020-01-01,12.5\n2,2020-01-01,£30\n3,2020-01-01,"1,234.00"\n', { currency: true, thousands: ',' });
+    expect(error.report?.problems[1]).toEqual({
+      line: 4,
+      field: 'amount',
+      message: "'1,234.00' is not a number (for thousands separators: CLI --thousands ',', API field thousands)",
+    });
+    const { table } = await ingest(
+      'customer_id,date,amount\n1,2020-01-01,12.5\n2,2020-01-01,£30\n3,2020-01-01,"1,234.00"\n',
+      { currency: true, thousands: ',' },
+    );
     expect(Array.from(table.amount)).toEqual([12.5, 30, 1234]);
   });
 
   it('reads a whitespace-separated file with a header (CDNOW_master.txt)', async () => {
-    const text = ' customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n 00002 19970112  1   12.00\r\n 00002 19970112  5   77.00\r\n';
+    const text =
+      ' customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n 00002 19970112  1   12.00\r\n 00002 19970112  5   77.00\r\n';
     const { table, mapping } = await ingest(text, { delimiter: 'whitespace' });
-    expect(mapping).toEqual({ customerId: 'customer_id', timestamp: 'date', amount: 'dollar_value', quantity: 'number_of_cds' });
+    expect(mapping).toEqual({
+      customerId: 'customer_id',
+      timestamp: 'date',
+      amount: 'dollar_value',
+      quantity: 'number_of_cds',
+    });
     expect(table.customerIds).toEqual(['00001', '00002']);
     expect(Array.from(table.amount)).toEqual([11.77, 12, 77]);
   });
@@ -184,7 +238,12 @@ describe('transactions ingest: coercion', () => {
   it('reads a whitespace-separated file without a header (CDNOW_sample.txt)', async () => {
     const text = ' 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n';
     const columns = ['master_id', 'sample_id', 'date', 'cds', 'sales'];
-    const { table } = await ingest(text, { delimiter: 'whitespace', header: false, columns, mapping: { customerId: 'sample_id' } });
+    const { table } = await ingest(text, {
+      delimiter: 'whitespace',
+      header: false,
+      columns,
+      mapping: { customerId: 'sample_id' },
+    });
     expect(table.customerIds).toEqual(['0001']);
     expect(table.rowCount).toBe(2);
   });
@@ -195,10 +254,9 @@ describe('transactions ingest: coercion', () => {
     const a = await ingest(plain);
     const b = await ingest(variant);
     const bytes = Buffer.from(variant, 'utf8');
-    const c = await ingestTransactions(
-      Readable.from(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1))),
-      { now: NOW },
-    );
+    const c = await ingestTransactions(Readable.from(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1))), {
+      now: NOW,
+    });
     expect(transactionsHash(b.table)).toBe(transactionsHash(a.table));
     expect(transactionsHash(c.table)).toBe(transactionsHash(a.table));
   });
@@ -224,7 +282,11 @@ describe('transactions ingest: validation', () => {
     expect(report.problems).toEqual([
       { line: 3, field: 'CustomerID', message: 'customer id is empty' },
       { line: 4, field: 'InvoiceDate', message: "'2010-13-01 08:26:00' is not a date in YYYY-MM-DD format" },
-      { line: 5, field: 'InvoiceDate', message: 'date 2030-01-01 00:00:00 is in the future (now: 2024-01-01 00:00:00)' },
+      {
+        line: 5,
+        field: 'InvoiceDate',
+        message: 'date 2030-01-01 00:00:00 is in the future (now: 2024-01-01 00:00:00)',
+      },
       { line: 6, field: 'Quantity', message: "'six' is not a number" },
       { line: 7, field: 'UnitPrice', message: 'unit price is empty' },
       { line: 8, field: 'InvoiceNo', message: 'order id is empty' },
@@ -254,13 +316,17 @@ describe('transactions ingest: validation', () => {
     const row = (id: string) => `536365,${id},2010-12-01 08:26:00,6,2.55`;
     const longId = `${header}\n${row('17850')}\n${row('ü'.repeat(MAX_CUSTOMER_ID_LENGTH + 1))}\n${row('ü'.repeat(MAX_CUSTOMER_ID_LENGTH))}\n`;
     const error = await errorOf(ingest(longId));
-    expect(error.message).toBe("1 of 3 rows are invalid (first: line 3, CustomerID: customer id is 256 characters long; the limit is 255); fix them or ingest with the 'skip' policy");
+    expect(error.message).toBe(
+      "1 of 3 rows are invalid (first: line 3, CustomerID: customer id is 256 characters long; the limit is 255); fix them or ingest with the 'skip' policy",
+    );
     expect(error.report).toMatchObject({ rejectedByReason: { 'customer id too long': 1 } });
   });
 
   it('refuses the whole file under the reject policy', async () => {
     const error = await errorOf(ingest(text));
-    expect(error.message).toBe("7 of 10 rows are invalid (first: line 3, CustomerID: customer id is empty); fix them or ingest with the 'skip' policy");
+    expect(error.message).toBe(
+      "7 of 10 rows are invalid (first: line 3, CustomerID: customer id is empty); fix them or ingest with the 'skip' policy",
+    );
     expect(error.report?.rowsRejected).toBe(7);
   });
 
@@ -279,7 +345,11 @@ describe('transactions ingest: validation', () => {
 describe('transactions ingest: real files against pandas', () => {
   it('reads the Online Retail sample with the counts pandas finds', async () => {
     const expected = reference.onlineRetailSample;
-    const { report, stats } = await ingestTransactions(join(fixtures, 'online-retail-sample.csv'), { policy: 'skip', returns: 'net', now: NOW });
+    const { report, stats } = await ingestTransactions(join(fixtures, 'online-retail-sample.csv'), {
+      policy: 'skip',
+      returns: 'net',
+      now: NOW,
+    });
     expect(report.rowsRead).toBe(expected.rowsRead);
     expect(report.rowsRejected).toBe(expected.emptyCustomerId);
     expect(report.rejectedByReason).toEqual({ 'customer id is empty': expected.emptyCustomerId });
@@ -290,7 +360,10 @@ describe('transactions ingest: real files against pandas', () => {
     expect(stats.orders).toBe(expected.orders);
     expect(stats.firstTimestamp).toBe(`${expected.firstTimestamp}.000Z`);
     expect(stats.lastTimestamp).toBe(`${expected.lastTimestamp}.000Z`);
-    expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(expected.amountSum, 6);
+    expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(
+      expected.amountSum,
+      6,
+    );
   });
 
   it('reads the same Online Retail sample in 4 KB chunks', async () => {
@@ -306,15 +379,24 @@ describe('transactions ingest: real files against pandas', () => {
     expect(dateFormat).toBe('YYYYMMDD');
     expect(table.rowCount).toBe(expected.rowsRead);
     expect(stats.customers).toBe(expected.customers);
-    expect(stats.quantity?.type === 'numeric' && Math.round(stats.quantity.mean! * stats.quantity.count)).toBe(expected.cdsSum);
-    expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(expected.salesSum, 6);
+    expect(stats.quantity?.type === 'numeric' && Math.round(stats.quantity.mean! * stats.quantity.count)).toBe(
+      expected.cdsSum,
+    );
+    expect(stats.amount.type === 'numeric' && stats.amount.mean! * stats.amount.count).toBeCloseTo(
+      expected.salesSum,
+      6,
+    );
     expect(stats.firstTimestamp).toBe('1997-01-01T00:00:00.000Z');
     expect(stats.lastTimestamp).toBe('1998-06-30T00:00:00.000Z');
   });
 });
 
 describe('transactions ingest: encodings', () => {
-  const latin1 = Buffer.concat([Buffer.from('customer_id,date,amount\n1,2020-01-01,5\nM'), Buffer.from([0xfc]), Buffer.from('ller,2020-01-02,6\n')]);
+  const latin1 = Buffer.concat([
+    Buffer.from('customer_id,date,amount\n1,2020-01-01,5\nM'),
+    Buffer.from([0xfc]),
+    Buffer.from('ller,2020-01-02,6\n'),
+  ]);
 
   it('refuses bytes that are not UTF-8, naming the line and byte offset, instead of storing U+FFFD', async () => {
     const error = await errorOf(ingestTransactions(latin1, { now: NOW }));
@@ -324,9 +406,18 @@ describe('transactions ingest: encodings', () => {
   });
 
   it('decodes Latin-1 and Windows-1252 when told', async () => {
-    expect((await ingestTransactions(latin1, { now: NOW, encoding: 'latin1' })).table.customerIds).toEqual(['1', 'Müller']);
-    const cp1252 = Buffer.concat([Buffer.from('customer_id,date,amount\n'), Buffer.from([0x93, 0x41, 0x94, 0x80]), Buffer.from(',2020-01-01,5\n')]);
-    expect((await ingestTransactions(cp1252, { now: NOW, encoding: 'windows-1252' })).table.customerIds).toEqual(['\u201cA\u201d€']);
+    expect((await ingestTransactions(latin1, { now: NOW, encoding: 'latin1' })).table.customerIds).toEqual([
+      '1',
+      'Müller',
+    ]);
+    const cp1252 = Buffer.concat([
+      Buffer.from('customer_id,date,amount\n'),
+      Buffer.from([0x93, 0x41, 0x94, 0x80]),
+      Buffer.from(',2020-01-01,5\n'),
+    ]);
+    expect((await ingestTransactions(cp1252, { now: NOW, encoding: 'windows-1252' })).table.customerIds).toEqual([
+      '\u201cA\u201d€',
+    ]);
   });
 
   it('reads UTF-8 characters split between chunks, and finds a bad byte past the head of a stream', async () => {
@@ -334,15 +425,22 @@ describe('transactions ingest: encodings', () => {
     const oneByteChunks = Readable.from(Array.from(utf8, (_, i) => utf8.subarray(i, i + 1)));
     expect((await ingestTransactions(oneByteChunks, { now: NOW })).table.customerIds).toEqual(['Müller', '€uro']);
     const rows = Array.from({ length: 5000 }, (_, i) => `${i},2020-01-01,5`).join('\n');
-    const bad = Buffer.concat([Buffer.from(`customer_id,date,amount\n${rows}\nX`), Buffer.from([0xe9]), Buffer.from(',2020-01-01,5\n')]);
-    const chunks = Readable.from(Array.from({ length: Math.ceil(bad.length / 1000) }, (_, i) => bad.subarray(i * 1000, (i + 1) * 1000)));
+    const bad = Buffer.concat([
+      Buffer.from(`customer_id,date,amount\n${rows}\nX`),
+      Buffer.from([0xe9]),
+      Buffer.from(',2020-01-01,5\n'),
+    ]);
+    const chunks = Readable.from(
+      Array.from({ length: Math.ceil(bad.length / 1000) }, (_, i) => bad.subarray(i * 1000, (i + 1) * 1000)),
+    );
     const error = await errorOf(ingestTransactions(chunks, { now: NOW }));
     expect(error.message).toContain(`line 5002, byte offset ${bad.indexOf(0xe9)}: invalid UTF-8 (byte 0xE9)`);
   });
 });
 
 describe('transactions ingest: zero-value lines', () => {
-  const text = 'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,7,2010-12-01,6,2.5\n1,7,2010-12-01,1,0\n2,8,2010-12-02,3,0.00\n3,8,2010-12-03,2,1\n';
+  const text =
+    'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,7,2010-12-01,6,2.5\n1,7,2010-12-01,1,0\n2,8,2010-12-02,3,0.00\n3,8,2010-12-03,2,1\n';
 
   it('keeps them by default (they count as orders) and counts them', async () => {
     const { table, report } = await ingest(text);
@@ -355,6 +453,13 @@ describe('transactions ingest: zero-value lines', () => {
     const { table, report } = await ingest(text, { zeroAmounts: 'exclude' });
     expect(Array.from(table.amount)).toEqual([15, 2]);
     expect(table.orderIds).toEqual(['1', '3']);
-    expect(report).toMatchObject({ zeroAmounts: 'exclude', zeroAmountRows: 2, zeroAmountsExcluded: 2, rowsRead: 4, rowsAccepted: 2, rowsRejected: 0 });
+    expect(report).toMatchObject({
+      zeroAmounts: 'exclude',
+      zeroAmountRows: 2,
+      zeroAmountsExcluded: 2,
+      rowsRead: 4,
+      rowsAccepted: 2,
+      rowsRejected: 0,
+    });
   });
 });

@@ -5,7 +5,12 @@ import { lineOfByte, singleByteToUtf8, Utf8Checker } from './encoding';
 import { headerOf, NO_HEADER_HINT } from './header';
 import { IngestError } from './ingest-errors';
 import type { TransactionIngestOptions } from './transaction-ingest-options';
-import { detectDateFormat, resolveTransactionMapping, type ResolvedMapping, type TransactionColumnMapping } from './transaction-mapping';
+import {
+  detectDateFormat,
+  resolveTransactionMapping,
+  type ResolvedMapping,
+  type TransactionColumnMapping,
+} from './transaction-mapping';
 import { transactionIngestReport, type TransactionIngestReport } from './transaction-report';
 import { RowIngest } from './transaction-rows';
 import { asBytes, chunksOf, type TransactionSource } from './transaction-source';
@@ -34,7 +39,10 @@ const DATE_SAMPLES = 1000;
  * @throws IngestError when the file cannot be read (empty, binary, too large, wrong delimiter, no
  * header, a mapped column missing, undetectable dates), or when a row is bad under the `reject` policy.
  */
-export async function ingestTransactions(source: TransactionSource, options: TransactionIngestOptions = {}): Promise<TransactionIngestResult> {
+export async function ingestTransactions(
+  source: TransactionSource,
+  options: TransactionIngestOptions = {},
+): Promise<TransactionIngestResult> {
   const policy = options.policy ?? 'reject';
   const delimiter = options.delimiter ?? ',';
   const hasHeader = options.header ?? true;
@@ -51,7 +59,11 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
   const next = async (): Promise<Uint8Array | null> => {
     const result = await chunks.next();
     if (result.done) {
-      utf8?.check(Buffer.alloc(0), () => (tokenizer ? tokenizer.nextLine : lineOfByte(Buffer.concat(head), headBytes, 1)), true);
+      utf8?.check(
+        Buffer.alloc(0),
+        () => (tokenizer ? tokenizer.nextLine : lineOfByte(Buffer.concat(head), headBytes, 1)),
+        true,
+      );
       return null;
     }
     const bytes = asBytes(result.value);
@@ -60,12 +72,17 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
       throw new IngestError(`the file is over the size limit of ${options.maxBytes} bytes`);
     }
     // Before the encoding is checked: a binary file is called binary, not badly encoded text.
-    if (totalBytes === bytes.length && Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).includes(0)) {
+    if (
+      totalBytes === bytes.length &&
+      Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).includes(0)
+    ) {
       throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
     }
     if (!utf8) return singleByteToUtf8(bytes, encoding as 'latin1' | 'windows-1252');
     // The line of a bad byte: the lines before this chunk (the head's, or the tokenizer's) plus those before the byte.
-    utf8.check(bytes, (k) => lineOfByte(bytes, k, tokenizer ? tokenizer.nextLine : lineOfByte(Buffer.concat(head), headBytes, 1)));
+    utf8.check(bytes, (k) =>
+      lineOfByte(bytes, k, tokenizer ? tokenizer.nextLine : lineOfByte(Buffer.concat(head), headBytes, 1)),
+    );
     return bytes;
   };
   while (headBytes < HEAD_BYTES) {
@@ -78,8 +95,14 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
     headBytes += chunk.length;
   }
   const headBuffer = Buffer.concat(head);
-  if (headBuffer.subarray(0, 1024).includes(0)) throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
-  if (headBuffer.toString('utf8', 0, Math.min(headBuffer.length, 4096)).replace(/^\ufeff/, '').trim() === '') {
+  if (headBuffer.subarray(0, 1024).includes(0))
+    throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
+  if (
+    headBuffer
+      .toString('utf8', 0, Math.min(headBuffer.length, 4096))
+      .replace(/^\ufeff/, '')
+      .trim() === ''
+  ) {
     throw new IngestError('the file is empty');
   }
 
@@ -90,7 +113,8 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
   } catch (e) {
     throw new IngestError((e as Error).message);
   }
-  if (batch.count === 0 && !done) throw new IngestError(`no complete line in the first ${HEAD_BYTES / 1024} KB; is this a delimited text file?`);
+  if (batch.count === 0 && !done)
+    throw new IngestError(`no complete line in the first ${HEAD_BYTES / 1024} KB; is this a delimited text file?`);
   if (batch.count === 0) throw new IngestError('the file is empty');
   // A file's size and its head's bytes per line estimate its rows: reserve them (+10%) up front.
   const fileBytes = typeof source === 'string' ? statSync(source).size : 0;
@@ -102,7 +126,9 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
     resolved = resolveTransactionMapping(headers, options.mapping);
   } catch (e) {
     if (hasHeader && e instanceof IngestError && looksLikeData(headers)) {
-      throw new IngestError(`the first line looks like data, not a header ('${firstLine.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`);
+      throw new IngestError(
+        `the first line looks like data, not a header ('${firstLine.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`,
+      );
     }
     throw e;
   }
@@ -130,7 +156,8 @@ export async function ingestTransactions(source: TransactionSource, options: Tra
     rows.add(batch, dataFrom);
     // Orders per line in the head estimate the order dictionary (0.76 per line in a file of one-line orders, 0.04 in
     // Online Retail): sized once, it is not rehashed at every doubling of millions of ids.
-    if (estimatedRows && batch.count > dataFrom) rows.orders.reserve(Math.ceil(Math.min(1, rows.orders.size / (batch.count - dataFrom)) * estimatedRows * 1.1));
+    if (estimatedRows && batch.count > dataFrom)
+      rows.orders.reserve(Math.ceil(Math.min(1, rows.orders.size / (batch.count - dataFrom)) * estimatedRows * 1.1));
     if (!done) {
       for (;;) {
         const chunk = await next();

@@ -11,10 +11,18 @@ export function encodeAssignments(ids: readonly string[], assignments: Assignmen
   );
 }
 
-export function decodeAssignments(bytes: Uint8Array): { ids: readonly string[]; segment: Int32Array; score?: Float64Array } {
+export function decodeAssignments(bytes: Uint8Array): {
+  ids: readonly string[];
+  segment: Int32Array;
+  score?: Float64Array;
+} {
   const frame = decodeFrame(bytes);
   const segment = frame.columns.segment;
   const score = frame.columns.score;
   if (segment?.kind !== 'numeric') throw new Error('assignments bytes have no segment column');
-  return { ids: frame.ids, segment: Int32Array.from(segment.values), score: score?.kind === 'numeric' ? score.values : undefined };
+  return {
+    ids: frame.ids,
+    segment: Int32Array.from(segment.values),
+    score: score?.kind === 'numeric' ? score.values : undefined,
+  };
 }

@@ -35,16 +35,26 @@ export class PluginRegistry {
     const c = candidate as Partial<WorkbenchPlugin> | undefined;
     const label = typeof c?.manifest?.name === 'string' ? c.manifest.name : `(plugin from ${source})`;
     if (!c || typeof c !== 'object' || !c.manifest) {
-      throw new PluginDefinitionError(label, ['the module must default-export defineSegmentationModel({...}) or defineKpiEvaluator({...})']);
+      throw new PluginDefinitionError(label, [
+        'the module must default-export defineSegmentationModel({...}) or defineKpiEvaluator({...})',
+      ]);
     }
-    const plugin = (c.manifest.kind === 'kpi' ? defineKpiEvaluator(c as KpiEvaluator) : defineSegmentationModel(c as SegmentationModel)) as WorkbenchPlugin;
+    const plugin = (
+      c.manifest.kind === 'kpi'
+        ? defineKpiEvaluator(c as KpiEvaluator)
+        : defineSegmentationModel(c as SegmentationModel)
+    ) as WorkbenchPlugin;
     const { name, sdk } = plugin.manifest;
     if (!semver.satisfies(SDK_VERSION, sdk)) {
-      throw new PluginDefinitionError(name, [`it needs plugin SDK ${sdk} but this workbench has SDK ${SDK_VERSION}; rebuild it against ^${semver.major(SDK_VERSION)}.0.0`]);
+      throw new PluginDefinitionError(name, [
+        `it needs plugin SDK ${sdk} but this workbench has SDK ${SDK_VERSION}; rebuild it against ^${semver.major(SDK_VERSION)}.0.0`,
+      ]);
     }
     const existing = this.plugins.get(name);
     if (existing) {
-      throw new PluginDefinitionError(name, [`the name is already registered (version ${existing.plugin.manifest.version} from ${existing.source}); pick another name or remove that one`]);
+      throw new PluginDefinitionError(name, [
+        `the name is already registered (version ${existing.plugin.manifest.version} from ${existing.source}); pick another name or remove that one`,
+      ]);
     }
     this.plugins.set(name, { plugin, source });
     return this.info(name);
@@ -61,21 +71,26 @@ export class PluginRegistry {
 
   get(name: string): WorkbenchPlugin {
     const entry = this.plugins.get(name);
-    if (!entry) throw new UnknownPluginError(`no plugin named '${name}' (registered: ${[...this.plugins.keys()].join(', ') || 'none'})`);
+    if (!entry)
+      throw new UnknownPluginError(
+        `no plugin named '${name}' (registered: ${[...this.plugins.keys()].join(', ') || 'none'})`,
+      );
     return entry.plugin;
   }
 
   /** The segmentation model called `name`; throws when it is missing or a KPI evaluator. */
   segmentationModel(name: string): SegmentationModel {
     const plugin = this.get(name);
-    if (plugin.manifest.kind === 'kpi') throw new UnknownPluginError(`plugin '${name}' is a KPI evaluator, not a segmentation model`);
+    if (plugin.manifest.kind === 'kpi')
+      throw new UnknownPluginError(`plugin '${name}' is a KPI evaluator, not a segmentation model`);
     return plugin as SegmentationModel;
   }
 
   /** The KPI evaluator called `name`; throws when it is missing or a segmentation model. */
   kpiEvaluator(name: string): KpiEvaluator {
     const plugin = this.get(name);
-    if (plugin.manifest.kind !== 'kpi') throw new UnknownPluginError(`plugin '${name}' is a ${plugin.manifest.kind}, not a KPI evaluator`);
+    if (plugin.manifest.kind !== 'kpi')
+      throw new UnknownPluginError(`plugin '${name}' is a ${plugin.manifest.kind}, not a KPI evaluator`);
     return plugin as KpiEvaluator;
   }
 

@@ -1,4 +1,11 @@
-import { kpiResultProblem, validateParams, type KpiEvaluator, type KpiInput, type KpiResult, type RunContext } from '@workbench/plugin-sdk';
+import {
+  kpiResultProblem,
+  validateParams,
+  type KpiEvaluator,
+  type KpiInput,
+  type KpiResult,
+  type RunContext,
+} from '@workbench/plugin-sdk';
 import { PluginContractError } from './run-segmentation';
 
 export interface KpiStep {
@@ -17,7 +24,11 @@ export interface EvaluatedKpi extends KpiResult {
  * figure names a declared KPI and an existing segment, and is a finite number or null with a note
  * saying why — never NaN, never a silent zero for "unknown".
  */
-export async function runKpiEvaluators(steps: readonly KpiStep[], input: Omit<KpiInput<unknown>, 'params'>, ctx: RunContext): Promise<EvaluatedKpi[]> {
+export async function runKpiEvaluators(
+  steps: readonly KpiStep[],
+  input: Omit<KpiInput<unknown>, 'params'>,
+  ctx: RunContext,
+): Promise<EvaluatedKpi[]> {
   const out: EvaluatedKpi[] = [];
   const keys = new Set(input.segments.map((s) => s.key));
   for (const { evaluator, params } of steps) {

@@ -45,8 +45,14 @@ export interface SegmentationStep {
 export function checkRequirements(model: SegmentationModel, frame: FeatureFrame): void {
   for (const r of model.manifest.requires) {
     const column = frame.columns[r.name];
-    if (!column && !r.optional) throw new FeatureRequirementError(`plugin '${model.manifest.name}' needs the ${r.type} feature '${r.name}', which the data does not have`);
-    if (column && column.kind !== r.type) throw new FeatureRequirementError(`plugin '${model.manifest.name}' needs '${r.name}' to be ${r.type}, but it is ${column.kind}`);
+    if (!column && !r.optional)
+      throw new FeatureRequirementError(
+        `plugin '${model.manifest.name}' needs the ${r.type} feature '${r.name}', which the data does not have`,
+      );
+    if (column && column.kind !== r.type)
+      throw new FeatureRequirementError(
+        `plugin '${model.manifest.name}' needs '${r.name}' to be ${r.type}, but it is ${column.kind}`,
+      );
   }
 }
 
@@ -63,7 +69,8 @@ export async function runSegmentation(step: SegmentationStep, ctx: RunContext): 
   const k = trained.segments.length;
   const { segment } = trained.assignments;
   const name = model.manifest.name;
-  if (segment.length !== frame.rowCount) throw new PluginContractError(`plugin '${name}' assigned ${segment.length} rows of ${frame.rowCount}`);
+  if (segment.length !== frame.rowCount)
+    throw new PluginContractError(`plugin '${name}' assigned ${segment.length} rows of ${frame.rowCount}`);
   trained.segments.forEach((s, i) => {
     if (s.key !== i) throw new PluginContractError(`plugin '${name}' returned segment keys that are not 0..${k - 1}`);
   });
@@ -76,7 +83,8 @@ export async function runSegmentation(step: SegmentationStep, ctx: RunContext): 
   let totalRevenue = 0;
   for (let i = 0; i < segment.length; i++) {
     const s = segment[i];
-    if (!(s >= 0 && s < k)) throw new PluginContractError(`plugin '${name}' put row ${i + 1} in segment ${s}, which it did not report`);
+    if (!(s >= 0 && s < k))
+      throw new PluginContractError(`plugin '${name}' put row ${i + 1} in segment ${s}, which it did not report`);
     sizes[s]++;
     if (revenueColumn?.kind === 'numeric') {
       const v = revenueColumn.values[i];
@@ -87,7 +95,10 @@ export async function runSegmentation(step: SegmentationStep, ctx: RunContext): 
     }
   }
   const segments = trained.segments.map((s): SegmentResult => {
-    if (s.size !== sizes[s.key]) throw new PluginContractError(`plugin '${name}' reported ${s.size} customers in '${s.label}' but assigned ${sizes[s.key]}`);
+    if (s.size !== sizes[s.key])
+      throw new PluginContractError(
+        `plugin '${name}' reported ${s.size} customers in '${s.label}' but assigned ${sizes[s.key]}`,
+      );
     return {
       key: s.key,
       label: s.label,
@@ -98,5 +109,11 @@ export async function runSegmentation(step: SegmentationStep, ctx: RunContext): 
     };
   });
   ctx.progress(1, 'done');
-  return { segments, assignments: trained.assignments, artifact: trained.artifact, metrics: trained.metrics, backend: trained.backend };
+  return {
+    segments,
+    assignments: trained.assignments,
+    artifact: trained.artifact,
+    metrics: trained.metrics,
+    backend: trained.backend,
+  };
 }

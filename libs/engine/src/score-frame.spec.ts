@@ -1,4 +1,11 @@
-import { createFeatureFrame, defineSegmentationModel, FeatureRequirementError, numeric, type FeatureFrame, type SegmentationModel } from '@workbench/plugin-sdk';
+import {
+  createFeatureFrame,
+  defineSegmentationModel,
+  FeatureRequirementError,
+  numeric,
+  type FeatureFrame,
+  type SegmentationModel,
+} from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { PluginContractError } from './run-segmentation';
 import { scoreFrame } from './score-frame';
@@ -12,7 +19,17 @@ class NoParams {}
 function spendModel(calls: number[], assign?: SegmentationModel<NoParams>['assign']): SegmentationModel<NoParams> {
   return defineSegmentationModel<NoParams>({
     contractVersion: 1,
-    manifest: { name: 'segmenter-spend', version: '1.0.0', kind: 'predictor', sdk: '^1.0.0', description: 'spend threshold', params: NoParams, requires: [], artifactFormat: 'spend/1', producesScores: true },
+    manifest: {
+      name: 'segmenter-spend',
+      version: '1.0.0',
+      kind: 'predictor',
+      sdk: '^1.0.0',
+      description: 'spend threshold',
+      params: NoParams,
+      requires: [],
+      artifactFormat: 'spend/1',
+      producesScores: true,
+    },
     train: async () => {
       throw new Error('not used');
     },
@@ -22,11 +39,20 @@ function spendModel(calls: number[], assign?: SegmentationModel<NoParams>['assig
         calls.push(frame.rowCount);
         const threshold = Number(new TextDecoder().decode(artifact.bytes));
         const spend = frame.columns.spend;
-        if (spend?.kind !== 'numeric') throw new FeatureRequirementError(`feature 'spend' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+        if (spend?.kind !== 'numeric')
+          throw new FeatureRequirementError(
+            `feature 'spend' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+          );
         spend.values.forEach((v, i) => {
-          if (Number.isNaN(v)) throw new FeatureRequirementError(`feature 'spend' is missing for customer '${frame.ids[i]}' (row ${i + 1})`);
+          if (Number.isNaN(v))
+            throw new FeatureRequirementError(
+              `feature 'spend' is missing for customer '${frame.ids[i]}' (row ${i + 1})`,
+            );
         });
-        return { segment: Int32Array.from(spend.values, (v) => (v >= threshold ? 1 : 0)), score: Float64Array.from(spend.values, (v) => v / 100) };
+        return {
+          segment: Int32Array.from(spend.values, (v) => (v >= threshold ? 1 : 0)),
+          score: Float64Array.from(spend.values, (v) => v / 100),
+        };
       }),
   });
 }
@@ -41,20 +67,40 @@ const frameOf = (spend: (number | null)[]): FeatureFrame =>
 describe('scoreFrame', () => {
   it('scores a clean frame in one call of assign', async () => {
     const calls: number[] = [];
-    const out = await scoreFrame({ model: spendModel(calls), artifact, frame: frameOf([10, 60, 50]), segmentCount: 2 }, createTestRunContext());
-    expect([Array.from(out.segment), Array.from(out.score as Float64Array), out.errors, calls]).toEqual([[0, 1, 1], [0.1, 0.6, 0.5], [], [3]]);
+    const out = await scoreFrame(
+      { model: spendModel(calls), artifact, frame: frameOf([10, 60, 50]), segmentCount: 2 },
+      createTestRunContext(),
+    );
+    expect([Array.from(out.segment), Array.from(out.score as Float64Array), out.errors, calls]).toEqual([
+      [0, 1, 1],
+      [0.1, 0.6, 0.5],
+      [],
+      [3],
+    ]);
   });
 
-  it("refuses the customers the plugin refuses, with its message and their own row, and scores the others together", async () => {
+  it('refuses the customers the plugin refuses, with its message and their own row, and scores the others together', async () => {
     const calls: number[] = [];
     const spend = [10, null, 60, 70, 20, 30, null, 90];
-    const out = await scoreFrame({ model: spendModel(calls), artifact, frame: frameOf(spend), segmentCount: 2 }, createTestRunContext());
+    const out = await scoreFrame(
+      { model: spendModel(calls), artifact, frame: frameOf(spend), segmentCount: 2 },
+      createTestRunContext(),
+    );
     expect(out.errors).toEqual([
       { row: 2, customerId: 'c2', message: "feature 'spend' is missing for customer 'c2' (row 2)" },
       { row: 7, customerId: 'c7', message: "feature 'spend' is missing for customer 'c7' (row 7)" },
     ]);
     expect(Array.from(out.segment)).toEqual([0, -1, 1, 1, 0, 0, -1, 1]);
-    expect(Array.from(out.score as Float64Array).map((v) => (Number.isNaN(v) ? null : v))).toEqual([0.1, null, 0.6, 0.7, 0.2, 0.3, null, 0.9]);
+    expect(Array.from(out.score as Float64Array).map((v) => (Number.isNaN(v) ? null : v))).toEqual([
+      0.1,
+      null,
+      0.6,
+      0.7,
+      0.2,
+      0.3,
+      null,
+      0.9,
+    ]);
     // The last call is the 6 good rows at once.
     expect(calls.at(-1)).toBe(6);
   });
@@ -65,7 +111,9 @@ describe('scoreFrame', () => {
       Array.from({ length: 64 }, (_, i) => `c${i}`),
       { revenue: numeric(Array.from({ length: 64 }, () => 1)) },
     );
-    await expect(scoreFrame({ model: spendModel(calls), artifact, frame, segmentCount: 2 }, createTestRunContext())).rejects.toThrow("feature 'spend' is not in the data (available: revenue)");
+    await expect(
+      scoreFrame({ model: spendModel(calls), artifact, frame, segmentCount: 2 }, createTestRunContext()),
+    ).rejects.toThrow("feature 'spend' is not in the data (available: revenue)");
     expect(calls).toEqual([64, 32, 32]);
   });
 
@@ -73,9 +121,13 @@ describe('scoreFrame', () => {
     const broken = spendModel([], async () => {
       throw new TypeError('x is undefined');
     });
-    await expect(scoreFrame({ model: broken, artifact, frame: frameOf([1]), segmentCount: 2 }, createTestRunContext())).rejects.toThrow(TypeError);
+    await expect(
+      scoreFrame({ model: broken, artifact, frame: frameOf([1]), segmentCount: 2 }, createTestRunContext()),
+    ).rejects.toThrow(TypeError);
     const outOfRange = spendModel([], async (_a, frame) => ({ segment: new Int32Array(frame.rowCount).fill(5) }));
-    await expect(scoreFrame({ model: outOfRange, artifact, frame: frameOf([1]), segmentCount: 2 }, createTestRunContext())).rejects.toThrow(
+    await expect(
+      scoreFrame({ model: outOfRange, artifact, frame: frameOf([1]), segmentCount: 2 }, createTestRunContext()),
+    ).rejects.toThrow(
       new PluginContractError("plugin 'segmenter-spend' put customer 'c1' in segment 5; the run has segments 0..1"),
     );
   });

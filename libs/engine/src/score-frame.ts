@@ -46,7 +46,10 @@ export function selectRows(frame: FeatureFrame, rows: ArrayLike<number>): Featur
         ? { kind: 'numeric', values: Float64Array.from(rows, (i) => column.values[i]) }
         : { kind: 'categorical', codes: Int32Array.from(rows, (i) => column.codes[i]), levels: column.levels };
   }
-  return createFeatureFrame(Array.from(rows, (i) => frame.ids[i]), columns);
+  return createFeatureFrame(
+    Array.from(rows, (i) => frame.ids[i]),
+    columns,
+  );
 }
 
 /** A data problem of some customer (a missing or unusable value), as opposed to a bug or a broken model. */
@@ -70,10 +73,15 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
     throwIfAborted(ctx.signal);
     const part = rows.length === n ? frame : selectRows(frame, rows);
     const result = step.prepared ? await step.prepared.assign(part, ctx) : await model.assign(artifact, part, ctx);
-    if (result.segment.length !== rows.length) throw new PluginContractError(`plugin '${name}' assigned ${result.segment.length} rows of ${rows.length}`);
-    if (result.score && result.score.length !== rows.length) throw new PluginContractError(`plugin '${name}' scored ${result.score.length} rows of ${rows.length}`);
+    if (result.segment.length !== rows.length)
+      throw new PluginContractError(`plugin '${name}' assigned ${result.segment.length} rows of ${rows.length}`);
+    if (result.score && result.score.length !== rows.length)
+      throw new PluginContractError(`plugin '${name}' scored ${result.score.length} rows of ${rows.length}`);
     result.segment.forEach((s, i) => {
-      if (!(s >= 0 && s < segmentCount)) throw new PluginContractError(`plugin '${name}' put customer '${part.ids[i]}' in segment ${s}; the run has segments 0..${segmentCount - 1}`);
+      if (!(s >= 0 && s < segmentCount))
+        throw new PluginContractError(
+          `plugin '${name}' put customer '${part.ids[i]}' in segment ${s}; the run has segments 0..${segmentCount - 1}`,
+        );
     });
     return result;
   };
@@ -116,7 +124,8 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
   ctx.progress(0.9, `${bad.size} customer(s) refused`);
 
   const good = all.filter((i) => !bad.has(i));
-  if (good.length === 0) throw new FeatureRequirementError(`no customer could be scored; the first refused: ${bad.get(0) ?? first.message}`);
+  if (good.length === 0)
+    throw new FeatureRequirementError(`no customer could be scored; the first refused: ${bad.get(0) ?? first.message}`);
   const result = await assign(good);
   const segment = new Int32Array(n).fill(-1);
   const score = result.score ? new Float64Array(n).fill(Number.NaN) : undefined;
@@ -124,7 +133,9 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
     segment[row] = result.segment[t];
     if (score && result.score) score[row] = result.score[t];
   });
-  const errors = [...bad.entries()].sort((a, b) => a[0] - b[0]).map(([row, message]) => ({ row: row + 1, customerId: frame.ids[row], message }));
+  const errors = [...bad.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([row, message]) => ({ row: row + 1, customerId: frame.ids[row], message }));
   ctx.log.warn(`${errors.length} of ${n} customer(s) could not be scored; the first: ${errors[0].message}`);
   ctx.progress(1, 'scored');
   return { segment, score, errors };

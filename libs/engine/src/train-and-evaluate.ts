@@ -18,6 +18,10 @@ export interface PluginWorkResult {
 /** Trains the model and evaluates the KPIs: the same code in a sandbox thread and in-process. */
 export async function trainAndEvaluate(work: PluginWork, ctx: RunContext): Promise<PluginWorkResult> {
   const outcome = await runSegmentation(work.step, ctx);
-  const evaluated = await runKpiEvaluators(work.kpis, { ...work.kpiInput, frame: work.step.frame, assignments: outcome.assignments, segments: outcome.segments }, ctx);
+  const evaluated = await runKpiEvaluators(
+    work.kpis,
+    { ...work.kpiInput, frame: work.step.frame, assignments: outcome.assignments, segments: outcome.segments },
+    ctx,
+  );
   return { outcome, evaluated };
 }

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
         // The generator names the class after the wall clock even when fileName is fixed: align it.
         const file = join(folder, result.fileName);
         const className = result.fileName.replace(/\.ts$/, '');
-        writeFileSync(file, readFileSync(file, 'utf8').replace(/export class Migration\w+/, `export class ${className}`));
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8').replace(/export class Migration\w+/, `export class ${className}`),
+        );
         console.log(`${kind}: wrote ${file}`);
       } finally {
         await orm.close(true);

@@ -1,6 +1,23 @@
 export * from './entities';
-export { buildOrmConfig, createOrm, databaseKind, DEFAULT_SQLITE_PATH, isPostgresUrl, migrateUp, waitForMigrations, type CreateOrmOptions, type DatabaseKind } from './orm';
-export { artifactKeyOf, LocalArtifactStore, type ArtifactReader, type ArtifactStore, type LocalArtifactStoreOptions, type StoredArtifact } from './artifacts/artifact-store';
+export {
+  buildOrmConfig,
+  createOrm,
+  databaseKind,
+  DEFAULT_SQLITE_PATH,
+  isPostgresUrl,
+  migrateUp,
+  waitForMigrations,
+  type CreateOrmOptions,
+  type DatabaseKind,
+} from './orm';
+export {
+  artifactKeyOf,
+  LocalArtifactStore,
+  type ArtifactReader,
+  type ArtifactStore,
+  type LocalArtifactStoreOptions,
+  type StoredArtifact,
+} from './artifacts/artifact-store';
 export { referencedArtifactKeys } from './artifacts/artifact-references';
 export { writeAssignmentRows } from './sql/assignment-rows';
 export { allocateRunVersion } from './sql/run-versions';

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ForeignKeyConstraintViolationException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  ForeignKeyConstraintViolationException,
+  type MikroORM,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import { createTestDatabase, type TestDatabase } from './testing';
 import { ApiKey, Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Segmentation } from './entities';
 import { createOrm, databaseKind, isPostgresUrl, migrateUp, SQLITE_BUSY_TIMEOUT_MS, waitForMigrations } from './orm';
@@ -42,8 +46,22 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
       report: { warnings: [] },
       artifactKey: 'a'.repeat(64),
     });
-    const segmentation = em.create(Segmentation, { name: `seg-${suffix}`, pluginName: 'kmeans', params: { k: 2 }, features: ['age'], dataset });
-    const run = em.create(Run, { segmentation, version: 1, datasetVersion, pluginName: 'kmeans', pluginVersion: '1.0.0', params: { k: 2 }, seed: 42 });
+    const segmentation = em.create(Segmentation, {
+      name: `seg-${suffix}`,
+      pluginName: 'kmeans',
+      params: { k: 2 },
+      features: ['age'],
+      dataset,
+    });
+    const run = em.create(Run, {
+      segmentation,
+      version: 1,
+      datasetVersion,
+      pluginName: 'kmeans',
+      pluginVersion: '1.0.0',
+      params: { k: 2 },
+      seed: 42,
+    });
     await em.flush();
     return run;
   }
@@ -61,7 +79,9 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
     await migrateUp(orm);
     const migrator = orm.getMigrator();
     expect(await migrator.getPendingMigrations()).toEqual([]);
-    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual((kind === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRESQL_MIGRATIONS).map((m) => m.name));
+    expect((await migrator.getExecutedMigrations()).map((m) => m.name)).toEqual(
+      (kind === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRESQL_MIGRATIONS).map((m) => m.name),
+    );
   });
 
   it('round-trips a run with its json fields, defaults and dates', async () => {
@@ -76,7 +96,12 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
 
     const reread = await orm.em.fork().findOneOrFail(Run, run.id, { populate: ['segmentation', 'datasetVersion'] });
     expect(reread.params).toEqual({ k: 2 });
-    expect(reread.metrics).toEqual({ inertia: 12.5, silhouette: 0.61, perK: [1, 2.5], nested: { ok: true, none: null } });
+    expect(reread.metrics).toEqual({
+      inertia: 12.5,
+      silhouette: 0.61,
+      perK: [1, 2.5],
+      nested: { ok: true, none: null },
+    });
     expect(reread.status).toBe(RunStatus.Succeeded);
     expect(reread.progress).toBe(1);
     expect(typeof reread.progress).toBe('number');
@@ -93,7 +118,16 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
     const run = await seedRun();
     const em = orm.em.fork();
     const runRef = em.getReference(Run, run.id);
-    em.create(KpiValue, { run: runRef, segmentKey: null, kpi: 'revenue', value: 1234.5, unit: 'EUR', lowerBound: 1000.25, upperBound: 1500.75, n: 3 });
+    em.create(KpiValue, {
+      run: runRef,
+      segmentKey: null,
+      kpi: 'revenue',
+      value: 1234.5,
+      unit: 'EUR',
+      lowerBound: 1000.25,
+      upperBound: 1500.75,
+      n: 3,
+    });
     em.create(KpiValue, { run: runRef, segmentKey: 0, kpi: 'revenue', value: null, unit: 'EUR', note: 'no rows' });
     await em.flush();
 
@@ -106,10 +140,27 @@ describe.each(['sqlite', 'postgresql'] as const)('persistence on %s', (kind) => 
 
   it("keeps a KPI value's structured details (nested objects, arrays, nulls, full-precision numbers), null when absent", async () => {
     const run = await seedRun();
-    const details = { bgNbd: { r: 0.2425982345678901, logLikelihood: -9582.429, converged: true }, holdout: { byCalibrationFrequency: [{ frequency: '7+', customers: 64 }] }, gammaGamma: { fitted: false, reason: null } };
+    const details = {
+      bgNbd: { r: 0.2425982345678901, logLikelihood: -9582.429, converged: true },
+      holdout: { byCalibrationFrequency: [{ frequency: '7+', customers: 64 }] },
+      gammaGamma: { fitted: false, reason: null },
+    };
     const em = orm.em.fork();
-    em.create(KpiValue, { run: em.getReference(Run, run.id), segmentKey: null, kpi: 'predicted_purchases', value: 1.5, unit: 'purchases', details });
-    em.create(KpiValue, { run: em.getReference(Run, run.id), segmentKey: 0, kpi: 'predicted_purchases', value: 1.2, unit: 'purchases' });
+    em.create(KpiValue, {
+      run: em.getReference(Run, run.id),
+      segmentKey: null,
+      kpi: 'predicted_purchases',
+      value: 1.5,
+      unit: 'purchases',
+      details,
+    });
+    em.create(KpiValue, {
+      run: em.getReference(Run, run.id),
+      segmentKey: 0,
+      kpi: 'predicted_purchases',
+      value: 1.2,
+      unit: 'purchases',
+    });
     await em.flush();
 
     const values = await orm.em.fork().find(KpiValue, { run: run.id }, { orderBy: { segmentKey: 'asc nulls first' } });
@@ -178,7 +229,9 @@ describe.each(['sqlite', 'postgresql'] as const)('waitForMigrations on %s', (kin
 
   it('fails on a database nobody migrates, naming the pending migrations', async () => {
     const worker = await open();
-    await expect(waitForMigrations(worker, { timeoutMs: 300, pollMs: 50 })).rejects.toThrow(/schema is not up to date after 0 s: \d+ migration\(s\) pending \(Migration20261125000000_initial, /);
+    await expect(waitForMigrations(worker, { timeoutMs: 300, pollMs: 50 })).rejects.toThrow(
+      /schema is not up to date after 0 s: \d+ migration\(s\) pending \(Migration20261125000000_initial, /,
+    );
     expect(await worker.schema.getUpdateSchemaSQL({ wrap: false })).toMatch(/create table/);
   });
 
@@ -273,7 +326,11 @@ describe('SQLite transactions', () => {
         await em.count(ApiKey, {});
         const writer = spawn(
           process.execPath,
-          ['-e', `const db = new (require('libsql'))(process.argv[1]); db.exec('pragma busy_timeout = 200'); try { db.exec("insert into api_key (id, name, role, key_hash, prefix, created_at) values ('other', 'other', 'viewer', '${'2'.repeat(64)}', 'wb_other', 0)"); process.stdout.write('wrote'); } catch (e) { process.stdout.write('waited: ' + e.message); }`, db.sqlitePath as string],
+          [
+            '-e',
+            `const db = new (require('libsql'))(process.argv[1]); db.exec('pragma busy_timeout = 200'); try { db.exec("insert into api_key (id, name, role, key_hash, prefix, created_at) values ('other', 'other', 'viewer', '${'2'.repeat(64)}', 'wb_other', 0)"); process.stdout.write('wrote'); } catch (e) { process.stdout.write('waited: ' + e.message); }`,
+            db.sqlitePath as string,
+          ],
           { stdio: ['ignore', 'pipe', 'inherit'] },
         );
         let out = '';

@@ -137,7 +137,9 @@ export async function waitForMigrations(orm: MikroORM, { timeoutMs = 120_000, po
     const pending = committed.filter((name) => !applied.has(name));
     if (pending.length === 0) return;
     if (Date.now() >= end) {
-      throw new Error(`the database schema is not up to date after ${Math.round(timeoutMs / 1000)} s: ${pending.length} migration(s) pending (${pending.join(', ')}); start a process with the api or all role, which applies them`);
+      throw new Error(
+        `the database schema is not up to date after ${Math.round(timeoutMs / 1000)} s: ${pending.length} migration(s) pending (${pending.join(', ')}); start a process with the api or all role, which applies them`,
+      );
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }

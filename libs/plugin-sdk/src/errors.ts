@@ -35,7 +35,9 @@ export class FeatureRequirementError extends Error {
 export class RunAbortedError extends Error {
   override readonly name = 'RunAbortedError';
   constructor(reason?: unknown) {
-    super(`run aborted${reason instanceof Error ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : ''}`);
+    super(
+      `run aborted${reason instanceof Error ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : ''}`,
+    );
   }
 }
 

@@ -85,9 +85,14 @@ export function resolveColumnName(columns: FeatureFrame | readonly string[], nam
   if (names.includes(name)) return name;
   const wanted = looseName(name);
   const matches = names.filter((column) => looseName(column) === wanted);
-  if (matches.length > 1) throw new FeatureRequirementError(`${param}: '${name}' could mean any of the columns ${matches.map((m) => `'${m}'`).join(', ')}; name one exactly`);
+  if (matches.length > 1)
+    throw new FeatureRequirementError(
+      `${param}: '${name}' could mean any of the columns ${matches.map((m) => `'${m}'`).join(', ')}; name one exactly`,
+    );
   if (matches.length === 1) return matches[0];
-  throw new FeatureRequirementError(`${param}: '${name}' is not in the data, even ignoring case, spaces and punctuation (available: ${names.join(', ')})`);
+  throw new FeatureRequirementError(
+    `${param}: '${name}' is not in the data, even ignoring case, spaces and punctuation (available: ${names.join(', ')})`,
+  );
 }
 
 const isNameList = (columns: FeatureFrame | readonly string[]): columns is readonly string[] => Array.isArray(columns);
@@ -114,15 +119,22 @@ export interface NumericMatrixOptions {
  * numerical code wants. Throws naming the column when one is absent or not numeric, and naming the
  * customer when a value is missing, unless `options` fills or keeps it.
  */
-export function numericMatrix(frame: FeatureFrame, names: readonly string[], options: NumericMatrixOptions = {}): Float64Array {
+export function numericMatrix(
+  frame: FeatureFrame,
+  names: readonly string[],
+  options: NumericMatrixOptions = {},
+): Float64Array {
   const d = names.length;
   const out = new Float64Array(frame.rowCount * d);
   names.forEach((name, j) => {
     const column = frame.columns[name];
     if (!column) {
-      throw new FeatureRequirementError(`feature '${name}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+      throw new FeatureRequirementError(
+        `feature '${name}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+      );
     }
-    if (column.kind !== 'numeric') throw new FeatureRequirementError(`feature '${name}' is categorical; a numeric feature is required`);
+    if (column.kind !== 'numeric')
+      throw new FeatureRequirementError(`feature '${name}' is categorical; a numeric feature is required`);
     const values = column.values;
     const fill = options.fill?.[j];
     for (let i = 0; i < frame.rowCount; i++) {
@@ -130,7 +142,9 @@ export function numericMatrix(frame: FeatureFrame, names: readonly string[], opt
       if (Number.isNaN(v)) {
         if (fill !== undefined) v = fill;
         else if (!options.allowMissing) {
-          throw new FeatureRequirementError(`feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); ${options.hint ?? 'impute or drop it first'}`);
+          throw new FeatureRequirementError(
+            `feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); ${options.hint ?? 'impute or drop it first'}`,
+          );
         }
       }
       out[i * d + j] = v;

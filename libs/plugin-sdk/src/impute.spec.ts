@@ -1,4 +1,12 @@
-import { completeRows, createFeatureFrame, FeatureRequirementError, fillValue, missingCounts, numeric, numericMatrix } from './index';
+import {
+  completeRows,
+  createFeatureFrame,
+  FeatureRequirementError,
+  fillValue,
+  missingCounts,
+  numeric,
+  numericMatrix,
+} from './index';
 
 describe('imputation helpers', () => {
   // Hand-computed: present values 1, 3, 10 (and 4 in the even case).
@@ -16,7 +24,9 @@ describe('imputation helpers', () => {
 
   it('refuses a column with no value at all, naming it', () => {
     expect(() => fillValue(Float64Array.from([Number.NaN]), 'median', undefined, 'TotalCharges')).toThrow(
-      new FeatureRequirementError("feature 'TotalCharges' has no value at all, so there is no median to impute it with"),
+      new FeatureRequirementError(
+        "feature 'TotalCharges' has no value at all, so there is no median to impute it with",
+      ),
     );
   });
 
@@ -31,6 +41,8 @@ describe('imputation helpers', () => {
     const frame = createFeatureFrame(['a', 'b'], { x: numeric([1, null]) });
     expect(Array.from(numericMatrix(frame, ['x'], { fill: [7] }))).toEqual([1, 7]);
     expect(Array.from(numericMatrix(frame, ['x'], { allowMissing: true }))).toEqual([1, Number.NaN]);
-    expect(() => numericMatrix(frame, ['x'], { hint: 'set impute' })).toThrow("feature 'x' is missing for customer 'b' (row 2); set impute");
+    expect(() => numericMatrix(frame, ['x'], { hint: 'set impute' })).toThrow(
+      "feature 'x' is missing for customer 'b' (row 2); set impute",
+    );
   });
 });

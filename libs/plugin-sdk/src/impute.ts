@@ -12,7 +12,8 @@ export type ImputeMethod = (typeof IMPUTE_METHODS)[number];
 export type FillMethod = Exclude<ImputeMethod, 'drop'>;
 
 /** One sentence for a params class's doc comment and the error below: what `impute` offers. */
-export const IMPUTE_HINT = "set the plugin's impute param ('median', 'mean', 'zero' or 'drop') or fill the value before the run";
+export const IMPUTE_HINT =
+  "set the plugin's impute param ('median', 'mean', 'zero' or 'drop') or fill the value before the run";
 
 /**
  * The value that replaces a missing entry of `values`: the median (mean of the two middle values for an
@@ -22,7 +23,12 @@ export const IMPUTE_HINT = "set the plugin's impute param ('median', 'mean', 'ze
  * @example
  * fillValue(Float64Array.from([1, NaN, 3, 10]), 'median') // 3
  */
-export function fillValue(values: Float64Array, method: FillMethod, rows?: ArrayLike<number>, name = 'feature'): number {
+export function fillValue(
+  values: Float64Array,
+  method: FillMethod,
+  rows?: ArrayLike<number>,
+  name = 'feature',
+): number {
   if (method === 'zero') return 0;
   const count = rows ? rows.length : values.length;
   const present: number[] = [];
@@ -30,7 +36,10 @@ export function fillValue(values: Float64Array, method: FillMethod, rows?: Array
     const v = values[rows ? rows[t] : t];
     if (!Number.isNaN(v)) present.push(v);
   }
-  if (present.length === 0) throw new FeatureRequirementError(`feature '${name}' has no value at all, so there is no ${method} to impute it with`);
+  if (present.length === 0)
+    throw new FeatureRequirementError(
+      `feature '${name}' has no value at all, so there is no ${method} to impute it with`,
+    );
   if (method === 'mean') {
     let sum = 0;
     for (const v of present) sum += v;
@@ -54,7 +63,10 @@ export function missingCounts(frame: FeatureFrame, names: readonly string[]): nu
 
 /** Rows (ascending) where every named numeric column has a value. */
 export function completeRows(frame: FeatureFrame, names: readonly string[]): Int32Array {
-  const columns = names.map((name) => frame.columns[name]).filter((c) => c?.kind === 'numeric').map((c) => (c as { values: Float64Array }).values);
+  const columns = names
+    .map((name) => frame.columns[name])
+    .filter((c) => c?.kind === 'numeric')
+    .map((c) => (c as { values: Float64Array }).values);
   const rows: number[] = [];
   for (let i = 0; i < frame.rowCount; i++) if (columns.every((values) => !Number.isNaN(values[i]))) rows.push(i);
   return Int32Array.from(rows);

@@ -90,9 +90,11 @@ export function defineKpiEvaluator<P extends object>(definition: KpiEvaluator<P>
   const problems = manifestProblems(manifest as PluginManifest<object>);
   if (definition?.contractVersion !== 1) problems.push('contractVersion must be 1');
   if (manifest.kind !== 'kpi') problems.push("manifest.kind must be 'kpi'");
-  if (!Array.isArray(manifest.kpis) || manifest.kpis.length === 0) problems.push('manifest.kpis must list the KPIs the evaluator computes');
+  if (!Array.isArray(manifest.kpis) || manifest.kpis.length === 0)
+    problems.push('manifest.kpis must list the KPIs the evaluator computes');
   if (typeof definition?.evaluate !== 'function') problems.push('evaluate must be a function');
-  if (problems.length > 0) throw new PluginDefinitionError(typeof manifest.name === 'string' ? manifest.name : '(unnamed)', problems);
+  if (problems.length > 0)
+    throw new PluginDefinitionError(typeof manifest.name === 'string' ? manifest.name : '(unnamed)', problems);
   return Object.freeze(definition);
 }
 
@@ -106,10 +108,16 @@ export function defineKpiEvaluator<P extends object>(definition: KpiEvaluator<P>
  * const problem = kpiResultProblem(result, 'kpi-clv', new Set(['p_alive']), new Set([0, 1]));
  * if (problem) throw new Error(problem);
  */
-export function kpiResultProblem(result: KpiResult, pluginName: string, declaredKpis: ReadonlySet<string>, segmentKeys: ReadonlySet<number>): string | null {
+export function kpiResultProblem(
+  result: KpiResult,
+  pluginName: string,
+  declaredKpis: ReadonlySet<string>,
+  segmentKeys: ReadonlySet<number>,
+): string | null {
   const where = `plugin '${pluginName}' returned ${result.kpi} for segment ${result.segmentKey ?? 'overall'}`;
   if (!declaredKpis.has(result.kpi)) return `${where}, a KPI its manifest does not declare`;
-  if (result.segmentKey !== null && !segmentKeys.has(result.segmentKey)) return `${where}, a segment the run does not have`;
+  if (result.segmentKey !== null && !segmentKeys.has(result.segmentKey))
+    return `${where}, a segment the run does not have`;
   if (result.value === null ? !result.note : !Number.isFinite(result.value)) {
     return `${where} with value ${result.value}${result.value === null ? ' and no note saying why' : ''}; a KPI is a finite number, or null with a note`;
   }

@@ -55,7 +55,9 @@ export function manifestProblems(manifest: PluginManifest<object>): string[] {
   const problems: string[] = [];
   const m = manifest as unknown as Record<string, unknown>;
   if (typeof m.name !== 'string' || !NAME.test(m.name)) {
-    problems.push(`manifest.name ${JSON.stringify(m.name)} must be 3-64 lowercase letters, digits or dashes, starting with a letter`);
+    problems.push(
+      `manifest.name ${JSON.stringify(m.name)} must be 3-64 lowercase letters, digits or dashes, starting with a letter`,
+    );
   }
   if (typeof m.version !== 'string' || semver.valid(m.version) !== m.version) {
     problems.push(`manifest.version ${JSON.stringify(m.version)} must be an exact semver version such as '1.0.0'`);
@@ -76,7 +78,9 @@ export function manifestProblems(manifest: PluginManifest<object>): string[] {
     try {
       validateParams(name, manifest.params, {});
     } catch (e) {
-      problems.push(`the defaults of manifest.params are invalid (${(e as Error).message}); give every required field a default`);
+      problems.push(
+        `the defaults of manifest.params are invalid (${(e as Error).message}); give every required field a default`,
+      );
     }
     (manifest.examples ?? []).forEach((example, i) => {
       try {
@@ -90,8 +94,10 @@ export function manifestProblems(manifest: PluginManifest<object>): string[] {
     problems.push('manifest.requires must be an array (empty when the plugin needs no fixed feature)');
   } else {
     (m.requires as FeatureRequirement[]).forEach((r, i) => {
-      if (typeof r?.name !== 'string' || r.name === '') problems.push(`manifest.requires[${i}].name must be a column name`);
-      if (r?.type !== 'numeric' && r?.type !== 'categorical') problems.push(`manifest.requires[${i}].type must be 'numeric' or 'categorical'`);
+      if (typeof r?.name !== 'string' || r.name === '')
+        problems.push(`manifest.requires[${i}].name must be a column name`);
+      if (r?.type !== 'numeric' && r?.type !== 'categorical')
+        problems.push(`manifest.requires[${i}].type must be 'numeric' or 'categorical'`);
     });
   }
   return problems;

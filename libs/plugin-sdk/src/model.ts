@@ -90,14 +90,17 @@ export function defineSegmentationModel<P extends object>(definition: Segmentati
   const manifest = (definition?.manifest ?? {}) as SegmentationModel<P>['manifest'];
   const problems = manifestProblems(manifest as PluginManifest<object>);
   if (d.contractVersion !== 1) problems.push(`contractVersion ${JSON.stringify(d.contractVersion)} must be 1`);
-  if ((manifest.kind as string) === 'kpi') problems.push("manifest.kind 'kpi' belongs to defineKpiEvaluator; a model is 'segmenter' or 'predictor'");
+  if ((manifest.kind as string) === 'kpi')
+    problems.push("manifest.kind 'kpi' belongs to defineKpiEvaluator; a model is 'segmenter' or 'predictor'");
   if (typeof manifest.artifactFormat !== 'string' || manifest.artifactFormat === '') {
     problems.push("manifest.artifactFormat must name the model's byte format, e.g. 'kmeans-json/1'");
   }
   if (typeof manifest.producesScores !== 'boolean') problems.push('manifest.producesScores must be true or false');
   if (typeof d.train !== 'function') problems.push('train must be a function');
   if (typeof d.assign !== 'function') problems.push('assign must be a function');
-  if (d.prepare !== undefined && typeof d.prepare !== 'function') problems.push('prepare, when given, must be a function');
-  if (problems.length > 0) throw new PluginDefinitionError(typeof manifest.name === 'string' ? manifest.name : '(unnamed)', problems);
+  if (d.prepare !== undefined && typeof d.prepare !== 'function')
+    problems.push('prepare, when given, must be a function');
+  if (problems.length > 0)
+    throw new PluginDefinitionError(typeof manifest.name === 'string' ? manifest.name : '(unnamed)', problems);
   return Object.freeze(definition);
 }

@@ -2,7 +2,8 @@ import { JSONSchema, validationMetadatasToSchemas } from 'class-validator-jsonsc
 import type { ParamsClass } from './params';
 
 // class-transformer keeps its `@Type` metadata in this module; it publishes its types apart from the code.
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+const { defaultMetadataStorage } =
+  require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
 
 /** The subset of JSON Schema the workbench shows for plugin params. */
 export interface ParamsJsonSchema {
@@ -30,7 +31,12 @@ type Schema = Record<string, unknown>;
  * that class's defaults, so the schema stands alone. A `$ref` to a class that has no schema (the
  * `#/definitions/Array` class-validator-jsonschema adds beside `items` for an array of nested params) is dropped.
  */
-function inline(node: unknown, definitions: Record<string, Schema>, classes: Map<string, new () => object>, depth = 0): unknown {
+function inline(
+  node: unknown,
+  definitions: Record<string, Schema>,
+  classes: Map<string, new () => object>,
+  depth = 0,
+): unknown {
   if (Array.isArray(node)) return node.map((n) => inline(n, definitions, classes, depth));
   if (node === null || typeof node !== 'object') return node;
   const out: Schema = {};
@@ -46,7 +52,12 @@ function inline(node: unknown, definitions: Record<string, Schema>, classes: Map
 }
 
 /** The schema of one class: its properties inlined, each with its default, `additionalProperties: false`. */
-function objectSchema(name: string, definitions: Record<string, Schema>, classes: Map<string, new () => object>, depth: number): Schema {
+function objectSchema(
+  name: string,
+  definitions: Record<string, Schema>,
+  classes: Map<string, new () => object>,
+  depth: number,
+): Schema {
   const schema = definitions[name];
   const target = classes.get(name);
   const defaults = target ? (new target() as Record<string, unknown>) : {};
@@ -65,7 +76,9 @@ function nestedClasses(root: new () => object, definitions: Record<string, Schem
   while (queue.length > 0) {
     const target = queue.pop() as new () => object;
     for (const property of Object.keys((definitions[target.name]?.properties ?? {}) as Schema)) {
-      const nested = defaultMetadataStorage.findTypeMetadata(target, property)?.typeFunction() as (new () => object) | undefined;
+      const nested = defaultMetadataStorage.findTypeMetadata(target, property)?.typeFunction() as
+        | (new () => object)
+        | undefined;
       if (typeof nested === 'function' && !classes.has(nested.name)) {
         classes.set(nested.name, nested);
         queue.push(nested);
@@ -85,12 +98,19 @@ function nestedClasses(root: new () => object, definitions: Record<string, Schem
  * paramsJsonSchema(KMeansParams).properties.k // { type: 'integer', minimum: 2, maximum: 50, description: '…' }
  */
 export function paramsJsonSchema<P extends object>(paramsClass: ParamsClass<P>): ParamsJsonSchema {
-  const definitions = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/definitions/' }) as Record<string, Schema>;
+  const definitions = validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/definitions/',
+  }) as Record<string, Schema>;
   const name = paramsClass.name;
   // A params class without any decorator (a plugin without params) has no schema of its own.
   definitions[name] ??= { properties: {} };
-  const schema = objectSchema(name, definitions, nestedClasses(paramsClass as new () => object, definitions), 0) as { properties: Record<string, Schema> };
+  const schema = objectSchema(name, definitions, nestedClasses(paramsClass as new () => object, definitions), 0) as {
+    properties: Record<string, Schema>;
+  };
   const generatedRequired = new Set((definitions[name].required as string[] | undefined) ?? []);
-  const required = Object.keys(schema.properties).filter((property) => generatedRequired.has(property) && schema.properties[property].default === undefined);
+  const required = Object.keys(schema.properties).filter(
+    (property) => generatedRequired.has(property) && schema.properties[property].default === undefined,
+  );
   return { type: 'object', properties: schema.properties, required, additionalProperties: false };
 }

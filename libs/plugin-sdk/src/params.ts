@@ -28,7 +28,12 @@ export function validateParams<P extends object>(plugin: string, paramsClass: Pa
   }
   const instance = plainToInstance(paramsClass, raw ?? {}, { exposeDefaultValues: true });
   // forbidUnknownValues off: a plugin without params has a class with no decorators, which is valid.
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+  });
   if (errors.length > 0) throw new ParamsValidationError(plugin, flatten(errors));
   return instance;
 }

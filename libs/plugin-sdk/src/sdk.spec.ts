@@ -38,11 +38,18 @@ describe('manifest validation', () => {
   });
 
   it('refuses a version with a trailing space, naming the field', () => {
-    expect(() => assertValidManifest({ ...manifest(), version: '1.0.0 ' })).toThrow(/manifest.version "1.0.0 " must be an exact semver/);
+    expect(() => assertValidManifest({ ...manifest(), version: '1.0.0 ' })).toThrow(
+      /manifest.version "1.0.0 " must be an exact semver/,
+    );
   });
 
   it('refuses an unknown kind, a bad name and a bad sdk range together', () => {
-    const bad = { ...manifest(), name: 'Bad Name', kind: 'clusterer', sdk: 'latest' } as unknown as PluginManifest<object>;
+    const bad = {
+      ...manifest(),
+      name: 'Bad Name',
+      kind: 'clusterer',
+      sdk: 'latest',
+    } as unknown as PluginManifest<object>;
     const error = (() => {
       try {
         assertValidManifest(bad);
@@ -57,17 +64,32 @@ describe('manifest validation', () => {
   });
 
   it('refuses an example that its own params class rejects', () => {
-    expect(() => assertValidManifest({ ...manifest(), examples: [{ k: 1 }] })).toThrow(/manifest.examples\[0\] is invalid: .*k: k must not be less than 2/);
+    expect(() => assertValidManifest({ ...manifest(), examples: [{ k: 1 }] })).toThrow(
+      /manifest.examples\[0\] is invalid: .*k: k must not be less than 2/,
+    );
   });
 
   it('refuses a model definition without train and assign', () => {
-    const definition = { contractVersion: 1, manifest: { ...manifest(), artifactFormat: 'x/1', producesScores: false } };
-    expect(() => defineSegmentationModel(definition as never)).toThrow("plugin 'segmenter-demo' is invalid: train must be a function; assign must be a function");
+    const definition = {
+      contractVersion: 1,
+      manifest: { ...manifest(), artifactFormat: 'x/1', producesScores: false },
+    };
+    expect(() => defineSegmentationModel(definition as never)).toThrow(
+      "plugin 'segmenter-demo' is invalid: train must be a function; assign must be a function",
+    );
   });
 
   it('refuses a prepare that is not a function', () => {
-    const definition = { contractVersion: 1, manifest: { ...manifest(), artifactFormat: 'x/1', producesScores: false }, train: async () => undefined, assign: async () => undefined, prepare: 'yes' };
-    expect(() => defineSegmentationModel(definition as never)).toThrow("plugin 'segmenter-demo' is invalid: prepare, when given, must be a function");
+    const definition = {
+      contractVersion: 1,
+      manifest: { ...manifest(), artifactFormat: 'x/1', producesScores: false },
+      train: async () => undefined,
+      assign: async () => undefined,
+      prepare: 'yes',
+    };
+    expect(() => defineSegmentationModel(definition as never)).toThrow(
+      "plugin 'segmenter-demo' is invalid: prepare, when given, must be a function",
+    );
   });
 });
 
@@ -77,7 +99,9 @@ describe('params validation', () => {
   });
 
   it('refuses unknown fields so a typo is not silently ignored', () => {
-    expect(() => validateParams('p', DemoParams, { kk: 4 })).toThrow("invalid params for 'p': kk: property kk should not exist");
+    expect(() => validateParams('p', DemoParams, { kk: 4 })).toThrow(
+      "invalid params for 'p': kk: property kk should not exist",
+    );
   });
 
   it('names each bad field', () => {
@@ -86,7 +110,10 @@ describe('params validation', () => {
       throw new Error('expected a ParamsValidationError');
     } catch (e) {
       expect(e).toBeInstanceOf(ParamsValidationError);
-      expect([...new Set((e as ParamsValidationError).problems.map((p) => p.path))].sort()).toEqual(['k', 'maxIterations']);
+      expect([...new Set((e as ParamsValidationError).problems.map((p) => p.path))].sort()).toEqual([
+        'k',
+        'maxIterations',
+      ]);
     }
   });
 
@@ -122,7 +149,9 @@ describe('feature frames', () => {
   });
 
   it('refuses columns whose length differs from the ids', () => {
-    expect(() => createFeatureFrame(['a'], { x: numeric([1, 2]) })).toThrow("column 'x' has 2 values but the frame has 1 rows");
+    expect(() => createFeatureFrame(['a'], { x: numeric([1, 2]) })).toThrow(
+      "column 'x' has 2 values but the frame has 1 rows",
+    );
   });
 });
 
@@ -165,22 +194,27 @@ describe('a plugin without params', () => {
 
   it('accepts empty params and refuses any field', () => {
     expect(() => validateParams('p', NoParams, {})).not.toThrow();
-    expect(() => validateParams('p', NoParams, { k: 3 })).toThrow("invalid params for 'p': k: property k should not exist");
+    expect(() => validateParams('p', NoParams, { k: 3 })).toThrow(
+      "invalid params for 'p': k: property k should not exist",
+    );
   });
 });
 
 describe('resolveColumnName', () => {
-  const frame = createFeatureFrame(['a'], { churn: numeric([1]), monthlycharges: numeric([2]), annual_income_k: numeric([3]), score: numeric([4]), Score: numeric([5]) });
+  const frame = createFeatureFrame(['a'], {
+    churn: numeric([1]),
+    monthlycharges: numeric([2]),
+    annual_income_k: numeric([3]),
+    score: numeric([4]),
+    Score: numeric([5]),
+  });
 
-  it("finds a column as the file spells it, ignoring case and punctuation, when only one matches", () => {
-    expect(['Churn', 'MonthlyCharges', 'Annual Income (k$)', 'churn', 'score', 'Score'].map((n) => resolveColumnName(frame, n, 'features'))).toEqual([
-      'churn',
-      'monthlycharges',
-      'annual_income_k',
-      'churn',
-      'score',
-      'Score',
-    ]);
+  it('finds a column as the file spells it, ignoring case and punctuation, when only one matches', () => {
+    expect(
+      ['Churn', 'MonthlyCharges', 'Annual Income (k$)', 'churn', 'score', 'Score'].map((n) =>
+        resolveColumnName(frame, n, 'features'),
+      ),
+    ).toEqual(['churn', 'monthlycharges', 'annual_income_k', 'churn', 'score', 'Score']);
   });
 
   it('takes the column names as a list too', () => {
@@ -189,11 +223,15 @@ describe('resolveColumnName', () => {
 
   it('refuses a name no column matches, naming the param, the name and the columns there are', () => {
     expect(() => resolveColumnName(frame, 'tenure', 'label')).toThrow(
-      new FeatureRequirementError("label: 'tenure' is not in the data, even ignoring case, spaces and punctuation (available: churn, monthlycharges, annual_income_k, score, Score)"),
+      new FeatureRequirementError(
+        "label: 'tenure' is not in the data, even ignoring case, spaces and punctuation (available: churn, monthlycharges, annual_income_k, score, Score)",
+      ),
     );
   });
 
   it('refuses a name several columns match, naming them', () => {
-    expect(() => resolveColumnName(frame, 'SCORE', 'features')).toThrow(new FeatureRequirementError("features: 'SCORE' could mean any of the columns 'score', 'Score'; name one exactly"));
+    expect(() => resolveColumnName(frame, 'SCORE', 'features')).toThrow(
+      new FeatureRequirementError("features: 'SCORE' could mean any of the columns 'score', 'Score'; name one exactly"),
+    );
   });
 });

@@ -7,7 +7,10 @@ import { COMPARISON_METRIC_NAMES } from './comparison-metrics';
 
 describe('deriveComparisonMetrics', () => {
   it('derives silhouette_drop = champion − candidate from the k-means `silhouette` metric', () => {
-    const m = deriveComparisonMetrics({ championMetrics: { silhouette: 0.52, k: 4 }, candidateMetrics: { silhouette: 0.485, k: 5 } });
+    const m = deriveComparisonMetrics({
+      championMetrics: { silhouette: 0.52, k: 4 },
+      candidateMetrics: { silhouette: 0.485, k: 5 },
+    });
     expect(m.silhouette_champion).toBe(0.52);
     expect(m.silhouette_candidate).toBe(0.485);
     expect(m.silhouette_drop).toBeCloseTo(0.035, 15);
@@ -25,9 +28,21 @@ describe('deriveComparisonMetrics', () => {
   });
 
   it('gives null, not 0, for what the inputs do not provide (silhouette stored as null, no drift)', () => {
-    const m = deriveComparisonMetrics({ ari: 0.9, championMetrics: { silhouette: null }, candidateMetrics: { silhouette: 0.4 } });
+    const m = deriveComparisonMetrics({
+      ari: 0.9,
+      championMetrics: { silhouette: null },
+      candidateMetrics: { silhouette: 0.4 },
+    });
     expect(m.ari).toBe(0.9);
-    expect([m.nmi, m.silhouette_drop, m.auc_gain, m.max_psi, m.drifted_features, m.segment_psi, m.flagged_kpis]).toEqual([null, null, null, null, null, null, null]);
+    expect([
+      m.nmi,
+      m.silhouette_drop,
+      m.auc_gain,
+      m.max_psi,
+      m.drifted_features,
+      m.segment_psi,
+      m.flagged_kpis,
+    ]).toEqual([null, null, null, null, null, null, null]);
   });
 
   it('reads max_psi, drifted features, segment PSI and KPI shifts from the drift report', () => {
@@ -59,12 +74,21 @@ describe('deriveComparisonMetrics', () => {
   });
 
   it('rejects an NMI outside [0, 1]', () => {
-    expect(() => deriveComparisonMetrics({ nmi: 1.5 })).toThrow(new RetrainInputError('nmi must be in [0, 1], got 1.5'));
+    expect(() => deriveComparisonMetrics({ nmi: 1.5 })).toThrow(
+      new RetrainInputError('nmi must be in [0, 1], got 1.5'),
+    );
   });
 
   it('feeds a promotion rule end to end', () => {
     const rule = parsePromotionRule('ari >= 0.8 and silhouette_drop <= 0.02', COMPARISON_METRIC_NAMES);
-    const metrics = deriveComparisonMetrics({ ari: 0.93, championMetrics: { silhouette: 0.52 }, candidateMetrics: { silhouette: 0.485 } });
-    expect(evaluatePromotionRule(rule, metrics)).toMatchObject({ promote: false, failing: ['silhouette_drop <= 0.02 (was 0.035)'] });
+    const metrics = deriveComparisonMetrics({
+      ari: 0.93,
+      championMetrics: { silhouette: 0.52 },
+      candidateMetrics: { silhouette: 0.485 },
+    });
+    expect(evaluatePromotionRule(rule, metrics)).toMatchObject({
+      promote: false,
+      failing: ['silhouette_drop <= 0.02 (was 0.035)'],
+    });
   });
 });

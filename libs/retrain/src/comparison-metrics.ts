@@ -100,7 +100,9 @@ export function deriveComparisonMetrics(input: ComparisonMetricsInput): Comparis
     k_champion: kChampion,
     k_candidate: kCandidate,
     max_psi: drift ? finite(drift.maxPsi) : null,
-    drifted_features: drift ? drift.features.filter((f) => f.psi !== null && f.psi >= drift.thresholds.moderate).length : null,
+    drifted_features: drift
+      ? drift.features.filter((f) => f.psi !== null && f.psi >= drift.thresholds.moderate).length
+      : null,
     segment_psi: finite(drift?.segments?.psi),
     max_kpi_relative_change: maxKpiChange,
     flagged_kpis: kpis ? kpis.filter((k) => k.flagged).length : null,

@@ -26,7 +26,13 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], namesFrom: 1 },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+    namesFrom: 1,
+  },
   { name: 'day-of-week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], namesFrom: 0 },
 ];
 
@@ -40,14 +46,28 @@ const MACROS: Readonly<Record<string, string>> = {
   '@hourly': '0 * * * *',
 };
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 /** Longest possible month (February: 29 in leap years). */
 const MAX_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function parseValue(text: string, spec: FieldSpec, where: string): number {
   if (/^\d+$/.test(text)) {
     const v = Number(text);
-    if (v < spec.min || v > spec.max) throw new CronExpressionError(`${where}: ${v} is out of range ${spec.min}–${spec.max}`);
+    if (v < spec.min || v > spec.max)
+      throw new CronExpressionError(`${where}: ${v} is out of range ${spec.min}–${spec.max}`);
     return v;
   }
   const index = spec.names?.indexOf(text.toLowerCase()) ?? -1;
@@ -65,7 +85,8 @@ function parseField(text: string, spec: FieldSpec, position: number, expression:
     if (extra !== undefined) throw new CronExpressionError(`${where}: '${item}' has more than one '/'`);
     let step = 1;
     if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) throw new CronExpressionError(`${where}: step '${stepText}' in '${item}' must be a whole number ≥ 1`);
+      if (!/^\d+$/.test(stepText) || Number(stepText) === 0)
+        throw new CronExpressionError(`${where}: step '${stepText}' in '${item}' must be a whole number ≥ 1`);
       step = Number(stepText);
     }
     let low: number;
@@ -75,13 +96,19 @@ function parseField(text: string, spec: FieldSpec, position: number, expression:
       high = spec.max;
     } else if (range.includes('-')) {
       const [a, b, more] = range.split('-');
-      if (more !== undefined || a === '' || b === '') throw new CronExpressionError(`${where}: '${range}' is not a range like 1-5`);
+      if (more !== undefined || a === '' || b === '')
+        throw new CronExpressionError(`${where}: '${range}' is not a range like 1-5`);
       low = parseValue(a, spec, where);
       high = parseValue(b, spec, where);
-      if (low > high) throw new CronExpressionError(`${where}: range '${range}' goes backwards; ranges do not wrap around (write it as two ranges in a list)`);
+      if (low > high)
+        throw new CronExpressionError(
+          `${where}: range '${range}' goes backwards; ranges do not wrap around (write it as two ranges in a list)`,
+        );
     } else {
       if (stepText !== undefined) {
-        throw new CronExpressionError(`${where}: step '/${stepText}' needs a range or '*' before it (write '${range}-${spec.max}/${stepText}' or '*/${stepText}')`);
+        throw new CronExpressionError(
+          `${where}: step '/${stepText}' needs a range or '*' before it (write '${range}-${spec.max}/${stepText}' or '*/${stepText}')`,
+        );
       }
       low = high = parseValue(range, spec, where);
     }
@@ -98,16 +125,22 @@ function parseField(text: string, spec: FieldSpec, position: number, expression:
  */
 export function parseCronExpression(expression: string): CronSchedule {
   const trimmed = expression.trim();
-  if (trimmed === '') throw new CronExpressionError('the cron expression is empty; expected 5 fields: minute hour day-of-month month day-of-week');
+  if (trimmed === '')
+    throw new CronExpressionError(
+      'the cron expression is empty; expected 5 fields: minute hour day-of-month month day-of-week',
+    );
   let text = trimmed;
   if (trimmed.startsWith('@')) {
     const macro = MACROS[trimmed.toLowerCase()];
-    if (!macro) throw new CronExpressionError(`unknown cron macro '${trimmed}'; known: ${Object.keys(MACROS).join(', ')}`);
+    if (!macro)
+      throw new CronExpressionError(`unknown cron macro '${trimmed}'; known: ${Object.keys(MACROS).join(', ')}`);
     text = macro;
   }
   const fields = text.split(/\s+/);
   if (fields.length !== 5) {
-    throw new CronExpressionError(`'${expression}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5: minute hour day-of-month month day-of-week (no seconds, no year)`);
+    throw new CronExpressionError(
+      `'${expression}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5: minute hour day-of-month month day-of-week (no seconds, no year)`,
+    );
   }
   // Our own reading of each field is for the wording only: croner's messages neither name the field's position
   // nor keep 1-based days and months ('Invalid value for day: -1' for a 0). The schedule itself is croner's.
@@ -115,7 +148,9 @@ export function parseCronExpression(expression: string): CronSchedule {
   const domAndDow = fields[2].startsWith('*') || fields[4].startsWith('*');
   // With a day-of-week that does not decide on its own, the day-of-month must fit in one of the months.
   if (!fields[2].startsWith('*') && fields[4].startsWith('*') && !month.some((m) => dayOfMonth[0] <= MAX_DAYS[m - 1])) {
-    throw new CronExpressionError(`'${expression}' never fires: day-of-month ${dayOfMonth.join(',')} does not occur in ${month.map((m) => MONTH_NAMES[m - 1]).join(', ')}`);
+    throw new CronExpressionError(
+      `'${expression}' never fires: day-of-month ${dayOfMonth.join(',')} does not occur in ${month.map((m) => MONTH_NAMES[m - 1]).join(', ')}`,
+    );
   }
   try {
     return { expression, cron: new Cron(text, { timezone: 'UTC', mode: '5-part', domAndDow, paused: true }) };
@@ -124,7 +159,8 @@ export function parseCronExpression(expression: string): CronSchedule {
   }
 }
 
-const asSchedule = (expression: string | CronSchedule): CronSchedule => (typeof expression === 'string' ? parseCronExpression(expression) : expression);
+const asSchedule = (expression: string | CronSchedule): CronSchedule =>
+  typeof expression === 'string' ? parseCronExpression(expression) : expression;
 
 function checkDate(date: Date, name: string): void {
   if (!Number.isFinite(date.getTime())) throw new CronExpressionError(`'${name}' is not a valid date`);

@@ -12,8 +12,14 @@ function shiftedFrames() {
   const ref = Array.from({ length: 100 }, (_, i) => i + 1);
   const cand = new Array<number>(80).fill(55.5);
   return {
-    reference: createFeatureFrame(ids(100), { spend: numeric(ref), region: categorical(ref.map((i) => (i % 2 ? 'north' : 'south'))) }),
-    candidate: createFeatureFrame(ids(80), { spend: numeric(cand), region: categorical(cand.map((_, i) => (i % 2 ? 'north' : 'south'))) }),
+    reference: createFeatureFrame(ids(100), {
+      spend: numeric(ref),
+      region: categorical(ref.map((i) => (i % 2 ? 'north' : 'south'))),
+    }),
+    candidate: createFeatureFrame(ids(80), {
+      spend: numeric(cand),
+      region: categorical(cand.map((_, i) => (i % 2 ? 'north' : 'south'))),
+    }),
   };
 }
 
@@ -24,7 +30,9 @@ describe('driftReport', () => {
       ['spend', 'numeric', 'significant'],
       ['region', 'categorical', 'stable'],
     ]);
-    const expected = reference.numericCases.find((c) => c.name === 'candidate in one reference decile (nine empty bins)')!.psi;
+    const expected = reference.numericCases.find(
+      (c) => c.name === 'candidate in one reference decile (nine empty bins)',
+    )!.psi;
     expect(relativeError(report.maxPsi as number, expected)).toBeLessThan(1e-12);
     expect(report.maxPsiFeature).toBe('spend');
   });
@@ -50,7 +58,12 @@ describe('driftReport', () => {
       reference: createFeatureFrame(['a'], { old: numeric([1]), tier: numeric([1]) }),
       candidate: createFeatureFrame(['a'], { fresh: numeric([1]), tier: categorical(['gold']) }),
     });
-    expect([report.onlyInReference, report.onlyInCandidate, report.kindChanged, report.features]).toEqual([['old'], ['fresh'], ['tier'], []]);
+    expect([report.onlyInReference, report.onlyInCandidate, report.kindChanged, report.features]).toEqual([
+      ['old'],
+      ['fresh'],
+      ['tier'],
+      [],
+    ]);
     expect(report.warnings).toEqual([
       "feature 'old' is in the reference data but not in the candidate data",
       "feature 'tier' is numeric in the reference data but categorical in the candidate data; no PSI",
@@ -60,13 +73,18 @@ describe('driftReport', () => {
   });
 
   it('gives no PSI and says why when the candidate data has no rows', () => {
-    const report = driftReport({ reference: createFeatureFrame(['a'], { x: numeric([1]) }), candidate: createFeatureFrame([], { x: numeric([]) }) });
+    const report = driftReport({
+      reference: createFeatureFrame(['a'], { x: numeric([1]) }),
+      candidate: createFeatureFrame([], { x: numeric([]) }),
+    });
     expect(report.features[0]).toMatchObject({ psi: null, level: 'unknown' });
     expect(report.warnings).toEqual(["feature 'x': PSI not computed because the candidate data has no rows"]);
   });
 
   it('restricts the report to the requested features and refuses unknown ones', () => {
-    expect(driftReport({ ...shiftedFrames(), options: { features: ['region'] } }).features.map((f) => f.feature)).toEqual(['region']);
+    expect(
+      driftReport({ ...shiftedFrames(), options: { features: ['region'] } }).features.map((f) => f.feature),
+    ).toEqual(['region']);
     expect(() => driftReport({ ...shiftedFrames(), options: { features: ['nope'] } })).toThrow(
       new RetrainInputError("feature 'nope' is in neither frame (available: spend, region)"),
     );
@@ -86,7 +104,10 @@ describe('driftReport', () => {
           { label: 'Hibernating', size: 900 },
         ],
       },
-      kpis: { champion: [{ segment: 'Champions', kpi: 'revenue', value: 120 }], candidate: [{ segment: 'Champions', kpi: 'revenue', value: 90 }] },
+      kpis: {
+        champion: [{ segment: 'Champions', kpi: 'revenue', value: 120 }],
+        candidate: [{ segment: 'Champions', kpi: 'revenue', value: 90 }],
+      },
     });
     // PSI = −0.2·ln(1/3) + 0.2·ln(9/7) = 0.2700
     expect(report.segments?.psi).toBeCloseTo(0.2 * Math.log(3) + 0.2 * Math.log(9 / 7), 14);

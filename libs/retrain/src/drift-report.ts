@@ -76,7 +76,9 @@ export function driftReport(input: DriftReportInput): DriftReport {
   ] as const) {
     for (const [name, column] of Object.entries(frame.columns)) {
       if (columnLength(column) !== frame.rowCount) {
-        throw new RetrainInputError(`${side} column '${name}' has ${columnLength(column)} values but the frame has ${frame.rowCount} rows`);
+        throw new RetrainInputError(
+          `${side} column '${name}' has ${columnLength(column)} values but the frame has ${frame.rowCount} rows`,
+        );
       }
     }
   }
@@ -84,7 +86,8 @@ export function driftReport(input: DriftReportInput): DriftReport {
   let names = [...new Set([...Object.keys(reference.columns), ...Object.keys(candidate.columns)])];
   if (options.features) {
     for (const f of options.features) {
-      if (!names.includes(f)) throw new RetrainInputError(`feature '${f}' is in neither frame (available: ${names.join(', ')})`);
+      if (!names.includes(f))
+        throw new RetrainInputError(`feature '${f}' is in neither frame (available: ${names.join(', ')})`);
     }
     names = [...options.features];
   }
@@ -109,14 +112,19 @@ export function driftReport(input: DriftReportInput): DriftReport {
     }
     if (r.kind !== c.kind) {
       kindChanged.push(feature);
-      warnings.push(`feature '${feature}' is ${r.kind} in the reference data but ${c.kind} in the candidate data; no PSI`);
+      warnings.push(
+        `feature '${feature}' is ${r.kind} in the reference data but ${c.kind} in the candidate data; no PSI`,
+      );
       continue;
     }
     const drift = featureDrift(feature, r, c, { epsilon, bins, top, thresholds });
     features.push(drift);
     const w = psiWarning(`feature '${feature}'`, drift.psi, drift.level, thresholds);
     if (w) warnings.push(w);
-    if (drift.psi === null) warnings.push(`feature '${feature}': PSI not computed because the ${reference.rowCount === 0 ? 'reference' : 'candidate'} data has no rows`);
+    if (drift.psi === null)
+      warnings.push(
+        `feature '${feature}': PSI not computed because the ${reference.rowCount === 0 ? 'reference' : 'candidate'} data has no rows`,
+      );
   }
 
   let maxPsi: number | null = null;
@@ -136,7 +144,9 @@ export function driftReport(input: DriftReportInput): DriftReport {
     for (const s of segments.segments) {
       if (s.flagged) {
         const sign = s.shareChange > 0 ? '+' : '−';
-        warnings.push(`segment '${s.label}': share ${fmtPercent(s.championShare)} → ${fmtPercent(s.candidateShare)} (${sign}${(Math.abs(s.shareChange) * 100).toFixed(1)} points)`);
+        warnings.push(
+          `segment '${s.label}': share ${fmtPercent(s.championShare)} → ${fmtPercent(s.candidateShare)} (${sign}${(Math.abs(s.shareChange) * 100).toFixed(1)} points)`,
+        );
       }
     }
   }
@@ -147,8 +157,13 @@ export function driftReport(input: DriftReportInput): DriftReport {
     for (const k of kpis) {
       if (!k.flagged) continue;
       const where = k.segment === null ? 'overall' : `segment '${k.segment}'`;
-      const rel = k.relativeChange === null ? 'from 0' : `${k.relativeChange > 0 ? '+' : '−'}${(Math.abs(k.relativeChange) * 100).toFixed(1)}%`;
-      warnings.push(`KPI '${k.kpi}' (${where}): ${fmtValue(k.champion as number)} → ${fmtValue(k.candidate as number)} (${rel})`);
+      const rel =
+        k.relativeChange === null
+          ? 'from 0'
+          : `${k.relativeChange > 0 ? '+' : '−'}${(Math.abs(k.relativeChange) * 100).toFixed(1)}%`;
+      warnings.push(
+        `KPI '${k.kpi}' (${where}): ${fmtValue(k.champion as number)} → ${fmtValue(k.candidate as number)} (${rel})`,
+      );
     }
   }
 

@@ -26,16 +26,22 @@ export type DriftLevel = 'stable' | 'moderate' | 'significant' | 'unknown';
 export function resolveThresholds(partial: Partial<DriftThresholds> = {}): DriftThresholds {
   const t = { ...DEFAULT_DRIFT_THRESHOLDS, ...partial };
   for (const [key, value] of Object.entries(t)) {
-    if (!(Number.isFinite(value) && value > 0)) throw new RetrainInputError(`thresholds.${key} must be a positive number, got ${value}`);
+    if (!(Number.isFinite(value) && value > 0))
+      throw new RetrainInputError(`thresholds.${key} must be a positive number, got ${value}`);
   }
   if (t.moderate > t.significant) {
-    throw new RetrainInputError(`thresholds.moderate (${t.moderate}) must not exceed thresholds.significant (${t.significant})`);
+    throw new RetrainInputError(
+      `thresholds.moderate (${t.moderate}) must not exceed thresholds.significant (${t.significant})`,
+    );
   }
   return t;
 }
 
 /** Drift level of a PSI: `significant` at ≥ significant, `moderate` at ≥ moderate, else `stable`. */
-export function driftLevel(psi: number | null, thresholds: Pick<DriftThresholds, 'moderate' | 'significant'> = DEFAULT_DRIFT_THRESHOLDS): DriftLevel {
+export function driftLevel(
+  psi: number | null,
+  thresholds: Pick<DriftThresholds, 'moderate' | 'significant'> = DEFAULT_DRIFT_THRESHOLDS,
+): DriftLevel {
   if (psi === null) return 'unknown';
   if (psi >= thresholds.significant) return 'significant';
   if (psi >= thresholds.moderate) return 'moderate';

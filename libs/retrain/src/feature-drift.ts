@@ -1,6 +1,11 @@
 import type { CategoricalColumn, NumericColumn } from '@workbench/plugin-sdk';
 import { driftLevel, type DriftLevel, type DriftThresholds } from './drift-thresholds';
-import { summarizeCategorical, summarizeNumeric, type CategoricalSummary, type NumericSummary } from './feature-summary';
+import {
+  summarizeCategorical,
+  summarizeNumeric,
+  type CategoricalSummary,
+  type NumericSummary,
+} from './feature-summary';
 import { categoricalPsi, numericPsi, type PsiBin } from './psi';
 
 interface FeatureDriftBase {

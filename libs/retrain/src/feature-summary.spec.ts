@@ -3,7 +3,8 @@ import { loadPsiReference, relativeError } from '../test/reference-fixture';
 import { summarizeCategorical, summarizeNumeric } from './feature-summary';
 
 const reference = loadPsiReference();
-const toFloat = (values: (number | null)[]): Float64Array => Float64Array.from(values, (v) => (v === null ? Number.NaN : v));
+const toFloat = (values: (number | null)[]): Float64Array =>
+  Float64Array.from(values, (v) => (v === null ? Number.NaN : v));
 
 describe('summarizeNumeric against numpy', () => {
   it.each(reference.numericCases)('gives n, missing, mean, std (ddof 1) and p05/p50/p95 for $name', (c) => {

@@ -31,14 +31,20 @@ function kpiKey(o: Pick<KpiObservation, 'segment' | 'kpi'>): string {
  * KPI changes from the champion run to the candidate run, matched by (segment label, KPI key). Pairs present
  * on one side only are listed with a null on the other and are not flagged; non-finite values count as absent.
  */
-export function kpiShifts(champion: readonly KpiObservation[], candidate: readonly KpiObservation[], options: { thresholds?: Partial<DriftThresholds> } = {}): KpiShift[] {
+export function kpiShifts(
+  champion: readonly KpiObservation[],
+  candidate: readonly KpiObservation[],
+  options: { thresholds?: Partial<DriftThresholds> } = {},
+): KpiShift[] {
   const t = resolveThresholds(options.thresholds);
   const toMap = (side: string, list: readonly KpiObservation[]): Map<string, KpiObservation> => {
     const map = new Map<string, KpiObservation>();
     list.forEach((o, i) => {
       const key = kpiKey(o);
       if (map.has(key)) {
-        throw new RetrainInputError(`${side} KPI '${o.kpi}' for ${o.segment === null ? 'overall' : `segment '${o.segment}'`} appears twice (position ${i})`);
+        throw new RetrainInputError(
+          `${side} KPI '${o.kpi}' for ${o.segment === null ? 'overall' : `segment '${o.segment}'`} appears twice (position ${i})`,
+        );
       }
       map.set(key, o);
     });
@@ -55,7 +61,10 @@ export function kpiShifts(champion: readonly KpiObservation[], candidate: readon
     const y = candidateValue ? finiteOrNull(candidateValue.value) : null;
     const absoluteChange = x !== null && y !== null ? y - x : null;
     const relativeChange = absoluteChange !== null && x !== 0 ? absoluteChange / Math.abs(x as number) : null;
-    const flagged = relativeChange !== null ? Math.abs(relativeChange) >= t.kpiRelativeChange : absoluteChange !== null && absoluteChange !== 0;
+    const flagged =
+      relativeChange !== null
+        ? Math.abs(relativeChange) >= t.kpiRelativeChange
+        : absoluteChange !== null && absoluteChange !== 0;
     return { segment: o.segment, kpi: o.kpi, champion: x, candidate: y, absoluteChange, relativeChange, flagged };
   });
 }

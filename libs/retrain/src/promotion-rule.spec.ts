@@ -15,12 +15,22 @@ const parseError = (text: string): string => {
 
 describe('parsePromotionRule', () => {
   it('parses one comparison into a node with the canonical clause text', () => {
-    expect(parse('auc_gain>=0.005').root).toEqual({ kind: 'comparison', metric: 'auc_gain', op: '>=', threshold: 0.005, text: 'auc_gain >= 0.005', column: 1 });
+    expect(parse('auc_gain>=0.005').root).toEqual({
+      kind: 'comparison',
+      metric: 'auc_gain',
+      op: '>=',
+      threshold: 0.005,
+      text: 'auc_gain >= 0.005',
+      column: 1,
+    });
   });
 
   it('binds and tighter than or', () => {
     const rule = parse('ari >= 0.8 or nmi > 0.7 and max_psi < 0.25');
-    expect(rule.root).toMatchObject({ kind: 'or', operands: [{ metric: 'ari' }, { kind: 'and', operands: [{ metric: 'nmi' }, { metric: 'max_psi' }] }] });
+    expect(rule.root).toMatchObject({
+      kind: 'or',
+      operands: [{ metric: 'ari' }, { kind: 'and', operands: [{ metric: 'nmi' }, { metric: 'max_psi' }] }],
+    });
   });
 
   it('follows parentheses', () => {
@@ -34,15 +44,21 @@ describe('parsePromotionRule', () => {
   });
 
   it('names the column and what was expected when a number is missing', () => {
-    expect(parseError('ari >= 0.8 and auc_gain >= high')).toBe("at column 28: expected a number after '>=', found 'high'");
+    expect(parseError('ari >= 0.8 and auc_gain >= high')).toBe(
+      "at column 28: expected a number after '>=', found 'high'",
+    );
   });
 
   it('refuses an unknown metric, suggesting the closest known name', () => {
-    expect(parseError('ari >= 0.8 and silhuette_drop <= 0.02')).toMatch(/^at column 16: unknown metric 'silhuette_drop' \(did you mean 'silhouette_drop'\?\); known metrics: ari, /);
+    expect(parseError('ari >= 0.8 and silhuette_drop <= 0.02')).toMatch(
+      /^at column 16: unknown metric 'silhuette_drop' \(did you mean 'silhouette_drop'\?\); known metrics: ari, /,
+    );
   });
 
   it('refuses metrics outside the list the caller gives', () => {
-    expect(() => parsePromotionRule('ari >= 0.8', ['auc_gain'])).toThrow(new PromotionRuleError(1, "unknown metric 'ari'; known metrics: auc_gain"));
+    expect(() => parsePromotionRule('ari >= 0.8', ['auc_gain'])).toThrow(
+      new PromotionRuleError(1, "unknown metric 'ari'; known metrics: auc_gain"),
+    );
   });
 
   it('says a lone = should be ==', () => {
@@ -50,11 +66,15 @@ describe('parsePromotionRule', () => {
   });
 
   it('asks for an operator after the metric', () => {
-    expect(parseError('ari 0.8')).toBe("at column 5: expected a comparison operator (>= > <= < == !=) after 'ari', found '0.8'");
+    expect(parseError('ari 0.8')).toBe(
+      "at column 5: expected a comparison operator (>= > <= < == !=) after 'ari', found '0.8'",
+    );
   });
 
   it('refuses a comparison written number-first', () => {
-    expect(parseError('0.8 <= ari')).toBe("at column 1: expected a metric name or '(', found '0.8' (a comparison starts with the metric: write it as <metric> <op> <number>)");
+    expect(parseError('0.8 <= ari')).toBe(
+      "at column 1: expected a metric name or '(', found '0.8' (a comparison starts with the metric: write it as <metric> <op> <number>)",
+    );
   });
 
   it('refuses an empty rule and a dangling and', () => {
@@ -63,12 +83,18 @@ describe('parsePromotionRule', () => {
   });
 
   it('refuses an unclosed and an unopened parenthesis', () => {
-    expect(parseError('(ari >= 1')).toBe("at column 10: expected 'and', 'or' or ')' to close the '(' at column 1, found the end of the rule");
-    expect(parseError('ari >= 1)')).toBe("at column 9: expected 'and', 'or' or the end of the rule, found ')' (no '(' is open)");
+    expect(parseError('(ari >= 1')).toBe(
+      "at column 10: expected 'and', 'or' or ')' to close the '(' at column 1, found the end of the rule",
+    );
+    expect(parseError('ari >= 1)')).toBe(
+      "at column 9: expected 'and', 'or' or the end of the rule, found ')' (no '(' is open)",
+    );
   });
 
   it('refuses two comparisons without and/or between them', () => {
-    expect(parseError('ari >= 1 nmi >= 1')).toBe("at column 10: expected 'and', 'or' or the end of the rule, found 'nmi'");
+    expect(parseError('ari >= 1 nmi >= 1')).toBe(
+      "at column 10: expected 'and', 'or' or the end of the rule, found 'nmi'",
+    );
   });
 
   it('has no code execution path: anything but the grammar is refused', () => {
@@ -76,7 +102,9 @@ describe('parsePromotionRule', () => {
   });
 
   it('limits nesting depth', () => {
-    expect(parseError(`${'('.repeat(40)}ari >= 1${')'.repeat(40)}`)).toBe('at column 33: parentheses nested deeper than 32 levels');
+    expect(parseError(`${'('.repeat(40)}ari >= 1${')'.repeat(40)}`)).toBe(
+      'at column 33: parentheses nested deeper than 32 levels',
+    );
   });
 
   it('is plain JSON', () => {
@@ -110,7 +138,12 @@ describe('evaluatePromotionRule', () => {
       const decision = evaluatePromotionRule(rule, { ari: 0.93, silhouette_drop });
       expect(decision.promote).toBe(false);
       expect(decision.failing).toEqual(['silhouette_drop <= 0.02 (silhouette_drop was not available)']);
-      expect(decision.clauses[1]).toEqual({ text: 'silhouette_drop <= 0.02', metric: 'silhouette_drop', value: null, passed: false });
+      expect(decision.clauses[1]).toEqual({
+        text: 'silhouette_drop <= 0.02',
+        metric: 'silhouette_drop',
+        value: null,
+        passed: false,
+      });
     }
   });
 
@@ -119,13 +152,20 @@ describe('evaluatePromotionRule', () => {
   });
 
   it('lists no failing clause from an or that another operand satisfied', () => {
-    const decision = evaluatePromotionRule(parse('(ari >= 0.9 or nmi >= 0.8) and auc_gain >= 0.005'), { ari: 0.5, nmi: 0.85, auc_gain: 0.001 });
+    const decision = evaluatePromotionRule(parse('(ari >= 0.9 or nmi >= 0.8) and auc_gain >= 0.005'), {
+      ari: 0.5,
+      nmi: 0.85,
+      auc_gain: 0.001,
+    });
     expect(decision.clauses.map((c) => c.passed)).toEqual([false, true, false]);
     expect(decision.failing).toEqual(['auc_gain >= 0.005 (was 0.001)']);
   });
 
   it('lists every operand of a failed or', () => {
-    expect(evaluatePromotionRule(parse('ari >= 0.9 or nmi >= 0.8'), { ari: 0.5 }).failing).toEqual(['ari >= 0.9 (was 0.5)', 'nmi >= 0.8 (nmi was not available)']);
+    expect(evaluatePromotionRule(parse('ari >= 0.9 or nmi >= 0.8'), { ari: 0.5 }).failing).toEqual([
+      'ari >= 0.9 (was 0.5)',
+      'nmi >= 0.8 (nmi was not available)',
+    ]);
   });
 
   it('compares at the boundary as written (>= passes, > fails)', () => {

@@ -80,7 +80,16 @@ function tokenize(source: string): Token[] {
       break;
     }
     if (tokens.length > 0 && tokens[tokens.length - 1].column === column) continue;
-    const hint = ch === '=' ? " (did you mean '=='?)" : ch === '&' ? " (write 'and')" : ch === '|' ? " (write 'or')" : ch === '!' ? " (use '!=' or reverse the comparison; there is no 'not')" : '';
+    const hint =
+      ch === '='
+        ? " (did you mean '=='?)"
+        : ch === '&'
+          ? " (write 'and')"
+          : ch === '|'
+            ? " (write 'or')"
+            : ch === '!'
+              ? " (use '!=' or reverse the comparison; there is no 'not')"
+              : '';
     throw new PromotionRuleError(column, `unexpected character '${ch}'${hint}`);
   }
   tokens.push({ type: 'end', text: '', column: source.length + 1 });
@@ -120,7 +129,11 @@ function editDistance(a: string, b: string): number {
  * parsePromotionRule('ari >= 0.8 and silhouette_drop <= 0.02', COMPARISON_METRIC_NAMES)
  */
 export function parsePromotionRule(source: string, knownMetrics: readonly string[]): PromotionRule {
-  if (source.length > MAX_RULE_LENGTH) throw new PromotionRuleError(MAX_RULE_LENGTH + 1, `a rule may have at most ${MAX_RULE_LENGTH} characters, this one has ${source.length}`);
+  if (source.length > MAX_RULE_LENGTH)
+    throw new PromotionRuleError(
+      MAX_RULE_LENGTH + 1,
+      `a rule may have at most ${MAX_RULE_LENGTH} characters, this one has ${source.length}`,
+    );
   const known = new Set(knownMetrics);
   const tokens = tokenize(source);
   let position = 0;
@@ -130,22 +143,41 @@ export function parsePromotionRule(source: string, knownMetrics: readonly string
   const parseComparison = (): ComparisonNode => {
     const name = next();
     if (name.type !== 'name') {
-      const what = name.type === 'number' ? ' (a comparison starts with the metric: write it as <metric> <op> <number>)' : '';
+      const what =
+        name.type === 'number' ? ' (a comparison starts with the metric: write it as <metric> <op> <number>)' : '';
       throw new PromotionRuleError(name.column, `expected a metric name or '(', found ${describe(name)}${what}`);
     }
     if (!known.has(name.text)) {
-      const close = [...known].map((m) => ({ m, d: editDistance(name.text.toLowerCase(), m.toLowerCase()) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d)[0];
+      const close = [...known]
+        .map((m) => ({ m, d: editDistance(name.text.toLowerCase(), m.toLowerCase()) }))
+        .filter((x) => x.d <= 2)
+        .sort((a, b) => a.d - b.d)[0];
       const suggestion = close ? ` (did you mean '${close.m}'?)` : '';
-      throw new PromotionRuleError(name.column, `unknown metric '${name.text}'${suggestion}; known metrics: ${[...known].sort().join(', ')}`);
+      throw new PromotionRuleError(
+        name.column,
+        `unknown metric '${name.text}'${suggestion}; known metrics: ${[...known].sort().join(', ')}`,
+      );
     }
     const op = next();
     if (op.type !== 'op') {
-      throw new PromotionRuleError(op.column, `expected a comparison operator (${COMPARISON_OPERATORS.join(' ')}) after '${name.text}', found ${describe(op)}`);
+      throw new PromotionRuleError(
+        op.column,
+        `expected a comparison operator (${COMPARISON_OPERATORS.join(' ')}) after '${name.text}', found ${describe(op)}`,
+      );
     }
     const value = next();
-    if (value.type !== 'number') throw new PromotionRuleError(value.column, `expected a number after '${op.text}', found ${describe(value)}`);
-    if (!Number.isFinite(value.value)) throw new PromotionRuleError(value.column, `the number ${value.text} is too large`);
-    return { kind: 'comparison', metric: name.text, op: op.text, threshold: value.value, text: `${name.text} ${op.text} ${value.text}`, column: name.column };
+    if (value.type !== 'number')
+      throw new PromotionRuleError(value.column, `expected a number after '${op.text}', found ${describe(value)}`);
+    if (!Number.isFinite(value.value))
+      throw new PromotionRuleError(value.column, `the number ${value.text} is too large`);
+    return {
+      kind: 'comparison',
+      metric: name.text,
+      op: op.text,
+      threshold: value.value,
+      text: `${name.text} ${op.text} ${value.text}`,
+      column: name.column,
+    };
   };
 
   const parseOr = (depth: number): RuleNode => {
@@ -169,10 +201,15 @@ export function parsePromotionRule(source: string, knownMetrics: readonly string
   const parsePrimary = (depth: number): RuleNode => {
     if (peek().type !== '(') return parseComparison();
     const open = next();
-    if (depth >= MAX_RULE_DEPTH) throw new PromotionRuleError(open.column, `parentheses nested deeper than ${MAX_RULE_DEPTH} levels`);
+    if (depth >= MAX_RULE_DEPTH)
+      throw new PromotionRuleError(open.column, `parentheses nested deeper than ${MAX_RULE_DEPTH} levels`);
     const inner = parseOr(depth + 1);
     const close = next();
-    if (close.type !== ')') throw new PromotionRuleError(close.column, `expected 'and', 'or' or ')' to close the '(' at column ${open.column}, found ${describe(close)}`);
+    if (close.type !== ')')
+      throw new PromotionRuleError(
+        close.column,
+        `expected 'and', 'or' or ')' to close the '(' at column ${open.column}, found ${describe(close)}`,
+      );
     return inner;
   };
 
@@ -180,7 +217,10 @@ export function parsePromotionRule(source: string, knownMetrics: readonly string
   const end = peek();
   if (end.type !== 'end') {
     const what = end.type === ')' ? " (no '(' is open)" : '';
-    throw new PromotionRuleError(end.column, `expected 'and', 'or' or the end of the rule, found ${describe(end)}${what}`);
+    throw new PromotionRuleError(
+      end.column,
+      `expected 'and', 'or' or the end of the rule, found ${describe(end)}${what}`,
+    );
   }
   const metrics = new Set<string>();
   const collect = (node: RuleNode): void => {
@@ -237,7 +277,10 @@ const formatValue = (x: number): string => String(Number(x.toPrecision(6)));
  * evaluatePromotionRule(rule, { ari: 0.93, silhouette_drop: 0.035 }).failing
  * // ['silhouette_drop <= 0.02 (was 0.035)']
  */
-export function evaluatePromotionRule(rule: PromotionRule, metrics: Readonly<Record<string, number | null | undefined>>): PromotionDecision {
+export function evaluatePromotionRule(
+  rule: PromotionRule,
+  metrics: Readonly<Record<string, number | null | undefined>>,
+): PromotionDecision {
   const clauses: ClauseResult[] = [];
   const messages = new Map<ClauseResult, string>();
   const visit = (node: RuleNode): { passed: boolean; blocking: ClauseResult[] } => {
@@ -247,7 +290,10 @@ export function evaluatePromotionRule(rule: PromotionRule, metrics: Readonly<Rec
       const passed = value !== null && compare(value, node.op, node.threshold);
       const clause: ClauseResult = { text: node.text, metric: node.metric, value, passed };
       clauses.push(clause);
-      messages.set(clause, value === null ? `${node.text} (${node.metric} was not available)` : `${node.text} (was ${formatValue(value)})`);
+      messages.set(
+        clause,
+        value === null ? `${node.text} (${node.metric} was not available)` : `${node.text} (was ${formatValue(value)})`,
+      );
       return { passed, blocking: passed ? [] : [clause] };
     }
     const results = node.operands.map(visit);

@@ -4,7 +4,8 @@ import { RetrainInputError } from './errors';
 import { binIndex, categoricalPsi, numericPsi, psiFromCounts, quantileSorted, referenceQuantileEdges } from './psi';
 
 const reference = loadPsiReference();
-const toFloat = (values: (number | null)[]): Float64Array => Float64Array.from(values, (v) => (v === null ? Number.NaN : v));
+const toFloat = (values: (number | null)[]): Float64Array =>
+  Float64Array.from(values, (v) => (v === null ? Number.NaN : v));
 
 describe('psiFromCounts', () => {
   it('sums (q − p) · ln(q / p) over the bins (hand-computed)', () => {
@@ -33,7 +34,9 @@ describe('psiFromCounts', () => {
 
   it('rejects bins of different lengths and negative counts', () => {
     expect(() => psiFromCounts([1, 2], [1])).toThrow(new RetrainInputError('reference has 2 bins but candidate has 1'));
-    expect(() => psiFromCounts([1, -2], [1, 1])).toThrow(new RetrainInputError('reference count of bin 1 is -2; counts must be finite and ≥ 0'));
+    expect(() => psiFromCounts([1, -2], [1, 1])).toThrow(
+      new RetrainInputError('reference count of bin 1 is -2; counts must be finite and ≥ 0'),
+    );
   });
 });
 
@@ -108,12 +111,16 @@ describe('numericPsi against numpy', () => {
 
   it('rejects infinite values, naming the feature and the row', () => {
     expect(() => numericPsi(Float64Array.of(1, Infinity), Float64Array.of(1), {}, 'spend')).toThrow(
-      new RetrainInputError("feature 'spend' has the value Infinity in row 2; numeric features must be finite or missing (NaN)"),
+      new RetrainInputError(
+        "feature 'spend' has the value Infinity in row 2; numeric features must be finite or missing (NaN)",
+      ),
     );
   });
 
   it('rejects fewer than two bins', () => {
-    expect(() => numericPsi(Float64Array.of(1), Float64Array.of(1), { bins: 1 })).toThrow(new RetrainInputError('bins must be an integer ≥ 2, got 1'));
+    expect(() => numericPsi(Float64Array.of(1), Float64Array.of(1), { bins: 1 })).toThrow(
+      new RetrainInputError('bins must be an integer ≥ 2, got 1'),
+    );
   });
 });
 
@@ -130,7 +137,10 @@ describe('categoricalPsi against numpy/pandas', () => {
 
   it('matches levels by name, not by code', () => {
     // 'b' has code 0 on the left (levels [b]) and code 1 on the right (levels [a, b]).
-    const table = categoricalPsi({ codes: Int32Array.of(0, 0), levels: ['b'] }, { codes: Int32Array.of(1, 1), levels: ['a', 'b'] });
+    const table = categoricalPsi(
+      { codes: Int32Array.of(0, 0), levels: ['b'] },
+      { codes: Int32Array.of(1, 1), levels: ['a', 'b'] },
+    );
     expect(table.psi).toBe(0);
   });
 });

@@ -60,7 +60,9 @@ export function psiFromCounts(
   const epsilon = options.epsilon ?? DEFAULT_PSI_EPSILON;
   checkEpsilon(epsilon);
   if (referenceCounts.length !== candidateCounts.length) {
-    throw new RetrainInputError(`reference has ${referenceCounts.length} bins but candidate has ${candidateCounts.length}`);
+    throw new RetrainInputError(
+      `reference has ${referenceCounts.length} bins but candidate has ${candidateCounts.length}`,
+    );
   }
   const k = referenceCounts.length;
   let referenceTotal = 0;
@@ -70,7 +72,8 @@ export function psiFromCounts(
       ['reference', referenceCounts[i]],
       ['candidate', candidateCounts[i]],
     ] as const) {
-      if (!(Number.isFinite(count) && count >= 0)) throw new RetrainInputError(`${side} count of bin ${i} is ${count}; counts must be finite and ≥ 0`);
+      if (!(Number.isFinite(count) && count >= 0))
+        throw new RetrainInputError(`${side} count of bin ${i} is ${count}; counts must be finite and ≥ 0`);
     }
     referenceTotal += referenceCounts[i];
     candidateTotal += candidateCounts[i];
@@ -113,7 +116,10 @@ export function sortedFinite(values: Float64Array, name: string): Float64Array {
   let m = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === Infinity || v === -Infinity) throw new RetrainInputError(`feature '${name}' has the value ${v} in row ${i + 1}; numeric features must be finite or missing (NaN)`);
+    if (v === Infinity || v === -Infinity)
+      throw new RetrainInputError(
+        `feature '${name}' has the value ${v} in row ${i + 1}; numeric features must be finite or missing (NaN)`,
+      );
     if (!Number.isNaN(v)) m++;
   }
   const out = new Float64Array(m);
@@ -183,7 +189,12 @@ function assembleTable(
  * candidate values outside the reference range fall into the outer bins). Missing values (NaN) form an
  * extra bin when either side has one; shares are over all rows, missing included.
  */
-export function numericPsi(reference: Float64Array, candidate: Float64Array, options: NumericPsiOptions = {}, name = 'value'): PsiTable {
+export function numericPsi(
+  reference: Float64Array,
+  candidate: Float64Array,
+  options: NumericPsiOptions = {},
+  name = 'value',
+): PsiTable {
   const sortedReference = sortedFinite(reference, name);
   const sortedCandidate = sortedFinite(candidate, name);
   const edges = referenceQuantileEdges(sortedReference, options.bins ?? DEFAULT_PSI_BINS);
@@ -212,13 +223,17 @@ export function numericPsi(reference: Float64Array, candidate: Float64Array, opt
 }
 
 /** Counts per level name (levels matched by their string, not their code) and the number of missing rows. */
-export function levelCounts(codes: Int32Array, levels: readonly string[]): { counts: Map<string, number>; missing: number } {
+export function levelCounts(
+  codes: Int32Array,
+  levels: readonly string[],
+): { counts: Map<string, number>; missing: number } {
   const perCode = new Array<number>(levels.length).fill(0);
   let missing = 0;
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
     if (c < 0) missing++;
-    else if (c >= levels.length) throw new RetrainInputError(`code ${c} in row ${i + 1} has no level (there are ${levels.length})`);
+    else if (c >= levels.length)
+      throw new RetrainInputError(`code ${c} in row ${i + 1} has no level (there are ${levels.length})`);
     else perCode[c]++;
   }
   const counts = new Map<string, number>();

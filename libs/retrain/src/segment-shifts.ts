@@ -32,13 +32,23 @@ export interface SegmentShiftReport {
 }
 
 /** Share per segment label in the champion vs the candidate run, with a PSI over segments (labels matched by string). */
-export function segmentShifts(champion: readonly SegmentSize[], candidate: readonly SegmentSize[], options: { thresholds?: Partial<DriftThresholds>; epsilon?: number } = {}): SegmentShiftReport {
+export function segmentShifts(
+  champion: readonly SegmentSize[],
+  candidate: readonly SegmentSize[],
+  options: { thresholds?: Partial<DriftThresholds>; epsilon?: number } = {},
+): SegmentShiftReport {
   const t = resolveThresholds(options.thresholds);
   const toMap = (side: string, list: readonly SegmentSize[]): Map<string, number> => {
     const map = new Map<string, number>();
     list.forEach((s, i) => {
-      if (!(Number.isFinite(s.size) && s.size >= 0)) throw new RetrainInputError(`${side} segment '${s.label}' (position ${i}) has size ${s.size}; sizes must be finite and ≥ 0`);
-      if (map.has(s.label)) throw new RetrainInputError(`${side} segment label '${s.label}' appears twice (positions ${list.findIndex((x) => x.label === s.label)} and ${i})`);
+      if (!(Number.isFinite(s.size) && s.size >= 0))
+        throw new RetrainInputError(
+          `${side} segment '${s.label}' (position ${i}) has size ${s.size}; sizes must be finite and ≥ 0`,
+        );
+      if (map.has(s.label))
+        throw new RetrainInputError(
+          `${side} segment label '${s.label}' appears twice (positions ${list.findIndex((x) => x.label === s.label)} and ${i})`,
+        );
       map.set(s.label, s.size);
     });
     return map;

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type Summary = { n: number; missing: number; mean: number | null; std: number | null; p05: number | null; p50: number | null; p95: number | null };
+type Summary = {
+  n: number;
+  missing: number;
+  mean: number | null;
+  std: number | null;
+  p05: number | null;
+  p50: number | null;
+  p95: number | null;
+};
 
 /** Values computed once by test/reference/psi_reference.py with numpy (binning cross-checked with pandas). */
 export interface PsiReference {
@@ -30,7 +38,12 @@ export interface PsiReference {
     contributions: number[];
     psi: number;
   }[];
-  segmentCases: { name: string; champion: { label: string; size: number }[]; candidate: { label: string; size: number }[]; psi: number }[];
+  segmentCases: {
+    name: string;
+    champion: { label: string; size: number }[];
+    candidate: { label: string; size: number }[];
+    psi: number;
+  }[];
 }
 
 export function loadPsiReference(): PsiReference {

@@ -63,7 +63,12 @@ export class AlertsService {
     }
     if (request.webhookUrl !== undefined) await this.webhookTargets.check(request.webhookUrl);
     const em = this.orm.em.fork();
-    const alert = em.create(KpiAlert, { segmentation: segmentation.id, rule: request.rule, webhookUrl: request.webhookUrl ?? null, createdBy });
+    const alert = em.create(KpiAlert, {
+      segmentation: segmentation.id,
+      rule: request.rule,
+      webhookUrl: request.webhookUrl ?? null,
+      createdBy,
+    });
     await em.flush();
     return (await this.list()).find((a) => a.id === alert.id) as KpiAlert;
   }
@@ -76,8 +81,14 @@ export class AlertsService {
   /** The firings of the alerts, newest first. */
   async firings(): Promise<(AlertFiring & { event: WorkbenchEvent | null })[]> {
     const em = this.orm.em.fork();
-    const firings = await em.find(AlertFiring, {}, { orderBy: { createdAt: 'desc' }, populate: ['run', 'run.segmentation'] });
-    const events = new Map((await em.find(WorkbenchEvent, { id: { $in: firings.map((f) => f.eventId) } })).map((e) => [e.id, e]));
+    const firings = await em.find(
+      AlertFiring,
+      {},
+      { orderBy: { createdAt: 'desc' }, populate: ['run', 'run.segmentation'] },
+    );
+    const events = new Map(
+      (await em.find(WorkbenchEvent, { id: { $in: firings.map((f) => f.eventId) } })).map((e) => [e.id, e]),
+    );
     return firings.map((f) => Object.assign(f, { event: events.get(f.eventId) ?? null }));
   }
 
@@ -86,11 +97,17 @@ export class AlertsService {
    * least one segment (one firing and one event per alert and run; an earlier attempt's firing is kept).
    * Returns the events whose webhooks {@link notify} queues once the transaction has committed.
    */
-  async fireForRun(tx: EntityManager, run: FiringRun, segments: readonly { key: number; label: string }[], kpis: readonly RunKpiRow[]): Promise<WorkbenchEvent[]> {
+  async fireForRun(
+    tx: EntityManager,
+    run: FiringRun,
+    segments: readonly { key: number; label: string }[],
+    kpis: readonly RunKpiRow[],
+  ): Promise<WorkbenchEvent[]> {
     const alerts = await tx.find(KpiAlert, { segmentation: run.segmentationId });
     if (alerts.length === 0) return [];
     const names = [...new Set([...HOST_KPIS, ...kpis.map((k) => k.kpi)])];
-    const valuesOf = (key: number) => Object.fromEntries(kpis.filter((k) => k.segmentKey === key).map((k) => [k.kpi, k.value]));
+    const valuesOf = (key: number) =>
+      Object.fromEntries(kpis.filter((k) => k.segmentKey === key).map((k) => [k.kpi, k.value]));
     const events: WorkbenchEvent[] = [];
     for (const alert of alerts) {
       let rule: PromotionRule;
@@ -104,7 +121,11 @@ export class AlertsService {
       const breaching = segments
         .map((s) => ({ ...s, values: valuesOf(s.key) }))
         .filter((s) => evaluatePromotionRule(rule, s.values).promote)
-        .map((s) => ({ key: s.key, label: s.label, values: Object.fromEntries(rule.metrics.map((m) => [m, s.values[m] ?? null])) }));
+        .map((s) => ({
+          key: s.key,
+          label: s.label,
+          values: Object.fromEntries(rule.metrics.map((m) => [m, s.values[m] ?? null])),
+        }));
       if (breaching.length === 0) continue;
       if (await tx.findOne(AlertFiring, { alert: alert.id, run: run.id })) continue;
       const event = tx.create(WorkbenchEvent, {

@@ -16,13 +16,21 @@ export class AliasesService {
 
   /** Points `name` at a finished run of the segmentation and records who moved it from where. */
   async move(segmentationIdOrName: string, name: string, runRef: string, movedBy: string): Promise<Alias> {
-    if (!ALIAS_NAME.test(name)) throw new InvalidRequestError(`alias '${name}' must be 1-64 lowercase letters, digits or dashes, starting with a letter`);
+    if (!ALIAS_NAME.test(name))
+      throw new InvalidRequestError(
+        `alias '${name}' must be 1-64 lowercase letters, digits or dashes, starting with a letter`,
+      );
     const segmentation = await this.segmentations.get(segmentationIdOrName);
-    const run = /^v?\d+$/.test(runRef) ? await this.runs.resolve(`${segmentation.name}@v${runRef.replace(/^v/, '')}`) : await this.runs.resolve(runRef);
+    const run = /^v?\d+$/.test(runRef)
+      ? await this.runs.resolve(`${segmentation.name}@v${runRef.replace(/^v/, '')}`)
+      : await this.runs.resolve(runRef);
     if (run.segmentation.id !== segmentation.id) {
-      throw new InvalidRequestError(`run ${run.id} belongs to segmentation '${run.segmentation.name}', not '${segmentation.name}'`);
+      throw new InvalidRequestError(
+        `run ${run.id} belongs to segmentation '${run.segmentation.name}', not '${segmentation.name}'`,
+      );
     }
-    if (run.status !== RunStatus.Succeeded) throw new InvalidRequestError(`run v${run.version} is ${run.status}; only a succeeded run can be promoted`);
+    if (run.status !== RunStatus.Succeeded)
+      throw new InvalidRequestError(`run v${run.version} is ${run.status}; only a succeeded run can be promoted`);
     return this.orm.em.fork().transactional(async (em) => {
       let alias = await em.findOne(Alias, { segmentation: segmentation.id, name });
       const fromRun = alias?.run ?? null;
@@ -35,7 +43,9 @@ export class AliasesService {
 
   async list(segmentationIdOrName: string): Promise<Alias[]> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
-    return this.orm.em.fork().find(Alias, { segmentation: segmentation.id }, { orderBy: { name: 'asc' }, populate: ['run'] });
+    return this.orm.em
+      .fork()
+      .find(Alias, { segmentation: segmentation.id }, { orderBy: { name: 'asc' }, populate: ['run'] });
   }
 
   /** The run an alias points at. */
@@ -49,6 +59,12 @@ export class AliasesService {
   /** Every move of the alias, oldest first. */
   async history(segmentationIdOrName: string, name: string): Promise<AliasEvent[]> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
-    return this.orm.em.fork().find(AliasEvent, { segmentation: segmentation.id, name }, { orderBy: { movedAt: 'asc' }, populate: ['fromRun', 'toRun'] });
+    return this.orm.em
+      .fork()
+      .find(
+        AliasEvent,
+        { segmentation: segmentation.id, name },
+        { orderBy: { movedAt: 'asc' }, populate: ['fromRun', 'toRun'] },
+      );
   }
 }

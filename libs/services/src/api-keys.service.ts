@@ -19,10 +19,17 @@ export class ApiKeysService {
   async create(name: string, role: Role, expiresAt?: Date): Promise<{ key: string; apiKey: ApiKey }> {
     if (!ROLES.includes(role)) throw new InvalidRequestError(`role '${role}' must be one of ${ROLES.join(', ')}`);
     if (name.trim() === '') throw new InvalidRequestError('an API key needs a name saying who or what uses it');
-    if (expiresAt && !(expiresAt.getTime() > Date.now())) throw new InvalidRequestError(`expiresAt ${expiresAt.toISOString()} must be in the future`);
+    if (expiresAt && !(expiresAt.getTime() > Date.now()))
+      throw new InvalidRequestError(`expiresAt ${expiresAt.toISOString()} must be in the future`);
     const key = `wb_${randomBytes(32).toString('base64url')}`;
     const em = this.orm.em.fork();
-    const apiKey = em.create(ApiKey, { name: name.trim(), role, keyHash: hashKey(key), prefix: key.slice(0, 10), expiresAt: expiresAt ?? null });
+    const apiKey = em.create(ApiKey, {
+      name: name.trim(),
+      role,
+      keyHash: hashKey(key),
+      prefix: key.slice(0, 10),
+      expiresAt: expiresAt ?? null,
+    });
     await em.flush();
     return { key, apiKey };
   }
@@ -33,7 +40,11 @@ export class ApiKeysService {
    */
   async authenticate(key: string): Promise<ApiKey | null> {
     const em = this.orm.em.fork();
-    const apiKey = await em.findOne(ApiKey, { keyHash: hashKey(key), revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
+    const apiKey = await em.findOne(ApiKey, {
+      keyHash: hashKey(key),
+      revokedAt: null,
+      $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
+    });
     if (!apiKey) return null;
     apiKey.lastUsedAt = new Date();
     await em.flush();

@@ -13,7 +13,8 @@ const HOUR = 3600_000;
 /** A refusal of assignment rows by the database itself: a run then fails after storing its model and assignments. */
 const REFUSE_ASSIGNMENTS = {
   postgresql: `alter table "assignment" add constraint "test_refuses_assignments" check ("segment_key" < 0) not valid`,
-  sqlite: "create trigger test_refuses_assignments before insert on assignment begin select raise(abort, 'test_refuses_assignments'); end",
+  sqlite:
+    "create trigger test_refuses_assignments before insert on assignment begin select raise(abort, 'test_refuses_assignments'); end",
 };
 const ALLOW_ASSIGNMENTS = {
   postgresql: `alter table "assignment" drop constraint "test_refuses_assignments"`,
@@ -38,13 +39,29 @@ describe.each(['sqlite', 'postgresql'] as const)('collecting artifacts no row re
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    wb = await createWorkbench(loadConfig({}, { home, databaseUrl: db.url, jobBackoffMs: 5, jobAttempts: 1 }), { plugins: [splitAtMedian], logger: { log: () => undefined, warn: () => undefined, error: () => undefined } });
+    wb = await createWorkbench(loadConfig({}, { home, databaseUrl: db.url, jobBackoffMs: 5, jobAttempts: 1 }), {
+      plugins: [splitAtMedian],
+      logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    });
     await wb.startWorker();
     await wb.datasets.ingestCustomers({ dataset: 'small', text: csv });
-    await wb.segmentations.create({ name: 'split', plugin: 'test-split-median', dataset: 'small', params: { feature: 'monetary' } });
+    await wb.segmentations.create({
+      name: 'split',
+      plugin: 'test-split-median',
+      dataset: 'small',
+      params: { feature: 'monetary' },
+    });
     // Other customers, so the run that fails stores a model and assignments of its own.
-    await wb.datasets.ingestCustomers({ dataset: 'other', text: `customer_id,monetary\n${Array.from({ length: 50 }, (_, i) => `d${i},${3 * i + 1}`).join('\n')}\n` });
-    await wb.segmentations.create({ name: 'split-other', plugin: 'test-split-median', dataset: 'other', params: { feature: 'monetary' } });
+    await wb.datasets.ingestCustomers({
+      dataset: 'other',
+      text: `customer_id,monetary\n${Array.from({ length: 50 }, (_, i) => `d${i},${3 * i + 1}`).join('\n')}\n`,
+    });
+    await wb.segmentations.create({
+      name: 'split-other',
+      plugin: 'test-split-median',
+      dataset: 'other',
+      params: { feature: 'monetary' },
+    });
   }, 60_000);
   afterAll(async () => {
     await wb?.close();
@@ -65,13 +82,28 @@ describe.each(['sqlite', 'postgresql'] as const)('collecting artifacts no row re
     expect(leftovers).toHaveLength(2); // its model and assignments, stored before the rows that were to name them
 
     // Within the grace period they stay: a run in flight stores its artifacts before recording them.
-    expect(await wb.artifactCollector.collect({ graceMs: HOUR })).toMatchObject({ artifacts: 6, referenced: 4, recent: 2, removed: 0 });
+    expect(await wb.artifactCollector.collect({ graceMs: HOUR })).toMatchObject({
+      artifacts: 6,
+      referenced: 4,
+      recent: 2,
+      removed: 0,
+    });
     age([...kept, ...leftovers], 2);
     const bytes = (await stored()).filter((a) => leftovers.includes(a.key)).reduce((sum, a) => sum + a.bytes, 0);
-    expect(await wb.artifactCollector.collect({ graceMs: HOUR, dryRun: true })).toMatchObject({ removed: 2, bytesFreed: bytes, dryRun: true });
+    expect(await wb.artifactCollector.collect({ graceMs: HOUR, dryRun: true })).toMatchObject({
+      removed: 2,
+      bytesFreed: bytes,
+      dryRun: true,
+    });
     expect(await keys()).toEqual([...kept, ...leftovers].sort());
 
-    expect(await wb.artifactCollector.collect({ graceMs: HOUR })).toMatchObject({ artifacts: 6, referenced: 4, recent: 0, removed: 2, bytesFreed: bytes });
+    expect(await wb.artifactCollector.collect({ graceMs: HOUR })).toMatchObject({
+      artifacts: 6,
+      referenced: 4,
+      recent: 0,
+      removed: 2,
+      bytesFreed: bytes,
+    });
     expect(await keys()).toEqual(kept);
     // The good run is whole: its model and assignments read back.
     expect((await wb.runs.segments(good.id)).reduce((sum, s) => sum + s.size, 0)).toBe(50);

@@ -46,7 +46,15 @@ export class ArtifactCollector {
     const stored: StoredArtifact[] = [];
     for await (const artifact of this.artifacts.list()) stored.push(artifact);
     const referenced = await referencedArtifactKeys(this.orm.em.fork());
-    const report: CollectionReport = { artifacts: stored.length, referenced: 0, recent: 0, removed: 0, bytesFreed: 0, graceMs, dryRun };
+    const report: CollectionReport = {
+      artifacts: stored.length,
+      referenced: 0,
+      recent: 0,
+      removed: 0,
+      bytesFreed: 0,
+      graceMs,
+      dryRun,
+    };
     for (const artifact of stored) {
       if (referenced.has(artifact.key)) report.referenced++;
       else if (artifact.storedAt >= storedBefore) report.recent++;

@@ -2,7 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAssignments } from '@workbench/engine';
-import { Dataset, DatasetVersion, Run, RunStatus, Segment, Segmentation, type ArtifactStore } from '@workbench/persistence';
+import {
+  Dataset,
+  DatasetVersion,
+  Run,
+  RunStatus,
+  Segment,
+  Segmentation,
+  type ArtifactStore,
+} from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { AssignmentsService } from './assignments.service';
 import { loadConfig } from './config';
@@ -44,10 +52,23 @@ describe('paging through the assignments of a run', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-page-')), databaseUrl: db.url }), { plugins: [] });
+    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-page-')), databaseUrl: db.url }), {
+      plugins: [],
+    });
     const em = wb.orm.em.fork();
     const dataset = em.create(Dataset, { name: 'd' });
-    const version = em.create(DatasetVersion, { dataset, version: 1, contentHash: 'h', kind: 'customers', rowCount: ids.length, rejectedCount: 0, schema: [], stats: {}, report: {}, artifactKey: 'k' });
+    const version = em.create(DatasetVersion, {
+      dataset,
+      version: 1,
+      contentHash: 'h',
+      kind: 'customers',
+      rowCount: ids.length,
+      rejectedCount: 0,
+      schema: [],
+      stats: {},
+      report: {},
+      artifactKey: 'k',
+    });
     const segmentation = em.create(Segmentation, { name: 's', pluginName: 'p', params: {}, features: [], dataset });
     for (const v of [1, 2, 3]) {
       // Each run's artifact differs (the first customer's segment), so each is its own file.

@@ -39,7 +39,10 @@ export class AssignmentsService {
       { customerId, run: { status: RunStatus.Succeeded, ...(segmentationId ? { segmentation: segmentationId } : {}) } },
       { populate: ['run', 'run.segmentation', 'run.datasetVersion'], orderBy: { run: { finishedAt: 'asc' } } },
     );
-    if (rows.length === 0) throw new NotFoundError(`customer '${customerId}' is in no finished run${segmentationId ? ' of that segmentation' : ''}`);
+    if (rows.length === 0)
+      throw new NotFoundError(
+        `customer '${customerId}' is in no finished run${segmentationId ? ' of that segmentation' : ''}`,
+      );
     const segments = await em.find(Segment, { run: { $in: rows.map((r) => r.run.id) } });
     const label = new Map(segments.map((s) => [`${s.run.id}:${s.key}`, s.label]));
     return rows.map((r) => {
@@ -103,9 +106,13 @@ export class AssignmentsService {
     }
     const em = this.orm.em.fork();
     const run = await em.findOne(Run, { id: runId });
-    if (!run?.assignmentsArtifactKey) throw new NotFoundError(`run '${runId}' has no assignments (it has not succeeded)`);
+    if (!run?.assignmentsArtifactKey)
+      throw new NotFoundError(`run '${runId}' has no assignments (it has not succeeded)`);
     const segments = await em.find(Segment, { run: runId });
-    const decoded = { ...decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey)), labels: new Map(segments.map((s) => [s.key, s.label])) };
+    const decoded = {
+      ...decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey)),
+      labels: new Map(segments.map((s) => [s.key, s.label])),
+    };
     this.cache.set(runId, decoded);
     // Bounded by customers, not runs: one run of 10M weighs as much as ten of 1M (~60 bytes per customer).
     let rows = 0;
@@ -144,5 +151,10 @@ export interface DecodedAssignments {
 
 function rowOf(run: DecodedAssignments, i: number): AssignmentRow {
   const key = run.segment[i];
-  return { customerId: run.ids[i], segmentKey: key, segmentLabel: run.labels.get(key) ?? String(key), score: run.score ? run.score[i] : null };
+  return {
+    customerId: run.ids[i],
+    segmentKey: key,
+    segmentLabel: run.labels.get(key) ?? String(key),
+    score: run.score ? run.score[i] : null,
+  };
 }

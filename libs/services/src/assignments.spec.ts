@@ -9,7 +9,17 @@ import { createWorkbench, type Workbench } from './workbench';
 
 // Customer ids as real exports have them, including the characters array literals and CSV quote, and the
 // longest id ingest accepts (MAX_CUSTOMER_ID_LENGTH characters, twice as many UTF-8 bytes).
-const ids = ['17850', 'a"b', 'back\\slash', 'comma,id', '{brace}', 'NULL', ' spaced ', 'ünï', 'é'.repeat(MAX_CUSTOMER_ID_LENGTH)];
+const ids = [
+  '17850',
+  'a"b',
+  'back\\slash',
+  'comma,id',
+  '{brace}',
+  'NULL',
+  ' spaced ',
+  'ünï',
+  'é'.repeat(MAX_CUSTOMER_ID_LENGTH),
+];
 
 describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind) => {
   let db: TestDatabase;
@@ -18,12 +28,36 @@ describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind)
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-assign-')), databaseUrl: db.url }), { plugins: [] });
+    wb = await createWorkbench(
+      loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-assign-')), databaseUrl: db.url }),
+      { plugins: [] },
+    );
     const em = wb.orm.em.fork();
     const dataset = em.create(Dataset, { name: 'd' });
-    const version = em.create(DatasetVersion, { dataset, version: 1, contentHash: 'h', kind: 'customers', rowCount: ids.length, rejectedCount: 0, schema: [], stats: {}, report: {}, artifactKey: 'k' });
+    const version = em.create(DatasetVersion, {
+      dataset,
+      version: 1,
+      contentHash: 'h',
+      kind: 'customers',
+      rowCount: ids.length,
+      rejectedCount: 0,
+      schema: [],
+      stats: {},
+      report: {},
+      artifactKey: 'k',
+    });
     const segmentation = em.create(Segmentation, { name: 's', pluginName: 'p', params: {}, features: [], dataset });
-    const run = em.create(Run, { segmentation, version: 1, datasetVersion: version, pluginName: 'p', pluginVersion: '1.0.0', params: {}, seed: 1, status: RunStatus.Succeeded, finishedAt: new Date() });
+    const run = em.create(Run, {
+      segmentation,
+      version: 1,
+      datasetVersion: version,
+      pluginName: 'p',
+      pluginVersion: '1.0.0',
+      params: {},
+      seed: 1,
+      status: RunStatus.Succeeded,
+      finishedAt: new Date(),
+    });
     await em.flush();
     runId = run.id;
   });
@@ -35,7 +69,9 @@ describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind)
   it('stores every id exactly, with scores and missing scores, and replaces an earlier attempt', async () => {
     const segment = Int32Array.from(ids, (_, i) => i % 3);
     const score = Float64Array.from(ids, (_, i) => (i === 2 ? NaN : i / 10));
-    await wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, runId, ids, { segment: new Int32Array(ids.length), score }));
+    await wb.orm.em
+      .fork()
+      .transactional((tx) => wb.assignments.write(tx, runId, ids, { segment: new Int32Array(ids.length), score }));
     await wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, runId, ids, { segment, score }));
     for (const [i, id] of ids.entries()) {
       const [entry] = await wb.assignments.history(id);

@@ -2,7 +2,14 @@ import type { MikroORM } from '@mikro-orm/core';
 import { compareAssignments, kpiDelta, proportionDelta } from '@workbench/compare';
 import { decodeAssignments } from '@workbench/engine';
 import type { Job, JobQueue } from '@workbench/jobs';
-import { Comparison, ComparisonStatus, Run, Segment, type ArtifactStore, type DatasetVersion } from '@workbench/persistence';
+import {
+  Comparison,
+  ComparisonStatus,
+  Run,
+  Segment,
+  type ArtifactStore,
+  type DatasetVersion,
+} from '@workbench/persistence';
 import type { FeatureFrame } from '@workbench/plugin-sdk';
 import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
@@ -50,7 +57,12 @@ function membersBySegment(segments: Int32Array): Map<number, number[]> {
 }
 
 /** Values of `feature` for a segment's customers (positions in the assignments, ascending), missing values left out. */
-function segmentValues(frame: FeatureFrame, rows: Int32Array, members: readonly number[] | undefined, feature: string): number[] {
+function segmentValues(
+  frame: FeatureFrame,
+  rows: Int32Array,
+  members: readonly number[] | undefined,
+  feature: string,
+): number[] {
   const column = frame.columns[feature];
   if (column?.kind !== 'numeric' || !members) return [];
   const out: number[] = [];
@@ -93,7 +105,11 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
   /** One attempt: the job carries the comparison id; everything is computed, then written at once. */
   protected async execute(comparison: Comparison, job: Job): Promise<void> {
     const em = this.orm.em.fork();
-    await em.nativeUpdate(Comparison, { id: comparison.id }, { status: ComparisonStatus.Running, attempts: job.attempt });
+    await em.nativeUpdate(
+      Comparison,
+      { id: comparison.id },
+      { status: ComparisonStatus.Running, attempts: job.attempt },
+    );
     const result = await this.compute(comparison.runA.id, comparison.runB.id, job);
     await em.nativeUpdate(
       Comparison,

@@ -35,8 +35,14 @@ export class ComparisonsService {
     } catch (e) {
       // As a run's submission: not submitted (deleted again) unless a worker took it meanwhile.
       if (!(e instanceof QueueUnavailableError)) throw e;
-      const deleted = await this.orm.em.fork().nativeDelete(Comparison, { id: comparison.id, status: ComparisonStatus.Queued });
-      if (deleted > 0) throw new QueueUnavailableError(e.queue, `the comparison was not submitted: ${e.message}; try again once it is back`);
+      const deleted = await this.orm.em
+        .fork()
+        .nativeDelete(Comparison, { id: comparison.id, status: ComparisonStatus.Queued });
+      if (deleted > 0)
+        throw new QueueUnavailableError(
+          e.queue,
+          `the comparison was not submitted: ${e.message}; try again once it is back`,
+        );
     }
     return this.get(comparison.id);
   }

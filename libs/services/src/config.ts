@@ -1,7 +1,18 @@
 import { plainToInstance } from 'class-transformer';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { parseCidr } from './webhook-targets';
 
 /**
@@ -14,15 +25,24 @@ export class WorkbenchConfig {
   @IsString() home = '.workbench';
 
   /** PostgreSQL URL; absent = SQLite file `<home>/workbench.sqlite`. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' }) databaseUrl?: string;
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  databaseUrl?: string;
 
   /** Redis URL for the Bull queue; absent = the in-process queue. */
-  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }) redisUrl?: string;
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  redisUrl?: string;
 
   /** Key prefix of the Bull queues, so several workbenches can share one Redis. */
-  @IsString() @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'WORKBENCH_QUEUE_PREFIX may hold letters, digits, _ and - only' }) queuePrefix = 'workbench';
+  @IsString()
+  @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'WORKBENCH_QUEUE_PREFIX may hold letters, digits, _ and - only' })
+  queuePrefix = 'workbench';
 
-  @IsIn(['api', 'worker', 'all'], { message: 'WORKBENCH_ROLE must be api, worker or all' }) role: 'api' | 'worker' | 'all' = 'all';
+  @IsIn(['api', 'worker', 'all'], { message: 'WORKBENCH_ROLE must be api, worker or all' }) role:
+    | 'api'
+    | 'worker'
+    | 'all' = 'all';
 
   @IsInt({ message: 'PORT must be an integer' }) @Min(1) @Max(65535) port = 3000;
 
@@ -65,7 +85,9 @@ export class WorkbenchConfig {
   @IsBoolean({ message: 'WORKBENCH_PUBLIC_DOCS must be true or false' }) publicDocs = false;
 
   /** `thread`: each run's plugins in a worker thread of their own, with time and memory limits; `none`: in the worker's own thread. */
-  @IsIn(['thread', 'none'], { message: 'WORKBENCH_PLUGIN_ISOLATION must be thread or none' }) pluginIsolation: 'thread' | 'none' = 'thread';
+  @IsIn(['thread', 'none'], { message: 'WORKBENCH_PLUGIN_ISOLATION must be thread or none' }) pluginIsolation:
+    | 'thread'
+    | 'none' = 'thread';
   /** The most a segmentation may give its plugins per run (its own `limits` default to 300 s and 2048 MiB, within these). */
   @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_SECONDS must be an integer' }) @Min(1) pluginMaxSeconds = 3600;
   @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_MEMORY_MB must be an integer' }) @Min(64) pluginMaxMemoryMb = 8192;
@@ -125,31 +147,53 @@ export class ConfigError extends Error {
 }
 
 /** Builds the config from environment variables plus explicit overrides; a bad value stops the start with its name. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<WorkbenchConfig> = {}): WorkbenchConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<WorkbenchConfig> = {},
+): WorkbenchConfig {
   const raw: Record<string, unknown> = {};
   for (const [variable, key] of Object.entries(ENV)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
     if (key === 'publicDocs') raw[key] = BOOLEAN[value] ?? value;
-    else if (key === 'webhookAllow') raw[key] = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
-    else raw[key] = NUMERIC.has(key) && /^-?\d+$/.test(value) ? Number(value) : LISTS.has(key) ? value.split(':').filter((v) => v !== '') : value;
+    else if (key === 'webhookAllow')
+      raw[key] = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+    else
+      raw[key] =
+        NUMERIC.has(key) && /^-?\d+$/.test(value)
+          ? Number(value)
+          : LISTS.has(key)
+            ? value.split(':').filter((v) => v !== '')
+            : value;
   }
   const config = plainToInstance(WorkbenchConfig, { ...raw, ...overrides }, { exposeDefaultValues: true });
   const errors = validateSync(config);
   if (errors.length > 0) {
     const variableOf = (key: string) => Object.entries(ENV).find(([, k]) => k === key)?.[0] ?? key;
-    throw new ConfigError(`invalid configuration: ${errors.map((e) => `${variableOf(e.property)}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: ${errors.map((e) => `${variableOf(e.property)}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ')}`,
+    );
   }
   config.pluginDirs = config.pluginDirs.map((dir) => {
-    if (!isAbsolute(dir) || !existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`WORKBENCH_PLUGIN_DIRS: '${dir}' must be the absolute path of an existing folder`);
+    if (!isAbsolute(dir) || !existsSync(dir) || !statSync(dir).isDirectory())
+      throw new ConfigError(`WORKBENCH_PLUGIN_DIRS: '${dir}' must be the absolute path of an existing folder`);
     const real = realpathSync(dir);
-    if (real === '/') throw new ConfigError("WORKBENCH_PLUGIN_DIRS: '/' would allow every folder; name the folders plugins live in");
+    if (real === '/')
+      throw new ConfigError("WORKBENCH_PLUGIN_DIRS: '/' would allow every folder; name the folders plugins live in");
     return real;
   });
   const badCidr = config.webhookAllow.find((cidr) => !parseCidr(cidr));
-  if (badCidr !== undefined) throw new ConfigError(`WORKBENCH_WEBHOOK_ALLOW: '${badCidr}' is not an IP address or CIDR range such as 10.0.0.0/8`);
+  if (badCidr !== undefined)
+    throw new ConfigError(
+      `WORKBENCH_WEBHOOK_ALLOW: '${badCidr}' is not an IP address or CIDR range such as 10.0.0.0/8`,
+    );
   if (config.role !== 'all' && !config.redisUrl) {
-    throw new ConfigError(`WORKBENCH_ROLE=${config.role} needs REDIS_URL: the in-process queue only works when one process is both api and worker (role all)`);
+    throw new ConfigError(
+      `WORKBENCH_ROLE=${config.role} needs REDIS_URL: the in-process queue only works when one process is both api and worker (role all)`,
+    );
   }
   return config;
 }

@@ -32,22 +32,42 @@ export class CustomerFeaturesService {
     const run = await this.runs.resolve(runRef);
     const decoded = await this.assignments.decoded(run.id);
     const index = decoded.ids.indexOf(customerId);
-    if (index < 0) throw new NotFoundError(`customer '${customerId}' is not in ${run.segmentation.name} v${run.version}`);
+    if (index < 0)
+      throw new NotFoundError(`customer '${customerId}' is not in ${run.segmentation.name} v${run.version}`);
     const segmentation = await this.segmentations.get(run.segmentation.id);
-    const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
+    const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, {
+      churnHorizonDays: segmentation.target?.churnHorizonDays,
+    });
     const frame = input.frame;
     const row = frame.ids[index] === customerId ? index : frame.ids.indexOf(customerId);
     const means = this.meansOf(run.id, frame, decoded);
     const key = decoded.segment[index];
-    const modelFeatures = new Set(Array.isArray((run.params as { features?: unknown }).features) ? ((run.params as { features: string[] }).features) : []);
+    const modelFeatures = new Set(
+      Array.isArray((run.params as { features?: unknown }).features)
+        ? (run.params as { features: string[] }).features
+        : [],
+    );
     return {
       customerId,
       run: { id: run.id, segmentation: run.segmentation.name, version: run.version },
       segment: { key, label: decoded.labels.get(key) ?? String(key) },
       score: decoded.score && !Number.isNaN(decoded.score[index]) ? decoded.score[index] : null,
       features: Object.entries(frame.columns).map(([name, column]) => {
-        const value = row < 0 ? null : column.kind === 'numeric' ? (Number.isNaN(column.values[row]) ? null : column.values[row]) : (column.levels[column.codes[row]] ?? null);
-        return { name, value, segmentMean: means.segment.get(name)?.get(key) ?? null, overallMean: means.overall.get(name) ?? null, inModel: modelFeatures.has(name) };
+        const value =
+          row < 0
+            ? null
+            : column.kind === 'numeric'
+              ? Number.isNaN(column.values[row])
+                ? null
+                : column.values[row]
+              : (column.levels[column.codes[row]] ?? null);
+        return {
+          name,
+          value,
+          segmentMean: means.segment.get(name)?.get(key) ?? null,
+          overallMean: means.overall.get(name) ?? null,
+          inModel: modelFeatures.has(name),
+        };
       }),
     };
   }

@@ -19,7 +19,9 @@ export interface FeatureView {
 }
 
 const DERIVED: ReadonlyMap<string, { set: string; feature: FeatureDefinition }> = new Map(
-  [RFM_FEATURES, BGNBD_FEATURES].flatMap((set) => set.features.map((feature) => [feature.name, { set: `${set.name}@${set.version}`, feature }] as const)),
+  [RFM_FEATURES, BGNBD_FEATURES].flatMap((set) =>
+    set.features.map((feature) => [feature.name, { set: `${set.name}@${set.version}`, feature }] as const),
+  ),
 );
 
 /** The features of a run input: derived ones with their feature set's definition, the others as columns of the customers table. */
@@ -33,7 +35,9 @@ export function describeFeatures(version: DatasetVersion, frame: FeatureFrame): 
       name,
       type: column.kind,
       unit: derived?.feature.unit ?? null,
-      definition: derived ? derived.feature.description : `column '${sources.get(name) ?? name}' of the customers table`,
+      definition: derived
+        ? derived.feature.description
+        : `column '${sources.get(name) ?? name}' of the customers table`,
       source: derived ? derived.set : 'customers',
       count: stats.count,
       missing: stats.missing,
@@ -50,8 +54,14 @@ export function describeFeatures(version: DatasetVersion, frame: FeatureFrame): 
  * failing in the worker. (Netted returns can make `monetary` negative: upload with `returns=exclude`, or
  * leave the feature out of logFeatures.)
  */
-export function checkLogFeatures(params: Record<string, unknown>, features: readonly FeatureView[], datasetLabel: string): void {
-  const logFeatures = Array.isArray(params.logFeatures) ? params.logFeatures.filter((f): f is string => typeof f === 'string') : [];
+export function checkLogFeatures(
+  params: Record<string, unknown>,
+  features: readonly FeatureView[],
+  datasetLabel: string,
+): void {
+  const logFeatures = Array.isArray(params.logFeatures)
+    ? params.logFeatures.filter((f): f is string => typeof f === 'string')
+    : [];
   const names = features.map((f) => f.name);
   // Named as the plugin will resolve them ('Monetary' is 'monetary'); a name that matches no feature, or
   // several, is the plugin's to refuse with its own message.
@@ -67,6 +77,8 @@ export function checkLogFeatures(params: Record<string, unknown>, features: read
   throw new InvalidRequestError(
     `logFeatures: ${bad.map((f) => `'${f.name}' has values down to ${f.min} in ${datasetLabel}`).join('; ')}; log(1 + x) needs values above -1. ` +
       `Remove ${bad.length === 1 ? 'it' : 'them'} from logFeatures` +
-      (bad.some((f) => f.name === 'monetary') ? ", or upload the transactions with returns 'exclude' (netted returns make some customers' monetary negative)" : ''),
+      (bad.some((f) => f.name === 'monetary')
+        ? ", or upload the transactions with returns 'exclude' (netted returns make some customers' monetary negative)"
+        : ''),
   );
 }

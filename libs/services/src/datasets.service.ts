@@ -67,32 +67,46 @@ export class DatasetsService {
    */
   async ingestCustomers(request: IngestCustomersRequest): Promise<IngestResult> {
     this.checkName(request.dataset);
-    return this.storeFrameTable(request.dataset, ingestCustomersCsv(request.text, request), { kind: 'customers', sourceName: request.sourceName });
+    return this.storeFrameTable(request.dataset, ingestCustomersCsv(request.text, request), {
+      kind: 'customers',
+      sourceName: request.sourceName,
+    });
   }
 
   /** Stores a table read into a frame (customers, or an extra table) as a version of `dataset`. */
-  private async storeFrameTable(dataset: string, table: CustomerTable, as: { kind: 'customers' | 'table'; tableName?: string; sourceName?: string }): Promise<IngestResult> {
+  private async storeFrameTable(
+    dataset: string,
+    table: CustomerTable,
+    as: { kind: 'customers' | 'table'; tableName?: string; sourceName?: string },
+  ): Promise<IngestResult> {
     const bytes = encodeFrame(table.frame);
     // The bytes go first: a crash after this leaves only an unreferenced blob, never a version without data.
     const artifactKey = await this.artifacts.put(bytes);
     // An extra table's name is part of its content: the same file as `survey` and as another table are two versions.
     const hash = contentHash(as.tableName ? Buffer.concat([Buffer.from(`${as.tableName}\n`), bytes]) : bytes);
-    return this.storeVersion(dataset, hash, {
-      kind: as.kind,
-      ...(as.tableName ? { tableName: as.tableName } : {}),
-      rowCount: table.frame.rowCount,
-      rejectedCount: table.report.rowsRejected,
-      schema: table.schema,
-      stats: { columns: table.stats },
-      report: table.report as unknown as Record<string, unknown>,
-      artifactKey,
-      sourceName: as.sourceName ?? null,
-    }, table.report);
+    return this.storeVersion(
+      dataset,
+      hash,
+      {
+        kind: as.kind,
+        ...(as.tableName ? { tableName: as.tableName } : {}),
+        rowCount: table.frame.rowCount,
+        rejectedCount: table.report.rowsRejected,
+        schema: table.schema,
+        stats: { columns: table.stats },
+        report: table.report as unknown as Record<string, unknown>,
+        artifactKey,
+        sourceName: as.sourceName ?? null,
+      },
+      table.report,
+    );
   }
 
   private checkName(name: string): void {
     if (!DATASET_NAME.test(name)) {
-      throw new InvalidRequestError(`dataset name '${name}' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      throw new InvalidRequestError(
+        `dataset name '${name}' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      );
     }
   }
 
@@ -100,7 +114,10 @@ export class DatasetsService {
   private async storeVersion(
     name: string,
     hash: string,
-    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'> & { tableName?: string },
+    fields: Pick<
+      DatasetVersion,
+      'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'
+    > & { tableName?: string },
     report: IngestReport,
   ): Promise<IngestResult> {
     const result = await this.recordVersion(name, hash, fields, report);
@@ -111,7 +128,10 @@ export class DatasetsService {
   private async recordVersion(
     name: string,
     hash: string,
-    fields: Pick<DatasetVersion, 'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'> & { tableName?: string },
+    fields: Pick<
+      DatasetVersion,
+      'kind' | 'rowCount' | 'rejectedCount' | 'schema' | 'stats' | 'report' | 'artifactKey' | 'sourceName'
+    > & { tableName?: string },
     report: IngestReport,
   ): Promise<IngestResult> {
     for (let attempt = 1; ; attempt++) {
@@ -123,7 +143,12 @@ export class DatasetsService {
           // The report is this upload's: the same content can come from a file with other rejected rows (or all of its problems were asked for).
           if (existing) return { dataset, version: existing, created: false, report };
           const last = await em.findOne(DatasetVersion, { dataset }, { orderBy: { version: 'desc' } });
-          const version = em.create(DatasetVersion, { dataset, version: (last?.version ?? 0) + 1, contentHash: hash, ...fields });
+          const version = em.create(DatasetVersion, {
+            dataset,
+            version: (last?.version ?? 0) + 1,
+            contentHash: hash,
+            ...fields,
+          });
           return { dataset, version, created: true, report };
         });
       } catch (e) {
@@ -140,9 +165,21 @@ export class DatasetsService {
    */
   async ingestTable(request: IngestTableRequest): Promise<IngestResult> {
     this.checkName(request.dataset);
-    if (!TABLE_NAME.test(request.table)) throw new InvalidRequestError(`table name '${request.table}' must be 1-64 lowercase letters, digits or _, starting with a letter`);
-    const table = ingestCustomersCsv(request.text, { ...request.format, rowIds: true, delimiter: request.delimiter, policy: request.policy });
-    return this.storeFrameTable(request.dataset, table, { kind: 'table', tableName: request.table, sourceName: request.sourceName });
+    if (!TABLE_NAME.test(request.table))
+      throw new InvalidRequestError(
+        `table name '${request.table}' must be 1-64 lowercase letters, digits or _, starting with a letter`,
+      );
+    const table = ingestCustomersCsv(request.text, {
+      ...request.format,
+      rowIds: true,
+      delimiter: request.delimiter,
+      policy: request.policy,
+    });
+    return this.storeFrameTable(request.dataset, table, {
+      kind: 'table',
+      tableName: request.table,
+      sourceName: request.sourceName,
+    });
   }
 
   /**
@@ -158,18 +195,27 @@ export class DatasetsService {
     // table never exists as one buffer.
     const artifactKey = await this.artifacts.put(encodeTransactionParts(result.table));
     const report = { ...result.report, mapping: result.mapping, dateFormat: result.dateFormat };
-    return this.storeVersion(request.dataset, artifactKey, {
-      kind: 'transactions',
-      rowCount: result.table.rowCount,
-      rejectedCount: result.report.rowsRejected,
-      schema: Object.entries(result.mapping)
-        .filter(([, column]) => column)
-        .map(([role, column]) => ({ name: role, source: column as string, type: role === 'customerId' || role === 'orderId' ? 'categorical' : 'numeric' })),
-      stats: result.stats as unknown as Record<string, unknown>,
-      report: report as unknown as Record<string, unknown>,
+    return this.storeVersion(
+      request.dataset,
       artifactKey,
-      sourceName: request.sourceName ?? (typeof source === 'string' ? source : null),
-    }, result.report);
+      {
+        kind: 'transactions',
+        rowCount: result.table.rowCount,
+        rejectedCount: result.report.rowsRejected,
+        schema: Object.entries(result.mapping)
+          .filter(([, column]) => column)
+          .map(([role, column]) => ({
+            name: role,
+            source: column as string,
+            type: role === 'customerId' || role === 'orderId' ? 'categorical' : 'numeric',
+          })),
+        stats: result.stats as unknown as Record<string, unknown>,
+        report: report as unknown as Record<string, unknown>,
+        artifactKey,
+        sourceName: request.sourceName ?? (typeof source === 'string' ? source : null),
+      },
+      result.report,
+    );
   }
 
   async list(): Promise<Dataset[]> {
@@ -201,10 +247,13 @@ export class DatasetsService {
   async latestVersion(datasetId: string): Promise<DatasetVersion> {
     const em = this.orm.em.fork();
     const found =
-      (await em.findOne(DatasetVersion, { dataset: datasetId, kind: 'transactions' }, { orderBy: { version: 'desc' } })) ??
+      (await em.findOne(
+        DatasetVersion,
+        { dataset: datasetId, kind: 'transactions' },
+        { orderBy: { version: 'desc' } },
+      )) ??
       (await em.findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } }));
     if (!found) throw new NotFoundError(`dataset ${datasetId} has no version yet; upload data first`);
     return found;
   }
-
 }

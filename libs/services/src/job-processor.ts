@@ -68,7 +68,12 @@ export const DEFAULT_RECORDING_RETRY: RecordingRetry = { forMs: 15 * 60_000, fir
  * Runs `save` until it succeeds or `retry.forMs` has passed, waiting `firstDelayMs`, then twice as long
  * each time (at most 30 s). A failure that cannot be written would leave its run `running` for good.
  */
-export async function saveWithRetry(save: () => Promise<unknown>, what: string, logger: WorkbenchLogger, retry: RecordingRetry = DEFAULT_RECORDING_RETRY): Promise<void> {
+export async function saveWithRetry(
+  save: () => Promise<unknown>,
+  what: string,
+  logger: WorkbenchLogger,
+  retry: RecordingRetry = DEFAULT_RECORDING_RETRY,
+): Promise<void> {
   const giveUpAt = Date.now() + retry.forMs;
   for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 30_000)) {
     try {
@@ -97,7 +102,13 @@ export interface JobObserver {
 }
 
 /** The log field that names what a queue's job id identifies. */
-const ID_FIELD: Record<QueueName, keyof LogFields> = { train: 'runId', compare: 'comparisonId', retrain: 'retrainId', notify: 'eventId', score: 'scoringId' };
+const ID_FIELD: Record<QueueName, keyof LogFields> = {
+  train: 'runId',
+  compare: 'comparisonId',
+  retrain: 'retrainId',
+  notify: 'eventId',
+  score: 'scoringId',
+};
 
 /**
  * The worker half of a queued entity (a run, a comparison, a retrain request, a webhook event), one
@@ -165,8 +176,17 @@ export abstract class JobProcessor<T> {
     if (this.isDone(target)) return;
     const plugin = this.pluginOf(target);
     const started = performance.now();
-    const finished = (outcome: JobAttempt['outcome']) => this.observer?.attemptFinished({ queue: job.queue, plugin, outcome, seconds: (performance.now() - started) / 1000 });
-    const beat = () => void this.beat(job.id).catch((e: Error) => this.logger.warn(`${this.noun} ${job.id}: heartbeat not saved (${e.message})`, this.logFields(job)));
+    const finished = (outcome: JobAttempt['outcome']) =>
+      this.observer?.attemptFinished({
+        queue: job.queue,
+        plugin,
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
+    const beat = () =>
+      void this.beat(job.id).catch((e: Error) =>
+        this.logger.warn(`${this.noun} ${job.id}: heartbeat not saved (${e.message})`, this.logFields(job)),
+      );
     beat();
     const heartbeat = setInterval(beat, HEARTBEAT_MS);
     heartbeat.unref();
@@ -185,10 +205,18 @@ export abstract class JobProcessor<T> {
   async recordFailure(job: Job, error: Error, willRetry: boolean): Promise<void> {
     const fields = this.logFields(job);
     // The log has the whole message; the entity, which viewers read, a short one without data.
-    this.logger.warn(`${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${error.message || String(error)}${willRetry ? ' (will retry)' : ''}`, fields);
+    this.logger.warn(
+      `${this.noun} ${job.id} attempt ${job.attempt}/${job.maxAttempts} failed: ${error.message || String(error)}${willRetry ? ' (will retry)' : ''}`,
+      fields,
+    );
     const message = storedFailureMessage(error);
     try {
-      await saveWithRetry(() => this.saveFailure(job.id, message, willRetry, job), `the failure of ${this.noun} ${job.id}`, this.logger, this.recordingRetry);
+      await saveWithRetry(
+        () => this.saveFailure(job.id, message, willRetry, job),
+        `the failure of ${this.noun} ${job.id}`,
+        this.logger,
+        this.recordingRetry,
+      );
     } catch (e) {
       this.logger.error(`the failure of ${this.noun} ${job.id} could not be recorded: ${(e as Error).message}`, fields);
     }

@@ -34,18 +34,25 @@ export class KpiHistoryService {
   async history(segmentationIdOrName: string, kpi: string, alias?: string): Promise<KpiHistoryView> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
     const runs = (await this.segmentations.runs(segmentation.id)).filter((r) => r.status === RunStatus.Succeeded);
-    if (runs.length === 0) throw new InvalidRequestError(`segmentation '${segmentation.name}' has no finished version yet`);
+    if (runs.length === 0)
+      throw new InvalidRequestError(`segmentation '${segmentation.name}' has no finished version yet`);
     const anchorId = alias ? await this.aliases.resolve(segmentation.id, alias) : runs[runs.length - 1].id;
     const anchor = runs.findIndex((r) => r.id === anchorId);
     const reports = await Promise.all(runs.map((r) => this.reports.report(r)));
     const row = reports.flatMap((r) => r.kpis).find((k) => k.kpi === kpi);
     if (!row) {
       const known = [...new Set(reports.flatMap((r) => r.kpis.map((k) => k.kpi)))];
-      throw new InvalidRequestError(`kpi: no version of '${segmentation.name}' has a KPI '${kpi}'; its versions have ${known.join(', ') || 'no KPIs'}`);
+      throw new InvalidRequestError(
+        `kpi: no version of '${segmentation.name}' has a KPI '${kpi}'; its versions have ${known.join(', ') || 'no KPIs'}`,
+      );
     }
     const links: Link[] = [];
     for (let i = 0; i + 1 < runs.length; i++) links.push(await this.link(runs[i], runs[i + 1]));
-    const chains = segmentChains({ segments: reports.map((r) => r.segments), links: links.map((l) => l.pairs), anchor });
+    const chains = segmentChains({
+      segments: reports.map((r) => r.segments),
+      links: links.map((l) => l.pairs),
+      anchor,
+    });
     return {
       segmentation: segmentation.name,
       kpi,
@@ -56,7 +63,10 @@ export class KpiHistoryService {
       versions: runs.map((r) => ({ runId: r.id, version: r.version, datasetVersion: r.datasetVersion.version })),
       links: links.map((l, i) => ({ from: runs[i].version, to: runs[i + 1].version, comparison: l.comparison })),
       overall: reports.map((r) => kpiPoint(r.kpis, kpi, null)),
-      lines: chains.map((c) => ({ ...c, points: c.keys.map((key, v) => (key === null ? null : kpiPoint(reports[v].kpis, kpi, key))) })),
+      lines: chains.map((c) => ({
+        ...c,
+        points: c.keys.map((key, v) => (key === null ? null : kpiPoint(reports[v].kpis, kpi, key))),
+      })),
     };
   }
 
@@ -64,19 +74,35 @@ export class KpiHistoryService {
   private async link(a: Run, b: Run): Promise<Link> {
     const stored = await this.orm.em.fork().findOne(
       Comparison,
-      { status: ComparisonStatus.Succeeded, $or: [{ runA: a.id, runB: b.id }, { runA: b.id, runB: a.id }] },
+      {
+        status: ComparisonStatus.Succeeded,
+        $or: [
+          { runA: a.id, runB: b.id },
+          { runA: b.id, runB: a.id },
+        ],
+      },
       { orderBy: { createdAt: 'desc' } },
     );
     const pairs = (stored?.matching as { pairs?: { a: { key: number }; b: { key: number } }[] } | null)?.pairs;
     if (stored && pairs) {
       const forward = stored.runA.id === a.id;
-      return { pairs: new Map(pairs.map((p) => (forward ? [p.a.key, p.b.key] : [p.b.key, p.a.key]))), comparison: stored.id };
+      return {
+        pairs: new Map(pairs.map((p) => (forward ? [p.a.key, p.b.key] : [p.b.key, p.a.key]))),
+        comparison: stored.id,
+      };
     }
     const key = `${a.id}:${b.id}`;
     let computed = this.computed.get(key);
     if (!computed) {
       const [x, y] = [await this.assignments.decoded(a.id), await this.assignments.decoded(b.id)];
-      const result = compareAssignments({ idsA: x.ids, segmentA: x.segment, kA: x.labels.size, idsB: y.ids, segmentB: y.segment, kB: y.labels.size });
+      const result = compareAssignments({
+        idsA: x.ids,
+        segmentA: x.segment,
+        kA: x.labels.size,
+        idsB: y.ids,
+        segmentB: y.segment,
+        kB: y.labels.size,
+      });
       computed = new Map(result.matching.pairs.map((p) => [p.segmentA, p.segmentB]));
       this.computed.set(key, computed);
       // A few hundred bytes each; the bound only keeps a long-lived server from collecting them forever.

@@ -21,15 +21,25 @@ export class KpiSeriesService {
   async series(runRef: string, period: SeriesPeriod): Promise<{ run: Run; labels: string[]; series: KpiSeries }> {
     const run = await this.runs.resolve(runRef);
     if (run.status !== RunStatus.Succeeded || !run.assignmentsArtifactKey) {
-      throw new ConflictError(`run ${run.segmentation.name} v${run.version} is ${run.status}${run.error ? ` (${run.error})` : ''}; KPI series exist for finished runs`);
+      throw new ConflictError(
+        `run ${run.segmentation.name} v${run.version} is ${run.status}${run.error ? ` (${run.error})` : ''}; KPI series exist for finished runs`,
+      );
     }
     const segmentation = await this.segmentations.get(run.segmentation.id);
-    const input = await this.runInputs.loadRunInput(run.datasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
+    const input = await this.runInputs.loadRunInput(run.datasetVersion, {
+      churnHorizonDays: segmentation.target?.churnHorizonDays,
+    });
     if (!input.transactions) {
-      throw new InvalidRequestError(`run ${run.segmentation.name} v${run.version} was trained on a customers table, which has no transactions; KPI series need a transactions dataset`);
+      throw new InvalidRequestError(
+        `run ${run.segmentation.name} v${run.version} was trained on a customers table, which has no transactions; KPI series need a transactions dataset`,
+      );
     }
     const segments = await this.runs.segments(run.id);
     const { segment } = decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey));
-    return { run, labels: segments.map((s) => s.label), series: kpiSeries(input.transactions, segment, segments.length, period) };
+    return {
+      run,
+      labels: segments.map((s) => s.label),
+      series: kpiSeries(input.transactions, segment, segments.length, period),
+    };
   }
 }

@@ -85,8 +85,16 @@ export class OwnedJobQueue implements JobQueue {
     clearInterval(this.heartbeat);
     await this.inner.close();
     const em = this.orm.em.fork();
-    await em.nativeUpdate(Run, { owner: this.owner, status: { $in: UNFINISHED_RUN } }, { owner: null, heartbeatAt: null });
-    await em.nativeUpdate(RetrainRequest, { owner: this.owner, status: { $in: UNFINISHED_RETRAIN } }, { owner: null, heartbeatAt: null });
+    await em.nativeUpdate(
+      Run,
+      { owner: this.owner, status: { $in: UNFINISHED_RUN } },
+      { owner: null, heartbeatAt: null },
+    );
+    await em.nativeUpdate(
+      RetrainRequest,
+      { owner: this.owner, status: { $in: UNFINISHED_RETRAIN } },
+      { owner: null, heartbeatAt: null },
+    );
   }
 
   /** Makes this process the owner of an unfinished run or retrain unless a live process owns it; false when it may not work on it. */
@@ -94,8 +102,21 @@ export class OwnedJobQueue implements JobQueue {
     const entity = OWNED[queue];
     if (!entity) return true;
     const status = queue === 'train' ? UNFINISHED_RUN : UNFINISHED_RETRAIN;
-    const claimable = { $or: [{ owner: null }, { owner: this.owner }, { heartbeatAt: null }, { heartbeatAt: { $lt: new Date(Date.now() - OWNER_STALE_MS) } }] };
-    const updated = await this.orm.em.fork().nativeUpdate(entity as typeof Run, { id, status: { $in: status as RunStatus[] }, ...claimable }, { owner: this.owner, heartbeatAt: new Date() });
+    const claimable = {
+      $or: [
+        { owner: null },
+        { owner: this.owner },
+        { heartbeatAt: null },
+        { heartbeatAt: { $lt: new Date(Date.now() - OWNER_STALE_MS) } },
+      ],
+    };
+    const updated = await this.orm.em
+      .fork()
+      .nativeUpdate(
+        entity as typeof Run,
+        { id, status: { $in: status as RunStatus[] }, ...claimable },
+        { owner: this.owner, heartbeatAt: new Date() },
+      );
     return updated > 0;
   }
 
@@ -103,6 +124,10 @@ export class OwnedJobQueue implements JobQueue {
     const em = this.orm.em.fork();
     const now = new Date();
     await em.nativeUpdate(Run, { owner: this.owner, status: { $in: UNFINISHED_RUN } }, { heartbeatAt: now });
-    await em.nativeUpdate(RetrainRequest, { owner: this.owner, status: { $in: UNFINISHED_RETRAIN } }, { heartbeatAt: now });
+    await em.nativeUpdate(
+      RetrainRequest,
+      { owner: this.owner, status: { $in: UNFINISHED_RETRAIN } },
+      { heartbeatAt: now },
+    );
   }
 }

@@ -22,12 +22,17 @@ export function checkPluginLimits(limits: PluginLimits | undefined, caps: Plugin
   const check = (field: keyof PluginLimits, max: number, min: number) => {
     const value = limits[field];
     if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-      throw new InvalidRequestError(`limits.${field} ${value} must be a whole number from ${min} to ${max} (the server's cap)`);
+      throw new InvalidRequestError(
+        `limits.${field} ${value} must be a whole number from ${min} to ${max} (the server's cap)`,
+      );
     }
   };
   check('timeoutSeconds', caps.maxSeconds, 1);
   check('memoryMb', caps.maxMemoryMb, 64);
-  return { ...(limits.timeoutSeconds !== undefined && { timeoutSeconds: limits.timeoutSeconds }), ...(limits.memoryMb !== undefined && { memoryMb: limits.memoryMb }) };
+  return {
+    ...(limits.timeoutSeconds !== undefined && { timeoutSeconds: limits.timeoutSeconds }),
+    ...(limits.memoryMb !== undefined && { memoryMb: limits.memoryMb }),
+  };
 }
 
 /** The sandbox limits of one run: the segmentation's own, else the defaults, never above the caps (which may have been lowered since). */

@@ -18,5 +18,9 @@ try {
   reply({ ok: true, name: info.name, version: info.version });
 } catch (e) {
   if (e instanceof PluginDefinitionError) reply({ ok: false, plugin: e.plugin, problems: e.problems });
-  else reply({ ok: false, message: `cannot load a plugin from '${source}': ${String((e as Error)?.message ?? e).split('\n')[0]}` });
+  else
+    reply({
+      ok: false,
+      message: `cannot load a plugin from '${source}': ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+    });
 }

@@ -1,5 +1,14 @@
 import { fork } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PluginDefinitionError } from '@workbench/plugin-sdk';
 import { InvalidRequestError } from './errors';
@@ -16,7 +25,12 @@ export interface PluginSourcePolicy {
   loadTimeoutMs: number;
 }
 
-export const DEFAULT_PLUGIN_POLICY: PluginSourcePolicy = { allowedDirs: [], maxBytes: 100 * 2 ** 20, maxFiles: 20_000, loadTimeoutMs: 30_000 };
+export const DEFAULT_PLUGIN_POLICY: PluginSourcePolicy = {
+  allowedDirs: [],
+  maxBytes: 100 * 2 ** 20,
+  maxFiles: 20_000,
+  loadTimeoutMs: 30_000,
+};
 
 /** A checked plugin source: the folder it lives in and the module file to load. */
 export interface CheckedSource {
@@ -38,7 +52,9 @@ export function checkPluginSource(source: string, policy: PluginSourcePolicy): C
   if (source.includes('\0')) throw new InvalidRequestError('source: must not contain a NUL character');
   if (PACKAGE_NAME.test(source)) return checkFolder(packageFolder(source), source, policy);
   if (!isAbsolute(source) && !source.startsWith('.')) {
-    throw new InvalidRequestError(`source '${source}' is neither an npm package name nor a folder path (write a folder as ./${source} or an absolute path)`);
+    throw new InvalidRequestError(
+      `source '${source}' is neither an npm package name nor a folder path (write a folder as ./${source} or an absolute path)`,
+    );
   }
   if (policy.allowedDirs.length === 0) {
     throw new InvalidRequestError(
@@ -52,7 +68,9 @@ export function checkPluginSource(source: string, policy: PluginSourcePolicy): C
     throw new InvalidRequestError(`source '${source}' does not exist`);
   }
   if (!policy.allowedDirs.some((root) => inside(root, real) && real !== root)) {
-    throw new InvalidRequestError(`source '${source}' is outside the folders plugins may come from (${policy.allowedDirs.join(', ')}; WORKBENCH_PLUGIN_DIRS)`);
+    throw new InvalidRequestError(
+      `source '${source}' is outside the folders plugins may come from (${policy.allowedDirs.join(', ')}; WORKBENCH_PLUGIN_DIRS)`,
+    );
   }
   return checkFolder(real, source, policy);
 }
@@ -62,13 +80,19 @@ function packageFolder(name: string): string {
   for (let dir = process.cwd(); ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
-    if (dirname(dir) === dir) throw new InvalidRequestError(`source '${name}': no installed npm package of that name (and it is not a folder path)`);
+    if (dirname(dir) === dir)
+      throw new InvalidRequestError(
+        `source '${name}': no installed npm package of that name (and it is not a folder path)`,
+      );
   }
 }
 
 function checkFolder(dir: string, source: string, policy: PluginSourcePolicy): CheckedSource {
   const top = statSync(dir);
-  if (!top.isDirectory()) throw new InvalidRequestError(`source '${source}' is not a folder: a plugin is a folder (or an npm package) with its package.json or index file`);
+  if (!top.isDirectory())
+    throw new InvalidRequestError(
+      `source '${source}' is not a folder: a plugin is a folder (or an npm package) with its package.json or index file`,
+    );
   let bytes = 0;
   let files = 0;
   const visit = (folder: string) => {
@@ -78,7 +102,8 @@ function checkFolder(dir: string, source: string, policy: PluginSourcePolicy): C
       if (stats.isSymbolicLink()) {
         // A link may point elsewhere in the plugin (node_modules/.bin), never out of it.
         const target = realpathSync(path);
-        if (!inside(dir, target)) throw new InvalidRequestError(`source '${source}': ${relative(dir, path)} links outside the plugin folder`);
+        if (!inside(dir, target))
+          throw new InvalidRequestError(`source '${source}': ${relative(dir, path)} links outside the plugin folder`);
         stats = statSync(target);
         if (stats.isDirectory()) continue; // its files are counted where they really are
       }
@@ -86,11 +111,18 @@ function checkFolder(dir: string, source: string, policy: PluginSourcePolicy): C
         visit(path);
         continue;
       }
-      if (!stats.isFile()) throw new InvalidRequestError(`source '${source}': ${relative(dir, path)} is not a regular file (device, pipe or socket)`);
+      if (!stats.isFile())
+        throw new InvalidRequestError(
+          `source '${source}': ${relative(dir, path)} is not a regular file (device, pipe or socket)`,
+        );
       bytes += stats.size;
       files += 1;
-      if (bytes > policy.maxBytes) throw new InvalidRequestError(`source '${source}' holds more than ${formatBytes(policy.maxBytes)} (WORKBENCH_PLUGIN_MAX_MB)`);
-      if (files > policy.maxFiles) throw new InvalidRequestError(`source '${source}' holds more than ${policy.maxFiles} files`);
+      if (bytes > policy.maxBytes)
+        throw new InvalidRequestError(
+          `source '${source}' holds more than ${formatBytes(policy.maxBytes)} (WORKBENCH_PLUGIN_MAX_MB)`,
+        );
+      if (files > policy.maxFiles)
+        throw new InvalidRequestError(`source '${source}' holds more than ${policy.maxFiles} files`);
     }
   };
   try {
@@ -115,7 +147,8 @@ function entryOf(dir: string, source: string): string {
     }
     if (typeof main === 'string' && main !== '') {
       const entry = resolve(dir, main);
-      if (!inside(dir, entry)) throw new InvalidRequestError(`source '${source}': package.json main points outside the plugin folder`);
+      if (!inside(dir, entry))
+        throw new InvalidRequestError(`source '${source}': package.json main points outside the plugin folder`);
       for (const candidate of [entry, `${entry}.js`, `${entry}.ts`, join(entry, 'index.js'), join(entry, 'index.ts')]) {
         if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
       }
@@ -123,7 +156,10 @@ function entryOf(dir: string, source: string): string {
     }
   }
   const entry = ['src/index.ts', 'index.ts', 'index.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
-  if (!entry) throw new InvalidRequestError(`folder '${source}' has no package.json main, src/index.ts, index.ts or index.js to load`);
+  if (!entry)
+    throw new InvalidRequestError(
+      `folder '${source}' has no package.json main, src/index.ts, index.ts or index.js to load`,
+    );
   return entry;
 }
 
@@ -149,7 +185,8 @@ function probeEntry(): { file: string; execArgv: string[] } {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const register = join(dir, 'tools', 'register.js');
     if (existsSync(register)) return { file: join(__dirname, 'plugin-probe.child.ts'), execArgv: ['-r', register] };
-    if (dirname(dir) === dir) throw new Error(`no plugin-probe.child.js beside ${__dirname} and no tools/register.js above it`);
+    if (dirname(dir) === dir)
+      throw new Error(`no plugin-probe.child.js beside ${__dirname} and no tools/register.js above it`);
   }
 }
 
@@ -161,7 +198,11 @@ const PROBE_HEAP_MB = 512;
  * module that throws, hangs, exits or eats memory while loading fails that child, not this process.
  * Resolves with the manifest's name and version; rejects with the reason (HTTP 400).
  */
-export function probePlugin(checked: CheckedSource, source: string, timeoutMs: number): Promise<{ name: string; version: string }> {
+export function probePlugin(
+  checked: CheckedSource,
+  source: string,
+  timeoutMs: number,
+): Promise<{ name: string; version: string }> {
   return new Promise((resolvePromise, reject) => {
     const entry = probeEntry();
     const child = fork(entry.file, [checked.entry, source], {
@@ -181,7 +222,11 @@ export function probePlugin(checked: CheckedSource, source: string, timeoutMs: n
       clearTimeout(timer);
       if (reply?.ok && reply.name && reply.version) return resolvePromise({ name: reply.name, version: reply.version });
       if (reply && !reply.ok) {
-        return reject(reply.problems && reply.plugin ? new PluginDefinitionError(reply.plugin, reply.problems) : new InvalidRequestError(reply.message ?? `cannot load a plugin from '${source}'`));
+        return reject(
+          reply.problems && reply.plugin
+            ? new PluginDefinitionError(reply.plugin, reply.problems)
+            : new InvalidRequestError(reply.message ?? `cannot load a plugin from '${source}'`),
+        );
       }
       const why =
         signal === 'SIGKILL'

@@ -1,7 +1,13 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry, type PluginInfo } from '@workbench/engine';
 import { PluginRecord } from '@workbench/persistence';
-import { paramsJsonSchema, PluginDefinitionError, type KpiEvaluator, type SegmentationModel, type WorkbenchPlugin } from '@workbench/plugin-sdk';
+import {
+  paramsJsonSchema,
+  PluginDefinitionError,
+  type KpiEvaluator,
+  type SegmentationModel,
+  type WorkbenchPlugin,
+} from '@workbench/plugin-sdk';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 import type { WorkbenchLogger } from './logger';
 import { checkPluginSource, DEFAULT_PLUGIN_POLICY, probePlugin, type PluginSourcePolicy } from './plugin-sources';
@@ -18,9 +24,21 @@ export interface PluginListing extends PluginInfo {
 
 /** The counts the workbench stores for every run, whatever its KPI evaluators. */
 const HOST_KPI_DEFINITIONS: Record<string, { title: string; definition: string; higherIsBetter: boolean }> = {
-  customers: { title: 'Customers', definition: 'Customers the model put in the segment (all customers of the run for the overall row).', higherIsBetter: true },
-  customer_share: { title: 'Share of customers', definition: "The segment's customers divided by all customers of the run.", higherIsBetter: true },
-  revenue_share: { title: 'Share of revenue', definition: "The segment's sum of the dataset's revenue column divided by its total over all customers.", higherIsBetter: true },
+  customers: {
+    title: 'Customers',
+    definition: 'Customers the model put in the segment (all customers of the run for the overall row).',
+    higherIsBetter: true,
+  },
+  customer_share: {
+    title: 'Share of customers',
+    definition: "The segment's customers divided by all customers of the run.",
+    higherIsBetter: true,
+  },
+  revenue_share: {
+    title: 'Share of revenue',
+    definition: "The segment's sum of the dataset's revenue column divided by its total over all customers.",
+    higherIsBetter: true,
+  },
 };
 
 /** Loads a checked plugin module in this process and returns its default export; a failure names the source. */
@@ -72,7 +90,9 @@ export class PluginsService {
 
   /** Loads the enabled recorded external plugins this process does not have yet; a broken one is logged and skipped. */
   async loadRecorded(): Promise<void> {
-    const records = await this.orm.em.fork().find(PluginRecord, { enabled: true, source: { $ne: 'builtin' } }, { orderBy: { registeredAt: 'asc' } });
+    const records = await this.orm.em
+      .fork()
+      .find(PluginRecord, { enabled: true, source: { $ne: 'builtin' } }, { orderBy: { registeredAt: 'asc' } });
     for (const record of records) {
       if (this.registry.has(record.name)) continue;
       try {
@@ -100,11 +120,14 @@ export class PluginsService {
    */
   async add(source: string, registeredBy: string): Promise<PluginListing> {
     source = source.trim();
-    if (source === '') throw new InvalidRequestError('source: give a plugin folder path or an installed npm package name');
+    if (source === '')
+      throw new InvalidRequestError('source: give a plugin folder path or an installed npm package name');
     const info = await this.loadChecked(source, (name) => {
       if (!this.registry.has(name)) return;
       const existing = this.registry.info(name);
-      throw new ConflictError(`a plugin named '${name}' is already registered (version ${existing.version} from ${existing.source}); give yours another name`);
+      throw new ConflictError(
+        `a plugin named '${name}' is already registered (version ${existing.version} from ${existing.source}); give yours another name`,
+      );
     });
     try {
       await this.record(this.registry.get(info.name), source, registeredBy);
@@ -123,11 +146,13 @@ export class PluginsService {
   async disable(ref: string, disabledBy: string): Promise<PluginListing> {
     const at = ref.lastIndexOf('@');
     const [name, version] = at > 0 ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, ''];
-    if (!name || !version) throw new InvalidRequestError(`'${ref}' must name a plugin version as <name>@<version>, e.g. my-model@1.2.0`);
+    if (!name || !version)
+      throw new InvalidRequestError(`'${ref}' must name a plugin version as <name>@<version>, e.g. my-model@1.2.0`);
     const em = this.orm.em.fork();
     const record = await em.findOne(PluginRecord, { name, version });
     if (!record) throw new NotFoundError(`no plugin ${name}@${version} is registered`);
-    if (record.source === 'builtin') throw new InvalidRequestError(`${name}@${version} is shipped with the workbench and cannot be disabled`);
+    if (record.source === 'builtin')
+      throw new InvalidRequestError(`${name}@${version} is shipped with the workbench and cannot be disabled`);
     if (record.enabled) {
       Object.assign(record, { enabled: false, disabledBy, disabledAt: new Date() });
       await em.flush();
@@ -141,7 +166,9 @@ export class PluginsService {
   async assertEnabled(name: string, version: string): Promise<void> {
     const record = await this.orm.em.fork().findOne(PluginRecord, { name, version });
     if (record && !record.enabled) {
-      throw new InvalidRequestError(`plugin ${name}@${version} was disabled by ${record.disabledBy ?? 'an admin'}${record.disabledAt ? ` on ${record.disabledAt.toISOString()}` : ''}; it takes no new runs`);
+      throw new InvalidRequestError(
+        `plugin ${name}@${version} was disabled by ${record.disabledBy ?? 'an admin'}${record.disabledAt ? ` on ${record.disabledAt.toISOString()}` : ''}; it takes no new runs`,
+      );
     }
   }
 
@@ -162,7 +189,9 @@ export class PluginsService {
     if (this.registry.has(name)) return;
     await this.loadRecorded();
     if (this.registry.has(name)) return;
-    const disabled = await this.orm.em.fork().findOne(PluginRecord, { name, enabled: false }, { orderBy: { disabledAt: 'desc' } });
+    const disabled = await this.orm.em
+      .fork()
+      .findOne(PluginRecord, { name, enabled: false }, { orderBy: { disabledAt: 'desc' } });
     if (disabled) await this.assertEnabled(name, disabled.version);
   }
 
@@ -170,7 +199,10 @@ export class PluginsService {
    * What a stored KPI value means: the definition its evaluator's manifest gives (evaluator `name@version`),
    * or the workbench's own for the counts every run stores.
    */
-  kpiDefinition(evaluator: string | null | undefined, kpi: string): { title: string; definition: string; higherIsBetter: boolean } | null {
+  kpiDefinition(
+    evaluator: string | null | undefined,
+    kpi: string,
+  ): { title: string; definition: string; higherIsBetter: boolean } | null {
     if (!evaluator) return HOST_KPI_DEFINITIONS[kpi] ?? null;
     const name = evaluator.slice(0, evaluator.lastIndexOf('@'));
     if (!this.registry.has(name)) return null;
@@ -196,7 +228,10 @@ export class PluginsService {
       const record = records.find((r) => r.name === info.name && r.version === info.version);
       return {
         ...info,
-        paramsSchema: paramsJsonSchema(this.registry.get(info.name).manifest.params) as unknown as Record<string, unknown>,
+        paramsSchema: paramsJsonSchema(this.registry.get(info.name).manifest.params) as unknown as Record<
+          string,
+          unknown
+        >,
         registeredBy: record?.registeredBy ?? 'builtin',
         registeredAt: record?.registeredAt ?? null,
         enabled: record?.enabled ?? true,
@@ -204,7 +239,9 @@ export class PluginsService {
         disabledAt: record?.disabledAt ?? null,
       };
     });
-    const disabled = records.filter((r) => !r.enabled && !listed.some((l) => l.name === r.name && l.version === r.version)).map((r) => this.listing(r));
+    const disabled = records
+      .filter((r) => !r.enabled && !listed.some((l) => l.name === r.name && l.version === r.version))
+      .map((r) => this.listing(r));
     return [...listed, ...disabled].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
   }
 
@@ -234,10 +271,17 @@ export class PluginsService {
     const manifest = { description, sdk, requires, paramsSchema: paramsJsonSchema(params) };
     if (existing) {
       if (existing.source !== source && source !== 'builtin') {
-        throw new PluginDefinitionError(name, [`version ${version} is already recorded from '${existing.source}'; bump the plugin's version`]);
+        throw new PluginDefinitionError(name, [
+          `version ${version} is already recorded from '${existing.source}'; bump the plugin's version`,
+        ]);
       }
       // Registering a disabled version again is an admin's explicit decision to enable it.
-      Object.assign(existing, source === 'builtin' ? { manifest } : { manifest, enabled: true, disabledBy: null, disabledAt: null, registeredBy, registeredAt: new Date() });
+      Object.assign(
+        existing,
+        source === 'builtin'
+          ? { manifest }
+          : { manifest, enabled: true, disabledBy: null, disabledAt: null, registeredBy, registeredAt: new Date() },
+      );
     } else {
       em.create(PluginRecord, { name, version, kind, source, manifest, registeredBy });
     }

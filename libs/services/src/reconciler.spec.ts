@@ -31,14 +31,27 @@ const setups: [string, () => Promise<{ config: WorkbenchConfig; drop: () => Prom
       await requireRedis(testRedisUrl());
       const db: TestDatabase = await createTestDatabase('postgresql');
       const home = mkdtempSync(join(tmpdir(), 'wb-reconcile-'));
-      const config = loadConfig({}, { home, databaseUrl: db.url, redisUrl: testRedisUrl(), queuePrefix: randomQueuePrefix('reconcile'), jobBackoffMs: 10, runDeadlineSeconds: 3600 });
+      const config = loadConfig(
+        {},
+        {
+          home,
+          databaseUrl: db.url,
+          redisUrl: testRedisUrl(),
+          queuePrefix: randomQueuePrefix('reconcile'),
+          jobBackoffMs: 10,
+          runDeadlineSeconds: 3600,
+        },
+      );
       return { config, drop: () => db.drop() };
     },
   ],
   [
     'embedded SQLite and the in-process queue',
     async () => {
-      const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-reconcile-')), jobBackoffMs: 10, runDeadlineSeconds: 3600 });
+      const config = loadConfig(
+        {},
+        { home: mkdtempSync(join(tmpdir(), 'wb-reconcile-')), jobBackoffMs: 10, runDeadlineSeconds: 3600 },
+      );
       return { config, drop: async () => undefined };
     },
   ],
@@ -54,7 +67,12 @@ describe.each(setups)('the reconciler on %s', (_name, setup) => {
     ({ config, drop } = await setup());
     ({ wb, attempts } = await open(config));
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
   });
   afterEach(async () => {
     await wb?.close();
@@ -95,7 +113,10 @@ describe.each(setups)('the reconciler on %s', (_name, setup) => {
     await wb.startWorker();
     await wb.queue.whenIdle();
     const run = await wb.runs.get(id);
-    expect([run.status, run.error]).toEqual([RunStatus.Failed, 'not finished within 3600 s of being submitted (WORKBENCH_RUN_DEADLINE_S); stopped waiting for it']);
+    expect([run.status, run.error]).toEqual([
+      RunStatus.Failed,
+      'not finished within 3600 s of being submitted (WORKBENCH_RUN_DEADLINE_S); stopped waiting for it',
+    ]);
     expect(await wb.runs.segments(id)).toEqual([]);
     expect(attempts).toEqual([]);
   });
@@ -114,12 +135,26 @@ describe('two API processes reconciling one PostgreSQL and one Bull queue at onc
     await requireRedis(testRedisUrl());
     db = await createTestDatabase('postgresql');
     // One shared home (the artifact store), as scaled-out processes have.
-    const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-reconcile-')), databaseUrl: db.url, redisUrl: testRedisUrl(), queuePrefix: randomQueuePrefix('reconcile2'), jobBackoffMs: 10 });
+    const config = loadConfig(
+      {},
+      {
+        home: mkdtempSync(join(tmpdir(), 'wb-reconcile-')),
+        databaseUrl: db.url,
+        redisUrl: testRedisUrl(),
+        queuePrefix: randomQueuePrefix('reconcile2'),
+        jobBackoffMs: 10,
+      },
+    );
     const a = await open(config);
     const b = await open(config);
     opened.push(a.wb, b.wb);
     await a.wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await a.wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    await a.wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
     const ids = [await lostRun(a.wb), await lostRun(a.wb), await lostRun(a.wb)];
 
     const [ra, rb] = await Promise.all([a.wb.reconciler.reconcile(), b.wb.reconciler.reconcile()]);

@@ -1,6 +1,15 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { JobQueue, QueueName, RetryPolicy } from '@workbench/jobs';
-import { Comparison, ComparisonStatus, RetrainRequest, Run, RunStatus, Scoring, ScoringStatus, WorkbenchEvent } from '@workbench/persistence';
+import {
+  Comparison,
+  ComparisonStatus,
+  RetrainRequest,
+  Run,
+  RunStatus,
+  Scoring,
+  ScoringStatus,
+  WorkbenchEvent,
+} from '@workbench/persistence';
 import type { WorkbenchLogger } from './logger';
 import { OWNER_STALE_MS } from './owned-job-queue';
 
@@ -73,8 +82,12 @@ export class Reconciler {
     const report: ReconcileReport = { requeued: [], expired: [] };
     await this.expire(now, report);
     await this.requeueLost(now, report);
-    if (report.requeued.length > 0) this.logger.warn(`reconciler: re-queued ${report.requeued.length} job(s) their queue had lost: ${report.requeued.join(', ')}`);
-    if (report.expired.length > 0) this.logger.warn(`reconciler: failed ${report.expired.length} past their deadline: ${report.expired.join(', ')}`);
+    if (report.requeued.length > 0)
+      this.logger.warn(
+        `reconciler: re-queued ${report.requeued.length} job(s) their queue had lost: ${report.requeued.join(', ')}`,
+      );
+    if (report.expired.length > 0)
+      this.logger.warn(`reconciler: failed ${report.expired.length} past their deadline: ${report.expired.join(', ')}`);
     return report;
   }
 
@@ -83,12 +96,28 @@ export class Reconciler {
     const seconds = this.settings.deadlineSeconds;
     const cutoff = new Date(now.getTime() - seconds * 1000);
     const error = `not finished within ${seconds} s of being submitted (WORKBENCH_RUN_DEADLINE_S); stopped waiting for it`;
-    for (const { id } of await em.find(Run, { status: { $in: UNFINISHED_RUN }, queuedAt: { $lt: cutoff } }, { fields: ['id'] })) {
-      const failed = await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED_RUN } }, { status: RunStatus.Failed, error, finishedAt: now });
+    for (const { id } of await em.find(
+      Run,
+      { status: { $in: UNFINISHED_RUN }, queuedAt: { $lt: cutoff } },
+      { fields: ['id'] },
+    )) {
+      const failed = await em.nativeUpdate(
+        Run,
+        { id, status: { $in: UNFINISHED_RUN } },
+        { status: RunStatus.Failed, error, finishedAt: now },
+      );
       if (failed > 0) report.expired.push(`train/${id}`);
     }
-    for (const { id } of await em.find(Comparison, { status: { $in: UNFINISHED_COMPARISON }, createdAt: { $lt: cutoff } }, { fields: ['id'] })) {
-      const failed = await em.nativeUpdate(Comparison, { id, status: { $in: UNFINISHED_COMPARISON } }, { status: ComparisonStatus.Failed, error, finishedAt: now });
+    for (const { id } of await em.find(
+      Comparison,
+      { status: { $in: UNFINISHED_COMPARISON }, createdAt: { $lt: cutoff } },
+      { fields: ['id'] },
+    )) {
+      const failed = await em.nativeUpdate(
+        Comparison,
+        { id, status: { $in: UNFINISHED_COMPARISON } },
+        { status: ComparisonStatus.Failed, error, finishedAt: now },
+      );
       if (failed > 0) report.expired.push(`compare/${id}`);
     }
   }
@@ -96,12 +125,34 @@ export class Reconciler {
   private async requeueLost(now: Date, report: ReconcileReport): Promise<void> {
     const em = this.orm.em.fork();
     const stale = { $or: [{ heartbeatAt: null }, { heartbeatAt: { $lt: new Date(now.getTime() - OWNER_STALE_MS) } }] };
-    const retrains = await em.find(RetrainRequest, { status: { $in: UNFINISHED_RETRAIN } }, { fields: ['id', 'run', 'heartbeatAt'] });
+    const retrains = await em.find(
+      RetrainRequest,
+      { status: { $in: UNFINISHED_RETRAIN } },
+      { fields: ['id', 'run', 'heartbeatAt'] },
+    );
     const retrainRuns = new Set(retrains.map((r) => r.run?.id).filter((id): id is string => id !== undefined));
-    const runs = (await em.find(Run, { status: { $in: UNFINISHED_RUN }, ...stale }, { fields: ['id'], orderBy: { queuedAt: 'asc' } })).filter((r) => !retrainRuns.has(r.id));
-    const comparisons = await em.find(Comparison, { status: { $in: UNFINISHED_COMPARISON } }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
-    const scorings = await em.find(Scoring, { status: { $in: UNFINISHED_SCORING } }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
-    const staleRetrains = await em.find(RetrainRequest, { status: { $in: UNFINISHED_RETRAIN }, ...stale }, { fields: ['id'] });
+    const runs = (
+      await em.find(
+        Run,
+        { status: { $in: UNFINISHED_RUN }, ...stale },
+        { fields: ['id'], orderBy: { queuedAt: 'asc' } },
+      )
+    ).filter((r) => !retrainRuns.has(r.id));
+    const comparisons = await em.find(
+      Comparison,
+      { status: { $in: UNFINISHED_COMPARISON } },
+      { fields: ['id'], orderBy: { createdAt: 'asc' } },
+    );
+    const scorings = await em.find(
+      Scoring,
+      { status: { $in: UNFINISHED_SCORING } },
+      { fields: ['id'], orderBy: { createdAt: 'asc' } },
+    );
+    const staleRetrains = await em.find(
+      RetrainRequest,
+      { status: { $in: UNFINISHED_RETRAIN }, ...stale },
+      { fields: ['id'] },
+    );
     const events = await em.find(WorkbenchEvent, { webhookStatus: 'pending' }, { fields: ['id'] });
     const work: [QueueName, string, RetryPolicy?][] = [
       ...runs.map((r): [QueueName, string] => ['train', r.id]),

@@ -1,7 +1,15 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
 import { Alias, DatasetVersion, RetrainRequest, Run, RunStatus, WorkbenchEvent } from '@workbench/persistence';
-import { COMPARISON_METRIC_NAMES, deriveComparisonMetrics, driftReport, evaluatePromotionRule, parsePromotionRule, type DriftReport, type PromotionDecision } from '@workbench/retrain';
+import {
+  COMPARISON_METRIC_NAMES,
+  deriveComparisonMetrics,
+  driftReport,
+  evaluatePromotionRule,
+  parsePromotionRule,
+  type DriftReport,
+  type PromotionDecision,
+} from '@workbench/retrain';
 import type { AliasesService } from './aliases.service';
 import type { ComparisonProcessor } from './comparison.processor';
 import type { DatasetsService } from './datasets.service';
@@ -43,8 +51,10 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
   /** Puts retrains and webhook deliveries a stopped in-process queue forgot back on the queue. */
   async requeueUnfinished(): Promise<void> {
     const em = this.orm.em.fork();
-    for (const r of await em.find(RetrainRequest, { status: { $in: ['queued', 'training'] } })) await this.queue.enqueue('retrain', r.id);
-    for (const e of await em.find(WorkbenchEvent, { webhookStatus: 'pending' })) await this.queue.enqueue('notify', e.id, this.webhookRetry);
+    for (const r of await em.find(RetrainRequest, { status: { $in: ['queued', 'training'] } }))
+      await this.queue.enqueue('retrain', r.id);
+    for (const e of await em.find(WorkbenchEvent, { webhookStatus: 'pending' }))
+      await this.queue.enqueue('notify', e.id, this.webhookRetry);
   }
 
   protected load(id: string): Promise<RetrainRequest | null> {
@@ -56,7 +66,9 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
   }
 
   protected override async beat(id: string): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(RetrainRequest, { id, status: { $in: ['queued', 'training'] } }, { heartbeatAt: new Date() });
+    await this.orm.em
+      .fork()
+      .nativeUpdate(RetrainRequest, { id, status: { $in: ['queued', 'training'] } }, { heartbeatAt: new Date() });
   }
 
   /** One attempt at a retrain: train (once), compare with the champion, decide, record. Idempotent. */
@@ -71,11 +83,15 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     if (!runId) {
       // New customer attributes retrain on the latest transactions (they are joined into its features).
       const triggered = await this.orm.em.fork().findOneOrFail(DatasetVersion, { id: request.datasetVersion.id });
-      const versionNumber = triggered.kind === 'transactions' ? triggered.version : (await this.datasets.latestVersion(segmentation.dataset.id)).version;
+      const versionNumber =
+        triggered.kind === 'transactions'
+          ? triggered.version
+          : (await this.datasets.latestVersion(segmentation.dataset.id)).version;
       const run = await this.runs.create(segmentation.id, { datasetVersion: versionNumber }, async (tx, created) => {
         await tx.nativeUpdate(RetrainRequest, { id: request.id }, { run: created.id });
         // The retrain trains its run itself: the run belongs to whoever owns the retrain (embedded, see OwnedJobQueue).
-        if (request.owner) await tx.nativeUpdate(Run, { id: created.id }, { owner: request.owner, heartbeatAt: new Date() });
+        if (request.owner)
+          await tx.nativeUpdate(Run, { id: created.id }, { owner: request.owner, heartbeatAt: new Date() });
       });
       runId = run.id;
     }
@@ -98,7 +114,13 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     const championAlias = await this.orm.em.fork().findOne(Alias, { segmentation: segmentation.id, name: 'champion' });
     if (!championAlias || championAlias.run.id === candidate.id) {
       await this.moveAlias(segmentation.id, 'champion', candidate.id, policy.id);
-      await this.finish(request.id, 'promoted', `v${candidate.version} is the first champion of '${segmentation.name}'`, { reason: 'no champion yet' }, null);
+      await this.finish(
+        request.id,
+        'promoted',
+        `v${candidate.version} is the first champion of '${segmentation.name}'`,
+        { reason: 'no champion yet' },
+        null,
+      );
       return;
     }
     const champion = await this.runs.get(championAlias.run.id);
@@ -111,29 +133,63 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
       candidateMetrics: (candidate.metrics ?? {}) as Record<string, number>,
       drift,
     });
-    const decision: PromotionDecision = evaluatePromotionRule(parsePromotionRule(policy.rule, COMPARISON_METRIC_NAMES), metrics);
-    const outcome = { rule: policy.rule, metrics, clauses: decision.clauses, failing: decision.failing, comparisonId: comparison.id, championRunId: champion.id };
+    const decision: PromotionDecision = evaluatePromotionRule(
+      parsePromotionRule(policy.rule, COMPARISON_METRIC_NAMES),
+      metrics,
+    );
+    const outcome = {
+      rule: policy.rule,
+      metrics,
+      clauses: decision.clauses,
+      failing: decision.failing,
+      comparisonId: comparison.id,
+      championRunId: champion.id,
+    };
     await em.nativeUpdate(RetrainRequest, { id: request.id }, { champion: champion.id });
     if (decision.promote) {
       await this.moveAlias(segmentation.id, 'champion', candidate.id, policy.id);
-      await this.finish(request.id, 'promoted', `v${candidate.version} replaces v${champion.version} as champion of '${segmentation.name}': ${policy.rule}`, outcome, drift);
+      await this.finish(
+        request.id,
+        'promoted',
+        `v${candidate.version} replaces v${champion.version} as champion of '${segmentation.name}': ${policy.rule}`,
+        outcome,
+        drift,
+      );
     } else {
       await this.moveAlias(segmentation.id, 'candidate', candidate.id, policy.id);
-      await this.finish(request.id, 'flagged', `v${candidate.version} of '${segmentation.name}' needs review: ${decision.failing.join('; ')}`, outcome, drift);
+      await this.finish(
+        request.id,
+        'flagged',
+        `v${candidate.version} of '${segmentation.name}' needs review: ${decision.failing.join('; ')}`,
+        outcome,
+        drift,
+      );
     }
   }
 
   private async drift(champion: Run, candidate: Run): Promise<DriftReport> {
-    const [reference, current] = [await this.runInputs.loadFrame(champion.datasetVersion), await this.runInputs.loadFrame(candidate.datasetVersion)];
+    const [reference, current] = [
+      await this.runInputs.loadFrame(champion.datasetVersion),
+      await this.runInputs.loadFrame(candidate.datasetVersion),
+    ];
     const sizes = async (run: Run) => (await this.runs.segments(run.id)).map((s) => ({ label: s.label, size: s.size }));
     const kpis = async (run: Run) => {
       const segments = await this.runs.segments(run.id);
       const label = new Map(segments.map((s) => [s.key, s.label]));
       return (await this.runs.kpis(run.id))
         .filter((k) => k.value !== null)
-        .map((k) => ({ segment: k.segmentKey === null ? null : (label.get(k.segmentKey) ?? String(k.segmentKey)), kpi: k.kpi, value: k.value as number }));
+        .map((k) => ({
+          segment: k.segmentKey === null ? null : (label.get(k.segmentKey) ?? String(k.segmentKey)),
+          kpi: k.kpi,
+          value: k.value as number,
+        }));
     };
-    const features = [...new Set([...(champion.params as { features?: string[] }).features ?? [], ...((candidate.params as { features?: string[] }).features ?? [])])];
+    const features = [
+      ...new Set([
+        ...((champion.params as { features?: string[] }).features ?? []),
+        ...((candidate.params as { features?: string[] }).features ?? []),
+      ]),
+    ];
     return driftReport({
       reference,
       candidate: current,
@@ -151,18 +207,36 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
 
   protected async saveFailure(id: string, message: string, willRetry: boolean, job: Job): Promise<void> {
     if (willRetry) {
-      await this.orm.em.fork().nativeUpdate(RetrainRequest, { id }, { status: 'queued', error: `attempt ${job.attempt} failed: ${message}` });
+      await this.orm.em
+        .fork()
+        .nativeUpdate(RetrainRequest, { id }, { status: 'queued', error: `attempt ${job.attempt} failed: ${message}` });
     } else {
       await this.finish(id, 'failed', message, null, null);
     }
   }
 
   /** Records the outcome and its event in one transaction (one event per request), then queues the webhook. */
-  private async finish(requestId: string, status: 'promoted' | 'flagged' | 'failed', message: string, outcome: Record<string, unknown> | null, drift: DriftReport | null): Promise<void> {
+  private async finish(
+    requestId: string,
+    status: 'promoted' | 'flagged' | 'failed',
+    message: string,
+    outcome: Record<string, unknown> | null,
+    drift: DriftReport | null,
+  ): Promise<void> {
     const event = await this.orm.em.fork().transactional(async (tx) => {
-      const request = await tx.findOneOrFail(RetrainRequest, { id: requestId }, { populate: ['policy', 'policy.segmentation'] });
+      const request = await tx.findOneOrFail(
+        RetrainRequest,
+        { id: requestId },
+        { populate: ['policy', 'policy.segmentation'] },
+      );
       if (RETRAIN_TERMINAL.has(request.status)) return null;
-      Object.assign(request, { status, outcome, drift: drift as unknown as Record<string, unknown>, finishedAt: new Date(), error: status === 'failed' ? message : null });
+      Object.assign(request, {
+        status,
+        outcome,
+        drift: drift as unknown as Record<string, unknown>,
+        finishedAt: new Date(),
+        error: status === 'failed' ? message : null,
+      });
       return tx.create(WorkbenchEvent, {
         kind: `retrain.${status}`,
         segmentation: request.policy.segmentation.name,

@@ -39,9 +39,11 @@ export class RetrainService {
 
   async createPolicy(request: CreatePolicyRequest, createdBy: string): Promise<RetrainPolicy> {
     const segmentation = await this.segmentations.get(request.segmentation);
-    if (request.trigger !== 'dataset' && request.trigger !== 'cron') throw new InvalidRequestError(`trigger '${request.trigger}' must be 'dataset' or 'cron'`);
+    if (request.trigger !== 'dataset' && request.trigger !== 'cron')
+      throw new InvalidRequestError(`trigger '${request.trigger}' must be 'dataset' or 'cron'`);
     if (request.trigger === 'cron') {
-      if (!request.cron) throw new InvalidRequestError("cron: a cron trigger needs a schedule, e.g. '0 3 * * 1' (Mondays 03:00 UTC)");
+      if (!request.cron)
+        throw new InvalidRequestError("cron: a cron trigger needs a schedule, e.g. '0 3 * * 1' (Mondays 03:00 UTC)");
       try {
         parseCronExpression(request.cron);
       } catch (e) {
@@ -90,17 +92,29 @@ export class RetrainService {
   }
 
   async listPolicies(segmentation?: string): Promise<RetrainPolicy[]> {
-    const where = { deletedAt: null, ...(segmentation ? { segmentation: (await this.segmentations.get(segmentation)).id } : {}) };
+    const where = {
+      deletedAt: null,
+      ...(segmentation ? { segmentation: (await this.segmentations.get(segmentation)).id } : {}),
+    };
     return this.orm.em.fork().find(RetrainPolicy, where, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
   }
 
   async listRequests(segmentation?: string): Promise<RetrainRequest[]> {
     const where = segmentation ? { policy: { segmentation: (await this.segmentations.get(segmentation)).id } } : {};
-    return this.orm.em.fork().find(RetrainRequest, where, { orderBy: { createdAt: 'asc' }, populate: ['policy', 'policy.segmentation', 'run', 'champion', 'datasetVersion'] });
+    return this.orm.em.fork().find(RetrainRequest, where, {
+      orderBy: { createdAt: 'asc' },
+      populate: ['policy', 'policy.segmentation', 'run', 'champion', 'datasetVersion'],
+    });
   }
 
   async getRequest(id: string): Promise<RetrainRequest> {
-    const found = await this.orm.em.fork().findOne(RetrainRequest, { id }, { populate: ['policy', 'policy.segmentation', 'run', 'champion', 'datasetVersion'] });
+    const found = await this.orm.em
+      .fork()
+      .findOne(
+        RetrainRequest,
+        { id },
+        { populate: ['policy', 'policy.segmentation', 'run', 'champion', 'datasetVersion'] },
+      );
     if (!found) throw new NotFoundError(`retrain request '${id}' not found`);
     return found;
   }
@@ -113,7 +127,9 @@ export class RetrainService {
   async onNewDatasetVersion(version: DatasetVersion): Promise<RetrainRequest[]> {
     if (version.kind === 'table') return []; // an extra table is read by the next run; it is not new data to train on
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
-    const policies = await this.orm.em.fork().find(RetrainPolicy, { enabled: true, trigger: 'dataset', segmentation: { dataset: datasetId } });
+    const policies = await this.orm.em
+      .fork()
+      .find(RetrainPolicy, { enabled: true, trigger: 'dataset', segmentation: { dataset: datasetId } });
     const out = [];
     for (const policy of policies) out.push(await this.trigger(policy, `dataset:${version.id}`, version.id));
     return out;
@@ -123,7 +139,8 @@ export class RetrainService {
   async manual(segmentationIdOrName: string): Promise<RetrainRequest[]> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
     const policies = await this.orm.em.fork().find(RetrainPolicy, { enabled: true, segmentation: segmentation.id });
-    if (policies.length === 0) throw new InvalidRequestError(`segmentation '${segmentation.name}' has no retrain policy; add one first`);
+    if (policies.length === 0)
+      throw new InvalidRequestError(`segmentation '${segmentation.name}' has no retrain policy; add one first`);
     const latest = await this.datasets.latestVersion(segmentation.dataset.id);
     const out = [];
     for (const policy of policies) out.push(await this.trigger(policy, `manual:${randomUUID()}`, latest.id));
@@ -136,7 +153,9 @@ export class RetrainService {
    * half minute, and by tests with the time they choose.
    */
   async tick(now: Date): Promise<RetrainRequest[]> {
-    const policies = await this.orm.em.fork().find(RetrainPolicy, { enabled: true, trigger: 'cron' }, { populate: ['segmentation'] });
+    const policies = await this.orm.em
+      .fork()
+      .find(RetrainPolicy, { enabled: true, trigger: 'cron' }, { populate: ['segmentation'] });
     const out = [];
     for (const policy of policies) {
       // A time before the policy existed, or over 40 days old, is not due any more.
@@ -178,7 +197,9 @@ export class RetrainService {
         // Triggered by something else that worked (a stored dataset version, the schedule): the request
         // stays queued and the reconciler queues it once Redis is back.
         if (!(e instanceof QueueUnavailableError)) throw e;
-        this.logger.warn(`retrain request ${request.id} recorded but not queued yet (${e.message}); the reconciler will queue it`);
+        this.logger.warn(
+          `retrain request ${request.id} recorded but not queued yet (${e.message}); the reconciler will queue it`,
+        );
       }
     }
     return request;

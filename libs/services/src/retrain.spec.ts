@@ -45,10 +45,21 @@ describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    wb = await createWorkbench(loadConfig({ WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1' }, { home: mkdtempSync(join(tmpdir(), 'wb-retrain-')), jobBackoffMs: 5 }), { plugins: [splitAtMedian], logger: quiet });
+    wb = await createWorkbench(
+      loadConfig(
+        { WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1' },
+        { home: mkdtempSync(join(tmpdir(), 'wb-retrain-')), jobBackoffMs: 5 },
+      ),
+      { plugins: [splitAtMedian], logger: quiet },
+    );
     await wb.startWorker();
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
   });
   afterAll(async () => {
     await wb.close();
@@ -56,13 +67,23 @@ describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
   });
 
   it('refuses a rule or a schedule it cannot read, naming the problem', async () => {
-    await expect(wb.retrain.createPolicy({ segmentation: 'by-spend', trigger: 'dataset', rule: 'ari >= high' }, 't')).rejects.toThrow(/^rule: at column 8: expected a number after '>=', found 'high'/);
-    await expect(wb.retrain.createPolicy({ segmentation: 'by-spend', trigger: 'cron', cron: '61 * * * *', rule: 'ari >= 0.5' }, 't')).rejects.toThrow(/^cron: /);
+    await expect(
+      wb.retrain.createPolicy({ segmentation: 'by-spend', trigger: 'dataset', rule: 'ari >= high' }, 't'),
+    ).rejects.toThrow(/^rule: at column 8: expected a number after '>=', found 'high'/);
+    await expect(
+      wb.retrain.createPolicy(
+        { segmentation: 'by-spend', trigger: 'cron', cron: '61 * * * *', rule: 'ari >= 0.5' },
+        't',
+      ),
+    ).rejects.toThrow(/^cron: /);
   });
 
   it('retrains once per new dataset version: the first result becomes champion, the next is compared and promoted', async () => {
     const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/events`;
-    await wb.retrain.createPolicy({ segmentation: 'by-spend', trigger: 'dataset', rule: 'ari >= 0.5 and max_psi <= 5', webhookUrl: url }, 'alice');
+    await wb.retrain.createPolicy(
+      { segmentation: 'by-spend', trigger: 'dataset', rule: 'ari >= 0.5 and max_psi <= 5', webhookUrl: url },
+      'alice',
+    );
     // Re-uploading v1 fires the trigger for v1, twice in a row: one retrain.
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
@@ -98,10 +119,23 @@ describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
   }, 60_000); // two trainings, a comparison and a webhook: seconds on a busy machine
 
   it('flags a candidate that fails the rule, spelling out the failing clause', async () => {
-    await wb.segmentations.create({ name: 'strict', plugin: 'test-split-median', params: { feature: 'frequency' }, dataset: 'retail' });
-    await wb.aliases.move('strict', 'champion', (await wb.runs.waitFor((await wb.runs.submit('strict', { datasetVersion: 1 })).id)).id, 'alice');
+    await wb.segmentations.create({
+      name: 'strict',
+      plugin: 'test-split-median',
+      params: { feature: 'frequency' },
+      dataset: 'retail',
+    });
+    await wb.aliases.move(
+      'strict',
+      'champion',
+      (await wb.runs.waitFor((await wb.runs.submit('strict', { datasetVersion: 1 })).id)).id,
+      'alice',
+    );
     // Same data, deterministic plugin: the candidate equals the champion, so ARI passes and the drift clause fails.
-    await wb.retrain.createPolicy({ segmentation: 'strict', trigger: 'dataset', rule: 'ari >= 0.9 and max_psi >= 0.5' }, 'alice');
+    await wb.retrain.createPolicy(
+      { segmentation: 'strict', trigger: 'dataset', rule: 'ari >= 0.9 and max_psi >= 0.5' },
+      'alice',
+    );
     const [request] = await wb.retrain.manual('strict');
     await settle(wb);
     const done = await wb.retrain.getRequest(request.id);
@@ -114,15 +148,26 @@ describe('retrain policies (embedded: SQLite and the in-process queue)', () => {
   });
 
   it('fires a cron policy once per scheduled time, however often the scheduler ticks', async () => {
-    await wb.segmentations.create({ name: 'nightly', plugin: 'test-split-median', params: { feature: 'recency_days' }, dataset: 'retail' });
-    const policy = await wb.retrain.createPolicy({ segmentation: 'nightly', trigger: 'cron', cron: '0 3 * * *', rule: 'ari >= 0' }, 'alice');
+    await wb.segmentations.create({
+      name: 'nightly',
+      plugin: 'test-split-median',
+      params: { feature: 'recency_days' },
+      dataset: 'retail',
+    });
+    const policy = await wb.retrain.createPolicy(
+      { segmentation: 'nightly', trigger: 'cron', cron: '0 3 * * *', rule: 'ari >= 0' },
+      'alice',
+    );
     const day = new Date(policy.createdAt.getTime() + 86_400_000);
-    const at = (h: number, m: number) => new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, m));
+    const at = (h: number, m: number) =>
+      new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, m));
     await Promise.all([wb.retrain.tick(at(3, 0)), wb.retrain.tick(at(3, 0)), wb.retrain.tick(at(3, 20))]);
     await settle(wb);
     await wb.retrain.tick(at(9, 0)); // still the 03:00 tick
     await settle(wb);
-    expect((await wb.retrain.listRequests('nightly')).map((r) => [r.triggerKey, r.status])).toEqual([[`cron:${at(3, 0).toISOString()}`, 'promoted']]);
+    expect((await wb.retrain.listRequests('nightly')).map((r) => [r.triggerKey, r.status])).toEqual([
+      [`cron:${at(3, 0).toISOString()}`, 'promoted'],
+    ]);
     expect(await wb.segmentations.runs('nightly')).toHaveLength(1);
   });
 });

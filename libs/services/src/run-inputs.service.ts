@@ -1,5 +1,12 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { buildCustomerFeatures, churnCalibrationEndDay, churnLabelsOfTable, decodeFrame, MS_PER_DAY, readTransactions } from '@workbench/data';
+import {
+  buildCustomerFeatures,
+  churnCalibrationEndDay,
+  churnLabelsOfTable,
+  decodeFrame,
+  MS_PER_DAY,
+  readTransactions,
+} from '@workbench/data';
 import { DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
 import { describeFeatures, type FeatureView } from './dataset-features';
@@ -44,7 +51,9 @@ export class RunInputsService {
     // Building features from millions of transactions takes seconds; a comparison or a retrain right after a
     // run needs the same input again. Versions are immutable, so the key names everything the input depends on.
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
-    const others = await this.orm.em.fork().find(DatasetVersion, { dataset: datasetId, kind: { $in: ['customers', 'table'] } }, { fields: ['id'] });
+    const others = await this.orm.em
+      .fork()
+      .find(DatasetVersion, { dataset: datasetId, kind: { $in: ['customers', 'table'] } }, { fields: ['id'] });
     const key = [version.id, options.churnHorizonDays ?? 0, ...others.map((v) => v.id).sort()].join(':');
     const cached = this.inputs.get(key);
     if (cached) return cached;
@@ -58,11 +67,20 @@ export class RunInputsService {
   private async buildRunInput(version: DatasetVersion, options: { churnHorizonDays?: number }): Promise<RunInput> {
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const tables = await this.tables(datasetId);
-    if (version.kind === 'table') throw new InvalidRequestError(`dataset version ${version.version} is the extra table '${version.tableName}'; train on a customers or transactions version`);
+    if (version.kind === 'table')
+      throw new InvalidRequestError(
+        `dataset version ${version.version} is the extra table '${version.tableName}'; train on a customers or transactions version`,
+      );
     if (version.kind === 'customers') {
       const frame = decodeFrame(await this.artifacts.get(version.artifactKey));
       const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
-      return { frame, featureSet: 'customer-columns/1', revenueFeature, referenceDate: version.createdAt.getTime(), tables };
+      return {
+        frame,
+        featureSet: 'customer-columns/1',
+        revenueFeature,
+        referenceDate: version.createdAt.getTime(),
+        tables,
+      };
     }
     // Section by section from the store: a table of 100M rows is several GB, more than one buffer should hold.
     const reader = await this.artifacts.open(version.artifactKey);
@@ -71,13 +89,20 @@ export class RunInputsService {
     // With a churn horizon, features are as of the calibration end; the label is what happened after it.
     const calibrationEndDay = horizon ? churnCalibrationEndDay(table, horizon) : undefined;
     const referenceDate = calibrationEndDay === undefined ? undefined : new Date(calibrationEndDay * MS_PER_DAY);
-    const customersVersion = await this.orm.em.fork().findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
-    const customers = customersVersion ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey)) : undefined;
+    const customersVersion = await this.orm.em
+      .fork()
+      .findOne(DatasetVersion, { dataset: datasetId, kind: 'customers' }, { orderBy: { version: 'desc' } });
+    const customers = customersVersion
+      ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey))
+      : undefined;
     const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers, referenceDate });
     let frame = features.frame;
     if (horizon && calibrationEndDay !== undefined) {
       const labels = churnLabelsOfTable(table, calibrationEndDay, horizon);
-      frame = createFeatureFrame(frame.ids, { ...frame.columns, churned: numeric(frame.ids.map((id) => labels.get(id) ?? Number.NaN)) });
+      frame = createFeatureFrame(frame.ids, {
+        ...frame.columns,
+        churned: numeric(frame.ids.map((id) => labels.get(id) ?? Number.NaN)),
+      });
     }
     // Adding the churn label or the customers' columns keeps the rows, so the features' customer → row map holds.
     const { rowOfCustomer } = features;
@@ -106,7 +131,9 @@ export class RunInputsService {
 
   /** The latest version of each extra table of the dataset, decoded. */
   private async tables(datasetId: string): Promise<Record<string, FeatureFrame>> {
-    const versions = await this.orm.em.fork().find(DatasetVersion, { dataset: datasetId, kind: 'table' }, { orderBy: { version: 'asc' } });
+    const versions = await this.orm.em
+      .fork()
+      .find(DatasetVersion, { dataset: datasetId, kind: 'table' }, { orderBy: { version: 'asc' } });
     const latest = new Map(versions.map((v) => [v.tableName as string, v]));
     const out: Record<string, FeatureFrame> = {};
     for (const [name, v] of latest) out[name] = decodeFrame(await this.artifacts.get(v.artifactKey));
@@ -119,10 +146,19 @@ export class RunInputsService {
   }
 
   /** `workbench features <dataset>`, `GET /datasets/:id/features`: of a version, by default the one a run trains on. */
-  async featuresOf(idOrName: string, versionNumber?: number): Promise<{ version: DatasetVersion; features: FeatureView[] }> {
+  async featuresOf(
+    idOrName: string,
+    versionNumber?: number,
+  ): Promise<{ version: DatasetVersion; features: FeatureView[] }> {
     const dataset = await this.datasets.get(idOrName);
-    const version = versionNumber === undefined ? await this.datasets.latestVersion(dataset.id) : await this.datasets.version(dataset.id, versionNumber);
-    if (version.kind === 'table') throw new InvalidRequestError(`dataset '${dataset.name}' v${version.version} is the extra table '${version.tableName}'; runs train on customers or transactions versions`);
+    const version =
+      versionNumber === undefined
+        ? await this.datasets.latestVersion(dataset.id)
+        : await this.datasets.version(dataset.id, versionNumber);
+    if (version.kind === 'table')
+      throw new InvalidRequestError(
+        `dataset '${dataset.name}' v${version.version} is the extra table '${version.tableName}'; runs train on customers or transactions versions`,
+      );
     return { version, features: await this.features(version) };
   }
 

@@ -38,7 +38,10 @@ export class RunProcessor extends JobProcessor<Run> {
     private readonly assignments: AssignmentsService,
     logger: WorkbenchLogger,
     /** Where plugins run: a sandbox thread per run within the caps, or this thread (`none`). */
-    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = { mode: 'thread', caps: { maxSeconds: 3600, maxMemoryMb: 8192 } },
+    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = {
+      mode: 'thread',
+      caps: { maxSeconds: 3600, maxMemoryMb: 8192 },
+    },
     recordingRetry?: RecordingRetry,
   ) {
     super(queue, logger, recordingRetry);
@@ -110,7 +113,10 @@ export class RunProcessor extends JobProcessor<Run> {
     } catch (e) {
       // A cancelled run ends here: no failure to record, nothing to retry; its row already says cancelled.
       if (!cancel.signal.aborted) throw e;
-      this.logger.log(`run ${run.id} (${run.pluginName}): cancelled, attempt ${job.attempt} stopped (${(e as Error).message})`, this.logFields(job, run.pluginName));
+      this.logger.log(
+        `run ${run.id} (${run.pluginName}): cancelled, attempt ${job.attempt} stopped (${(e as Error).message})`,
+        this.logFields(job, run.pluginName),
+      );
     } finally {
       clearInterval(watch);
     }
@@ -119,14 +125,19 @@ export class RunProcessor extends JobProcessor<Run> {
   private async attempt(run: Run, job: Job, signal: AbortSignal): Promise<void> {
     const model = await this.plugins.segmentationModel(run.pluginName);
     if (model.manifest.version !== run.pluginVersion) {
-      throw new Error(`run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
+      throw new Error(
+        `run ${run.id} was submitted for ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`,
+      );
     }
     const segmentation = await this.segmentations.get(run.segmentation.id);
-    const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, { churnHorizonDays: segmentation.target?.churnHorizonDays });
+    const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, {
+      churnHorizonDays: segmentation.target?.churnHorizonDays,
+    });
     const { frame } = input;
     const ctx = this.runContext(run, job, signal);
     const steps: KpiStep[] = [];
-    for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
+    for (const k of segmentation.kpis ?? [])
+      steps.push({ evaluator: await this.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
     const work: PluginWork = {
       step: { model, params: run.params, frame, revenueFeature: input.revenueFeature },
       kpis: steps,
@@ -164,7 +175,14 @@ export class RunProcessor extends JobProcessor<Run> {
       await tx.nativeDelete(KpiValue, { run: run.id });
       await this.assignments.write(tx, run.id, frame.ids, outcome.assignments);
       for (const s of outcome.segments) {
-        tx.create(Segment, { run: fresh, key: s.key, label: s.label, size: s.size, share: s.share, profile: s.profile });
+        tx.create(Segment, {
+          run: fresh,
+          key: s.key,
+          label: s.label,
+          size: s.size,
+          share: s.share,
+          profile: s.profile,
+        });
       }
       // The host's own counts, unless an evaluator computed the same KPI (its figure has a definition and window).
       const evaluatedKeys = new Set(evaluated.map((r) => `${r.segmentKey}:${r.kpi}`));
@@ -210,11 +228,18 @@ export class RunProcessor extends JobProcessor<Run> {
         finishedAt: new Date(),
       });
       // In this transaction, so a run fires an alert once whatever happens to its job afterwards.
-      const firing = { id: run.id, segmentationId: segmentation.id, segmentationName: segmentation.name, version: run.version };
+      const firing = {
+        id: run.id,
+        segmentationId: segmentation.id,
+        segmentationName: segmentation.name,
+        version: run.version,
+      };
       return this.alerts ? this.alerts.fireForRun(tx, firing, outcome.segments, kpiRows) : [];
     });
     // The events are stored; a webhook not queued here is queued again when a worker starts (pending events).
-    await this.alerts?.notify(fired).catch((e: Error) => this.logger.warn(`run ${run.id}: alert webhooks not queued: ${e.message}`));
+    await this.alerts
+      ?.notify(fired)
+      .catch((e: Error) => this.logger.warn(`run ${run.id}: alert webhooks not queued: ${e.message}`));
   }
 
   private runContext(run: Run, job: Job, signal: AbortSignal): RunContext {
@@ -235,7 +260,13 @@ export class RunProcessor extends JobProcessor<Run> {
         if (now - lastWrite < 250 && fraction < 1) return;
         lastWrite = now;
         writing = writing
-          .then(() => em.nativeUpdate(Run, { id: run.id, status: RunStatus.Running }, { progress: fraction, progressNote: note ?? null }))
+          .then(() =>
+            em.nativeUpdate(
+              Run,
+              { id: run.id, status: RunStatus.Running },
+              { progress: fraction, progressNote: note ?? null },
+            ),
+          )
           .catch((e) => this.logger.warn(`${prefix}: progress not saved: ${(e as Error).message}`, fields));
       },
       log: {
@@ -262,11 +293,23 @@ export class RunProcessor extends JobProcessor<Run> {
     if (this.shutdown.signal.aborted) {
       // Stopped by our own shutdown, not by the run's fault: leave it queued for the next worker
       // (Bull re-delivers the job; an in-process queue is refilled by requeueUnfinished at start).
-      await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` });
+      await em.nativeUpdate(
+        Run,
+        { id, status: { $in: UNFINISHED } },
+        { status: RunStatus.Queued, error: `attempt ${job.attempt} interrupted: ${message}` },
+      );
     } else if (willRetry) {
-      await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` });
+      await em.nativeUpdate(
+        Run,
+        { id, status: { $in: UNFINISHED } },
+        { status: RunStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` },
+      );
     } else {
-      await em.nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
+      await em.nativeUpdate(
+        Run,
+        { id, status: { $in: UNFINISHED } },
+        { status: RunStatus.Failed, error: message, finishedAt: new Date() },
+      );
     }
   }
 }

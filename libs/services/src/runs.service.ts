@@ -47,8 +47,14 @@ export class RunsService {
     } catch (e) {
       if (e instanceof QueueUnavailableError) {
         // Unless a worker got it meanwhile (the reconciler queued it as Redis came back): then it is submitted.
-        const deleted = await this.orm.em.fork().nativeDelete(Run, { id: run.id, status: RunStatus.Queued, startedAt: null });
-        if (deleted > 0) throw new QueueUnavailableError(e.queue, `the run was not submitted: ${e.message}; try again once it is back`);
+        const deleted = await this.orm.em
+          .fork()
+          .nativeDelete(Run, { id: run.id, status: RunStatus.Queued, startedAt: null });
+        if (deleted > 0)
+          throw new QueueUnavailableError(
+            e.queue,
+            `the run was not submitted: ${e.message}; try again once it is back`,
+          );
         return this.get(run.id);
       }
       await this.markFailed(run.id, `could not be queued: ${(e as Error).message}`);
@@ -61,7 +67,11 @@ export class RunsService {
    * Records the next version of the segmentation as a queued run without queueing it: for callers
    * that train it themselves (a retrain job). `onCreated` runs in the same transaction.
    */
-  async create(segmentationIdOrName: string, request: SubmitRunRequest = {}, onCreated?: (em: EntityManager, run: Run) => Promise<void>): Promise<Run> {
+  async create(
+    segmentationIdOrName: string,
+    request: SubmitRunRequest = {},
+    onCreated?: (em: EntityManager, run: Run) => Promise<void>,
+  ): Promise<Run> {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
     const model = await this.plugins.segmentationModel(segmentation.pluginName);
     await this.plugins.assertEnabled(model.manifest.name, model.manifest.version);
@@ -70,15 +80,26 @@ export class RunsService {
         ? await this.datasets.latestVersion(segmentation.dataset.id)
         : await this.datasets.version(segmentation.dataset.id, request.datasetVersion);
     if (datasetVersion.kind === 'table') {
-      throw new InvalidRequestError(`dataset version ${datasetVersion.version} is the extra table '${datasetVersion.tableName}'; name a customers or transactions version`);
+      throw new InvalidRequestError(
+        `dataset version ${datasetVersion.version} is the extra table '${datasetVersion.tableName}'; name a customers or transactions version`,
+      );
     }
-    if (request.seed !== undefined && !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed < 2 ** 31)) {
+    if (
+      request.seed !== undefined &&
+      !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed < 2 ** 31)
+    ) {
       throw new InvalidRequestError(`seed ${request.seed} must be an integer from 0 to 2147483647`);
     }
     const params = request.params
-      ? (instanceToPlain(validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params })) as Record<string, unknown>)
+      ? (instanceToPlain(
+          validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params }),
+        ) as Record<string, unknown>)
       : segmentation.params;
-    checkLogFeatures(params, await this.runInputs.features(datasetVersion), `dataset '${segmentation.dataset.name}' v${datasetVersion.version}`);
+    checkLogFeatures(
+      params,
+      await this.runInputs.features(datasetVersion),
+      `dataset '${segmentation.dataset.name}' v${datasetVersion.version}`,
+    );
     return this.orm.em.fork().transactional(async (em) => {
       const created = em.create(Run, {
         segmentation: segmentation.id,
@@ -109,17 +130,25 @@ export class RunsService {
     const run = await this.resolve(ref);
     const cancelled = await this.orm.em
       .fork()
-      .nativeUpdate(Run, { id: run.id, status: { $in: [RunStatus.Queued, RunStatus.Running] } }, { status: RunStatus.Cancelled, finishedAt: new Date(), progressNote: null });
+      .nativeUpdate(
+        Run,
+        { id: run.id, status: { $in: [RunStatus.Queued, RunStatus.Running] } },
+        { status: RunStatus.Cancelled, finishedAt: new Date(), progressNote: null },
+      );
     if (cancelled === 0) {
       const now = await this.get(run.id);
-      throw new ConflictError(`run ${now.segmentation.name} v${now.version} is already ${now.status}; only a queued or running run can be cancelled`);
+      throw new ConflictError(
+        `run ${now.segmentation.name} v${now.version} is already ${now.status}; only a queued or running run can be cancelled`,
+      );
     }
     await this.queue.remove('train', run.id);
     return this.get(run.id);
   }
 
   async get(runId: string): Promise<Run> {
-    const run = await this.orm.em.fork().findOne(Run, { id: runId }, { populate: ['segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
+    const run = await this.orm.em
+      .fork()
+      .findOne(Run, { id: runId }, { populate: ['segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
     if (!run) throw new NotFoundError(`run '${runId}' not found`);
     return run;
   }
@@ -163,6 +192,10 @@ export class RunsService {
   private async markFailed(runId: string, message: string): Promise<void> {
     await this.orm.em
       .fork()
-      .nativeUpdate(Run, { id: runId, status: { $ne: RunStatus.Succeeded } }, { status: RunStatus.Failed, error: message, finishedAt: new Date() });
+      .nativeUpdate(
+        Run,
+        { id: runId, status: { $ne: RunStatus.Succeeded } },
+        { status: RunStatus.Failed, error: message, finishedAt: new Date() },
+      );
   }
 }

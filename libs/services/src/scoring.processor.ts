@@ -28,7 +28,10 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
     private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
     logger: WorkbenchLogger,
-    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = { mode: 'thread', caps: { maxSeconds: 3600, maxMemoryMb: 8192 } },
+    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = {
+      mode: 'thread',
+      caps: { maxSeconds: 3600, maxMemoryMb: 8192 },
+    },
     recordingRetry?: RecordingRetry,
   ) {
     super(queue, logger, recordingRetry);
@@ -36,7 +39,9 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
 
   /** Puts scorings a dead process left queued or running back on the queue (the in-process queue forgets its jobs). */
   async requeueUnfinished(): Promise<number> {
-    const scorings = await this.orm.em.fork().find(Scoring, { status: { $in: [ScoringStatus.Queued, ScoringStatus.Running] } });
+    const scorings = await this.orm.em
+      .fork()
+      .find(Scoring, { status: { $in: [ScoringStatus.Queued, ScoringStatus.Running] } });
     for (const s of scorings) await this.queue.enqueue('score', s.id);
     return scorings.length;
   }
@@ -51,32 +56,53 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
 
   protected async execute(scoring: Scoring, job: Job): Promise<void> {
     const em = this.orm.em.fork();
-    await em.nativeUpdate(Scoring, { id: scoring.id }, { status: ScoringStatus.Running, attempts: job.attempt, startedAt: new Date() });
+    await em.nativeUpdate(
+      Scoring,
+      { id: scoring.id },
+      { status: ScoringStatus.Running, attempts: job.attempt, startedAt: new Date() },
+    );
     const run = await this.runs.get(scoring.run.id);
     assertScorable(run);
     const model = await this.plugins.segmentationModel(run.pluginName);
     if (model.manifest.version !== run.pluginVersion) {
-      throw new Error(`run ${run.id} was trained with ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`);
+      throw new Error(
+        `run ${run.id} was trained with ${run.pluginName} ${run.pluginVersion}, but this worker has version ${model.manifest.version}`,
+      );
     }
     const segments = await this.runs.segments(run.id);
     const version = scoring.datasetVersion as DatasetVersion;
     // No churn horizon: a model trained on features as of N days before the end scores customers as of the data's end.
     const input = await this.runInputs.loadRunInput(version);
     assertSameFeatures(run, input.featureSet, `dataset version ${version.version}`);
-    const artifact = { format: model.manifest.artifactFormat, bytes: await this.artifacts.get(run.modelArtifactKey as string) };
+    const artifact = {
+      format: model.manifest.artifactFormat,
+      bytes: await this.artifacts.get(run.modelArtifactKey as string),
+    };
     await job.progress(0.1, 'features built');
     const ctx = this.context(scoring.id, run.seed, job, run.pluginName);
     const module = this.isolation.mode === 'thread' ? this.plugins.moduleOf(run.pluginName) : undefined;
     const outcome: ScoreOutcome = module
       ? await scoreInSandbox(
-          { task: 'score', modules: [module], model: run.pluginName, artifact, frame: input.frame, segmentCount: segments.length, runId: scoring.id, seed: run.seed },
+          {
+            task: 'score',
+            modules: [module],
+            model: run.pluginName,
+            artifact,
+            frame: input.frame,
+            segmentCount: segments.length,
+            runId: scoring.id,
+            seed: run.seed,
+          },
           ctx,
           sandboxLimits(run.segmentation.limits, this.isolation.caps),
         )
       : await scoreFrame({ model, artifact, frame: input.frame, segmentCount: segments.length }, ctx);
 
-    const resultArtifactKey = await this.artifacts.put(encodeAssignments(input.frame.ids, { segment: outcome.segment, score: outcome.score }));
-    const errorsArtifactKey = outcome.errors.length > 0 ? await this.artifacts.put(Buffer.from(JSON.stringify(outcome.errors), 'utf8')) : null;
+    const resultArtifactKey = await this.artifacts.put(
+      encodeAssignments(input.frame.ids, { segment: outcome.segment, score: outcome.score }),
+    );
+    const errorsArtifactKey =
+      outcome.errors.length > 0 ? await this.artifacts.put(Buffer.from(JSON.stringify(outcome.errors), 'utf8')) : null;
     const counts = new Array<number>(segments.length).fill(0);
     for (const s of outcome.segment) if (s >= 0) counts[s]++;
     await em.nativeUpdate(
@@ -128,7 +154,9 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
       .nativeUpdate(
         Scoring,
         { id, status: { $ne: ScoringStatus.Succeeded } },
-        willRetry ? { status: ScoringStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` } : { status: ScoringStatus.Failed, error: message, finishedAt: new Date() },
+        willRetry
+          ? { status: ScoringStatus.Queued, error: `attempt ${job.attempt} failed: ${message}` }
+          : { status: ScoringStatus.Failed, error: message, finishedAt: new Date() },
       );
   }
 }

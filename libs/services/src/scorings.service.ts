@@ -2,7 +2,16 @@ import type { MikroORM } from '@mikro-orm/core';
 import { decodeAssignments, scoreFrame, type RowError } from '@workbench/engine';
 import type { JobQueue } from '@workbench/jobs';
 import { Run, RunStatus, Scoring, ScoringStatus, type ArtifactStore, type Segment } from '@workbench/persistence';
-import { categorical, createFeatureFrame, numeric, type FeatureColumn, type ModelArtifact, type PreparedModel, type RunContext, type SegmentationModel } from '@workbench/plugin-sdk';
+import {
+  categorical,
+  createFeatureFrame,
+  numeric,
+  type FeatureColumn,
+  type ModelArtifact,
+  type PreparedModel,
+  type RunContext,
+  type SegmentationModel,
+} from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { PluginsService } from './plugins.service';
@@ -72,14 +81,18 @@ const featureBase = (featureSet: string | null | undefined) =>
 /** Throws unless the run is finished with a model. */
 export function assertScorable(run: Run): void {
   if (run.status !== RunStatus.Succeeded || !run.modelArtifactKey) {
-    throw new InvalidRequestError(`run ${run.segmentation.name} v${run.version} is ${run.status}; only a finished run's model can score`);
+    throw new InvalidRequestError(
+      `run ${run.segmentation.name} v${run.version} is ${run.status}; only a finished run's model can score`,
+    );
   }
 }
 
 /** Refuses scoring data whose features are not those the run's model was trained on (another feature set or version). */
 export function assertSameFeatures(run: Run, featureSet: string, what: string): void {
   if (featureBase(run.featureSet) !== featureBase(featureSet)) {
-    throw new InvalidRequestError(`run ${run.segmentation.name} v${run.version} was trained on the features ${run.featureSet}; ${what} gives ${featureSet}`);
+    throw new InvalidRequestError(
+      `run ${run.segmentation.name} v${run.version} was trained on the features ${run.featureSet}; ${what} gives ${featureSet}`,
+    );
   }
 }
 
@@ -103,7 +116,10 @@ export class ScoringsService {
     const run = await this.runs.resolve(runRef);
     assertScorable(run);
     const dataset = await this.datasets.get(request.dataset);
-    const version = request.version === undefined ? await this.datasets.latestVersion(dataset.id) : await this.datasets.version(dataset.id, request.version);
+    const version =
+      request.version === undefined
+        ? await this.datasets.latestVersion(dataset.id)
+        : await this.datasets.version(dataset.id, request.version);
     if (version.kind !== run.datasetVersion.kind) {
       throw new InvalidRequestError(
         `dataset '${dataset.name}' v${version.version} is a ${version.kind} table; run ${run.segmentation.name} v${run.version} was trained on ${run.datasetVersion.kind}, so it scores ${run.datasetVersion.kind} versions`,
@@ -115,14 +131,20 @@ export class ScoringsService {
     try {
       await this.queue.enqueue('score', scoring.id);
     } catch (e) {
-      await em.nativeUpdate(Scoring, { id: scoring.id }, { status: ScoringStatus.Failed, error: `could not be queued: ${(e as Error).message}`, finishedAt: new Date() });
+      await em.nativeUpdate(
+        Scoring,
+        { id: scoring.id },
+        { status: ScoringStatus.Failed, error: `could not be queued: ${(e as Error).message}`, finishedAt: new Date() },
+      );
       throw e;
     }
     return this.get(scoring.id);
   }
 
   async get(id: string): Promise<Scoring> {
-    const found = await this.orm.em.fork().findOne(Scoring, { id }, { populate: ['run', 'run.segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
+    const found = await this.orm.em
+      .fork()
+      .findOne(Scoring, { id }, { populate: ['run', 'run.segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
     if (!found) throw new NotFoundError(`scoring '${id}' not found`);
     return found;
   }
@@ -130,7 +152,14 @@ export class ScoringsService {
   /** Scorings of a run, newest first. */
   async listForRun(runRef: string): Promise<Scoring[]> {
     const run = await this.runs.resolve(runRef);
-    return this.orm.em.fork().find(Scoring, { run: run.id }, { orderBy: { createdAt: 'desc' }, populate: ['run', 'run.segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
+    return this.orm.em.fork().find(
+      Scoring,
+      { run: run.id },
+      {
+        orderBy: { createdAt: 'desc' },
+        populate: ['run', 'run.segmentation', 'datasetVersion', 'datasetVersion.dataset'],
+      },
+    );
   }
 
   /** Resolves when the scoring has succeeded or failed; polls the database, so it works whichever process runs the job. */
@@ -171,7 +200,9 @@ export class ScoringsService {
   private async finished(id: string): Promise<Scoring> {
     const scoring = await this.get(id);
     if (scoring.status !== ScoringStatus.Succeeded) {
-      throw new InvalidRequestError(`scoring ${id} is ${scoring.status}${scoring.error ? ` (${scoring.error})` : ''}; its rows exist once it has succeeded`);
+      throw new InvalidRequestError(
+        `scoring ${id} is ${scoring.status}${scoring.error ? ` (${scoring.error})` : ''}; its rows exist once it has succeeded`,
+      );
     }
     return scoring;
   }
@@ -192,9 +223,14 @@ export class ScoringsService {
     assertScorable(run);
     const model = await this.plugins.segmentationModel(run.pluginName);
     if (model.manifest.version !== run.pluginVersion) {
-      throw new InvalidRequestError(`run ${run.segmentation.name} v${run.version} was trained with ${run.pluginName} ${run.pluginVersion}, but this server has version ${model.manifest.version}`);
+      throw new InvalidRequestError(
+        `run ${run.segmentation.name} v${run.version} was trained with ${run.pluginName} ${run.pluginVersion}, but this server has version ${model.manifest.version}`,
+      );
     }
-    const artifact = { format: model.manifest.artifactFormat, bytes: await this.artifacts.get(run.modelArtifactKey as string) };
+    const artifact = {
+      format: model.manifest.artifactFormat,
+      bytes: await this.artifacts.get(run.modelArtifactKey as string),
+    };
     const loaded: LoadedModel = {
       run,
       model,
@@ -229,11 +265,23 @@ export class ScoringsService {
    * feature, a string a category, null a missing value. A customer the plugin refuses gets its reason in
    * `error`; the others are scored.
    */
-  async scoreCustomers(runRef: string, customers: readonly CustomerFeatures[]): Promise<{ run: Run; rows: ScoredRow[] }> {
+  async scoreCustomers(
+    runRef: string,
+    customers: readonly CustomerFeatures[],
+  ): Promise<{ run: Run; rows: ScoredRow[] }> {
     const run = this.cachedRun(runRef) ?? (await this.runs.resolve(runRef));
     const loaded = await this.loadModel(run);
     const frame = customerFrame(customers);
-    const outcome = await scoreFrame({ model: loaded.model, artifact: loaded.artifact, prepared: loaded.prepared, frame, segmentCount: loaded.segments.length }, onlineContext(run));
+    const outcome = await scoreFrame(
+      {
+        model: loaded.model,
+        artifact: loaded.artifact,
+        prepared: loaded.prepared,
+        frame,
+        segmentCount: loaded.segments.length,
+      },
+      onlineContext(run),
+    );
     const label = new Map(loaded.segments.map((s) => [s.key, s.label]));
     const reasons = new Map(outcome.errors.map((e) => [e.row - 1, e.message]));
     return {
@@ -266,7 +314,8 @@ export function customerFrame(customers: readonly CustomerFeatures[]) {
   const seen = new Map<string, number>();
   customers.forEach((c, i) => {
     const earlier = seen.get(c.id);
-    if (earlier !== undefined) throw new InvalidRequestError(`customers.${i}.id: '${c.id}' is also customers.${earlier}.id; each customer once`);
+    if (earlier !== undefined)
+      throw new InvalidRequestError(`customers.${i}.id: '${c.id}' is also customers.${earlier}.id; each customer once`);
     seen.set(c.id, i);
   });
   const names = [...new Set(customers.flatMap((c) => Object.keys(c.features)))];
@@ -274,15 +323,21 @@ export function customerFrame(customers: readonly CustomerFeatures[]) {
   for (const name of names) {
     const values = customers.map((c) => c.features[name] ?? null);
     values.forEach((v, i) => {
-      if (v !== null && typeof v !== 'number' && typeof v !== 'string') throw new InvalidRequestError(`customers.${i}.features.${name}: expected a number, a category name or null, not ${JSON.stringify(v)}`);
+      if (v !== null && typeof v !== 'number' && typeof v !== 'string')
+        throw new InvalidRequestError(
+          `customers.${i}.features.${name}: expected a number, a category name or null, not ${JSON.stringify(v)}`,
+        );
     });
     const firstString = values.findIndex((v) => typeof v === 'string');
     const firstNumber = values.findIndex((v) => typeof v === 'number');
     if (firstString >= 0 && firstNumber >= 0) {
-      throw new InvalidRequestError(`customers.${Math.max(firstString, firstNumber)}.features.${name}: is a ${firstString > firstNumber ? 'string' : 'number'}, but customers.${Math.min(firstString, firstNumber)} gives a ${firstString > firstNumber ? 'number' : 'string'}; a feature is numeric or a category in every row`);
+      throw new InvalidRequestError(
+        `customers.${Math.max(firstString, firstNumber)}.features.${name}: is a ${firstString > firstNumber ? 'string' : 'number'}, but customers.${Math.min(firstString, firstNumber)} gives a ${firstString > firstNumber ? 'number' : 'string'}; a feature is numeric or a category in every row`,
+      );
     }
     values.forEach((v, i) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new InvalidRequestError(`customers.${i}.features.${name}: ${v} is not a finite number`);
+      if (typeof v === 'number' && !Number.isFinite(v))
+        throw new InvalidRequestError(`customers.${i}.features.${name}: ${v} is not a finite number`);
     });
     columns[name] = firstString >= 0 ? categorical(values as (string | null)[]) : numeric(values as (number | null)[]);
   }

@@ -57,16 +57,24 @@ export class SegmentationsService {
       const kpiParams = validateParams(evaluator.manifest.name, evaluator.manifest.params, k.params ?? {});
       kpis.push({ plugin: evaluator.manifest.name, params: instanceToPlain(kpiParams) as Record<string, unknown> });
     }
-    if (request.churnHorizonDays !== undefined && !(Number.isInteger(request.churnHorizonDays) && request.churnHorizonDays >= 1 && request.churnHorizonDays <= 3650)) {
-      throw new InvalidRequestError(`churnHorizonDays ${request.churnHorizonDays} must be a whole number of days from 1 to 3650`);
+    if (
+      request.churnHorizonDays !== undefined &&
+      !(Number.isInteger(request.churnHorizonDays) && request.churnHorizonDays >= 1 && request.churnHorizonDays <= 3650)
+    ) {
+      throw new InvalidRequestError(
+        `churnHorizonDays ${request.churnHorizonDays} must be a whole number of days from 1 to 3650`,
+      );
     }
     const limits = checkPluginLimits(request.limits, this.limitCaps);
     const plain = instanceToPlain(params) as Record<string, unknown>;
     // Refused now rather than at the first run, when the data already shows it.
-    if (latest) checkLogFeatures(plain, await this.runInputs.features(latest), `dataset '${dataset.name}' v${latest.version}`);
+    if (latest)
+      checkLogFeatures(plain, await this.runInputs.features(latest), `dataset '${dataset.name}' v${latest.version}`);
     const em = this.orm.em.fork();
     if (await em.findOne(Segmentation, { name: request.name })) {
-      throw new ConflictError(`a segmentation named '${request.name}' already exists; pick another name or add runs to it`);
+      throw new ConflictError(
+        `a segmentation named '${request.name}' already exists; pick another name or add runs to it`,
+      );
     }
     const segmentation = em.create(Segmentation, {
       name: request.name,
@@ -99,7 +107,9 @@ export class SegmentationsService {
   }
 
   async get(idOrName: string): Promise<Segmentation> {
-    const found = await this.orm.em.fork().findOne(Segmentation, { $or: [{ id: idOrName }, { name: idOrName }] }, { populate: ['dataset'] });
+    const found = await this.orm.em
+      .fork()
+      .findOne(Segmentation, { $or: [{ id: idOrName }, { name: idOrName }] }, { populate: ['dataset'] });
     if (!found) throw new NotFoundError(`segmentation '${idOrName}' not found`);
     return found;
   }
@@ -110,6 +120,12 @@ export class SegmentationsService {
 
   async runs(idOrName: string): Promise<Run[]> {
     const segmentation = await this.get(idOrName);
-    return this.orm.em.fork().find(Run, { segmentation: segmentation.id }, { orderBy: { version: 'asc' }, populate: ['segmentation', 'datasetVersion', 'datasetVersion.dataset'] });
+    return this.orm.em
+      .fork()
+      .find(
+        Run,
+        { segmentation: segmentation.id },
+        { orderBy: { version: 'asc' }, populate: ['segmentation', 'datasetVersion', 'datasetVersion.dataset'] },
+      );
   }
 }

@@ -1,7 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeTransactionParts, IngestError, ingestTransactions, readTransactions, transactionsHash } from '@workbench/data';
+import {
+  encodeTransactionParts,
+  IngestError,
+  ingestTransactions,
+  readTransactions,
+  transactionsHash,
+} from '@workbench/data';
 import { LocalArtifactStore, RunStatus } from '@workbench/persistence';
 import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { loadConfig } from './config';
@@ -19,7 +25,10 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
   let wb: Workbench;
   const home = mkdtempSync(join(tmpdir(), 'wb-tx-'));
   beforeAll(async () => {
-    wb = await createWorkbench(loadConfig({}, { home, jobBackoffMs: 5 }), { plugins: [splitAtMedian, revenuePerSegment], logger: quiet });
+    wb = await createWorkbench(loadConfig({}, { home, jobBackoffMs: 5 }), {
+      plugins: [splitAtMedian, revenuePerSegment],
+      logger: quiet,
+    });
     await wb.startWorker();
   });
   afterAll(async () => {
@@ -37,9 +46,13 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
 
   it('stores nothing, in the database or the artifact store, when a file is refused', async () => {
     const before = artifactFiles(home);
-    await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: elog, mapping: { customerId: 'CustomerID' } })).rejects.toBeInstanceOf(IngestError);
+    await expect(
+      wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: elog, mapping: { customerId: 'CustomerID' } }),
+    ).rejects.toBeInstanceOf(IngestError);
     const badRow = `${readFileSync(elog, 'utf8').trim()}\n9999,1,20991231,1,10.00\n`; // a date in the future, on the last line
-    await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: Buffer.from(badRow), ...cdnow })).rejects.toThrow(/line 6921, date: /);
+    await expect(
+      wb.datasets.ingestTransactions({ dataset: 'cdnow-bad', source: Buffer.from(badRow), ...cdnow }),
+    ).rejects.toThrow(/line 6921, date: /);
     await expect(wb.datasets.get('cdnow-bad')).rejects.toThrow("dataset 'cdnow-bad' not found");
     expect(artifactFiles(home)).toEqual(before);
   });
@@ -47,17 +60,31 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
   it('refuses a customer id longer than the database column (255 characters) at upload, naming the line and the limit, and stores nothing', async () => {
     const before = artifactFiles(home);
     const longId = `${readFileSync(elog, 'utf8').trim()}\n9999,${'x'.repeat(256)},19970101,1,10.00\n`;
-    await expect(wb.datasets.ingestTransactions({ dataset: 'cdnow-long', source: Buffer.from(longId), mapping: { customerId: 'sampleid', timestamp: 'date', amount: 'sales' } })).rejects.toThrow(
-      "1 of 6920 rows are invalid (first: line 6921, sampleid: customer id is 256 characters long; the limit is 255)",
+    await expect(
+      wb.datasets.ingestTransactions({
+        dataset: 'cdnow-long',
+        source: Buffer.from(longId),
+        mapping: { customerId: 'sampleid', timestamp: 'date', amount: 'sales' },
+      }),
+    ).rejects.toThrow(
+      '1 of 6920 rows are invalid (first: line 6921, sampleid: customer id is 256 characters long; the limit is 255)',
     );
-    await expect(wb.datasets.ingestCustomers({ dataset: 'customers-long', text: `customer_id,monetary\n${'y'.repeat(300)},1\n` })).rejects.toThrow('line 2, customer_id: customer id is 300 characters long; the limit is 255');
+    await expect(
+      wb.datasets.ingestCustomers({ dataset: 'customers-long', text: `customer_id,monetary\n${'y'.repeat(300)},1\n` }),
+    ).rejects.toThrow('line 2, customer_id: customer id is 300 characters long; the limit is 255');
     await expect(wb.datasets.get('cdnow-long')).rejects.toThrow("dataset 'cdnow-long' not found");
     await expect(wb.datasets.get('customers-long')).rejects.toThrow("dataset 'customers-long' not found");
     expect(artifactFiles(home)).toEqual(before);
   });
 
   it('trains on per-customer features and stores the KPI evaluator results with their evaluator', async () => {
-    await wb.segmentations.create({ name: 'cdnow-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'cdnow', kpis: [{ plugin: 'test-revenue' }] });
+    await wb.segmentations.create({
+      name: 'cdnow-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'cdnow',
+      kpis: [{ plugin: 'test-revenue' }],
+    });
     const run = await wb.runs.waitFor((await wb.runs.submit('cdnow-spend')).id);
     expect([run.status, run.featureSet]).toEqual([RunStatus.Succeeded, 'rfm@1+bgnbd@1']);
     const segments = await wb.runs.segments(run.id);
@@ -65,18 +92,33 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
     const revenue = (await wb.runs.kpis(run.id)).filter((k) => k.kpi === 'revenue');
     expect(revenue.map((k) => k.evaluator)).toEqual(['test-revenue@1.0.0', 'test-revenue@1.0.0']);
     // Independent total: the sum of the sales column.
-    const total = readFileSync(elog, 'utf8').trim().split('\n').slice(1).reduce((sum, line) => sum + Number(line.split(',')[4]), 0);
+    const total = readFileSync(elog, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .reduce((sum, line) => sum + Number(line.split(',')[4]), 0);
     expect((revenue[0].value ?? 0) + (revenue[1].value ?? 0)).toBeCloseTo(total, 6);
   });
 
   it('refuses a KPI evaluator that is not one, naming the list entry', async () => {
-    await expect(wb.segmentations.create({ name: 'x', plugin: 'test-split-median', dataset: 'cdnow', kpis: [{ plugin: 'test-split-median' }] })).rejects.toThrow(
-      "kpis.0.plugin: plugin 'test-split-median' is a segmenter, not a KPI evaluator",
-    );
+    await expect(
+      wb.segmentations.create({
+        name: 'x',
+        plugin: 'test-split-median',
+        dataset: 'cdnow',
+        kpis: [{ plugin: 'test-split-median' }],
+      }),
+    ).rejects.toThrow("kpis.0.plugin: plugin 'test-split-median' is a segmenter, not a KPI evaluator");
   });
 
   it('stores a not-available KPI as null with its note', async () => {
-    await wb.segmentations.create({ name: 'cdnow-na', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'cdnow', kpis: [{ plugin: 'test-revenue', params: { unavailable: 'always' } }] });
+    await wb.segmentations.create({
+      name: 'cdnow-na',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'cdnow',
+      kpis: [{ plugin: 'test-revenue', params: { unavailable: 'always' } }],
+    });
     const run = await wb.runs.waitFor((await wb.runs.submit('cdnow-na')).id);
     const [value] = (await wb.runs.kpis(run.id)).filter((k) => k.kpi === 'revenue');
     expect([value.value, value.note]).toEqual([null, 'not available: needs a transactions table']);
@@ -96,9 +138,16 @@ describe('a stored transactions table, written and read back through the artifac
     rmSync(root, { recursive: true, force: true });
     expect(back.rowCount).toBe(table.rowCount);
     expect(back.customerIds).toEqual(table.customerIds);
-    expect(Array.from({ length: back.orderIds.length }, (_, i) => back.orderIds.at(i))).toEqual(Array.from({ length: table.orderIds.length }, (_, i) => table.orderIds.at(i)));
+    expect(Array.from({ length: back.orderIds.length }, (_, i) => back.orderIds.at(i))).toEqual(
+      Array.from({ length: table.orderIds.length }, (_, i) => table.orderIds.at(i)),
+    );
     for (const column of ['customer', 'order', 'timestamp', 'amount', 'isReturn'] as const) {
-      expect(Buffer.compare(Buffer.from(back[column].buffer, back[column].byteOffset, back[column].byteLength), Buffer.from(table[column].buffer, table[column].byteOffset, table[column].byteLength))).toBe(0);
+      expect(
+        Buffer.compare(
+          Buffer.from(back[column].buffer, back[column].byteOffset, back[column].byteLength),
+          Buffer.from(table[column].buffer, table[column].byteOffset, table[column].byteLength),
+        ),
+      ).toBe(0);
     }
   });
 });

@@ -12,12 +12,26 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 describe('run versions, aliases, customer history and comparisons (embedded)', () => {
   let wb: Workbench;
   beforeAll(async () => {
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-versions-')), jobBackoffMs: 5 }), { plugins: [splitAtMedian], logger: quiet });
+    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-versions-')), jobBackoffMs: 5 }), {
+      plugins: [splitAtMedian],
+      logger: quiet,
+    });
     await wb.startWorker();
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
-    await wb.segmentations.create({ name: 'by-orders', plugin: 'test-split-median', params: { feature: 'frequency' }, dataset: 'retail' });
-    for (const name of ['by-spend', 'by-spend', 'by-orders']) await wb.runs.waitFor((await wb.runs.submit(name, { seed: 1 })).id);
+    await wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
+    await wb.segmentations.create({
+      name: 'by-orders',
+      plugin: 'test-split-median',
+      params: { feature: 'frequency' },
+      dataset: 'retail',
+    });
+    for (const name of ['by-spend', 'by-spend', 'by-orders'])
+      await wb.runs.waitFor((await wb.runs.submit(name, { seed: 1 })).id);
   });
   afterAll(async () => {
     await wb.close();
@@ -25,7 +39,12 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
 
   it('records the lineage of each run', async () => {
     const run = await wb.runs.resolve('by-spend@v1');
-    expect([run.featureSet, run.workbenchVersion, run.datasetVersion.contentHash.length, run.pluginVersion]).toEqual(['customer-columns/1', '0.1.0', 64, '1.0.0']);
+    expect([run.featureSet, run.workbenchVersion, run.datasetVersion.contentHash.length, run.pluginVersion]).toEqual([
+      'customer-columns/1',
+      '0.1.0',
+      64,
+      '1.0.0',
+    ]);
   });
 
   it('stores one assignment per customer and answers a customer history version by version', async () => {
@@ -38,7 +57,9 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
       ['by-spend', 2, 'High'],
       ['by-orders', 1, 'Low'],
     ]);
-    await expect(wb.assignments.history('no-such-customer')).rejects.toThrow("customer 'no-such-customer' is in no finished run");
+    await expect(wb.assignments.history('no-such-customer')).rejects.toThrow(
+      "customer 'no-such-customer' is in no finished run",
+    );
   });
 
   it('moves an alias explicitly and keeps an audit trail', async () => {
@@ -50,8 +71,12 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
       [null, 1, 'alice'],
       [1, 2, 'bob'],
     ]);
-    await expect(wb.aliases.move('by-spend', 'champion', 'by-orders@v1', 'eve')).rejects.toThrow("belongs to segmentation 'by-orders', not 'by-spend'");
-    await expect(wb.aliases.move('by-spend', 'Champion!', '1', 'eve')).rejects.toThrow('must be 1-64 lowercase letters');
+    await expect(wb.aliases.move('by-spend', 'champion', 'by-orders@v1', 'eve')).rejects.toThrow(
+      "belongs to segmentation 'by-orders', not 'by-spend'",
+    );
+    await expect(wb.aliases.move('by-spend', 'Champion!', '1', 'eve')).rejects.toThrow(
+      'must be 1-64 lowercase letters',
+    );
   });
 
   it('compares a run with itself: ARI = NMI = 1 and a diagonal migration matrix', async () => {
@@ -78,7 +103,13 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
     expect(metrics.ari).toBeLessThan(1);
     const counts = (c.migration as { counts: number[][] }).counts;
     expect(counts.flat().reduce((a, b) => a + b, 0)).toBe(4338);
-    const matching = c.matching as { pairs: { a: { label: string }; b: { label: string }; deltas: { kpi: string; significant: boolean; lower: number; upper: number; delta: number }[] }[] };
+    const matching = c.matching as {
+      pairs: {
+        a: { label: string };
+        b: { label: string };
+        deltas: { kpi: string; significant: boolean; lower: number; upper: number; delta: number }[];
+      }[];
+    };
     expect(matching.pairs.map((p) => [p.a.label, p.b.label])).toEqual([
       ['Low', 'Low'],
       ['High', 'High'],
@@ -91,8 +122,15 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
   });
 
   it('refuses to compare a run that has not finished', async () => {
-    await wb.segmentations.create({ name: 'doomed', plugin: 'test-split-median', params: { crash: 'always' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'doomed',
+      plugin: 'test-split-median',
+      params: { crash: 'always' },
+      dataset: 'retail',
+    });
     const failed = await wb.runs.waitFor((await wb.runs.submit('doomed')).id);
-    await expect(wb.comparisons.submit(failed.id, 'by-spend@v1')).rejects.toThrow('run A (doomed v1) is failed; only finished runs can be compared');
+    await expect(wb.comparisons.submit(failed.id, 'by-spend@v1')).rejects.toThrow(
+      'run A (doomed v1) is failed; only finished runs can be compared',
+    );
   });
 });

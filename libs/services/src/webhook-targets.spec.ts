@@ -8,8 +8,14 @@ describe('webhook targets', () => {
   const targets = new WebhookTargets();
 
   it.each([
-    ['http://169.254.169.254/latest/meta-data/', "webhookUrl host '169.254.169.254' is refused: 169.254.169.254 is a private, loopback, link-local or reserved address (allow it with WORKBENCH_WEBHOOK_ALLOW)"],
-    ['http://127.0.0.1:8080/hook', "webhookUrl host '127.0.0.1' is refused: 127.0.0.1 is a private, loopback, link-local or reserved address (allow it with WORKBENCH_WEBHOOK_ALLOW)"],
+    [
+      'http://169.254.169.254/latest/meta-data/',
+      "webhookUrl host '169.254.169.254' is refused: 169.254.169.254 is a private, loopback, link-local or reserved address (allow it with WORKBENCH_WEBHOOK_ALLOW)",
+    ],
+    [
+      'http://127.0.0.1:8080/hook',
+      "webhookUrl host '127.0.0.1' is refused: 127.0.0.1 is a private, loopback, link-local or reserved address (allow it with WORKBENCH_WEBHOOK_ALLOW)",
+    ],
     ['http://localhost/hook', /^webhookUrl host 'localhost' is refused: (127\.0\.0\.1|::1) is a private/],
     ['http://10.1.2.3/', /10\.1\.2\.3 is a private/],
     ['http://192.168.0.10/', /192\.168\.0\.10 is a private/],
@@ -46,11 +52,17 @@ describe('webhook targets', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       // localhost resolves to loopback: refused at connection time although the URL names no address.
-      await expect(targets.post(`http://localhost:${port}/`, { x: 1 }, 5_000)).rejects.toThrow(/^webhook refused: .* is a private, loopback/);
-      await expect(targets.post(`http://127.0.0.1:${port}/`, { x: 1 }, 5_000)).rejects.toThrow(/^webhook refused: 127\.0\.0\.1 is a private/);
+      await expect(targets.post(`http://localhost:${port}/`, { x: 1 }, 5_000)).rejects.toThrow(
+        /^webhook refused: .* is a private, loopback/,
+      );
+      await expect(targets.post(`http://127.0.0.1:${port}/`, { x: 1 }, 5_000)).rejects.toThrow(
+        /^webhook refused: 127\.0\.0\.1 is a private/,
+      );
       expect(hits).toBe(0);
       // Allowed explicitly (as the tests' own loopback hooks are): delivered.
-      await expect(new WebhookTargets(['127.0.0.1', '::1']).post(`http://localhost:${port}/`, { x: 1 }, 5_000)).resolves.toBe(200);
+      await expect(
+        new WebhookTargets(['127.0.0.1', '::1']).post(`http://localhost:${port}/`, { x: 1 }, 5_000),
+      ).resolves.toBe(200);
       expect(hits).toBe(1);
     } finally {
       server.close();
@@ -58,7 +70,13 @@ describe('webhook targets', () => {
   });
 
   it('validates WORKBENCH_WEBHOOK_ALLOW at start', () => {
-    expect(loadConfig({ WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).webhookAllow).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
-    expect(() => loadConfig({ WORKBENCH_WEBHOOK_ALLOW: 'intranet.local' })).toThrow("WORKBENCH_WEBHOOK_ALLOW: 'intranet.local' is not an IP address or CIDR range such as 10.0.0.0/8");
+    expect(loadConfig({ WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).webhookAllow).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
+    expect(() => loadConfig({ WORKBENCH_WEBHOOK_ALLOW: 'intranet.local' })).toThrow(
+      "WORKBENCH_WEBHOOK_ALLOW: 'intranet.local' is not an IP address or CIDR range such as 10.0.0.0/8",
+    );
   });
 });

@@ -73,8 +73,10 @@ export class WebhookTargets {
     } catch {
       throw new InvalidRequestError(`webhookUrl '${url}' is not a URL`);
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidRequestError('webhookUrl must be an http:// or https:// URL');
-    if (parsed.username || parsed.password) throw new InvalidRequestError('webhookUrl must not carry a user name or password');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new InvalidRequestError('webhookUrl must be an http:// or https:// URL');
+    if (parsed.username || parsed.password)
+      throw new InvalidRequestError('webhookUrl must not carry a user name or password');
     const addresses = await resolveAll(parsed.hostname.replace(/^\[|\]$/g, '')).catch((e: Error) => {
       throw new InvalidRequestError(`webhookUrl host '${parsed.hostname}' does not resolve: ${e.message}`);
     });
@@ -93,8 +95,10 @@ export class WebhookTargets {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       const refused = addresses.map((a) => this.refusal(a.address)).find((why) => why !== null);
-      if (refused) return callback(Object.assign(new Error(`webhook refused: ${refused}`), { code: 'EWEBHOOKREFUSED' }), '', 0);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if (refused)
+        return callback(Object.assign(new Error(`webhook refused: ${refused}`), { code: 'EWEBHOOKREFUSED' }), '', 0);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
     });
   };
@@ -102,7 +106,8 @@ export class WebhookTargets {
   /** POSTs a JSON body to an allowed URL; resolves with the HTTP status. No redirects are followed. */
   post(url: string, body: unknown, timeoutMs: number): Promise<number> {
     const target = new URL(url);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return Promise.reject(new Error(`webhook ${url}: only http and https are allowed`));
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return Promise.reject(new Error(`webhook ${url}: only http and https are allowed`));
     // A literal IP address is connected to without a lookup: check it here.
     const host = target.hostname.replace(/^\[|\]$/g, '');
     const refused = isIP(host) ? this.refusal(host) : null;
@@ -112,7 +117,12 @@ export class WebhookTargets {
     return new Promise((resolve, reject) => {
       const req = send(
         target,
-        { method: 'POST', lookup: this.lookup, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        {
+          method: 'POST',
+          lookup: this.lookup,
+          timeout: timeoutMs,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -127,5 +137,7 @@ export class WebhookTargets {
 }
 
 function resolveAll(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 }

@@ -40,12 +40,24 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
     const em = this.orm.em.fork();
     const url = await this.webhookUrlOf(event);
     if (!url) return;
-    const body = { id: event.id, kind: event.kind, segmentation: event.segmentation, runId: event.runId, message: event.message, details: event.details, createdAt: event.createdAt };
+    const body = {
+      id: event.id,
+      kind: event.kind,
+      segmentation: event.segmentation,
+      runId: event.runId,
+      message: event.message,
+      details: event.details,
+      createdAt: event.createdAt,
+    };
     const status = await this.targets.post(url, body, 10_000).catch((e: Error) => {
       throw /^webhook refused/.test(e.message) ? new DoNotRetryError(e.message) : e;
     });
     if (status < 200 || status >= 300) throw new Error(`webhook ${url} answered ${status}`);
-    await em.nativeUpdate(WorkbenchEvent, { id: event.id }, { webhookStatus: 'delivered', webhookAttempts: job.attempt });
+    await em.nativeUpdate(
+      WorkbenchEvent,
+      { id: event.id },
+      { webhookStatus: 'delivered', webhookAttempts: job.attempt },
+    );
   }
 
   /** The policy's webhook of a retrain event, the alert's of a fired alert; null when it has none (any more). */
@@ -60,6 +72,12 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
   }
 
   protected async saveFailure(id: string, _message: string, willRetry: boolean, job: Job): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(WorkbenchEvent, { id }, { webhookAttempts: job.attempt, ...(willRetry ? {} : { webhookStatus: 'failed' }) });
+    await this.orm.em
+      .fork()
+      .nativeUpdate(
+        WorkbenchEvent,
+        { id },
+        { webhookAttempts: job.attempt, ...(willRetry ? {} : { webhookStatus: 'failed' }) },
+      );
   }
 }

@@ -35,18 +35,28 @@ describe('the embedded workbench (SQLite, in-process queue)', () => {
     expect([first.created, second.created]).toEqual([true, false]);
     expect(second.version.id).toBe(first.version.id);
     expect(first.version.rowCount).toBe(4338);
-    const changed = await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample.split('\n').slice(0, -2).join('\n') });
+    const changed = await wb.datasets.ingestCustomers({
+      dataset: 'retail',
+      text: sample.split('\n').slice(0, -2).join('\n'),
+    });
     expect([changed.created, changed.version.version]).toEqual([true, 2]);
   });
 
   it('stores nothing when a file is refused', async () => {
-    await expect(wb.datasets.ingestCustomers({ dataset: 'retail', text: 'customer_id,x\n1,2\n1,3\n' })).rejects.toBeInstanceOf(IngestError);
+    await expect(
+      wb.datasets.ingestCustomers({ dataset: 'retail', text: 'customer_id,x\n1,2\n1,3\n' }),
+    ).rejects.toBeInstanceOf(IngestError);
     await expect(wb.datasets.list()).resolves.toEqual([]);
   });
 
   it('runs a segmentation through the queue and stores segments, KPIs and assignments', async () => {
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
     const queued = await wb.runs.submit('by-spend', { seed: 1 });
     expect([queued.version, queued.pluginName, queued.pluginVersion]).toEqual([1, 'test-split-median', '1.0.0']);
     const run = await wb.runs.waitFor(queued.id);
@@ -67,14 +77,24 @@ describe('the embedded workbench (SQLite, in-process queue)', () => {
 
   it('retries a failing job and succeeds on a later attempt', async () => {
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'flaky', plugin: 'test-split-median', params: { failTimes: 2 }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'flaky',
+      plugin: 'test-split-median',
+      params: { failTimes: 2 },
+      dataset: 'retail',
+    });
     const run = await wb.runs.waitFor((await wb.runs.submit('flaky')).id);
     expect([run.status, run.attempts, run.error]).toEqual([RunStatus.Succeeded, 3, null]);
   });
 
   it('records the failure with its message after the last attempt', async () => {
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'broken', plugin: 'test-split-median', params: { crash: 'always' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'broken',
+      plugin: 'test-split-median',
+      params: { crash: 'always' },
+      dataset: 'retail',
+    });
     const run = await wb.runs.waitFor((await wb.runs.submit('broken')).id);
     expect([run.status, run.attempts]).toEqual([RunStatus.Failed, 3]);
     expect(run.error).toMatch(/^planned failure 3 of run /);
@@ -93,9 +113,9 @@ describe('the embedded workbench (SQLite, in-process queue)', () => {
 
   it('refuses params the plugin rejects before anything is queued', async () => {
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await expect(wb.segmentations.create({ name: 'bad', plugin: 'test-split-median', params: { feature: 3 }, dataset: 'retail' })).rejects.toThrow(
-      "invalid params for 'test-split-median': feature: feature must be a string",
-    );
+    await expect(
+      wb.segmentations.create({ name: 'bad', plugin: 'test-split-median', params: { feature: 3 }, dataset: 'retail' }),
+    ).rejects.toThrow("invalid params for 'test-split-median': feature: feature must be a string");
   });
 });
 
@@ -105,10 +125,19 @@ describe('an interrupted embedded worker', () => {
     const config = loadConfig({}, { home, jobBackoffMs: 5 });
     const first = await createWorkbench(config, { plugins: [splitAtMedian], logger: quiet });
     await first.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await first.segmentations.create({ name: 'slow', plugin: 'test-split-median', params: { stepDelayMs: 50 }, dataset: 'retail' });
+    await first.segmentations.create({
+      name: 'slow',
+      plugin: 'test-split-median',
+      params: { stepDelayMs: 50 },
+      dataset: 'retail',
+    });
     await first.startWorker();
     const queued = await first.runs.submit('slow');
-    for (let run = await first.runs.get(queued.id); !(run.status === RunStatus.Running && run.progress >= 0.2); run = await first.runs.get(queued.id)) {
+    for (
+      let run = await first.runs.get(queued.id);
+      !(run.status === RunStatus.Running && run.progress >= 0.2);
+      run = await first.runs.get(queued.id)
+    ) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await first.close(); // stops the process mid-run: the plugin is aborted half-way
@@ -125,7 +154,11 @@ describe('an interrupted embedded worker', () => {
 /** What a run left in the database besides its row: nothing, for a cancelled run. */
 async function storedOf(wb: Workbench, runId: string): Promise<number[]> {
   const em = wb.orm.em.fork();
-  return [await em.count(Assignment, { run: runId }), await em.count(Segment, { run: runId }), await em.count(KpiValue, { run: runId })];
+  return [
+    await em.count(Assignment, { run: runId }),
+    await em.count(Segment, { run: runId }),
+    await em.count(KpiValue, { run: runId }),
+  ];
 }
 
 describe('cancelling a run (embedded)', () => {
@@ -136,34 +169,63 @@ describe('cancelling a run (embedded)', () => {
 
   it('stops a running plugin through ctx.signal, stores nothing and does not run the job again', async () => {
     const logged: string[] = [];
-    const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobAttempts: 3, jobBackoffMs: 5 });
-    wb = await createWorkbench(config, { plugins: [splitAtMedian], logger: { ...quiet, log: (m: string) => logged.push(m) } });
+    const config = loadConfig(
+      {},
+      { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobAttempts: 3, jobBackoffMs: 5 },
+    );
+    wb = await createWorkbench(config, {
+      plugins: [splitAtMedian],
+      logger: { ...quiet, log: (m: string) => logged.push(m) },
+    });
     wb.runProcessor.cancelPollMs = 50;
     await wb.startWorker();
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
     // Four steps of 1.5 s: the cancel lands long before the plugin could finish.
-    await wb.segmentations.create({ name: 'slow', plugin: 'test-split-median', params: { stepDelayMs: 1500 }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'slow',
+      plugin: 'test-split-median',
+      params: { stepDelayMs: 1500 },
+      dataset: 'retail',
+    });
     const queued = await wb.runs.submit('slow');
-    for (let run = await wb.runs.get(queued.id); !(run.status === RunStatus.Running && run.progress >= 0.2); run = await wb.runs.get(queued.id)) {
+    for (
+      let run = await wb.runs.get(queued.id);
+      !(run.status === RunStatus.Running && run.progress >= 0.2);
+      run = await wb.runs.get(queued.id)
+    ) {
       await new Promise((r) => setTimeout(r, 10));
     }
     const cancelled = await wb.runs.cancel(queued.id);
     expect(cancelled.status).toBe(RunStatus.Cancelled);
     await wb.queue.whenIdle('train');
     const after = await wb.runs.get(queued.id);
-    expect([after.status, after.attempts, after.error, after.progress < 1]).toEqual([RunStatus.Cancelled, 1, null, true]);
+    expect([after.status, after.attempts, after.error, after.progress < 1]).toEqual([
+      RunStatus.Cancelled,
+      1,
+      null,
+      true,
+    ]);
     expect(await storedOf(wb, queued.id)).toEqual([0, 0, 0]);
     // The plugin itself stopped: its throwIfAborted(ctx.signal) threw with the cancel as the reason.
-    expect(logged).toContain(`run ${queued.id} (test-split-median): cancelled, attempt 1 stopped (run aborted: the run was cancelled)`);
+    expect(logged).toContain(
+      `run ${queued.id} (test-split-median): cancelled, attempt 1 stopped (run aborted: the run was cancelled)`,
+    );
     expect(await wb.queue.depth('train')).toEqual({ waiting: 0, active: 0, delayed: 0 });
-    await expect(wb.runs.cancel(queued.id)).rejects.toThrow(new ConflictError('run slow v1 is already cancelled; only a queued or running run can be cancelled'));
+    await expect(wb.runs.cancel(queued.id)).rejects.toThrow(
+      new ConflictError('run slow v1 is already cancelled; only a queued or running run can be cancelled'),
+    );
   }, 30_000);
 
   it('takes a queued run off the queue so it never starts', async () => {
     const config = loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-services-')), jobBackoffMs: 5 });
     wb = await createWorkbench(config, { plugins: [splitAtMedian], logger: quiet });
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
     const queued = await wb.runs.submit('by-spend');
     expect((await wb.queue.depth('train')).waiting).toBe(1);
     await wb.runs.cancel('by-spend@latest');
@@ -178,10 +240,17 @@ describe('cancelling a run (embedded)', () => {
   it('refuses a finished run with its status, and an unknown one', async () => {
     wb = await embedded();
     await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
-    await wb.segmentations.create({ name: 'by-spend', plugin: 'test-split-median', params: { feature: 'monetary' }, dataset: 'retail' });
+    await wb.segmentations.create({
+      name: 'by-spend',
+      plugin: 'test-split-median',
+      params: { feature: 'monetary' },
+      dataset: 'retail',
+    });
     const run = await wb.runs.waitFor((await wb.runs.submit('by-spend')).id);
     expect(run.status).toBe(RunStatus.Succeeded);
-    await expect(wb.runs.cancel(run.id)).rejects.toThrow(new ConflictError('run by-spend v1 is already succeeded; only a queued or running run can be cancelled'));
+    await expect(wb.runs.cancel(run.id)).rejects.toThrow(
+      new ConflictError('run by-spend v1 is already succeeded; only a queued or running run can be cancelled'),
+    );
     expect((await wb.orm.em.fork().findOneOrFail(Run, { id: run.id })).status).toBe(RunStatus.Succeeded);
     await expect(wb.runs.cancel('no-such-run')).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -2,7 +2,13 @@ import { join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry } from '@workbench/engine';
 import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
-import { createOrm, LocalArtifactStore, migrateUp, waitForMigrations, type ArtifactStore } from '@workbench/persistence';
+import {
+  createOrm,
+  LocalArtifactStore,
+  migrateUp,
+  waitForMigrations,
+  type ArtifactStore,
+} from '@workbench/persistence';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { ArtifactCollector } from './artifact-collector';
 import { AlertsService } from './alerts.service';
@@ -57,7 +63,13 @@ export interface WorkbenchOptions {
 export function createJobQueue(config: WorkbenchConfig, options: Pick<WorkbenchOptions, 'bull'> = {}): JobQueue {
   const defaultRetry = { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
   return config.redisUrl
-    ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, defaultRetry, timeoutMs: config.queueTimeoutMs, ...options.bull })
+    ? new BullJobQueue({
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        defaultRetry,
+        timeoutMs: config.queueTimeoutMs,
+        ...options.bull,
+      })
     : new InlineJobQueue({ defaultRetry });
 }
 
@@ -107,8 +119,16 @@ export class Workbench {
     builtinModule?: string,
   ) {
     // New dataset versions go to the retrain policies (the retrain service is built below, from the datasets service).
-    const datasetEvents: DatasetEvents = { versionStored: async (version) => void (await this.retrain.onNewDatasetVersion(version)) };
-    this.plugins = new PluginsService(orm, registry, logger, { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 }, builtinModule);
+    const datasetEvents: DatasetEvents = {
+      versionStored: async (version) => void (await this.retrain.onNewDatasetVersion(version)),
+    };
+    this.plugins = new PluginsService(
+      orm,
+      registry,
+      logger,
+      { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 },
+      builtinModule,
+    );
     this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
     this.runInputs = new RunInputsService(orm, artifacts, this.datasets);
     this.artifactCollector = new ArtifactCollector(orm, artifacts);
@@ -124,24 +144,66 @@ export class Workbench {
     this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins);
     this.comparisonReports = new ComparisonReportsService(this.comparisons, this.reports);
     this.kpiHistory = new KpiHistoryService(orm, this.segmentations, this.aliases, this.reports, this.assignments);
-    this.customerFeatures = new CustomerFeaturesService(this.runs, this.segmentations, this.runInputs, this.assignments);
+    this.customerFeatures = new CustomerFeaturesService(
+      this.runs,
+      this.segmentations,
+      this.runInputs,
+      this.assignments,
+    );
     const webhookTargets = new WebhookTargets(config.webhookAllow);
     this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
 
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.alerts = new AlertsService(orm, queue, this.segmentations, this.plugins, logger, webhookTargets, webhookRetry);
-    this.runProcessor = new RunProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.segmentations, this.assignments, logger, { mode: config.pluginIsolation, caps });
+    this.runProcessor = new RunProcessor(
+      orm,
+      artifacts,
+      queue,
+      this.plugins,
+      this.runInputs,
+      this.segmentations,
+      this.assignments,
+      logger,
+      { mode: config.pluginIsolation, caps },
+    );
     this.runProcessor.alerts = this.alerts;
     this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.runInputs, this.runs, logger);
-    this.retrainProcessor = new RetrainProcessor(orm, queue, this.datasets, this.runInputs, this.runs, this.runProcessor, this.comparisonProcessor, this.aliases, logger, webhookRetry);
+    this.retrainProcessor = new RetrainProcessor(
+      orm,
+      queue,
+      this.datasets,
+      this.runInputs,
+      this.runs,
+      this.runProcessor,
+      this.comparisonProcessor,
+      this.aliases,
+      logger,
+      webhookRetry,
+    );
     this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
-    this.scoringProcessor = new ScoringProcessor(orm, artifacts, queue, this.plugins, this.runInputs, this.runs, logger, { mode: config.pluginIsolation, caps });
+    this.scoringProcessor = new ScoringProcessor(
+      orm,
+      artifacts,
+      queue,
+      this.plugins,
+      this.runInputs,
+      this.runs,
+      logger,
+      { mode: config.pluginIsolation, caps },
+    );
     this.reconciler = new Reconciler(orm, queue, logger, { deadlineSeconds: config.runDeadlineSeconds, webhookRetry });
   }
 
   /** Tells `observer` of every job attempt this process's processors finish (the server's metrics). */
   observeJobs(observer: JobObserver): void {
-    for (const processor of [this.runProcessor, this.comparisonProcessor, this.retrainProcessor, this.webhookProcessor, this.scoringProcessor]) processor.observer = observer;
+    for (const processor of [
+      this.runProcessor,
+      this.comparisonProcessor,
+      this.retrainProcessor,
+      this.webhookProcessor,
+      this.scoringProcessor,
+    ])
+      processor.observer = observer;
   }
 
   /** Starts processing jobs in this process, first putting back runs a dead in-process queue forgot. */
@@ -182,7 +244,15 @@ export async function createWorkbench(config: WorkbenchConfig, options: Workbenc
     const created = options.queue ?? createJobQueue(config, options);
     // Several processes may share an embedded home: each claims its runs and retrains (see OwnedJobQueue).
     const queue = created.kind === 'inline' ? new OwnedJobQueue(created, orm) : created;
-    const workbench = new Workbench(config, orm, new LocalArtifactStore(join(home, 'artifacts')), queue, new PluginRegistry(), options.logger ?? stderrLogger, options.pluginsModule);
+    const workbench = new Workbench(
+      config,
+      orm,
+      new LocalArtifactStore(join(home, 'artifacts')),
+      queue,
+      new PluginRegistry(),
+      options.logger ?? stderrLogger,
+      options.pluginsModule,
+    );
     // Only the process that migrates records plugin versions, so concurrent worker starts do not race.
     await workbench.plugins.registerBuiltins(options.plugins, options.migrate ?? true);
     await workbench.plugins.loadRecorded();

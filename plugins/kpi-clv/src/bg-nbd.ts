@@ -42,11 +42,15 @@ export interface FitOptions {
 export function assertValidHistory(history: PurchaseHistory): void {
   const { frequency: x, recency: tx, T } = history;
   if (tx.length !== x.length || T.length !== x.length) {
-    throw new RangeError(`frequency, recency and T must have one value per customer (got ${x.length}, ${tx.length}, ${T.length})`);
+    throw new RangeError(
+      `frequency, recency and T must have one value per customer (got ${x.length}, ${tx.length}, ${T.length})`,
+    );
   }
   for (let i = 0; i < x.length; i++) {
     if (!(x[i] >= 0) || !(T[i] > 0) || !(tx[i] >= 0) || tx[i] > T[i]) {
-      throw new RangeError(`customer at row ${i + 1} has frequency ${x[i]}, recency ${tx[i]}, T ${T[i]}; need frequency ≥ 0, T > 0 and 0 ≤ recency ≤ T`);
+      throw new RangeError(
+        `customer at row ${i + 1} has frequency ${x[i]}, recency ${tx[i]}, T ${T[i]}; need frequency ≥ 0, T > 0 and 0 ≤ recency ≤ T`,
+      );
     }
   }
 }
@@ -90,7 +94,12 @@ function frequencyClasses(x: Float64Array): FrequencyClasses {
   return { values: Float64Array.from(index.keys()), classOf };
 }
 
-function logLikelihoodsByCustomer(params: BgNbdParams, history: PurchaseHistory, classes: FrequencyClasses, out = new Float64Array(history.frequency.length)): Float64Array {
+function logLikelihoodsByCustomer(
+  params: BgNbdParams,
+  history: PurchaseHistory,
+  classes: FrequencyClasses,
+  out = new Float64Array(history.frequency.length),
+): Float64Array {
   const { r, alpha, a, b } = params;
   const { frequency: x, recency: tx, T } = history;
   const constant = r * Math.log(alpha) - lnGamma(r) + lnGamma(a + b) - lnGamma(b);
@@ -121,7 +130,12 @@ export function fitBgNbd(history: PurchaseHistory, options: FitOptions = {}): Bg
   const started = performance.now();
   let maxT = 0;
   for (const t of history.T) maxT = Math.max(maxT, t);
-  const toParams = (v: Float64Array): BgNbdParams => ({ r: Math.exp(v[0]), alpha: Math.exp(v[1]), a: Math.exp(v[2]), b: Math.exp(v[3]) });
+  const toParams = (v: Float64Array): BgNbdParams => ({
+    r: Math.exp(v[0]),
+    alpha: Math.exp(v[1]),
+    a: Math.exp(v[2]),
+    b: Math.exp(v[3]),
+  });
   const classes = frequencyClasses(history.frequency);
   const scratch = new Float64Array(history.frequency.length);
   const negativeLogLikelihood = (v: Float64Array): number => {
@@ -176,7 +190,13 @@ export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, tx: number
  * (1−z)^{a−1}·₂F₁(a+b−1−r, a−1; a+b+x−1; z): the direct series grows like (1−z)^{−x} for frequent
  * buyers (lifetimes switches to the same form when the direct one overflows).
  */
-export function bgNbdConditionalExpectedTransactions(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+export function bgNbdConditionalExpectedTransactions(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (t === 0) return 0;
   const { r, alpha, a, b } = params;
   const z = t / (alpha + T + t);
@@ -188,6 +208,7 @@ export function bgNbdConditionalExpectedTransactions(params: BgNbdParams, t: num
 /** {@link bgNbdConditionalExpectedTransactions} for every customer of `history` over the same t. */
 export function bgNbdPredictTransactions(params: BgNbdParams, t: number, history: PurchaseHistory): Float64Array {
   const out = new Float64Array(history.frequency.length);
-  for (let i = 0; i < out.length; i++) out[i] = bgNbdConditionalExpectedTransactions(params, t, history.frequency[i], history.recency[i], history.T[i]);
+  for (let i = 0; i < out.length; i++)
+    out[i] = bgNbdConditionalExpectedTransactions(params, t, history.frequency[i], history.recency[i], history.T[i]);
   return out;
 }

@@ -1,4 +1,10 @@
-import { FeatureRequirementError, ParamsValidationError, validateParams, type JsonValue, type KpiResult } from '@workbench/plugin-sdk';
+import {
+  FeatureRequirementError,
+  ParamsValidationError,
+  validateParams,
+  type JsonValue,
+  type KpiResult,
+} from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { cdnowFrame, cdnowSummary, cdnowTransactions } from '../test/cdnow';
 import { calibrationFromTransactions } from './calibration';
@@ -9,10 +15,26 @@ import { KpiClvParams } from './internal';
 // (39 weeks), holdout 1997-10-01..1998-06-30 (39 weeks). Published values: shared/datasets/REFERENCE_RESULTS.md §1a.
 const { frame, transactions } = cdnowTransactions();
 const study = { observationEnd: '1997-09-30', holdoutEnd: '1998-06-30' };
-const one = { assignments: { segment: new Int32Array(frame.rowCount) }, segments: [{ key: 0, label: 'all', size: frame.rowCount, profile: {} }] };
+const one = {
+  assignments: { segment: new Int32Array(frame.rowCount) },
+  segments: [{ key: 0, label: 'all', size: frame.rowCount, profile: {} }],
+};
 const evaluate = (raw: Partial<KpiClvParams>) =>
-  plugin.evaluate({ params: validateParams('kpi-clv', KpiClvParams, raw), frame, transactions, referenceDate: Date.UTC(1998, 6, 1), ...one }, createTestRunContext());
-const details = (results: KpiResult[]) => (results.find((r) => r.segmentKey === null && r.kpi === 'predicted_purchases') as KpiResult).details as Record<string, Record<string, JsonValue>>;
+  plugin.evaluate(
+    {
+      params: validateParams('kpi-clv', KpiClvParams, raw),
+      frame,
+      transactions,
+      referenceDate: Date.UTC(1998, 6, 1),
+      ...one,
+    },
+    createTestRunContext(),
+  );
+const details = (results: KpiResult[]) =>
+  (results.find((r) => r.segmentKey === null && r.kpi === 'predicted_purchases') as KpiResult).details as Record<
+    string,
+    Record<string, JsonValue>
+  >;
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('kpi-clv calibration end and holdout check (CDNOW)', () => {
@@ -47,7 +69,12 @@ describe('kpi-clv calibration end and holdout check (CDNOW)', () => {
   it("reproduces BTYD's calibration-vs-holdout table per calibration frequency 0..6, 7+", async () => {
     const holdout = details(await evaluateStudy()).holdout;
     expect([holdout.firstDay, holdout.lastDay, holdout.length]).toEqual(['1997-10-01', '1998-06-30', 39]);
-    const buckets = holdout.byCalibrationFrequency as { frequency: string; customers: number; actual: number; predicted: number }[];
+    const buckets = holdout.byCalibrationFrequency as {
+      frequency: string;
+      customers: number;
+      actual: number;
+      predicted: number;
+    }[];
     expect(buckets.map((b) => b.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
     expect(buckets.map((b) => b.customers)).toEqual([1411, 439, 214, 100, 62, 38, 29, 64]);
     // Observed holdout means are counts: equal to BTYD's 4 dp.
@@ -66,7 +93,9 @@ describe('kpi-clv calibration end and holdout check (CDNOW)', () => {
   it('moves the calibration end: fewer purchases and a shorter T', async () => {
     const early = calibrationFromTransactions(transactions, frame.rowCount, '1997-06-30', undefined, 'week');
     const late = calibrationFromTransactions(transactions, frame.rowCount, '1997-09-30', undefined, 'week');
-    expect(early.history.frequency.reduce((a, b) => a + b, 0)).toBeLessThan(late.history.frequency.reduce((a, b) => a + b, 0));
+    expect(early.history.frequency.reduce((a, b) => a + b, 0)).toBeLessThan(
+      late.history.frequency.reduce((a, b) => a + b, 0),
+    );
     // Customer 1 first bought on 1997-01-01: T is 180 days to 1997-06-30, 272 to 1997-09-30.
     expect([early.history.T[0] * 7, late.history.T[0] * 7]).toEqual([180, 272]);
   });
@@ -91,8 +120,15 @@ describe('kpi-clv calibration end and holdout check (CDNOW)', () => {
 
   it('refuses observationEnd without transactions, a holdoutEnd without or before observationEnd, and a date that is not one', async () => {
     await expect(
-      plugin.evaluate({ params: validateParams('kpi-clv', KpiClvParams, study), frame, referenceDate: 0, ...one }, createTestRunContext()),
-    ).rejects.toThrow(new FeatureRequirementError("observationEnd builds the calibration summary from the dataset's transactions, and this run has none; leave observationEnd out to use the features"));
+      plugin.evaluate(
+        { params: validateParams('kpi-clv', KpiClvParams, study), frame, referenceDate: 0, ...one },
+        createTestRunContext(),
+      ),
+    ).rejects.toThrow(
+      new FeatureRequirementError(
+        "observationEnd builds the calibration summary from the dataset's transactions, and this run has none; leave observationEnd out to use the features",
+      ),
+    );
     const problems = (raw: object) => {
       try {
         validateParams('kpi-clv', KpiClvParams, raw);
@@ -101,9 +137,18 @@ describe('kpi-clv calibration end and holdout check (CDNOW)', () => {
       }
       return [];
     };
-    expect(problems({ holdoutEnd: '1998-06-30' })).toEqual([{ path: 'holdoutEnd', message: 'holdoutEnd needs observationEnd: the holdout period starts the day after the calibration period ends' }]);
-    expect(problems({ observationEnd: '1997-09-30', holdoutEnd: '1997-09-01' })).toEqual([{ path: 'holdoutEnd', message: 'holdoutEnd (1997-09-01) must be after observationEnd (1997-09-30)' }]);
-    expect(problems({ observationEnd: '1997-02-30' })).toEqual([{ path: 'observationEnd', message: 'observationEnd must be a real calendar date (YYYY-MM-DD)' }]);
+    expect(problems({ holdoutEnd: '1998-06-30' })).toEqual([
+      {
+        path: 'holdoutEnd',
+        message: 'holdoutEnd needs observationEnd: the holdout period starts the day after the calibration period ends',
+      },
+    ]);
+    expect(problems({ observationEnd: '1997-09-30', holdoutEnd: '1997-09-01' })).toEqual([
+      { path: 'holdoutEnd', message: 'holdoutEnd (1997-09-01) must be after observationEnd (1997-09-30)' },
+    ]);
+    expect(problems({ observationEnd: '1997-02-30' })).toEqual([
+      { path: 'observationEnd', message: 'observationEnd must be a real calendar date (YYYY-MM-DD)' },
+    ]);
     expect(problems({ observationEnd: '30/09/1997' }).map((p) => p.path)).toContain('observationEnd');
   });
 });

@@ -31,7 +31,13 @@ export interface CalibrationSummary {
  * in `timeUnit`. With `holdoutEnd`, the purchase days in (observationEnd, holdoutEnd] are counted too.
  * Customers whose first purchase is on `observationEnd` or later have no history (T would be 0) and are left out.
  */
-export function calibrationFromTransactions(tx: TransactionColumns, rowCount: number, observationEnd: string, holdoutEnd: string | undefined, timeUnit: TimeUnit): CalibrationSummary {
+export function calibrationFromTransactions(
+  tx: TransactionColumns,
+  rowCount: number,
+  observationEnd: string,
+  holdoutEnd: string | undefined,
+  timeUnit: TimeUnit,
+): CalibrationSummary {
   const endDay = isoDay(observationEnd);
   const holdoutEndDay = holdoutEnd === undefined ? undefined : isoDay(holdoutEnd);
   const unit = DAYS_PER_UNIT[timeUnit];
@@ -76,12 +82,22 @@ export function calibrationFromTransactions(tx: TransactionColumns, rowCount: nu
     monetary.push(days > 1 ? repeatSpend / (days - 1) : Number.NaN);
     holdout.push(holdoutDays);
   }
-  if (rows.length === 0) throw new FeatureRequirementError(`no customer has a purchase before observationEnd ${observationEnd}, so there is no calibration period to fit on`);
+  if (rows.length === 0)
+    throw new FeatureRequirementError(
+      `no customer has a purchase before observationEnd ${observationEnd}, so there is no calibration period to fit on`,
+    );
   return {
-    history: { frequency: Float64Array.from(frequency), recency: Float64Array.from(recency), T: Float64Array.from(T), monetary: Float64Array.from(monetary) },
+    history: {
+      frequency: Float64Array.from(frequency),
+      recency: Float64Array.from(recency),
+      T: Float64Array.from(T),
+      monetary: Float64Array.from(monetary),
+    },
     rows: Int32Array.from(rows),
     withoutHistory: rowCount - rows.length,
-    ...(holdoutEndDay === undefined ? {} : { holdoutPurchases: Float64Array.from(holdout), holdoutLength: (holdoutEndDay - endDay) / unit }),
+    ...(holdoutEndDay === undefined
+      ? {}
+      : { holdoutPurchases: Float64Array.from(holdout), holdoutLength: (holdoutEndDay - endDay) / unit }),
   };
 }
 
@@ -101,7 +117,12 @@ export interface HoldoutBucket {
  * `lastBucket`+ (lifetimes' `plot_calibration_purchases_vs_holdout_purchases`, BTYD's
  * `bgnbd.PlotFreqVsConditionalExpectedFrequency`). Empty buckets are left out.
  */
-export function holdoutBuckets(frequency: Float64Array, actual: Float64Array, predicted: Float64Array, lastBucket = 7): HoldoutBucket[] {
+export function holdoutBuckets(
+  frequency: Float64Array,
+  actual: Float64Array,
+  predicted: Float64Array,
+  lastBucket = 7,
+): HoldoutBucket[] {
   const count = new Float64Array(lastBucket + 1);
   const sumActual = new Float64Array(lastBucket + 1);
   const sumPredicted = new Float64Array(lastBucket + 1);
@@ -114,7 +135,12 @@ export function holdoutBuckets(frequency: Float64Array, actual: Float64Array, pr
   const buckets: HoldoutBucket[] = [];
   for (let b = 0; b <= lastBucket; b++) {
     if (count[b] === 0) continue;
-    buckets.push({ frequency: b === lastBucket ? `${b}+` : String(b), customers: count[b], actual: sumActual[b] / count[b], predicted: sumPredicted[b] / count[b] });
+    buckets.push({
+      frequency: b === lastBucket ? `${b}+` : String(b),
+      customers: count[b],
+      actual: sumActual[b] / count[b],
+      predicted: sumPredicted[b] / count[b],
+    });
   }
   return buckets;
 }

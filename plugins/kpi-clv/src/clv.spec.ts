@@ -7,7 +7,9 @@ import { fitGammaGamma, gammaGammaConditionalExpectedSpend } from './gamma-gamma
 // [ours] weekly-correct: a month is 4.345 weeks (lifetimes' 'W' factor), 4 dp.
 const WEEKLY_CORRECT = [36.2785, 4.6375, 8.3441, 8.3441, 8.3441, 283.5236, 6.8814, 8.3441, 43.3536, 8.3441];
 // [package] lifetimes Quickstart with its default freq='D': each "month" is 30 time units, here 30 weeks.
-const LIFETIMES_FACTOR_30 = [140.096211, 18.943467, 38.180574, 38.180574, 38.180574, 1003.868107, 28.109683, 38.180574, 167.418216, 38.180574];
+const LIFETIMES_FACTOR_30 = [
+  140.096211, 18.943467, 38.180574, 38.180574, 38.180574, 1003.868107, 28.109683, 38.180574, 167.418216, 38.180574,
+];
 
 const monthly = (override?: number): ClvSchedule => ({
   modelTimeUnit: 'week',
@@ -23,7 +25,9 @@ describe('predictive CLV on CDNOW (BG/NBD and Gamma-Gamma fitted on the spend fi
   beforeAll(() => {
     const bg = fitBgNbd(summary);
     const gg = fitGammaGamma(repeatCustomers(summary));
-    const spend = Float64Array.from(summary.frequency, (x, i) => gammaGammaConditionalExpectedSpend(gg.params, x, summary.meanSpend[i]));
+    const spend = Float64Array.from(summary.frequency, (x, i) =>
+      gammaGammaConditionalExpectedSpend(gg.params, x, summary.meanSpend[i]),
+    );
     clvOf = (schedule) => customerLifetimeValue(bg.params, summary, spend, schedule);
   });
 
@@ -53,26 +57,46 @@ describe('customerLifetimeValue', () => {
   const spend = Float64Array.of(40);
 
   it('without discounting equals spend × expected purchases over the whole horizon', () => {
-    const clv = customerLifetimeValue(params, one, spend, { modelTimeUnit: 'week', periodUnit: 'week', horizonPeriods: 10, discountRatePerPeriod: 0 });
+    const clv = customerLifetimeValue(params, one, spend, {
+      modelTimeUnit: 'week',
+      periodUnit: 'week',
+      horizonPeriods: 10,
+      discountRatePerPeriod: 0,
+    });
     expect(clv[0]).toBeCloseTo(40 * bgNbdConditionalExpectedTransactions(params, 10, 3, 20, 30), 12);
   });
 
   it('discounts each period by (1 + d)^k', () => {
-    const clv = customerLifetimeValue(params, one, spend, { modelTimeUnit: 'week', periodUnit: 'week', horizonPeriods: 2, discountRatePerPeriod: 0.1 });
+    const clv = customerLifetimeValue(params, one, spend, {
+      modelTimeUnit: 'week',
+      periodUnit: 'week',
+      horizonPeriods: 2,
+      discountRatePerPeriod: 0.1,
+    });
     const e1 = bgNbdConditionalExpectedTransactions(params, 1, 3, 20, 30);
     const e2 = bgNbdConditionalExpectedTransactions(params, 2, 3, 20, 30);
     expect(clv[0]).toBeCloseTo((40 * e1) / 1.1 + (40 * (e2 - e1)) / 1.1 ** 2, 12);
   });
 
   it('cashes a fractional last period at the horizon itself', () => {
-    const clv = customerLifetimeValue(params, one, spend, { modelTimeUnit: 'week', periodUnit: 'week', horizonPeriods: 1.5, discountRatePerPeriod: 0.1 });
+    const clv = customerLifetimeValue(params, one, spend, {
+      modelTimeUnit: 'week',
+      periodUnit: 'week',
+      horizonPeriods: 1.5,
+      discountRatePerPeriod: 0.1,
+    });
     const e1 = bgNbdConditionalExpectedTransactions(params, 1, 3, 20, 30);
     const e15 = bgNbdConditionalExpectedTransactions(params, 1.5, 3, 20, 30);
     expect(clv[0]).toBeCloseTo((40 * e1) / 1.1 + (40 * (e15 - e1)) / 1.1 ** 1.5, 12);
   });
 
   it('gives the same value for the same customer in days with α in days (the time unit is carried, not assumed)', () => {
-    const weekly = customerLifetimeValue(params, one, spend, { modelTimeUnit: 'week', periodUnit: 'month', horizonPeriods: 12, discountRatePerPeriod: 0.01 });
+    const weekly = customerLifetimeValue(params, one, spend, {
+      modelTimeUnit: 'week',
+      periodUnit: 'month',
+      horizonPeriods: 12,
+      discountRatePerPeriod: 0.01,
+    });
     const daily = customerLifetimeValue(
       { ...params, alpha: params.alpha * 7 },
       { frequency: one.frequency, recency: Float64Array.of(140), T: Float64Array.of(210) },
@@ -86,12 +110,27 @@ describe('customerLifetimeValue', () => {
     expect(modelUnitsPerPeriod('month', 'week')).toBeCloseTo(365.25 / 12 / 7, 14);
     expect(modelUnitsPerPeriod('week', 'day')).toBe(7);
     expect(modelUnitsPerPeriod('day', 'week')).toBeCloseTo(1 / 7, 15);
-    expect(periodLength({ modelTimeUnit: 'day', periodUnit: 'month', horizonPeriods: 1, discountRatePerPeriod: 0, modelUnitsPerPeriodOverride: 30 })).toBe(30);
+    expect(
+      periodLength({
+        modelTimeUnit: 'day',
+        periodUnit: 'month',
+        horizonPeriods: 1,
+        discountRatePerPeriod: 0,
+        modelUnitsPerPeriodOverride: 30,
+      }),
+    ).toBe(30);
   });
 
   it('refuses a non-positive horizon and a discount rate of −1 or below', () => {
-    const base: ClvSchedule = { modelTimeUnit: 'week', periodUnit: 'month', horizonPeriods: 12, discountRatePerPeriod: 0.01 };
+    const base: ClvSchedule = {
+      modelTimeUnit: 'week',
+      periodUnit: 'month',
+      horizonPeriods: 12,
+      discountRatePerPeriod: 0.01,
+    };
     expect(() => customerLifetimeValue(params, one, spend, { ...base, horizonPeriods: 0 })).toThrow(/horizonPeriods/);
-    expect(() => customerLifetimeValue(params, one, spend, { ...base, discountRatePerPeriod: -1 })).toThrow(/discountRatePerPeriod/);
+    expect(() => customerLifetimeValue(params, one, spend, { ...base, discountRatePerPeriod: -1 })).toThrow(
+      /discountRatePerPeriod/,
+    );
   });
 });

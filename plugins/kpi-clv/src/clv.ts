@@ -37,8 +37,10 @@ export interface ClvSchedule {
 
 /** The model-unit length of one period under `schedule`. */
 export function periodLength(schedule: ClvSchedule): number {
-  const length = schedule.modelUnitsPerPeriodOverride ?? modelUnitsPerPeriod(schedule.periodUnit, schedule.modelTimeUnit);
-  if (!(length > 0)) throw new RangeError(`a period must last a positive time (got ${length} ${schedule.modelTimeUnit}s)`);
+  const length =
+    schedule.modelUnitsPerPeriodOverride ?? modelUnitsPerPeriod(schedule.periodUnit, schedule.modelTimeUnit);
+  if (!(length > 0))
+    throw new RangeError(`a period must last a positive time (got ${length} ${schedule.modelTimeUnit}s)`);
   return length;
 }
 
@@ -60,7 +62,9 @@ export function customerLifetimeValue(
   if (!(H > 0) || !Number.isFinite(H)) throw new RangeError(`horizonPeriods must be a positive number (got ${H})`);
   if (!(d > -1) || !Number.isFinite(d)) throw new RangeError(`discountRatePerPeriod must be above −1 (got ${d})`);
   if (expectedSpend.length !== history.frequency.length) {
-    throw new RangeError(`expectedSpend has ${expectedSpend.length} values but there are ${history.frequency.length} customers`);
+    throw new RangeError(
+      `expectedSpend has ${expectedSpend.length} values but there are ${history.frequency.length} customers`,
+    );
   }
   const L = periodLength(schedule);
   const steps = Math.ceil(H);

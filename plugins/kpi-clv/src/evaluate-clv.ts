@@ -9,10 +9,27 @@ import {
   type KpiResult,
   type RunContext,
 } from '@workbench/plugin-sdk';
-import { calibrationFromTransactions, correlation, holdoutBuckets, isoDay, type CalibrationSummary } from './calibration';
-import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit, type PurchaseHistory } from './bg-nbd';
+import {
+  calibrationFromTransactions,
+  correlation,
+  holdoutBuckets,
+  isoDay,
+  type CalibrationSummary,
+} from './calibration';
+import {
+  bgNbdConditionalExpectedTransactions,
+  bgNbdProbabilityAlive,
+  fitBgNbd,
+  type BgNbdFit,
+  type PurchaseHistory,
+} from './bg-nbd';
 import { customerLifetimeValue, periodLength, type ClvSchedule } from './clv';
-import { fitGammaGamma, gammaGammaConditionalExpectedSpend, gammaGammaPopulationMeanSpend, type GammaGammaFit } from './gamma-gamma';
+import {
+  fitGammaGamma,
+  gammaGammaConditionalExpectedSpend,
+  gammaGammaPopulationMeanSpend,
+  type GammaGammaFit,
+} from './gamma-gamma';
 import type { KpiClvParams } from './kpi-clv-params';
 
 export const PLUGIN_NAME = 'kpi-clv';
@@ -24,7 +41,7 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
     unit: 'purchases per customer',
     higherIsBetter: true,
     definition:
-      'Expected number of purchases per customer over the horizon set in the params, given each customer\'s past frequency, recency and age (BG/NBD model, Fader, Hardie & Lee 2005, eq. 10), averaged over the segment.',
+      "Expected number of purchases per customer over the horizon set in the params, given each customer's past frequency, recency and age (BG/NBD model, Fader, Hardie & Lee 2005, eq. 10), averaged over the segment.",
   },
   {
     key: 'p_alive',
@@ -40,7 +57,7 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
     unit: 'currency units per purchase',
     higherIsBetter: true,
     definition:
-      'Expected value of a future purchase for customers with repeat purchases: their own mean repeat spend shrunk towards the population mean (Gamma-Gamma model, Fader & Hardie 2013, note 025), averaged over the segment\'s repeat customers.',
+      "Expected value of a future purchase for customers with repeat purchases: their own mean repeat spend shrunk towards the population mean (Gamma-Gamma model, Fader & Hardie 2013, note 025), averaged over the segment's repeat customers.",
   },
   {
     key: 'predictive_clv',
@@ -48,7 +65,7 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
     unit: 'currency units per customer (discounted)',
     higherIsBetter: true,
     definition:
-      'Discounted expected spend per customer over the horizon: each period\'s predicted purchases (BG/NBD) times the expected spend per purchase (Gamma-Gamma; the population mean for customers without repeat purchases), discounted per period, averaged over the segment.',
+      "Discounted expected spend per customer over the horizon: each period's predicted purchases (BG/NBD) times the expected spend per purchase (Gamma-Gamma; the population mean for customers without repeat purchases), discounted per period, averaged over the segment.",
   },
 ];
 
@@ -56,7 +73,10 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
 function numericColumn(frame: FeatureFrame, name: string, param: string): Float64Array {
   const resolved = resolveColumnName(frame, name, param);
   const column = frame.columns[resolved];
-  if (column.kind !== 'numeric') throw new FeatureRequirementError(`feature '${resolved}' (param ${param}) is categorical; a numeric feature is required`);
+  if (column.kind !== 'numeric')
+    throw new FeatureRequirementError(
+      `feature '${resolved}' (param ${param}) is categorical; a numeric feature is required`,
+    );
   return column.values;
 }
 
@@ -69,10 +89,18 @@ function readHistory(frame: FeatureFrame, params: KpiClvParams): PurchaseHistory
   for (let i = 0; i < frame.rowCount; i++) {
     const where = `customer '${frame.ids[i]}' (row ${i + 1})`;
     const x = frequency[i];
-    if (!(Number.isInteger(x) && x >= 0)) throw new FeatureRequirementError(`${params.frequencyFeature} of ${where} is ${x}; a count of repeat purchases (integer ≥ 0) is required`);
-    if (!(T[i] > 0)) throw new FeatureRequirementError(`${params.ageFeature} of ${where} is ${T[i]}; the time since the first purchase must be > 0 ${params.timeUnit}s`);
+    if (!(Number.isInteger(x) && x >= 0))
+      throw new FeatureRequirementError(
+        `${params.frequencyFeature} of ${where} is ${x}; a count of repeat purchases (integer ≥ 0) is required`,
+      );
+    if (!(T[i] > 0))
+      throw new FeatureRequirementError(
+        `${params.ageFeature} of ${where} is ${T[i]}; the time since the first purchase must be > 0 ${params.timeUnit}s`,
+      );
     if (!(recency[i] >= 0 && recency[i] <= T[i])) {
-      throw new FeatureRequirementError(`${params.recencyFeature} of ${where} is ${recency[i]}; it must lie in [0, ${params.ageFeature} = ${T[i]}]`);
+      throw new FeatureRequirementError(
+        `${params.recencyFeature} of ${where} is ${recency[i]}; it must lie in [0, ${params.ageFeature} = ${T[i]}]`,
+      );
     }
   }
   return { frequency, recency, T, monetary };
@@ -80,7 +108,15 @@ function readHistory(frame: FeatureFrame, params: KpiClvParams): PurchaseHistory
 
 const fmt = (v: number, digits = 4) => v.toFixed(digits);
 
-function describeFits(bg: BgNbdFit, gg: GammaGammaFit | null, ggProblem: string | null, n: number, nSpend: number, params: KpiClvParams, length: number): string {
+function describeFits(
+  bg: BgNbdFit,
+  gg: GammaGammaFit | null,
+  ggProblem: string | null,
+  n: number,
+  nSpend: number,
+  params: KpiClvParams,
+  length: number,
+): string {
   const { r, alpha, a, b } = bg.params;
   const bgText = `BG/NBD fitted on ${n} customers (time unit ${params.timeUnit}): r=${fmt(r)}, α=${fmt(alpha)} ${params.timeUnit}s, a=${fmt(a)}, b=${fmt(b)}, LL=${fmt(bg.logLikelihood, 2)}`;
   const ggText = gg
@@ -124,22 +160,48 @@ function fitDetails(
       customersWithoutHistory: calibration?.withoutHistory ?? 0,
       timeUnit: params.timeUnit,
     },
-    bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, converged: bg.converged, iterations: bg.iterations, evaluations: bg.evaluations, customers },
+    bgNbd: {
+      ...bg.params,
+      logLikelihood: bg.logLikelihood,
+      converged: bg.converged,
+      iterations: bg.iterations,
+      evaluations: bg.evaluations,
+      customers,
+    },
     gammaGamma: gg
-      ? { ...gg.params, logLikelihood: gg.logLikelihood, converged: gg.converged, iterations: gg.iterations, evaluations: gg.evaluations, customers: spendCustomers, populationMeanSpend: gammaGammaPopulationMeanSpend(gg.params) }
+      ? {
+          ...gg.params,
+          logLikelihood: gg.logLikelihood,
+          converged: gg.converged,
+          iterations: gg.iterations,
+          evaluations: gg.evaluations,
+          customers: spendCustomers,
+          populationMeanSpend: gammaGammaPopulationMeanSpend(gg.params),
+        }
       : { fitted: false, reason: ggProblem },
   };
   return details;
 }
 
 /** The customers the models are fitted on: all rows of the frame (features), or those with a calibration history (transactions). */
-function historyOf(input: KpiInput<KpiClvParams>): { history: PurchaseHistory & { monetary: Float64Array }; calibration: CalibrationSummary | null } {
+function historyOf(input: KpiInput<KpiClvParams>): {
+  history: PurchaseHistory & { monetary: Float64Array };
+  calibration: CalibrationSummary | null;
+} {
   const { params, frame } = input;
   if (params.observationEnd === undefined) return { history: readHistory(frame, params), calibration: null };
   if (!input.transactions) {
-    throw new FeatureRequirementError(`observationEnd builds the calibration summary from the dataset's transactions, and this run has none; leave observationEnd out to use the features`);
+    throw new FeatureRequirementError(
+      `observationEnd builds the calibration summary from the dataset's transactions, and this run has none; leave observationEnd out to use the features`,
+    );
   }
-  const calibration = calibrationFromTransactions(input.transactions, frame.rowCount, params.observationEnd, params.holdoutEnd, params.timeUnit);
+  const calibration = calibrationFromTransactions(
+    input.transactions,
+    frame.rowCount,
+    params.observationEnd,
+    params.holdoutEnd,
+    params.timeUnit,
+  );
   return { history: calibration.history, calibration };
 }
 
@@ -147,13 +209,16 @@ function historyOf(input: KpiInput<KpiClvParams>): { history: PurchaseHistory & 
 export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext): Promise<KpiResult[]> {
   const { params, frame, assignments, segments } = input;
   if (assignments.segment.length !== frame.rowCount) {
-    throw new FeatureRequirementError(`assignments have ${assignments.segment.length} rows but the frame has ${frame.rowCount}`);
+    throw new FeatureRequirementError(
+      `assignments have ${assignments.segment.length} rows but the frame has ${frame.rowCount}`,
+    );
   }
   const { history, calibration } = historyOf(input);
   // Index i of every array below is one modelled customer; frameRow(i) is their row of the frame.
   const n = history.frequency.length;
   const frameRow = (i: number) => (calibration ? calibration.rows[i] : i);
-  if (n < 4) throw new FeatureRequirementError(`the BG/NBD model has 4 parameters; ${n} customer(s) are too few to fit it`);
+  if (n < 4)
+    throw new FeatureRequirementError(`the BG/NBD model has 4 parameters; ${n} customer(s) are too few to fit it`);
 
   throwIfAborted(ctx.signal);
   ctx.progress(0, 'fitting BG/NBD');
@@ -176,7 +241,10 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
   if (spendRows.length < 2) {
     ggProblem = `it needs at least 2 repeat customers with a positive ${params.monetaryFeature}, the data has ${spendRows.length}`;
   } else {
-    gg = fitGammaGamma({ frequency: Float64Array.from(spendRows, (i) => history.frequency[i]), meanSpend: Float64Array.from(spendRows, (i) => history.monetary[i]) });
+    gg = fitGammaGamma({
+      frequency: Float64Array.from(spendRows, (i) => history.frequency[i]),
+      meanSpend: Float64Array.from(spendRows, (i) => history.monetary[i]),
+    });
     ctx.log.info(`Gamma-Gamma fit: ${gg.iterations} iterations, ${gg.millis.toFixed(0)} ms, converged=${gg.converged}`);
     if (!(gg.params.q > 1)) {
       ggProblem = `the fitted q = ${gg.params.q.toFixed(4)} ≤ 1 makes the expected spend infinite (spend is too heavy-tailed for this model)`;
@@ -207,7 +275,8 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
     for (let i = 0; i < n; i++) {
       if (history.frequency[i] === 0) spend[i] = gammaGammaPopulationMeanSpend(gg.params);
     }
-    for (const i of spendRows) spend[i] = gammaGammaConditionalExpectedSpend(gg.params, history.frequency[i], history.monetary[i]);
+    for (const i of spendRows)
+      spend[i] = gammaGammaConditionalExpectedSpend(gg.params, history.frequency[i], history.monetary[i]);
   }
   // NaN spend (no model, or a repeat customer without a positive spend) gives NaN CLV, left out of the means below.
   const clv = customerLifetimeValue(bg.params, history, spend, schedule);
@@ -215,7 +284,15 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
   const details = fitDetails(bg, gg, ggProblem, n, spendRows.length, params, calibration);
   if (calibration?.holdoutPurchases && calibration.holdoutLength !== undefined) {
     const holdoutLength = calibration.holdoutLength;
-    const expected = Float64Array.from({ length: n }, (_, i) => bgNbdConditionalExpectedTransactions(bg.params, holdoutLength, history.frequency[i], history.recency[i], history.T[i]));
+    const expected = Float64Array.from({ length: n }, (_, i) =>
+      bgNbdConditionalExpectedTransactions(
+        bg.params,
+        holdoutLength,
+        history.frequency[i],
+        history.recency[i],
+        history.T[i],
+      ),
+    );
     const actual = calibration.holdoutPurchases;
     details.holdout = {
       firstDay: new Date((isoDay(params.observationEnd as string) + 1) * 86_400_000).toISOString().slice(0, 10),
@@ -229,10 +306,22 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
     };
   }
   const fits = describeFits(bg, gg, ggProblem, n, spendRows.length, params, length);
-  const withoutHistory = calibration && calibration.withoutHistory > 0 ? ` ${calibration.withoutHistory} customer(s) with no purchase before ${params.observationEnd} are left out.` : '';
-  const excluded = invalidSpend > 0 ? ` ${invalidSpend} repeat customer(s) without a positive ${params.monetaryFeature} are left out of spend and CLV.` : '';
+  const withoutHistory =
+    calibration && calibration.withoutHistory > 0
+      ? ` ${calibration.withoutHistory} customer(s) with no purchase before ${params.observationEnd} are left out.`
+      : '';
+  const excluded =
+    invalidSpend > 0
+      ? ` ${invalidSpend} repeat customer(s) without a positive ${params.monetaryFeature} are left out of spend and CLV.`
+      : '';
   const results: KpiResult[] = [];
-  const kpi = (segmentKey: number | null, key: string, value: number | null, count: number, note: string): KpiResult => ({
+  const kpi = (
+    segmentKey: number | null,
+    key: string,
+    value: number | null,
+    count: number,
+    note: string,
+  ): KpiResult => ({
     segmentKey,
     kpi: key,
     value,
@@ -250,20 +339,53 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
 
   for (const { key, rows } of groups) {
     if (rows.length === 0) {
-      for (const d of KPI_DEFINITIONS) results.push(kpi(key, d.key, null, 0, `No customer of this frame is in this segment, so there is nothing to average. ${fits}`));
+      for (const d of KPI_DEFINITIONS)
+        results.push(
+          kpi(
+            key,
+            d.key,
+            null,
+            0,
+            `No customer of this frame is in this segment, so there is nothing to average. ${fits}`,
+          ),
+        );
       continue;
     }
     const purchases = meanOver(predicted, rows);
     const pAlive = meanOver(alive, rows);
-    results.push(kpi(key, 'predicted_purchases', purchases.mean, purchases.n, `Mean over ${purchases.n} customers of the expected purchases in the next ${params.horizon} ${params.horizonUnit}(s). ${fits}`));
+    results.push(
+      kpi(
+        key,
+        'predicted_purchases',
+        purchases.mean,
+        purchases.n,
+        `Mean over ${purchases.n} customers of the expected purchases in the next ${params.horizon} ${params.horizonUnit}(s). ${fits}`,
+      ),
+    );
     results.push(kpi(key, 'p_alive', pAlive.mean, pAlive.n, `Mean over ${pAlive.n} customers. ${fits}`));
 
     const repeatRows = rows.filter((i) => history.frequency[i] > 0);
     const repeatSpend = meanOver(spend, repeatRows);
     const clvMean = meanOver(clv, rows);
     if (!gg) {
-      results.push(kpi(key, 'expected_avg_spend', null, 0, `Not computable: the Gamma-Gamma spend model could not be fitted (${ggProblem}). ${fits}`));
-      results.push(kpi(key, 'predictive_clv', null, 0, `Not computable: it needs the Gamma-Gamma spend model, which could not be fitted (${ggProblem}). ${fits}`));
+      results.push(
+        kpi(
+          key,
+          'expected_avg_spend',
+          null,
+          0,
+          `Not computable: the Gamma-Gamma spend model could not be fitted (${ggProblem}). ${fits}`,
+        ),
+      );
+      results.push(
+        kpi(
+          key,
+          'predictive_clv',
+          null,
+          0,
+          `Not computable: it needs the Gamma-Gamma spend model, which could not be fitted (${ggProblem}). ${fits}`,
+        ),
+      );
       continue;
     }
     if (repeatRows.length === 0) {
@@ -277,9 +399,25 @@ export async function evaluateClv(input: KpiInput<KpiClvParams>, ctx: RunContext
         ),
       );
     } else if (repeatSpend.n === 0) {
-      results.push(kpi(key, 'expected_avg_spend', null, 0, `Not computable: none of the ${repeatRows.length} repeat customers has a positive ${params.monetaryFeature}. ${fits}`));
+      results.push(
+        kpi(
+          key,
+          'expected_avg_spend',
+          null,
+          0,
+          `Not computable: none of the ${repeatRows.length} repeat customers has a positive ${params.monetaryFeature}. ${fits}`,
+        ),
+      );
     } else {
-      results.push(kpi(key, 'expected_avg_spend', repeatSpend.mean, repeatSpend.n, `Mean over the ${repeatSpend.n} repeat customers of the segment.${excluded} ${fits}`));
+      results.push(
+        kpi(
+          key,
+          'expected_avg_spend',
+          repeatSpend.mean,
+          repeatSpend.n,
+          `Mean over the ${repeatSpend.n} repeat customers of the segment.${excluded} ${fits}`,
+        ),
+      );
     }
     const nonRepeat = rows.length - repeatRows.length;
     const clvNote =

@@ -29,7 +29,9 @@ describe('Gamma-Gamma on the 946 CDNOW repeat customers', () => {
   it('fits p, q, γ equal to the published 6.25, 3.74, 15.44 to three significant figures', () => {
     expect(fit.converged).toBe(true);
     const { p, q, gamma } = fit.params;
-    expect([p, q, gamma].map(threeSignificant)).toEqual([PUBLISHED.p, PUBLISHED.q, PUBLISHED.gamma].map(threeSignificant));
+    expect([p, q, gamma].map(threeSignificant)).toEqual(
+      [PUBLISHED.p, PUBLISHED.q, PUBLISHED.gamma].map(threeSignificant),
+    );
   });
 
   // γ lies on the flat direction of the likelihood, at 15.44775 ± 4e-6 (the optimiser's stopping point moves
@@ -46,14 +48,18 @@ describe('Gamma-Gamma on the 946 CDNOW repeat customers', () => {
 
   it('gives the published conditional expected spend of customers 1–10 within 0.1, with the published parameters and with ours', () => {
     for (const params of [PUBLISHED, fit.params]) {
-      const spend = SPEND_CUSTOMERS_1_TO_10.map((_, i) => gammaGammaConditionalExpectedSpend(params, summary.frequency[i], summary.meanSpend[i]));
+      const spend = SPEND_CUSTOMERS_1_TO_10.map((_, i) =>
+        gammaGammaConditionalExpectedSpend(params, summary.frequency[i], summary.meanSpend[i]),
+      );
       spend.forEach((s, i) => expect(Math.abs(s - SPEND_CUSTOMERS_1_TO_10[i])).toBeLessThan(0.1));
     }
   });
 
   // Reached: 9 of 10 agree to 2 dp; customer 1 gives 24.6585 (24.664 with the published parameters) against the sheet's 24.65.
   it('agrees with the published spend to 2 decimals for customers 2–10 and within 0.01 for customer 1', () => {
-    const spend = SPEND_CUSTOMERS_1_TO_10.map((_, i) => gammaGammaConditionalExpectedSpend(fit.params, summary.frequency[i], summary.meanSpend[i]));
+    const spend = SPEND_CUSTOMERS_1_TO_10.map((_, i) =>
+      gammaGammaConditionalExpectedSpend(fit.params, summary.frequency[i], summary.meanSpend[i]),
+    );
     expect(Math.abs(spend[0] - 24.65)).toBeLessThan(0.01);
     expect(spend.slice(1).map((s) => Number(s.toFixed(2)))).toEqual(SPEND_CUSTOMERS_1_TO_10.slice(1));
   });
@@ -65,7 +71,9 @@ describe('Gamma-Gamma on the 946 CDNOW repeat customers', () => {
 
   it('has a mean conditional expected spend over all 2357 customers of 35.2529588 (lifetimes Quickstart) to 1e-5', () => {
     let sum = 0;
-    summary.frequency.forEach((x, i) => (sum += gammaGammaConditionalExpectedSpend(fit.params, x, summary.meanSpend[i])));
+    summary.frequency.forEach(
+      (x, i) => (sum += gammaGammaConditionalExpectedSpend(fit.params, x, summary.meanSpend[i])),
+    );
     expect(Math.abs(sum / summary.frequency.length - 35.2529588256)).toBeLessThan(1e-5);
   });
 
@@ -75,7 +83,9 @@ describe('Gamma-Gamma on the 946 CDNOW repeat customers', () => {
   });
 
   it('rejects a repeat customer without a positive mean spend, naming the row', () => {
-    expect(() => fitGammaGamma({ frequency: Float64Array.of(1, 2, 3), meanSpend: Float64Array.of(10, 0, 5) })).toThrow(/row 2 .*needs both > 0/);
+    expect(() => fitGammaGamma({ frequency: Float64Array.of(1, 2, 3), meanSpend: Float64Array.of(10, 0, 5) })).toThrow(
+      /row 2 .*needs both > 0/,
+    );
   });
 
   it('refuses q ≤ 1, where the mean spend is infinite', () => {

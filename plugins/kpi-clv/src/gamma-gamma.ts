@@ -27,10 +27,13 @@ export interface GammaGammaFit {
 /** Throws a RangeError naming the first customer the spend model cannot take (it needs x > 0 and z̄ > 0). */
 export function assertValidSpendHistory(history: SpendHistory): void {
   const { frequency: x, meanSpend: z } = history;
-  if (z.length !== x.length) throw new RangeError(`frequency and meanSpend must have one value per customer (got ${x.length}, ${z.length})`);
+  if (z.length !== x.length)
+    throw new RangeError(`frequency and meanSpend must have one value per customer (got ${x.length}, ${z.length})`);
   for (let i = 0; i < x.length; i++) {
     if (!(x[i] > 0) || !(z[i] > 0)) {
-      throw new RangeError(`customer at row ${i + 1} has frequency ${x[i]} and mean spend ${z[i]}; the Gamma-Gamma model needs both > 0 (repeat customers only)`);
+      throw new RangeError(
+        `customer at row ${i + 1} has frequency ${x[i]} and mean spend ${z[i]}; the Gamma-Gamma model needs both > 0 (repeat customers only)`,
+      );
     }
   }
 }
@@ -47,7 +50,13 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, history: Spend
   let sum = 0;
   for (let i = 0; i < x.length; i++) {
     const px = p * x[i];
-    sum += constant + lnGamma(px + q) - lnGamma(px) + (px - 1) * Math.log(z[i]) + px * Math.log(x[i]) - (px + q) * Math.log(gamma + x[i] * z[i]);
+    sum +=
+      constant +
+      lnGamma(px + q) -
+      lnGamma(px) +
+      (px - 1) * Math.log(z[i]) +
+      px * Math.log(x[i]) -
+      (px + q) * Math.log(gamma + x[i] * z[i]);
   }
   return sum;
 }
@@ -58,16 +67,27 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, history: Spend
  */
 export function fitGammaGamma(history: SpendHistory, options: FitOptions = {}): GammaGammaFit {
   assertValidSpendHistory(history);
-  if (history.frequency.length < 2) throw new RangeError(`the Gamma-Gamma model needs at least 2 repeat customers to fit (got ${history.frequency.length})`);
+  if (history.frequency.length < 2)
+    throw new RangeError(
+      `the Gamma-Gamma model needs at least 2 repeat customers to fit (got ${history.frequency.length})`,
+    );
   const started = performance.now();
   let meanSpend = 0;
   for (const z of history.meanSpend) meanSpend += z / history.meanSpend.length;
-  const toParams = (v: Float64Array): GammaGammaParams => ({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) });
-  const result = minimizeNelderMead((v) => -gammaGammaLogLikelihood(toParams(v), history), [0, Math.log(2), Math.log(meanSpend)], {
-    fTolerance: options.tolerance ?? 1e-10,
-    xTolerance: options.parameterTolerance ?? 1e-8,
-    maxIterations: options.maxIterations,
+  const toParams = (v: Float64Array): GammaGammaParams => ({
+    p: Math.exp(v[0]),
+    q: Math.exp(v[1]),
+    gamma: Math.exp(v[2]),
   });
+  const result = minimizeNelderMead(
+    (v) => -gammaGammaLogLikelihood(toParams(v), history),
+    [0, Math.log(2), Math.log(meanSpend)],
+    {
+      fTolerance: options.tolerance ?? 1e-10,
+      xTolerance: options.parameterTolerance ?? 1e-8,
+      maxIterations: options.maxIterations,
+    },
+  );
   return {
     params: toParams(result.x),
     logLikelihood: -result.value,

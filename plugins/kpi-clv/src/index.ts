@@ -18,7 +18,14 @@ export default defineKpiEvaluator<KpiClvParams>({
     examples: [
       {},
       { timeUnit: 'week', horizon: 12, horizonUnit: 'month', discountRatePerPeriod: 0.01 },
-      { timeUnit: 'day', horizon: 52, horizonUnit: 'week', discountRatePerPeriod: 0.002, recencyFeature: 'recency_days', ageFeature: 'tenure_days' },
+      {
+        timeUnit: 'day',
+        horizon: 52,
+        horizonUnit: 'week',
+        discountRatePerPeriod: 0.002,
+        recencyFeature: 'recency_days',
+        ageFeature: 'tenure_days',
+      },
     ],
   },
   evaluate: (input, ctx) => evaluateClv(input, ctx),

@@ -14,7 +14,15 @@ export {
   type FitOptions,
   type PurchaseHistory,
 } from './bg-nbd';
-export { customerLifetimeValue, DAYS_PER_UNIT, modelUnitsPerPeriod, periodLength, TIME_UNITS, type ClvSchedule, type TimeUnit } from './clv';
+export {
+  customerLifetimeValue,
+  DAYS_PER_UNIT,
+  modelUnitsPerPeriod,
+  periodLength,
+  TIME_UNITS,
+  type ClvSchedule,
+  type TimeUnit,
+} from './clv';
 export { evaluateClv, KPI_DEFINITIONS, PLUGIN_NAME } from './evaluate-clv';
 export {
   assertValidSpendHistory,

@@ -56,7 +56,9 @@ export class KpiClvParams {
   recencyFeature = 't_x';
 
   /** Numeric feature holding T, the time from the first purchase to the end of the calibration period, in `timeUnit`. */
-  @Describe('Numeric feature holding T, the time from the first purchase to the end of the calibration period, in `timeUnit`.')
+  @Describe(
+    'Numeric feature holding T, the time from the first purchase to the end of the calibration period, in `timeUnit`.',
+  )
   @IsString()
   @MinLength(1)
   ageFeature = 'T';
@@ -85,7 +87,7 @@ export class KpiClvParams {
   horizonUnit: TimeUnit = 'month';
 
   /** Discount rate per `horizonUnit` (0.01 = 1% a period), applied to each period's expected spend. */
-  @Describe('Discount rate per `horizonUnit` (0.01 = 1% a period), applied to each period\'s expected spend.')
+  @Describe("Discount rate per `horizonUnit` (0.01 = 1% a period), applied to each period's expected spend.")
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
@@ -95,7 +97,9 @@ export class KpiClvParams {
    * `timeUnit`s per `horizonUnit`, overriding the calendar conversion (1 month = 365.25/12 days).
    * Set it only to reproduce another tool's convention, e.g. 4.345 weeks a month as lifetimes does.
    */
-  @Describe('`timeUnit`s per `horizonUnit`, overriding the calendar conversion (1 month = 365.25/12 days). Set it only to reproduce another tool\'s convention, e.g. 4.345 weeks a month as lifetimes does.')
+  @Describe(
+    "`timeUnit`s per `horizonUnit`, overriding the calendar conversion (1 month = 365.25/12 days). Set it only to reproduce another tool's convention, e.g. 4.345 weeks a month as lifetimes does.",
+  )
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(1e-6)
@@ -107,7 +111,9 @@ export class KpiClvParams {
    * instead of being read from the feature columns, so a calibration/holdout study can be reproduced.
    * Absent: the features as the data has them (calibration ends the day after the last purchase).
    */
-  @Describe('Last day (ISO date, inclusive) of the calibration period. When given, x, t_x, T and z̄ are built from the dataset\'s transactions up to this day (same-day transactions are one purchase; T runs to this day) instead of being read from the feature columns, so a calibration/holdout study can be reproduced. Absent: the features as the data has them (calibration ends the day after the last purchase).')
+  @Describe(
+    "Last day (ISO date, inclusive) of the calibration period. When given, x, t_x, T and z̄ are built from the dataset's transactions up to this day (same-day transactions are one purchase; T runs to this day) instead of being read from the feature columns, so a calibration/holdout study can be reproduced. Absent: the features as the data has them (calibration ends the day after the last purchase).",
+  )
   @IsOptional()
   @Matches(ISO_DAY, { message: 'observationEnd must be a date as YYYY-MM-DD, e.g. 1997-09-30' })
   @IsISO8601({ strict: true }, { message: 'observationEnd must be a real calendar date (YYYY-MM-DD)' })
@@ -118,7 +124,9 @@ export class KpiClvParams {
    * the result adds the calibration-vs-holdout check: actual and predicted purchases in the holdout per
    * calibration frequency (0, 1, …, 6, 7+), as lifetimes and BTYD plot it.
    */
-  @Describe('Last day (ISO date, inclusive) of a holdout period that starts the day after `observationEnd`. When given, the result adds the calibration-vs-holdout check: actual and predicted purchases in the holdout per calibration frequency (0, 1, …, 6, 7+), as lifetimes and BTYD plot it.')
+  @Describe(
+    'Last day (ISO date, inclusive) of a holdout period that starts the day after `observationEnd`. When given, the result adds the calibration-vs-holdout check: actual and predicted purchases in the holdout per calibration frequency (0, 1, …, 6, 7+), as lifetimes and BTYD plot it.',
+  )
   @IsOptional()
   @Matches(ISO_DAY, { message: 'holdoutEnd must be a date as YYYY-MM-DD, e.g. 1998-06-30' })
   @IsISO8601({ strict: true }, { message: 'holdoutEnd must be a real calendar date (YYYY-MM-DD)' })

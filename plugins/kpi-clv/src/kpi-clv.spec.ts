@@ -1,4 +1,11 @@
-import { createFeatureFrame, FeatureRequirementError, numeric, RunAbortedError, validateParams, type KpiResult } from '@workbench/plugin-sdk';
+import {
+  createFeatureFrame,
+  FeatureRequirementError,
+  numeric,
+  RunAbortedError,
+  validateParams,
+  type KpiResult,
+} from '@workbench/plugin-sdk';
 import { createTestRunContext, describeKpiEvaluatorConformance } from '@workbench/plugin-sdk/testing';
 import { cdnowFrame, cdnowSummaryWithSpend, repeatCustomers } from '../test/cdnow';
 import { bgNbdPredictTransactions, fitBgNbd } from './bg-nbd';
@@ -8,8 +15,10 @@ import plugin from './index';
 import { KpiClvParams } from './internal';
 
 // The CDNOW summary names its columns frequency and recency; the data lib's bgnbd@1 feature set (the default) names them x and t_x.
-const params = (raw: Partial<KpiClvParams> = {}) => validateParams('kpi-clv', KpiClvParams, { frequencyFeature: 'frequency', recencyFeature: 'recency', ...raw });
-const pick = (results: KpiResult[], segmentKey: number | null, kpi: string) => results.find((r) => r.segmentKey === segmentKey && r.kpi === kpi) as KpiResult;
+const params = (raw: Partial<KpiClvParams> = {}) =>
+  validateParams('kpi-clv', KpiClvParams, { frequencyFeature: 'frequency', recencyFeature: 'recency', ...raw });
+const pick = (results: KpiResult[], segmentKey: number | null, kpi: string) =>
+  results.find((r) => r.segmentKey === segmentKey && r.kpi === kpi) as KpiResult;
 
 /** Segment 0: no repeat purchase in calibration (x = 0); segment 1: repeat customers. */
 function repeatSplit(frequency: Float64Array) {
@@ -26,21 +35,37 @@ function repeatSplit(frequency: Float64Array) {
 
 // The first 300 CDNOW customers: real data the fits converge on, in a fraction of the time of all 2,357.
 describeKpiEvaluatorConformance(plugin, {
-  input: { frame: cdnowFrame(300), ...repeatSplit(cdnowSummaryWithSpend().frequency.subarray(0, 300)), referenceDate: Date.UTC(1997, 8, 30) },
+  input: {
+    frame: cdnowFrame(300),
+    ...repeatSplit(cdnowSummaryWithSpend().frequency.subarray(0, 300)),
+    referenceDate: Date.UTC(1997, 8, 30),
+  },
   params: { frequencyFeature: 'frequency', recencyFeature: 'recency' },
 });
 
 describe('kpi-clv manifest', () => {
   it('is named kpi-clv and declares the four KPIs', () => {
-    expect(plugin.manifest.kpis.map((k) => k.key)).toEqual(['predicted_purchases', 'p_alive', 'expected_avg_spend', 'predictive_clv']);
+    expect(plugin.manifest.kpis.map((k) => k.key)).toEqual([
+      'predicted_purchases',
+      'p_alive',
+      'expected_avg_spend',
+      'predictive_clv',
+    ]);
   });
 
   it('defaults to weekly summaries and a 12-month horizon at 1% a month', () => {
-    expect(params()).toMatchObject({ timeUnit: 'week', horizon: 12, horizonUnit: 'month', discountRatePerPeriod: 0.01 });
+    expect(params()).toMatchObject({
+      timeUnit: 'week',
+      horizon: 12,
+      horizonUnit: 'month',
+      discountRatePerPeriod: 0.01,
+    });
   });
 
   it('refuses an unknown time unit and a negative discount rate, naming the fields', () => {
-    expect(() => params({ horizonUnit: 'year' as never, discountRatePerPeriod: -0.1 })).toThrow(/horizonUnit.*discountRatePerPeriod|discountRatePerPeriod.*horizonUnit/);
+    expect(() => params({ horizonUnit: 'year' as never, discountRatePerPeriod: -0.1 })).toThrow(
+      /horizonUnit.*discountRatePerPeriod|discountRatePerPeriod.*horizonUnit/,
+    );
   });
 });
 
@@ -63,8 +88,15 @@ describe('kpi-clv on CDNOW with a one-time vs repeat buyer split', () => {
   it('gives an overall mean CLV equal to the mean of the per-customer CLV function', () => {
     const bg = fitBgNbd(summary);
     const gg = fitGammaGamma(repeatCustomers(summary));
-    const spend = Float64Array.from(summary.frequency, (x, i) => gammaGammaConditionalExpectedSpend(gg.params, x, summary.meanSpend[i]));
-    const clv = customerLifetimeValue(bg.params, summary, spend, { modelTimeUnit: 'week', periodUnit: 'month', horizonPeriods: 12, discountRatePerPeriod: 0.01 });
+    const spend = Float64Array.from(summary.frequency, (x, i) =>
+      gammaGammaConditionalExpectedSpend(gg.params, x, summary.meanSpend[i]),
+    );
+    const clv = customerLifetimeValue(bg.params, summary, spend, {
+      modelTimeUnit: 'week',
+      periodUnit: 'month',
+      horizonPeriods: 12,
+      discountRatePerPeriod: 0.01,
+    });
     const mean = clv.reduce((s, v) => s + v, 0) / clv.length;
     const overall = pick(results, null, 'predictive_clv');
     expect(overall.n).toBe(2357);
@@ -74,7 +106,10 @@ describe('kpi-clv on CDNOW with a one-time vs repeat buyer split', () => {
   it('gives an overall mean predicted purchases equal to the mean of the per-customer prediction over 12 calendar months', () => {
     const bg = fitBgNbd(summary);
     const predicted = bgNbdPredictTransactions(bg.params, (12 * 365.25) / 12 / 7, summary);
-    expect(pick(results, null, 'predicted_purchases').value).toBeCloseTo(predicted.reduce((s, v) => s + v, 0) / predicted.length, 12);
+    expect(pick(results, null, 'predicted_purchases').value).toBeCloseTo(
+      predicted.reduce((s, v) => s + v, 0) / predicted.length,
+      12,
+    );
   });
 
   it('counts 1411 one-time and 946 repeat customers', () => {
@@ -102,7 +137,10 @@ describe('kpi-clv on CDNOW with a one-time vs repeat buyer split', () => {
   });
 
   it('states the fitted parameters in every note', () => {
-    for (const r of results) expect(r.note).toMatch(/BG\/NBD fitted on 2357 customers \(time unit week\): r=0\.2426, α=4\.4135 weeks, a=0\.7929, b=2\.4258, LL=-9582\.43; Gamma-Gamma fitted on 946 repeat customers: p=6\.2488, q=3\.7446, γ=15\.447[78]/); // γ straddles 15.44775 (see gamma-gamma.spec)
+    for (const r of results)
+      expect(r.note).toMatch(
+        /BG\/NBD fitted on 2357 customers \(time unit week\): r=0\.2426, α=4\.4135 weeks, a=0\.7929, b=2\.4258, LL=-9582\.43; Gamma-Gamma fitted on 946 repeat customers: p=6\.2488, q=3\.7446, γ=15\.447[78]/,
+      ); // γ straddles 15.44775 (see gamma-gamma.spec)
   });
 
   it('weights the overall mean by segment size', () => {
@@ -131,7 +169,13 @@ describe('kpi-clv input handling', () => {
       },
     );
   };
-  const dailyParams = { frequencyFeature: 'repeat_orders', recencyFeature: 'last_order_days', ageFeature: 'tenure_days', monetaryFeature: 'avg_value', timeUnit: 'day' as const };
+  const dailyParams = {
+    frequencyFeature: 'repeat_orders',
+    recencyFeature: 'last_order_days',
+    ageFeature: 'tenure_days',
+    monetaryFeature: 'avg_value',
+    timeUnit: 'day' as const,
+  };
 
   it('reads configured feature names in days, allows a missing spend for x = 0, and reports an empty segment as null', async () => {
     const frame = small();
@@ -139,8 +183,14 @@ describe('kpi-clv input handling', () => {
       { key: 0, label: 'all', size: 300, profile: {} },
       { key: 1, label: 'nobody', size: 0, profile: {} },
     ];
-    const results = await plugin.evaluate({ params: params(dailyParams), frame, assignments: { segment: new Int32Array(300) }, segments, referenceDate: 0 }, createTestRunContext());
-    expect(pick(results, 0, 'predictive_clv').value).toBeCloseTo(pick(results, null, 'predictive_clv').value as number, 12);
+    const results = await plugin.evaluate(
+      { params: params(dailyParams), frame, assignments: { segment: new Int32Array(300) }, segments, referenceDate: 0 },
+      createTestRunContext(),
+    );
+    expect(pick(results, 0, 'predictive_clv').value).toBeCloseTo(
+      pick(results, null, 'predictive_clv').value as number,
+      12,
+    );
     const empty = pick(results, 1, 'p_alive');
     expect(empty.value).toBeNull();
     expect(empty.note).toMatch(/No customer of this frame is in this segment/);
@@ -148,20 +198,51 @@ describe('kpi-clv input handling', () => {
   });
 
   it('names a missing feature and the param that names it', async () => {
-    await expect(plugin.evaluate({ params: params({ ...dailyParams, monetaryFeature: 'spend' }), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [], referenceDate: 0 }, createTestRunContext())).rejects.toThrow(
-      new FeatureRequirementError("monetaryFeature: 'spend' is not in the data, even ignoring case, spaces and punctuation (available: repeat_orders, last_order_days, tenure_days, avg_value)"),
+    await expect(
+      plugin.evaluate(
+        {
+          params: params({ ...dailyParams, monetaryFeature: 'spend' }),
+          frame: small(),
+          assignments: { segment: new Int32Array(300) },
+          segments: [],
+          referenceDate: 0,
+        },
+        createTestRunContext(),
+      ),
+    ).rejects.toThrow(
+      new FeatureRequirementError(
+        "monetaryFeature: 'spend' is not in the data, even ignoring case, spaces and punctuation (available: repeat_orders, last_order_days, tenure_days, avg_value)",
+      ),
     );
   });
 
-  it('reads the features as the file spells them (CDNOW summary): the same fit as with the data\'s names', async () => {
+  it("reads the features as the file spells them (CDNOW summary): the same fit as with the data's names", async () => {
     const frame = cdnowFrame();
-    const one = { assignments: { segment: new Int32Array(frame.rowCount) }, segments: [{ key: 0, label: 'all', size: frame.rowCount, profile: {} }], referenceDate: 0 };
+    const one = {
+      assignments: { segment: new Int32Array(frame.rowCount) },
+      segments: [{ key: 0, label: 'all', size: frame.rowCount, profile: {} }],
+      referenceDate: 0,
+    };
     const fit = async (raw: Partial<KpiClvParams>) => {
-      const overall = (await plugin.evaluate({ params: params(raw), frame, ...one }, createTestRunContext())).find((r) => r.segmentKey === null && r.kpi === 'predictive_clv') as KpiResult;
+      const overall = (await plugin.evaluate({ params: params(raw), frame, ...one }, createTestRunContext())).find(
+        (r) => r.segmentKey === null && r.kpi === 'predictive_clv',
+      ) as KpiResult;
       return [overall.value, overall.details];
     };
-    const exact = await fit({ frequencyFeature: 'frequency', recencyFeature: 'recency', ageFeature: 'T', monetaryFeature: 'monetary_value' });
-    expect(await fit({ frequencyFeature: 'Frequency', recencyFeature: 'RECENCY', ageFeature: 't', monetaryFeature: 'Monetary Value' })).toEqual(exact);
+    const exact = await fit({
+      frequencyFeature: 'frequency',
+      recencyFeature: 'recency',
+      ageFeature: 'T',
+      monetaryFeature: 'monetary_value',
+    });
+    expect(
+      await fit({
+        frequencyFeature: 'Frequency',
+        recencyFeature: 'RECENCY',
+        ageFeature: 't',
+        monetaryFeature: 'Monetary Value',
+      }),
+    ).toEqual(exact);
   });
 
   it('names the customer whose recency exceeds T', async () => {
@@ -171,14 +252,28 @@ describe('kpi-clv input handling', () => {
       T: numeric([10, 8, 8, 9, 9]),
       monetary_value: numeric([5, 0, 7, 3, 4]),
     });
-    await expect(plugin.evaluate({ params: params(), frame, assignments: { segment: new Int32Array(5) }, segments: [], referenceDate: 0 }, createTestRunContext())).rejects.toThrow(
-      /recency of customer 'c' \(row 3\) is 9; it must lie in \[0, T = 8\]/,
-    );
+    await expect(
+      plugin.evaluate(
+        { params: params(), frame, assignments: { segment: new Int32Array(5) }, segments: [], referenceDate: 0 },
+        createTestRunContext(),
+      ),
+    ).rejects.toThrow(/recency of customer 'c' \(row 3\) is 9; it must lie in \[0, T = 8\]/);
   });
 
   it('stops with RunAbortedError when the run is aborted', async () => {
     const controller = new AbortController();
     controller.abort('cancelled');
-    await expect(plugin.evaluate({ params: params(dailyParams), frame: small(), assignments: { segment: new Int32Array(300) }, segments: [], referenceDate: 0 }, createTestRunContext({ signal: controller.signal }))).rejects.toThrow(RunAbortedError);
+    await expect(
+      plugin.evaluate(
+        {
+          params: params(dailyParams),
+          frame: small(),
+          assignments: { segment: new Int32Array(300) },
+          segments: [],
+          referenceDate: 0,
+        },
+        createTestRunContext({ signal: controller.signal }),
+      ),
+    ).rejects.toThrow(RunAbortedError);
   });
 });

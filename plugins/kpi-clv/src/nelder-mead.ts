@@ -29,7 +29,11 @@ export interface NelderMeadResult {
  * the standard coefficients reflection 1, expansion 2, contraction ½, shrink ½ (Lagarias et al. 1998,
  * SIAM J. Optim. 9:112–147). Deterministic; non-finite values of `f` are treated as +∞ (outside the domain).
  */
-export function minimizeNelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>, options: NelderMeadOptions = {}): NelderMeadResult {
+export function minimizeNelderMead(
+  f: (x: Float64Array) => number,
+  x0: ArrayLike<number>,
+  options: NelderMeadOptions = {},
+): NelderMeadResult {
   const step = options.initialStep ?? 0.5;
   const xTol = options.xTolerance ?? 1e-8;
   const fTol = options.fTolerance ?? 1e-10;

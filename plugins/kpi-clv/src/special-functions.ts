@@ -17,7 +17,8 @@ const HYP2F1_MAX_TERMS = 1_000_000;
  * throws RangeError when |z| ≥ 1, c is a pole (0, −1, −2, ...) or the series has not converged.
  */
 export function hyp2f1(a: number, b: number, c: number, z: number, relativeTolerance = 1e-15): number {
-  if (![a, b, c, z].every(Number.isFinite)) throw new RangeError(`hyp2f1(${a}, ${b}, ${c}, ${z}): arguments must be finite`);
+  if (![a, b, c, z].every(Number.isFinite))
+    throw new RangeError(`hyp2f1(${a}, ${b}, ${c}, ${z}): arguments must be finite`);
   if (Math.abs(z) >= 1) throw new RangeError(`hyp2f1: |z| = ${Math.abs(z)} must be below 1 for the series`);
   if (c <= 0 && Number.isInteger(c)) throw new RangeError(`hyp2f1: c = ${c} is a pole (0, −1, −2, ...)`);
   if (z === 0) return 1;

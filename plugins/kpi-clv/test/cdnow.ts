@@ -38,7 +38,10 @@ export function cdnowSummaryWithSpend(): CdnowSummary {
 /** The repeat customers (x > 0) of a summary, as the Gamma-Gamma model takes them. */
 export function repeatCustomers(summary: CdnowSummary): { frequency: Float64Array; meanSpend: Float64Array } {
   const rows = [...summary.frequency.keys()].filter((i) => summary.frequency[i] > 0);
-  return { frequency: Float64Array.from(rows, (i) => summary.frequency[i]), meanSpend: Float64Array.from(rows, (i) => summary.meanSpend[i]) };
+  return {
+    frequency: Float64Array.from(rows, (i) => summary.frequency[i]),
+    meanSpend: Float64Array.from(rows, (i) => summary.meanSpend[i]),
+  };
 }
 
 /** The spend file (its first `customers` rows, all by default) as a feature frame with lifetimes' column names: frequency, recency, T, monetary_value. */
@@ -61,7 +64,9 @@ export function cdnowTransactions(): { frame: FeatureFrame; transactions: Transa
   const rows = readFixtureCsv('cdnowElog.csv', 'masterid,sampleid,date,cds,sales');
   const ids = [...new Set(rows.map((r) => r[1]))].sort((a, b) => Number(a) - Number(b));
   const rowOf = new Map(ids.map((id, i) => [id, i]));
-  const timestamp = Float64Array.from(rows, (r) => Date.UTC(Number(r[2].slice(0, 4)), Number(r[2].slice(4, 6)) - 1, Number(r[2].slice(6, 8))));
+  const timestamp = Float64Array.from(rows, (r) =>
+    Date.UTC(Number(r[2].slice(0, 4)), Number(r[2].slice(4, 6)) - 1, Number(r[2].slice(6, 8))),
+  );
   return {
     frame: createFeatureFrame(ids, {}),
     transactions: {

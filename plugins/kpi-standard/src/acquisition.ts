@@ -33,23 +33,37 @@ function customerColumn(frame: FeatureFrame, name: string, param: string): { nam
  * that cell, so segment s gets S · N_s / N. The denominator of a segment is its customers acquired in
  * any month the spend table covers (blended: channels without spend in a covered month cost 0).
  */
-export function cacFigures(frame: FeatureFrame, tables: Readonly<Record<string, FeatureFrame>> | undefined, layout: SegmentLayout, params: KpiStandardParams): Availability {
+export function cacFigures(
+  frame: FeatureFrame,
+  tables: Readonly<Record<string, FeatureFrame>> | undefined,
+  layout: SegmentLayout,
+  params: KpiStandardParams,
+): Availability {
   const table = tables?.[SPEND_TABLE.name];
   if (!table) return { missing: `needs the input table '${SPEND_TABLE.name}' (channel, period 'YYYY-MM', spend)` };
   const channelColumn = table.columns[SPEND_TABLE.channel];
   const periodColumn = table.columns[SPEND_TABLE.period];
   const spendColumn = table.columns[SPEND_TABLE.spend];
-  if (channelColumn?.kind !== 'categorical') return { missing: `needs a categorical column '${SPEND_TABLE.channel}' in table '${SPEND_TABLE.name}'` };
-  if (periodColumn?.kind !== 'categorical') return { missing: `needs a categorical column '${SPEND_TABLE.period}' ('YYYY-MM') in table '${SPEND_TABLE.name}'` };
-  if (spendColumn?.kind !== 'numeric') return { missing: `needs a numeric column '${SPEND_TABLE.spend}' in table '${SPEND_TABLE.name}'` };
+  if (channelColumn?.kind !== 'categorical')
+    return { missing: `needs a categorical column '${SPEND_TABLE.channel}' in table '${SPEND_TABLE.name}'` };
+  if (periodColumn?.kind !== 'categorical')
+    return { missing: `needs a categorical column '${SPEND_TABLE.period}' ('YYYY-MM') in table '${SPEND_TABLE.name}'` };
+  if (spendColumn?.kind !== 'numeric')
+    return { missing: `needs a numeric column '${SPEND_TABLE.spend}' in table '${SPEND_TABLE.name}'` };
   const channelName = customerColumn(frame, params.channelFeature, 'channelFeature');
   if ('missing' in channelName) return channelName;
   const signupName = customerColumn(frame, params.signupFeature, 'signupFeature');
   if ('missing' in signupName) return signupName;
   const channel = frame.columns[channelName.name];
   const signup = frame.columns[signupName.name];
-  if (channel.kind !== 'categorical') return { missing: `needs the categorical customer column '${channelName.name}' (param channelFeature), which is numeric` };
-  if (signup.kind !== 'categorical') return { missing: `needs the categorical customer column '${signupName.name}' with 'YYYY-MM' months (param signupFeature), which is numeric` };
+  if (channel.kind !== 'categorical')
+    return {
+      missing: `needs the categorical customer column '${channelName.name}' (param channelFeature), which is numeric`,
+    };
+  if (signup.kind !== 'categorical')
+    return {
+      missing: `needs the categorical customer column '${signupName.name}' with 'YYYY-MM' months (param signupFeature), which is numeric`,
+    };
 
   // Cells keyed by customer channel code and month index; spend channels are matched to customer channels by text.
   const customerChannel = new Map(channel.levels.map((level, code) => [level, code]));
@@ -74,7 +88,10 @@ export function cacFigures(frame: FeatureFrame, tables: Readonly<Record<string, 
     if (code === undefined) unattributedSpend += spend;
     else cellSpend.set(cellKey(code, month), (cellSpend.get(cellKey(code, month)) ?? 0) + spend);
   }
-  if (coveredMonths.size === 0) return { missing: `needs at least one valid row (channel, 'YYYY-MM' period, finite spend) in table '${SPEND_TABLE.name}'` };
+  if (coveredMonths.size === 0)
+    return {
+      missing: `needs at least one valid row (channel, 'YYYY-MM' period, finite spend) in table '${SPEND_TABLE.name}'`,
+    };
 
   const signupMonthOfLevel = signup.levels.map(parseMonth);
   const rowMonth = new Float64Array(frame.rowCount);
@@ -118,7 +135,12 @@ export function cacFigures(frame: FeatureFrame, tables: Readonly<Record<string, 
 }
 
 /** `cac` per segment and overall; null with "not available: needs …" when the table or a column is missing. */
-export function cacResults(frame: FeatureFrame, tables: Readonly<Record<string, FeatureFrame>> | undefined, layout: SegmentLayout, params: KpiStandardParams): KpiResult[] {
+export function cacResults(
+  frame: FeatureFrame,
+  tables: Readonly<Record<string, FeatureFrame>> | undefined,
+  layout: SegmentLayout,
+  params: KpiStandardParams,
+): KpiResult[] {
   const availability = cacFigures(frame, tables, layout, params);
   const results: KpiResult[] = [];
   for (let s = 0; s <= layout.count; s++) {
@@ -132,10 +154,17 @@ export function cacResults(frame: FeatureFrame, tables: Readonly<Record<string, 
     const acquired = f.acquiredCustomers[s];
     const context =
       `Spend ${f.totalSpend.toFixed(2)} over ${f.lastMonth - f.firstMonth + 1} month(s); ${f.unattributedSpend.toFixed(2)} of it fell in (channel, month) cells without an acquired customer of this run and is attributed to no segment` +
-      (f.skippedSpendRows > 0 ? `; ${f.skippedSpendRows} spend row(s) with a missing channel, an invalid period or a non-finite spend were skipped` : '') +
+      (f.skippedSpendRows > 0
+        ? `; ${f.skippedSpendRows} spend row(s) with a missing channel, an invalid period or a non-finite spend were skipped`
+        : '') +
       '.';
     if (acquired === 0) {
-      results.push(kpiResult(key, 'cac', null, 0, { window, note: `not computable: no customer of this segment signed up in a month the spend table covers. ${context}` }));
+      results.push(
+        kpiResult(key, 'cac', null, 0, {
+          window,
+          note: `not computable: no customer of this segment signed up in a month the spend table covers. ${context}`,
+        }),
+      );
       continue;
     }
     results.push(

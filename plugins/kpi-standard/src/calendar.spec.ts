@@ -4,7 +4,8 @@ describe('calendar', () => {
   it('gives the same month as Date for every day from 1900 to 2100', () => {
     for (let day = Date.UTC(1900, 0, 1) / 86_400_000; day < Date.UTC(2100, 0, 1) / 86_400_000; day++) {
       const d = new Date(day * 86_400_000);
-      if (monthIndexOfDay(day) !== d.getUTCFullYear() * 12 + d.getUTCMonth()) throw new Error(`day ${day} (${d.toISOString()})`);
+      if (monthIndexOfDay(day) !== d.getUTCFullYear() * 12 + d.getUTCMonth())
+        throw new Error(`day ${day} (${d.toISOString()})`);
     }
   });
 

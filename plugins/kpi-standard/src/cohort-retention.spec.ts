@@ -42,7 +42,12 @@ describe('cohortRetentionMatrix', () => {
   });
 
   it('restricts the matrix to the included rows', () => {
-    const only = cohortRetentionMatrix(tx, { referenceDate: Date.UTC(2024, 6, 1), rowCount: 4, maxMonths: 2, include: Uint8Array.from([0, 1, 1, 0]) });
+    const only = cohortRetentionMatrix(tx, {
+      referenceDate: Date.UTC(2024, 6, 1),
+      rowCount: 4,
+      maxMonths: 2,
+      include: Uint8Array.from([0, 1, 1, 0]),
+    });
     expect(only.cohorts).toEqual(['2024-03', '2024-05']);
     expect(only.active).toEqual([
       [1, 0, 0],
@@ -51,6 +56,8 @@ describe('cohortRetentionMatrix', () => {
   });
 
   it('refuses more months than its 32-bit activity mask holds', () => {
-    expect(() => cohortRetentionMatrix(tx, { referenceDate: Date.UTC(2024, 6, 1), rowCount: 4, maxMonths: 40 })).toThrow('maxMonths must be an integer in [0, 31], got 40');
+    expect(() =>
+      cohortRetentionMatrix(tx, { referenceDate: Date.UTC(2024, 6, 1), rowCount: 4, maxMonths: 40 }),
+    ).toThrow('maxMonths must be an integer in [0, 31], got 40');
   });
 });

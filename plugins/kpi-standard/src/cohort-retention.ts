@@ -20,7 +20,12 @@ export interface CustomerCohorts {
  * relative to it). Purchases are the lines not marked as returns, before the reference date, over the
  * whole history (acquisition is not limited to a measurement window).
  */
-export function customerCohorts(tx: TransactionColumns, rowCount: number, referenceDate: number, maxMonths: number): CustomerCohorts {
+export function customerCohorts(
+  tx: TransactionColumns,
+  rowCount: number,
+  referenceDate: number,
+  maxMonths: number,
+): CustomerCohorts {
   if (!(Number.isInteger(maxMonths) && maxMonths >= 0 && maxMonths <= MAX_MATRIX_MONTHS)) {
     throw new RangeError(`maxMonths must be an integer in [0, ${MAX_MATRIX_MONTHS}], got ${maxMonths}`);
   }
@@ -41,7 +46,8 @@ export function customerCohorts(tx: TransactionColumns, rowCount: number, refere
   const monthOfDay = new Int32Array(earliest === Infinity ? 0 : Math.floor(latest / MS_PER_DAY) - firstDay + 1);
   for (let d = 0; d < monthOfDay.length; d++) monthOfDay[d] = monthIndexOfDay(firstDay + d);
   const acquisitionMonth = new Int32Array(rowCount);
-  for (let row = 0; row < rowCount; row++) acquisitionMonth[row] = first[row] === Infinity ? -1 : monthIndexOfDay(Math.floor(first[row] / MS_PER_DAY));
+  for (let row = 0; row < rowCount; row++)
+    acquisitionMonth[row] = first[row] === Infinity ? -1 : monthIndexOfDay(Math.floor(first[row] / MS_PER_DAY));
   const activeMonths = new Uint32Array(rowCount);
   for (let t = 0; t < customerRow.length; t++) {
     const row = customerRow[t];
@@ -61,7 +67,11 @@ export interface PooledCohortRetention {
   firstMonth: number;
 }
 
-export function poolCohortRetention(cohorts: CustomerCohorts, segmentOfRow: Int32Array, segmentCount: number): PooledCohortRetention {
+export function poolCohortRetention(
+  cohorts: CustomerCohorts,
+  segmentOfRow: Int32Array,
+  segmentCount: number,
+): PooledCohortRetention {
   const width = cohorts.maxMonths + 1;
   const eligible = new Float64Array((segmentCount + 1) * width);
   const active = new Float64Array((segmentCount + 1) * width);
@@ -121,7 +131,10 @@ export interface CohortRetentionOptions {
  * m.cohorts[0]; // '1997-01'
  * m.retention[0][1]; // share of the January cohort who bought again in February
  */
-export function cohortRetentionMatrix(transactions: TransactionColumns, options: CohortRetentionOptions): CohortRetentionMatrix {
+export function cohortRetentionMatrix(
+  transactions: TransactionColumns,
+  options: CohortRetentionOptions,
+): CohortRetentionMatrix {
   const maxMonths = options.maxMonths ?? 12;
   const cohorts = customerCohorts(transactions, options.rowCount, options.referenceDate, maxMonths);
   const width = maxMonths + 1;

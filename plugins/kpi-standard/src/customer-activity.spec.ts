@@ -40,7 +40,14 @@ describe('customerActivity without order ids', () => {
 
 describe('segmentFigures', () => {
   it('sums the segments into the overall entry', () => {
-    const activity = customerActivity(columns([[0, '2024-01-03T09:00:00', 5], [1, '2024-01-05T10:00:00', 7]]), 3, { referenceDate: REFERENCE, windowStart: -Infinity, activeDays: 30 });
+    const activity = customerActivity(
+      columns([
+        [0, '2024-01-03T09:00:00', 5],
+        [1, '2024-01-05T10:00:00', 7],
+      ]),
+      3,
+      { referenceDate: REFERENCE, windowStart: -Infinity, activeDays: 30 },
+    );
     const figures = segmentFigures(activity, Int32Array.from([0, 1, 1]), 2, REFERENCE);
     expect(Array.from(figures.customers)).toEqual([1, 2, 3]);
     expect(Array.from(figures.revenue)).toEqual([5, 7, 12]);

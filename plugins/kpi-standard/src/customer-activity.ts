@@ -52,7 +52,11 @@ const CURRENT = 2;
  * is exact when each customer's lines come in time order; when they do not, those days are recounted
  * exactly by sorting each customer's days (a second pass over those lines only).
  */
-export function customerActivity(tx: TransactionColumns, rowCount: number, options: CustomerActivityOptions): CustomerActivity {
+export function customerActivity(
+  tx: TransactionColumns,
+  rowCount: number,
+  options: CustomerActivityOptions,
+): CustomerActivity {
   const { customerRow, order, timestamp, amount, isReturn } = tx;
   const ref = options.referenceDate;
   const windowStart = options.windowStart;
@@ -97,7 +101,8 @@ export function customerActivity(tx: TransactionColumns, rowCount: number, optio
     const purchase = isReturn[t] === 0;
     if (purchase) {
       if (ts > state[base + LAST]) state[base + LAST] = ts;
-      if (ts >= previousStart) state[base + FLAGS] = (state[base + FLAGS] as number) | (ts >= currentStart ? CURRENT : PREVIOUS);
+      if (ts >= previousStart)
+        state[base + FLAGS] = (state[base + FLAGS] as number) | (ts >= currentStart ? CURRENT : PREVIOUS);
     }
     if (ts < windowStart) {
       beforeWindow++;
@@ -148,7 +153,14 @@ export function customerActivity(tx: TransactionColumns, rowCount: number, optio
     if (!daysInOrder) purchaseDays = countPurchaseDaysExactly(tx, rowCount, ref, windowStart);
     for (let row = 0; row < rowCount; row++) orders[row] += purchaseDays[row];
   }
-  const orderBasis = purchaseDays === null ? (byId > 0 ? 'order ids' : 'none') : byId > 0 ? 'order ids and purchase days' : 'purchase days';
+  const orderBasis =
+    purchaseDays === null
+      ? byId > 0
+        ? 'order ids'
+        : 'none'
+      : byId > 0
+        ? 'order ids and purchase days'
+        : 'purchase days';
   return {
     rowCount,
     revenue,
@@ -168,7 +180,12 @@ export function customerActivity(tx: TransactionColumns, rowCount: number, optio
 }
 
 /** Distinct purchase days per customer of the purchase lines without an order id in [windowStart, ref), for data not in time order. */
-function countPurchaseDaysExactly(tx: TransactionColumns, rowCount: number, ref: number, windowStart: number): Int32Array {
+function countPurchaseDaysExactly(
+  tx: TransactionColumns,
+  rowCount: number,
+  ref: number,
+  windowStart: number,
+): Int32Array {
   const { customerRow, order, timestamp, isReturn } = tx;
   const qualifies = (t: number) => {
     const row = customerRow[t];
@@ -211,7 +228,12 @@ export interface SegmentFigures {
 }
 
 /** Reduces per-customer activity to per-segment accumulators; `segmentOfRow[row]` is a dense segment index in [0, segmentCount). */
-export function segmentFigures(activity: CustomerActivity, segmentOfRow: Int32Array, segmentCount: number, referenceDate: number): SegmentFigures {
+export function segmentFigures(
+  activity: CustomerActivity,
+  segmentOfRow: Int32Array,
+  segmentCount: number,
+  referenceDate: number,
+): SegmentFigures {
   const size = segmentCount + 1;
   const f: SegmentFigures = {
     segmentCount,
@@ -246,7 +268,17 @@ export function segmentFigures(activity: CustomerActivity, segmentOfRow: Int32Ar
       f.retained[s] += activeCurrent[row];
     }
   }
-  for (const a of [f.customers, f.purchasers, f.repeaters, f.orders, f.revenue, f.recencyDays, f.recencyCustomers, f.previouslyActive, f.retained]) {
+  for (const a of [
+    f.customers,
+    f.purchasers,
+    f.repeaters,
+    f.orders,
+    f.revenue,
+    f.recencyDays,
+    f.recencyCustomers,
+    f.previouslyActive,
+    f.retained,
+  ]) {
     let total = 0;
     for (let s = 0; s < segmentCount; s++) total += a[s];
     a[segmentCount] = total;

@@ -1,9 +1,22 @@
-import { seededRandom, throwIfAborted, type KpiInput, type KpiResult, type RunContext, type TransactionColumns } from '@workbench/plugin-sdk';
+import {
+  seededRandom,
+  throwIfAborted,
+  type KpiInput,
+  type KpiResult,
+  type RunContext,
+  type TransactionColumns,
+} from '@workbench/plugin-sdk';
 import { cacResults } from './acquisition';
 import { dayOf, isoBound, monthStart, MS_PER_DAY } from './calendar';
 import { customerCohorts, poolCohortRetention } from './cohort-retention';
 import { customerActivity, segmentFigures, type CustomerActivity, type SegmentFigures } from './customer-activity';
-import { analyticCustomerIntervals, bootstrapCustomerStatistics, percentileInterval, wilsonInterval, type CustomerIntervals } from './intervals';
+import {
+  analyticCustomerIntervals,
+  bootstrapCustomerStatistics,
+  percentileInterval,
+  wilsonInterval,
+  type CustomerIntervals,
+} from './intervals';
 import { COHORT_KPI_PREFIX } from './kpi-definitions';
 import type { KpiStandardParams } from './kpi-standard-params';
 import { satisfactionResults } from './satisfaction';
@@ -50,13 +63,27 @@ const day = (ms: number) => dayOf(ms) * MS_PER_DAY;
  * (normal approximation / delta method: accurate there by the CLT, O(n) instead of O(B·n)).
  * Null when `bootstrapResamples` is 0 or the group is empty.
  */
-function customerIntervals(rows: Int32Array, activity: CustomerActivity, params: KpiStandardParams, seed: number, signal: AbortSignal): CustomerIntervals | null {
+function customerIntervals(
+  rows: Int32Array,
+  activity: CustomerActivity,
+  params: KpiStandardParams,
+  seed: number,
+  signal: AbortSignal,
+): CustomerIntervals | null {
   if (params.bootstrapResamples === 0 || rows.length === 0) return null;
   throwIfAborted(signal);
   const valueFactor = params.marginRate ?? 1;
   const level = params.confidenceLevel;
-  if (rows.length > params.bootstrapMaxCustomers) return analyticCustomerIntervals(rows, activity.revenue, activity.orders, valueFactor, level);
-  const boot = bootstrapCustomerStatistics(rows, activity.revenue, activity.orders, valueFactor, params.bootstrapResamples, seededRandom(seed));
+  if (rows.length > params.bootstrapMaxCustomers)
+    return analyticCustomerIntervals(rows, activity.revenue, activity.orders, valueFactor, level);
+  const boot = bootstrapCustomerStatistics(
+    rows,
+    activity.revenue,
+    activity.orders,
+    valueFactor,
+    params.bootstrapResamples,
+    seededRandom(seed),
+  );
   const label = `${params.bootstrapResamples} resamples of customers`;
   return {
     averageOrderValue: percentileInterval(boot.averageOrderValue, level, `${label}, ratio of resampled sums`),
@@ -76,16 +103,24 @@ function transactionResults(
   const results: KpiResult[] = [];
   const level = params.confidenceLevel;
   const all = layout.count;
-  const windowStart = params.windowDays !== undefined ? referenceDate - params.windowDays * MS_PER_DAY : day(Math.min(activity.firstTimestamp, referenceDate));
+  const windowStart =
+    params.windowDays !== undefined
+      ? referenceDate - params.windowDays * MS_PER_DAY
+      : day(Math.min(activity.firstTimestamp, referenceDate));
   const window = { start: isoBound(windowStart), end: isoBound(referenceDate) };
-  const recencyWindow = { start: isoBound(day(Math.min(activity.earliestTimestamp, referenceDate))), end: isoBound(referenceDate) };
+  const recencyWindow = {
+    start: isoBound(day(Math.min(activity.earliestTimestamp, referenceDate))),
+    end: isoBound(referenceDate),
+  };
   const w = params.activeDays;
   const retentionWindow = { start: isoBound(referenceDate - w * MS_PER_DAY), end: isoBound(referenceDate) };
   const previousWindow = `[${isoBound(referenceDate - 2 * w * MS_PER_DAY)}, ${isoBound(referenceDate - w * MS_PER_DAY)})`;
   const left = activity.outsideFrame + activity.afterReference + activity.beforeWindow;
   const scope =
     `Orders counted by ${activity.orderBasis}; ${activity.returnLines} return line(s) net against revenue and are not orders.` +
-    (left > 0 ? ` Left out: ${activity.outsideFrame} line(s) of customers outside the run, ${activity.afterReference} at or after the reference date, ${activity.beforeWindow} before the window.` : '');
+    (left > 0
+      ? ` Left out: ${activity.outsideFrame} line(s) of customers outside the run, ${activity.afterReference} at or after the reference date, ${activity.beforeWindow} before the window.`
+      : '');
   const valueFactor = params.marginRate ?? 1;
 
   for (let s = 0; s <= all; s++) {
@@ -98,12 +133,18 @@ function transactionResults(
     results.push(kpiResult(key, 'revenue', revenue, customers, { window, note: scope }));
     results.push(
       f.revenue[all] === 0
-        ? kpiResult(key, 'revenue_share', null, customers, { window, note: 'not computable: the net revenue of all customers in the window is 0' })
+        ? kpiResult(key, 'revenue_share', null, customers, {
+            window,
+            note: 'not computable: the net revenue of all customers in the window is 0',
+          })
         : kpiResult(key, 'revenue_share', revenue / f.revenue[all], customers, { window }),
     );
     results.push(
       orders === 0
-        ? kpiResult(key, 'average_order_value', null, customers, { window, note: `not computable: no order in the window. ${scope}` })
+        ? kpiResult(key, 'average_order_value', null, customers, {
+            window,
+            note: `not computable: no order in the window. ${scope}`,
+          })
         : kpiResult(key, 'average_order_value', revenue / orders, customers, {
             window,
             note: `${revenue.toFixed(2)} / ${orders} orders. ${scope}`,
@@ -112,7 +153,8 @@ function transactionResults(
     );
     if (customers === 0) {
       const note = 'not computable: the segment has no customer';
-      for (const kpi of ['purchase_frequency', 'recency_days', 'historical_clv', 'repeat_purchase_rate'] as const) results.push(kpiResult(key, kpi, null, 0, { window, note }));
+      for (const kpi of ['purchase_frequency', 'recency_days', 'historical_clv', 'repeat_purchase_rate'] as const)
+        results.push(kpiResult(key, kpi, null, 0, { window, note }));
     } else {
       results.push(
         kpiResult(key, 'purchase_frequency', orders / customers, customers, {
@@ -124,8 +166,14 @@ function transactionResults(
       const recent = f.recencyCustomers[s];
       results.push(
         recent === 0
-          ? kpiResult(key, 'recency_days', null, 0, { window: recencyWindow, note: 'not computable: no customer of the segment purchased before the reference date' })
-          : kpiResult(key, 'recency_days', f.recencyDays[s] / recent, recent, { window: recencyWindow, note: `Mean over the ${recent} customers with a purchase before the reference date.` }),
+          ? kpiResult(key, 'recency_days', null, 0, {
+              window: recencyWindow,
+              note: 'not computable: no customer of the segment purchased before the reference date',
+            })
+          : kpiResult(key, 'recency_days', f.recencyDays[s] / recent, recent, {
+              window: recencyWindow,
+              note: `Mean over the ${recent} customers with a purchase before the reference date.`,
+            }),
       );
       results.push(
         kpiResult(key, 'historical_clv', (revenue * valueFactor) / customers, customers, {
@@ -140,7 +188,10 @@ function transactionResults(
       const purchasers = f.purchasers[s];
       results.push(
         purchasers === 0
-          ? kpiResult(key, 'repeat_purchase_rate', null, 0, { window, note: 'not computable: no customer of the segment ordered in the window' })
+          ? kpiResult(key, 'repeat_purchase_rate', null, 0, {
+              window,
+              note: 'not computable: no customer of the segment ordered in the window',
+            })
           : kpiResult(key, 'repeat_purchase_rate', f.repeaters[s] / purchasers, purchasers, {
               window,
               note: `${f.repeaters[s]} of ${purchasers} purchasing customers ordered twice or more.`,
@@ -151,25 +202,44 @@ function transactionResults(
     const active = f.previouslyActive[s];
     if (active === 0) {
       const note = `not computable: no customer of the segment purchased in the previous window ${previousWindow} (activeDays = ${w})`;
-      results.push(kpiResult(key, 'retention_rate', null, 0, { window: retentionWindow, note }), kpiResult(key, 'churn_rate', null, 0, { window: retentionWindow, note }));
+      results.push(
+        kpiResult(key, 'retention_rate', null, 0, { window: retentionWindow, note }),
+        kpiResult(key, 'churn_rate', null, 0, { window: retentionWindow, note }),
+      );
     } else {
       const retained = f.retained[s];
       const note = `${retained} of the ${active} customers who purchased in ${previousWindow} purchased again in [${retentionWindow.start}, ${retentionWindow.end}) (activeDays = ${w}).`;
       results.push(
-        kpiResult(key, 'retention_rate', retained / active, active, { window: retentionWindow, note, interval: wilsonInterval(retained, active, level) }),
-        kpiResult(key, 'churn_rate', 1 - retained / active, active, { window: retentionWindow, note, interval: wilsonInterval(active - retained, active, level) }),
+        kpiResult(key, 'retention_rate', retained / active, active, {
+          window: retentionWindow,
+          note,
+          interval: wilsonInterval(retained, active, level),
+        }),
+        kpiResult(key, 'churn_rate', 1 - retained / active, active, {
+          window: retentionWindow,
+          note,
+          interval: wilsonInterval(active - retained, active, level),
+        }),
       );
     }
   }
   return results;
 }
 
-function cohortResults(layout: SegmentLayout, tx: TransactionColumns, rowCount: number, params: KpiStandardParams, referenceDate: number): KpiResult[] {
+function cohortResults(
+  layout: SegmentLayout,
+  tx: TransactionColumns,
+  rowCount: number,
+  params: KpiStandardParams,
+  referenceDate: number,
+): KpiResult[] {
   const cohorts = customerCohorts(tx, rowCount, referenceDate, params.cohortMonths);
   const pooled = poolCohortRetention(cohorts, layout.segmentOfRow, layout.count);
   const width = params.cohortMonths + 1;
   const window =
-    pooled.firstMonth >= 0 ? { start: isoBound(monthStart(pooled.firstMonth)), end: isoBound(monthStart(cohorts.lastCompleteMonth + 1)) } : undefined;
+    pooled.firstMonth >= 0
+      ? { start: isoBound(monthStart(pooled.firstMonth)), end: isoBound(monthStart(cohorts.lastCompleteMonth + 1)) }
+      : undefined;
   const results: KpiResult[] = [];
   for (let s = 0; s <= layout.count; s++) {
     const key = keyOf(layout, s);
@@ -179,7 +249,10 @@ function cohortResults(layout: SegmentLayout, tx: TransactionColumns, rowCount: 
       const kpi = `${COHORT_KPI_PREFIX}${k}`;
       results.push(
         eligible === 0
-          ? kpiResult(key, kpi, null, 0, { window, note: `not computable: no customer of the segment has had month ${k} after acquisition end before the reference date` })
+          ? kpiResult(key, kpi, null, 0, {
+              window,
+              note: `not computable: no customer of the segment has had month ${k} after acquisition end before the reference date`,
+            })
           : kpiResult(key, kpi, active / eligible, eligible, {
               window,
               note: `${active} of ${eligible} customers (cohorts pooled) purchased in month ${k} after their acquisition month. The full matrix: cohortRetentionMatrix().`,
@@ -221,7 +294,8 @@ export async function evaluateStandard(input: KpiInput<KpiStandardParams>, ctx: 
     const note = 'not available: needs the transactions table of the dataset';
     for (let s = 0; s <= layout.count; s++) {
       for (const kpi of TRANSACTION_KPIS) results.push(kpiResult(keyOf(layout, s), kpi, null, 0, { note }));
-      for (let k = 1; k <= params.cohortMonths; k++) results.push(kpiResult(keyOf(layout, s), `${COHORT_KPI_PREFIX}${k}`, null, 0, { note }));
+      for (let k = 1; k <= params.cohortMonths; k++)
+        results.push(kpiResult(keyOf(layout, s), `${COHORT_KPI_PREFIX}${k}`, null, 0, { note }));
     }
   } else {
     throwIfAborted(ctx.signal);
@@ -232,7 +306,9 @@ export async function evaluateStandard(input: KpiInput<KpiStandardParams>, ctx: 
     throwIfAborted(ctx.signal);
     ctx.progress(0.3, 'intervals');
     const groups = rowsBySegment(layout);
-    const intervals = groups.map((rows, s) => customerIntervals(rows, activity, params, segmentSeed(ctx.seed, keyOf(layout, s)), ctx.signal));
+    const intervals = groups.map((rows, s) =>
+      customerIntervals(rows, activity, params, segmentSeed(ctx.seed, keyOf(layout, s)), ctx.signal),
+    );
     results.push(...transactionResults(layout, activity, figures, params, referenceDate, intervals));
     throwIfAborted(ctx.signal);
     ctx.progress(0.7, 'cohorts');

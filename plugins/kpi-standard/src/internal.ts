@@ -12,7 +12,13 @@ export {
   type CustomerCohorts,
   type PooledCohortRetention,
 } from './cohort-retention';
-export { customerActivity, segmentFigures, type CustomerActivity, type CustomerActivityOptions, type SegmentFigures } from './customer-activity';
+export {
+  customerActivity,
+  segmentFigures,
+  type CustomerActivity,
+  type CustomerActivityOptions,
+  type SegmentFigures,
+} from './customer-activity';
 export { evaluateStandard } from './evaluate-standard';
 export {
   analyticCustomerIntervals,

@@ -1,5 +1,15 @@
 import { seededRandom } from '@workbench/plugin-sdk';
-import { analyticCustomerIntervals, bootstrapCustomerStatistics, criticalValue, inverseNormalCdf, netPromoterInterval, normalMeanInterval, percentileInterval, sortedQuantile, wilsonInterval } from './intervals';
+import {
+  analyticCustomerIntervals,
+  bootstrapCustomerStatistics,
+  criticalValue,
+  inverseNormalCdf,
+  netPromoterInterval,
+  normalMeanInterval,
+  percentileInterval,
+  sortedQuantile,
+  wilsonInterval,
+} from './intervals';
 
 describe('inverseNormalCdf', () => {
   it('matches tabulated normal quantiles to 1e-8', () => {
@@ -57,7 +67,10 @@ describe('bootstrap', () => {
 
   it('drops non-finite replicates and returns null when none is left', () => {
     expect(percentileInterval(Float64Array.from([Number.NaN, Number.NaN]), 0.95, 'x')).toBeNull();
-    expect(percentileInterval(Float64Array.from([Number.NaN, 1, 3]), 0.5, 'x')).toMatchObject({ lower: 1.5, upper: 2.5 });
+    expect(percentileInterval(Float64Array.from([Number.NaN, 1, 3]), 0.5, 'x')).toMatchObject({
+      lower: 1.5,
+      upper: 2.5,
+    });
   });
 
   it('gives a frequency interval whose width matches the normal theory 2·z·s/√n within 10% on 2000 customers', () => {
@@ -80,8 +93,22 @@ describe('bootstrap', () => {
 
   it('is deterministic given the generator seed', () => {
     const rows = Int32Array.from([0, 1, 2]);
-    const a = bootstrapCustomerStatistics(rows, Float64Array.from([1, 2, 3]), Float64Array.from([1, 1, 2]), 1, 50, seededRandom(9));
-    const b = bootstrapCustomerStatistics(rows, Float64Array.from([1, 2, 3]), Float64Array.from([1, 1, 2]), 1, 50, seededRandom(9));
+    const a = bootstrapCustomerStatistics(
+      rows,
+      Float64Array.from([1, 2, 3]),
+      Float64Array.from([1, 1, 2]),
+      1,
+      50,
+      seededRandom(9),
+    );
+    const b = bootstrapCustomerStatistics(
+      rows,
+      Float64Array.from([1, 2, 3]),
+      Float64Array.from([1, 1, 2]),
+      1,
+      50,
+      seededRandom(9),
+    );
     expect(a).toEqual(b);
   });
 });
@@ -130,8 +157,16 @@ describe('analyticCustomerIntervals', () => {
   });
 
   it('is null for fewer than 2 customers, and for AOV when nobody ordered', () => {
-    expect(analyticCustomerIntervals(Int32Array.from([0]), Float64Array.from([5]), Float64Array.from([1]), 1, 0.95)).toEqual({ averageOrderValue: null, purchaseFrequency: null, valuePerCustomer: null });
-    const none = analyticCustomerIntervals(Int32Array.from([0, 1]), Float64Array.from([0, 0]), Float64Array.from([0, 0]), 1, 0.95);
+    expect(
+      analyticCustomerIntervals(Int32Array.from([0]), Float64Array.from([5]), Float64Array.from([1]), 1, 0.95),
+    ).toEqual({ averageOrderValue: null, purchaseFrequency: null, valuePerCustomer: null });
+    const none = analyticCustomerIntervals(
+      Int32Array.from([0, 1]),
+      Float64Array.from([0, 0]),
+      Float64Array.from([0, 0]),
+      1,
+      0.95,
+    );
     expect(none.averageOrderValue).toBeNull();
     expect(none.purchaseFrequency).toMatchObject({ lower: 0, upper: 0 });
   });

@@ -31,7 +31,11 @@ export function wilsonInterval(successes: number, n: number, confidenceLevel: nu
   const z2n = (z * z) / n;
   const centre = (p + z2n / 2) / (1 + z2n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + z2n);
-  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half), method: `Wilson score ${percent(confidenceLevel)}` };
+  return {
+    lower: Math.max(0, centre - half),
+    upper: Math.min(1, centre + half),
+    method: `Wilson score ${percent(confidenceLevel)}`,
+  };
 }
 
 /**
@@ -43,14 +47,23 @@ export function normalMeanInterval(sum: number, sumOfSquares: number, n: number,
   const mean = sum / n;
   const variance = Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1));
   const half = criticalValue(confidenceLevel) * Math.sqrt(variance / n);
-  return { lower: mean - half, upper: mean + half, method: `normal approximation ${percent(confidenceLevel)} (mean ± z·s/√n)` };
+  return {
+    lower: mean - half,
+    upper: mean + half,
+    method: `normal approximation ${percent(confidenceLevel)} (mean ± z·s/√n)`,
+  };
 }
 
 /**
  * Wald interval of a net promoter score 100·(p₊ − p₋) from one multinomial sample of n answers:
  * Var(p̂₊ − p̂₋) = (p₊ + p₋ − (p₊ − p₋)²)/n. Clipped to [−100, 100].
  */
-export function netPromoterInterval(promoters: number, detractors: number, n: number, confidenceLevel: number): Interval {
+export function netPromoterInterval(
+  promoters: number,
+  detractors: number,
+  n: number,
+  confidenceLevel: number,
+): Interval {
   if (!(n > 0)) throw new RangeError('netPromoterInterval needs n > 0');
   const pPlus = promoters / n;
   const pMinus = detractors / n;
@@ -79,7 +92,11 @@ export function percentileInterval(replicates: Float64Array, confidenceLevel: nu
   if (m === 0) return null;
   const sorted = finite.subarray(0, m).sort();
   const alpha = (1 - confidenceLevel) / 2;
-  return { lower: sortedQuantile(sorted, alpha), upper: sortedQuantile(sorted, 1 - alpha), method: `bootstrap ${percent(confidenceLevel)} percentile, ${label}` };
+  return {
+    lower: sortedQuantile(sorted, alpha),
+    upper: sortedQuantile(sorted, 1 - alpha),
+    method: `bootstrap ${percent(confidenceLevel)} percentile, ${label}`,
+  };
 }
 
 /** Bootstrap replicates of the three customer-level statistics of one group, resampled jointly. */
@@ -184,8 +201,12 @@ export function analyticCustomerIntervals(
   const halfX = z * Math.sqrt(sxx / (n - 1) / n) * Math.abs(valueFactor);
   let averageOrderValue: Interval | null = null;
   if (sumY > 0) {
-    const halfR = z * Math.sqrt(sdd / (n - 1) / n) / meanY;
-    averageOrderValue = { lower: ratio - halfR, upper: ratio + halfR, method: `delta method, ${level}, ratio of means revenue/orders over ${n} customers (first-order variance, Cochran 1977 ch. 6)` };
+    const halfR = (z * Math.sqrt(sdd / (n - 1) / n)) / meanY;
+    averageOrderValue = {
+      lower: ratio - halfR,
+      upper: ratio + halfR,
+      method: `delta method, ${level}, ratio of means revenue/orders over ${n} customers (first-order variance, Cochran 1977 ch. 6)`,
+    };
   }
   return {
     averageOrderValue,

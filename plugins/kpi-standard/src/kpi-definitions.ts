@@ -7,7 +7,8 @@ export const PLUGIN_NAME = 'kpi-standard';
 export const SPEND_TABLE = { name: 'marketing_spend', channel: 'channel', period: 'period', spend: 'spend' } as const;
 export const SURVEY_TABLE = { name: 'survey', customerId: 'customer_id', csat: 'csat', nps: 'nps' } as const;
 
-const WINDOW = 'the measurement window (the last windowDays days before the reference date, or the whole history when windowDays is not set)';
+const WINDOW =
+  'the measurement window (the last windowDays days before the reference date, or the whole history when windowDays is not set)';
 const ORDERS =
   'Orders are distinct order ids among purchase lines (return lines are not orders); when the data has no order ids, distinct purchase days of the customer.';
 
@@ -23,7 +24,13 @@ const cohortDefinitions: KpiDefinition[] = Array.from({ length: MAX_COHORT_MONTH
 }));
 
 export const KPI_DEFINITIONS: KpiDefinition[] = [
-  { key: 'customers', title: 'Customers', unit: 'customers', higherIsBetter: true, definition: 'Number of customers in the segment (rows of the run).' },
+  {
+    key: 'customers',
+    title: 'Customers',
+    unit: 'customers',
+    higherIsBetter: true,
+    definition: 'Number of customers in the segment (rows of the run).',
+  },
   {
     key: 'customer_share',
     title: 'Share of customers',
@@ -31,7 +38,13 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
     higherIsBetter: true,
     definition: "The segment's customers divided by all customers of the run (a census figure, no interval).",
   },
-  { key: 'orders', title: 'Orders', unit: 'orders', higherIsBetter: true, definition: `Orders placed in ${WINDOW}. ${ORDERS}` },
+  {
+    key: 'orders',
+    title: 'Orders',
+    unit: 'orders',
+    higherIsBetter: true,
+    definition: `Orders placed in ${WINDOW}. ${ORDERS}`,
+  },
   {
     key: 'revenue',
     title: 'Revenue',
@@ -44,7 +57,8 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
     title: 'Share of revenue',
     unit: 'share of revenue',
     higherIsBetter: true,
-    definition: "The segment's net revenue divided by the net revenue of all customers in the same window (a census figure, no interval).",
+    definition:
+      "The segment's net revenue divided by the net revenue of all customers in the same window (a census figure, no interval).",
   },
   {
     key: 'average_order_value',
@@ -112,7 +126,8 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
     title: 'Mean satisfaction (CSAT)',
     unit: 'points (1–5)',
     higherIsBetter: true,
-    definition: "Mean of the survey table's csat answers (1–5) of the segment's customers, one value per response. Interval: normal approximation (mean ± z·s/√n).",
+    definition:
+      "Mean of the survey table's csat answers (1–5) of the segment's customers, one value per response. Interval: normal approximation (mean ± z·s/√n).",
   },
   {
     key: 'csat_satisfied_share',

@@ -19,7 +19,9 @@ export class KpiStandardParams {
    * frequency, CLV and repeat rate count transactions in [ref − windowDays, ref). Absent: the whole
    * history before the reference date.
    */
-  @Describe('Length of the measurement window in days, ending at the reference date: orders, revenue, AOV, frequency, CLV and repeat rate count transactions in [ref − windowDays, ref). Absent: the whole history before the reference date.')
+  @Describe(
+    'Length of the measurement window in days, ending at the reference date: orders, revenue, AOV, frequency, CLV and repeat rate count transactions in [ref − windowDays, ref). Absent: the whole history before the reference date.',
+  )
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -30,14 +32,18 @@ export class KpiStandardParams {
    * Activity window w (days) of retention and churn: a customer who purchased in [ref − 2w, ref − w)
    * is retained when they purchase again in [ref − w, ref).
    */
-  @Describe('Activity window w (days) of retention and churn: a customer who purchased in [ref − 2w, ref − w) is retained when they purchase again in [ref − w, ref).')
+  @Describe(
+    'Activity window w (days) of retention and churn: a customer who purchased in [ref − 2w, ref − w) is retained when they purchase again in [ref − w, ref).',
+  )
   @IsInt()
   @Min(1)
   @Max(3650)
   activeDays = 90;
 
   /** Gross margin rate in (0, 1]: when given, historical CLV is margin (revenue × marginRate) per customer instead of revenue. */
-  @Describe('Gross margin rate in (0, 1]: when given, historical CLV is margin (revenue × marginRate) per customer instead of revenue.')
+  @Describe(
+    'Gross margin rate in (0, 1]: when given, historical CLV is margin (revenue × marginRate) per customer instead of revenue.',
+  )
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(1e-6)
@@ -45,7 +51,9 @@ export class KpiStandardParams {
   marginRate?: number;
 
   /** Bootstrap resamples B for the intervals of AOV, frequency and CLV; 0 leaves those intervals out (bootstrap and analytic alike). */
-  @Describe('Bootstrap resamples B for the intervals of AOV, frequency and CLV; 0 leaves those intervals out (bootstrap and analytic alike).')
+  @Describe(
+    'Bootstrap resamples B for the intervals of AOV, frequency and CLV; 0 leaves those intervals out (bootstrap and analytic alike).',
+  )
   @IsInt()
   @Min(0)
   @Max(100_000)
@@ -57,7 +65,9 @@ export class KpiStandardParams {
    * for the AOV ratio): the central limit theorem makes them agree with the bootstrap there, at O(n)
    * instead of O(B·n). 0 = never bootstrap (analytic everywhere).
    */
-  @Describe('Largest group (a segment, or all customers) whose AOV, frequency and CLV intervals are bootstrapped. A larger group gets analytic intervals instead (normal approximation for the two means, delta method for the AOV ratio): the central limit theorem makes them agree with the bootstrap there, at O(n) instead of O(B·n). 0 = never bootstrap (analytic everywhere).')
+  @Describe(
+    'Largest group (a segment, or all customers) whose AOV, frequency and CLV intervals are bootstrapped. A larger group gets analytic intervals instead (normal approximation for the two means, delta method for the AOV ratio): the central limit theorem makes them agree with the bootstrap there, at O(n) instead of O(B·n). 0 = never bootstrap (analytic everywhere).',
+  )
   @IsInt()
   @Min(0)
   bootstrapMaxCustomers = 20_000;
@@ -83,7 +93,9 @@ export class KpiStandardParams {
   channelFeature = 'acquisition_channel';
 
   /** Categorical customer column with the signup month 'YYYY-MM' (a longer ISO date is cut to its month), matched to `marketing_spend.period`. */
-  @Describe('Categorical customer column with the signup month \'YYYY-MM\' (a longer ISO date is cut to its month), matched to `marketing_spend.period`.')
+  @Describe(
+    "Categorical customer column with the signup month 'YYYY-MM' (a longer ISO date is cut to its month), matched to `marketing_spend.period`.",
+  )
   @IsString()
   @MinLength(1)
   signupFeature = 'signup_month';

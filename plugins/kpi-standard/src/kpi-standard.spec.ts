@@ -1,4 +1,12 @@
-import { categorical, createFeatureFrame, numeric, validateParams, type FeatureFrame, type KpiResult, type TransactionColumns } from '@workbench/plugin-sdk';
+import {
+  categorical,
+  createFeatureFrame,
+  numeric,
+  validateParams,
+  type FeatureFrame,
+  type KpiResult,
+  type TransactionColumns,
+} from '@workbench/plugin-sdk';
 import { createTestRunContext, describeKpiEvaluatorConformance } from '@workbench/plugin-sdk/testing';
 import plugin from './index';
 import { KpiStandardParams } from './internal';
@@ -52,13 +60,27 @@ const segments = [
   { key: 0, label: 'first', size: 2, profile: {} },
   { key: 1, label: 'second', size: 3, profile: {} },
 ];
-const evaluate = (p: Partial<KpiStandardParams> = {}, extra: { tables?: Record<string, FeatureFrame>; withoutTransactions?: boolean } = {}) =>
+const evaluate = (
+  p: Partial<KpiStandardParams> = {},
+  extra: { tables?: Record<string, FeatureFrame>; withoutTransactions?: boolean } = {},
+) =>
   plugin.evaluate(
-    { params: params({ activeDays: 30, ...p }), frame, assignments, segments, referenceDate: REFERENCE, transactions: extra.withoutTransactions ? undefined : transactions, tables: extra.tables },
+    {
+      params: params({ activeDays: 30, ...p }),
+      frame,
+      assignments,
+      segments,
+      referenceDate: REFERENCE,
+      transactions: extra.withoutTransactions ? undefined : transactions,
+      tables: extra.tables,
+    },
     createTestRunContext({ seed: 7 }),
   );
 
-describeKpiEvaluatorConformance(plugin, { input: { frame, assignments, segments, referenceDate: REFERENCE, transactions }, params: { activeDays: 30 } });
+describeKpiEvaluatorConformance(plugin, {
+  input: { frame, assignments, segments, referenceDate: REFERENCE, transactions },
+  params: { activeDays: 30 },
+});
 
 describe('kpi-standard manifest', () => {
   it('defines every KPI in a sentence', () => {
@@ -66,11 +88,19 @@ describe('kpi-standard manifest', () => {
   });
 
   it('defaults to a 90-day activity window, 1000 resamples up to 20 000 customers and 95% intervals', () => {
-    expect(params()).toMatchObject({ activeDays: 90, bootstrapResamples: 1000, bootstrapMaxCustomers: 20_000, confidenceLevel: 0.95, cohortMonths: 12 });
+    expect(params()).toMatchObject({
+      activeDays: 90,
+      bootstrapResamples: 1000,
+      bootstrapMaxCustomers: 20_000,
+      confidenceLevel: 0.95,
+      cohortMonths: 12,
+    });
   });
 
   it('refuses a margin rate above 1 and a zero activity window, naming the fields', () => {
-    expect(() => params({ marginRate: 1.5, activeDays: 0 })).toThrow(/marginRate[\s\S]*activeDays|activeDays[\s\S]*marginRate/);
+    expect(() => params({ marginRate: 1.5, activeDays: 0 })).toThrow(
+      /marginRate[\s\S]*activeDays|activeDays[\s\S]*marginRate/,
+    );
   });
 });
 
@@ -90,7 +120,11 @@ describe('kpi-standard on the hand-computed fixture, whole history', () => {
   });
 
   it('counts customers and shares: 2 and 3 of 5', () => {
-    expect([pick(results, 0, 'customers').value, pick(results, 1, 'customers').value, pick(results, null, 'customers').value]).toEqual([2, 3, 5]);
+    expect([
+      pick(results, 0, 'customers').value,
+      pick(results, 1, 'customers').value,
+      pick(results, null, 'customers').value,
+    ]).toEqual([2, 3, 5]);
     expect(pick(results, 0, 'customer_share').value).toBeCloseTo(0.4, 12);
     expect(pick(results, 1, 'customer_share').value).toBeCloseTo(0.6, 12);
   });
@@ -137,7 +171,11 @@ describe('kpi-standard on the hand-computed fixture, whole history', () => {
   });
 
   it('retains A (05-10 and 06-10) and churns C (05-15, 05-25, nothing in June): 1, 0, overall 1 of 2', () => {
-    expect(pick(results, 0, 'retention_rate')).toMatchObject({ value: 1, n: 1, window: { start: '2024-06-01', end: '2024-07-01' } });
+    expect(pick(results, 0, 'retention_rate')).toMatchObject({
+      value: 1,
+      n: 1,
+      window: { start: '2024-06-01', end: '2024-07-01' },
+    });
     expect(pick(results, 0, 'churn_rate').value).toBe(0);
     expect(pick(results, 1, 'retention_rate').value).toBe(0);
     expect(pick(results, 1, 'churn_rate').value).toBe(1);
@@ -150,7 +188,9 @@ describe('kpi-standard on the hand-computed fixture, whole history', () => {
 
   it('gives Wilson intervals for rates and bootstrap percentile intervals for AOV, frequency and CLV', () => {
     expect(pick(results, null, 'retention_rate').interval?.method).toBe('Wilson score 95%');
-    expect(pick(results, null, 'average_order_value').interval?.method).toMatch(/^bootstrap 95% percentile, 1000 resamples/);
+    expect(pick(results, null, 'average_order_value').interval?.method).toMatch(
+      /^bootstrap 95% percentile, 1000 resamples/,
+    );
     expect(pick(results, null, 'purchase_frequency').interval?.method).toMatch(/^bootstrap/);
     const clv = pick(results, null, 'historical_clv');
     expect(clv.interval!.lower).toBeLessThanOrEqual(clv.value!);
@@ -198,7 +238,9 @@ describe('kpi-standard with params', () => {
 
   it('switches from the bootstrap to analytic intervals above bootstrapMaxCustomers (segment 0: 2 customers, 1: 3, all: 5)', async () => {
     const methods = (results: KpiResult[], key: number | null) =>
-      (['average_order_value', 'purchase_frequency', 'historical_clv'] as const).map((kpi) => pick(results, key, kpi).interval?.method ?? '');
+      (['average_order_value', 'purchase_frequency', 'historical_clv'] as const).map(
+        (kpi) => pick(results, key, kpi).interval?.method ?? '',
+      );
     const atTwo = await evaluate({ bootstrapMaxCustomers: 2 });
     for (const m of methods(atTwo, 0)) expect(m).toMatch(/^bootstrap 95% percentile, 1000 resamples/);
     for (const key of [1, null]) {
@@ -212,7 +254,9 @@ describe('kpi-standard with params', () => {
     for (const m of methods(atThree, 1)) expect(m).toMatch(/^bootstrap/);
     expect(methods(atThree, null)[0]).toMatch(/^delta method/);
     // A segment's bootstrap does not depend on whether the other groups were bootstrapped.
-    expect(pick(atTwo, 0, 'purchase_frequency').interval).toEqual(pick(await evaluate(), 0, 'purchase_frequency').interval);
+    expect(pick(atTwo, 0, 'purchase_frequency').interval).toEqual(
+      pick(await evaluate(), 0, 'purchase_frequency').interval,
+    );
   });
 
   it('gives analytic intervals everywhere with bootstrapMaxCustomers = 0: overall frequency 7/5 ± z·√(1.3/5)', async () => {
@@ -234,21 +278,34 @@ describe('kpi-standard without optional inputs', () => {
   it('reports transaction KPIs as not available when the dataset has no transactions', async () => {
     const results = await evaluate({}, { withoutTransactions: true });
     for (const kpi of ['orders', 'revenue', 'average_order_value', 'retention_rate', 'cohort_retention_m1']) {
-      expect(pick(results, 0, kpi)).toMatchObject({ value: null, note: 'not available: needs the transactions table of the dataset' });
+      expect(pick(results, 0, kpi)).toMatchObject({
+        value: null,
+        note: 'not available: needs the transactions table of the dataset',
+      });
     }
     expect(pick(results, 0, 'customers').value).toBe(2);
   });
 
   it('reports CAC, CSAT and NPS as not available, never zero, without their tables', async () => {
     const results = await evaluate();
-    expect(pick(results, 0, 'cac')).toMatchObject({ value: null, note: "not available: needs the input table 'marketing_spend' (channel, period 'YYYY-MM', spend)" });
+    expect(pick(results, 0, 'cac')).toMatchObject({
+      value: null,
+      note: "not available: needs the input table 'marketing_spend' (channel, period 'YYYY-MM', spend)",
+    });
     for (const kpi of ['csat_mean', 'csat_satisfied_share', 'nps']) {
-      expect(pick(results, null, kpi)).toMatchObject({ value: null, note: "not available: needs the input table 'survey' (customer_id, csat, nps)" });
+      expect(pick(results, null, kpi)).toMatchObject({
+        value: null,
+        note: "not available: needs the input table 'survey' (customer_id, csat, nps)",
+      });
     }
   });
 
   it('names the missing customer column when the spend table is there', async () => {
-    const spend = createFeatureFrame(['1'], { channel: categorical(['search']), period: categorical(['2024-01']), spend: numeric([10]) });
+    const spend = createFeatureFrame(['1'], {
+      channel: categorical(['search']),
+      period: categorical(['2024-01']),
+      spend: numeric([10]),
+    });
     const results = await evaluate({ channelFeature: 'source' }, { tables: { marketing_spend: spend } });
     expect(pick(results, null, 'cac').note).toBe(
       "not available: needs a customer column named by param channelFeature: 'source' is not in the data, even ignoring case, spaces and punctuation (available: acquisition_channel, signup_month)",
@@ -273,12 +330,21 @@ describe('kpi-standard CAC', () => {
     const results = await evaluate({}, { tables: { marketing_spend: spend } });
     expect(pick(results, 0, 'cac')).toMatchObject({ value: 175, n: 2 });
     expect(pick(results, 1, 'cac')).toMatchObject({ value: 75, n: 2 });
-    expect(pick(results, null, 'cac')).toMatchObject({ value: 125, n: 4, window: { start: '2024-01-01', end: '2024-04-01' } });
-    expect(pick(results, null, 'cac').note).toMatch(/120\.00 of it fell in \(channel, month\) cells without an acquired customer/);
+    expect(pick(results, null, 'cac')).toMatchObject({
+      value: 125,
+      n: 4,
+      window: { start: '2024-01-01', end: '2024-04-01' },
+    });
+    expect(pick(results, null, 'cac').note).toMatch(
+      /120\.00 of it fell in \(channel, month\) cells without an acquired customer/,
+    );
   });
 
   it('reads channelFeature and signupFeature as the file spells them', async () => {
-    const results = await evaluate({ channelFeature: 'Acquisition Channel', signupFeature: 'SIGNUP_MONTH' }, { tables: { marketing_spend: spend } });
+    const results = await evaluate(
+      { channelFeature: 'Acquisition Channel', signupFeature: 'SIGNUP_MONTH' },
+      { tables: { marketing_spend: spend } },
+    );
     expect([0, 1, null].map((key) => pick(results, key, 'cac').value)).toEqual([175, 75, 125]);
   });
 });
@@ -316,13 +382,18 @@ describe('kpi-standard satisfaction', () => {
   });
 
   it('leaves out answers outside the scale and responses of unknown customers, saying so', () => {
-    expect(pick(results, 1, 'csat_mean').note).toMatch(/1 csat answer\(s\) outside 1–5 are left out\. 1 response\(s\) from customer ids outside this run/);
+    expect(pick(results, 1, 'csat_mean').note).toMatch(
+      /1 csat answer\(s\) outside 1–5 are left out\. 1 response\(s\) from customer ids outside this run/,
+    );
   });
 
   it('reports a missing nps column as not available', async () => {
     const csatOnly = createFeatureFrame(['0'], { customer_id: categorical(['A']), csat: numeric([4]) });
     const only = await evaluate({}, { tables: { survey: csatOnly } });
-    expect(pick(only, 0, 'nps')).toMatchObject({ value: null, note: "not available: needs a numeric column 'nps' (0–10) in table 'survey'" });
+    expect(pick(only, 0, 'nps')).toMatchObject({
+      value: null,
+      note: "not available: needs a numeric column 'nps' (0–10) in table 'survey'",
+    });
     expect(pick(only, 0, 'csat_mean').value).toBe(4);
   });
 });

@@ -11,7 +11,8 @@ import { KpiStandardParams } from './internal';
 type Reference = (typeof reference)['cdnowElog'];
 const RELATIVE = 1e-9;
 
-const pick = (results: KpiResult[], segmentKey: number | null, kpi: string) => results.find((r) => r.segmentKey === segmentKey && r.kpi === kpi) as KpiResult;
+const pick = (results: KpiResult[], segmentKey: number | null, kpi: string) =>
+  results.find((r) => r.segmentKey === segmentKey && r.kpi === kpi) as KpiResult;
 const close = (actual: number | null, expected: number | null) => {
   if (expected === null) return expect(actual).toBeNull();
   expect(actual).not.toBeNull();
@@ -25,11 +26,30 @@ async function evaluate(data: RealDataInput, ref: Reference | (typeof reference)
     bootstrapResamples: 200,
     ...(ref.windowDays ? { windowDays: ref.windowDays } : {}),
   });
-  const segments = [0, 1, 2].map((key) => ({ key, label: `id mod 3 = ${key}`, size: data.segment.filter((s) => s === key).length, profile: {} }));
-  return plugin.evaluate({ params, frame: data.frame, assignments: { segment: data.segment }, segments, referenceDate: data.referenceDate, transactions: data.transactions }, createTestRunContext({ seed: 1 }));
+  const segments = [0, 1, 2].map((key) => ({
+    key,
+    label: `id mod 3 = ${key}`,
+    size: data.segment.filter((s) => s === key).length,
+    profile: {},
+  }));
+  return plugin.evaluate(
+    {
+      params,
+      frame: data.frame,
+      assignments: { segment: data.segment },
+      segments,
+      referenceDate: data.referenceDate,
+      transactions: data.transactions,
+    },
+    createTestRunContext({ seed: 1 }),
+  );
 }
 
-function checkAgainstPandas(name: string, load: () => Promise<RealDataInput>, ref: Reference | (typeof reference)['onlineRetailSample']) {
+function checkAgainstPandas(
+  name: string,
+  load: () => Promise<RealDataInput>,
+  ref: Reference | (typeof reference)['onlineRetailSample'],
+) {
   describe(`kpi-standard on ${name} against pandas`, () => {
     let data: RealDataInput;
     let results: KpiResult[];
@@ -61,7 +81,9 @@ function checkAgainstPandas(name: string, load: () => Promise<RealDataInput>, re
       });
 
       it(`agrees on the pooled cohort retention for segment ${key}`, () => {
-        for (const [k, { eligible, active }] of Object.entries(ref.segments[key].cohort as Record<string, { eligible: number; active: number }>)) {
+        for (const [k, { eligible, active }] of Object.entries(
+          ref.segments[key].cohort as Record<string, { eligible: number; active: number }>,
+        )) {
           const result = pick(results, segmentKey, `cohort_retention_m${k}`);
           expect(result.n).toBe(eligible);
           close(result.value, eligible === 0 ? null : active / eligible);
@@ -71,7 +93,11 @@ function checkAgainstPandas(name: string, load: () => Promise<RealDataInput>, re
 
     it('agrees on the full cohort retention matrix', () => {
       const months = Object.keys(ref.segments.all.cohort).length;
-      const matrix = cohortRetentionMatrix(data.transactions, { referenceDate: data.referenceDate, rowCount: data.frame.rowCount, maxMonths: months });
+      const matrix = cohortRetentionMatrix(data.transactions, {
+        referenceDate: data.referenceDate,
+        rowCount: data.frame.rowCount,
+        maxMonths: months,
+      });
       const expected = ref.cohortMatrix as Record<string, { size: number; retention: (number | null)[] }>;
       expect(matrix.cohorts).toEqual(Object.keys(expected));
       matrix.cohorts.forEach((cohort, c) => {
@@ -83,7 +109,12 @@ function checkAgainstPandas(name: string, load: () => Promise<RealDataInput>, re
     it('has no NaN or infinite value, interval bound or window', () => {
       for (const r of results) {
         expect(r.value === null || Number.isFinite(r.value)).toBe(true);
-        if (r.interval) expect(Number.isFinite(r.interval.lower) && Number.isFinite(r.interval.upper) && r.interval.lower <= r.interval.upper).toBe(true);
+        if (r.interval)
+          expect(
+            Number.isFinite(r.interval.lower) &&
+              Number.isFinite(r.interval.upper) &&
+              r.interval.lower <= r.interval.upper,
+          ).toBe(true);
         if (r.window) expect(`${r.window.start}${r.window.end}`).not.toMatch(/NaN|Invalid/);
       }
     });
@@ -95,5 +126,13 @@ function checkAgainstPandas(name: string, load: () => Promise<RealDataInput>, re
   });
 }
 
-checkAgainstPandas('the Online Retail sample (order ids, cancellations; activeDays 3)', onlineRetailSample, reference.onlineRetailSample);
-checkAgainstPandas('the CDNOW event log (purchase days; windowDays 365, activeDays 90, 12 cohort months)', cdnowElog, reference.cdnowElog);
+checkAgainstPandas(
+  'the Online Retail sample (order ids, cancellations; activeDays 3)',
+  onlineRetailSample,
+  reference.onlineRetailSample,
+);
+checkAgainstPandas(
+  'the CDNOW event log (purchase days; windowDays 365, activeDays 90, 12 cohort months)',
+  cdnowElog,
+  reference.cdnowElog,
+);

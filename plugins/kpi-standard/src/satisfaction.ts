@@ -31,7 +31,11 @@ function idReader(table: FeatureFrame): ((r: number) => string | null) | null {
 }
 
 /** Sums of the csat (1–5) and nps (0–10) answers of the survey table by the segment of the responding customer. */
-export function surveyFigures(frame: FeatureFrame, tables: Readonly<Record<string, FeatureFrame>> | undefined, layout: SegmentLayout): Availability {
+export function surveyFigures(
+  frame: FeatureFrame,
+  tables: Readonly<Record<string, FeatureFrame>> | undefined,
+  layout: SegmentLayout,
+): Availability {
   const table = tables?.[SURVEY_TABLE.name];
   if (!table) return { missing: `needs the input table '${SURVEY_TABLE.name}' (customer_id, csat, nps)` };
   const idOf = idReader(table);
@@ -100,35 +104,59 @@ export function satisfactionResults(
   for (let s = 0; s <= layout.count; s++) {
     const key = keyOf(layout, s);
     if ('missing' in availability) {
-      for (const kpi of ['csat_mean', 'csat_satisfied_share', 'nps']) results.push(kpiResult(key, kpi, null, 0, { note: `not available: ${availability.missing}` }));
+      for (const kpi of ['csat_mean', 'csat_satisfied_share', 'nps'])
+        results.push(kpiResult(key, kpi, null, 0, { note: `not available: ${availability.missing}` }));
       continue;
     }
     const f = availability.figures;
     const skipped =
-      f.unmatchedResponses > 0 ? ` ${f.unmatchedResponses} response(s) from customer ids outside this run are left out.` : '';
+      f.unmatchedResponses > 0
+        ? ` ${f.unmatchedResponses} response(s) from customer ids outside this run are left out.`
+        : '';
     if (!f.hasCsat) {
       const note = `not available: needs a numeric column '${SURVEY_TABLE.csat}' (1–5) in table '${SURVEY_TABLE.name}'`;
-      results.push(kpiResult(key, 'csat_mean', null, 0, { note }), kpiResult(key, 'csat_satisfied_share', null, 0, { note }));
+      results.push(
+        kpiResult(key, 'csat_mean', null, 0, { note }),
+        kpiResult(key, 'csat_satisfied_share', null, 0, { note }),
+      );
     } else {
       const n = f.csatResponses[s];
       const invalid = f.invalidCsat > 0 ? ` ${f.invalidCsat} csat answer(s) outside 1–5 are left out.` : '';
       if (n === 0) {
         const note = `not computable: no csat response from this segment's customers.${invalid}${skipped}`;
-        results.push(kpiResult(key, 'csat_mean', null, 0, { note }), kpiResult(key, 'csat_satisfied_share', null, 0, { note }));
+        results.push(
+          kpiResult(key, 'csat_mean', null, 0, { note }),
+          kpiResult(key, 'csat_satisfied_share', null, 0, { note }),
+        );
       } else {
         const note = `${n} csat response(s).${invalid}${skipped}`;
         results.push(
-          kpiResult(key, 'csat_mean', f.csatSum[s] / n, n, { note, interval: n >= 2 ? normalMeanInterval(f.csatSum[s], f.csatSumOfSquares[s], n, confidenceLevel) : null }),
-          kpiResult(key, 'csat_satisfied_share', f.csatSatisfied[s] / n, n, { note, interval: wilsonInterval(f.csatSatisfied[s], n, confidenceLevel) }),
+          kpiResult(key, 'csat_mean', f.csatSum[s] / n, n, {
+            note,
+            interval: n >= 2 ? normalMeanInterval(f.csatSum[s], f.csatSumOfSquares[s], n, confidenceLevel) : null,
+          }),
+          kpiResult(key, 'csat_satisfied_share', f.csatSatisfied[s] / n, n, {
+            note,
+            interval: wilsonInterval(f.csatSatisfied[s], n, confidenceLevel),
+          }),
         );
       }
     }
     if (!f.hasNps) {
-      results.push(kpiResult(key, 'nps', null, 0, { note: `not available: needs a numeric column '${SURVEY_TABLE.nps}' (0–10) in table '${SURVEY_TABLE.name}'` }));
+      results.push(
+        kpiResult(key, 'nps', null, 0, {
+          note: `not available: needs a numeric column '${SURVEY_TABLE.nps}' (0–10) in table '${SURVEY_TABLE.name}'`,
+        }),
+      );
     } else {
       const n = f.npsResponses[s];
       const invalid = f.invalidNps > 0 ? ` ${f.invalidNps} nps answer(s) outside the integers 0–10 are left out.` : '';
-      if (n === 0) results.push(kpiResult(key, 'nps', null, 0, { note: `not computable: no nps response from this segment's customers.${invalid}${skipped}` }));
+      if (n === 0)
+        results.push(
+          kpiResult(key, 'nps', null, 0, {
+            note: `not computable: no nps response from this segment's customers.${invalid}${skipped}`,
+          }),
+        );
       else {
         const value = (100 * (f.promoters[s] - f.detractors[s])) / n;
         results.push(

@@ -15,7 +15,9 @@ export interface SegmentLayout {
 export function segmentLayout(input: Pick<KpiInput<object>, 'frame' | 'assignments' | 'segments'>): SegmentLayout {
   const { frame, assignments, segments } = input;
   if (assignments.segment.length !== frame.rowCount) {
-    throw new FeatureRequirementError(`assignments have ${assignments.segment.length} rows but the frame has ${frame.rowCount}`);
+    throw new FeatureRequirementError(
+      `assignments have ${assignments.segment.length} rows but the frame has ${frame.rowCount}`,
+    );
   }
   const keySet = new Set<number>(segments.map((s) => s.key));
   for (let row = 0; row < frame.rowCount; row++) keySet.add(assignments.segment[row]);
@@ -41,13 +43,24 @@ export interface ResultExtras {
  * One KpiResult with the manifest's unit. A value that is not a finite number becomes null with a
  * note, so no NaN or Infinity ever reaches the KPI table.
  */
-export function kpiResult(segmentKey: number | null, kpi: string, value: number | null, n: number, extras: ResultExtras = {}): KpiResult {
+export function kpiResult(
+  segmentKey: number | null,
+  kpi: string,
+  value: number | null,
+  n: number,
+  extras: ResultExtras = {},
+): KpiResult {
   const result: KpiResult = { segmentKey, kpi, value, unit: unitOf(kpi), n };
   if (value !== null && !Number.isFinite(value)) {
     result.value = null;
     result.note = `not computable: the value would be ${value}${extras.note ? `; ${extras.note}` : ''}`;
   } else if (extras.note) result.note = extras.note;
-  if (result.value !== null && extras.interval && Number.isFinite(extras.interval.lower) && Number.isFinite(extras.interval.upper)) {
+  if (
+    result.value !== null &&
+    extras.interval &&
+    Number.isFinite(extras.interval.lower) &&
+    Number.isFinite(extras.interval.upper)
+  ) {
     result.interval = extras.interval;
   }
   if (extras.window) result.window = extras.window;

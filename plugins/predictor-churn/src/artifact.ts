@@ -17,7 +17,13 @@ export interface ChurnArtifactHeader {
   tierCuts: [number, number];
   tierLabels: string[];
   /** tfjs `model.json` fields: the Keras topology and the manifest of the weight bytes that follow the header. */
-  tfjs: { modelTopology: tf.io.ModelArtifacts['modelTopology']; weightSpecs: tf.io.WeightsManifestEntry[]; format?: string; generatedBy?: string; convertedBy?: string | null };
+  tfjs: {
+    modelTopology: tf.io.ModelArtifacts['modelTopology'];
+    weightSpecs: tf.io.WeightsManifestEntry[];
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+  };
 }
 
 /** A decoded artifact: the header and the weights as tfjs's `weights.bin` bytes. */
@@ -51,26 +57,38 @@ export function decodeArtifact(artifact: ModelArtifact): ChurnArtifact {
   const malformed = (why: string) => new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: ${why}`);
   if (bytes.length < 4) throw malformed('it is shorter than its 4-byte header length');
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (4 + headerLength > bytes.length) throw malformed(`the header length ${headerLength} runs past the end (${bytes.length} bytes)`);
+  if (4 + headerLength > bytes.length)
+    throw malformed(`the header length ${headerLength} runs past the end (${bytes.length} bytes)`);
   let header: ChurnArtifactHeader;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as ChurnArtifactHeader;
   } catch (e) {
     throw malformed(`the header is not JSON (${(e as Error).message})`);
   }
-  if (header.format !== ARTIFACT_FORMAT || !header.tfjs?.modelTopology || !Array.isArray(header.tfjs.weightSpecs) || !header.preprocessing) {
+  if (
+    header.format !== ARTIFACT_FORMAT ||
+    !header.tfjs?.modelTopology ||
+    !Array.isArray(header.tfjs.weightSpecs) ||
+    !header.preprocessing
+  ) {
     throw malformed('the header lacks its format, topology, weight manifest or preprocessing');
   }
-  const expected = header.tfjs.weightSpecs.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_DTYPE[w.dtype] ?? Number.NaN), 0);
+  const expected = header.tfjs.weightSpecs.reduce(
+    (sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_DTYPE[w.dtype] ?? Number.NaN),
+    0,
+  );
   const weightBytes = bytes.length - 4 - headerLength;
-  if (weightBytes !== expected) throw malformed(`the weight manifest needs ${expected} bytes but ${weightBytes} follow the header`);
+  if (weightBytes !== expected)
+    throw malformed(`the weight manifest needs ${expected} bytes but ${weightBytes} follow the header`);
   // A copy, so the weights are an ArrayBuffer of their own whatever buffer `bytes` is a view of.
   const weights = bytes.slice(4 + headerLength).buffer;
   return { header, weights };
 }
 
 /** The network's topology and weights from a trained tfjs model, via an in-memory save handler (no files: see STACK.md gotcha 9). */
-export async function saveNetwork(model: tf.LayersModel): Promise<{ tfjs: ChurnArtifactHeader['tfjs']; weights: ArrayBuffer }> {
+export async function saveNetwork(
+  model: tf.LayersModel,
+): Promise<{ tfjs: ChurnArtifactHeader['tfjs']; weights: ArrayBuffer }> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -80,7 +98,13 @@ export async function saveNetwork(model: tf.LayersModel): Promise<{ tfjs: ChurnA
   );
   const a = saved as tf.io.ModelArtifacts;
   return {
-    tfjs: { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs ?? [], format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy ?? null },
+    tfjs: {
+      modelTopology: a.modelTopology,
+      weightSpecs: a.weightSpecs ?? [],
+      format: a.format,
+      generatedBy: a.generatedBy,
+      convertedBy: a.convertedBy ?? null,
+    },
     weights: a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData),
   };
 }
@@ -88,6 +112,10 @@ export async function saveNetwork(model: tf.LayersModel): Promise<{ tfjs: ChurnA
 /** Rebuilds the trained network from a decoded artifact (`tf.io.fromMemory`). */
 export function loadNetwork(artifact: ChurnArtifact): Promise<tf.LayersModel> {
   return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: artifact.header.tfjs.modelTopology, weightSpecs: artifact.header.tfjs.weightSpecs, weightData: artifact.weights }),
+    tf.io.fromMemory({
+      modelTopology: artifact.header.tfjs.modelTopology,
+      weightSpecs: artifact.header.tfjs.weightSpecs,
+      weightData: artifact.weights,
+    }),
   );
 }

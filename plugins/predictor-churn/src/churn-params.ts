@@ -46,7 +46,9 @@ class IncreasingCuts implements ValidatorConstraintInterface {
  */
 export class ChurnParams {
   /** The column to predict: numeric 0/1, or categorical with two levels of which `positiveLabel` is the churn level. */
-  @Describe('The column to predict: numeric 0/1, or categorical with two levels of which `positiveLabel` is the churn level.')
+  @Describe(
+    'The column to predict: numeric 0/1, or categorical with two levels of which `positiveLabel` is the churn level.',
+  )
   @IsString()
   @MinLength(1)
   label = 'Churn';
@@ -61,7 +63,9 @@ export class ChurnParams {
    * Features the model reads: numeric ones are standardised, categorical ones one-hot encoded.
    * Empty means every column of the frame except the label, in frame order.
    */
-  @Describe('Features the model reads: numeric ones are standardised, categorical ones one-hot encoded. Empty means every column of the frame except the label, in frame order.')
+  @Describe(
+    'Features the model reads: numeric ones are standardised, categorical ones one-hot encoded. Empty means every column of the frame except the label, in frame order.',
+  )
   @IsArray()
   @IsString({ each: true })
   @MinLength(1, { each: true })
@@ -74,18 +78,20 @@ export class ChurnParams {
    * metrics (they are still scored, with the missing input at the training mean, since every customer
    * gets a tier). The run reports `imputed_values` and `dropped_rows`.
    */
-  @Describe('Missing numeric values: absent = refuse them, naming the customer; \'median\' or \'mean\' of the training rows, or \'zero\', fills them (new data at scoring too); \'drop\' leaves those rows out of training and the metrics (they are still scored, with the missing input at the training mean, since every customer gets a tier). The run reports `imputed_values` and `dropped_rows`.')
+  @Describe(
+    "Missing numeric values: absent = refuse them, naming the customer; 'median' or 'mean' of the training rows, or 'zero', fills them (new data at scoring too); 'drop' leaves those rows out of training and the metrics (they are still scored, with the missing input at the training mean, since every customer gets a tier). The run reports `imputed_values` and `dropped_rows`.",
+  )
   @IsOptional()
   @IsIn(IMPUTE_METHODS)
   impute?: ImputeMethod;
 
   /** 'logistic' is one sigmoid unit on the inputs; 'mlp' adds ReLU hidden layers of `hiddenUnits`. */
-  @Describe('\'logistic\' is one sigmoid unit on the inputs; \'mlp\' adds ReLU hidden layers of `hiddenUnits`.')
+  @Describe("'logistic' is one sigmoid unit on the inputs; 'mlp' adds ReLU hidden layers of `hiddenUnits`.")
   @IsIn(MODEL_KINDS)
   model: ModelKind = 'logistic';
 
   /** Sizes of the MLP's hidden layers, input side first (ignored for 'logistic'). */
-  @Describe('Sizes of the MLP\'s hidden layers, input side first (ignored for \'logistic\').')
+  @Describe("Sizes of the MLP's hidden layers, input side first (ignored for 'logistic').")
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(4)
@@ -98,7 +104,9 @@ export class ChurnParams {
    * Upper bound on the passes over the training rows; training usually stops earlier (see `tol`). With
    * minibatches the rows are shuffled from the run seed each epoch; a full batch needs no shuffle.
    */
-  @Describe('Upper bound on the passes over the training rows; training usually stops earlier (see `tol`). With minibatches the rows are shuffled from the run seed each epoch; a full batch needs no shuffle.')
+  @Describe(
+    'Upper bound on the passes over the training rows; training usually stops earlier (see `tol`). With minibatches the rows are shuffled from the run seed each epoch; a full batch needs no shuffle.',
+  )
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -108,14 +116,16 @@ export class ChurnParams {
    * Rows per Adam step; 0 (the default) = every training row in one batch. tfjs on wasm pays ~1 ms per step
    * whatever the batch size, so full-batch steps train fastest here (see the README).
    */
-  @Describe('Rows per Adam step; 0 (the default) = every training row in one batch. tfjs on wasm pays ~1 ms per step whatever the batch size, so full-batch steps train fastest here (see the README).')
+  @Describe(
+    'Rows per Adam step; 0 (the default) = every training row in one batch. tfjs on wasm pays ~1 ms per step whatever the batch size, so full-batch steps train fastest here (see the README).',
+  )
   @IsInt()
   @Min(0)
   @Max(65_536)
   batchSize = 0;
 
   /** Adam's step size (0.05 suits full batches; use ~0.01 with minibatches of ~128). */
-  @Describe('Adam\'s step size (0.05 suits full batches; use ~0.01 with minibatches of ~128).')
+  @Describe("Adam's step size (0.05 suits full batches; use ~0.01 with minibatches of ~128).")
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(1e-6)
   @Max(1)
@@ -125,7 +135,9 @@ export class ChurnParams {
    * Early stop as scikit-learn's MLPClassifier: an epoch whose mean training loss is not below the best so far
    * minus `tol` counts as no improvement, and training stops after more than `nIterNoChange` of them in a row.
    */
-  @Describe('Early stop as scikit-learn\'s MLPClassifier: an epoch whose mean training loss is not below the best so far minus `tol` counts as no improvement, and training stops after more than `nIterNoChange` of them in a row.')
+  @Describe(
+    "Early stop as scikit-learn's MLPClassifier: an epoch whose mean training loss is not below the best so far minus `tol` counts as no improvement, and training stops after more than `nIterNoChange` of them in a row.",
+  )
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
@@ -142,7 +154,9 @@ export class ChurnParams {
    * L2 penalty per kernel weight, added to the mean log-loss as `l2 · Σw²` (biases are not penalised).
    * For the logistic model this matches scikit-learn's `LogisticRegression(C = 1 / (2 · nTrain · l2))`.
    */
-  @Describe('L2 penalty per kernel weight, added to the mean log-loss as `l2 · Σw²` (biases are not penalised). For the logistic model this matches scikit-learn\'s `LogisticRegression(C = 1 / (2 · nTrain · l2))`.')
+  @Describe(
+    "L2 penalty per kernel weight, added to the mean log-loss as `l2 · Σw²` (biases are not penalised). For the logistic model this matches scikit-learn's `LogisticRegression(C = 1 / (2 · nTrain · l2))`.",
+  )
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
@@ -156,12 +170,14 @@ export class ChurnParams {
   holdoutFraction = 0.2;
 
   /** How the three risk tiers are cut: fixed probability thresholds, or quantiles of the training frame's scores. */
-  @Describe('How the three risk tiers are cut: fixed probability thresholds, or quantiles of the training frame\'s scores.')
+  @Describe(
+    "How the three risk tiers are cut: fixed probability thresholds, or quantiles of the training frame's scores.",
+  )
   @IsIn(TIER_METHODS)
   tiers: TierMethod = 'thresholds';
 
   /** Churn probabilities where Medium and High risk start (used when tiers = 'thresholds'). */
-  @Describe('Churn probabilities where Medium and High risk start (used when tiers = \'thresholds\').')
+  @Describe("Churn probabilities where Medium and High risk start (used when tiers = 'thresholds').")
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(2)
@@ -169,7 +185,9 @@ export class ChurnParams {
   tierThresholds: number[] = [0.3, 0.6];
 
   /** Score quantiles where Medium and High risk start (used when tiers = 'quantiles'): [0.5, 0.8] = 50% low, 30% medium, 20% high. */
-  @Describe('Score quantiles where Medium and High risk start (used when tiers = \'quantiles\'): [0.5, 0.8] = 50% low, 30% medium, 20% high.')
+  @Describe(
+    "Score quantiles where Medium and High risk start (used when tiers = 'quantiles'): [0.5, 0.8] = 50% low, 30% medium, 20% high.",
+  )
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(2)

@@ -51,7 +51,14 @@ describe('lossAndGradient', () => {
     const rows = y.length;
     const ours = tf.tidy(() => {
       const ys = tf.tensor2d(y, [rows, 1]);
-      return lossAndGradient(theta, tf.tensor2d(x, [rows, sizes[0]]), ys, tf.reshape(ys, [1, rows]) as tf.Tensor2D, sizes, l2);
+      return lossAndGradient(
+        theta,
+        tf.tensor2d(x, [rows, sizes[0]]),
+        ys,
+        tf.reshape(ys, [1, rows]) as tf.Tensor2D,
+        sizes,
+        l2,
+      );
     });
     const reference = autodiff(sizes, x, y, theta, l2);
     expect(Math.abs(ours.loss - reference.loss)).toBeLessThan(1e-5);
@@ -79,7 +86,8 @@ describe('adamStep', () => {
     for (const g of gradients) adamStep(ours, g, state, 0.05);
     const variable = tf.variable(tf.tensor1d(start));
     const optimizer = tf.train.adam(0.05);
-    for (const g of gradients) tf.tidy(() => optimizer.applyGradients([{ name: variable.name, tensor: tf.tensor1d(g) }]));
+    for (const g of gradients)
+      tf.tidy(() => optimizer.applyGradients([{ name: variable.name, tensor: tf.tensor1d(g) }]));
     const reference = variable.dataSync();
     tf.dispose(variable);
     optimizer.dispose();
@@ -89,7 +97,16 @@ describe('adamStep', () => {
 
 describe('fitAdam', () => {
   const { x, y, theta } = problem([3, 1], 40, 11);
-  const options = { sizes: [3, 1], maxEpochs: 50, batchSize: 0, learningRate: 0.05, l2: 0, tol: 1e-4, nIterNoChange: 10, shuffle: seededRandom(1) };
+  const options = {
+    sizes: [3, 1],
+    maxEpochs: 50,
+    batchSize: 0,
+    learningRate: 0.05,
+    l2: 0,
+    tol: 1e-4,
+    nIterNoChange: 10,
+    shuffle: seededRandom(1),
+  };
 
   it('stops as scikit-learn does: after more than nIterNoChange epochs without a tol improvement', async () => {
     // With tol = 1 no epoch after the first improves enough: epochs 2..5 make 4 > 3 in a row.
@@ -99,7 +116,13 @@ describe('fitAdam', () => {
 
   it('takes one step per epoch on a full batch and ceil(rows / batch) with minibatches', async () => {
     const full = await fitAdam(x, y, theta, { ...options, maxEpochs: 4, nIterNoChange: 50 }, () => undefined);
-    const mini = await fitAdam(x, y, theta, { ...options, maxEpochs: 4, nIterNoChange: 50, batchSize: 16 }, () => undefined);
+    const mini = await fitAdam(
+      x,
+      y,
+      theta,
+      { ...options, maxEpochs: 4, nIterNoChange: 50, batchSize: 16 },
+      () => undefined,
+    );
     expect([full.epochs, full.steps, full.stoppedEarly]).toEqual([4, 4, false]);
     expect([mini.epochs, mini.steps]).toEqual([4, 12]);
   });

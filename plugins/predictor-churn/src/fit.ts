@@ -34,7 +34,14 @@ export function layerBlocks(sizes: number[]): LayerBlock[] {
  * any z). Backward: δ_L = σ(z) − y; ∂/∂W_l = h_{l−1}ᵀ δ_l, ∂/∂b_l = Σ_rows δ_l, δ_{l−1} = (δ_l W_lᵀ) ∘ 1[h_{l−1} > 0];
  * all divided by the batch's row count. `yRow` is `y` as one 1 × rows row.
  */
-export function lossAndGradient(theta: Float32Array, x: tf.Tensor2D, y: tf.Tensor2D, yRow: tf.Tensor2D, sizes: number[], l2: number): { loss: number; gradient: Float32Array } {
+export function lossAndGradient(
+  theta: Float32Array,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  yRow: tf.Tensor2D,
+  sizes: number[],
+  l2: number,
+): { loss: number; gradient: Float32Array } {
   const blocks = layerBlocks(sizes);
   const rows = x.shape[0];
   const gradient = new Float32Array(theta.length);
@@ -45,7 +52,12 @@ export function lossAndGradient(theta: Float32Array, x: tf.Tensor2D, y: tf.Tenso
       const kernel = tf.tensor2d(theta.subarray(b.offset, b.offset + b.inputs * b.units), [b.inputs, b.units]);
       const bias = tf.tensor1d(theta.subarray(b.offset + b.inputs * b.units, b.offset + (b.inputs + 1) * b.units));
       const last = l === blocks.length - 1;
-      const out = tf.fused.matMul({ a: inputs[l], b: kernel, bias, activation: last ? 'linear' : 'relu' }) as tf.Tensor2D;
+      const out = tf.fused.matMul({
+        a: inputs[l],
+        b: kernel,
+        bias,
+        activation: last ? 'linear' : 'relu',
+      }) as tf.Tensor2D;
       if (last) z = out;
       else inputs.push(out);
     });
@@ -57,12 +69,15 @@ export function lossAndGradient(theta: Float32Array, x: tf.Tensor2D, y: tf.Tenso
       const kernelGradT = tf.matMul(deltaT, inputs[l]).dataSync(); // units × inputs
       const biasGrad = tf.sum(deltaT, 1).dataSync();
       for (let j = 0; j < b.units; j++) {
-        for (let k = 0; k < b.inputs; k++) gradient[b.offset + k * b.units + j] = kernelGradT[j * b.inputs + k] / rows + 2 * l2 * theta[b.offset + k * b.units + j];
+        for (let k = 0; k < b.inputs; k++)
+          gradient[b.offset + k * b.units + j] =
+            kernelGradT[j * b.inputs + k] / rows + 2 * l2 * theta[b.offset + k * b.units + j];
         gradient[b.offset + b.inputs * b.units + j] = biasGrad[j] / rows;
       }
       if (l > 0) {
         const kernelT = new Float32Array(b.units * b.inputs);
-        for (let j = 0; j < b.units; j++) for (let k = 0; k < b.inputs; k++) kernelT[j * b.inputs + k] = theta[b.offset + k * b.units + j];
+        for (let j = 0; j < b.units; j++)
+          for (let k = 0; k < b.inputs; k++) kernelT[j * b.inputs + k] = theta[b.offset + k * b.units + j];
         delta = tf.mul(tf.matMul(delta, tf.tensor2d(kernelT, [b.units, b.inputs])), tf.step(inputs[l])) as tf.Tensor2D;
       }
     }
@@ -94,7 +109,12 @@ export function adamState(size: number): AdamState {
  * θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε) — tfjs's `AdamOptimizer` formula, on a JS vector because
  * tfjs spends ~15 ops (and ~0.4 ms on wasm) on it per step for a vector of a few hundred numbers.
  */
-export function adamStep(theta: Float32Array, gradient: ArrayLike<number>, state: AdamState, learningRate: number): void {
+export function adamStep(
+  theta: Float32Array,
+  gradient: ArrayLike<number>,
+  state: AdamState,
+  learningRate: number,
+): void {
   state.t++;
   const c1 = 1 - ADAM_BETA1 ** state.t;
   const c2 = 1 - ADAM_BETA2 ** state.t;

@@ -14,7 +14,10 @@ const blanksAsZero = telcoFrame();
 const BLANK = { id: '4472-LVYGI', row: 489 }; // the first of the 11
 const quick: Partial<ChurnParams> = { epochs: 3, learningRate: 0.05 };
 const train = (raw: Partial<ChurnParams>, frame: FeatureFrame) =>
-  plugin.train({ params: validateParams('predictor-churn', ChurnParams, { ...quick, ...raw }), frame }, createTestRunContext({ seed: 42 }));
+  plugin.train(
+    { params: validateParams('predictor-churn', ChurnParams, { ...quick, ...raw }), frame },
+    createTestRunContext({ seed: 42 }),
+  );
 const totalChargesEncoding = (artifact: Parameters<typeof decodeArtifact>[0]) =>
   decodeArtifact(artifact).header.preprocessing.features.find((f) => f.name === 'TotalCharges') as NumericEncoding;
 
@@ -41,7 +44,10 @@ describe('predictor-churn impute (Telco, 11 blank TotalCharges)', () => {
     const present = Array.from(stratifiedHoldout(y, 0.2, 42).train, (i) => values[i])
       .filter((v) => !Number.isNaN(v))
       .sort((a, b) => a - b);
-    const median = present.length % 2 ? present[present.length >> 1] : (present[present.length / 2 - 1] + present[present.length / 2]) / 2;
+    const median =
+      present.length % 2
+        ? present[present.length >> 1]
+        : (present[present.length / 2 - 1] + present[present.length / 2]) / 2;
     expect(totalChargesEncoding(trained.artifact).fill).toBe(median);
     expect(trained.metrics.imputed_values).toBe(11);
     const rescored = await plugin.assign(trained.artifact, blanksAsMissing, createTestRunContext());
@@ -54,7 +60,9 @@ describe('predictor-churn impute (Telco, 11 blank TotalCharges)', () => {
     expect(trained.metrics.imputed_values).toBe(0);
     expect(trained.metrics.train_rows + trained.metrics.holdout_rows).toBe(7043 - 11);
     const score = trained.assignments.score!;
-    const blankRows = [...Array(blanksAsMissing.rowCount).keys()].filter((i) => Number.isNaN((blanksAsMissing.columns.TotalCharges as { values: Float64Array }).values[i]));
+    const blankRows = [...Array(blanksAsMissing.rowCount).keys()].filter((i) =>
+      Number.isNaN((blanksAsMissing.columns.TotalCharges as { values: Float64Array }).values[i]),
+    );
     expect(blankRows).toHaveLength(11);
     for (const i of blankRows) expect(score[i] > 0 && score[i] < 1).toBe(true);
     for (const s of trained.segments) expect(Number.isFinite(s.profile.TotalCharges as number)).toBe(true);

@@ -18,8 +18,19 @@ export default defineSegmentationModel<ChurnParams>({
     artifactFormat: ARTIFACT_FORMAT,
     producesScores: true,
     examples: [
-      { label: 'Churn', positiveLabel: 'Yes', features: ['tenure', 'MonthlyCharges', 'TotalCharges', 'Contract', 'InternetService', 'PaymentMethod'] },
-      { label: 'churned', model: 'mlp', hiddenUnits: [16, 8], epochs: 40, tiers: 'quantiles', tierQuantiles: [0.5, 0.8] },
+      {
+        label: 'Churn',
+        positiveLabel: 'Yes',
+        features: ['tenure', 'MonthlyCharges', 'TotalCharges', 'Contract', 'InternetService', 'PaymentMethod'],
+      },
+      {
+        label: 'churned',
+        model: 'mlp',
+        hiddenUnits: [16, 8],
+        epochs: 40,
+        tiers: 'quantiles',
+        tierQuantiles: [0.5, 0.8],
+      },
       {},
     ],
   },

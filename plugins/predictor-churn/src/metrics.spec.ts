@@ -78,8 +78,14 @@ describe('calibrationTable', () => {
     const p = Array.from({ length: 97 }, (_, i) => ((i * 37) % 97) / 97);
     const table = calibrationTable(y, p, 10);
     expect(table.reduce((s, b) => s + b.count, 0)).toBe(97);
-    expect(table.reduce((s, b) => s + b.count * b.meanPredicted, 0)).toBeCloseTo(p.reduce((s, v) => s + v, 0), 10);
-    expect(table.reduce((s, b) => s + b.count * b.observedRate, 0)).toBeCloseTo(y.reduce((s, v) => s + v, 0), 10);
+    expect(table.reduce((s, b) => s + b.count * b.meanPredicted, 0)).toBeCloseTo(
+      p.reduce((s, v) => s + v, 0),
+      10,
+    );
+    expect(table.reduce((s, b) => s + b.count * b.observedRate, 0)).toBeCloseTo(
+      y.reduce((s, v) => s + v, 0),
+      10,
+    );
   });
 
   it('expected calibration error weighs each bin’s |prediction − rate| by its size (hand-computed)', () => {

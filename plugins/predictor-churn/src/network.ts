@@ -57,7 +57,12 @@ export function countParameters(model: tf.LayersModel): number {
  * Churn probability per row, scored in one batch (`predict` with batchSize = rows, so a frame is one
  * forward pass), as float64. `x` is row-major `rows × width`.
  */
-export async function predictProbabilities(model: tf.LayersModel, x: Float32Array, rows: number, width: number): Promise<Float64Array> {
+export async function predictProbabilities(
+  model: tf.LayersModel,
+  x: Float32Array,
+  rows: number,
+  width: number,
+): Promise<Float64Array> {
   if (rows === 0) return new Float64Array(0);
   const output = tf.tidy(() => model.predict(tf.tensor2d(x, [rows, width]), { batchSize: rows }) as tf.Tensor);
   try {

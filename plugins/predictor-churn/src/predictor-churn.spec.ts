@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { categorical, createFeatureFrame, numeric, ParamsValidationError, validateParams, type CategoricalColumn, type FeatureFrame } from '@workbench/plugin-sdk';
+import {
+  categorical,
+  createFeatureFrame,
+  numeric,
+  ParamsValidationError,
+  validateParams,
+  type CategoricalColumn,
+  type FeatureFrame,
+} from '@workbench/plugin-sdk';
 import { createTestRunContext, describeSegmentationModelConformance } from '@workbench/plugin-sdk/testing';
 import { smallTelcoFrame, telcoFrame } from '../test/telco';
 import { decodeArtifact } from './artifact';
@@ -9,7 +17,8 @@ import { ChurnParams } from './internal';
 const frame = smallTelcoFrame(); // 353 customers
 const quick: Partial<ChurnParams> = { epochs: 3, batchSize: 64, learningRate: 0.05 };
 const params = (raw: Partial<ChurnParams> = {}) => validateParams('predictor-churn', ChurnParams, { ...quick, ...raw });
-const train = (raw: Partial<ChurnParams> = {}, f: FeatureFrame = frame, seed = 42) => plugin.train({ params: params(raw), frame: f }, createTestRunContext({ seed }));
+const train = (raw: Partial<ChurnParams> = {}, f: FeatureFrame = frame, seed = 42) =>
+  plugin.train({ params: params(raw), frame: f }, createTestRunContext({ seed }));
 
 describeSegmentationModelConformance(plugin, { frame, params: quick });
 describeSegmentationModelConformance(plugin, { frame, params: { ...quick, model: 'mlp', hiddenUnits: [8, 4] } });
@@ -70,7 +79,10 @@ describe('predictor-churn training', () => {
     const bins = Array.from({ length: m.calibration_bins }, (_, b) => b + 1);
     const count = (b: number) => m[`calibration_bin${b}_count`];
     expect(bins.reduce((s, b) => s + count(b), 0)).toBe(m.holdout_rows);
-    expect(bins.reduce((s, b) => s + (count(b) > 0 ? count(b) * m[`calibration_bin${b}_observed`] : 0), 0)).toBeCloseTo(m.holdout_rows * m.holdout_positive_rate, 9);
+    expect(bins.reduce((s, b) => s + (count(b) > 0 ? count(b) * m[`calibration_bin${b}_observed`] : 0), 0)).toBeCloseTo(
+      m.holdout_rows * m.holdout_positive_rate,
+      9,
+    );
     const predicted = bins.map((b) => m[`calibration_bin${b}_predicted`]).filter((v) => v !== undefined);
     expect(predicted).toEqual([...predicted].sort((a, b) => a - b));
   });
@@ -84,7 +96,9 @@ describe('predictor-churn training', () => {
   it('reports progress after the encoding, after every epoch, then 1', async () => {
     const ctx = createTestRunContext();
     await plugin.train({ params: params({ epochs: 4 }), frame }, ctx);
-    expect(ctx.progressReports.map((p) => p.fraction)).toEqual([0.05, 0.275, 0.5, 0.725, 0.95, 1].map((f) => expect.closeTo(f, 12)));
+    expect(ctx.progressReports.map((p) => p.fraction)).toEqual(
+      [0.05, 0.275, 0.5, 0.725, 0.95, 1].map((f) => expect.closeTo(f, 12)),
+    );
     expect(ctx.progressReports[1].note).toMatch(/^epoch 1 of 4: loss \d\.\d{4}$/);
   });
 
@@ -96,7 +110,10 @@ describe('predictor-churn training', () => {
 
   it('trains on a numeric 0/1 label', async () => {
     const churn = frame.columns.Churn as CategoricalColumn;
-    const numericLabel = createFeatureFrame(frame.ids, { ...frame.columns, Churn: numeric(Array.from(churn.codes, (c) => (churn.levels[c] === 'Yes' ? 1 : 0))) });
+    const numericLabel = createFeatureFrame(frame.ids, {
+      ...frame.columns,
+      Churn: numeric(Array.from(churn.codes, (c) => (churn.levels[c] === 'Yes' ? 1 : 0))),
+    });
     const a = await train({}, numericLabel);
     const b = await train({}, frame);
     expect(a.assignments.score).toEqual(b.assignments.score);
@@ -109,26 +126,40 @@ describe('predictor-churn training', () => {
     const trained = await train({ model: 'mlp' });
     await plugin.assign(trained.artifact, frame, createTestRunContext());
     const controller = new AbortController();
-    const ctx = createTestRunContext({ signal: controller.signal, onProgress: (f) => f > 0.3 && controller.abort('test') });
+    const ctx = createTestRunContext({
+      signal: controller.signal,
+      onProgress: (f) => f > 0.3 && controller.abort('test'),
+    });
     await expect(plugin.train({ params: params({ model: 'mlp' }), frame }, ctx)).rejects.toThrow('run aborted');
     expect(tf.memory().numTensors).toBe(before);
   });
 
   describe("column names as ingest stores them (lower-cased: 'churn', 'monthlycharges')", () => {
-    const lowered = createFeatureFrame(frame.ids, Object.fromEntries(Object.entries(frame.columns).map(([name, column]) => [name.toLowerCase(), column])));
+    const lowered = createFeatureFrame(
+      frame.ids,
+      Object.fromEntries(Object.entries(frame.columns).map(([name, column]) => [name.toLowerCase(), column])),
+    );
 
     it("finds the default label 'Churn' and the features as the file spells them, and trains the same model", async () => {
       const features = ['tenure', 'MonthlyCharges', 'Contract'];
       const asInFile = await train({ features }, frame, 7);
       const ingested = await train({ features }, lowered, 7);
       expect(Array.from(ingested.assignments.score!)).toEqual(Array.from(asInFile.assignments.score!));
-      expect(decodeArtifact(ingested.artifact).header.preprocessing.features.map((f) => f.name)).toEqual(['tenure', 'monthlycharges', 'contract']);
+      expect(decodeArtifact(ingested.artifact).header.preprocessing.features.map((f) => f.name)).toEqual([
+        'tenure',
+        'monthlycharges',
+        'contract',
+      ]);
     });
 
     it('names the param, the name and the columns there are when the label or a feature matches none', async () => {
       const available = Object.keys(lowered.columns).join(', ');
-      await expect(train({ label: 'Churned' }, lowered)).rejects.toThrow(`label: 'Churned' is not in the data, even ignoring case, spaces and punctuation (available: ${available})`);
-      await expect(train({ features: ['tenure', 'Monthly Charge'] }, lowered)).rejects.toThrow(`features: 'Monthly Charge' is not in the data, even ignoring case, spaces and punctuation (available: ${available})`);
+      await expect(train({ label: 'Churned' }, lowered)).rejects.toThrow(
+        `label: 'Churned' is not in the data, even ignoring case, spaces and punctuation (available: ${available})`,
+      );
+      await expect(train({ features: ['tenure', 'Monthly Charge'] }, lowered)).rejects.toThrow(
+        `features: 'Monthly Charge' is not in the data, even ignoring case, spaces and punctuation (available: ${available})`,
+      );
     });
   });
 });
@@ -137,20 +168,39 @@ describe('predictor-churn params', () => {
   const validate = (raw: object) => () => validateParams('predictor-churn', ChurnParams, raw);
 
   it('has defaults that describe a logistic model on every column but Churn', () => {
-    expect(validate({})()).toMatchObject({ label: 'Churn', positiveLabel: 'Yes', features: [], model: 'logistic', tiers: 'thresholds', tierThresholds: [0.3, 0.6] });
+    expect(validate({})()).toMatchObject({
+      label: 'Churn',
+      positiveLabel: 'Yes',
+      features: [],
+      model: 'logistic',
+      tiers: 'thresholds',
+      tierThresholds: [0.3, 0.6],
+    });
   });
 
   it('refuses thresholds that do not increase inside (0, 1), naming the field', () => {
     expect(validate({ tierThresholds: [0.6, 0.3] })).toThrow(
-      new ParamsValidationError('predictor-churn', [{ path: 'tierThresholds', message: 'tierThresholds must be two increasing numbers strictly between 0 and 1, e.g. [0.3, 0.6] (got [0.6,0.3])' }]),
+      new ParamsValidationError('predictor-churn', [
+        {
+          path: 'tierThresholds',
+          message:
+            'tierThresholds must be two increasing numbers strictly between 0 and 1, e.g. [0.3, 0.6] (got [0.6,0.3])',
+        },
+      ]),
     );
-    expect(validate({ tierQuantiles: [0.5, 1] })).toThrow('tierQuantiles: tierQuantiles must be two increasing numbers');
-    expect(validate({ tierThresholds: [0.1, 0.2, 0.3] })).toThrow('tierThresholds: tierThresholds must contain no more than 2 elements');
+    expect(validate({ tierQuantiles: [0.5, 1] })).toThrow(
+      'tierQuantiles: tierQuantiles must be two increasing numbers',
+    );
+    expect(validate({ tierThresholds: [0.1, 0.2, 0.3] })).toThrow(
+      'tierThresholds: tierThresholds must contain no more than 2 elements',
+    );
   });
 
   it('refuses an unknown model, a bad hidden layer and an unknown field', () => {
     expect(validate({ model: 'svm' })).toThrow('model: model must be one of the following values: logistic, mlp');
-    expect(validate({ hiddenUnits: [16, 0] })).toThrow('hiddenUnits: each value in hiddenUnits must not be less than 1');
+    expect(validate({ hiddenUnits: [16, 0] })).toThrow(
+      'hiddenUnits: each value in hiddenUnits must not be less than 1',
+    );
     expect(validate({ epoch: 5 })).toThrow('property epoch should not exist');
   });
 });
@@ -178,7 +228,10 @@ describe('predictor-churn assignment', () => {
     const trained = await train({ model: 'mlp' });
     const direct = await plugin.assign(trained.artifact, others, createTestRunContext());
     const before = tf.memory().numTensors;
-    const prepared = await (plugin.prepare as NonNullable<typeof plugin.prepare>)(trained.artifact, createTestRunContext());
+    const prepared = await (plugin.prepare as NonNullable<typeof plugin.prepare>)(
+      trained.artifact,
+      createTestRunContext(),
+    );
     for (let i = 0; i < 3; i++) {
       const again = await prepared.assign(others, createTestRunContext());
       expect(again.score).toEqual(direct.score);
@@ -192,46 +245,68 @@ describe('predictor-churn assignment', () => {
     const trained = await train();
     const contract = others.columns.Contract as CategoricalColumn;
     const reversed = [...contract.levels].reverse();
-    const recoded: CategoricalColumn = { kind: 'categorical', levels: reversed, codes: Int32Array.from(contract.codes, (c) => reversed.indexOf(contract.levels[c])) };
+    const recoded: CategoricalColumn = {
+      kind: 'categorical',
+      levels: reversed,
+      codes: Int32Array.from(contract.codes, (c) => reversed.indexOf(contract.levels[c])),
+    };
     const a = await plugin.assign(trained.artifact, others, createTestRunContext());
-    const b = await plugin.assign(trained.artifact, createFeatureFrame(others.ids, { ...others.columns, Contract: recoded }), createTestRunContext());
+    const b = await plugin.assign(
+      trained.artifact,
+      createFeatureFrame(others.ids, { ...others.columns, Contract: recoded }),
+      createTestRunContext(),
+    );
     expect(b.score).toEqual(a.score);
   });
 
   it('warns about a level it never saw and scores that row anyway', async () => {
     const trained = await train({ features: ['tenure', 'Contract'] });
-    const odd = createFeatureFrame(['n1', 'n2'], { tenure: numeric([3, 3]), Contract: categorical(['Month-to-month', 'Ten year']) });
+    const odd = createFeatureFrame(['n1', 'n2'], {
+      tenure: numeric([3, 3]),
+      Contract: categorical(['Month-to-month', 'Ten year']),
+    });
     const ctx = createTestRunContext();
     const assigned = await plugin.assign(trained.artifact, odd, ctx);
     expect(assigned.score).toHaveLength(2);
-    expect(ctx.logLines).toContain("warn feature 'Contract': 1 row(s) have a level the model never saw (or none); they score as if no level were set");
+    expect(ctx.logLines).toContain(
+      "warn feature 'Contract': 1 row(s) have a level the model never saw (or none); they score as if no level were set",
+    );
   });
 
   it('does not need the label column to score', async () => {
     const trained = await train();
     const { Churn: _label, ...columns } = others.columns;
-    expect((await plugin.assign(trained.artifact, createFeatureFrame(others.ids, columns), createTestRunContext())).score).toHaveLength(others.rowCount);
+    expect(
+      (await plugin.assign(trained.artifact, createFeatureFrame(others.ids, columns), createTestRunContext())).score,
+    ).toHaveLength(others.rowCount);
   });
 
   it('names a feature the new data lacks', async () => {
     const trained = await train({ features: ['tenure', 'Contract'] });
-    await expect(plugin.assign(trained.artifact, createFeatureFrame(['n1'], { tenure: numeric([1]) }), createTestRunContext())).rejects.toThrow(
-      "feature 'Contract' is not in the data (available: tenure)",
-    );
+    await expect(
+      plugin.assign(trained.artifact, createFeatureFrame(['n1'], { tenure: numeric([1]) }), createTestRunContext()),
+    ).rejects.toThrow("feature 'Contract' is not in the data (available: tenure)");
   });
 
   it('refuses an artifact of another format or with bytes that do not fit', async () => {
-    await expect(plugin.assign({ format: 'kmeans-json/1', bytes: new Uint8Array() }, frame, createTestRunContext())).rejects.toThrow(
-      "predictor-churn reads 'tfjs-layers/1' artifacts, not 'kmeans-json/1'",
-    );
+    await expect(
+      plugin.assign({ format: 'kmeans-json/1', bytes: new Uint8Array() }, frame, createTestRunContext()),
+    ).rejects.toThrow("predictor-churn reads 'tfjs-layers/1' artifacts, not 'kmeans-json/1'");
     const trained = await train();
-    const truncated = { format: 'tfjs-layers/1', bytes: trained.artifact.bytes.subarray(0, trained.artifact.bytes.length - 4) };
-    await expect(plugin.assign(truncated, frame, createTestRunContext())).rejects.toThrow(/the weight manifest needs \d+ bytes but \d+ follow the header/);
+    const truncated = {
+      format: 'tfjs-layers/1',
+      bytes: trained.artifact.bytes.subarray(0, trained.artifact.bytes.length - 4),
+    };
+    await expect(plugin.assign(truncated, frame, createTestRunContext())).rejects.toThrow(
+      /the weight manifest needs \d+ bytes but \d+ follow the header/,
+    );
   });
 
   it('stores the encoding, the tier cuts and a standard tfjs topology in the artifact header', async () => {
     const { header, weights } = decodeArtifact((await train({ model: 'mlp', hiddenUnits: [8, 4] })).artifact);
-    expect(header.preprocessing.features.map((f) => f.name)).toEqual(Object.keys(frame.columns).filter((c) => c !== 'Churn'));
+    expect(header.preprocessing.features.map((f) => f.name)).toEqual(
+      Object.keys(frame.columns).filter((c) => c !== 'Churn'),
+    );
     expect(header.tierCuts).toEqual([0.3, 0.6]);
     expect(header.tfjs.weightSpecs.map((w) => `${w.name}:${w.shape.join('x')}`)).toEqual([
       'hidden_1/kernel:45x8',

@@ -33,7 +33,9 @@ describe('fitPreprocessing and encodeFrame', () => {
 
   it('matches levels by name when a new frame lists them in another order', () => {
     const prep = fitPreprocessing(frame, ['contract'], [0, 1, 2, 3]);
-    const reordered = createFeatureFrame(['x'], { contract: { kind: 'categorical', codes: Int32Array.from([0]), levels: ['yearly', 'monthly'] } });
+    const reordered = createFeatureFrame(['x'], {
+      contract: { kind: 'categorical', codes: Int32Array.from([0]), levels: ['yearly', 'monthly'] },
+    });
     expect(Array.from(encodeFrame(reordered, prep).x)).toEqual([0, 0, 1]);
   });
 
@@ -44,7 +46,11 @@ describe('fitPreprocessing and encodeFrame', () => {
 
   it('refuses a missing numeric value, naming the customer and row', () => {
     const gap = createFeatureFrame(['a', 'b'], { x: numeric([1, null]) });
-    expect(() => fitPreprocessing(gap, ['x'], [0, 1])).toThrow(new FeatureRequirementError("feature 'x' is missing for customer 'b' (row 2); set the plugin's impute param ('median', 'mean', 'zero' or 'drop') or fill the value before the run"));
+    expect(() => fitPreprocessing(gap, ['x'], [0, 1])).toThrow(
+      new FeatureRequirementError(
+        "feature 'x' is missing for customer 'b' (row 2); set the plugin's impute param ('median', 'mean', 'zero' or 'drop') or fill the value before the run",
+      ),
+    );
   });
 });
 
@@ -55,7 +61,9 @@ describe('resolveFeatures', () => {
 
   it('refuses the label as a feature and names an unknown feature', () => {
     expect(() => resolveFeatures(['churn'], 'churn', frame)).toThrow("feature 'churn' is the label");
-    expect(() => resolveFeatures(['age'], 'churn', frame)).toThrow("feature 'age' is not in the data (available: tenure, contract, churn, churned)");
+    expect(() => resolveFeatures(['age'], 'churn', frame)).toThrow(
+      "feature 'age' is not in the data (available: tenure, contract, churn, churned)",
+    );
   });
 });
 
@@ -71,11 +79,15 @@ describe('labelVector', () => {
 
   it('refuses a numeric label other than 0/1, naming the customer', () => {
     const bad = createFeatureFrame(['a', 'b'], { y: numeric([0, 2]) });
-    expect(() => labelVector(bad, 'y', 'Yes')).toThrow("label 'y' is 2 for customer 'b' (row 2); a numeric label must be 0 or 1");
+    expect(() => labelVector(bad, 'y', 'Yes')).toThrow(
+      "label 'y' is 2 for customer 'b' (row 2); a numeric label must be 0 or 1",
+    );
   });
 
   it('refuses a categorical label without positiveLabel or with more than two levels, listing the levels', () => {
-    expect(() => labelVector(frame, 'churn', 'yes')).toThrow("label 'churn' must have two levels one of which is positiveLabel 'yes'; it has 'No', 'Yes'");
+    expect(() => labelVector(frame, 'churn', 'yes')).toThrow(
+      "label 'churn' must have two levels one of which is positiveLabel 'yes'; it has 'No', 'Yes'",
+    );
     expect(() => labelVector(frame, 'contract', 'monthly')).toThrow("it has 'monthly', 'two-year', 'yearly'");
   });
 

@@ -1,4 +1,10 @@
-import { FeatureRequirementError, fillValue, IMPUTE_HINT, type FeatureFrame, type ImputeMethod } from '@workbench/plugin-sdk';
+import {
+  FeatureRequirementError,
+  fillValue,
+  IMPUTE_HINT,
+  type FeatureFrame,
+  type ImputeMethod,
+} from '@workbench/plugin-sdk';
 
 /** A numeric feature, standardised as (x − mean) / std with the training rows' mean and population std. */
 export interface NumericEncoding {
@@ -36,12 +42,18 @@ export function encodedColumnNames(prep: Preprocessing): string[] {
 
 /** The features to use: those named, or every column except the label, in frame order. */
 export function resolveFeatures(features: readonly string[], label: string, frame: FeatureFrame): string[] {
-  if (features.includes(label)) throw new FeatureRequirementError(`feature '${label}' is the label; a model must not read its own label`);
+  if (features.includes(label))
+    throw new FeatureRequirementError(`feature '${label}' is the label; a model must not read its own label`);
   const names = features.length > 0 ? [...features] : Object.keys(frame.columns).filter((name) => name !== label);
-  if (names.length === 0) throw new FeatureRequirementError(`predictor-churn needs at least one feature besides the label '${label}', and the data has none`);
+  if (names.length === 0)
+    throw new FeatureRequirementError(
+      `predictor-churn needs at least one feature besides the label '${label}', and the data has none`,
+    );
   for (const name of names) {
     if (!frame.columns[name]) {
-      throw new FeatureRequirementError(`feature '${name}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+      throw new FeatureRequirementError(
+        `feature '${name}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+      );
     }
   }
   return names;
@@ -49,14 +61,19 @@ export function resolveFeatures(features: readonly string[], label: string, fram
 
 function column(frame: FeatureFrame, name: string) {
   const c = frame.columns[name];
-  if (!c) throw new FeatureRequirementError(`feature '${name}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+  if (!c)
+    throw new FeatureRequirementError(
+      `feature '${name}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+    );
   return c;
 }
 
 function checkNumeric(frame: FeatureFrame, name: string, values: Float64Array): void {
   for (let i = 0; i < values.length; i++) {
     if (Number.isNaN(values[i])) {
-      throw new FeatureRequirementError(`feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); ${IMPUTE_HINT}`);
+      throw new FeatureRequirementError(
+        `feature '${name}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); ${IMPUTE_HINT}`,
+      );
     }
   }
 }
@@ -67,7 +84,12 @@ function checkNumeric(frame: FeatureFrame, name: string, values: Float64Array): 
  * taken over `fitRows` first and the mean and std over the filled values (as sklearn's SimpleImputer before
  * StandardScaler). With 'drop', `fitRows` must hold only complete rows.
  */
-export function fitPreprocessing(frame: FeatureFrame, features: readonly string[], fitRows: ArrayLike<number>, impute?: ImputeMethod): Preprocessing {
+export function fitPreprocessing(
+  frame: FeatureFrame,
+  features: readonly string[],
+  fitRows: ArrayLike<number>,
+  impute?: ImputeMethod,
+): Preprocessing {
   const encodings = features.map((name): FeatureEncoding => {
     const c = column(frame, name);
     if (c.kind === 'numeric') {
@@ -91,11 +113,17 @@ export function fitPreprocessing(frame: FeatureFrame, features: readonly string[
     }
     return { name, kind: 'categorical', levels: c.levels.filter((_, code) => seen[code]) };
   });
-  return { features: encodings, width: encodings.reduce((w, f) => w + (f.kind === 'numeric' ? 1 : f.levels.length), 0) };
+  return {
+    features: encodings,
+    width: encodings.reduce((w, f) => w + (f.kind === 'numeric' ? 1 : f.levels.length), 0),
+  };
 }
 
 /** The encoded matrix (row-major `rowCount × width`, float32 as the model takes it) and, per categorical feature, rows whose level the model never saw. */
-export function encodeFrame(frame: FeatureFrame, prep: Preprocessing): { x: Float32Array; unseen: Record<string, number> } {
+export function encodeFrame(
+  frame: FeatureFrame,
+  prep: Preprocessing,
+): { x: Float32Array; unseen: Record<string, number> } {
   const n = frame.rowCount;
   const w = prep.width;
   const x = new Float32Array(n * w);
@@ -104,13 +132,20 @@ export function encodeFrame(frame: FeatureFrame, prep: Preprocessing): { x: Floa
   for (const f of prep.features) {
     const c = column(frame, f.name);
     if (f.kind === 'numeric') {
-      if (c.kind !== 'numeric') throw new FeatureRequirementError(`feature '${f.name}' is categorical here but the model was trained on it as numeric`);
+      if (c.kind !== 'numeric')
+        throw new FeatureRequirementError(
+          `feature '${f.name}' is categorical here but the model was trained on it as numeric`,
+        );
       if (f.fill === undefined) checkNumeric(frame, f.name, c.values);
       const fill = f.fill ?? Number.NaN;
-      for (let i = 0; i < n; i++) x[i * w + offset] = ((Number.isNaN(c.values[i]) ? fill : c.values[i]) - f.mean) / f.std;
+      for (let i = 0; i < n; i++)
+        x[i * w + offset] = ((Number.isNaN(c.values[i]) ? fill : c.values[i]) - f.mean) / f.std;
       offset += 1;
     } else {
-      if (c.kind !== 'categorical') throw new FeatureRequirementError(`feature '${f.name}' is numeric here but the model was trained on it as categorical`);
+      if (c.kind !== 'categorical')
+        throw new FeatureRequirementError(
+          `feature '${f.name}' is numeric here but the model was trained on it as categorical`,
+        );
       // Map this frame's codes to the model's level positions by name: the two frames may list levels differently.
       const position = c.levels.map((level) => f.levels.indexOf(level));
       let missed = 0;
@@ -133,13 +168,18 @@ export function encodeFrame(frame: FeatureFrame, prep: Preprocessing): { x: Floa
  */
 export function labelVector(frame: FeatureFrame, label: string, positiveLabel: string): Uint8Array {
   const c = frame.columns[label];
-  if (!c) throw new FeatureRequirementError(`label '${label}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+  if (!c)
+    throw new FeatureRequirementError(
+      `label '${label}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+    );
   const y = new Uint8Array(frame.rowCount);
   if (c.kind === 'numeric') {
     for (let i = 0; i < frame.rowCount; i++) {
       const v = c.values[i];
       if (v !== 0 && v !== 1) {
-        throw new FeatureRequirementError(`label '${label}' is ${Number.isNaN(v) ? 'missing' : v} for customer '${frame.ids[i]}' (row ${i + 1}); a numeric label must be 0 or 1`);
+        throw new FeatureRequirementError(
+          `label '${label}' is ${Number.isNaN(v) ? 'missing' : v} for customer '${frame.ids[i]}' (row ${i + 1}); a numeric label must be 0 or 1`,
+        );
       }
       y[i] = v;
     }
@@ -152,7 +192,8 @@ export function labelVector(frame: FeatureFrame, label: string, positiveLabel: s
     );
   }
   for (let i = 0; i < frame.rowCount; i++) {
-    if (c.codes[i] < 0) throw new FeatureRequirementError(`label '${label}' is missing for customer '${frame.ids[i]}' (row ${i + 1})`);
+    if (c.codes[i] < 0)
+      throw new FeatureRequirementError(`label '${label}' is missing for customer '${frame.ids[i]}' (row ${i + 1})`);
     y[i] = c.codes[i] === positive ? 1 : 0;
   }
   return y;

@@ -14,7 +14,11 @@ const check = reference.metrics_check;
 const frame = telcoFrame();
 const SEED = 42; // the seed whose holdout the reference was computed on (test/fixtures/telco-holdout.json)
 
-const trainOnTelco = (raw: Partial<ChurnParams>) => plugin.train({ params: validateParams('predictor-churn', ChurnParams, raw), frame }, createTestRunContext({ seed: SEED }));
+const trainOnTelco = (raw: Partial<ChurnParams>) =>
+  plugin.train(
+    { params: validateParams('predictor-churn', ChurnParams, raw), frame },
+    createTestRunContext({ seed: SEED }),
+  );
 
 describe('the sklearn reference sees the same data', () => {
   it('uses the holdout the plugin draws for seed 42 (20%, stratified)', () => {

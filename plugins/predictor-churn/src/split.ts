@@ -26,7 +26,9 @@ export function stratifiedHoldout(y: ArrayLike<number>, fraction: number, seed: 
     const drawn = sampleIndices(rows.length, Math.round(fraction * rows.length), rand);
     for (const t of drawn) isHoldout[rows[t]] = 1;
     if (rows.length - drawn.length === 0) {
-      throw new FeatureRequirementError(`the training rows have no customer with label ${cls}; a churn model needs both churners and non-churners`);
+      throw new FeatureRequirementError(
+        `the training rows have no customer with label ${cls}; a churn model needs both churners and non-churners`,
+      );
     }
   }
   const train: number[] = [];

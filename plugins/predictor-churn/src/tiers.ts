@@ -7,7 +7,11 @@ export const TIER_LABELS = ['Low risk', 'Medium risk', 'High risk'] as const;
  * (numpy's linear definition) of the training frame's scores. Quantile cuts are stored as
  * probabilities, so `assign` tiers new customers against the training distribution, not their own.
  */
-export function tierCuts(method: 'thresholds' | 'quantiles', values: readonly number[], scores: Float64Array): [number, number] {
+export function tierCuts(
+  method: 'thresholds' | 'quantiles',
+  values: readonly number[],
+  scores: Float64Array,
+): [number, number] {
   if (method === 'thresholds') return [values[0], values[1]];
   const sorted = Float64Array.from(scores).sort();
   return [quantile(sorted, values[0]), quantile(sorted, values[1])];

@@ -44,7 +44,12 @@ function pick<T extends Float64Array | Uint8Array>(values: T, rows: Uint32Array)
 }
 
 /** Holdout metrics (or training-row metrics when there is no holdout) as flat numbers; see the README for every key. */
-export function evaluationMetrics(y: Uint8Array, scores: Float64Array, split: HoldoutSplit, calibrationBins: number): Record<string, number> {
+export function evaluationMetrics(
+  y: Uint8Array,
+  scores: Float64Array,
+  split: HoldoutSplit,
+  calibrationBins: number,
+): Record<string, number> {
   const evaluated = split.holdout.length > 0 ? split.holdout : split.train;
   const yEval = pick(y, evaluated);
   const pEval = pick(scores, evaluated);
@@ -73,12 +78,20 @@ export function evaluationMetrics(y: Uint8Array, scores: Float64Array, split: Ho
 }
 
 /** One segment per risk tier, profiled by score, observed churn and the numeric features' means in original units. */
-function tierSegments(frame: FeatureFrame, features: string[], y: Uint8Array, scores: Float64Array, tiers: Int32Array, cuts: [number, number]): SegmentDescription[] {
+function tierSegments(
+  frame: FeatureFrame,
+  features: string[],
+  y: Uint8Array,
+  scores: Float64Array,
+  tiers: Int32Array,
+  cuts: [number, number],
+): SegmentDescription[] {
   const bounds = [0, cuts[0], cuts[1], 1];
   return TIER_LABELS.map((label, key) => {
     const members: number[] = [];
     for (let i = 0; i < tiers.length; i++) if (tiers[i] === key) members.push(i);
-    const mean = (value: (i: number) => number) => (members.length > 0 ? members.reduce((s, i) => s + value(i), 0) / members.length : null);
+    const mean = (value: (i: number) => number) =>
+      members.length > 0 ? members.reduce((s, i) => s + value(i), 0) / members.length : null;
     // A feature's mean over the members that have a value (missing ones may have been imputed or dropped).
     const presentMean = (values: Float64Array) => {
       const present = members.filter((i) => !Number.isNaN(values[i]));
@@ -104,7 +117,11 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
   throwIfAborted(ctx.signal);
   const backend = await ensureBackend();
   // The label and features as the data spells them ('Churn' is the column 'churn' once ingest has normalised it).
-  params = { ...params, label: resolveColumnName(frame, params.label, 'label'), features: params.features.map((name) => resolveColumnName(frame, name, 'features')) };
+  params = {
+    ...params,
+    label: resolveColumnName(frame, params.label, 'label'),
+    features: params.features.map((name) => resolveColumnName(frame, name, 'features')),
+  };
   const y = labelVector(frame, params.label, params.positiveLabel);
   const positiveLabel = frame.columns[params.label].kind === 'categorical' ? params.positiveLabel : null;
   const features = resolveFeatures(params.features, params.label, frame);
@@ -112,7 +129,9 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
   const numericFeatures = features.filter((name) => frame.columns[name].kind === 'numeric');
   const missing = params.impute === undefined ? 0 : missingCounts(frame, numericFeatures).reduce((a, b) => a + b, 0);
   let split: HoldoutSplit =
-    params.holdoutFraction > 0 ? stratifiedHoldout(y, params.holdoutFraction, ctx.seed) : { train: Uint32Array.from({ length: n }, (_, i) => i), holdout: new Uint32Array(0) };
+    params.holdoutFraction > 0
+      ? stratifiedHoldout(y, params.holdoutFraction, ctx.seed)
+      : { train: Uint32Array.from({ length: n }, (_, i) => i), holdout: new Uint32Array(0) };
   let droppedRows = 0;
   if (params.impute === 'drop' && missing > 0) {
     // The split is drawn over every row, as without missing values, then incomplete rows leave both parts.
@@ -124,7 +143,9 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
   }
   const trainPositives = pick(y, split.train).reduce((s, v) => s + v, 0);
   if (trainPositives === 0 || trainPositives === split.train.length) {
-    throw new FeatureRequirementError(`label '${params.label}' has only one class in the training rows; a churn model needs both churners and non-churners`);
+    throw new FeatureRequirementError(
+      `label '${params.label}' has only one class in the training rows; a churn model needs both churners and non-churners`,
+    );
   }
   const prep = fitPreprocessing(frame, features, split.train, params.impute);
   const width = prep.width;
@@ -135,7 +156,13 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
   throwIfAborted(ctx.signal);
 
   const hiddenUnits = params.model === 'mlp' ? [...params.hiddenUnits] : [];
-  const model = buildNetwork({ kind: params.model, inputWidth: width, hiddenUnits, l2: params.l2, seed: streamSeed(ctx.seed, 'init') });
+  const model = buildNetwork({
+    kind: params.model,
+    inputWidth: width,
+    hiddenUnits,
+    l2: params.l2,
+    seed: streamSeed(ctx.seed, 'init'),
+  });
   try {
     const reportEvery = Math.max(1, Math.ceil(params.epochs / PROGRESS_REPORTS));
     const fit = await fitAdam(
@@ -154,8 +181,14 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
       },
       async (epoch, loss, isLast) => {
         if (!isLast && epoch % reportEvery !== 0) return;
-        const stopped = isLast && epoch < params.epochs ? ` (stopped: loss improved < ${params.tol} for ${params.nIterNoChange + 1} epochs)` : '';
-        ctx.progress(isLast ? FITTED : PREPARED + ((FITTED - PREPARED) * epoch) / params.epochs, `epoch ${epoch} of ${params.epochs}: loss ${loss.toFixed(4)}${stopped}`);
+        const stopped =
+          isLast && epoch < params.epochs
+            ? ` (stopped: loss improved < ${params.tol} for ${params.nIterNoChange + 1} epochs)`
+            : '';
+        ctx.progress(
+          isLast ? FITTED : PREPARED + ((FITTED - PREPARED) * epoch) / params.epochs,
+          `epoch ${epoch} of ${params.epochs}: loss ${loss.toFixed(4)}${stopped}`,
+        );
         // Training is synchronous tfjs work: give the host's event loop a turn so an abort can arrive.
         await new Promise<void>((resolve) => setImmediate(resolve));
         throwIfAborted(ctx.signal);
@@ -164,7 +197,11 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
     setFlatWeights(model, fit.weights);
 
     const scores = await predictProbabilities(model, x, n, width);
-    const cuts = tierCuts(params.tiers, params.tiers === 'thresholds' ? params.tierThresholds : params.tierQuantiles, scores);
+    const cuts = tierCuts(
+      params.tiers,
+      params.tiers === 'thresholds' ? params.tierThresholds : params.tierQuantiles,
+      scores,
+    );
     const segment = assignTiers(scores, cuts);
     const network = await saveNetwork(model);
     const metrics: Record<string, number> = {
@@ -188,7 +225,9 @@ export async function trainChurn(params: ChurnParams, frame: FeatureFrame, ctx: 
         );
       }
     }
-    ctx.log.info(`trained ${params.model} on ${backend}: holdout AUC ${metrics.auc.toFixed(4)}, log-loss ${metrics.log_loss.toFixed(4)}`);
+    ctx.log.info(
+      `trained ${params.model} on ${backend}: holdout AUC ${metrics.auc.toFixed(4)}, log-loss ${metrics.log_loss.toFixed(4)}`,
+    );
     ctx.progress(1, 'done');
     throwIfAborted(ctx.signal);
     return {
@@ -236,7 +275,9 @@ export async function prepareChurn(artifact: ModelArtifact, ctx: RunContext): Pr
       throwIfAborted(runCtx.signal);
       const { x, unseen } = encodeFrame(frame, decoded.header.preprocessing);
       for (const [name, rows] of Object.entries(unseen)) {
-        runCtx.log.warn(`feature '${name}': ${rows} row(s) have a level the model never saw (or none); they score as if no level were set`);
+        runCtx.log.warn(
+          `feature '${name}': ${rows} row(s) have a level the model never saw (or none); they score as if no level were set`,
+        );
       }
       const score = await predictProbabilities(model, x, frame.rowCount, decoded.header.preprocessing.width);
       return { segment: assignTiers(score, decoded.header.tierCuts), score };

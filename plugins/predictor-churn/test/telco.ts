@@ -18,9 +18,13 @@ export const TELCO_NUMERIC = ['SeniorCitizen', 'tenure', 'MonthlyCharges', 'Tota
  * `keep(i)` selects data rows by 0-based index (all by default); `blankTotalCharges: 'missing'` reads those
  * 11 blanks as missing values instead, as a file ingest does (the `impute` param's real case).
  */
-export function telcoFrame(keep: (row: number) => boolean = () => true, blankTotalCharges: 'zero' | 'missing' = 'zero'): FeatureFrame {
+export function telcoFrame(
+  keep: (row: number) => boolean = () => true,
+  blankTotalCharges: 'zero' | 'missing' = 'zero',
+): FeatureFrame {
   const text = readFileSync(join(FIXTURES, 'telco_customer_churn.csv'), 'utf8');
-  if (text.includes('"')) throw new Error('telco_customer_churn.csv has quoted fields; the comma split below would be wrong');
+  if (text.includes('"'))
+    throw new Error('telco_customer_churn.csv has quoted fields; the comma split below would be wrong');
   const lines = text.trim().split(/\r?\n/);
   if (lines[0] !== TELCO_HEADER) throw new Error(`unexpected header in telco_customer_churn.csv: ${lines[0]}`);
   const names = TELCO_HEADER.split(',');
@@ -28,7 +32,9 @@ export function telcoFrame(keep: (row: number) => boolean = () => true, blankTot
     .slice(1)
     .map((line) => line.split(','))
     .filter((_, i) => keep(i));
-  for (const r of rows) if (r.length !== names.length) throw new Error(`row of customer ${r[0]} has ${r.length} fields, not ${names.length}`);
+  for (const r of rows)
+    if (r.length !== names.length)
+      throw new Error(`row of customer ${r[0]} has ${r.length} fields, not ${names.length}`);
   const columns: Record<string, FeatureColumn> = {};
   names.forEach((name, j) => {
     if (j === 0) return;

@@ -41,8 +41,18 @@ export interface KMeansModel {
 export function encodeArtifact(model: KMeansModel): ModelArtifact {
   const { features, logFeatures, standardize, scaling, impute, centroids } = model;
   // A z-scored model is written exactly as before `standardize` existed (same bytes, readable by older code).
-  const scaled = standardize === 'zscore' ? { means: scaling.offsets, stds: scaling.scales } : { standardize, offsets: scaling.offsets, scales: scaling.scales };
-  const body: KMeansArtifact = { format: ARTIFACT_FORMAT, features, logFeatures, ...scaled, ...(impute ? { impute } : {}), centroids };
+  const scaled =
+    standardize === 'zscore'
+      ? { means: scaling.offsets, stds: scaling.scales }
+      : { standardize, offsets: scaling.offsets, scales: scaling.scales };
+  const body: KMeansArtifact = {
+    format: ARTIFACT_FORMAT,
+    features,
+    logFeatures,
+    ...scaled,
+    ...(impute ? { impute } : {}),
+    centroids,
+  };
   return { format: ARTIFACT_FORMAT, bytes: new TextEncoder().encode(JSON.stringify(body)) };
 }
 
@@ -63,12 +73,18 @@ export function decodeArtifact(artifact: ModelArtifact): KMeansArtifact {
     Array.isArray(body.centroids) &&
     body.centroids.length >= 1 &&
     body.centroids.every((c) => c.length === d);
-  if (body.logFeatures?.some((f) => !body.features.includes(f))) throw new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: a log feature is not one of its features`);
-  if (!wellFormed) throw new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: features, scaling, fill values and every centroid must have the same length`);
+  if (body.logFeatures?.some((f) => !body.features.includes(f)))
+    throw new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: a log feature is not one of its features`);
+  if (!wellFormed)
+    throw new Error(
+      `the '${ARTIFACT_FORMAT}' artifact is malformed: features, scaling, fill values and every centroid must have the same length`,
+    );
   return body;
 }
 
 /** The scaling an artifact applies: its means and stds (z-score), or its offsets and scales. */
 export function artifactScaling(body: KMeansArtifact): Scaling {
-  return body.standardize === undefined ? { offsets: body.means as number[], scales: body.stds as number[] } : { offsets: body.offsets as number[], scales: body.scales as number[] };
+  return body.standardize === undefined
+    ? { offsets: body.means as number[], scales: body.stds as number[] }
+    : { offsets: body.offsets as number[], scales: body.scales as number[] };
 }

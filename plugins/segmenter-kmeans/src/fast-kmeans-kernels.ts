@@ -127,7 +127,8 @@ export function trialsChunk(s: KernelState, chunk: number, newest: number, trial
   const clearance = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     let nearest = Infinity;
-    for (let j = 0; j < trials; j++) if (pairs[centreBase + c * trials + j] < nearest) nearest = pairs[centreBase + c * trials + j];
+    for (let j = 0; j < trials; j++)
+      if (pairs[centreBase + c * trials + j] < nearest) nearest = pairs[centreBase + c * trials + j];
     clearance[c] = nearest / 2;
   }
   let coveredPot = 0;
@@ -193,7 +194,14 @@ export function firstAssignChunk(s: KernelState, chunk: number, newest: number):
  * recomputes them from every row instead (the first pass from given centres). Also counts the rows that
  * changed centre.
  */
-export function assignChunk(s: KernelState, chunk: number, farthest: number, largestMove: number, secondMove: number, fresh: number): void {
+export function assignChunk(
+  s: KernelState,
+  chunk: number,
+  farthest: number,
+  largestMove: number,
+  secondMove: number,
+  fresh: number,
+): void {
   const { x, d, k, labels, upper, lower, centres, halfGaps, moves, out } = s;
   const base = chunk * s.stride;
   for (let v = fresh ? 0 : k * d + k; v < s.stride; v++) out[base + v] = 0;
@@ -266,7 +274,13 @@ export const KERNELS = { seedChunk, trialsChunk, firstAssignChunk, assignChunk, 
 export type KernelName = keyof typeof KERNELS;
 
 /** Every function a worker needs, as source text, in an order where each is declared before use. */
-export const KERNEL_SOURCES: readonly string[] = [pruneMargin, rowDistance2, clearChunkOut, foldCentre, ...Object.values(KERNELS)].map((f) => f.toString());
+export const KERNEL_SOURCES: readonly string[] = [
+  pruneMargin,
+  rowDistance2,
+  clearChunkOut,
+  foldCentre,
+  ...Object.values(KERNELS),
+].map((f) => f.toString());
 
 /**
  * The worker program: declares the kernels, keeps the state bound by the last `bind` message and, per

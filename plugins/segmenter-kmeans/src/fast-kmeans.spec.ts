@@ -17,7 +17,10 @@ const sixPoints = rowMatrix(Float64Array.from([0, 0, 0, 1, 1, 0, 10, 10, 10, 11,
 function mallMatrix(): RowMatrix {
   const frame = mallCustomersFrame();
   const columns = ['annual_income', 'spending_score'].map((f) => (frame.columns[f] as { values: Float64Array }).values);
-  const raw = rowMatrix(Float64Array.from({ length: frame.rowCount * 2 }, (_, v) => columns[v % 2][Math.floor(v / 2)]), 2);
+  const raw = rowMatrix(
+    Float64Array.from({ length: frame.rowCount * 2 }, (_, v) => columns[v % 2][Math.floor(v / 2)]),
+    2,
+  );
   return applyZScore(raw, fitZScore(raw));
 }
 
@@ -72,26 +75,33 @@ describe('fitFastKMeans', () => {
   it('stops with a RunAbortedError when the signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort('cancelled');
-    await expect(fitFastKMeans(mallMatrix(), 3, { seed: 1, ...budget, signal: controller.signal })).rejects.toThrow(RunAbortedError);
+    await expect(fitFastKMeans(mallMatrix(), 3, { seed: 1, ...budget, signal: controller.signal })).rejects.toThrow(
+      RunAbortedError,
+    );
   });
 });
 
 describe('fast engine against the ml-kmeans engine from the same start', () => {
-  it.each([3, 5, 8])('takes the same iterations to the same partition and inertia on Mall Customers, k=%i', async (k) => {
-    const x = mallMatrix();
-    const initialCentroids = seededStart(x, k, 100 + k);
-    const fast = await fitFastKMeans(x, k, { seed: 0, ...budget, initialCentroids });
-    const reference = fitKMeans(x, k, { seed: 0, ...budget, initialCentroids });
-    expect(fast.iterations).toBe(reference.iterations);
-    expect(fast.converged).toBe(reference.converged);
-    expect(relative(fast.inertia, reference.inertia)).toBeLessThan(1e-9);
-    expect(Array.from(fast.labels)).toEqual(Array.from(reference.labels));
-  });
+  it.each([3, 5, 8])(
+    'takes the same iterations to the same partition and inertia on Mall Customers, k=%i',
+    async (k) => {
+      const x = mallMatrix();
+      const initialCentroids = seededStart(x, k, 100 + k);
+      const fast = await fitFastKMeans(x, k, { seed: 0, ...budget, initialCentroids });
+      const reference = fitKMeans(x, k, { seed: 0, ...budget, initialCentroids });
+      expect(fast.iterations).toBe(reference.iterations);
+      expect(fast.converged).toBe(reference.converged);
+      expect(relative(fast.inertia, reference.inertia)).toBeLessThan(1e-9);
+      expect(Array.from(fast.labels)).toEqual(Array.from(reference.labels));
+    },
+  );
 
   it('agrees on 60,000 bench rows split over 2 threads (k=8, a start of random rows)', async () => {
     const x = benchBlobs(60_000);
     const initialCentroids = seededStart(x, 8, 7);
-    const fast = await withThreads(2, (threads) => fitFastKMeans(x, 8, { seed: 0, ...budget, initialCentroids }, threads));
+    const fast = await withThreads(2, (threads) =>
+      fitFastKMeans(x, 8, { seed: 0, ...budget, initialCentroids }, threads),
+    );
     const reference = fitKMeans(x, 8, { seed: 0, ...budget, initialCentroids });
     expect(fast.iterations).toBeGreaterThan(3); // a start rough enough that the cross-check means something
     expect(fast.iterations).toBe(reference.iterations);
@@ -114,7 +124,12 @@ describe('fast engine against the ml-kmeans engine from the same start', () => {
 
 describe('fast engine threads', () => {
   it('honours a requested thread count down to 25,000 rows per thread, one thread below 50,000 rows', () => {
-    expect([effectiveThreads(8, 49_999), effectiveThreads(8, 50_000), effectiveThreads(8, 80_000), effectiveThreads(2, 1_000_000)]).toEqual([1, 2, 3, 2]);
+    expect([
+      effectiveThreads(8, 49_999),
+      effectiveThreads(8, 50_000),
+      effectiveThreads(8, 80_000),
+      effectiveThreads(2, 1_000_000),
+    ]).toEqual([1, 2, 3, 2]);
   });
 
   it('chooses at most one thread per 250,000 rows when none is requested', () => {
@@ -125,22 +140,36 @@ describe('fast engine threads', () => {
   it('gives bit-identical results on 1, 2 and 3 threads (80,000 rows, k=8, k-means++ start)', async () => {
     const x = benchBlobs(80_000);
     const fits = [];
-    for (const count of [1, 2, 3]) fits.push(await withThreads(count, (threads) => fitFastKMeans(x, 8, { seed: 11, ...budget }, threads)));
+    for (const count of [1, 2, 3])
+      fits.push(await withThreads(count, (threads) => fitFastKMeans(x, 8, { seed: 11, ...budget }, threads)));
     for (const fit of fits.slice(1)) {
       expect(fit.iterations).toBe(fits[0].iterations);
       expect(fit.inertia).toBe(fits[0].inertia);
       expect(Array.from(fit.centroids)).toEqual(Array.from(fits[0].centroids));
-      expect(Buffer.from(fit.labels.buffer, fit.labels.byteOffset, fit.labels.byteLength).equals(Buffer.from(fits[0].labels.buffer, fits[0].labels.byteOffset, fits[0].labels.byteLength))).toBe(true);
+      expect(
+        Buffer.from(fit.labels.buffer, fit.labels.byteOffset, fit.labels.byteLength).equals(
+          Buffer.from(fits[0].labels.buffer, fits[0].labels.byteOffset, fits[0].labels.byteLength),
+        ),
+      ).toBe(true);
     }
   }, 60_000);
 
   it('trains the same model with threads: 1 and threads: 2', async () => {
     const x = benchBlobs(60_000);
     const names = Array.from({ length: x.d }, (_, j) => `f${j}`);
-    const columns = Object.fromEntries(names.map((name, j) => [name, { kind: 'numeric' as const, values: Float64Array.from({ length: x.n }, (_, i) => x.values[i * x.d + j]) }]));
+    const columns = Object.fromEntries(
+      names.map((name, j) => [
+        name,
+        { kind: 'numeric' as const, values: Float64Array.from({ length: x.n }, (_, i) => x.values[i * x.d + j]) },
+      ]),
+    );
     const frame = { ids: Array.from({ length: x.n }, (_, i) => `c${i}`), columns, rowCount: x.n };
     const train = (threads: number) =>
-      trainKMeans(validateParams('segmenter-kmeans', KMeansParams, { k: 8, threads, silhouetteSampleSize: 500 }), frame, createTestRunContext({ seed: 5 }));
+      trainKMeans(
+        validateParams('segmenter-kmeans', KMeansParams, { k: 8, threads, silhouetteSampleSize: 500 }),
+        frame,
+        createTestRunContext({ seed: 5 }),
+      );
     const one = await train(1);
     const two = await train(2);
     expect(Buffer.from(two.artifact.bytes).equals(Buffer.from(one.artifact.bytes))).toBe(true);

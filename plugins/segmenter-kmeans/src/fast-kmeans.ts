@@ -22,11 +22,13 @@ export function localTrials(k: number): number {
   return 2 + Math.floor(Math.log(k));
 }
 
-const isShared = (buffer: ArrayBufferLike): boolean => Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
+const isShared = (buffer: ArrayBufferLike): boolean =>
+  Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
 
 /** The fit's working memory: ~20 bytes per row (labels, two bounds) plus O(k·d) per chunk. */
 function allocateState(x: RowMatrix, k: number, shared: boolean): KernelState {
-  const make = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const make = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   const f64 = (length: number): Float64Array => new Float64Array(make(length * 8));
   const { n, d } = x;
   let values = x.values;
@@ -68,7 +70,12 @@ function allocateState(x: RowMatrix, k: number, shared: boolean): KernelState {
  * further steps until the assignment is a fixed point (at least one, which verifies it), all within
  * `maxIterations`. The centroids returned are the means of the returned labels' members when `converged`.
  */
-export async function fitFastKMeans(x: RowMatrix, k: number, options: FastKMeansOptions, threads?: KMeansThreads): Promise<KMeansFit> {
+export async function fitFastKMeans(
+  x: RowMatrix,
+  k: number,
+  options: FastKMeansOptions,
+  threads?: KMeansThreads,
+): Promise<KMeansFit> {
   const { n } = x;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k must be an integer in 1..${n}, not ${k}`);
   const runner = threads ?? KMeansThreads.open(1);
@@ -92,7 +99,13 @@ function reduceSlot(s: KernelState, slot: number): number {
   return total;
 }
 
-async function pass(s: KernelState, runner: KMeansThreads, name: KernelName, args: number[], signal: AbortSignal | undefined): Promise<void> {
+async function pass(
+  s: KernelState,
+  runner: KMeansThreads,
+  name: KernelName,
+  args: number[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (signal) throwIfAborted(signal);
   await runner.run(name, chunksOf(s), args);
 }
@@ -137,7 +150,8 @@ function drawRow(s: KernelState, chunkWeights: Float64Array, target: number, wei
     before += chunkWeights[chunk];
   }
   if (lastPositive < 0) return s.n - 1;
-  for (let i = Math.min(s.n, (lastPositive + 1) * s.chunkRows) - 1; i >= lastPositive * s.chunkRows; i--) if (weightOf(i) > 0) return i;
+  for (let i = Math.min(s.n, (lastPositive + 1) * s.chunkRows) - 1; i >= lastPositive * s.chunkRows; i--)
+    if (weightOf(i) > 0) return i;
   return s.n - 1;
 }
 
@@ -151,7 +165,10 @@ async function start(s: KernelState, runner: KMeansThreads, options: FastKMeansO
   const { k, d, trials } = s;
   const chunks = chunksOf(s);
   if (options.initialCentroids) {
-    if (options.initialCentroids.length !== k * d) throw new RangeError(`initialCentroids must hold k × d = ${k * d} values, not ${options.initialCentroids.length}`);
+    if (options.initialCentroids.length !== k * d)
+      throw new RangeError(
+        `initialCentroids must hold k × d = ${k * d} values, not ${options.initialCentroids.length}`,
+      );
     s.centres.set(options.initialCentroids);
     return -1;
   }
@@ -181,7 +198,8 @@ async function start(s: KernelState, runner: KMeansThreads, options: FastKMeansO
     }
     centreDistances(s, c);
     for (let a = 0; a < c; a++) {
-      for (let j = 0; j < trials; j++) s.pairs[k * k + a * trials + j] = Math.sqrt(rowDistance2(s.centres, a, s.candidates, j, d));
+      for (let j = 0; j < trials; j++)
+        s.pairs[k * k + a * trials + j] = Math.sqrt(rowDistance2(s.centres, a, s.candidates, j, d));
     }
     await pass(s, runner, 'trialsChunk', [pending, trials], options.signal);
     let best = 0;
@@ -209,7 +227,12 @@ function halfGaps(s: KernelState): void {
 }
 
 /** Lloyd iterations with Hamerly's bounds and the stopping rule described at `fitFastKMeans`. */
-async function lloyd(s: KernelState, runner: KMeansThreads, options: FastKMeansOptions, pendingCentre: number): Promise<KMeansFit> {
+async function lloyd(
+  s: KernelState,
+  runner: KMeansThreads,
+  options: FastKMeansOptions,
+  pendingCentre: number,
+): Promise<KMeansFit> {
   const { k, d } = s;
   const sumsAt = 0;
   const countsAt = k * d;
@@ -246,7 +269,8 @@ async function lloyd(s: KernelState, runner: KMeansThreads, options: FastKMeansO
     let largestShift2 = 0;
     for (let c = 0; c < k; c++) {
       const count = reduceSlot(s, countsAt + c);
-      for (let t = 0; t < d; t++) next[c * d + t] = count > 0 ? reduceSlot(s, sumsAt + c * d + t) / count : s.centres[c * d + t];
+      for (let t = 0; t < d; t++)
+        next[c * d + t] = count > 0 ? reduceSlot(s, sumsAt + c * d + t) / count : s.centres[c * d + t];
       const shift2 = rowDistance2(next, c, s.centres, c, d);
       if (shift2 > largestShift2) largestShift2 = shift2;
       s.moves[c] = Math.sqrt(shift2);

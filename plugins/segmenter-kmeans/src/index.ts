@@ -11,7 +11,8 @@ export default defineSegmentationModel<KMeansParams>({
     version: '1.0.0',
     kind: 'segmenter',
     sdk: '^1.0.0',
-    description: 'k-means (seeded greedy k-means++, Hamerly-accelerated Lloyd on worker threads) on standardised (z-score by default, min-max or none) numeric features; k is given or chosen over kMin..kMax by the best silhouette',
+    description:
+      'k-means (seeded greedy k-means++, Hamerly-accelerated Lloyd on worker threads) on standardised (z-score by default, min-max or none) numeric features; k is given or chosen over kMin..kMax by the best silhouette',
     params: KMeansParams,
     requires: [],
     artifactFormat: ARTIFACT_FORMAT,

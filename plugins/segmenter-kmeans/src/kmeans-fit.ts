@@ -87,11 +87,19 @@ export function clusterMeans(x: RowMatrix, labels: Int32Array, k: number, previo
  * refinement (usually zero or one step) makes the centroids the exact means of the labels and the labels
  * the nearest centroids, which is what sklearn returns at strict convergence.
  */
-export function fitKMeans(x: RowMatrix, k: number, options: KMeansFitOptions, rows: number[][] = toRowArrays(x)): KMeansFit {
+export function fitKMeans(
+  x: RowMatrix,
+  k: number,
+  options: KMeansFitOptions,
+  rows: number[][] = toRowArrays(x),
+): KMeansFit {
   const start = options.initialCentroids;
-  if (start && start.length !== k * x.d) throw new RangeError(`initialCentroids must hold k × d = ${k * x.d} values, not ${start.length}`);
+  if (start && start.length !== k * x.d)
+    throw new RangeError(`initialCentroids must hold k × d = ${k * x.d} values, not ${start.length}`);
   const result = kmeans(rows, k, {
-    initialization: start ? Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * x.d, c * x.d + x.d))) : 'kmeans++',
+    initialization: start
+      ? Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * x.d, c * x.d + x.d)))
+      : 'kmeans++',
     seed: options.seed,
     maxIterations: options.maxIterations,
     tolerance: options.tolerance,

@@ -69,7 +69,9 @@ export class KMeansParams {
    * counts, where a few very large customers would otherwise form clusters of their own. Each must
    * be one of `features` (or a numeric column when `features` is empty) with values above -1.
    */
-  @Describe('Features clustered on log(1 + x) instead of x: for heavy-tailed amounts such as spend or order counts, where a few very large customers would otherwise form clusters of their own. Each must be one of `features` (or a numeric column when `features` is empty) with values above -1.')
+  @Describe(
+    'Features clustered on log(1 + x) instead of x: for heavy-tailed amounts such as spend or order counts, where a few very large customers would otherwise form clusters of their own. Each must be one of `features` (or a numeric column when `features` is empty) with values above -1.',
+  )
   @IsArray()
   @IsString({ each: true })
   @ArrayUnique()
@@ -106,7 +108,9 @@ export class KMeansParams {
   maxIterations = 300;
 
   /** Stop when no centroid moves by more than this squared distance (in z-score units) in one iteration (ml-kmeans' criterion). */
-  @Describe('Stop when no centroid moves by more than this squared distance (in z-score units) in one iteration (ml-kmeans\' criterion).')
+  @Describe(
+    "Stop when no centroid moves by more than this squared distance (in z-score units) in one iteration (ml-kmeans' criterion).",
+  )
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   tolerance = 1e-6;
@@ -124,7 +128,9 @@ export class KMeansParams {
    * where a restart costs a full pass and large data rarely has such traps. The run's `n_init` metric says
    * how many were made.
    */
-  @Describe('Seeded k-means++ restarts per k; the fit with the lowest inertia is kept. Absent = 10 up to 10,000 rows (one start in five lands in a worse optimum on small data such as Mall Customers at k = 5), 1 above, where a restart costs a full pass and large data rarely has such traps. The run\'s `n_init` metric says how many were made.')
+  @Describe(
+    "Seeded k-means++ restarts per k; the fit with the lowest inertia is kept. Absent = 10 up to 10,000 rows (one start in five lands in a worse optimum on small data such as Mall Customers at k = 5), 1 above, where a restart costs a full pass and large data rarely has such traps. The run's `n_init` metric says how many were made.",
+  )
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -135,7 +141,9 @@ export class KMeansParams {
    * How features are scaled before clustering: 'zscore' (mean 0, population std 1), 'minmax' (0..1) or
    * 'none' (as they are). Inertia and silhouette are reported in this space and in original units.
    */
-  @Describe('How features are scaled before clustering: \'zscore\' (mean 0, population std 1), \'minmax\' (0..1) or \'none\' (as they are). Inertia and silhouette are reported in this space and in original units.')
+  @Describe(
+    "How features are scaled before clustering: 'zscore' (mean 0, population std 1), 'minmax' (0..1) or 'none' (as they are). Inertia and silhouette are reported in this space and in original units.",
+  )
   @IsIn(STANDARDIZE_METHODS)
   standardize: Standardize = 'zscore';
 
@@ -145,7 +153,9 @@ export class KMeansParams {
    * leaves those rows out of the fit, then puts them in the segment of the nearest centroid over the
    * features they have. The run reports `imputed_values` and `dropped_rows`.
    */
-  @Describe('Missing values of a clustered feature: absent = refuse them, naming the customer; \'median\' or \'mean\' of the feature\'s present values, or \'zero\', fills them (and new data at assignment the same way); \'drop\' leaves those rows out of the fit, then puts them in the segment of the nearest centroid over the features they have. The run reports `imputed_values` and `dropped_rows`.')
+  @Describe(
+    "Missing values of a clustered feature: absent = refuse them, naming the customer; 'median' or 'mean' of the feature's present values, or 'zero', fills them (and new data at assignment the same way); 'drop' leaves those rows out of the fit, then puts them in the segment of the nearest centroid over the features they have. The run reports `imputed_values` and `dropped_rows`.",
+  )
   @IsOptional()
   @IsIn(IMPUTE_METHODS)
   impute?: ImputeMethod;
@@ -154,7 +164,9 @@ export class KMeansParams {
    * 'fast': the plugin's engine (flat arrays, greedy k-means++, Hamerly's bounds, worker threads);
    * 'ml-kmeans': the ml-kmeans library, slower, kept as the reference the fast engine is tested against.
    */
-  @Describe('\'fast\': the plugin\'s engine (flat arrays, greedy k-means++, Hamerly\'s bounds, worker threads); \'ml-kmeans\': the ml-kmeans library, slower, kept as the reference the fast engine is tested against.')
+  @Describe(
+    "'fast': the plugin's engine (flat arrays, greedy k-means++, Hamerly's bounds, worker threads); 'ml-kmeans': the ml-kmeans library, slower, kept as the reference the fast engine is tested against.",
+  )
   @IsIn(KMEANS_ENGINES)
   engine: KMeansEngine = 'fast';
 
@@ -163,7 +175,9 @@ export class KMeansParams {
    * Absent = the machine's available parallelism, capped to one per 250,000 rows, where a worker pays
    * for its start. Results do not depend on it.
    */
-  @Describe('Threads of the fast engine, capped to one per 25,000 rows (below 50,000 rows a fit is single-threaded). Absent = the machine\'s available parallelism, capped to one per 250,000 rows, where a worker pays for its start. Results do not depend on it.')
+  @Describe(
+    "Threads of the fast engine, capped to one per 25,000 rows (below 50,000 rows a fit is single-threaded). Absent = the machine's available parallelism, capped to one per 250,000 rows, where a worker pays for its start. Results do not depend on it.",
+  )
   @IsOptional()
   @IsInt()
   @Min(1)

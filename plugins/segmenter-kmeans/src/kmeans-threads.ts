@@ -27,7 +27,8 @@ export const AUTO_ROWS_PER_THREAD = 250_000;
  * absent, the machine's available parallelism capped to one per `AUTO_ROWS_PER_THREAD` rows.
  */
 export function effectiveThreads(requested: number | undefined, rows: number): number {
-  const cap = requested === undefined ? Math.floor(rows / AUTO_ROWS_PER_THREAD) : Math.floor(rows / MIN_ROWS_PER_THREAD);
+  const cap =
+    requested === undefined ? Math.floor(rows / AUTO_ROWS_PER_THREAD) : Math.floor(rows / MIN_ROWS_PER_THREAD);
   return Math.max(1, Math.min(requested ?? availableParallelism(), cap));
 }
 
@@ -61,9 +62,15 @@ export class KMeansThreads {
 
   /** Starts `threads − 1` workers (none for 1). */
   static open(threads: number): KMeansThreads {
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, not ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`threads must be a positive integer, not ${threads}`);
     const source = workerSource();
-    return new KMeansThreads(Array.from({ length: threads - 1 }, () => new Worker(source, { eval: true, name: 'segmenter-kmeans', execArgv: [] })));
+    return new KMeansThreads(
+      Array.from(
+        { length: threads - 1 },
+        () => new Worker(source, { eval: true, name: 'segmenter-kmeans', execArgv: [] }),
+      ),
+    );
   }
 
   /** Threads that compute, the main thread included. */
@@ -88,7 +95,9 @@ export class KMeansThreads {
     if (!state) throw new Error('KMeansThreads.run before bind');
     const blocks = this.threads;
     const edge = (b: number): number => Math.floor((b * chunks) / blocks);
-    const done = this.workers.map((worker, b) => (edge(b + 1) > edge(b) ? this.send(worker, { op: name, from: edge(b), to: edge(b + 1), args }) : Promise.resolve()));
+    const done = this.workers.map((worker, b) =>
+      edge(b + 1) > edge(b) ? this.send(worker, { op: name, from: edge(b), to: edge(b + 1), args }) : Promise.resolve(),
+    );
     const kernel = KERNELS[name] as (s: KernelState, chunk: number, ...rest: number[]) => void;
     let mainError: unknown;
     try {

@@ -7,7 +7,8 @@ export interface RowMatrix {
 
 /** Wraps a flat row-major array as an `n × d` matrix, checking that the length fits. */
 export function rowMatrix(values: Float64Array, d: number): RowMatrix {
-  if (d < 1 || values.length % d !== 0) throw new RangeError(`a row-major matrix with ${d} columns cannot hold ${values.length} values`);
+  if (d < 1 || values.length % d !== 0)
+    throw new RangeError(`a row-major matrix with ${d} columns cannot hold ${values.length} values`);
   return { values, n: values.length / d, d };
 }
 

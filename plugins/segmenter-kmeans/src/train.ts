@@ -32,7 +32,8 @@ export const PLUGIN_NAME = 'segmenter-kmeans';
 export function resolveFeatures(params: Pick<KMeansParams, 'features'>, frame: FeatureFrame): string[] {
   if (params.features.length > 0) return params.features.map((name) => resolveColumnName(frame, name, 'features'));
   const names = numericColumnNames(frame);
-  if (names.length === 0) throw new FeatureRequirementError('segmenter-kmeans needs at least one numeric feature, and the data has none');
+  if (names.length === 0)
+    throw new FeatureRequirementError('segmenter-kmeans needs at least one numeric feature, and the data has none');
   return names;
 }
 
@@ -40,13 +41,17 @@ export function resolveFeatures(params: Pick<KMeansParams, 'features'>, frame: F
 export function candidateKs(params: Pick<KMeansParams, 'k' | 'kMin' | 'kMax'>, rowCount: number): number[] {
   if (params.k !== undefined) {
     if (params.k > rowCount) {
-      throw new ParamsValidationError(PLUGIN_NAME, [{ path: 'k', message: `k (${params.k}) must not exceed the number of rows (${rowCount})` }]);
+      throw new ParamsValidationError(PLUGIN_NAME, [
+        { path: 'k', message: `k (${params.k}) must not exceed the number of rows (${rowCount})` },
+      ]);
     }
     return [params.k];
   }
   const kMax = Math.min(params.kMax, rowCount - 1);
   if (params.kMin > kMax) {
-    throw new ParamsValidationError(PLUGIN_NAME, [{ path: 'kMin', message: `kMin (${params.kMin}) must be below the number of rows (${rowCount}) to search k` }]);
+    throw new ParamsValidationError(PLUGIN_NAME, [
+      { path: 'kMin', message: `kMin (${params.kMin}) must be below the number of rows (${rowCount}) to search k` },
+    ]);
   }
   return Array.from({ length: kMax - params.kMin + 1 }, (_, i) => params.kMin + i);
 }
@@ -55,7 +60,9 @@ export function candidateKs(params: Pick<KMeansParams, 'k' | 'kMin' | 'kMax'>, r
 function checkLogFeatures(features: readonly string[], logFeatures: readonly string[]): void {
   const unknown = logFeatures.filter((f) => !features.includes(f));
   if (unknown.length > 0) {
-    throw new FeatureRequirementError(`logFeatures ${unknown.map((f) => `'${f}'`).join(', ')} must also be clustered features (features: ${features.join(', ')})`);
+    throw new FeatureRequirementError(
+      `logFeatures ${unknown.map((f) => `'${f}'`).join(', ')} must also be clustered features (features: ${features.join(', ')})`,
+    );
   }
 }
 
@@ -63,7 +70,13 @@ function checkLogFeatures(features: readonly string[], logFeatures: readonly str
  * Applies log(1 + x) to the `logFeatures` columns of `x` in place. Throws naming the customer when a value
  * cannot be logged; `frameRows[i]` is the frame row of matrix row i (absent: the same). NaN stays NaN.
  */
-function applyLogFeatures(x: RowMatrix, frame: FeatureFrame, features: readonly string[], logFeatures: readonly string[], frameRows?: Int32Array): void {
+function applyLogFeatures(
+  x: RowMatrix,
+  frame: FeatureFrame,
+  features: readonly string[],
+  logFeatures: readonly string[],
+  frameRows?: Int32Array,
+): void {
   const { values, n, d } = x;
   for (const name of logFeatures) {
     const j = features.indexOf(name);
@@ -71,7 +84,9 @@ function applyLogFeatures(x: RowMatrix, frame: FeatureFrame, features: readonly 
       const v = values[i * d + j];
       if (v <= -1) {
         const row = frameRows ? frameRows[i] : i;
-        throw new FeatureRequirementError(`feature '${name}' is ${v} for customer '${frame.ids[row]}' (row ${row + 1}); a log feature needs values above -1`);
+        throw new FeatureRequirementError(
+          `feature '${name}' is ${v} for customer '${frame.ids[row]}' (row ${row + 1}); a log feature needs values above -1`,
+        );
       }
       values[i * d + j] = Math.log1p(v);
     }
@@ -83,7 +98,12 @@ function applyLogFeatures(x: RowMatrix, frame: FeatureFrame, features: readonly 
  * 'drop', refused without it), with log(1 + x) applied to `logFeatures`. Throws naming the customer when
  * a value cannot be logged or is missing.
  */
-export function modelInput(frame: FeatureFrame, features: readonly string[], logFeatures: readonly string[], impute?: KMeansArtifact['impute']): RowMatrix {
+export function modelInput(
+  frame: FeatureFrame,
+  features: readonly string[],
+  logFeatures: readonly string[],
+  impute?: KMeansArtifact['impute'],
+): RowMatrix {
   checkLogFeatures(features, logFeatures);
   const x = rowMatrix(numericMatrix(frame, features, matrixOptions(impute)), features.length);
   applyLogFeatures(x, frame, features, logFeatures);
@@ -108,13 +128,22 @@ function selectRows(x: RowMatrix, rows: Int32Array): RowMatrix {
  * (ties to the lower index), writing `labels`. A row with no value at all cannot be placed: throws naming
  * the customer.
  */
-function assignIncompleteRows(x: RowMatrix, centroids: Float64Array, k: number, labels: Int32Array, frame: FeatureFrame): void {
+function assignIncompleteRows(
+  x: RowMatrix,
+  centroids: Float64Array,
+  k: number,
+  labels: Int32Array,
+  frame: FeatureFrame,
+): void {
   const { values, n, d } = x;
   for (let i = 0; i < n; i++) {
     let observed = 0;
     for (let t = 0; t < d; t++) if (!Number.isNaN(values[i * d + t])) observed++;
     if (observed === d) continue;
-    if (observed === 0) throw new FeatureRequirementError(`customer '${frame.ids[i]}' (row ${i + 1}) has no value for any clustered feature, so no segment can be chosen`);
+    if (observed === 0)
+      throw new FeatureRequirementError(
+        `customer '${frame.ids[i]}' (row ${i + 1}) has no value for any clustered feature, so no segment can be chosen`,
+      );
     let best = 0;
     let bestDistance = Number.POSITIVE_INFINITY;
     for (let c = 0; c < k; c++) {
@@ -178,7 +207,11 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
   throwIfAborted(ctx.signal);
   const features = resolveFeatures(params, frame);
   // From here on the names are the data's ('Monetary' is the column 'monetary'); the artifact stores those.
-  params = { ...params, features, logFeatures: params.logFeatures.map((name) => resolveColumnName(frame, name, 'logFeatures')) };
+  params = {
+    ...params,
+    features,
+    logFeatures: params.logFeatures.map((name) => resolveColumnName(frame, name, 'logFeatures')),
+  };
   checkLogFeatures(features, params.logFeatures);
   const d = features.length;
   const missing = params.impute === undefined ? 0 : missingCounts(frame, features).reduce((a, b) => a + b, 0);
@@ -187,7 +220,17 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
       ? undefined
       : params.impute === 'drop'
         ? { method: 'drop' }
-        : { method: params.impute, fill: features.map((name) => fillValue((frame.columns[name] as { values: Float64Array }).values, params.impute as 'median', undefined, name)) };
+        : {
+            method: params.impute,
+            fill: features.map((name) =>
+              fillValue(
+                (frame.columns[name] as { values: Float64Array }).values,
+                params.impute as 'median',
+                undefined,
+                name,
+              ),
+            ),
+          };
   // Every row in the data's own units (missing values filled, or NaN for 'drop'); the rows the model is fitted on.
   const all = rowMatrix(numericMatrix(frame, features, matrixOptions(impute)), d);
   const fitRows = impute?.method === 'drop' && missing > 0 ? completeRows(frame, features) : undefined;
@@ -196,14 +239,21 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
   const raw = params.logFeatures.length === 0 ? original : { ...original, values: original.values.slice() };
   applyLogFeatures(raw, frame, features, params.logFeatures, fitRows);
   const n = raw.n;
-  if (n < 2) throw new FeatureRequirementError(`segmenter-kmeans needs at least 2 rows${fitRows ? ' with every clustered feature present' : ''}, and the data has ${n}`);
+  if (n < 2)
+    throw new FeatureRequirementError(
+      `segmenter-kmeans needs at least 2 rows${fitRows ? ' with every clustered feature present' : ''}, and the data has ${n}`,
+    );
   const ks = candidateKs(params, n);
   const nInit = restartsFor(params.nInit, n);
 
   const scaling = fitScaling(raw, params.standardize);
   const threadCount = params.engine === 'fast' ? effectiveThreads(params.threads, n) : 1;
   // Worker threads read the scaled data in place, so it is written straight into shared memory.
-  const x = applyScaling(raw, scaling, threadCount > 1 ? new Float64Array(new SharedArrayBuffer(n * d * 8)) : undefined);
+  const x = applyScaling(
+    raw,
+    scaling,
+    threadCount > 1 ? new Float64Array(new SharedArrayBuffer(n * d * 8)) : undefined,
+  );
   let rows: number[][] | undefined;
   const sampleRows = silhouetteSampleRows(n, params.silhouetteSampleSize, seededRandom(ctx.seed));
 
@@ -217,9 +267,15 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
       let best: KMeansFit | undefined;
       for (let restart = 0; restart < nInit; restart++) {
         throwIfAborted(ctx.signal);
-        const options = { seed: fitSeed(ctx.seed, k, restart), maxIterations: params.maxIterations, tolerance: params.tolerance };
+        const options = {
+          seed: fitSeed(ctx.seed, k, restart),
+          maxIterations: params.maxIterations,
+          tolerance: params.tolerance,
+        };
         const fit =
-          params.engine === 'fast' ? await fitFastKMeans(x, k, { ...options, signal: ctx.signal }, threads) : fitKMeans(x, k, options, (rows ??= toRowArrays(x)));
+          params.engine === 'fast'
+            ? await fitFastKMeans(x, k, { ...options, signal: ctx.signal }, threads)
+            : fitKMeans(x, k, options, (rows ??= toRowArrays(x)));
         if (best === undefined || fit.inertia < best.inertia) best = fit;
         fitsDone++;
         // The last unit (1) is kept for the final report, so fits go up to totalFits / (totalFits + 1).
@@ -231,7 +287,11 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
       metrics[`inertia_k${k}`] = fit.inertia;
       metrics[`silhouette_k${k}`] = score;
       // Highest silhouette wins; a tie keeps the smaller k. NaN (undefined silhouette) never wins.
-      if (chosen === undefined || score > chosen.silhouette || (Number.isNaN(chosen.silhouette) && !Number.isNaN(score))) {
+      if (
+        chosen === undefined ||
+        score > chosen.silhouette ||
+        (Number.isNaN(chosen.silhouette) && !Number.isNaN(score))
+      ) {
         chosen = { fit, silhouette: score };
       }
     }
@@ -301,14 +361,26 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
       `in original units: inertia ${inertiaOriginal.toPrecision(6)}, silhouette ${silhouetteOriginal.toFixed(4)}; engine ${params.engine}, ${threadCount} thread(s)`,
   );
   if (params.impute !== undefined && missing > 0) {
-    ctx.log.info(fitRows ? `left ${frame.rowCount - n} row(s) with missing values out of the fit and assigned them over the features they have` : `imputed ${missing} missing value(s) with the ${params.impute}`);
+    ctx.log.info(
+      fitRows
+        ? `left ${frame.rowCount - n} row(s) with missing values out of the fit and assigned them over the features they have`
+        : `imputed ${missing} missing value(s) with the ${params.impute}`,
+    );
   }
-  if (!fit.converged) ctx.log.warn(`k-means did not converge within ${params.maxIterations} iterations; raise maxIterations`);
+  if (!fit.converged)
+    ctx.log.warn(`k-means did not converge within ${params.maxIterations} iterations; raise maxIterations`);
   ctx.progress(1, 'done');
   throwIfAborted(ctx.signal);
 
   return {
-    artifact: encodeArtifact({ features, logFeatures: params.logFeatures, standardize: params.standardize, scaling, impute, centroids }),
+    artifact: encodeArtifact({
+      features,
+      logFeatures: params.logFeatures,
+      standardize: params.standardize,
+      scaling,
+      impute,
+      centroids,
+    }),
     segments,
     assignments: { segment },
     metrics,
@@ -316,10 +388,17 @@ export async function trainKMeans(params: KMeansParams, frame: FeatureFrame, ctx
 }
 
 /** Puts each row of `frame` into the segment of its nearest centroid, in the scaled space of the training data. */
-export async function assignKMeans(artifact: ModelArtifact, frame: FeatureFrame, ctx: RunContext): Promise<Assignments> {
+export async function assignKMeans(
+  artifact: ModelArtifact,
+  frame: FeatureFrame,
+  ctx: RunContext,
+): Promise<Assignments> {
   throwIfAborted(ctx.signal);
   const model = decodeArtifact(artifact);
-  const x = applyScaling(modelInput(frame, model.features, model.logFeatures ?? [], model.impute), artifactScaling(model));
+  const x = applyScaling(
+    modelInput(frame, model.features, model.logFeatures ?? [], model.impute),
+    artifactScaling(model),
+  );
   const centroids = Float64Array.from(model.centroids.flat());
   const segment = new Int32Array(x.n);
   assignNearest(x, centroids, model.centroids.length, segment);

@@ -37,8 +37,10 @@ export function fitZScore(x: RowMatrix): ZScore {
  */
 export function applyZScore(x: RowMatrix, { means, stds }: ZScore, into?: Float64Array): RowMatrix {
   const { values, n, d } = x;
-  if (means.length !== d) throw new RangeError(`the z-score has ${means.length} features but the matrix has ${d} columns`);
-  if (into && into.length !== values.length) throw new RangeError(`the output holds ${into.length} values, not ${values.length}`);
+  if (means.length !== d)
+    throw new RangeError(`the z-score has ${means.length} features but the matrix has ${d} columns`);
+  if (into && into.length !== values.length)
+    throw new RangeError(`the output holds ${into.length} values, not ${values.length}`);
   const out = into ?? new Float64Array(values.length);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) out[i * d + j] = (values[i * d + j] - means[j]) / stds[j];

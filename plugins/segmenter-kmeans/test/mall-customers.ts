@@ -42,7 +42,16 @@ export interface SklearnReference {
     inertia_original: number;
     silhouette_original_exact: number;
   };
-  k5_by_scaling: Record<'minmax' | 'none', { labels: number[]; inertia: number; silhouette_exact: number; inertia_original: number; silhouette_original_exact: number }>;
+  k5_by_scaling: Record<
+    'minmax' | 'none',
+    {
+      labels: number[];
+      inertia: number;
+      silhouette_exact: number;
+      inertia_original: number;
+      silhouette_original_exact: number;
+    }
+  >;
   by_k: Record<string, { inertia: number; silhouette: number; silhouette_exact: number }>;
   best_k_by_silhouette: number;
 }

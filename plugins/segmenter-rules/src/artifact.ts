@@ -39,7 +39,10 @@ function isWellFormed(body: RulesArtifact): boolean {
     (r) =>
       typeof r?.segment === 'string' &&
       Array.isArray(r.when) &&
-      r.when.every((c) => typeof c?.feature === 'string' && (c.op === 'in' ? Array.isArray(c.values) : typeof c.value === 'number')),
+      r.when.every(
+        (c) =>
+          typeof c?.feature === 'string' && (c.op === 'in' ? Array.isArray(c.values) : typeof c.value === 'number'),
+      ),
   );
   if (!rulesOk) return false;
   const plan = planSegments(body.rules, body.defaultSegment);
@@ -49,7 +52,13 @@ function isWellFormed(body: RulesArtifact): boolean {
     body.defaultSegment === null &&
     Array.isArray(body.rfm?.scores) &&
     body.rfm.scores.length === 3 &&
-    body.rfm.scores.every((s) => typeof s.feature === 'string' && typeof s.score === 'string' && Array.isArray(s.cuts) && s.cuts.length === QUINTILES - 1)
+    body.rfm.scores.every(
+      (s) =>
+        typeof s.feature === 'string' &&
+        typeof s.score === 'string' &&
+        Array.isArray(s.cuts) &&
+        s.cuts.length === QUINTILES - 1,
+    )
   );
 }
 
@@ -65,7 +74,9 @@ export function decodeArtifact(artifact: ModelArtifact): RulesArtifact {
     throw new Error(`the '${ARTIFACT_FORMAT}' artifact is not JSON: ${(e as Error).message}`);
   }
   if (!isWellFormed(body)) {
-    throw new Error(`the '${ARTIFACT_FORMAT}' artifact is malformed: it needs mode, rules, segments matching the rules, and for 'rfm' three scores with ${QUINTILES - 1} cut points each`);
+    throw new Error(
+      `the '${ARTIFACT_FORMAT}' artifact is malformed: it needs mode, rules, segments matching the rules, and for 'rfm' three scores with ${QUINTILES - 1} cut points each`,
+    );
   }
   return body;
 }

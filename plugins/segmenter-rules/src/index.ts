@@ -33,7 +33,12 @@ export default defineSegmentationModel<RulesParams>({
         defaultSegment: 'Other',
       },
       { preset: 'rfm' },
-      { preset: 'rfm', recencyFeature: 'days_since_last_order', frequencyFeature: 'orders', monetaryFeature: 'revenue' },
+      {
+        preset: 'rfm',
+        recencyFeature: 'days_since_last_order',
+        frequencyFeature: 'orders',
+        monetaryFeature: 'revenue',
+      },
       {},
     ],
   },

@@ -12,7 +12,10 @@ import { fitQuintiles, RulesParams, scoreFromQuintile } from './internal';
  */
 const frame = onlineRetailFrame();
 const reference = rfmReference();
-const trainedOnce = plugin.train({ params: validateParams('segmenter-rules', RulesParams, { preset: 'rfm' }), frame }, createTestRunContext());
+const trainedOnce = plugin.train(
+  { params: validateParams('segmenter-rules', RulesParams, { preset: 'rfm' }), frame },
+  createTestRunContext(),
+);
 
 const column = (name: string) => (frame.columns[name] as { values: Float64Array }).values;
 const rfmDigits = () => {
@@ -35,19 +38,29 @@ describe('RFM preset against pandas on samples/online-retail-customers.csv', () 
     const digits = rfmDigits();
     for (const [id, expected] of Object.entries(reference.named_customers)) {
       const i = frame.ids.indexOf(id);
-      expect({ id, R: Number(digits[3 * i]), F: Number(digits[3 * i + 1]), M: Number(digits[3 * i + 2]) }).toEqual({ id, R: expected.R, F: expected.F, M: expected.M });
+      expect({ id, R: Number(digits[3 * i]), F: Number(digits[3 * i + 1]), M: Number(digits[3 * i + 2]) }).toEqual({
+        id,
+        R: expected.R,
+        F: expected.F,
+        M: expected.M,
+      });
     }
   });
 
   it('puts exactly as many customers into each segment as the regex map does', async () => {
     const trained = await trainedOnce;
-    expect(Object.fromEntries(trained.segments.map((s) => [s.label, s.size]))).toEqual(Object.fromEntries(Object.entries(reference.segments).map(([name, s]) => [name, s.count])));
+    expect(Object.fromEntries(trained.segments.map((s) => [s.label, s.size]))).toEqual(
+      Object.fromEntries(Object.entries(reference.segments).map(([name, s]) => [name, s.count])),
+    );
   });
 
   it('names the same segment as pandas for the named customers', async () => {
     const trained = await trainedOnce;
     for (const [id, expected] of Object.entries(reference.named_customers)) {
-      expect({ id, segment: trained.segments[trained.assignments.segment[frame.ids.indexOf(id)]].label }).toEqual({ id, segment: expected.segment });
+      expect({ id, segment: trained.segments[trained.assignments.segment[frame.ids.indexOf(id)]].label }).toEqual({
+        id,
+        segment: expected.segment,
+      });
     }
   });
 
@@ -81,14 +94,23 @@ describe('RFM preset against pandas on samples/online-retail-customers.csv', () 
   it("segments the README's rule example exactly as numpy.select does (first true condition wins)", async () => {
     const raw = {
       rules: [
-        { segment: 'Champions', when: [{ feature: 'recency_days', op: '<=', value: 30 }, { feature: 'frequency', op: '>=', value: 5 }] },
+        {
+          segment: 'Champions',
+          when: [
+            { feature: 'recency_days', op: '<=', value: 30 },
+            { feature: 'frequency', op: '>=', value: 5 },
+          ],
+        },
         { segment: 'Big spenders', when: [{ feature: 'monetary', op: '>=', value: 5000 }] },
         { segment: 'Lapsed', when: [{ feature: 'recency_days', op: '>', value: 180 }] },
         { segment: 'Champions', when: [{ feature: 'country', op: 'in', values: ['Iceland'] }] },
       ],
       defaultSegment: 'Other',
     };
-    const trained = await plugin.train({ params: validateParams('segmenter-rules', RulesParams, raw), frame }, createTestRunContext());
+    const trained = await plugin.train(
+      { params: validateParams('segmenter-rules', RulesParams, raw), frame },
+      createTestRunContext(),
+    );
     expect(Object.fromEntries(trained.segments.map((s) => [s.label, s.size]))).toEqual(reference.rules_example_counts);
   });
 

@@ -25,9 +25,21 @@ import { fitQuintiles, quintileOfRank, quintilesFromCuts, RFM_SEGMENT_MAP, rfmRu
 const R = [5, 3, 5, 1, 2, 4, 1, 3, 4, 2];
 const F = [5, 1, 1, 4, 3, 2, 2, 3, 5, 4];
 const M = [5, 1, 2, 4, 3, 2, 1, 4, 5, 3];
-const SEGMENTS = ['Champions', 'About To Sleep', 'New Customers', 'At Risk', 'At Risk', 'Potential Loyalists', 'Hibernating', 'Need Attention', 'Loyal Customers', 'At Risk'];
+const SEGMENTS = [
+  'Champions',
+  'About To Sleep',
+  'New Customers',
+  'At Risk',
+  'At Risk',
+  'Potential Loyalists',
+  'Hibernating',
+  'Need Attention',
+  'Loyal Customers',
+  'At Risk',
+];
 
-const scores = (values: number[], descending: boolean) => Array.from(scoreFromQuintile(fitQuintiles(Float64Array.from(values)).quintile, descending));
+const scores = (values: number[], descending: boolean) =>
+  Array.from(scoreFromQuintile(fitQuintiles(Float64Array.from(values)).quintile, descending));
 
 describe('rank quintiles', () => {
   it('puts ranks 1..10 into pairs, as pandas qcut does for n = 10', () => {
@@ -81,7 +93,9 @@ describe('quintiles of new data from training cut points', () => {
     // Training: 2 of 3 one-purchase customers in quintile 1. One new such customer sits at 1/2 < 2/3 → 1;
     // of six, slots (k + ½)/6 < 2/3 for k = 0..3 → four in quintile 1, two in quintile 2.
     expect(Array.from(quintilesFromCuts(Float64Array.from([1]), frequencyCuts))).toEqual([1]);
-    expect(Array.from(quintilesFromCuts(Float64Array.from([1, 1, 1, 1, 1, 1]), frequencyCuts))).toEqual([1, 1, 1, 1, 2, 2]);
+    expect(Array.from(quintilesFromCuts(Float64Array.from([1, 1, 1, 1, 1, 1]), frequencyCuts))).toEqual([
+      1, 1, 1, 1, 2, 2,
+    ]);
   });
 });
 
@@ -120,7 +134,9 @@ describe('RFM segment map', () => {
     ];
     for (const { r, f } of cells) {
       const matching = RFM_SEGMENT_MAP.filter((s) => r >= s.r[0] && r <= s.r[1] && f >= s.f[0] && f <= s.f[1]);
-      expect(matching.map((s) => s.segment)).toEqual(regexMap.filter(([re]) => re.test(`${r}${f}`)).map(([, name]) => name));
+      expect(matching.map((s) => s.segment)).toEqual(
+        regexMap.filter(([re]) => re.test(`${r}${f}`)).map(([, name]) => name),
+      );
     }
   });
 

@@ -125,7 +125,11 @@ export const M_SCORE = 'm_score';
  * R·F), as score ranges. The ranges tile the 25 cells, so every customer lands in exactly one segment.
  * Listed roughly best to worst; this order is the segment keys.
  */
-export const RFM_SEGMENT_MAP: readonly { segment: string; r: readonly [number, number]; f: readonly [number, number] }[] = [
+export const RFM_SEGMENT_MAP: readonly {
+  segment: string;
+  r: readonly [number, number];
+  f: readonly [number, number];
+}[] = [
   { segment: 'Champions', r: [5, 5], f: [4, 5] },
   { segment: 'Loyal Customers', r: [3, 4], f: [4, 5] },
   { segment: 'Potential Loyalists', r: [4, 5], f: [2, 3] },
@@ -148,5 +152,8 @@ function rangeConditions(feature: string, [lo, hi]: readonly [number, number]): 
 
 /** The segment map as rules over the score columns, e.g. Champions: `r_score == 5 and f_score >= 4`. */
 export function rfmRules(): Rule[] {
-  return RFM_SEGMENT_MAP.map((cell) => ({ segment: cell.segment, when: [...rangeConditions(R_SCORE, cell.r), ...rangeConditions(F_SCORE, cell.f)] }));
+  return RFM_SEGMENT_MAP.map((cell) => ({
+    segment: cell.segment,
+    when: [...rangeConditions(R_SCORE, cell.r), ...rangeConditions(F_SCORE, cell.f)],
+  }));
 }

@@ -16,7 +16,18 @@ describe('rule evaluation', () => {
       { segment: 'Recent', when: [{ feature: 'recency_days', op: '<=', value: 10 }] },
       { segment: 'Frequent', when: [{ feature: 'frequency', op: '>=', value: 1 }] },
     ];
-    expect(labelsOf(recentFirst, 'Other')).toEqual(['Recent', 'Frequent', 'Recent', 'Frequent', 'Frequent', 'Frequent', 'Frequent', 'Frequent', 'Frequent', 'Frequent']);
+    expect(labelsOf(recentFirst, 'Other')).toEqual([
+      'Recent',
+      'Frequent',
+      'Recent',
+      'Frequent',
+      'Frequent',
+      'Frequent',
+      'Frequent',
+      'Frequent',
+      'Frequent',
+      'Frequent',
+    ]);
     expect(labelsOf([...recentFirst].reverse(), 'Other')).toEqual(new Array(10).fill('Frequent'));
   });
 
@@ -31,11 +42,25 @@ describe('rule evaluation', () => {
       },
     ];
     // Only c01 (5 days, 12) and c09 (25 days, 8) meet both.
-    expect(labelsOf(rules, 'Other')).toEqual(['Champions', 'Other', 'Other', 'Other', 'Other', 'Other', 'Other', 'Other', 'Champions', 'Other']);
+    expect(labelsOf(rules, 'Other')).toEqual([
+      'Champions',
+      'Other',
+      'Other',
+      'Other',
+      'Other',
+      'Other',
+      'Other',
+      'Other',
+      'Champions',
+      'Other',
+    ]);
   });
 
   it('evaluates every operator, including in on a categorical feature', () => {
-    const one = (when: Rule['when']) => labelsOf([{ segment: 'Y', when }], 'N').map((l) => (l === 'Y' ? 1 : 0)).join('');
+    const one = (when: Rule['when']) =>
+      labelsOf([{ segment: 'Y', when }], 'N')
+        .map((l) => (l === 'Y' ? 1 : 0))
+        .join('');
     expect(one([{ feature: 'frequency', op: '<', value: 3 }])).toBe('0110011000');
     expect(one([{ feature: 'frequency', op: '<=', value: 3 }])).toBe('0110111100');
     expect(one([{ feature: 'frequency', op: '>', value: 3 }])).toBe('1001000011');
@@ -46,13 +71,20 @@ describe('rule evaluation', () => {
   });
 
   it('lets a missing value satisfy no condition, not even !=', () => {
-    const gappy = createFeatureFrame(['a', 'b', 'c'], { x: numeric([1, null, 3]), country: categorical(['UK', '', 'FR']) });
+    const gappy = createFeatureFrame(['a', 'b', 'c'], {
+      x: numeric([1, null, 3]),
+      country: categorical(['UK', '', 'FR']),
+    });
     const rules: Rule[] = [
       { segment: 'NotOne', when: [{ feature: 'x', op: '!=', value: 1 }] },
       { segment: 'Known', when: [{ feature: 'country', op: 'in', values: ['UK', 'FR'] }] },
     ];
     const plan = planSegments(rules, 'Other');
-    expect(Array.from(evaluateRules(rules, plan, gappy).segment, (k) => plan.labels[k])).toEqual(['Known', 'Other', 'NotOne']);
+    expect(Array.from(evaluateRules(rules, plan, gappy).segment, (k) => plan.labels[k])).toEqual([
+      'Known',
+      'Other',
+      'NotOne',
+    ]);
   });
 
   it('counts, per rule, the customers it took first', () => {
@@ -82,7 +114,11 @@ describe('segment plan', () => {
   });
 
   it('merges the default into a rule segment of the same name', () => {
-    expect(planSegments([{ segment: 'Other', when: [{ feature: 'x', op: '>', value: 1 }] }], 'Other')).toEqual({ labels: ['Other'], ruleKeys: [0], defaultKey: 0 });
+    expect(planSegments([{ segment: 'Other', when: [{ feature: 'x', op: '>', value: 1 }] }], 'Other')).toEqual({
+      labels: ['Other'],
+      ruleKeys: [0],
+      defaultKey: 0,
+    });
   });
 });
 
@@ -97,7 +133,9 @@ describe('rule text', () => {
         ],
       }),
     ).toBe('recency_days <= 30 and frequency >= 5');
-    expect(conditionText({ feature: 'country', op: 'in', values: ['France', "Côte d'Ivoire"] })).toBe('country in ("France", "Côte d\'Ivoire")');
+    expect(conditionText({ feature: 'country', op: 'in', values: ['France', "Côte d'Ivoire"] })).toBe(
+      'country in ("France", "Côte d\'Ivoire")',
+    );
   });
 });
 
@@ -105,19 +143,27 @@ describe('feature check', () => {
   it('names the rule index, its segment and a feature the data lacks', () => {
     const rules: Rule[] = [
       { segment: 'A', when: [{ feature: 'frequency', op: '>', value: 1 }] },
-      { segment: 'Champions', when: [{ feature: 'frequency', op: '>', value: 1 }, { feature: 'recncy_days', op: '<=', value: 30 }] },
+      {
+        segment: 'Champions',
+        when: [
+          { feature: 'frequency', op: '>', value: 1 },
+          { feature: 'recncy_days', op: '<=', value: 30 },
+        ],
+      },
     ];
     expect(() => checkRuleFeatures(rules, frame)).toThrow(
-      new FeatureRequirementError("rule 1 ('Champions'), condition 1: feature 'recncy_days' is not in the data (available: recency_days, frequency, monetary, country)"),
+      new FeatureRequirementError(
+        "rule 1 ('Champions'), condition 1: feature 'recncy_days' is not in the data (available: recency_days, frequency, monetary, country)",
+      ),
     );
   });
 
   it('names a feature of the wrong type for its op', () => {
-    expect(() => checkRuleFeatures([{ segment: 'EU', when: [{ feature: 'country', op: '==', value: 1 }] }], frame)).toThrow(
-      "rule 0 ('EU'), condition 0: feature 'country' is categorical, but op '==' needs a numeric feature",
-    );
-    expect(() => checkRuleFeatures([{ segment: 'Few', when: [{ feature: 'frequency', op: 'in', values: ['1'] }] }], frame)).toThrow(
-      "rule 0 ('Few'), condition 0: feature 'frequency' is numeric, but op 'in' needs a categorical feature",
-    );
+    expect(() =>
+      checkRuleFeatures([{ segment: 'EU', when: [{ feature: 'country', op: '==', value: 1 }] }], frame),
+    ).toThrow("rule 0 ('EU'), condition 0: feature 'country' is categorical, but op '==' needs a numeric feature");
+    expect(() =>
+      checkRuleFeatures([{ segment: 'Few', when: [{ feature: 'frequency', op: 'in', values: ['1'] }] }], frame),
+    ).toThrow("rule 0 ('Few'), condition 0: feature 'frequency' is numeric, but op 'in' needs a categorical feature");
   });
 });

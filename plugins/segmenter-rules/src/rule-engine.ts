@@ -30,7 +30,9 @@ export function planSegments(rules: readonly Rule[], defaultSegment: string | nu
 
 /** The condition as a person writes it: `recency_days <= 30`, `country in ("France", "Germany")`. */
 export function conditionText(c: Condition): string {
-  return c.op === 'in' ? `${c.feature} in (${c.values.map((v) => JSON.stringify(v)).join(', ')})` : `${c.feature} ${c.op} ${c.value}`;
+  return c.op === 'in'
+    ? `${c.feature} in (${c.values.map((v) => JSON.stringify(v)).join(', ')})`
+    : `${c.feature} ${c.op} ${c.value}`;
 }
 
 /** The rule's conditions joined by `and`. */
@@ -48,11 +50,15 @@ export function checkRuleFeatures(rules: readonly Rule[], frame: FeatureFrame): 
       const where = `rule ${i} ('${rule.segment}'), condition ${j}`;
       const column = frame.columns[c.feature];
       if (!column) {
-        throw new FeatureRequirementError(`${where}: feature '${c.feature}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+        throw new FeatureRequirementError(
+          `${where}: feature '${c.feature}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+        );
       }
       const needed = c.op === 'in' ? 'categorical' : 'numeric';
       if (column.kind !== needed) {
-        throw new FeatureRequirementError(`${where}: feature '${c.feature}' is ${column.kind}, but op '${c.op}' needs a ${needed} feature`);
+        throw new FeatureRequirementError(
+          `${where}: feature '${c.feature}' is ${column.kind}, but op '${c.op}' needs a ${needed} feature`,
+        );
       }
     });
   });
@@ -66,7 +72,10 @@ export function unknownCategories(rules: readonly Rule[], frame: FeatureFrame): 
       const column = frame.columns[c.feature];
       if (c.op !== 'in' || column?.kind !== 'categorical') return;
       const missing = c.values.filter((v) => !column.levels.includes(v));
-      if (missing.length > 0) notes.push(`rule ${i} ('${rule.segment}'): ${c.feature} has no customer with ${missing.map((v) => JSON.stringify(v)).join(', ')}`);
+      if (missing.length > 0)
+        notes.push(
+          `rule ${i} ('${rule.segment}'): ${c.feature} has no customer with ${missing.map((v) => JSON.stringify(v)).join(', ')}`,
+        );
     }),
   );
   return notes;
@@ -78,13 +87,17 @@ export function unknownCategories(rules: readonly Rule[], frame: FeatureFrame): 
  */
 function predicate(c: Condition, column: FeatureColumn): (row: number) => boolean {
   if (c.op === 'in') {
-    if (column.kind !== 'categorical') throw new FeatureRequirementError(`feature '${c.feature}' is numeric, but op 'in' needs a categorical feature`);
+    if (column.kind !== 'categorical')
+      throw new FeatureRequirementError(`feature '${c.feature}' is numeric, but op 'in' needs a categorical feature`);
     const accepted = new Uint8Array(column.levels.length);
     column.levels.forEach((level, code) => (accepted[code] = c.values.includes(level) ? 1 : 0));
     const codes = column.codes;
     return (i) => codes[i] >= 0 && accepted[codes[i]] === 1;
   }
-  if (column.kind !== 'numeric') throw new FeatureRequirementError(`feature '${c.feature}' is categorical, but op '${c.op}' needs a numeric feature`);
+  if (column.kind !== 'numeric')
+    throw new FeatureRequirementError(
+      `feature '${c.feature}' is categorical, but op '${c.op}' needs a numeric feature`,
+    );
   const x = column.values;
   const v = c.value;
   switch (c.op) {
@@ -117,7 +130,12 @@ export interface RuleEvaluation {
  * Rules are applied one after another to the rows still unassigned; `afterRule` runs after each
  * (for progress and abort checks). Features must have been checked with {@link checkRuleFeatures}.
  */
-export function evaluateRules(rules: readonly Rule[], plan: SegmentPlan, frame: FeatureFrame, afterRule?: (ruleIndex: number) => void): RuleEvaluation {
+export function evaluateRules(
+  rules: readonly Rule[],
+  plan: SegmentPlan,
+  frame: FeatureFrame,
+  afterRule?: (ruleIndex: number) => void,
+): RuleEvaluation {
   const n = frame.rowCount;
   const segment = new Int32Array(n).fill(-1);
   const firstMatches = rules.map(() => 0);
@@ -145,7 +163,10 @@ export function evaluateRules(rules: readonly Rule[], plan: SegmentPlan, frame: 
   let unmatched = 0;
   for (let i = 0; i < n; i++) {
     if (segment[i] !== -1) continue;
-    if (plan.defaultKey === null) throw new Error(`customer '${frame.ids[i]}' (row ${i + 1}) matched no rule and the rule set has no default segment`);
+    if (plan.defaultKey === null)
+      throw new Error(
+        `customer '${frame.ids[i]}' (row ${i + 1}) matched no rule and the rule set has no default segment`,
+      );
     segment[i] = plan.defaultKey;
     unmatched++;
   }
@@ -156,7 +177,12 @@ export function evaluateRules(rules: readonly Rule[], plan: SegmentPlan, frame: 
  * Per segment key: the mean of each numeric feature and the most frequent level of each categorical
  * one (ties to the first level in sort order), over the segment's members; null for an empty segment.
  */
-export function featureSummaries(frame: FeatureFrame, segment: Int32Array, k: number, features: readonly string[]): Record<string, number | string | null>[] {
+export function featureSummaries(
+  frame: FeatureFrame,
+  segment: Int32Array,
+  k: number,
+  features: readonly string[],
+): Record<string, number | string | null>[] {
   const out = Array.from({ length: k }, () => ({}) as Record<string, number | string | null>);
   for (const name of features) {
     const column = frame.columns[name];

@@ -42,7 +42,9 @@ class ValueMatchesOp implements ValidatorConstraintInterface {
   }
   defaultMessage(args: ValidationArguments): string {
     const op = (args.object as ConditionParams).op;
-    return op === 'in' ? "value must be absent when op is 'in'; list the categories in values" : `value must be a finite number for op '${op}'`;
+    return op === 'in'
+      ? "value must be absent when op is 'in'; list the categories in values"
+      : `value must be a finite number for op '${op}'`;
   }
 }
 
@@ -169,7 +171,7 @@ export class RulesParams {
   rules?: RuleParams[];
 
   /** Segment of the customers no rule takes (rules only). Default 'Other'. */
-  @Describe('Segment of the customers no rule takes (rules only). Default \'Other\'.')
+  @Describe("Segment of the customers no rule takes (rules only). Default 'Other'.")
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -184,7 +186,7 @@ export class RulesParams {
   preset?: 'rfm';
 
   /** Numeric feature: days since the last purchase (RFM only). Default 'recency_days'. */
-  @Describe('Numeric feature: days since the last purchase (RFM only). Default \'recency_days\'.')
+  @Describe("Numeric feature: days since the last purchase (RFM only). Default 'recency_days'.")
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -192,7 +194,7 @@ export class RulesParams {
   recencyFeature?: string;
 
   /** Numeric feature: number of purchases (RFM only). Default 'frequency'. */
-  @Describe('Numeric feature: number of purchases (RFM only). Default \'frequency\'.')
+  @Describe("Numeric feature: number of purchases (RFM only). Default 'frequency'.")
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -200,7 +202,7 @@ export class RulesParams {
   frequencyFeature?: string;
 
   /** Numeric feature: money spent (RFM only). Default 'monetary'. */
-  @Describe('Numeric feature: money spent (RFM only). Default \'monetary\'.')
+  @Describe("Numeric feature: money spent (RFM only). Default 'monetary'.")
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -209,7 +211,9 @@ export class RulesParams {
 }
 
 /** A condition as the engine and the artifact hold it. */
-export type Condition = { feature: string; op: NumericOp; value: number } | { feature: string; op: 'in'; values: string[] };
+export type Condition =
+  | { feature: string; op: NumericOp; value: number }
+  | { feature: string; op: 'in'; values: string[] };
 export interface Rule {
   segment: string;
   when: Condition[];
@@ -227,7 +231,12 @@ export function resolveConfig(params: RulesParams): RulesConfig {
   if (params.rules !== undefined) {
     const rules = params.rules.map((r) => ({
       segment: r.segment,
-      when: r.when.map((c): Condition => (c.op === 'in' ? { feature: c.feature, op: 'in', values: [...(c.values ?? [])] } : { feature: c.feature, op: c.op, value: c.value as number })),
+      when: r.when.map(
+        (c): Condition =>
+          c.op === 'in'
+            ? { feature: c.feature, op: 'in', values: [...(c.values ?? [])] }
+            : { feature: c.feature, op: c.op, value: c.value as number },
+      ),
     }));
     return { mode: 'rules', rules, defaultSegment: params.defaultSegment ?? DEFAULT_SEGMENT };
   }

@@ -52,20 +52,36 @@ describe('segmenter-rules with rules', () => {
     const trained = await plugin.train({ params: params(RULES), frame: small }, createTestRunContext());
     expect(trained.segments[0].profile).toMatchObject({ recency_days: 15, frequency: 10, monetary: 2150, share: 0.2 }); // c01, c09
     expect(trained.segments[0].profile.country).toBe('France'); // France and Germany tie; the first level wins
-    expect(trained.segments[1].profile).toMatchObject({ recency_days: null, frequency: null, monetary: null, country: null, share: 0 });
+    expect(trained.segments[1].profile).toMatchObject({
+      recency_days: null,
+      frequency: null,
+      monetary: null,
+      country: null,
+      share: 0,
+    });
     expect(trained.segments[2].profile).toMatchObject({ recency_days: 250, frequency: 4, monetary: 645 }); // c04, c07
   });
 
   it('reports how many customers each rule took first', async () => {
     const trained = await plugin.train({ params: params(RULES), frame: small }, createTestRunContext());
-    expect(trained.metrics).toEqual({ rules: 4, segments: 4, unmatched: 6, rule_0_matches: 2, rule_1_matches: 0, rule_2_matches: 2, rule_3_matches: 0 });
+    expect(trained.metrics).toEqual({
+      rules: 4,
+      segments: 4,
+      unmatched: 6,
+      rule_0_matches: 2,
+      rule_1_matches: 0,
+      rule_2_matches: 2,
+      rule_3_matches: 0,
+    });
   });
 
   it('warns about a rule that takes nobody and a category the data does not have', async () => {
     const ctx = createTestRunContext();
     await plugin.train({ params: params(RULES), frame: small }, ctx);
     expect(ctx.logLines).toContain(`warn rule 3 ('Champions'): country has no customer with "Iceland"`);
-    expect(ctx.logLines).toContain(`warn rule 1 ('Big spenders') took no customer: its conditions never hold, or earlier rules take all who meet them`);
+    expect(ctx.logLines).toContain(
+      `warn rule 1 ('Big spenders') took no customer: its conditions never hold, or earlier rules take all who meet them`,
+    );
   });
 
   it('reports progress after every rule, then 1', async () => {
@@ -85,22 +101,38 @@ describe('segmenter-rules with rules', () => {
     expect(ctx.progressReports).toEqual([]);
   });
 
-  it('reads the features of rule expressions as the file spells them (online-retail sample), and stores the data\'s names', async () => {
+  it("reads the features of rule expressions as the file spells them (online-retail sample), and stores the data's names", async () => {
     const asWritten = {
       ...RULES,
-      rules: RULES.rules.map((r) => ({ ...r, when: r.when.map((c) => ({ ...c, feature: { recency_days: 'Recency Days', frequency: 'FREQUENCY', monetary: 'Monetary', country: 'Country' }[c.feature] })) })),
+      rules: RULES.rules.map((r) => ({
+        ...r,
+        when: r.when.map((c) => ({
+          ...c,
+          feature: { recency_days: 'Recency Days', frequency: 'FREQUENCY', monetary: 'Monetary', country: 'Country' }[
+            c.feature
+          ],
+        })),
+      })),
     };
     const exact = await plugin.train({ params: params(RULES), frame: retail }, createTestRunContext());
     const trained = await plugin.train({ params: params(asWritten), frame: retail }, createTestRunContext());
     expect(Array.from(trained.assignments.segment)).toEqual(Array.from(exact.assignments.segment));
-    expect(decodeArtifact(trained.artifact).rules.flatMap((r) => r.when.map((c) => c.feature))).toEqual(['recency_days', 'frequency', 'monetary', 'recency_days', 'country']);
+    expect(decodeArtifact(trained.artifact).rules.flatMap((r) => r.when.map((c) => c.feature))).toEqual([
+      'recency_days',
+      'frequency',
+      'monetary',
+      'recency_days',
+      'country',
+    ]);
   });
 
   it('refuses a rule feature that several columns match, naming them', async () => {
     const twice = createFeatureFrame(small.ids, { ...small.columns, Monetary: small.columns.monetary });
     const raw = { rules: [{ segment: 'Big', when: [{ feature: 'MONETARY', op: '>', value: 3 }] }] };
     await expect(plugin.train({ params: params(raw), frame: twice }, createTestRunContext())).rejects.toThrow(
-      new FeatureRequirementError("rules.0.when.0.feature (segment 'Big'): 'MONETARY' could mean any of the columns 'monetary', 'Monetary'; name one exactly"),
+      new FeatureRequirementError(
+        "rules.0.when.0.feature (segment 'Big'): 'MONETARY' could mean any of the columns 'monetary', 'Monetary'; name one exactly",
+      ),
     );
   });
 
@@ -120,13 +152,17 @@ describe('segmenter-rules with rules', () => {
       country: { kind: 'categorical', codes: Int32Array.from([0, 0, 1]), levels: ['France', 'Iceland'] },
     });
     const assigned = await plugin.assign(trained.artifact, newcomers, createTestRunContext());
-    expect(Array.from(assigned.segment, (k) => trained.segments[k].label)).toEqual(['Champions', 'Lapsed', 'Champions']);
+    expect(Array.from(assigned.segment, (k) => trained.segments[k].label)).toEqual([
+      'Champions',
+      'Lapsed',
+      'Champions',
+    ]);
   });
 
   it('refuses an artifact of another format', async () => {
-    await expect(plugin.assign({ format: 'kmeans-json/1', bytes: new Uint8Array() }, small, createTestRunContext())).rejects.toThrow(
-      "segmenter-rules reads 'rules-json/1' artifacts, not 'kmeans-json/1'",
-    );
+    await expect(
+      plugin.assign({ format: 'kmeans-json/1', bytes: new Uint8Array() }, small, createTestRunContext()),
+    ).rejects.toThrow("segmenter-rules reads 'rules-json/1' artifacts, not 'kmeans-json/1'");
   });
 });
 
@@ -167,41 +203,91 @@ describe('segmenter-rules with the RFM preset', () => {
     // Re-ranked on their own, n1 would be the best of three on every score; against the training cut
     // points n1 (20 days → R4, 4 purchases → F4) is Loyal, n2 (3 days → R5, 1 purchase → F1) New,
     // n3 (400 days → R1, 50 purchases → F5) Can't Lose Them.
-    const newcomers = createFeatureFrame(['n1', 'n2', 'n3'], { recency_days: numeric([20, 3, 400]), frequency: numeric([4, 1, 50]), monetary: numeric([10, 10, 10]) });
+    const newcomers = createFeatureFrame(['n1', 'n2', 'n3'], {
+      recency_days: numeric([20, 3, 400]),
+      frequency: numeric([4, 1, 50]),
+      monetary: numeric([10, 10, 10]),
+    });
     const assigned = await plugin.assign(trained.artifact, newcomers, createTestRunContext());
-    expect(Array.from(assigned.segment, (k) => trained.segments[k].label)).toEqual(['Loyal Customers', 'New Customers', "Can't Lose Them"]);
+    expect(Array.from(assigned.segment, (k) => trained.segments[k].label)).toEqual([
+      'Loyal Customers',
+      'New Customers',
+      "Can't Lose Them",
+    ]);
   });
 
   it('reads the RFM features named in params', async () => {
-    const renamed = createFeatureFrame(small.ids, { days: small.columns.recency_days, orders: small.columns.frequency, revenue: small.columns.monetary });
-    const trained = await plugin.train({ params: params({ preset: 'rfm', recencyFeature: 'days', frequencyFeature: 'orders', monetaryFeature: 'revenue' }), frame: renamed }, createTestRunContext());
+    const renamed = createFeatureFrame(small.ids, {
+      days: small.columns.recency_days,
+      orders: small.columns.frequency,
+      revenue: small.columns.monetary,
+    });
+    const trained = await plugin.train(
+      {
+        params: params({
+          preset: 'rfm',
+          recencyFeature: 'days',
+          frequencyFeature: 'orders',
+          monetaryFeature: 'revenue',
+        }),
+        frame: renamed,
+      },
+      createTestRunContext(),
+    );
     expect(trained.segments[0].profile).toMatchObject({ days: 5, orders: 12, revenue: 2500 });
   });
 
   it('reads the RFM features as the file spells them (online-retail sample)', async () => {
     const exact = await plugin.train({ params: params({ preset: 'rfm' }), frame: retail }, createTestRunContext());
-    const asWritten = await plugin.train({ params: params({ preset: 'rfm', recencyFeature: 'Recency Days', frequencyFeature: 'Frequency', monetaryFeature: 'MONETARY' }), frame: retail }, createTestRunContext());
+    const asWritten = await plugin.train(
+      {
+        params: params({
+          preset: 'rfm',
+          recencyFeature: 'Recency Days',
+          frequencyFeature: 'Frequency',
+          monetaryFeature: 'MONETARY',
+        }),
+        frame: retail,
+      },
+      createTestRunContext(),
+    );
     expect(Buffer.from(asWritten.artifact.bytes).equals(Buffer.from(exact.artifact.bytes))).toBe(true);
     expect(Array.from(asWritten.assignments.segment)).toEqual(Array.from(exact.assignments.segment));
   });
 
   it('names the param and the feature when an RFM feature is absent, categorical or missing', async () => {
-    const train = (frame: typeof small) => plugin.train({ params: params({ preset: 'rfm' }), frame }, createTestRunContext());
-    await expect(train(createFeatureFrame(small.ids, { recency_days: small.columns.recency_days, frequency: small.columns.frequency }))).rejects.toThrow(
-      new FeatureRequirementError("monetaryFeature: 'monetary' is not in the data, even ignoring case, spaces and punctuation (available: recency_days, frequency)"),
+    const train = (frame: typeof small) =>
+      plugin.train({ params: params({ preset: 'rfm' }), frame }, createTestRunContext());
+    await expect(
+      train(
+        createFeatureFrame(small.ids, { recency_days: small.columns.recency_days, frequency: small.columns.frequency }),
+      ),
+    ).rejects.toThrow(
+      new FeatureRequirementError(
+        "monetaryFeature: 'monetary' is not in the data, even ignoring case, spaces and punctuation (available: recency_days, frequency)",
+      ),
     );
-    await expect(train(createFeatureFrame(small.ids, { ...small.columns, frequency: small.columns.country }))).rejects.toThrow(
-      "frequencyFeature: feature 'frequency' is categorical; RFM scores need a numeric feature",
-    );
-    const gappy = numeric([...Array.from((small.columns.monetary as { values: Float64Array }).values.slice(0, 9)), null]);
+    await expect(
+      train(createFeatureFrame(small.ids, { ...small.columns, frequency: small.columns.country })),
+    ).rejects.toThrow("frequencyFeature: feature 'frequency' is categorical; RFM scores need a numeric feature");
+    const gappy = numeric([
+      ...Array.from((small.columns.monetary as { values: Float64Array }).values.slice(0, 9)),
+      null,
+    ]);
     await expect(train(createFeatureFrame(small.ids, { ...small.columns, monetary: gappy }))).rejects.toThrow(
       "monetaryFeature: feature 'monetary' is missing for customer 'c10' (row 10); impute or drop it first",
     );
   });
 
   it('refuses fewer than five customers', async () => {
-    const four = createFeatureFrame(['a', 'b', 'c', 'd'], { recency_days: numeric([1, 2, 3, 4]), frequency: numeric([1, 2, 3, 4]), monetary: numeric([1, 2, 3, 4]) });
-    await expect(plugin.train({ params: params({}), frame: four }, createTestRunContext())).rejects.toThrow('RFM quintile scores need at least 5 customers, and the data has 4');
+    const four = createFeatureFrame(['a', 'b', 'c', 'd'], {
+      recency_days: numeric([1, 2, 3, 4]),
+      frequency: numeric([1, 2, 3, 4]),
+      monetary: numeric([1, 2, 3, 4]),
+    });
+    await expect(plugin.train({ params: params({}), frame: four }, createTestRunContext())).rejects.toThrow(
+      'RFM quintile scores need at least 5 customers, and the data has 4',
+    );
   });
 
   it('reports progress after each score and the segment map, then 1', async () => {

@@ -13,8 +13,27 @@ import {
   type TrainedModel,
 } from '@workbench/plugin-sdk';
 import { decodeArtifact, encodeArtifact, type RfmScoreModel } from './artifact';
-import { checkRuleFeatures, evaluateRules, featureSummaries, featuresUsed, planSegments, ruleText, unknownCategories, type RuleEvaluation, type SegmentPlan } from './rule-engine';
-import { F_SCORE, fitQuintiles, M_SCORE, QUINTILES, quintilesFromCuts, R_SCORE, rfmRules, scoreFromQuintile } from './rfm';
+import {
+  checkRuleFeatures,
+  evaluateRules,
+  featureSummaries,
+  featuresUsed,
+  planSegments,
+  ruleText,
+  unknownCategories,
+  type RuleEvaluation,
+  type SegmentPlan,
+} from './rule-engine';
+import {
+  F_SCORE,
+  fitQuintiles,
+  M_SCORE,
+  QUINTILES,
+  quintilesFromCuts,
+  R_SCORE,
+  rfmRules,
+  scoreFromQuintile,
+} from './rfm';
 import { resolveConfig, type Rule, type RulesConfig, type RulesParams } from './rules-params';
 
 export const PLUGIN_NAME = 'segmenter-rules';
@@ -29,10 +48,19 @@ const RFM_SCORES = [
 /** A numeric feature without missing values, or a FeatureRequirementError naming the param, the feature and the customer. */
 function rfmFeatureValues(frame: FeatureFrame, feature: string, param: string): Float64Array {
   const column = frame.columns[feature];
-  if (!column) throw new FeatureRequirementError(`${param}: feature '${feature}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
-  if (column.kind !== 'numeric') throw new FeatureRequirementError(`${param}: feature '${feature}' is categorical; RFM scores need a numeric feature`);
+  if (!column)
+    throw new FeatureRequirementError(
+      `${param}: feature '${feature}' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+    );
+  if (column.kind !== 'numeric')
+    throw new FeatureRequirementError(
+      `${param}: feature '${feature}' is categorical; RFM scores need a numeric feature`,
+    );
   const i = column.values.findIndex((v) => Number.isNaN(v));
-  if (i >= 0) throw new FeatureRequirementError(`${param}: feature '${feature}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); impute or drop it first`);
+  if (i >= 0)
+    throw new FeatureRequirementError(
+      `${param}: feature '${feature}' is missing for customer '${frame.ids[i]}' (row ${i + 1}); impute or drop it first`,
+    );
   if ((RFM_SCORES as readonly { score: string }[]).some((s) => s.score === feature)) {
     throw new FeatureRequirementError(`${param}: feature '${feature}' has the name of an RFM score column; rename it`);
   }
@@ -40,7 +68,11 @@ function rfmFeatureValues(frame: FeatureFrame, feature: string, param: string): 
 }
 
 /** The frame the RFM rules run on: the three scores, then the raw features (for the profiles). */
-function rfmFrame(frame: FeatureFrame, scores: Float64Array[], raw: { feature: string; values: Float64Array }[]): FeatureFrame {
+function rfmFrame(
+  frame: FeatureFrame,
+  scores: Float64Array[],
+  raw: { feature: string; values: Float64Array }[],
+): FeatureFrame {
   const columns: Record<string, FeatureColumn> = {};
   RFM_SCORES.forEach((s, j) => (columns[s.score] = { kind: 'numeric', values: scores[j] }));
   for (const r of raw) columns[r.feature] = numeric(r.values);
@@ -48,7 +80,13 @@ function rfmFrame(frame: FeatureFrame, scores: Float64Array[], raw: { feature: s
 }
 
 /** One segment per key with its size, the rule(s) that make it, the feature summaries and its share of customers. */
-function describeSegments(rules: readonly Rule[], plan: SegmentPlan, evaluation: RuleEvaluation, frame: FeatureFrame, profileFeatures: readonly string[]): SegmentDescription[] {
+function describeSegments(
+  rules: readonly Rule[],
+  plan: SegmentPlan,
+  evaluation: RuleEvaluation,
+  frame: FeatureFrame,
+  profileFeatures: readonly string[],
+): SegmentDescription[] {
   const k = plan.labels.length;
   const sizes = new Array<number>(k).fill(0);
   for (const s of evaluation.segment) sizes[s]++;
@@ -62,23 +100,42 @@ function describeSegments(rules: readonly Rule[], plan: SegmentPlan, evaluation:
       indexes.push('default');
     }
     const text = texts.length === 1 ? texts[0] : texts.map((t) => (t.includes(' and ') ? `(${t})` : t)).join(' or ');
-    const profile = { rule: text, rule_index: indexes.join(', '), ...summaries[key], share: frame.rowCount > 0 ? sizes[key] / frame.rowCount : 0 };
+    const profile = {
+      rule: text,
+      rule_index: indexes.join(', '),
+      ...summaries[key],
+      share: frame.rowCount > 0 ? sizes[key] / frame.rowCount : 0,
+    };
     return { key, label, size: sizes[key], profile };
   });
 }
 
 function ruleMetrics(rules: readonly Rule[], plan: SegmentPlan, evaluation: RuleEvaluation): Record<string, number> {
-  const metrics: Record<string, number> = { rules: rules.length, segments: plan.labels.length, unmatched: evaluation.unmatched };
+  const metrics: Record<string, number> = {
+    rules: rules.length,
+    segments: plan.labels.length,
+    unmatched: evaluation.unmatched,
+  };
   evaluation.firstMatches.forEach((count, i) => (metrics[`rule_${i}_matches`] = count));
   return metrics;
 }
 
 /** The rules with each condition's feature as the data spells it ('Recency Days' is the column 'recency_days'); the artifact stores these. */
 function rulesOnColumns(rules: readonly Rule[], frame: FeatureFrame): Rule[] {
-  return rules.map((rule, i) => ({ ...rule, when: rule.when.map((c, j) => ({ ...c, feature: resolveColumnName(frame, c.feature, `rules.${i}.when.${j}.feature (segment '${rule.segment}')`) })) }));
+  return rules.map((rule, i) => ({
+    ...rule,
+    when: rule.when.map((c, j) => ({
+      ...c,
+      feature: resolveColumnName(frame, c.feature, `rules.${i}.when.${j}.feature (segment '${rule.segment}')`),
+    })),
+  }));
 }
 
-async function trainRuleSet(config: Extract<RulesConfig, { mode: 'rules' }>, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
+async function trainRuleSet(
+  config: Extract<RulesConfig, { mode: 'rules' }>,
+  frame: FeatureFrame,
+  ctx: RunContext,
+): Promise<TrainedModel> {
   const { defaultSegment } = config;
   const rules = rulesOnColumns(config.rules, frame);
   checkRuleFeatures(rules, frame);
@@ -90,10 +147,15 @@ async function trainRuleSet(config: Extract<RulesConfig, { mode: 'rules' }>, fra
     throwIfAborted(ctx.signal);
   });
   evaluation.firstMatches.forEach((count, i) => {
-    if (count === 0) ctx.log.warn(`rule ${i} ('${rules[i].segment}') took no customer: its conditions never hold, or earlier rules take all who meet them`);
+    if (count === 0)
+      ctx.log.warn(
+        `rule ${i} ('${rules[i].segment}') took no customer: its conditions never hold, or earlier rules take all who meet them`,
+      );
   });
   const segments = describeSegments(rules, plan, evaluation, frame, featuresUsed(rules));
-  ctx.log.info(`${rules.length} rules put ${frame.rowCount - evaluation.unmatched} of ${frame.rowCount} customers into rule segments; ${evaluation.unmatched} into '${defaultSegment}'`);
+  ctx.log.info(
+    `${rules.length} rules put ${frame.rowCount - evaluation.unmatched} of ${frame.rowCount} customers into rule segments; ${evaluation.unmatched} into '${defaultSegment}'`,
+  );
   ctx.progress(1, 'done');
   throwIfAborted(ctx.signal);
   return {
@@ -104,13 +166,20 @@ async function trainRuleSet(config: Extract<RulesConfig, { mode: 'rules' }>, fra
   };
 }
 
-async function trainRfm(config: Extract<RulesConfig, { mode: 'rfm' }>, frame: FeatureFrame, ctx: RunContext): Promise<TrainedModel> {
+async function trainRfm(
+  config: Extract<RulesConfig, { mode: 'rfm' }>,
+  frame: FeatureFrame,
+  ctx: RunContext,
+): Promise<TrainedModel> {
   const steps = RFM_SCORES.length + 2;
   const raw = RFM_SCORES.map((s) => {
     const feature = resolveColumnName(frame, config.features[s.key], s.param);
     return { feature, values: rfmFeatureValues(frame, feature, s.param) };
   });
-  if (frame.rowCount < QUINTILES) throw new FeatureRequirementError(`RFM quintile scores need at least ${QUINTILES} customers, and the data has ${frame.rowCount}`);
+  if (frame.rowCount < QUINTILES)
+    throw new FeatureRequirementError(
+      `RFM quintile scores need at least ${QUINTILES} customers, and the data has ${frame.rowCount}`,
+    );
   const models: RfmScoreModel[] = [];
   const scores = RFM_SCORES.map((s, j) => {
     const fit = fitQuintiles(raw[j].values);
@@ -125,12 +194,23 @@ async function trainRfm(config: Extract<RulesConfig, { mode: 'rfm' }>, frame: Fe
   const evaluation = evaluateRules(rules, plan, scored);
   ctx.progress((steps - 1) / steps, 'segment map');
   throwIfAborted(ctx.signal);
-  const segments = describeSegments(rules, plan, evaluation, scored, [R_SCORE, F_SCORE, M_SCORE, ...raw.map((r) => r.feature)]);
+  const segments = describeSegments(rules, plan, evaluation, scored, [
+    R_SCORE,
+    F_SCORE,
+    M_SCORE,
+    ...raw.map((r) => r.feature),
+  ]);
   ctx.log.info(`RFM quintile scores of ${frame.rowCount} customers from ${raw.map((r) => r.feature).join(', ')}`);
   ctx.progress(1, 'done');
   throwIfAborted(ctx.signal);
   return {
-    artifact: encodeArtifact({ mode: 'rfm', segments: plan.labels, rules, defaultSegment: null, rfm: { scores: models } }),
+    artifact: encodeArtifact({
+      mode: 'rfm',
+      segments: plan.labels,
+      rules,
+      defaultSegment: null,
+      rfm: { scores: models },
+    }),
     segments,
     assignments: { segment: evaluation.segment },
     metrics: ruleMetrics(rules, plan, evaluation),

@@ -10,7 +10,18 @@ export const SMALL = {
   recency_days: [5, 40, 5, 200, 90, 12, 300, 60, 25, 150],
   frequency: [12, 1, 1, 6, 3, 1, 2, 3, 8, 4],
   monetary: [2500, 80, 300, 1200, 400, 150, 90, 700, 1800, 400],
-  country: ['France', 'United Kingdom', 'Germany', 'United Kingdom', 'France', 'United Kingdom', 'Spain', 'United Kingdom', 'Germany', 'United Kingdom'],
+  country: [
+    'France',
+    'United Kingdom',
+    'Germany',
+    'United Kingdom',
+    'France',
+    'United Kingdom',
+    'Spain',
+    'United Kingdom',
+    'Germany',
+    'United Kingdom',
+  ],
 };
 
 export function smallCustomersFrame(): FeatureFrame {

@@ -23,7 +23,14 @@ export interface GeneratedCounts {
   bytes: number;
 }
 
-const DESCRIPTIONS = ['WHITE HANGING HEART T-LIGHT HOLDER', 'REGENCY CAKESTAND 3 TIER', '"JUMBO BAG RED RETROSPOT"', '"SET 3 RETROSPOT TEA, COFFEE, SUGAR"', '"12"" PINK FLOWER, BIRTHDAY CARD"', 'PARTY BUNTING'];
+const DESCRIPTIONS = [
+  'WHITE HANGING HEART T-LIGHT HOLDER',
+  'REGENCY CAKESTAND 3 TIER',
+  '"JUMBO BAG RED RETROSPOT"',
+  '"SET 3 RETROSPOT TEA, COFFEE, SUGAR"',
+  '"12"" PINK FLOWER, BIRTHDAY CARD"',
+  'PARTY BUNTING',
+];
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'EIRE', 'Spain', 'Netherlands'];
 const CUSTOMERS = 200_000;
 
@@ -34,7 +41,14 @@ export async function generateTransactionsCsv(path: string, rows: number, seed =
   const rand = seededRandom(seed);
   const out = createWriteStream(path);
   const seen = new Uint8Array(CUSTOMERS);
-  const counts: GeneratedCounts = { rows: 0, emptyCustomerRows: 0, cancellationRows: 0, customers: 0, orders: 0, bytes: 0 };
+  const counts: GeneratedCounts = {
+    rows: 0,
+    emptyCustomerRows: 0,
+    cancellationRows: 0,
+    customers: 0,
+    orders: 0,
+    bytes: 0,
+  };
   let invoice = 500_000;
   let time = Date.UTC(2010, 0, 4, 8, 0, 0);
   let text = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n';

@@ -26,7 +26,14 @@ interface Figures {
   bestMs: number;
   rows: number;
   peakRssMb: number;
-  counts?: { rowsRead: number; rowsAccepted: number; emptyCustomerId: number; returnRows: number; customers: number; orders: number };
+  counts?: {
+    rowsRead: number;
+    rowsAccepted: number;
+    emptyCustomerId: number;
+    returnRows: number;
+    customers: number;
+    orders: number;
+  };
 }
 
 async function oursInChild(file: string): Promise<Figures> {
@@ -45,7 +52,14 @@ async function oursInChild(file: string): Promise<Figures> {
       orders: stats.orders,
     };
   }
-  return { engine: 'ours', firstMs: times[0], bestMs: Math.min(...times), rows: counts?.rowsRead ?? 0, peakRssMb: process.resourceUsage().maxRSS / 1024, counts };
+  return {
+    engine: 'ours',
+    firstMs: times[0],
+    bestMs: Math.min(...times),
+    rows: counts?.rowsRead ?? 0,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    counts,
+  };
 }
 
 async function duckdbInChild(file: string): Promise<Figures> {
@@ -60,7 +74,13 @@ async function duckdbInChild(file: string): Promise<Figures> {
   }
   const rows = Number((await connection.runAndReadAll('SELECT count(*) FROM t')).getRows()[0][0]);
   const threads = String((await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]);
-  return { engine: `duckdb (${threads} threads)`, firstMs: times[0], bestMs: Math.min(...times), rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    engine: `duckdb (${threads} threads)`,
+    firstMs: times[0],
+    bestMs: Math.min(...times),
+    rows,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 function runChild(engine: 'ours' | 'duckdb', file: string): Figures {
@@ -74,12 +94,15 @@ function runChild(engine: 'ours' | 'duckdb', file: string): Figures {
   return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as Figures;
 }
 
-const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function check(label: string, actual: Figures['counts'], expected: Record<string, number>): string {
   const wrong = Object.entries(expected).filter(([k, v]) => (actual as Record<string, number>)[k] !== v);
   return wrong.length === 0
-    ? `${label}: counts match (${Object.entries(expected).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`
+    ? `${label}: counts match (${Object.entries(expected)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')})`
     : `${label}: COUNTS DIFFER: ${wrong.map(([k, v]) => `${k} expected ${v}, got ${(actual as Record<string, number>)[k]}`).join('; ')}`;
 }
 
@@ -87,13 +110,17 @@ async function main(): Promise<void> {
   const engine = process.env.BENCH_CHILD_ENGINE;
   if (engine) {
     const file = process.env.BENCH_CHILD_FILE as string;
-    process.stdout.write(`${JSON.stringify(engine === 'ours' ? await oursInChild(file) : await duckdbInChild(file))}\n`);
+    process.stdout.write(
+      `${JSON.stringify(engine === 'ours' ? await oursInChild(file) : await duckdbInChild(file))}\n`,
+    );
     return;
   }
   const rows = Number(process.env.BENCH_ROWS ?? 5_000_000);
   const folder = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
   const generatedFile = join(folder, `transactions-${rows}.csv`);
-  console.log(`transactions ingest benchmark, node ${process.version}, ${REPEATS} runs per engine (first and best shown)`);
+  console.log(
+    `transactions ingest benchmark, node ${process.version}, ${REPEATS} runs per engine (first and best shown)`,
+  );
   const checks: string[] = [];
   const table: string[][] = [];
   try {
@@ -134,16 +161,33 @@ async function main(): Promise<void> {
       if (file.expected) checks.push(check(file.label, ours.counts, file.expected));
       if (duck.rows !== ours.rows) checks.push(`${file.label}: duckdb read ${duck.rows} rows, we read ${ours.rows}`);
       for (const f of [ours, duck]) {
-        table.push([file.label, f.engine, fmt(f.rows), fmt(f.firstMs), fmt(f.bestMs), fmt((f.rows / f.bestMs) * 1000), fmt(f.peakRssMb)]);
+        table.push([
+          file.label,
+          f.engine,
+          fmt(f.rows),
+          fmt(f.firstMs),
+          fmt(f.bestMs),
+          fmt((f.rows / f.bestMs) * 1000),
+          fmt(f.peakRssMb),
+        ]);
       }
-      table.push([file.label, 'ratio ours / duckdb', '', `${(ours.firstMs / duck.firstMs).toFixed(2)}x`, `${(ours.bestMs / duck.bestMs).toFixed(2)}x`, '', '']);
+      table.push([
+        file.label,
+        'ratio ours / duckdb',
+        '',
+        `${(ours.firstMs / duck.firstMs).toFixed(2)}x`,
+        `${(ours.bestMs / duck.bestMs).toFixed(2)}x`,
+        '',
+        '',
+      ]);
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
   const header = ['file', 'engine', 'rows', 'first ms', 'best ms', 'rows/s (best)', 'peak RSS MB'];
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((l) => l[c].length)));
-  const row = (cells: string[]): string => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const row = (cells: string[]): string =>
+    cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   console.log(row(header));
   table.forEach((l) => console.log(row(l)));
   checks.forEach((c) => console.log(c));

@@ -13,7 +13,17 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyZScore, effectiveThreads, fitFastKMeans, fitKMeans, fitSeed, fitZScore, KMeansThreads, rowMatrix, toRowArrays } from '@workbench/segmenter-kmeans/internal';
+import {
+  applyZScore,
+  effectiveThreads,
+  fitFastKMeans,
+  fitKMeans,
+  fitSeed,
+  fitZScore,
+  KMeansThreads,
+  rowMatrix,
+  toRowArrays,
+} from '@workbench/segmenter-kmeans/internal';
 import { gaussianBlobs } from '@workbench/plugin-sdk/testing';
 
 const FEATURES = 8;
@@ -74,7 +84,16 @@ async function runEngine(engine: 'fast' | 'ml-kmeans', file: string, rows: numbe
     try {
       const fit = await fitFastKMeans(x, K, options, threads);
       const fitMs = Number(process.hrtime.bigint() - start) / 1e6;
-      return { engine, threads: count, fitMs, inputMs: 0, iterations: fit.iterations, inertia: fit.inertia, baselineRssMb, peakRssMb: peakRssMb() };
+      return {
+        engine,
+        threads: count,
+        fitMs,
+        inputMs: 0,
+        iterations: fit.iterations,
+        inertia: fit.inertia,
+        baselineRssMb,
+        peakRssMb: peakRssMb(),
+      };
     } finally {
       await threads.close();
     }
@@ -85,7 +104,16 @@ async function runEngine(engine: 'fast' | 'ml-kmeans', file: string, rows: numbe
   const start = process.hrtime.bigint();
   const fit = fitKMeans(x, K, options, input);
   const fitMs = Number(process.hrtime.bigint() - start) / 1e6;
-  return { engine, threads: 1, fitMs, inputMs, iterations: fit.iterations, inertia: fit.inertia, baselineRssMb, peakRssMb: peakRssMb() };
+  return {
+    engine,
+    threads: 1,
+    fitMs,
+    inputMs,
+    iterations: fit.iterations,
+    inertia: fit.inertia,
+    baselineRssMb,
+    peakRssMb: peakRssMb(),
+  };
 }
 
 function lastJsonLine<T>(stdout: string): T {
@@ -108,7 +136,11 @@ function hasSklearn(): boolean {
 }
 
 function runSklearn(file: string, rows: number): Figures {
-  const result = spawnSync(PYTHON, [SKLEARN_SCRIPT, file, String(rows), String(FEATURES), String(K), String(RUN_SEED)], { encoding: 'utf8' });
+  const result = spawnSync(
+    PYTHON,
+    [SKLEARN_SCRIPT, file, String(rows), String(FEATURES), String(K), String(RUN_SEED)],
+    { encoding: 'utf8' },
+  );
   if (result.status !== 0) throw new Error(`sklearn run failed: ${result.stderr}`);
   return lastJsonLine<Figures>(result.stdout);
 }
@@ -130,27 +162,46 @@ function best(repeats: number, run: () => Figures): Figures {
   return fastest as Figures;
 }
 
-const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 async function main(): Promise<void> {
   const childEngine = process.env.BENCH_CHILD_ENGINE;
   if (childEngine === 'fast' || childEngine === 'ml-kmeans') {
-    const figures = await runEngine(childEngine, process.env.BENCH_DATA_FILE as string, Number(process.env.BENCH_CHILD_ROWS));
+    const figures = await runEngine(
+      childEngine,
+      process.env.BENCH_DATA_FILE as string,
+      Number(process.env.BENCH_CHILD_ROWS),
+    );
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return;
   }
   const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map((s) => Number(s.trim()));
-  if (sizes.some((s) => !Number.isInteger(s) || s < K)) throw new Error(`BENCH_SIZES must list row counts of at least ${K}, e.g. 100000,1000000`);
+  if (sizes.some((s) => !Number.isInteger(s) || s < K))
+    throw new Error(`BENCH_SIZES must list row counts of at least ${K}, e.g. 100000,1000000`);
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error('BENCH_REPEATS must be a positive integer');
   const sklearn = hasSklearn();
   const folder = mkdtempSync(join(tmpdir(), 'kmeans-bench-'));
-  console.log(`k-means benchmark: ${FEATURES} features, k=${K}, 8 gaussian blobs (data seed ${DATA_SEED}, run seed ${RUN_SEED}), node ${process.version}`);
+  console.log(
+    `k-means benchmark: ${FEATURES} features, k=${K}, 8 gaussian blobs (data seed ${DATA_SEED}, run seed ${RUN_SEED}), node ${process.version}`,
+  );
   console.log(
     `fast and sklearn: best of ${repeats} runs; ml-kmeans: 1 run. Each engine fits the same z-scored matrix from its own k-means++ start ` +
       `(sklearn: ${sklearn ? 'KMeans(n_init=1, algorithm=lloyd, init=k-means++)' : 'not available'}).`,
   );
-  const header = ['rows', 'engine', 'threads', 'fit ms', 'input ms', 'iter', 'inertia', 'Δ peak RSS MB', 'time / sklearn', 'inertia / sklearn'];
+  const header = [
+    'rows',
+    'engine',
+    'threads',
+    'fit ms',
+    'input ms',
+    'iter',
+    'inertia',
+    'Δ peak RSS MB',
+    'time / sklearn',
+    'inertia / sklearn',
+  ];
   const lines: string[][] = [];
   const verdicts: string[] = [];
   try {
@@ -160,9 +211,16 @@ async function main(): Promise<void> {
       const dataMb = (rows * FEATURES * 8) / MB;
       console.log(`running ${fmt(rows)} rows (${fmt(dataMb, 1)} MB of data) ...`);
       const results = new Map<EngineName, Figures>();
-      results.set('fast', best(repeats, () => runChild('fast', file, rows)));
+      results.set(
+        'fast',
+        best(repeats, () => runChild('fast', file, rows)),
+      );
       results.set('ml-kmeans', runChild('ml-kmeans', file, rows));
-      if (sklearn) results.set('sklearn', best(repeats, () => runSklearn(file, rows)));
+      if (sklearn)
+        results.set(
+          'sklearn',
+          best(repeats, () => runSklearn(file, rows)),
+        );
       rmSync(file);
       const reference = results.get('sklearn');
       for (const [engine, f] of results) {
@@ -197,7 +255,8 @@ async function main(): Promise<void> {
     rmSync(folder, { recursive: true, force: true });
   }
   const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
-  const row = (cells: string[]): string => cells.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const row = (cells: string[]): string =>
+    cells.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   console.log(row(header));
   lines.forEach((l) => console.log(row(l)));
   console.log('targets (fast engine):');

@@ -15,7 +15,12 @@
  */
 import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import kpiStandard from '@workbench/kpi-standard';
-import { customerActivity, KpiStandardParams, segmentFigures, type SegmentFigures } from '@workbench/kpi-standard/internal';
+import {
+  customerActivity,
+  KpiStandardParams,
+  segmentFigures,
+  type SegmentFigures,
+} from '@workbench/kpi-standard/internal';
 import { createFeatureFrame, validateParams, type RunContext } from '@workbench/plugin-sdk';
 import { generateKpiTransactions, type KpiTransactions } from './kpi-transactions';
 
@@ -53,7 +58,9 @@ function oursToFigures(f: SegmentFigures): Figures[] {
 }
 
 async function load(connection: DuckDBConnection, data: KpiTransactions): Promise<void> {
-  await connection.run('CREATE TABLE tx (customer_row INTEGER, order_id INTEGER, ts DOUBLE, amount DOUBLE, is_return UTINYINT)');
+  await connection.run(
+    'CREATE TABLE tx (customer_row INTEGER, order_id INTEGER, ts DOUBLE, amount DOUBLE, is_return UTINYINT)',
+  );
   await connection.run('CREATE TABLE customers (customer_row INTEGER, segment INTEGER)');
   const { customerRow, order, timestamp, amount, isReturn } = data.transactions;
   const tx = await connection.createAppender('tx');
@@ -68,7 +75,10 @@ async function load(connection: DuckDBConnection, data: KpiTransactions): Promis
   for (let start = 0; start < data.segment.length; start += CHUNK) {
     const end = Math.min(data.segment.length, start + CHUNK);
     const chunk = DuckDBDataChunk.create([INTEGER, INTEGER], end - start);
-    chunk.setColumns([Array.from({ length: end - start }, (_, i) => start + i), Array.from(data.segment.subarray(start, end))]);
+    chunk.setColumns([
+      Array.from({ length: end - start }, (_, i) => start + i),
+      Array.from(data.segment.subarray(start, end)),
+    ]);
     customers.appendDataChunk(chunk);
   }
   customers.closeSync();
@@ -117,9 +127,11 @@ function compare(ours: Figures[], theirs: Figures[]): string[] {
   ours.forEach((a, i) => {
     const b = theirs[i];
     if (a.segment !== b.segment) problems.push(`row ${i}: segment ${a.segment} vs ${b.segment}`);
-    for (const key of ['customers', 'orders'] as const) if (a[key] !== b[key]) problems.push(`segment ${a.segment} ${key}: ${a[key]} vs ${b[key]}`);
+    for (const key of ['customers', 'orders'] as const)
+      if (a[key] !== b[key]) problems.push(`segment ${a.segment} ${key}: ${a[key]} vs ${b[key]}`);
     for (const key of ['revenue', 'aov', 'frequency', 'recency'] as const) {
-      if (Math.abs(a[key] - b[key]) > 1e-9 * Math.max(1, Math.abs(b[key]))) problems.push(`segment ${a.segment} ${key}: ${a[key]} vs ${b[key]}`);
+      if (Math.abs(a[key] - b[key]) > 1e-9 * Math.max(1, Math.abs(b[key])))
+        problems.push(`segment ${a.segment} ${key}: ${a[key]} vs ${b[key]}`);
     }
   });
   return problems;
@@ -132,19 +144,36 @@ function silentContext(seed: number): RunContext {
 }
 
 async function main(): Promise<void> {
-  console.log(`kpi-standard benchmark, node ${process.version}: ${fmt(LINES)} lines, ${fmt(CUSTOMERS)} customers, ${SEGMENTS} segments, ${REPEATS} runs each (first / median / best ms)`);
+  console.log(
+    `kpi-standard benchmark, node ${process.version}: ${fmt(LINES)} lines, ${fmt(CUSTOMERS)} customers, ${SEGMENTS} segments, ${REPEATS} runs each (first / median / best ms)`,
+  );
   let start = process.hrtime.bigint();
   const data = generateKpiTransactions({ lines: LINES, customers: CUSTOMERS, segments: SEGMENTS, seed: SEED });
-  console.log(`generated in ${fmt(ms(start))} ms: ${fmt(data.known.orders)} orders (${fmt(data.known.purchaseOrders)} purchases), ${fmt(data.known.returnLines)} return lines`);
+  console.log(
+    `generated in ${fmt(ms(start))} ms: ${fmt(data.known.orders)} orders (${fmt(data.known.purchaseOrders)} purchases), ${fmt(data.known.returnLines)} return lines`,
+  );
 
   // The whole plugin evaluate(), for scale: results objects, cohorts and, with B > 0, the bootstrap.
-  const frame = createFeatureFrame(Array.from({ length: CUSTOMERS }, (_, i) => String(i)), {});
+  const frame = createFeatureFrame(
+    Array.from({ length: CUSTOMERS }, (_, i) => String(i)),
+    {},
+  );
   const segments = Array.from({ length: SEGMENTS }, (_, key) => ({ key, label: `s${key}`, size: 0, profile: {} }));
   const evaluateMs: Record<string, number> = {};
   for (const resamples of [0, 200]) {
     const params = validateParams('kpi-standard', KpiStandardParams, { bootstrapResamples: resamples });
     start = process.hrtime.bigint();
-    await kpiStandard.evaluate({ params, frame, assignments: { segment: data.segment }, segments, referenceDate: data.referenceDate, transactions: data.transactions }, silentContext(1));
+    await kpiStandard.evaluate(
+      {
+        params,
+        frame,
+        assignments: { segment: data.segment },
+        segments,
+        referenceDate: data.referenceDate,
+        transactions: data.transactions,
+      },
+      silentContext(1),
+    );
     evaluateMs[`B=${resamples}`] = ms(start);
   }
 
@@ -158,7 +187,13 @@ async function main(): Promise<void> {
   // Runs are interleaved (ours, then each DuckDB configuration, REPEATS rounds) so that load from other
   // processes on the machine falls on both sides alike.
   const options = { referenceDate: data.referenceDate, windowStart: -Infinity, activeDays: 90 };
-  const configs = [threads, '1'].flatMap((setting) => (['count-distinct', 'group-orders'] as const).map((variant) => ({ setting, variant, query: sql(data.referenceDate, variant) })));
+  const configs = [threads, '1'].flatMap((setting) =>
+    (['count-distinct', 'group-orders'] as const).map((variant) => ({
+      setting,
+      variant,
+      query: sql(data.referenceDate, variant),
+    })),
+  );
   const oursTimes: number[] = [];
   let oursFigures: Figures[] = [];
   const duckTimes = configs.map(() => [] as number[]);
@@ -176,19 +211,38 @@ async function main(): Promise<void> {
       duckFigures[c] = run.figures;
     }
   }
-  const known = oursFigures[SEGMENTS].orders === data.known.purchaseOrders ? 'orders = generated purchase orders' : `ORDERS DIFFER from the generator's ${data.known.purchaseOrders}`;
-  const runs = configs.map((config, c) => ({ label: `duckdb ${config.variant}, ${config.setting} thread(s)`, times: duckTimes[c], problems: compare(oursFigures, duckFigures[c]) }));
+  const known =
+    oursFigures[SEGMENTS].orders === data.known.purchaseOrders
+      ? 'orders = generated purchase orders'
+      : `ORDERS DIFFER from the generator's ${data.known.purchaseOrders}`;
+  const runs = configs.map((config, c) => ({
+    label: `duckdb ${config.variant}, ${config.setting} thread(s)`,
+    times: duckTimes[c],
+    problems: compare(oursFigures, duckFigures[c]),
+  }));
 
   const line = (label: string, times: number[]) =>
     `${label.padEnd(42)} ${fmt(times[0]).padStart(7)} ${fmt(median(times)).padStart(7)} ${fmt(Math.min(...times)).padStart(7)}`;
   console.log(`${''.padEnd(42)} ${'first'.padStart(7)} ${'median'.padStart(7)} ${'best'.padStart(7)}`);
   console.log(line('ours (customerActivity + segmentFigures)', oursTimes));
-  for (const run of runs) console.log(`${line(run.label, run.times)}   ratio ours/duckdb median ${(median(oursTimes) / median(run.times)).toFixed(2)}, best ${(Math.min(...oursTimes) / Math.min(...run.times)).toFixed(2)}`);
-  console.log(`(untimed) duckdb load via appender ${fmt(loadMs)} ms; plugin evaluate() ${Object.entries(evaluateMs).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
+  for (const run of runs)
+    console.log(
+      `${line(run.label, run.times)}   ratio ours/duckdb median ${(median(oursTimes) / median(run.times)).toFixed(2)}, best ${(Math.min(...oursTimes) / Math.min(...run.times)).toFixed(2)}`,
+    );
+  console.log(
+    `(untimed) duckdb load via appender ${fmt(loadMs)} ms; plugin evaluate() ${Object.entries(evaluateMs)
+      .map(([k, v]) => `${k} ${fmt(v)} ms`)
+      .join(', ')}`,
+  );
   console.log(`check: ${known}`);
-  for (const run of runs) console.log(`check ${run.label}: ${run.problems.length === 0 ? 'figures agree (counts equal, sums within 1e-9 relative)' : `DIFFER: ${run.problems.slice(0, 5).join('; ')}`}`);
+  for (const run of runs)
+    console.log(
+      `check ${run.label}: ${run.problems.length === 0 ? 'figures agree (counts equal, sums within 1e-9 relative)' : `DIFFER: ${run.problems.slice(0, 5).join('; ')}`}`,
+    );
   const all = oursFigures[SEGMENTS];
-  console.log(`overall: customers ${fmt(all.customers)}, orders ${fmt(all.orders)}, revenue ${fmt(all.revenue, 2)}, AOV ${all.aov.toFixed(4)}, frequency ${all.frequency.toFixed(4)}, recency ${all.recency.toFixed(4)} days`);
+  console.log(
+    `overall: customers ${fmt(all.customers)}, orders ${fmt(all.orders)}, revenue ${fmt(all.revenue, 2)}, AOV ${all.aov.toFixed(4)}, frequency ${all.frequency.toFixed(4)}, recency ${all.recency.toFixed(4)} days`,
+  );
   connection.closeSync();
 }
 

@@ -30,7 +30,13 @@ import { Worker } from 'node:worker_threads';
 import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
 import { compareAssignments } from '@workbench/compare';
 import { encodeTransactions, ingestTransactions, transactionsHash } from '@workbench/data';
-import { decodeAssignments, encodeAssignments, runKpiEvaluators, runSegmentation, type KpiStep } from '@workbench/engine';
+import {
+  decodeAssignments,
+  encodeAssignments,
+  runKpiEvaluators,
+  runSegmentation,
+  type KpiStep,
+} from '@workbench/engine';
 import kpiStandard from '@workbench/kpi-standard';
 import { ComparisonStatus, LocalArtifactStore, RunStatus, type DatasetVersion } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
@@ -53,7 +59,8 @@ const TARGET_MS = 60_000;
 const TARGET_RSS_MIB = 2e9 / 2 ** 20;
 const PARAMS = { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency'], k: K };
 
-const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /**
  * Peak RSS sampled every 50 ms from a worker thread, which keeps sampling while the main thread is
@@ -104,7 +111,13 @@ interface Stage {
 
 const stages: Stage[] = [];
 
-async function stage<T>(sampler: RssSampler, name: string, inPipeline: boolean, fn: () => Promise<T>, note?: (result: T) => string): Promise<T> {
+async function stage<T>(
+  sampler: RssSampler,
+  name: string,
+  inPipeline: boolean,
+  fn: () => Promise<T>,
+  note?: (result: T) => string,
+): Promise<T> {
   process.stdout.write(`${name} ...`);
   sampler.reset();
   const start = process.hrtime.bigint();
@@ -123,7 +136,11 @@ function benchContext(runId: string, seed: number): RunContext {
     seed,
     signal: new AbortController().signal,
     progress: () => undefined,
-    log: { info: () => undefined, warn: (m) => console.warn(`warning: ${m}`), error: (m) => console.error(`error: ${m}`) },
+    log: {
+      info: () => undefined,
+      warn: (m) => console.warn(`warning: ${m}`),
+      error: (m) => console.error(`error: ${m}`),
+    },
     artifacts: {
       write: async (name, bytes) => void written.set(name, bytes),
       read: async (name) => {
@@ -142,22 +159,63 @@ async function breakdown(sampler: RssSampler, wb: Workbench, csv: string, runId:
   // A fresh store, so the content-addressed puts really write (the pipeline already stored the same bytes).
   const store = new LocalArtifactStore(join(wb.config.home, 'breakdown-artifacts'));
   {
-    const parsed = await stage(sampler, '  ingest: parse + validate (data ingestTransactions)', false, () => ingestTransactions(csv), (r) => `${fmt(r.table.orderIds.length)} orders`);
-    const bytes = await stage(sampler, '  ingest: encode columns (encodeTransactions)', false, async () => encodeTransactions(parsed.table), (b) => `${fmt(b.length / 1e6)} MB`);
-    await stage(sampler, '  ingest: content hash (transactionsHash)', false, async () => transactionsHash(parsed.table));
+    const parsed = await stage(
+      sampler,
+      '  ingest: parse + validate (data ingestTransactions)',
+      false,
+      () => ingestTransactions(csv),
+      (r) => `${fmt(r.table.orderIds.length)} orders`,
+    );
+    const bytes = await stage(
+      sampler,
+      '  ingest: encode columns (encodeTransactions)',
+      false,
+      async () => encodeTransactions(parsed.table),
+      (b) => `${fmt(b.length / 1e6)} MB`,
+    );
+    await stage(sampler, '  ingest: content hash (transactionsHash)', false, async () =>
+      transactionsHash(parsed.table),
+    );
     await stage(sampler, '  ingest: artifact put', false, () => store.put(bytes));
   }
   const run = await wb.runs.get(runId);
-  const input = await stage(sampler, '  features: loadRunInput (decode + rfm/bgnbd)', false, () => wb.runInputs.loadRunInput(run.datasetVersion as DatasetVersion), (i) => `${fmt(i.frame.rowCount)} customers`);
+  const input = await stage(
+    sampler,
+    '  features: loadRunInput (decode + rfm/bgnbd)',
+    false,
+    () => wb.runInputs.loadRunInput(run.datasetVersion as DatasetVersion),
+    (i) => `${fmt(i.frame.rowCount)} customers`,
+  );
   const ctx = benchContext(run.id, run.seed);
   const model = await wb.plugins.segmentationModel('segmenter-kmeans');
-  const outcome = await stage(sampler, '  k-means: runSegmentation (k = 8)', false, () => runSegmentation({ model, params: run.params, frame: input.frame, revenueFeature: input.revenueFeature }, ctx), (o) => `${o.metrics.iterations} iterations`);
+  const outcome = await stage(
+    sampler,
+    '  k-means: runSegmentation (k = 8)',
+    false,
+    () => runSegmentation({ model, params: run.params, frame: input.frame, revenueFeature: input.revenueFeature }, ctx),
+    (o) => `${o.metrics.iterations} iterations`,
+  );
   if (kpis) {
     const segmentation = await wb.segmentations.get(run.segmentation.id);
     const steps: KpiStep[] = [];
-    for (const k of segmentation.kpis ?? []) steps.push({ evaluator: await wb.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
-    await stage(sampler, '  KPIs: runKpiEvaluators (kpi-standard)', false, () =>
-      runKpiEvaluators(steps, { frame: input.frame, assignments: outcome.assignments, segments: outcome.segments, referenceDate: input.referenceDate, transactions: input.transactions }, ctx),
+    for (const k of segmentation.kpis ?? [])
+      steps.push({ evaluator: await wb.plugins.kpiEvaluator(k.plugin), params: k.params ?? {} });
+    await stage(
+      sampler,
+      '  KPIs: runKpiEvaluators (kpi-standard)',
+      false,
+      () =>
+        runKpiEvaluators(
+          steps,
+          {
+            frame: input.frame,
+            assignments: outcome.assignments,
+            segments: outcome.segments,
+            referenceDate: input.referenceDate,
+            transactions: input.transactions,
+          },
+          ctx,
+        ),
       (r) => `${fmt(r.length)} figures`,
     );
   }
@@ -181,8 +239,11 @@ async function breakdown(sampler: RssSampler, wb: Workbench, csv: string, runId:
 async function main(): Promise<void> {
   const kpiRegistered = builtinPlugins.some((p) => p.manifest.name === 'kpi-standard');
   const withKpis = kpiRegistered || FORCE_KPIS;
-  const plugins: WorkbenchPlugin[] = kpiRegistered || !FORCE_KPIS ? [...builtinPlugins] : [...builtinPlugins, kpiStandard];
-  console.log(`pipeline benchmark: ${fmt(CUSTOMERS)} customers, ~${fmt(TRANSACTIONS)} transactions, ${USE_PG ? 'PostgreSQL' : 'SQLite'}, plugins ${ISOLATION === 'thread' ? 'in a sandbox thread per run' : 'in the worker thread'}, node ${process.version}`);
+  const plugins: WorkbenchPlugin[] =
+    kpiRegistered || !FORCE_KPIS ? [...builtinPlugins] : [...builtinPlugins, kpiStandard];
+  console.log(
+    `pipeline benchmark: ${fmt(CUSTOMERS)} customers, ~${fmt(TRANSACTIONS)} transactions, ${USE_PG ? 'PostgreSQL' : 'SQLite'}, plugins ${ISOLATION === 'thread' ? 'in a sandbox thread per run' : 'in the worker thread'}, node ${process.version}`,
+  );
   console.log(
     kpiRegistered
       ? `KPIs: kpi-standard (registered in @workbench/builtin-plugins), bootstrapResamples ${KPI_BOOTSTRAP ?? '1000 (default)'}`
@@ -214,13 +275,34 @@ async function main(): Promise<void> {
     });
     const workbench = wb;
 
-    const ingested = await stage(sampler, 'ingest: datasets.ingestTransactions', true, () => workbench.datasets.ingestTransactions({ dataset: 'bench', source: base.csv }), (r) => `${fmt(r.report.rowsAccepted)} rows`);
+    const ingested = await stage(
+      sampler,
+      'ingest: datasets.ingestTransactions',
+      true,
+      () => workbench.datasets.ingestTransactions({ dataset: 'bench', source: base.csv }),
+      (r) => `${fmt(r.report.rowsAccepted)} rows`,
+    );
     const ingestStats = ingested.version.stats as { customers?: number };
     if (ingested.report.rowsAccepted !== base.counts.transactions || ingestStats.customers !== base.counts.customers) {
-      throw new Error(`ingest found ${ingested.report.rowsAccepted} rows / ${ingestStats.customers} customers; the generator wrote ${base.counts.transactions} / ${base.counts.customers}`);
+      throw new Error(
+        `ingest found ${ingested.report.rowsAccepted} rows / ${ingestStats.customers} customers; the generator wrote ${base.counts.transactions} / ${base.counts.customers}`,
+      );
     }
 
-    await workbench.segmentations.create({ name: 'bench-kmeans', plugin: 'segmenter-kmeans', dataset: 'bench', params: PARAMS, kpis: withKpis ? [{ plugin: 'kpi-standard', params: KPI_BOOTSTRAP === undefined ? {} : { bootstrapResamples: Number(KPI_BOOTSTRAP) } }] : [] });
+    await workbench.segmentations.create({
+      name: 'bench-kmeans',
+      plugin: 'segmenter-kmeans',
+      dataset: 'bench',
+      params: PARAMS,
+      kpis: withKpis
+        ? [
+            {
+              plugin: 'kpi-standard',
+              params: KPI_BOOTSTRAP === undefined ? {} : { bootstrapResamples: Number(KPI_BOOTSTRAP) },
+            },
+          ]
+        : [],
+    });
     const runVersion = async (seed: number) => {
       const submitted = await workbench.runs.submit('bench-kmeans', { seed });
       const run = await workbench.runs.waitFor(submitted.id, undefined, 50);
@@ -232,9 +314,21 @@ async function main(): Promise<void> {
       return fitted ? `k-means done at +${fmt(fitted.at - started)} ms` : '';
     };
     let started = Date.now();
-    const v1 = await stage(sampler, `run v1 (seed 1): features → k-means → ${withKpis ? 'KPIs → ' : ''}store`, true, () => runVersion(1), trainedNote(started));
+    const v1 = await stage(
+      sampler,
+      `run v1 (seed 1): features → k-means → ${withKpis ? 'KPIs → ' : ''}store`,
+      true,
+      () => runVersion(1),
+      trainedNote(started),
+    );
     started = Date.now();
-    const v2 = await stage(sampler, `run v2 (seed 2): the same, another seed`, true, () => runVersion(2), trainedNote(started));
+    const v2 = await stage(
+      sampler,
+      `run v2 (seed 2): the same, another seed`,
+      true,
+      () => runVersion(2),
+      trainedNote(started),
+    );
     const comparison = await stage(
       sampler,
       'compare v1 ↔ v2: comparisons.submit + waitFor',
@@ -257,15 +351,31 @@ async function main(): Promise<void> {
     const truth = Int32Array.from(ids, (id) => base.groups[Number(id) - FIRST_CUSTOMER_ID]);
     const recovered = compareAssignments({ idsA: ids, segmentA: truth, kA: K, idsB: ids, segmentB: segment, kB: K });
 
-    const table = stages.map((s) => [s.name, fmt(s.ms), s.inPipeline ? `${fmt((s.ms / TARGET_MS) * 100, 1)}%` : '', fmt(s.peakMiB), s.note ?? '']);
+    const table = stages.map((s) => [
+      s.name,
+      fmt(s.ms),
+      s.inPipeline ? `${fmt((s.ms / TARGET_MS) * 100, 1)}%` : '',
+      fmt(s.peakMiB),
+      s.note ?? '',
+    ]);
     const pipeline = stages.filter((s) => s.inPipeline);
     const totalMs = pipeline.reduce((sum, s) => sum + s.ms, 0);
     const peak = Math.max(...stages.map((s) => s.peakMiB));
     const pipelinePeak = Math.max(...pipeline.map((s) => s.peakMiB));
-    table.push(['pipeline total (ingest + 2 runs + compare)', fmt(totalMs), `${fmt((totalMs / TARGET_MS) * 100, 1)}%`, fmt(pipelinePeak), '']);
+    table.push([
+      'pipeline total (ingest + 2 runs + compare)',
+      fmt(totalMs),
+      `${fmt((totalMs / TARGET_MS) * 100, 1)}%`,
+      fmt(pipelinePeak),
+      '',
+    ]);
     const header = ['stage', 'ms', 'of 60 s', 'peak RSS MiB', 'note'];
     const widths = header.map((h, c) => Math.max(h.length, ...table.map((l) => l[c].length)));
-    const line = (cells: string[]) => cells.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+        .join('  ')
+        .trimEnd();
     console.log();
     console.log(line(header));
     table.forEach((l) => console.log(line(l)));
@@ -274,22 +384,39 @@ async function main(): Promise<void> {
       const created = run.queuedAt.getTime();
       const begun = run.startedAt?.getTime() ?? NaN;
       const ended = run.finishedAt?.getTime() ?? NaN;
-      console.log(`run v${run.version} (own timings): queued ${fmt(begun - created)} ms, startedAt → finishedAt ${fmt(ended - begun)} ms; k ${run.metrics?.k}, iterations ${run.metrics?.iterations}, silhouette ${Number(run.metrics?.silhouette).toFixed(4)}`);
+      console.log(
+        `run v${run.version} (own timings): queued ${fmt(begun - created)} ms, startedAt → finishedAt ${fmt(ended - begun)} ms; k ${run.metrics?.k}, iterations ${run.metrics?.iterations}, silhouette ${Number(run.metrics?.silhouette).toFixed(4)}`,
+      );
     }
-    console.log(`comparison (own timings): createdAt → finishedAt ${fmt((comparison.finishedAt?.getTime() ?? NaN) - comparison.createdAt.getTime())} ms`);
-    console.log(`generated groups vs run v1 segments: ARI ${recovered.ari.toFixed(4)}, NMI ${recovered.nmi.toFixed(4)} (1 = the 8 groups recovered exactly)`);
-    if (base.generatedMs !== undefined) console.log(`data generation (child process, not in the pipeline): ${fmt(base.generatedMs)} ms, ${fmt(base.counts.bytes / 1e6)} MB CSV`);
-    console.log(`process peak RSS (getrusage maxRSS, whole bench incl. breakdown): ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
+    console.log(
+      `comparison (own timings): createdAt → finishedAt ${fmt((comparison.finishedAt?.getTime() ?? NaN) - comparison.createdAt.getTime())} ms`,
+    );
+    console.log(
+      `generated groups vs run v1 segments: ARI ${recovered.ari.toFixed(4)}, NMI ${recovered.nmi.toFixed(4)} (1 = the 8 groups recovered exactly)`,
+    );
+    if (base.generatedMs !== undefined)
+      console.log(
+        `data generation (child process, not in the pipeline): ${fmt(base.generatedMs)} ms, ${fmt(base.counts.bytes / 1e6)} MB CSV`,
+      );
+    console.log(
+      `process peak RSS (getrusage maxRSS, whole bench incl. breakdown): ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`,
+    );
     console.log();
     const slowest = pipeline.reduce((a, b) => (b.ms > a.ms ? b : a));
     const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
     console.log(`target pipeline < 60 s: ${verdict(totalMs < TARGET_MS)} (${fmt(totalMs / 1000, 1)} s)`);
-    console.log(`target peak RSS < 2 GB (${fmt(TARGET_RSS_MIB)} MiB): ${verdict(pipelinePeak < TARGET_RSS_MIB)} (${fmt(pipelinePeak)} MiB during the pipeline; ${fmt(peak)} MiB with the breakdown)`);
-    console.log(`target no pipeline stage above 20 s: ${verdict(slowest.ms <= TARGET_MS / 3)} (slowest: ${slowest.name}, ${fmt(slowest.ms / 1000, 1)} s)`);
+    console.log(
+      `target peak RSS < 2 GB (${fmt(TARGET_RSS_MIB)} MiB): ${verdict(pipelinePeak < TARGET_RSS_MIB)} (${fmt(pipelinePeak)} MiB during the pipeline; ${fmt(peak)} MiB with the breakdown)`,
+    );
+    console.log(
+      `target no pipeline stage above 20 s: ${verdict(slowest.ms <= TARGET_MS / 3)} (slowest: ${slowest.name}, ${fmt(slowest.ms / 1000, 1)} s)`,
+    );
     const parts = stages.filter((s) => !s.inPipeline && s.name.startsWith('  '));
     if (parts.length > 0) {
       const slowestPart = parts.reduce((a, b) => (b.ms > a.ms ? b : a));
-      console.log(`  and no part of a run above 20 s: ${verdict(slowestPart.ms <= TARGET_MS / 3)} (slowest: ${slowestPart.name.trim()}, ${fmt(slowestPart.ms / 1000, 1)} s)`);
+      console.log(
+        `  and no part of a run above 20 s: ${verdict(slowestPart.ms <= TARGET_MS / 3)} (slowest: ${slowestPart.name.trim()}, ${fmt(slowestPart.ms / 1000, 1)} s)`,
+      );
     }
   } finally {
     await sampler.stop();

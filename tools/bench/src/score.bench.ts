@@ -45,7 +45,14 @@ function featureRow(frame: FeatureFrame, i: number): Record<string, number | str
   return row;
 }
 
-async function train(wb: Workbench, name: string, plugin: string, dataset: string, params: Record<string, unknown>, targetMs: number): Promise<Model> {
+async function train(
+  wb: Workbench,
+  name: string,
+  plugin: string,
+  dataset: string,
+  params: Record<string, unknown>,
+  targetMs: number,
+): Promise<Model> {
   await wb.segmentations.create({ name, plugin, dataset, params, kpis: [] });
   const run = await wb.runs.waitFor((await wb.runs.submit(name, { seed: 1 })).id, undefined, 50);
   if (run.status !== RunStatus.Succeeded) throw new Error(`${name}: run ${run.status}: ${run.error}`);
@@ -58,31 +65,70 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 
 async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'score-bench-home-'));
-  const wb = await createWorkbench(loadConfig({}, { home }), { plugins: builtinPlugins, logger: { log: () => undefined, warn: () => undefined, error: (m) => console.error(m) } });
+  const wb = await createWorkbench(loadConfig({}, { home }), {
+    plugins: builtinPlugins,
+    logger: { log: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+  });
   await wb.startWorker();
-  await wb.datasets.ingestTransactions({ dataset: 'retail', source: join(ROOT, 'samples/online-retail-invoices.csv'), returns: 'exclude' });
-  await wb.datasets.ingestCustomers({ dataset: 'telco', text: readFileSync(join(ROOT, 'plugins/predictor-churn/test/fixtures/telco_customer_churn.csv')) });
+  await wb.datasets.ingestTransactions({
+    dataset: 'retail',
+    source: join(ROOT, 'samples/online-retail-invoices.csv'),
+    returns: 'exclude',
+  });
+  await wb.datasets.ingestCustomers({
+    dataset: 'telco',
+    text: readFileSync(join(ROOT, 'plugins/predictor-churn/test/fixtures/telco_customer_churn.csv')),
+  });
   const models = [
     await train(wb, 'rules', 'segmenter-rules', 'retail', { preset: 'rfm' }, 10),
-    await train(wb, 'kmeans', 'segmenter-kmeans', 'retail', { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency', 'monetary'], k: 5 }, 10),
-    await train(wb, 'churn', 'predictor-churn', 'telco', { label: 'Churn', positiveLabel: 'Yes', features: ['tenure', 'MonthlyCharges', 'TotalCharges', 'Contract', 'InternetService', 'PaymentMethod'], impute: 'zero', epochs: 20 }, 20),
+    await train(
+      wb,
+      'kmeans',
+      'segmenter-kmeans',
+      'retail',
+      { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency', 'monetary'], k: 5 },
+      10,
+    ),
+    await train(
+      wb,
+      'churn',
+      'predictor-churn',
+      'telco',
+      {
+        label: 'Churn',
+        positiveLabel: 'Yes',
+        features: ['tenure', 'MonthlyCharges', 'TotalCharges', 'Contract', 'InternetService', 'PaymentMethod'],
+        impute: 'zero',
+        epochs: 20,
+      },
+      20,
+    ),
   ];
   const { key } = await wb.apiKeys.create('score bench', 'analyst');
   await wb.close();
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['-r', './tools/register.js', 'apps/orchestrator/src/main.ts', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: { ...process.env, WORKBENCH_HOME: home, PORT: String(port), DATABASE_URL: '', REDIS_URL: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    ['-r', './tools/register.js', 'apps/orchestrator/src/main.ts', '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, WORKBENCH_HOME: home, PORT: String(port), DATABASE_URL: '', REDIS_URL: '' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   try {
     for (let up = false; !up; ) {
-      up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+      up = await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!up) await new Promise((r) => setTimeout(r, 250));
     }
-    console.log(`online scoring, one customer per request, ${REQUESTS} requests per model after ${WARMUP} to warm up; node ${process.version}`);
+    console.log(
+      `online scoring, one customer per request, ${REQUESTS} requests per model after ${WARMUP} to warm up; node ${process.version}`,
+    );
     const results: string[] = [];
     // The server's floors on this machine now: a GET that does nothing, and one that checks the key and reads a run.
     for (const [label, path, headers] of [
@@ -97,7 +143,9 @@ async function main(): Promise<void> {
         if (r >= WARMUP) floor.push(now() - start);
       }
       floor.sort((a, b) => a - b);
-      results.push(`  ${label.padEnd(24)}  p50 ${quantile(floor, 0.5).toFixed(2)} ms  p99 ${quantile(floor, 0.99).toFixed(2)} ms  (floor)`);
+      results.push(
+        `  ${label.padEnd(24)}  p50 ${quantile(floor, 0.5).toFixed(2)} ms  p99 ${quantile(floor, 0.99).toFixed(2)} ms  (floor)`,
+      );
     }
     for (const model of models) {
       const times: number[] = [];
@@ -106,13 +154,19 @@ async function main(): Promise<void> {
         const i = (r * 7919) % model.frame.rowCount;
         const body = JSON.stringify({ customers: [{ id: model.frame.ids[i], features: featureRow(model.frame, i) }] });
         const start = now();
-        const res = await fetch(`${base}/runs/${model.runId}/score`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+        const res = await fetch(`${base}/runs/${model.runId}/score`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body,
+        });
         const answer = (await res.json()) as { rows: { segmentKey: number | null; score: number | null }[] };
         const elapsed = now() - start;
         if (res.status !== 200) throw new Error(`${model.name}: HTTP ${res.status}: ${JSON.stringify(answer)}`);
         if (r >= WARMUP) times.push(elapsed);
         const row = answer.rows[0];
-        const scoreOff = model.expected.score ? Math.abs((row.score as number) - model.expected.score[i]) > 1e-12 : row.score !== null;
+        const scoreOff = model.expected.score
+          ? Math.abs((row.score as number) - model.expected.score[i]) > 1e-12
+          : row.score !== null;
         if (row.segmentKey !== model.expected.segment[i] || scoreOff) disagreements++;
       }
       times.sort((a, b) => a - b);
@@ -126,7 +180,11 @@ async function main(): Promise<void> {
     console.log(
       "rules (RFM): a lone customer whose value equals a training cut point is placed by the middle of its tie group, not by its place among the training ties (segmenter-rules README), so some answers differ from the run's own",
     );
-    console.log(`load average (1, 5, 15 min): ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+    console.log(
+      `load average (1, 5, 15 min): ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
   } finally {
     server.kill('SIGTERM');
   }

@@ -30,22 +30,55 @@ async function time<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
   const start = process.hrtime.bigint();
   const result = await fn();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  console.log(`${label.padEnd(48)} ${ms.toFixed(0).padStart(8)} ms   rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+  console.log(
+    `${label.padEnd(48)} ${ms.toFixed(0).padStart(8)} ms   rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+  );
   return result;
 }
 
 async function storeOn(kind: 'sqlite' | 'postgresql', ids: string[], segment: Int32Array): Promise<void> {
   const db = await createTestDatabase(kind);
-  const wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-bench-')), databaseUrl: db.url }), { plugins: [] });
+  const wb = await createWorkbench(
+    loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-bench-')), databaseUrl: db.url }),
+    { plugins: [] },
+  );
   try {
     const em = wb.orm.em.fork();
     const dataset = em.create(Dataset, { name: 'bench' });
-    const version = em.create(DatasetVersion, { dataset, version: 1, contentHash: 'x', kind: 'customers', rowCount: n, rejectedCount: 0, schema: [], stats: {}, report: {}, artifactKey: 'x' });
-    const segmentation = em.create(Segmentation, { name: 'bench', pluginName: 'bench', params: {}, features: [], dataset });
+    const version = em.create(DatasetVersion, {
+      dataset,
+      version: 1,
+      contentHash: 'x',
+      kind: 'customers',
+      rowCount: n,
+      rejectedCount: 0,
+      schema: [],
+      stats: {},
+      report: {},
+      artifactKey: 'x',
+    });
+    const segmentation = em.create(Segmentation, {
+      name: 'bench',
+      pluginName: 'bench',
+      params: {},
+      features: [],
+      dataset,
+    });
     const assignmentsArtifactKey = await wb.artifacts.put(encodeAssignments(ids, { segment }));
-    const run = em.create(Run, { segmentation, version: 1, datasetVersion: version, pluginName: 'bench', pluginVersion: '1.0.0', params: {}, seed: 1, assignmentsArtifactKey });
+    const run = em.create(Run, {
+      segmentation,
+      version: 1,
+      datasetVersion: version,
+      pluginName: 'bench',
+      pluginVersion: '1.0.0',
+      params: {},
+      seed: 1,
+      assignmentsArtifactKey,
+    });
     await em.flush();
-    await time(`store ${n.toLocaleString('en-US')} assignment rows (${kind})`, () => wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, run.id, ids, { segment })));
+    await time(`store ${n.toLocaleString('en-US')} assignment rows (${kind})`, () =>
+      wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, run.id, ids, { segment })),
+    );
     await time(`read them back for export (from the artifact)`, () => wb.assignments.forRun(run.id));
   } finally {
     await wb.close();
@@ -61,7 +94,9 @@ async function main(): Promise<void> {
   const bytes = await time('encode assignments artifact (columnar)', () => encodeAssignments(ids, { segment: a }));
   console.log(`${'  artifact size'.padEnd(48)} ${(bytes.length / 2 ** 20).toFixed(1).padStart(8)} MB`);
   await time('decode assignments artifact', () => decodeAssignments(bytes));
-  const result = await time('compare two runs (ARI, NMI, migration, matching)', () => compareAssignments({ idsA: ids, segmentA: a, kA: k, idsB: ids, segmentB: b, kB: k }));
+  const result = await time('compare two runs (ARI, NMI, migration, matching)', () =>
+    compareAssignments({ idsA: ids, segmentA: a, kA: k, idsB: ids, segmentB: b, kB: k }),
+  );
   console.log(`${'  ARI / NMI'.padEnd(48)} ${result.ari.toFixed(4)} / ${result.nmi.toFixed(4)}`);
   await storeOn('sqlite', ids, a);
   try {

@@ -21,7 +21,10 @@ describe('codeBlocks', () => {
 
 describe('shellCommands', () => {
   it('drops comment lines and joins continued lines', () => {
-    expect(shellCommands('# install\nnpm install \\\n  --no-audit\n\nnpm test   # all\n')).toEqual(['npm install --no-audit', 'npm test   # all']);
+    expect(shellCommands('# install\nnpm install \\\n  --no-audit\n\nnpm test   # all\n')).toEqual([
+      'npm install --no-audit',
+      'npm test   # all',
+    ]);
   });
 });
 

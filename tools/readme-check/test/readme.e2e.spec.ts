@@ -31,7 +31,10 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'wb-readme-'));
   execFileSync(
     'bash',
-    ['-c', `git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\\0' "$f"; done | tar --null -T - -cf - | tar -xf - -C "${work}"`],
+    [
+      '-c',
+      `git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\\0' "$f"; done | tar --null -T - -cf - | tar -xf - -C "${work}"`,
+    ],
     { cwd: repo },
   );
   execFileSync('cp', ['-al', join(repo, 'node_modules'), join(work, 'node_modules')]);
@@ -45,7 +48,11 @@ afterAll(async () => {
 /** The environment of a new user's shell: nothing of Jest, Nx, npm or a configured workbench. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(NX_|JEST_|npm_|WORKBENCH_|SWC_NODE_)/.test(k) && !['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_OPTIONS', 'CI', 'PORT'].includes(k)),
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !/^(NX_|JEST_|npm_|WORKBENCH_|SWC_NODE_)/.test(k) &&
+        !['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_OPTIONS', 'CI', 'PORT'].includes(k),
+    ),
   );
   return { ...env, PORT: String(port), ...extra };
 }
@@ -59,8 +66,17 @@ interface Replay {
  * Runs a script in the workspace copy in a process group of its own. `whileUp` runs after the script has
  * ended, while anything it started in the background still runs; then the whole group is stopped.
  */
-async function replay(script: string, env: NodeJS.ProcessEnv, whileUp?: (output: () => string) => Promise<void>): Promise<Replay> {
-  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: work, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+async function replay(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  whileUp?: (output: () => string) => Promise<void>,
+): Promise<Replay> {
+  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd: work,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -91,10 +107,10 @@ function localise(block: CodeBlock, names: Record<string, string> = {}): string 
 
 function blockUnder(heading: string): CodeBlock {
   const found = blocks.filter((b) => b.heading === heading);
-  if (found.length !== 1) throw new Error(`expected one bash block under '${heading}' in README.md, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one bash block under '${heading}' in README.md, found ${found.length}`);
   return found[0];
 }
-
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -142,7 +158,9 @@ const replays: Record<string, (block: CodeBlock) => Promise<void>> = {
     await checkOutput(run, () => {
       expect(run.output).toMatch(/rfm-kmeans v1\b/);
       // `events` lists exactly one retrain outcome: v2 of rfm-kmeans, promoted or flagged by the rule
-      const outcomes = run.output.split('\n').filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+retrain\.(promoted|flagged)\s/.test(l));
+      const outcomes = run.output
+        .split('\n')
+        .filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+retrain\.(promoted|flagged)\s/.test(l));
       expect(outcomes).toHaveLength(1);
       expect(outcomes[0]).toMatch(/v2 of 'rfm-kmeans'/);
     });
@@ -154,18 +172,31 @@ const replays: Record<string, (block: CodeBlock) => Promise<void>> = {
     await checkOutput(run, () => {
       type Doc = Record<string, unknown>;
       const docs = jsonDocuments(run.output) as (Doc | Doc[])[];
-      const find = <T,>(what: string, test: (d: Doc) => boolean) => {
+      const find = <T>(what: string, test: (d: Doc) => boolean) => {
         const found = docs.find((d) => !Array.isArray(d) && test(d));
         if (!found) throw new Error(`no ${what} in the replay's output`);
         return found as T;
       };
-      const upload = find<{ dataset: { name: string }; version: { version: number } }>('upload response', (d) => 'dataset' in d && 'version' in d && 'created' in d);
-      const segmentation = find<{ name: string; kpis: { plugin: string }[] }>('segmentation', (d) => d['name'] === 'rfm-kmeans' && 'kpis' in d);
+      const upload = find<{ dataset: { name: string }; version: { version: number } }>(
+        'upload response',
+        (d) => 'dataset' in d && 'version' in d && 'created' in d,
+      );
+      const segmentation = find<{ name: string; kpis: { plugin: string }[] }>(
+        'segmentation',
+        (d) => d['name'] === 'rfm-kmeans' && 'kpis' in d,
+      );
       const run1 = find<{ version: number; status: string }>('submitted run', (d) => 'seed' in d && 'status' in d);
-      const kpis = docs.find((d): d is Doc[] => Array.isArray(d) && d.length > 0 && 'kpi' in d[0]) as { kpi: string; segmentKey: unknown; value: number | null }[];
+      const kpis = docs.find((d): d is Doc[] => Array.isArray(d) && d.length > 0 && 'kpi' in d[0]) as {
+        kpi: string;
+        segmentKey: unknown;
+        value: number | null;
+      }[];
       // version 1 of 'shop'; the segmentation with its two evaluators; run v1 queued; its KPIs, overall and per segment
       expect([upload.dataset.name, upload.version.version]).toEqual(['shop', 1]);
-      expect([segmentation.name, segmentation.kpis.map((k) => k.plugin)]).toEqual(['rfm-kmeans', ['kpi-standard', 'kpi-clv']]);
+      expect([segmentation.name, segmentation.kpis.map((k) => k.plugin)]).toEqual([
+        'rfm-kmeans',
+        ['kpi-standard', 'kpi-clv'],
+      ]);
       expect([run1.version, run1.status]).toEqual([1, 'queued']);
       const revenue = kpis.filter((k) => k.kpi === 'revenue');
       expect(revenue.length).toBeGreaterThan(1);
@@ -192,21 +223,30 @@ const replays: Record<string, (block: CodeBlock) => Promise<void>> = {
       await database.drop();
       rmSync(home, { recursive: true, force: true });
     });
-    const script = localise(block, { 'postgres://postgres@127.0.0.1:5432/workbench': database.url as string, '/srv/workbench': home });
-    const run = await replay(script, userEnv({ WORKBENCH_QUEUE_PREFIX: `readme-${process.pid}-${Date.now()}` }), async (output) => {
-      // the API answered /health in the block; both workers come up on the same queues
-      await until('two workers up', () => (output().match(/worker up/g) ?? []).length >= 2).catch((err: Error) => {
-        err.message += `\n\nthe replay's output:\n${output()}`;
-        throw err;
-      });
+    const script = localise(block, {
+      'postgres://postgres@127.0.0.1:5432/workbench': database.url as string,
+      '/srv/workbench': home,
     });
+    const run = await replay(
+      script,
+      userEnv({ WORKBENCH_QUEUE_PREFIX: `readme-${process.pid}-${Date.now()}` }),
+      async (output) => {
+        // the API answered /health in the block; both workers come up on the same queues
+        await until('two workers up', () => (output().match(/worker up/g) ?? []).length >= 2).catch((err: Error) => {
+          err.message += `\n\nthe replay's output:\n${output()}`;
+          throw err;
+        });
+      },
+    );
     expectSuccess(run);
     await checkOutput(run, () => expect(run.output).toMatch(/role api: listening/));
   },
 
   'Tests and benchmarks': async (block) => {
     // the public-datasets suite: a test command, run by .ci/run, not replayed here
-    expect(shellCommands(block.body).map(withoutComment)).toEqual(['WORKBENCH_DATASETS=../shared/datasets npm run test:datasets']);
+    expect(shellCommands(block.body).map(withoutComment)).toEqual([
+      'WORKBENCH_DATASETS=../shared/datasets npm run test:datasets',
+    ]);
   },
 };
 
@@ -221,7 +261,8 @@ describe('README.md, replayed', () => {
 
   it('runs its test commands in .ci/run exactly as written', () => {
     const ciLines = ciRun.split('\n').map((l) => l.trim());
-    for (const command of testCommands) expect(ciLines.some((l) => l === command || l.startsWith(`${command} 2>&1 | tee`))).toBe(true);
+    for (const command of testCommands)
+      expect(ciLines.some((l) => l === command || l.startsWith(`${command} 2>&1 | tee`))).toBe(true);
   });
 
   for (const heading of Object.keys(replays)) {

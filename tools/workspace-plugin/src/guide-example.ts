@@ -31,7 +31,8 @@ function blocksAfter(lines: string[], from: number, count: number): { blocks: st
       i = end + 1;
     } else i++;
   }
-  if (blocks.length < count) throw new Error(`a guide-check marker above line ${from + 1} needs ${count} code block(s) after it`);
+  if (blocks.length < count)
+    throw new Error(`a guide-check marker above line ${from + 1} needs ${count} code block(s) after it`);
   return { blocks, next: i };
 }
 
@@ -46,7 +47,10 @@ export function parseGuide(markdown: string): GuideStep[] {
     if (action === 'generate') {
       const { blocks } = blocksAfter(lines, i + 1, 1);
       const g = GENERATE.exec(blocks[0]);
-      if (!g) throw new Error(`line ${i + 1}: the generate block must hold 'nx g @workbench/tools:plugin <name> --kind <kind>'`);
+      if (!g)
+        throw new Error(
+          `line ${i + 1}: the generate block must hold 'nx g @workbench/tools:plugin <name> --kind <kind>'`,
+        );
       steps.push({ action, name: g[1], kind: g[2] });
     } else if (!file) {
       throw new Error(`line ${i + 1}: guide-check ${action} needs a file path`);
@@ -62,7 +66,10 @@ export function parseGuide(markdown: string): GuideStep[] {
 }
 
 /** Applies the replace and append steps to the files of `io`; a `before` text that is not in its file exactly once is an error. */
-export function applyGuideEdits(steps: GuideStep[], io: { read(file: string): string; write(file: string, text: string): void }): void {
+export function applyGuideEdits(
+  steps: GuideStep[],
+  io: { read(file: string): string; write(file: string, text: string): void },
+): void {
   for (const step of steps) {
     if (step.action === 'generate') continue;
     const text = io.read(step.file);
@@ -72,7 +79,9 @@ export function applyGuideEdits(steps: GuideStep[], io: { read(file: string): st
     }
     const at = text.indexOf(step.before);
     if (at < 0 || text.indexOf(step.before, at + 1) >= 0) {
-      throw new Error(`${step.file}: the guide's "before" text is not in the generated file exactly once:\n${step.before}`);
+      throw new Error(
+        `${step.file}: the guide's "before" text is not in the generated file exactly once:\n${step.before}`,
+      );
     }
     io.write(step.file, text.slice(0, at) + step.after + text.slice(at + step.before.length));
   }

@@ -3,11 +3,22 @@ import type { Output } from '../output';
 import { renderTable } from '../table';
 
 /** `workbench alerts add <segmentation> --rule <rule> [--webhook <url>]`: a KPI alert, checked after each run. */
-export async function addAlert(workbench: Workbench, out: Output, options: { segmentation: string; rule: string; webhook?: string; json?: boolean }): Promise<void> {
-  const alert = await workbench.alerts.create(options.segmentation, { rule: options.rule, webhookUrl: options.webhook }, 'cli');
+export async function addAlert(
+  workbench: Workbench,
+  out: Output,
+  options: { segmentation: string; rule: string; webhook?: string; json?: boolean },
+): Promise<void> {
+  const alert = await workbench.alerts.create(
+    options.segmentation,
+    { rule: options.rule, webhookUrl: options.webhook },
+    'cli',
+  );
   const view = alertView(alert, []);
   if (options.json) out.line(JSON.stringify(view, null, 2));
-  else out.line(`alert ${view.id} on ${view.segmentation.name}: fires for a run when '${view.rule}' holds for a segment${view.webhookUrl ? `; calls ${view.webhookUrl}` : ''}`);
+  else
+    out.line(
+      `alert ${view.id} on ${view.segmentation.name}: fires for a run when '${view.rule}' holds for a segment${view.webhookUrl ? `; calls ${view.webhookUrl}` : ''}`,
+    );
 }
 
 /** `workbench alerts list [--json]`: every alert with its firings, as `GET /alerts` answers a scientist. */
@@ -22,7 +33,14 @@ export async function listAlerts(workbench: Workbench, out: Output, options: { j
     [{ header: 'segmentation' }, { header: 'rule' }, { header: 'firings', align: 'right' }, { header: 'last fired' }],
     views.map((v) => {
       const last = v.firings[0];
-      return [v.segmentation.name, v.rule, String(v.firings.length), last ? `v${last.run.version}: ${last.segments.map((s) => s.label).join(', ')}${last.webhook ? ` (webhook ${last.webhook.status})` : ''}` : '—'];
+      return [
+        v.segmentation.name,
+        v.rule,
+        String(v.firings.length),
+        last
+          ? `v${last.run.version}: ${last.segments.map((s) => s.label).join(', ')}${last.webhook ? ` (webhook ${last.webhook.status})` : ''}`
+          : '—',
+      ];
     }),
   );
   for (const line of table) out.line(line);

@@ -27,7 +27,10 @@ let first: { out: MemoryOutput; report: RunReport };
 let second: { out: MemoryOutput; report: RunReport };
 
 beforeAll(async () => {
-  wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-cli-')) }), { plugins: builtinPlugins, logger: quiet });
+  wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-cli-')) }), {
+    plugins: builtinPlugins,
+    logger: quiet,
+  });
   await wb.startWorker();
   const out1 = new MemoryOutput();
   first = { out: out1, report: await runDemo(wb, out1, { seed: 11 }) };
@@ -41,8 +44,16 @@ afterAll(async () => {
 
 describe('demo', () => {
   it('makes version 1, then version 2, of the demo segmentation', () => {
-    expect([first.report.run.segmentation.name, first.report.run.version, first.report.run.status]).toEqual(['demo-kmeans', 1, 'succeeded']);
-    expect([second.report.run.segmentation.name, second.report.run.version, second.report.run.status]).toEqual(['demo-kmeans', 2, 'succeeded']);
+    expect([first.report.run.segmentation.name, first.report.run.version, first.report.run.status]).toEqual([
+      'demo-kmeans',
+      1,
+      'succeeded',
+    ]);
+    expect([second.report.run.segmentation.name, second.report.run.version, second.report.run.status]).toEqual([
+      'demo-kmeans',
+      2,
+      'succeeded',
+    ]);
   });
 
   it('trains both runs on the same dataset version, since the sample did not change', () => {
@@ -72,9 +83,19 @@ describe('demo', () => {
 
   it('prints a headline and a table with a row per segment and the profile means', () => {
     const [headline, blank, header, rule, ...rows] = first.out.stdout;
-    expect(headline).toMatch(/^demo-kmeans v1 · dataset online-retail v1 · segmenter-kmeans@1\.0\.0 · seed 11 · k \d · silhouette 0\.\d{3} · /);
+    expect(headline).toMatch(
+      /^demo-kmeans v1 · dataset online-retail v1 · segmenter-kmeans@1\.0\.0 · seed 11 · k \d · silhouette 0\.\d{3} · /,
+    );
     expect(blank).toBe('');
-    expect(header.split(/\s{2,}/)).toEqual(['segment', 'customers', 'share', 'revenue share', 'mean recency_days', 'mean frequency', 'mean monetary']);
+    expect(header.split(/\s{2,}/)).toEqual([
+      'segment',
+      'customers',
+      'share',
+      'revenue share',
+      'mean recency_days',
+      'mean frequency',
+      'mean monetary',
+    ]);
     expect(rule).toMatch(/^-+( {2}-+){6}$/);
     // The segment rows end at the blank line before the KPI table.
     expect(rows.indexOf('')).toBe(first.report.segments.length);
@@ -92,7 +113,11 @@ describe('demo', () => {
 
   it('gives a fixed k a segmentation of its own', async () => {
     const report = await runDemo(wb, new MemoryOutput(), { k: 3, seed: 1 });
-    expect([report.run.segmentation.name, report.run.version, report.segments.length]).toEqual(['demo-kmeans-k3', 1, 3]);
+    expect([report.run.segmentation.name, report.run.version, report.segments.length]).toEqual([
+      'demo-kmeans-k3',
+      1,
+      3,
+    ]);
   });
 });
 
@@ -107,7 +132,9 @@ describe('keys create', () => {
   });
 
   it('refuses an unknown role', async () => {
-    await expect(createKey(wb, new MemoryOutput(), { role: 'boss' as 'admin', name: 'x' })).rejects.toThrow("role 'boss' must be one of viewer, analyst, scientist, admin");
+    await expect(createKey(wb, new MemoryOutput(), { role: 'boss' as 'admin', name: 'x' })).rejects.toThrow(
+      "role 'boss' must be one of viewer, analyst, scientist, admin",
+    );
   });
 });
 
@@ -124,7 +151,9 @@ describe('runs', () => {
   });
 
   it('names a segmentation that does not exist', async () => {
-    await expect(listRuns(wb, new MemoryOutput(), { segmentation: 'nope' })).rejects.toThrow("segmentation 'nope' not found");
+    await expect(listRuns(wb, new MemoryOutput(), { segmentation: 'nope' })).rejects.toThrow(
+      "segmentation 'nope' not found",
+    );
   });
 });
 
@@ -141,8 +170,12 @@ describe('segments', () => {
   });
 
   it('names a run that does not exist', async () => {
-    await expect(showSegments(wb, new MemoryOutput(), { run: 'no-such-run' })).rejects.toThrow("run 'no-such-run' not found");
-    await expect(showSegments(wb, new MemoryOutput(), { run: 'demo-kmeans@v9' })).rejects.toThrow("segmentation 'demo-kmeans' has no run v9");
+    await expect(showSegments(wb, new MemoryOutput(), { run: 'no-such-run' })).rejects.toThrow(
+      "run 'no-such-run' not found",
+    );
+    await expect(showSegments(wb, new MemoryOutput(), { run: 'demo-kmeans@v9' })).rejects.toThrow(
+      "segmentation 'demo-kmeans' has no run v9",
+    );
   });
 });
 
@@ -186,7 +219,9 @@ describe('KPIs', () => {
   it('exports every KPI value of a run as CSV and JSON', async () => {
     const csv = new MemoryOutput();
     await showKpis(wb, csv, { run: 'demo-kmeans@v1', csv: true });
-    expect(csv.stdout[0]).toBe('segment,kpi,value,unit,n,lower,upper,interval_method,window_start,window_end,evaluator,note');
+    expect(csv.stdout[0]).toBe(
+      'segment,kpi,value,unit,n,lower,upper,interval_method,window_start,window_end,evaluator,note',
+    );
     const aov = csv.stdout.find((l) => l.startsWith('(all),average_order_value,'))!.split(',');
     // Overall AOV = revenue / orders, both read from the same export.
     const revenue = Number(csv.stdout.find((l) => l.startsWith('(all),revenue,'))!.split(',')[2]);
@@ -195,7 +230,11 @@ describe('KPIs', () => {
     const json = new MemoryOutput();
     await showKpis(wb, json, { run: 'demo-kmeans@v1', json: true });
     // The JSON is what GET /runs/:id/kpis answers: a list of KPI values (presenter.e2e.spec compares the two).
-    const doc = JSON.parse(json.stdout.join('\n')) as { value: number | null; note: string | null; segment: string | null }[];
+    const doc = JSON.parse(json.stdout.join('\n')) as {
+      value: number | null;
+      note: string | null;
+      segment: string | null;
+    }[];
     expect(doc.every((k) => k.value !== null || k.note)).toBe(true);
     expect(doc.filter((k) => k.segment === null).length).toBeGreaterThan(0);
   });
@@ -203,7 +242,9 @@ describe('KPIs', () => {
 
 describe('cancel', () => {
   it('refuses a finished run, naming its status', async () => {
-    await expect(cancelRun(wb, new MemoryOutput(), { run: 'demo-kmeans@v1' })).rejects.toThrow('run demo-kmeans v1 is already succeeded; only a queued or running run can be cancelled');
+    await expect(cancelRun(wb, new MemoryOutput(), { run: 'demo-kmeans@v1' })).rejects.toThrow(
+      'run demo-kmeans v1 is already succeeded; only a queued or running run can be cancelled',
+    );
   });
 
   it('cancels a queued run, which a worker started later leaves alone', async () => {
@@ -211,8 +252,16 @@ describe('cancel', () => {
     const before = await createWorkbench(config, { plugins: builtinPlugins, logger: quiet });
     let runId: string;
     try {
-      await before.datasets.ingestCustomers({ dataset: 'retail', text: readFileSync(join(__dirname, '../../../../samples/online-retail-customers.csv'), 'utf8') });
-      await before.segmentations.create({ name: 'km', plugin: 'segmenter-kmeans', dataset: 'retail', params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 } });
+      await before.datasets.ingestCustomers({
+        dataset: 'retail',
+        text: readFileSync(join(__dirname, '../../../../samples/online-retail-customers.csv'), 'utf8'),
+      });
+      await before.segmentations.create({
+        name: 'km',
+        plugin: 'segmenter-kmeans',
+        dataset: 'retail',
+        params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 },
+      });
       runId = (await before.runs.submit('km')).id;
       const out = new MemoryOutput();
       await cancelRun(before, out, { run: 'km@latest' });

@@ -25,7 +25,8 @@ interface PairView {
   deltas: KpiDeltaView[];
 }
 
-const num = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '—' : Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(digits));
+const num = (v: number | null, digits = 2) =>
+  v === null || Number.isNaN(v) ? '—' : Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(digits);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /**
@@ -46,12 +47,19 @@ export async function compareRuns(workbench: Workbench, out: Output, options: Co
   const a = `${c.runA.segmentation.name} v${c.runA.version}`;
   const b = `${c.runB.segmentation.name} v${c.runB.version}`;
   out.line(`${a}  →  ${b}`);
-  out.line(`customers in both ${metrics.matched.toLocaleString('en-US')} · only in A ${metrics.onlyInA} · only in B ${metrics.onlyInB} · ARI ${metrics.ari.toFixed(4)} · NMI ${metrics.nmi.toFixed(4)}`);
+  out.line(
+    `customers in both ${metrics.matched.toLocaleString('en-US')} · only in A ${metrics.onlyInA} · only in B ${metrics.onlyInB} · ARI ${metrics.ari.toFixed(4)} · NMI ${metrics.nmi.toFixed(4)}`,
+  );
   out.line('');
   out.line(`migration: customers of each segment of ${a} (rows) by segment of ${b} (columns), with row %`);
   const migrationTable = renderTable(
     [{ header: 'A \\ B' }, ...migration.labelsB.map((label) => ({ header: label, align: 'right' as const }))],
-    migration.labelsA.map((label, i) => [label, ...migration.counts[i].map((count, j) => (count === 0 ? '·' : `${count.toLocaleString('en-US')} (${migration.rowPercent[i][j].toFixed(0)}%)`))]),
+    migration.labelsA.map((label, i) => [
+      label,
+      ...migration.counts[i].map((count, j) =>
+        count === 0 ? '·' : `${count.toLocaleString('en-US')} (${migration.rowPercent[i][j].toFixed(0)}%)`,
+      ),
+    ]),
   );
   for (const line of migrationTable) out.line(line);
   out.line('');
@@ -73,7 +81,16 @@ export async function compareRuns(workbench: Workbench, out: Output, options: Co
     }),
   );
   const deltaTable = renderTable(
-    [{ header: 'segments' }, { header: 'jaccard', align: 'right' }, { header: 'kpi' }, { header: 'A', align: 'right' }, { header: 'B', align: 'right' }, { header: 'change', align: 'right' }, { header: '95% interval', align: 'right' }, { header: '' }],
+    [
+      { header: 'segments' },
+      { header: 'jaccard', align: 'right' },
+      { header: 'kpi' },
+      { header: 'A', align: 'right' },
+      { header: 'B', align: 'right' },
+      { header: 'change', align: 'right' },
+      { header: '95% interval', align: 'right' },
+      { header: '' },
+    ],
     rows,
   );
   for (const line of deltaTable) out.line(line);

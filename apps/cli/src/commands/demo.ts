@@ -28,7 +28,10 @@ export interface DemoOptions {
  */
 export function demoSegmentation(k?: number): { name: string; params: Record<string, unknown> } {
   const search = k === undefined ? { kMin: 2, kMax: 6 } : { k };
-  return { name: k === undefined ? 'demo-kmeans' : `demo-kmeans-k${k}`, params: { features: DEMO_FEATURES, logFeatures: ['frequency', 'monetary'], ...search, nInit: 5 } };
+  return {
+    name: k === undefined ? 'demo-kmeans' : `demo-kmeans-k${k}`,
+    params: { features: DEMO_FEATURES, logFeatures: ['frequency', 'monetary'], ...search, nInit: 5 },
+  };
 }
 
 /**
@@ -40,7 +43,12 @@ export async function runDemo(workbench: Workbench, out: Output, options: DemoOp
   const path = options.samplePath ?? SAMPLE_PATH;
   // Cancellations are left out (`returns: 'exclude'`): a few customers' cancellations refer to purchases
   // before the data starts, which would make their net spend negative and its logarithm undefined.
-  const ingest = await workbench.datasets.ingestTransactions({ dataset: DEMO_DATASET, source: path, sourceName: relative(process.cwd(), path), returns: 'exclude' });
+  const ingest = await workbench.datasets.ingestTransactions({
+    dataset: DEMO_DATASET,
+    source: path,
+    sourceName: relative(process.cwd(), path),
+    returns: 'exclude',
+  });
   out.note(
     `dataset ${DEMO_DATASET} v${ingest.version.version}: ${formatCount(ingest.version.rowCount)} invoices` +
       (ingest.created ? ` (ingested from ${relative(process.cwd(), path)})` : ' (unchanged, already stored)'),
@@ -49,24 +57,32 @@ export async function runDemo(workbench: Workbench, out: Output, options: DemoOp
   const wanted = demoSegmentation(options.k);
   const segmentation = await workbench.segmentations.ensure({
     name: wanted.name,
-    description: 'k-means on recency, frequency and monetary of the shipped Online Retail sample (made by `workbench demo`)',
+    description:
+      'k-means on recency, frequency and monetary of the shipped Online Retail sample (made by `workbench demo`)',
     plugin: 'segmenter-kmeans',
     params: wanted.params,
     dataset: DEMO_DATASET,
     kpis: DEMO_KPIS,
   });
-  const differing = Object.keys(wanted.params).filter((key) => JSON.stringify(segmentation.params[key]) !== JSON.stringify(wanted.params[key]));
+  const differing = Object.keys(wanted.params).filter(
+    (key) => JSON.stringify(segmentation.params[key]) !== JSON.stringify(wanted.params[key]),
+  );
   if (differing.length > 0) {
-    out.note(`warning: segmentation '${segmentation.name}' exists with other params (${differing.join(', ')}); its stored params are used`);
+    out.note(
+      `warning: segmentation '${segmentation.name}' exists with other params (${differing.join(', ')}); its stored params are used`,
+    );
   }
 
   const queued = await workbench.runs.submit(segmentation.id, { seed: options.seed });
   out.note(`queued ${segmentation.name} v${queued.version} (run ${queued.id}, seed ${queued.seed})`);
-  const finished = await workbench.runs.waitFor(queued.id, (run) => out.progress(run.progress, run.progressNote ?? run.status));
+  const finished = await workbench.runs.waitFor(queued.id, (run) =>
+    out.progress(run.progress, run.progressNote ?? run.status),
+  );
   out.endProgress();
 
   const report = await loadRunReport(workbench, finished);
-  if (finished.status !== 'succeeded') throw new Error(`run ${segmentation.name} v${finished.version} failed: ${finished.error ?? 'no error recorded'}`);
+  if (finished.status !== 'succeeded')
+    throw new Error(`run ${segmentation.name} v${finished.version} failed: ${finished.error ?? 'no error recorded'}`);
   printRunReport(out, report, options.json ?? false, workbench);
   return report;
 }

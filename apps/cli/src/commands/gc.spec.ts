@@ -13,7 +13,9 @@ const home = mkdtempSync(join(tmpdir(), 'wb-cli-gc-'));
 async function workbench(...args: string[]): Promise<{ out: MemoryOutput; error?: Error }> {
   const out = new MemoryOutput();
   try {
-    await buildProgram({ env: { WORKBENCH_HOME: home }, out }).exitOverride().parseAsync(['node', 'workbench', ...args]);
+    await buildProgram({ env: { WORKBENCH_HOME: home }, out })
+      .exitOverride()
+      .parseAsync(['node', 'workbench', ...args]);
     return { out };
   } catch (error) {
     return { out, error: error as Error };
@@ -32,12 +34,22 @@ describe('workbench gc', () => {
     utimesSync(join(home, 'artifacts', orphan.slice(0, 2), orphan.slice(2)), then, then);
 
     const within = await workbench('gc', '--grace-hours', '48');
-    expect(within.out.stdout).toEqual(['removed 0 artifact(s) no row references (0.0 MiB); kept 1 referenced and 1 unreferenced stored within the last 48 h']);
+    expect(within.out.stdout).toEqual([
+      'removed 0 artifact(s) no row references (0.0 MiB); kept 1 referenced and 1 unreferenced stored within the last 48 h',
+    ]);
     const dry = await workbench('gc', '--dry-run', '--json');
-    expect(JSON.parse(dry.out.stdout.join('\n'))).toMatchObject({ artifacts: 2, referenced: 1, removed: 1, dryRun: true, graceMs: 24 * 3600_000 });
+    expect(JSON.parse(dry.out.stdout.join('\n'))).toMatchObject({
+      artifacts: 2,
+      referenced: 1,
+      removed: 1,
+      dryRun: true,
+      graceMs: 24 * 3600_000,
+    });
     expect(await store.has(orphan)).toBe(true);
     const done = await workbench('gc');
-    expect(done.out.stdout[0]).toMatch(/^removed 1 artifact\(s\) no row references \(0\.0 MiB\); kept 1 referenced and 0 unreferenced/);
+    expect(done.out.stdout[0]).toMatch(
+      /^removed 1 artifact\(s\) no row references \(0\.0 MiB\); kept 1 referenced and 0 unreferenced/,
+    );
     expect(await store.has(orphan)).toBe(false);
     expect((await workbench('segmentations')).error).toBeUndefined();
   });

@@ -8,8 +8,15 @@ const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
  * (a failed or interrupted run's model and assignments, an ingest that failed after storing its content),
  * keeping those stored within the last N hours (default 24), which a run or ingest in flight may be about to record.
  */
-export async function collectArtifacts(workbench: Workbench, out: Output, options: { graceHours: number; dryRun?: boolean; json?: boolean }): Promise<void> {
-  const report = await workbench.artifactCollector.collect({ graceMs: options.graceHours * 3600_000, dryRun: options.dryRun });
+export async function collectArtifacts(
+  workbench: Workbench,
+  out: Output,
+  options: { graceHours: number; dryRun?: boolean; json?: boolean },
+): Promise<void> {
+  const report = await workbench.artifactCollector.collect({
+    graceMs: options.graceHours * 3600_000,
+    dryRun: options.dryRun,
+  });
   if (options.json) {
     out.line(JSON.stringify(report, null, 2));
     return;

@@ -56,7 +56,12 @@ async function* withProgress(file: string, out: Output): AsyncGenerator<Uint8Arr
 /** The one message for a file the command cannot open. */
 function cannotRead(file: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory; give the path of a file' : (e as Error).message;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'it is a directory; give the path of a file'
+        : (e as Error).message;
   return new Error(`cannot read '${file}': ${why}`);
 }
 
@@ -86,7 +91,8 @@ export function parseMapping(raw: string | undefined): Partial<Record<(typeof RO
   for (const pair of raw.split(',')) {
     const [role, column] = pair.split('=').map((p) => p.trim());
     if (!role || !column) throw new Error(`--map entry '${pair}' must look like role=Column`);
-    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`--map role '${role}' is not one of ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new Error(`--map role '${role}' is not one of ${ROLES.join(', ')}`);
     mapping[role] = column;
   }
   return mapping;
@@ -110,7 +116,15 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
   let result: IngestResult;
   if (options.kind === 'table') {
     if (!options.table) throw new Error('--table: an extra table needs a name, e.g. marketing_spend or survey');
-    result = await workbench.datasets.ingestTable({ dataset: options.dataset, table: options.table, text: readBytes(options.file), sourceName: options.file, delimiter, policy: options.policy, format });
+    result = await workbench.datasets.ingestTable({
+      dataset: options.dataset,
+      table: options.table,
+      text: readBytes(options.file),
+      sourceName: options.file,
+      delimiter,
+      policy: options.policy,
+      format,
+    });
   } else if (options.kind === 'transactions') {
     result = await workbench.datasets.ingestTransactions({
       dataset: options.dataset,
@@ -139,7 +153,12 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
   const v = result.version;
   const report = result.report;
   if (options.problems) {
-    writeFileSync(options.problems, ['line,field,message', ...report.problems.map((p) => [p.line, p.field, p.message].map(csvCell).join(','))].join('\n') + '\n');
+    writeFileSync(
+      options.problems,
+      ['line,field,message', ...report.problems.map((p) => [p.line, p.field, p.message].map(csvCell).join(','))].join(
+        '\n',
+      ) + '\n',
+    );
   }
   // Embedded, the retrains this version triggered run here, before the command ends; a server's workers do them otherwise.
   // A version stored before (the same content again) keeps the retrains it triggered then: those are done, not started again.
@@ -150,16 +169,46 @@ export async function ingestFile(workbench: Workbench, out: Output, options: Ing
     await workbench.queue.whenIdle();
   }
   const done = retrains.filter((r) => !pending.includes(r));
-  if (done.length > 0) out.note(`${result.dataset.name} v${v.version} was retrained on before (${done.map((r) => `${r.policy.segmentation.name}: ${r.status}`).join(', ')}); nothing new to retrain`);
+  if (done.length > 0)
+    out.note(
+      `${result.dataset.name} v${v.version} was retrained on before (${done.map((r) => `${r.policy.segmentation.name}: ${r.status}`).join(', ')}); nothing new to retrain`,
+    );
   if (options.json) {
-    out.line(JSON.stringify({ dataset: result.dataset.name, version: v.version, kind: v.kind, created: result.created, contentHash: v.contentHash, rowCount: v.rowCount, rejectedCount: v.rejectedCount, stats: v.stats, report }, null, 2));
+    out.line(
+      JSON.stringify(
+        {
+          dataset: result.dataset.name,
+          version: v.version,
+          kind: v.kind,
+          created: result.created,
+          contentHash: v.contentHash,
+          rowCount: v.rowCount,
+          rejectedCount: v.rejectedCount,
+          stats: v.stats,
+          report,
+        },
+        null,
+        2,
+      ),
+    );
     return result;
   }
-  const what = v.kind === 'transactions' ? 'transactions' : v.kind === 'table' ? `rows of table ${v.tableName}` : 'customers';
-  out.line(`${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} ${what}${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount.toLocaleString('en-US')} rows rejected`);
+  const what =
+    v.kind === 'transactions' ? 'transactions' : v.kind === 'table' ? `rows of table ${v.tableName}` : 'customers';
+  out.line(
+    `${result.dataset.name} v${v.version}: ${v.rowCount.toLocaleString('en-US')} ${what}${result.created ? '' : ' (same content as before: existing version)'}, ${v.rejectedCount.toLocaleString('en-US')} rows rejected`,
+  );
   // Models read normalised names; the file's own names stay visible here (and match ignoring case and punctuation).
-  const renamed = v.kind === 'transactions' ? [] : v.schema.map((c) => ({ name: c.name, source: (c as { source?: string }).source ?? c.name })).filter((c) => c.name !== c.source);
-  if (renamed.length > 0) out.line(`  columns renamed for models (the file's names also work): ${renamed.map((c) => `${c.name} ← '${c.source}'`).join(', ')}`);
+  const renamed =
+    v.kind === 'transactions'
+      ? []
+      : v.schema
+          .map((c) => ({ name: c.name, source: (c as { source?: string }).source ?? c.name }))
+          .filter((c) => c.name !== c.source);
+  if (renamed.length > 0)
+    out.line(
+      `  columns renamed for models (the file's names also work): ${renamed.map((c) => `${c.name} ← '${c.source}'`).join(', ')}`,
+    );
   for (const p of report.problems.slice(0, 20)) out.line(`  line ${p.line}, ${p.field}: ${p.message}`);
   const shown = Math.min(20, report.problems.length);
   if (report.rowsRejected > shown) {

@@ -12,7 +12,11 @@ export interface CreateKeyOptions {
  * `workbench keys create`: makes an API key and prints its secret once. This is how the first admin
  * key of a new installation is made. Only the secret (or the JSON) goes to stdout, so it can be captured.
  */
-export async function createKey(workbench: Workbench, out: Output, options: CreateKeyOptions): Promise<CreatedApiKeyView> {
+export async function createKey(
+  workbench: Workbench,
+  out: Output,
+  options: CreateKeyOptions,
+): Promise<CreatedApiKeyView> {
   const { key, apiKey } = await workbench.apiKeys.create(options.name, options.role);
   const created = createdApiKeyView(apiKey, key);
   out.note(`created ${created.role} API key '${created.name}' (id ${created.id})`);

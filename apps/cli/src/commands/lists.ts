@@ -21,9 +21,25 @@ export async function listDatasets(workbench: Workbench, out: Output, options: {
     const versions = await workbench.datasets.versions(d.id);
     const kinds = [...new Set(versions.map((v) => (v.kind === 'table' ? `table ${v.tableName}` : v.kind)))].join(', ');
     const last = versions.at(-1);
-    rows.push([d.name, String(versions.length), kinds, last ? `v${last.version}: ${last.rowCount.toLocaleString('en-US')} rows` : '-', day(d.createdAt)]);
+    rows.push([
+      d.name,
+      String(versions.length),
+      kinds,
+      last ? `v${last.version}: ${last.rowCount.toLocaleString('en-US')} rows` : '-',
+      day(d.createdAt),
+    ]);
   }
-  for (const line of renderTable([{ header: 'dataset' }, { header: 'versions', align: 'right' }, { header: 'kinds' }, { header: 'latest' }, { header: 'created' }], rows)) out.line(line);
+  for (const line of renderTable(
+    [
+      { header: 'dataset' },
+      { header: 'versions', align: 'right' },
+      { header: 'kinds' },
+      { header: 'latest' },
+      { header: 'created' },
+    ],
+    rows,
+  ))
+    out.line(line);
 }
 
 /** `workbench segmentations`: every segmentation with its plugin, dataset and KPI evaluators (JSON: `GET /segmentations`). */
@@ -40,22 +56,52 @@ export async function listSegmentations(workbench: Workbench, out: Output, optio
   const rows = [];
   for (const s of segmentations) {
     const runs = await workbench.segmentations.runs(s.id);
-    rows.push([s.name, s.plugin, s.dataset.name, s.kpis.map((k) => k.plugin).join(', ') || '-', runs.length === 0 ? '-' : `v${runs.at(-1)?.version} ${runs.at(-1)?.status}`]);
+    rows.push([
+      s.name,
+      s.plugin,
+      s.dataset.name,
+      s.kpis.map((k) => k.plugin).join(', ') || '-',
+      runs.length === 0 ? '-' : `v${runs.at(-1)?.version} ${runs.at(-1)?.status}`,
+    ]);
   }
-  for (const line of renderTable([{ header: 'segmentation' }, { header: 'plugin' }, { header: 'dataset' }, { header: 'KPI evaluators' }, { header: 'latest run' }], rows)) out.line(line);
+  for (const line of renderTable(
+    [
+      { header: 'segmentation' },
+      { header: 'plugin' },
+      { header: 'dataset' },
+      { header: 'KPI evaluators' },
+      { header: 'latest run' },
+    ],
+    rows,
+  ))
+    out.line(line);
 }
 
 /** `workbench features <dataset>`: the features a run trains on, with definitions, units and ranges (JSON: `GET /datasets/:id/features`). */
-export async function listFeatures(workbench: Workbench, out: Output, options: { dataset: string; version?: number; json?: boolean }): Promise<void> {
+export async function listFeatures(
+  workbench: Workbench,
+  out: Output,
+  options: { dataset: string; version?: number; json?: boolean },
+): Promise<void> {
   const { version, features } = await workbench.runInputs.featuresOf(options.dataset, options.version);
   if (options.json) {
     out.line(JSON.stringify(features, null, 2));
     return;
   }
-  out.line(`features of a run on ${options.dataset} v${version.version} (${version.kind}); use them in a plugin's params, e.g. {"features":["recency_days","frequency"]}`);
+  out.line(
+    `features of a run on ${options.dataset} v${version.version} (${version.kind}); use them in a plugin's params, e.g. {"features":["recency_days","frequency"]}`,
+  );
   out.line('');
   const range = (v: number | null) => (v === null ? '-' : formatNumber(v));
-  const rows = features.map((f) => [f.name, f.unit ?? '-', range(f.min), range(f.mean), range(f.max), f.missing === 0 ? '' : String(f.missing), `${f.definition} (${f.source})`]);
+  const rows = features.map((f) => [
+    f.name,
+    f.unit ?? '-',
+    range(f.min),
+    range(f.mean),
+    range(f.max),
+    f.missing === 0 ? '' : String(f.missing),
+    `${f.definition} (${f.source})`,
+  ]);
   const columns = [
     { header: 'feature' },
     { header: 'unit' },

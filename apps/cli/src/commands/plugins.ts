@@ -11,7 +11,10 @@ export async function listPlugins(workbench: Workbench, out: Output, options: { 
   }
   const params = (schema: Record<string, unknown>) =>
     Object.entries((schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[]; default?: unknown }>)
-      .map(([name, p]) => `${name}${p.default !== undefined ? `=${JSON.stringify(p.default)}` : `:${p.type ?? (p.enum ? p.enum.join('|') : '?')}`}`)
+      .map(
+        ([name, p]) =>
+          `${name}${p.default !== undefined ? `=${JSON.stringify(p.default)}` : `:${p.type ?? (p.enum ? p.enum.join('|') : '?')}`}`,
+      )
       .join(' ');
   const table = renderTable(
     [{ header: 'plugin' }, { header: 'version' }, { header: 'kind' }, { header: 'source' }, { header: 'params' }],
@@ -24,7 +27,9 @@ export async function listPlugins(workbench: Workbench, out: Output, options: { 
 }
 
 /** One line per described param (`plugin.param: description`), from the params JSON Schemas; none when they have no descriptions. */
-export function paramDescriptions(plugins: readonly { name: string; paramsSchema: Record<string, unknown> }[]): string[] {
+export function paramDescriptions(
+  plugins: readonly { name: string; paramsSchema: Record<string, unknown> }[],
+): string[] {
   return plugins.flatMap((p) =>
     Object.entries((p.paramsSchema.properties ?? {}) as Record<string, { description?: unknown }>)
       .filter(([, schema]) => typeof schema.description === 'string' && schema.description !== '')
@@ -33,7 +38,11 @@ export function paramDescriptions(plugins: readonly { name: string; paramsSchema
 }
 
 /** `workbench plugins add <folder|package>`: registers an external plugin, checked like the shipped ones. */
-export async function addPlugin(workbench: Workbench, out: Output, options: { source: string; json?: boolean }): Promise<void> {
+export async function addPlugin(
+  workbench: Workbench,
+  out: Output,
+  options: { source: string; json?: boolean },
+): Promise<void> {
   const plugin = await workbench.plugins.add(options.source, 'cli');
   if (options.json) out.line(JSON.stringify(plugin, null, 2));
   else out.line(`registered ${plugin.name}@${plugin.version} (${plugin.kind}) from ${plugin.source}`);

@@ -4,14 +4,48 @@ import type { Output } from '../output';
 import { renderTable } from '../table';
 
 /** `workbench policies add <segmentation> --trigger dataset|cron [--cron …] --rule "…" [--webhook URL]` */
-export async function addPolicy(workbench: Workbench, out: Output, options: { segmentation: string; trigger: 'dataset' | 'cron'; cron?: string; rule: string; webhook?: string; json?: boolean }): Promise<void> {
-  const policy = await workbench.retrain.createPolicy({ segmentation: options.segmentation, trigger: options.trigger, cron: options.cron, rule: options.rule, webhookUrl: options.webhook }, 'cli');
-  if (options.json) out.line(JSON.stringify(retrainPolicyView((await workbench.retrain.listPolicies(options.segmentation)).find((p) => p.id === policy.id) as RetrainPolicy)));
-  else out.line(`policy ${policy.id}: ${options.segmentation} retrains on ${policy.trigger === 'cron' ? `cron '${policy.cron}' (UTC)` : 'each new dataset version'}; promoted when ${policy.rule}`);
+export async function addPolicy(
+  workbench: Workbench,
+  out: Output,
+  options: {
+    segmentation: string;
+    trigger: 'dataset' | 'cron';
+    cron?: string;
+    rule: string;
+    webhook?: string;
+    json?: boolean;
+  },
+): Promise<void> {
+  const policy = await workbench.retrain.createPolicy(
+    {
+      segmentation: options.segmentation,
+      trigger: options.trigger,
+      cron: options.cron,
+      rule: options.rule,
+      webhookUrl: options.webhook,
+    },
+    'cli',
+  );
+  if (options.json)
+    out.line(
+      JSON.stringify(
+        retrainPolicyView(
+          (await workbench.retrain.listPolicies(options.segmentation)).find((p) => p.id === policy.id) as RetrainPolicy,
+        ),
+      ),
+    );
+  else
+    out.line(
+      `policy ${policy.id}: ${options.segmentation} retrains on ${policy.trigger === 'cron' ? `cron '${policy.cron}' (UTC)` : 'each new dataset version'}; promoted when ${policy.rule}`,
+    );
 }
 
 /** `workbench policies list [segmentation]` */
-export async function listPolicies(workbench: Workbench, out: Output, options: { segmentation?: string; json?: boolean }): Promise<void> {
+export async function listPolicies(
+  workbench: Workbench,
+  out: Output,
+  options: { segmentation?: string; json?: boolean },
+): Promise<void> {
   const policies = await workbench.retrain.listPolicies(options.segmentation);
   if (options.json) {
     out.line(JSON.stringify(policies.map((p) => retrainPolicyView(p))));
@@ -19,13 +53,23 @@ export async function listPolicies(workbench: Workbench, out: Output, options: {
   }
   for (const line of renderTable(
     [{ header: 'segmentation' }, { header: 'trigger' }, { header: 'rule' }, { header: 'webhook' }, { header: 'id' }],
-    policies.map((p) => [p.segmentation.name, p.trigger === 'cron' ? `cron ${p.cron}` : 'new data', p.rule, p.webhookUrl ?? '', p.id]),
+    policies.map((p) => [
+      p.segmentation.name,
+      p.trigger === 'cron' ? `cron ${p.cron}` : 'new data',
+      p.rule,
+      p.webhookUrl ?? '',
+      p.id,
+    ]),
   ))
     out.line(line);
 }
 
 /** `workbench retrain <segmentation>`: retrains now under each policy (embedded: in this process), and prints the outcome. */
-export async function retrainNow(workbench: Workbench, out: Output, options: { segmentation: string; json?: boolean }): Promise<void> {
+export async function retrainNow(
+  workbench: Workbench,
+  out: Output,
+  options: { segmentation: string; json?: boolean },
+): Promise<void> {
   const requests = await workbench.retrain.manual(options.segmentation);
   out.note(`retraining ${options.segmentation} under ${requests.length} polic${requests.length === 1 ? 'y' : 'ies'} …`);
   const done = [];
@@ -47,10 +91,18 @@ export async function retrainNow(workbench: Workbench, out: Output, options: { s
 }
 
 export function printOutcome(out: Output, r: Awaited<ReturnType<Workbench['retrain']['getRequest']>>): void {
-  const outcome = (r.outcome ?? {}) as { clauses?: { text: string; value: number | null; passed: boolean }[]; reason?: string };
+  const outcome = (r.outcome ?? {}) as {
+    clauses?: { text: string; value: number | null; passed: boolean }[];
+    reason?: string;
+  };
   const against = r.champion ? ` against champion v${r.champion.version}` : '';
-  out.line(`${r.policy.segmentation.name} v${r.run?.version ?? '?'}${against}: ${r.status.toUpperCase()}${r.error ? ` (${r.error})` : ''}${outcome.reason ? ` (${outcome.reason})` : ''}`);
-  for (const c of outcome.clauses ?? []) out.line(`  ${c.passed ? 'pass' : 'FAIL'}  ${c.text}  (was ${c.value === null ? 'not available' : Number(c.value.toFixed(4))})`);
+  out.line(
+    `${r.policy.segmentation.name} v${r.run?.version ?? '?'}${against}: ${r.status.toUpperCase()}${r.error ? ` (${r.error})` : ''}${outcome.reason ? ` (${outcome.reason})` : ''}`,
+  );
+  for (const c of outcome.clauses ?? [])
+    out.line(
+      `  ${c.passed ? 'pass' : 'FAIL'}  ${c.text}  (was ${c.value === null ? 'not available' : Number(c.value.toFixed(4))})`,
+    );
   for (const w of ((r.drift ?? {}) as { warnings?: string[] }).warnings ?? []) out.line(`  drift: ${w}`);
 }
 

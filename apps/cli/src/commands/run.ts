@@ -27,7 +27,8 @@ function parseParams(raw: string | undefined): Record<string, unknown> | undefin
   } catch (e) {
     throw new Error(`--params is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('--params must be a JSON object, e.g. {"k": 4}');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('--params must be a JSON object, e.g. {"k": 4}');
   return parsed as Record<string, unknown>;
 }
 
@@ -38,7 +39,8 @@ export function parseKpis(raw: string | undefined): { plugin: string; params?: R
   if (text === 'none') return [];
   if (!text.startsWith('[')) {
     const names = text.split(',').map((name) => name.trim());
-    if (names.some((name) => name === '')) throw new Error(`--kpis '${raw}' has an empty name; give e.g. kpi-standard,kpi-clv`);
+    if (names.some((name) => name === ''))
+      throw new Error(`--kpis '${raw}' has an empty name; give e.g. kpi-standard,kpi-clv`);
     return names.map((plugin) => ({ plugin }));
   }
   let parsed: unknown;
@@ -48,8 +50,14 @@ export function parseKpis(raw: string | undefined): { plugin: string; params?: R
     throw new Error(`--kpis is not valid JSON: ${(e as Error).message}`);
   }
   const valid = (k: unknown) =>
-    typeof k === 'object' && k !== null && typeof (k as { plugin?: unknown }).plugin === 'string' && ['undefined', 'object'].includes(typeof (k as { params?: unknown }).params);
-  if (!Array.isArray(parsed) || !parsed.every(valid)) throw new Error('--kpis as JSON must be an array of {"plugin": name, "params": {…}}, e.g. [{"plugin":"kpi-standard","params":{"bootstrapResamples":200}}]');
+    typeof k === 'object' &&
+    k !== null &&
+    typeof (k as { plugin?: unknown }).plugin === 'string' &&
+    ['undefined', 'object'].includes(typeof (k as { params?: unknown }).params);
+  if (!Array.isArray(parsed) || !parsed.every(valid))
+    throw new Error(
+      '--kpis as JSON must be an array of {"plugin": name, "params": {…}}, e.g. [{"plugin":"kpi-standard","params":{"bootstrapResamples":200}}]',
+    );
   return parsed as { plugin: string; params?: Record<string, unknown> }[];
 }
 
@@ -69,20 +77,45 @@ export async function runSegmentation(workbench: Workbench, out: Output, options
     await workbench.segmentations.get(options.segmentation);
   } catch {
     if (!options.plugin || !options.dataset) {
-      throw new Error(`segmentation '${options.segmentation}' not found; to create it, give --plugin <name> and --dataset <name>`);
+      throw new Error(
+        `segmentation '${options.segmentation}' not found; to create it, give --plugin <name> and --dataset <name>`,
+      );
     }
-    const created = await workbench.segmentations.create({ name: options.segmentation, plugin: options.plugin, dataset: options.dataset, params, kpis, churnHorizonDays: options.churnHorizon });
+    const created = await workbench.segmentations.create({
+      name: options.segmentation,
+      plugin: options.plugin,
+      dataset: options.dataset,
+      params,
+      kpis,
+      churnHorizonDays: options.churnHorizon,
+    });
     const evaluators = created.kpis?.map((k) => k.plugin) ?? [];
-    const how = kpis === undefined ? (evaluators.length > 0 ? ', the default on transactions; choose with --kpis' : '; add some with --kpis') : '';
-    out.note(`created segmentation ${created.name} (${created.pluginName} on ${options.dataset}); KPI evaluators: ${evaluators.join(', ') || 'none'}${how}`);
+    const how =
+      kpis === undefined
+        ? evaluators.length > 0
+          ? ', the default on transactions; choose with --kpis'
+          : '; add some with --kpis'
+        : '';
+    out.note(
+      `created segmentation ${created.name} (${created.pluginName} on ${options.dataset}); KPI evaluators: ${evaluators.join(', ') || 'none'}${how}`,
+    );
     isNew = true;
   }
-  if (!isNew && kpis !== undefined) throw new Error(`--kpis applies to a new segmentation; '${options.segmentation}' exists with its own evaluators`);
-  const queued = await workbench.runs.submit(options.segmentation, { seed: options.seed, params: isNew ? undefined : params });
+  if (!isNew && kpis !== undefined)
+    throw new Error(`--kpis applies to a new segmentation; '${options.segmentation}' exists with its own evaluators`);
+  const queued = await workbench.runs.submit(options.segmentation, {
+    seed: options.seed,
+    params: isNew ? undefined : params,
+  });
   out.note(`queued ${options.segmentation} v${queued.version} (run ${queued.id}, seed ${queued.seed})`);
-  const finished = await workbench.runs.waitFor(queued.id, (run) => out.progress(run.progress, run.progressNote ?? run.status));
+  const finished = await workbench.runs.waitFor(queued.id, (run) =>
+    out.progress(run.progress, run.progressNote ?? run.status),
+  );
   out.endProgress();
-  if (finished.status !== 'succeeded') throw new Error(`run ${options.segmentation} v${finished.version} failed: ${finished.error ?? 'no error recorded'}`);
+  if (finished.status !== 'succeeded')
+    throw new Error(
+      `run ${options.segmentation} v${finished.version} failed: ${finished.error ?? 'no error recorded'}`,
+    );
   const report = await loadRunReport(workbench, finished);
   printRunReport(out, report, options.json ?? false, workbench);
   return report;

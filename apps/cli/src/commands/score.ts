@@ -5,7 +5,8 @@ import type { Output } from '../output';
 /** `D` or `D@v3` / `D@3`: a dataset name and an optional version. */
 export function parseDatasetRef(value: string): { dataset: string; version?: number } {
   const match = /^(.+?)(?:@v?(\d+))?$/.exec(value);
-  if (!match || match[1].includes('@')) throw new InvalidArgumentError(`expected a dataset name, optionally with a version: 'retail' or 'retail@3'`);
+  if (!match || match[1].includes('@'))
+    throw new InvalidArgumentError(`expected a dataset name, optionally with a version: 'retail' or 'retail@3'`);
   return { dataset: match[1], ...(match[2] ? { version: Number(match[2]) } : {}) };
 }
 
@@ -14,7 +15,11 @@ export function parseDatasetRef(value: string): { dataset: string; version?: num
  * the run's model (no retraining), waits for it (processed here when embedded) and prints every customer's
  * segment and score, or why the model refused the customer, as GET /scorings/:id/assignments does.
  */
-export async function scoreDataset(workbench: Workbench, out: Output, options: { run: string; dataset: { dataset: string; version?: number }; format: 'csv' | 'json' }): Promise<void> {
+export async function scoreDataset(
+  workbench: Workbench,
+  out: Output,
+  options: { run: string; dataset: { dataset: string; version?: number }; format: 'csv' | 'json' },
+): Promise<void> {
   const submitted = await workbench.scorings.submit(options.run, options.dataset);
   const scoring = await workbench.scorings.waitFor(submitted.id);
   const view = scoringView(scoring);

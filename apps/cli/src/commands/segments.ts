@@ -9,7 +9,11 @@ export interface ShowSegmentsOptions {
 }
 
 /** `workbench segments <run>`: the segment table of one run, as `demo` prints it. */
-export async function showSegments(workbench: Workbench, out: Output, options: ShowSegmentsOptions): Promise<RunReport> {
+export async function showSegments(
+  workbench: Workbench,
+  out: Output,
+  options: ShowSegmentsOptions,
+): Promise<RunReport> {
   const run = await workbench.runs.resolve(options.run);
   const report = await loadRunReport(workbench, run);
   printRunReport(out, report, options.json ?? false, workbench);

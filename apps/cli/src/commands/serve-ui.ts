@@ -33,8 +33,12 @@ export interface ServeOptions {
 async function waitForHealth(url: string, child: { exitCode: number | null }, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server stopped before it was up (exit code ${child.exitCode}); see its log above`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`the server stopped before it was up (exit code ${child.exitCode}); see its log above`);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`the server did not answer ${url} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
@@ -57,7 +61,9 @@ export async function serveUi(out: Output, options: ServeOptions): Promise<void>
   const stop = () => child.kill('SIGTERM');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 0 : 1))));
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 0 : 1))),
+  );
   const base = `http://127.0.0.1:${options.port}`;
   await waitForHealth(`${base}/health`, child);
   if (options.isTty) {

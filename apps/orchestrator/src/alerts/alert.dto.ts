@@ -7,14 +7,18 @@ import { ApiDate, ApiNullableString } from '../common/api-schema';
 
 export class CreateAlertDto {
   @ApiProperty({
-    description: "rule over a segment's KPI keys in the promotion-rule language (and, or, parentheses, >= > <= < == !=); the alert fires for a run when it holds for a segment",
+    description:
+      "rule over a segment's KPI keys in the promotion-rule language (and, or, parentheses, >= > <= < == !=); the alert fires for a run when it holds for a segment",
     example: 'churn_rate > 0.3 and customers >= 100',
   })
   @IsString()
   @Length(1, 2000)
   rule!: string;
 
-  @ApiPropertyOptional({ description: 'called with each firing, retried with backoff', example: 'https://hooks.example.com/workbench' })
+  @ApiPropertyOptional({
+    description: 'called with each firing, retried with backoff',
+    example: 'https://hooks.example.com/workbench',
+  })
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http:// or https:// URL' })
   webhookUrl?: string;
@@ -23,7 +27,12 @@ export class CreateAlertDto {
 export class FiringSegmentDto {
   @ApiProperty() key!: number;
   @ApiProperty() label!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number', nullable: true }, description: 'the KPI values the rule read' }) values!: Record<string, number | null>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number', nullable: true },
+    description: 'the KPI values the rule read',
+  })
+  values!: Record<string, number | null>;
 }
 
 export class WebhookDeliveryDto {
@@ -34,9 +43,11 @@ export class WebhookDeliveryDto {
 export class AlertFiringDto implements AlertFiringView {
   @ApiProperty() id!: string;
   @ApiProperty({ type: RunRefDto }) run!: RunRefDto;
-  @ApiProperty({ type: [FiringSegmentDto], description: 'segments for which the rule held' }) segments!: FiringSegmentDto[];
+  @ApiProperty({ type: [FiringSegmentDto], description: 'segments for which the rule held' })
+  segments!: FiringSegmentDto[];
   @ApiProperty({ description: 'the alert.fired event (GET /events)' }) eventId!: string;
-  @ApiProperty({ type: WebhookDeliveryDto, nullable: true, description: 'null without a webhook' }) webhook!: WebhookDeliveryDto | null;
+  @ApiProperty({ type: WebhookDeliveryDto, nullable: true, description: 'null without a webhook' })
+  webhook!: WebhookDeliveryDto | null;
   @ApiDate() createdAt!: Date;
 }
 
@@ -47,5 +58,6 @@ export class AlertDto implements AlertView {
   @ApiNullableString('shown to scientists and admins only') webhookUrl!: string | null;
   @ApiProperty() createdBy!: string;
   @ApiDate() createdAt!: Date;
-  @ApiProperty({ type: [AlertFiringDto], description: 'once per breaching run, newest first' }) firings!: AlertFiringDto[];
+  @ApiProperty({ type: [AlertFiringDto], description: 'once per breaching run, newest first' })
+  firings!: AlertFiringDto[];
 }

@@ -18,16 +18,24 @@ export class AlertsController {
   @RequireRole('scientist')
   @ApiOperation({
     summary: 'Add a KPI alert',
-    description: "Checked for every segment after each successful run of the segmentation; a run with a breaching segment fires it once: an `alert.fired` event and the webhook, retried like a retrain's.",
+    description:
+      "Checked for every segment after each successful run of the segmentation; a run with a breaching segment fires it once: an `alert.fired` event and the webhook, retried like a retrain's.",
   })
   @ApiCreatedResponse({ type: AlertDto })
-  async create(@Param('id') id: string, @Body() body: CreateAlertDto, @Req() req: AuthenticatedRequest): Promise<AlertDto> {
+  async create(
+    @Param('id') id: string,
+    @Body() body: CreateAlertDto,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<AlertDto> {
     const alert = await this.alerts.create(id, body, req.apiKey?.name ?? 'unknown');
     return alertView(alert, [], { hideWebhookUrl: hideUrl(req) });
   }
 
   @Get('alerts')
-  @ApiOperation({ summary: 'KPI alerts', description: 'Every alert with its firings, newest first. Webhook URLs are shown to scientists and admins only.' })
+  @ApiOperation({
+    summary: 'KPI alerts',
+    description: 'Every alert with its firings, newest first. Webhook URLs are shown to scientists and admins only.',
+  })
   @ApiOkResponse({ type: [AlertDto] })
   async list(@Req() req: AuthenticatedRequest): Promise<AlertDto[]> {
     const [alerts, firings] = [await this.alerts.list(), await this.alerts.firings()];

@@ -17,7 +17,11 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key', description: 'The secret is in this response only.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    const { key, apiKey } = await this.apiKeys.create(body.name, body.role, body.expiresAt ? new Date(body.expiresAt) : undefined);
+    const { key, apiKey } = await this.apiKeys.create(
+      body.name,
+      body.role,
+      body.expiresAt ? new Date(body.expiresAt) : undefined,
+    );
     return createdApiKeyView(apiKey, key);
   }
 
@@ -29,7 +33,10 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Revoke an API key', description: 'Its next request gets 401 on every API process (keys are checked in the database on each request).' })
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: 'Its next request gets 401 on every API process (keys are checked in the database on each request).',
+  })
   @ApiOkResponse({ type: ApiKeyDto })
   async revoke(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<ApiKeyDto> {
     return apiKeyView(await this.apiKeys.revoke(id, req.apiKey?.name ?? 'unknown'));

@@ -1,4 +1,13 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -78,10 +87,25 @@ const SERVICES = [
   [AlertsService, (wb: Workbench) => wb.alerts],
   [KpiSeriesService, (wb: Workbench) => wb.kpiSeries],
 ] as const;
-const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({ provide: token, inject: [Workbench], useFactory: pick }));
+const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({
+  provide: token,
+  inject: [Workbench],
+  useFactory: pick,
+}));
 
 /** One Nest module per area of the API. */
-const FEATURE_MODULES = [DatasetsModule, SegmentationsModule, RunsModule, ComparisonsModule, CustomersModule, RetrainModule, ApiKeysModule, PluginsModule, ScoringsModule, AlertsModule];
+const FEATURE_MODULES = [
+  DatasetsModule,
+  SegmentationsModule,
+  RunsModule,
+  ComparisonsModule,
+  CustomersModule,
+  RetrainModule,
+  ApiKeysModule,
+  PluginsModule,
+  ScoringsModule,
+  AlertsModule,
+];
 
 /** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */
 @Injectable()
@@ -102,7 +126,9 @@ class WorkbenchLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     }
     if (this.config.role === 'api') return;
     await this.workbench.startWorker();
-    this.logger.log(`worker started on the ${this.workbench.queue.kind} queue (concurrency ${this.config.concurrency})`);
+    this.logger.log(
+      `worker started on the ${this.workbench.queue.kind} queue (concurrency ${this.config.concurrency})`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -143,7 +169,12 @@ export class AppModule {
         ThrottlerModule.forRoot(),
         logging.module,
         ObservabilityModule,
-        ...(useBull ? [BullModule.forRoot(bullQueueOptions(bull)), BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))] : []),
+        ...(useBull
+          ? [
+              BullModule.forRoot(bullQueueOptions(bull)),
+              BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+            ]
+          : []),
         ...(config.role === 'worker' ? [] : [...FEATURE_MODULES, ...webAppModules()]),
       ],
       controllers: config.role === 'worker' ? [] : [SessionController, WebRootController],
@@ -153,7 +184,14 @@ export class AppModule {
         {
           provide: Workbench,
           inject: [JOB_QUEUE],
-          useFactory: (queue: JobQueue) => createWorkbench(config, { plugins: options.plugins, pluginsModule: options.pluginsModule, queue, migrate: config.role !== 'worker', logger: logging.workbenchLogger }),
+          useFactory: (queue: JobQueue) =>
+            createWorkbench(config, {
+              plugins: options.plugins,
+              pluginsModule: options.pluginsModule,
+              queue,
+              migrate: config.role !== 'worker',
+              logger: logging.workbenchLogger,
+            }),
         },
         ...serviceProviders,
         WorkbenchLifecycle,

@@ -10,7 +10,10 @@ import { createValidationPipe } from '../common/validation.pipe';
 import { AppModule, type AppOptions } from './app.module';
 
 /** The HTTP application (roles api and all), configured as in production; tests call it too. */
-export async function createHttpApp(config: WorkbenchConfig, options: AppOptions & { logger?: false }): Promise<INestApplication> {
+export async function createHttpApp(
+  config: WorkbenchConfig,
+  options: AppOptions & { logger?: false },
+): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config, options), nestLogging(options));
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
@@ -24,14 +27,20 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
       path = '\0';
     }
     if (!path.includes('\0')) return next();
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'the URL path must not contain a NUL character or a broken %-escape' });
+    res.status(400).json({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'the URL path must not contain a NUL character or a broken %-escape',
+    });
   });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Segment Workbench')
-      .setDescription('Customer segmentations, versioned runs and KPIs per segment. Every route but /health and /metrics needs an API key.')
+      .setDescription(
+        'Customer segmentations, versioned runs and KPIs per segment. Every route but /health and /metrics needs an API key.',
+      )
       .setVersion(WORKBENCH_VERSION)
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
@@ -46,7 +55,11 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
         () => next(),
         (e: unknown) => {
           const status = e instanceof HttpException ? e.getStatus() : 500;
-          res.status(status).json({ statusCode: status, error: HttpStatus[status], message: e instanceof HttpException ? e.message : 'internal error; the server log has the details' });
+          res.status(status).json({
+            statusCode: status,
+            error: HttpStatus[status],
+            message: e instanceof HttpException ? e.message : 'internal error; the server log has the details',
+          });
         },
       );
     });
@@ -59,9 +72,14 @@ export async function createHttpApp(config: WorkbenchConfig, options: AppOptions
  * A worker process (role worker): the queue consumer. With WORKBENCH_HEALTH_PORT it also serves its own
  * /health, /health/live and /metrics on that port (nothing else: the worker has no API routes).
  */
-export async function createWorkerContext(config: WorkbenchConfig, options: AppOptions & { logger?: false }): Promise<INestApplicationContext> {
+export async function createWorkerContext(
+  config: WorkbenchConfig,
+  options: AppOptions & { logger?: false },
+): Promise<INestApplicationContext> {
   const module = AppModule.forRoot(config, options);
-  const app = config.healthPort ? await NestFactory.create(module, nestLogging(options)) : await NestFactory.createApplicationContext(module, nestLogging(options));
+  const app = config.healthPort
+    ? await NestFactory.create(module, nestLogging(options))
+    : await NestFactory.createApplicationContext(module, nestLogging(options));
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   if (config.healthPort) await (app as INestApplication).listen(config.healthPort);

@@ -1,4 +1,13 @@
-import { CanActivate, ExecutionContext, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { ApiKey, Role } from '@workbench/persistence';
@@ -31,7 +40,9 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const apiKey = await authenticateRequest(request, this.workbench, this.failures);
     if (!hasRole(apiKey.role, required)) {
-      throw new ForbiddenException(`this action needs the ${required} role; the key '${apiKey.name}' has the ${apiKey.role} role`);
+      throw new ForbiddenException(
+        `this action needs the ${required} role; the key '${apiKey.name}' has the ${apiKey.role} role`,
+      );
     }
     request.apiKey = apiKey;
     return true;
@@ -39,7 +50,11 @@ export class ApiKeyGuard implements CanActivate {
 }
 
 /** The request's active API key; 401 without one, 429 for a client past its failed-authentication limit. */
-export async function authenticateRequest(request: Request, workbench: Workbench, failures: ThrottlerStorageService): Promise<ApiKey> {
+export async function authenticateRequest(
+  request: Request,
+  workbench: Workbench,
+  failures: ThrottlerStorageService,
+): Promise<ApiKey> {
   const client = `auth-failures:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
   const record = failures.storage.get(client);
   if (record?.isBlocked && record.blockExpiresAt > Date.now()) throw tooMany(record.blockExpiresAt);
@@ -47,10 +62,23 @@ export async function authenticateRequest(request: Request, workbench: Workbench
   const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
   const apiKey = key ? await workbench.apiKeys.authenticate(key) : null;
   if (apiKey) return apiKey;
-  const counted = await failures.increment(client, MINUTE_MS, workbench.config.authFailuresPerMinute, MINUTE_MS, 'auth-failures');
+  const counted = await failures.increment(
+    client,
+    MINUTE_MS,
+    workbench.config.authFailuresPerMinute,
+    MINUTE_MS,
+    'auth-failures',
+  );
   if (counted.isBlocked) throw tooMany(Date.now() + counted.timeToBlockExpire * 1000);
-  throw new UnauthorizedException(key ? 'invalid, expired or revoked API key' : "missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+  throw new UnauthorizedException(
+    key
+      ? 'invalid, expired or revoked API key'
+      : "missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+  );
 }
 
 const tooMany = (until: number) =>
-  new HttpException(`too many failed authentications from this client; retry in ${Math.max(1, Math.ceil((until - Date.now()) / 1000))} s`, HttpStatus.TOO_MANY_REQUESTS);
+  new HttpException(
+    `too many failed authentications from this client; retry in ${Math.max(1, Math.ceil((until - Date.now()) / 1000))} s`,
+    HttpStatus.TOO_MANY_REQUESTS,
+  );

@@ -16,5 +16,9 @@ export class SessionPermissionsDto {
 export class SessionDto implements SessionView {
   @ApiProperty({ description: "the key's name" }) name!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiProperty({ type: SessionPermissionsDto, description: 'what the role may do (the server checks each route all the same)' }) may!: SessionPermissionsDto;
+  @ApiProperty({
+    type: SessionPermissionsDto,
+    description: 'what the role may do (the server checks each route all the same)',
+  })
+  may!: SessionPermissionsDto;
 }

@@ -14,4 +14,5 @@ export const ApiNullableString = (description?: string) => ApiProperty({ type: S
 export const ApiNullableNumber = (description?: string) => ApiProperty({ type: Number, nullable: true, description });
 
 /** An ISO 8601 timestamp (JSON has no dates). */
-export const ApiDate = (description?: string, nullable = false) => applyDecorators(ApiProperty({ type: String, format: 'date-time', nullable, description }));
+export const ApiDate = (description?: string, nullable = false) =>
+  applyDecorators(ApiProperty({ type: String, format: 'date-time', nullable, description }));

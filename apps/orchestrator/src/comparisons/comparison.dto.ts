@@ -17,7 +17,8 @@ export class ComparisonDto implements ComparisonView {
   @ApiNullableString() error!: string | null;
   @ApiObject('agreement: ari, nmi, matched, onlyInA, onlyInB', true) metrics!: Record<string, unknown> | null;
   @ApiObject('migration matrix: labelsA, labelsB, counts, rowPercent', true) migration!: Record<string, unknown> | null;
-  @ApiObject('segments matched on overlap (Hungarian) with KPI changes B − A and 95% intervals', true) matching!: Record<string, unknown> | null;
+  @ApiObject('segments matched on overlap (Hungarian) with KPI changes B − A and 95% intervals', true)
+  matching!: Record<string, unknown> | null;
   @ApiDate() createdAt!: Date;
   @ApiDate(undefined, true) finishedAt!: Date | null;
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ComparisonReportsService, comparisonView, ComparisonsService } from '@workbench/services';
 import { RequireRole } from '../auth/roles.decorator';
 import { ComparisonDto } from './comparison.dto';
@@ -18,9 +25,15 @@ export class ComparisonsController {
   @Post()
   @RequireRole('analyst')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Compare two runs', description: 'Queues the comparison of two finished runs; poll GET /comparisons/:id.' })
+  @ApiOperation({
+    summary: 'Compare two runs',
+    description: 'Queues the comparison of two finished runs; poll GET /comparisons/:id.',
+  })
   @ApiAcceptedResponse({ type: ComparisonDto })
-  @ApiServiceUnavailableResponse({ description: 'The compare queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; nothing was recorded, try again later.' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'The compare queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; nothing was recorded, try again later.',
+  })
   async create(@Body() body: CreateComparisonDto): Promise<ComparisonDto> {
     return comparisonView(await this.comparisons.submit(body.runA, body.runB));
   }
@@ -33,7 +46,10 @@ export class ComparisonsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A comparison', description: 'Agreement (ARI, NMI), migration matrix and matched segments with KPI changes, once it has succeeded.' })
+  @ApiOperation({
+    summary: 'A comparison',
+    description: 'Agreement (ARI, NMI), migration matrix and matched segments with KPI changes, once it has succeeded.',
+  })
   @ApiOkResponse({ type: ComparisonDto })
   async get(@Param('id') id: string): Promise<ComparisonDto> {
     return comparisonView(await this.comparisons.get(id));

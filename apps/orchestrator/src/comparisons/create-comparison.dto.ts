@@ -2,7 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 
 export class CreateComparisonDto {
-  @ApiProperty({ description: 'run A: id, `segmentation@v3`, `segmentation@latest` or `segmentation@champion`', example: 'customers-kmeans@champion' })
+  @ApiProperty({
+    description: 'run A: id, `segmentation@v3`, `segmentation@latest` or `segmentation@champion`',
+    example: 'customers-kmeans@champion',
+  })
   @IsString()
   @Length(1, 300)
   runA!: string;

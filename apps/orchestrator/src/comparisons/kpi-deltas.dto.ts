@@ -6,7 +6,11 @@ import { RunRefDto } from './comparison.dto';
 export class KpiDeltaIntervalDto {
   @ApiProperty() lower!: number;
   @ApiProperty() upper!: number;
-  @ApiProperty({ description: "'MOVER': from the two runs' intervals of the KPI (Zou & Donner 2008, Stat. Med. 27:1693)", example: 'MOVER' }) method!: string;
+  @ApiProperty({
+    description: "'MOVER': from the two runs' intervals of the KPI (Zou & Donner 2008, Stat. Med. 27:1693)",
+    example: 'MOVER',
+  })
+  method!: string;
 }
 
 export class KpiDeltaDto implements KpiDeltaView {
@@ -18,8 +22,14 @@ export class KpiDeltaDto implements KpiDeltaView {
   @ApiNullableNumber("run A's value") a!: number | null;
   @ApiNullableNumber("run B's value") b!: number | null;
   @ApiNullableNumber('B − A; null when either value is') delta!: number | null;
-  @ApiProperty({ type: KpiDeltaIntervalDto, nullable: true, description: 'interval of B − A at the KPIs\' confidence level; null when either value has no interval' }) interval!: KpiDeltaIntervalDto | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'the interval excludes 0; null without an interval' }) significant!: boolean | null;
+  @ApiProperty({
+    type: KpiDeltaIntervalDto,
+    nullable: true,
+    description: "interval of B − A at the KPIs' confidence level; null when either value has no interval",
+  })
+  interval!: KpiDeltaIntervalDto | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'the interval excludes 0; null without an interval' })
+  significant!: boolean | null;
 }
 
 export class SegmentRefDto {
@@ -38,5 +48,9 @@ export class ComparisonKpiDeltasDto implements ComparisonKpiDeltasView {
   @ApiProperty({ type: RunRefDto }) runA!: RunRefDto;
   @ApiProperty({ type: RunRefDto }) runB!: RunRefDto;
   @ApiProperty({ type: [KpiDeltaDto], description: 'over all customers' }) overall!: KpiDeltaDto[];
-  @ApiProperty({ type: [MatchedSegmentKpisDto], description: 'per pair of segments the comparison matched (Hungarian, on overlap)' }) pairs!: MatchedSegmentKpisDto[];
+  @ApiProperty({
+    type: [MatchedSegmentKpisDto],
+    description: 'per pair of segments the comparison matched (Hungarian, on overlap)',
+  })
+  pairs!: MatchedSegmentKpisDto[];
 }

@@ -13,7 +13,10 @@ export class CustomersController {
   ) {}
 
   @Get(':id/history')
-  @ApiOperation({ summary: "A customer's segments over time", description: 'Which segment the customer was in, run after run (oldest first).' })
+  @ApiOperation({
+    summary: "A customer's segments over time",
+    description: 'Which segment the customer was in, run after run (oldest first).',
+  })
   @ApiQuery({ name: 'segmentation', required: false, description: 'limit to one segmentation (id or name)' })
   @ApiOkResponse({ type: [HistoryEntryDto] })
   async history(@Param('id') id: string, @Query('segmentation') segmentation?: string): Promise<HistoryEntryDto[]> {

@@ -11,7 +11,8 @@ export class DatasetVersionDto implements DatasetVersionView {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'dataset id' }) dataset!: string;
   @ApiProperty() version!: number;
-  @ApiProperty({ description: 'SHA-256 of the stored content; the same content is never stored twice' }) contentHash!: string;
+  @ApiProperty({ description: 'SHA-256 of the stored content; the same content is never stored twice' })
+  contentHash!: string;
   @ApiProperty({ enum: ['customers', 'transactions', 'table'] }) kind!: 'customers' | 'transactions' | 'table';
   @ApiNullableString('kind table: its name') table!: string | null;
   @ApiProperty() rowCount!: number;
@@ -41,7 +42,8 @@ export class DatasetNameDto {
 
 export class IngestDto implements IngestView {
   @ApiProperty({ type: DatasetNameDto }) dataset!: DatasetNameDto;
-  @ApiProperty({ description: 'false when this content was stored before (the existing version is returned)' }) created!: boolean;
+  @ApiProperty({ description: 'false when this content was stored before (the existing version is returned)' })
+  created!: boolean;
   @ApiProperty({ type: DatasetVersionDto }) version!: DatasetVersionDto;
 }
 
@@ -50,7 +52,11 @@ export class FeatureDto implements FeatureView {
   @ApiProperty({ enum: ['numeric', 'categorical'] }) type!: 'numeric' | 'categorical';
   @ApiNullableString('e.g. days, orders, currency; null for a column of the customers table') unit!: string | null;
   @ApiProperty() definition!: string;
-  @ApiProperty({ description: '`rfm@1`, `bgnbd@1` for features derived from transactions; `customers` for a column of the customers table' }) source!: string;
+  @ApiProperty({
+    description:
+      '`rfm@1`, `bgnbd@1` for features derived from transactions; `customers` for a column of the customers table',
+  })
+  source!: string;
   @ApiProperty({ description: 'customers with a value' }) count!: number;
   @ApiProperty() missing!: number;
   @ApiNullableNumber() min!: number | null;

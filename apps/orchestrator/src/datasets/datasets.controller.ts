@@ -1,8 +1,40 @@
 import { readFile } from 'node:fs/promises';
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
-import { datasetDetailView, datasetVersionView, DatasetsService, datasetView, ingestView, RunInputsService, type IngestResult } from '@workbench/services';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+  getSchemaPath,
+  ApiExtraModels,
+} from '@nestjs/swagger';
+import {
+  datasetDetailView,
+  datasetVersionView,
+  DatasetsService,
+  datasetView,
+  ingestView,
+  RunInputsService,
+  type IngestResult,
+} from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { Metrics } from '../observability/metrics';
@@ -15,7 +47,16 @@ const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** The multipart form of an upload: every field of UploadDatasetDto beside the file. */
 const uploadForm = (fields: typeof UploadDatasetDto | typeof UploadVersionDto, required: string[]) => ({
-  schema: { allOf: [{ $ref: getSchemaPath(fields) }, { type: 'object', required, properties: { file: { type: 'string', format: 'binary', description: 'the CSV file' } } }] },
+  schema: {
+    allOf: [
+      { $ref: getSchemaPath(fields) },
+      {
+        type: 'object',
+        required,
+        properties: { file: { type: 'string', format: 'binary', description: 'the CSV file' } },
+      },
+    ],
+  },
 });
 
 @ApiTags('datasets')
@@ -34,7 +75,8 @@ export class DatasetsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Upload a CSV as a dataset version',
-    description: 'Customers, transactions or an extra table: 201 with a new version, or 200 with the existing one when the content was uploaded before.',
+    description:
+      'Customers, transactions or an extra table: 201 with a new version, or 200 with the existing one when the content was uploaded before.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody(uploadForm(UploadDatasetDto, ['file', 'name']))
@@ -42,8 +84,15 @@ export class DatasetsController {
   @ApiOkResponse({ type: IngestDto, description: 'this content was stored before: the existing version' })
   // Uploads go to a file of the upload folder (DatasetsModule) and are read from there as a stream, so a large
   // file never sits in memory; RemoveUploadInterceptor deletes it whatever the outcome.
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }), RemoveUploadInterceptor)
-  async upload(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDatasetDto, @Res({ passthrough: true }) res: Response): Promise<IngestDto> {
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
+    RemoveUploadInterceptor,
+  )
+  async upload(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: UploadDatasetDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IngestDto> {
     if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
     const result = await this.ingest(body, file);
     this.metrics.rowsIngested(body.kind ?? 'customers', result.report);
@@ -54,12 +103,18 @@ export class DatasetsController {
   @Post(':id/versions')
   @RequireRole('analyst')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Upload a new version of a dataset', description: 'The same upload addressed to an existing dataset (its name is taken from the path).' })
+  @ApiOperation({
+    summary: 'Upload a new version of a dataset',
+    description: 'The same upload addressed to an existing dataset (its name is taken from the path).',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody(uploadForm(UploadVersionDto, ['file']))
   @ApiCreatedResponse({ type: IngestDto, description: 'a new version' })
   @ApiOkResponse({ type: IngestDto, description: 'this content was stored before: the existing version' })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }), RemoveUploadInterceptor)
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
+    RemoveUploadInterceptor,
+  )
   async uploadVersion(
     @Param('id') id: string,
     @UploadedFile() file: Express.Multer.File | undefined,
@@ -68,7 +123,9 @@ export class DatasetsController {
   ): Promise<IngestDto> {
     const dataset = await this.datasets.get(id);
     if (body.name !== undefined && body.name !== dataset.name) {
-      throw new BadRequestException(`name: '${body.name}' is not the name of dataset '${id}' ('${dataset.name}'); leave it out or send that name`);
+      throw new BadRequestException(
+        `name: '${body.name}' is not the name of dataset '${id}' ('${dataset.name}'); leave it out or send that name`,
+      );
     }
     return this.upload(file, Object.assign(new UploadDatasetDto(), body, { name: dataset.name }), res);
   }
@@ -85,9 +142,18 @@ export class DatasetsController {
       currency: body.currency === 'true',
     };
     if (body.kind === 'table') {
-      if (!body.table) throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
+      if (!body.table)
+        throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
       const text = await readFile(file.path);
-      return this.datasets.ingestTable({ dataset: body.name, table: body.table, text, sourceName: file.originalname, delimiter, policy: body.policy, format });
+      return this.datasets.ingestTable({
+        dataset: body.name,
+        table: body.table,
+        text,
+        sourceName: file.originalname,
+        delimiter,
+        policy: body.policy,
+        format,
+      });
     }
     if (body.kind === 'transactions') {
       return this.datasets.ingestTransactions({
@@ -139,11 +205,16 @@ export class DatasetsController {
   }
 
   @Get(':id/features')
-  @ApiOperation({ summary: 'Features a run trains on', description: "Of the version a run trains on by default (or `?version=`): names to use in a plugin's params, with definitions, units and ranges." })
+  @ApiOperation({
+    summary: 'Features a run trains on',
+    description:
+      "Of the version a run trains on by default (or `?version=`): names to use in a plugin's params, with definitions, units and ranges.",
+  })
   @ApiQuery({ name: 'version', required: false, type: Number })
   @ApiOkResponse({ type: [FeatureDto] })
   async features(@Param('id') id: string, @Query('version') version?: string): Promise<FeatureDto[]> {
-    if (version !== undefined && !/^[1-9]\d*$/.test(version)) throw new BadRequestException(`version: '${version}' is not a version number (1, 2, …)`);
+    if (version !== undefined && !/^[1-9]\d*$/.test(version))
+      throw new BadRequestException(`version: '${version}' is not a version number (1, 2, …)`);
     return (await this.runInputs.featuresOf(id, version === undefined ? undefined : Number(version))).features;
   }
 

@@ -10,7 +10,12 @@ export const uploadDir = (config: WorkbenchConfig) => join(config.home, 'uploads
 
 /** The datasets routes; the services they use come from the global workbench providers (app.module.ts). */
 @Module({
-  imports: [MulterModule.registerAsync({ inject: [CONFIG], useFactory: (config: WorkbenchConfig) => ({ dest: uploadDir(config) }) })],
+  imports: [
+    MulterModule.registerAsync({
+      inject: [CONFIG],
+      useFactory: (config: WorkbenchConfig) => ({ dest: uploadDir(config) }),
+    }),
+  ],
   controllers: [DatasetsController],
 })
 export class DatasetsModule {}

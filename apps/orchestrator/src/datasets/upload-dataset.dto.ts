@@ -12,7 +12,8 @@ export class UploadFieldsDto {
   @ApiPropertyOptional({
     enum: ['customers', 'transactions', 'table'],
     default: 'customers',
-    description: 'a customers table (one row per customer), a transactions table, or an extra table named by `table` (marketing_spend, survey, …) for the KPI evaluators',
+    description:
+      'a customers table (one row per customer), a transactions table, or an extra table named by `table` (marketing_spend, survey, …) for the KPI evaluators',
   })
   @IsOptional()
   @IsIn(['customers', 'transactions', 'table'])
@@ -20,16 +21,24 @@ export class UploadFieldsDto {
 
   @ApiPropertyOptional({ description: 'kind table: the name KPI evaluators read it by', example: 'marketing_spend' })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'table must be 1-64 lowercase letters, digits or _, starting with a letter' })
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, {
+    message: 'table must be 1-64 lowercase letters, digits or _, starting with a letter',
+  })
   table?: string;
 
-  @ApiPropertyOptional({ description: 'transactions: column with the timestamp (auto-detected when absent)', example: 'InvoiceDate' })
+  @ApiPropertyOptional({
+    description: 'transactions: column with the timestamp (auto-detected when absent)',
+    example: 'InvoiceDate',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   timestampColumn?: string;
 
-  @ApiPropertyOptional({ description: 'transactions: column with the amount; or give quantityColumn and unitPriceColumn', example: 'amount' })
+  @ApiPropertyOptional({
+    description: 'transactions: column with the amount; or give quantityColumn and unitPriceColumn',
+    example: 'amount',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -53,7 +62,10 @@ export class UploadFieldsDto {
   @MaxLength(200)
   orderIdColumn?: string;
 
-  @ApiPropertyOptional({ enum: ['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'], description: 'transactions: date format (auto-detected; ambiguous day/month orders must be named)' })
+  @ApiPropertyOptional({
+    enum: ['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'],
+    description: 'transactions: date format (auto-detected; ambiguous day/month orders must be named)',
+  })
   @IsOptional()
   @IsIn(['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'])
   dateFormat?: 'YYYY-MM-DD' | 'YYYYMMDD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
@@ -68,55 +80,94 @@ export class UploadFieldsDto {
   @Matches(/^(.|whitespace|tab)$/u, { message: "delimiter must be one character, 'tab' or 'whitespace'" })
   delimiter?: string;
 
-  @ApiPropertyOptional({ enum: ['net', 'exclude'], default: 'net', description: 'transactions: returns and cancellations netted against sales, or excluded' })
+  @ApiPropertyOptional({
+    enum: ['net', 'exclude'],
+    default: 'net',
+    description: 'transactions: returns and cancellations netted against sales, or excluded',
+  })
   @IsOptional()
   @IsIn(['net', 'exclude'])
   returns?: 'net' | 'exclude';
 
-  @ApiPropertyOptional({ description: 'source column holding the customer id (auto-detected when absent)', example: 'customer_id' })
+  @ApiPropertyOptional({
+    description: 'source column holding the customer id (auto-detected when absent)',
+    example: 'customer_id',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   customerIdColumn?: string;
 
-  @ApiPropertyOptional({ description: 'numeric column holding revenue per customer (auto-detected when absent)', example: 'monetary' })
+  @ApiPropertyOptional({
+    description: 'numeric column holding revenue per customer (auto-detected when absent)',
+    example: 'monetary',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   revenueColumn?: string;
 
-  @ApiPropertyOptional({ enum: ['utf-8', 'latin1', 'windows-1252'], default: 'utf-8', description: 'text encoding of the file; UTF-8 is checked (a bad byte is a 400 naming its line and offset)' })
+  @ApiPropertyOptional({
+    enum: ['utf-8', 'latin1', 'windows-1252'],
+    default: 'utf-8',
+    description: 'text encoding of the file; UTF-8 is checked (a bad byte is a 400 naming its line and offset)',
+  })
   @IsOptional()
   @IsIn(['utf-8', 'latin1', 'windows-1252'])
   encoding?: 'utf-8' | 'latin1' | 'windows-1252';
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: "'false': the file has no header line; name its columns with `columns`" })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'true',
+    description: "'false': the file has no header line; name its columns with `columns`",
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   header?: 'true' | 'false';
 
-  @ApiPropertyOptional({ description: 'column names a,b,c in file order: required with header=false; with a header they replace its names (e.g. to tell duplicates apart)', example: 'master_id,sample_id,date,cds,sales' })
+  @ApiPropertyOptional({
+    description:
+      'column names a,b,c in file order: required with header=false; with a header they replace its names (e.g. to tell duplicates apart)',
+    example: 'master_id,sample_id,date,cds,sales',
+  })
   @IsOptional()
   @Matches(/^[^,]+(,[^,]+)*$/, { message: 'columns must be comma-separated names, none empty' })
   @MaxLength(10_000)
   columns?: string;
 
-  @ApiPropertyOptional({ enum: [',', '.', ' ', "'"], description: 'thousands separator of numbers (default: none; a number such as 1,234 is reported)' })
+  @ApiPropertyOptional({
+    enum: [',', '.', ' ', "'"],
+    description: 'thousands separator of numbers (default: none; a number such as 1,234 is reported)',
+  })
   @IsOptional()
   @IsIn([',', '.', ' ', "'"])
   thousands?: ',' | '.' | ' ' | "'";
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: "'true': strip a currency symbol ($, £, €) before or after numbers (default: such a number is reported)" })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      "'true': strip a currency symbol ($, £, €) before or after numbers (default: such a number is reported)",
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   currency?: 'true' | 'false';
 
-  @ApiPropertyOptional({ enum: ['keep', 'exclude'], default: 'keep', description: 'transactions: lines worth 0 (free samples, adjustments) kept as orders, or excluded and counted in the report' })
+  @ApiPropertyOptional({
+    enum: ['keep', 'exclude'],
+    default: 'keep',
+    description:
+      'transactions: lines worth 0 (free samples, adjustments) kept as orders, or excluded and counted in the report',
+  })
   @IsOptional()
   @IsIn(['keep', 'exclude'])
   zeroAmounts?: 'keep' | 'exclude';
 
-  @ApiPropertyOptional({ enum: ['reject', 'skip'], default: 'reject', description: 'reject the file on any bad row, or skip bad rows and report them' })
+  @ApiPropertyOptional({
+    enum: ['reject', 'skip'],
+    default: 'reject',
+    description: 'reject the file on any bad row, or skip bad rows and report them',
+  })
   @IsOptional()
   @IsIn(['reject', 'skip'])
   policy?: 'reject' | 'skip';
@@ -124,7 +175,10 @@ export class UploadFieldsDto {
 
 /** `POST /datasets`: the fields and the dataset's name. */
 export class UploadDatasetDto extends UploadFieldsDto {
-  @ApiProperty({ description: 'dataset name; an upload to an existing name makes a new version', example: 'online-retail-customers' })
+  @ApiProperty({
+    description: 'dataset name; an upload to an existing name makes a new version',
+    example: 'online-retail-customers',
+  })
   @Matches(NAME, { message: NAME_MESSAGE })
   name!: string;
 }

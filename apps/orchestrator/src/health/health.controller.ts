@@ -1,4 +1,12 @@
-import { Controller, Get, Inject, Injectable, OnApplicationShutdown, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  OnApplicationShutdown,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { QUEUE_NAMES } from '@workbench/jobs';
@@ -12,7 +20,13 @@ const CHECK_TIMEOUT_MS = 2000;
 
 function withinTimeout<T>(what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)));
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      )),
+  );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -26,7 +40,14 @@ export class RedisProbe implements OnApplicationShutdown {
 
   constructor(@Inject(Workbench) workbench: Workbench) {
     const url = workbench.config.redisUrl;
-    this.client = url ? new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: CHECK_TIMEOUT_MS }) : undefined;
+    this.client = url
+      ? new Redis(url, {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          connectTimeout: CHECK_TIMEOUT_MS,
+        })
+      : undefined;
     // Errors show in the check's answer; without a listener ioredis would print each reconnect failure.
     this.client?.on('error', () => undefined);
   }

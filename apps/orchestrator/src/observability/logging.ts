@@ -10,7 +10,12 @@ const REDACT = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.he
 
 /** The pino instance of one app: JSON lines with an ISO time, API keys redacted. */
 export function createPino(level: Level | 'silent', destination?: DestinationStream): Logger {
-  const options = { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACT, censor: '[redacted]' } };
+  const options = {
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT, censor: '[redacted]' },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 
@@ -24,7 +29,13 @@ export function httpLogging(logger: Logger): HttpLoggingOptions {
  * request log and the services' logger, whose lines carry the run id, queue, attempt and plugin as
  * fields. The CLI keeps its human lines on stderr.
  */
-export function createStructuredLogging(level: Level | 'silent'): { module: DynamicModule; workbenchLogger: WorkbenchLogger } {
+export function createStructuredLogging(level: Level | 'silent'): {
+  module: DynamicModule;
+  workbenchLogger: WorkbenchLogger;
+} {
   const logger = createPino(level);
-  return { module: LoggerModule.forRoot({ pinoHttp: httpLogging(logger) }), workbenchLogger: pinoWorkbenchLogger(logger) };
+  return {
+    module: LoggerModule.forRoot({ pinoHttp: httpLogging(logger) }),
+    workbenchLogger: pinoWorkbenchLogger(logger),
+  };
 }

@@ -13,7 +13,10 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics of this process (text exposition format)' })
-  @ApiOkResponse({ description: 'job durations and outcomes per queue and plugin, queue depth, HTTP latency per route, ingested rows', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'job durations and outcomes per queue and plugin, queue depth, HTTP latency per route, ingested rows',
+    schema: { type: 'string' },
+  })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

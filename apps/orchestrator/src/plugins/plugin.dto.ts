@@ -13,7 +13,8 @@ export class PluginDto implements PluginListing {
   @ApiObject('JSON Schema of its params') paramsSchema!: Record<string, unknown>;
   @ApiProperty() registeredBy!: string;
   @ApiDate(undefined, true) registeredAt!: Date | null;
-  @ApiProperty({ description: 'false once an admin disabled this version: no new runs, not loaded at start' }) enabled!: boolean;
+  @ApiProperty({ description: 'false once an admin disabled this version: no new runs, not loaded at start' })
+  enabled!: boolean;
   @ApiNullableString() disabledBy!: string | null;
   @ApiDate(undefined, true) disabledAt!: Date | null;
 }

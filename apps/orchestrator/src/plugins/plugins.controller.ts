@@ -13,7 +13,11 @@ export class PluginsController {
   constructor(private readonly plugins: PluginsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Registered plugins', description: 'The plugins this workbench can run, with versions, sources and param JSON schemas, and the disabled recorded versions.' })
+  @ApiOperation({
+    summary: 'Registered plugins',
+    description:
+      'The plugins this workbench can run, with versions, sources and param JSON schemas, and the disabled recorded versions.',
+  })
   @ApiOkResponse({ type: [PluginDto] })
   list(): Promise<PluginDto[]> {
     return this.plugins.list();
@@ -35,7 +39,10 @@ export class PluginsController {
 
   @Delete(':ref')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Disable a plugin version', description: '`name@version`, URL-encoded: no new runs, not loaded at the next start; recorded with who did it.' })
+  @ApiOperation({
+    summary: 'Disable a plugin version',
+    description: '`name@version`, URL-encoded: no new runs, not loaded at the next start; recorded with who did it.',
+  })
   @ApiOkResponse({ type: PluginDto })
   disable(@Param('ref') ref: string, @Req() req: AuthenticatedRequest): Promise<PluginDto> {
     return this.plugins.disable(ref, req.apiKey?.name ?? 'unknown');

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export class CreatePolicyDto {
-  @ApiProperty({ enum: ['dataset', 'cron'], description: 'retrain on each new version of the dataset, or on a cron schedule (UTC)' })
+  @ApiProperty({
+    enum: ['dataset', 'cron'],
+    description: 'retrain on each new version of the dataset, or on a cron schedule (UTC)',
+  })
   @IsIn(['dataset', 'cron'])
   trigger!: 'dataset' | 'cron';
 
@@ -12,12 +15,19 @@ export class CreatePolicyDto {
   @Length(1, 128)
   cron?: string;
 
-  @ApiProperty({ description: 'promotion rule over comparison metrics (ari, nmi, silhouette_drop, auc_gain, max_psi, …); otherwise the candidate is flagged', example: 'ari >= 0.8 and silhouette_drop <= 0.02' })
+  @ApiProperty({
+    description:
+      'promotion rule over comparison metrics (ari, nmi, silhouette_drop, auc_gain, max_psi, …); otherwise the candidate is flagged',
+    example: 'ari >= 0.8 and silhouette_drop <= 0.02',
+  })
   @IsString()
   @Length(1, 2000)
   rule!: string;
 
-  @ApiPropertyOptional({ description: 'called with each outcome, retried with backoff', example: 'https://hooks.example.com/workbench' })
+  @ApiPropertyOptional({
+    description: 'called with each outcome, retried with backoff',
+    example: 'https://hooks.example.com/workbench',
+  })
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http:// or https:// URL' })
   webhookUrl?: string;

@@ -1,14 +1,30 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { RetrainPolicy } from '@workbench/persistence';
-import { hasRole, retrainPolicyView, retrainRequestView, RetrainService, workbenchEventView } from '@workbench/services';
+import {
+  hasRole,
+  retrainPolicyView,
+  retrainRequestView,
+  RetrainService,
+  workbenchEventView,
+} from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { CreatePolicyDto, UpdatePolicyDto } from './create-policy.dto';
 import { RetrainPolicyDto, RetrainRequestDto, WorkbenchEventDto } from './retrain.dto';
 
 /** Webhook URLs (they may hold a secret token) only to scientists and admins. */
-const policyFor = (req: AuthenticatedRequest) => (p: RetrainPolicy) => retrainPolicyView(p, { hideWebhookUrl: !!req.apiKey && !hasRole(req.apiKey.role, 'scientist') });
+const policyFor = (req: AuthenticatedRequest) => (p: RetrainPolicy) =>
+  retrainPolicyView(p, { hideWebhookUrl: !!req.apiKey && !hasRole(req.apiKey.role, 'scientist') });
 
 @ApiTags('retraining')
 @ApiSecurity('api-key')
@@ -18,9 +34,16 @@ export class RetrainController {
 
   @Post('segmentations/:id/policies')
   @RequireRole('scientist')
-  @ApiOperation({ summary: 'Add a retrain policy', description: 'When it triggers, the segmentation retrains and the result is promoted or flagged by the rule.' })
+  @ApiOperation({
+    summary: 'Add a retrain policy',
+    description: 'When it triggers, the segmentation retrains and the result is promoted or flagged by the rule.',
+  })
   @ApiCreatedResponse({ type: RetrainPolicyDto })
-  async create(@Param('id') id: string, @Body() body: CreatePolicyDto, @Req() req: AuthenticatedRequest): Promise<RetrainPolicyDto> {
+  async create(
+    @Param('id') id: string,
+    @Body() body: CreatePolicyDto,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<RetrainPolicyDto> {
     const policy = await this.retrain.createPolicy({ segmentation: id, ...body }, req.apiKey?.name ?? 'unknown');
     return policyFor(req)((await this.retrain.listPolicies(id)).find((p) => p.id === policy.id) as RetrainPolicy);
   }
@@ -29,7 +52,10 @@ export class RetrainController {
   @ApiOperation({ summary: 'Retrain policies', description: 'Webhook URLs are shown to scientists and admins only.' })
   @ApiQuery({ name: 'segmentation', required: false })
   @ApiOkResponse({ type: [RetrainPolicyDto] })
-  async list(@Req() req: AuthenticatedRequest, @Query('segmentation') segmentation?: string): Promise<RetrainPolicyDto[]> {
+  async list(
+    @Req() req: AuthenticatedRequest,
+    @Query('segmentation') segmentation?: string,
+  ): Promise<RetrainPolicyDto[]> {
     return (await this.retrain.listPolicies(segmentation)).map(policyFor(req));
   }
 
@@ -37,14 +63,21 @@ export class RetrainController {
   @RequireRole('scientist')
   @ApiOperation({ summary: 'Turn a policy off or on', description: 'A disabled policy stops triggering.' })
   @ApiOkResponse({ type: RetrainPolicyDto })
-  async update(@Param('id') id: string, @Body() body: UpdatePolicyDto, @Req() req: AuthenticatedRequest): Promise<RetrainPolicyDto> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdatePolicyDto,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<RetrainPolicyDto> {
     return policyFor(req)(await this.retrain.setPolicyEnabled(id, body.enabled));
   }
 
   @Delete('policies/:id')
   @RequireRole('scientist')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a policy', description: 'It never triggers again and is no longer listed; its retrain history stays.' })
+  @ApiOperation({
+    summary: 'Delete a policy',
+    description: 'It never triggers again and is no longer listed; its retrain history stays.',
+  })
   @ApiNoContentResponse({ description: 'deleted' })
   async remove(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<void> {
     await this.retrain.deletePolicy(id, req.apiKey?.name ?? 'unknown');
@@ -53,7 +86,10 @@ export class RetrainController {
   @Post('segmentations/:id/retrain')
   @RequireRole('analyst')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Retrain now', description: 'Under every policy of the segmentation, on its latest data; answers with the retrain requests.' })
+  @ApiOperation({
+    summary: 'Retrain now',
+    description: 'Under every policy of the segmentation, on its latest data; answers with the retrain requests.',
+  })
   @ApiAcceptedResponse({ type: [RetrainRequestDto] })
   async retrainNow(@Param('id') id: string): Promise<RetrainRequestDto[]> {
     const requests = await this.retrain.manual(id);
@@ -76,7 +112,10 @@ export class RetrainController {
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'Retrain outcomes', description: 'Promoted, flagged, failed; newest first, with their webhook delivery status.' })
+  @ApiOperation({
+    summary: 'Retrain outcomes',
+    description: 'Promoted, flagged, failed; newest first, with their webhook delivery status.',
+  })
   @ApiOkResponse({ type: [WorkbenchEventDto] })
   async events(): Promise<WorkbenchEventDto[]> {
     return (await this.retrain.events()).map(workbenchEventView);

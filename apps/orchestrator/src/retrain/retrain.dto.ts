@@ -20,11 +20,19 @@ export class RetrainRequestDto implements RetrainRequestView {
   @ApiProperty({ description: 'policy id' }) policy!: string;
   @ApiProperty() segmentation!: string;
   @ApiProperty({ description: 'what caused it: a dataset version, a cron slot or a manual request' }) trigger!: string;
-  @ApiProperty({ enum: ['queued', 'training', 'promoted', 'flagged', 'failed'] }) status!: 'queued' | 'training' | 'promoted' | 'flagged' | 'failed';
+  @ApiProperty({ enum: ['queued', 'training', 'promoted', 'flagged', 'failed'] }) status!:
+    | 'queued'
+    | 'training'
+    | 'promoted'
+    | 'flagged'
+    | 'failed';
   @ApiProperty({ description: 'dataset version it retrained on' }) datasetVersion!: number;
   @ApiProperty({ type: RunVersionRefDto, nullable: true }) run!: RunVersionRefDto | null;
   @ApiProperty({ type: RunVersionRefDto, nullable: true }) champion!: RunVersionRefDto | null;
-  @ApiObject("the rule's clauses with their values, or why it could not be evaluated", true) outcome!: Record<string, unknown> | null;
+  @ApiObject("the rule's clauses with their values, or why it could not be evaluated", true) outcome!: Record<
+    string,
+    unknown
+  > | null;
   @ApiObject('drift report between champion and candidate', true) drift!: Record<string, unknown> | null;
   @ApiNullableString() error!: string | null;
   @ApiDate() createdAt!: Date;

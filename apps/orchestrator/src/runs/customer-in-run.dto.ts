@@ -6,7 +6,11 @@ import { SegmentRefDto } from '../comparisons/kpi-deltas.dto';
 
 export class CustomerFeatureDto implements CustomerFeatureView {
   @ApiProperty({ example: 'monetary' }) name!: string;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true, description: "the customer's value (a category's level for categorical features); null when missing" })
+  @ApiProperty({
+    oneOf: [{ type: 'number' }, { type: 'string' }],
+    nullable: true,
+    description: "the customer's value (a category's level for categorical features); null when missing",
+  })
   value!: number | string | null;
   @ApiNullableNumber("mean over the customer's segment (numeric features)") segmentMean!: number | null;
   @ApiNullableNumber("mean over all the run's customers") overallMean!: number | null;
@@ -18,5 +22,9 @@ export class CustomerInRunDto implements CustomerInRunView {
   @ApiProperty({ type: RunRefDto }) run!: RunRefDto;
   @ApiProperty({ type: SegmentRefDto }) segment!: SegmentRefDto;
   @ApiNullableNumber("the model's score, where it has one") score!: number | null;
-  @ApiProperty({ type: [CustomerFeatureDto], description: "the features of the run's input, as the run trained on them" }) features!: CustomerFeatureDto[];
+  @ApiProperty({
+    type: [CustomerFeatureDto],
+    description: "the features of the run's input, as the run trained on them",
+  })
+  features!: CustomerFeatureDto[];
 }

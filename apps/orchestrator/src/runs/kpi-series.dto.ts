@@ -6,7 +6,11 @@ import { RunRefDto } from '../comparisons/comparison.dto';
 import { ApiNullableNumber, ApiNullableString } from '../common/api-schema';
 
 export class KpiSeriesQueryDto {
-  @ApiPropertyOptional({ enum: SERIES_PERIODS, default: 'month', description: 'calendar months, or ISO weeks (Monday to Sunday), UTC' })
+  @ApiPropertyOptional({
+    enum: SERIES_PERIODS,
+    default: 'month',
+    description: 'calendar months, or ISO weeks (Monday to Sunday), UTC',
+  })
   @IsOptional()
   @IsIn(SERIES_PERIODS)
   period: SeriesPeriod = 'month';
@@ -20,12 +24,18 @@ export class SeriesPeriodDto {
 
 export class SeriesPointDto {
   @ApiProperty({ description: 'name of the period' }) period!: string;
-  @ApiProperty({ description: "sum of the period's transaction amounts; returns and cancellations net against it" }) revenue!: number;
-  @ApiProperty({ description: 'distinct orders among purchase lines (without order ids: purchase days of a customer)' }) orders!: number;
+  @ApiProperty({ description: "sum of the period's transaction amounts; returns and cancellations net against it" })
+  revenue!: number;
+  @ApiProperty({ description: 'distinct orders among purchase lines (without order ids: purchase days of a customer)' })
+  orders!: number;
   @ApiProperty({ description: 'customers with a purchase in the period' }) activeCustomers!: number;
   @ApiNullableNumber('revenue / orders; null without orders') averageOrderValue!: number | null;
-  @ApiProperty({ description: "customers whose first purchase is in the period (the period's cohort)" }) newCustomers!: number;
-  @ApiNullableNumber("share of the period's cohort who purchase in the next period; null without a cohort or a next period") cohortRetention!: number | null;
+  @ApiProperty({ description: "customers whose first purchase is in the period (the period's cohort)" })
+  newCustomers!: number;
+  @ApiNullableNumber(
+    "share of the period's cohort who purchase in the next period; null without a cohort or a next period",
+  )
+  cohortRetention!: number | null;
 }
 
 export class SegmentSeriesDto implements SegmentSeriesView {
@@ -37,6 +47,11 @@ export class SegmentSeriesDto implements SegmentSeriesView {
 export class KpiSeriesDto implements KpiSeriesView {
   @ApiProperty({ type: RunRefDto }) run!: RunRefDto;
   @ApiProperty({ enum: SERIES_PERIODS }) period!: string;
-  @ApiProperty({ type: [SeriesPeriodDto], description: 'every period from the first transaction to the last, empty ones included' }) periods!: SeriesPeriodDto[];
-  @ApiProperty({ type: [SegmentSeriesDto], description: 'each segment, then all customers' }) series!: SegmentSeriesDto[];
+  @ApiProperty({
+    type: [SeriesPeriodDto],
+    description: 'every period from the first transaction to the last, empty ones included',
+  })
+  periods!: SeriesPeriodDto[];
+  @ApiProperty({ type: [SegmentSeriesDto], description: 'each segment, then all customers' })
+  series!: SegmentSeriesDto[];
 }

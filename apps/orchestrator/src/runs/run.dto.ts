@@ -82,8 +82,10 @@ export class KpiValueDto implements KpiValueView {
   @ApiProperty({ example: 'currency' }) unit!: string;
   @ApiNullableNumber('customers it was computed over') n!: number | null;
   @ApiProperty({ type: KpiIntervalDto, nullable: true, description: '95% interval' }) interval!: KpiIntervalDto | null;
-  @ApiProperty({ type: KpiWindowDto, nullable: true, description: 'period of the transactions it was computed from' }) window!: KpiWindowDto | null;
-  @ApiProperty({ description: '`name@version` of the evaluator, or `workbench` for the counts every run stores' }) evaluator!: string;
+  @ApiProperty({ type: KpiWindowDto, nullable: true, description: 'period of the transactions it was computed from' })
+  window!: KpiWindowDto | null;
+  @ApiProperty({ description: '`name@version` of the evaluator, or `workbench` for the counts every run stores' })
+  evaluator!: string;
   @ApiNullableString() title!: string | null;
   @ApiNullableString("definition from the evaluator's manifest") definition!: string | null;
   @ApiProperty({ type: Boolean, nullable: true }) higherIsBetter!: boolean | null;

@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
 
 /** At most this many customers in one online request: more is a batch (upload them as a dataset version). */
 export const MAX_ONLINE_CUSTOMERS = 1000;
@@ -13,8 +29,10 @@ function NotWith(other: string) {
       target: object.constructor,
       propertyName: property,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => value === undefined || (args.object as Record<string, unknown>)[other] === undefined,
-        defaultMessage: () => `give either ${other} (score a stored dataset version as a queued job) or ${property} (score these customers now), not both`,
+        validate: (value: unknown, args: ValidationArguments) =>
+          value === undefined || (args.object as Record<string, unknown>)[other] === undefined,
+        defaultMessage: () =>
+          `give either ${other} (score a stored dataset version as a queued job) or ${property} (score these customers now), not both`,
       },
     });
 }
@@ -38,7 +56,10 @@ export class ScoreCustomerDto {
 
 /** `dataset` (and `version`): a queued batch scoring; `customers`: those customers scored in the response. */
 export class ScoreRequestDto {
-  @ApiPropertyOptional({ description: "batch: dataset name or id to score (the segmentation's own or another with the same kind of data)", example: 'retail' })
+  @ApiPropertyOptional({
+    description: "batch: dataset name or id to score (the segmentation's own or another with the same kind of data)",
+    example: 'retail',
+  })
   @ValidateIf((o: ScoreRequestDto) => o.customers === undefined || o.dataset !== undefined)
   // One check with one message: a missing, empty or non-string dataset all mean the same mistake.
   @Matches(/\S/, { message: 'name the dataset to score (a queued batch) or send customers (scored now)' })
@@ -50,7 +71,10 @@ export class ScoreRequestDto {
   @Min(1)
   version?: number;
 
-  @ApiPropertyOptional({ type: [ScoreCustomerDto], description: `online: 1 to ${MAX_ONLINE_CUSTOMERS} customers' feature rows, scored in the response` })
+  @ApiPropertyOptional({
+    type: [ScoreCustomerDto],
+    description: `online: 1 to ${MAX_ONLINE_CUSTOMERS} customers' feature rows, scored in the response`,
+  })
   @IsOptional()
   @NotWith('dataset')
   @IsArray()

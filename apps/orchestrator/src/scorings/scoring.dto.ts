@@ -36,7 +36,9 @@ export class ScoredRowDto implements ScoredRow {
   @ApiNullableNumber('null when the customer could not be scored') segmentKey!: number | null;
   @ApiNullableString() segmentLabel!: string | null;
   @ApiNullableNumber('model score (e.g. churn probability), when the model gives one') score!: number | null;
-  @ApiNullableString("why the customer could not be scored (the plugin's message); null when scored") error!: string | null;
+  @ApiNullableString("why the customer could not be scored (the plugin's message); null when scored") error!:
+    | string
+    | null;
 }
 
 export class OnlineScoresDto implements OnlineScoresView {

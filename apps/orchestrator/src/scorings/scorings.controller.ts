@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { onlineScoresView, scoredRowsCsv, ScoringsService, scoringView } from '@workbench/services';
 import { RequireRole } from '../auth/roles.decorator';
@@ -23,7 +31,11 @@ export class ScoringsController {
   })
   @ApiAcceptedResponse({ type: ScoringDto, description: 'batch: the queued scoring' })
   @ApiOkResponse({ type: OnlineScoresDto, description: "online: the customers' segments" })
-  async score(@Param('id') id: string, @Body() body: ScoreRequestDto, @Res({ passthrough: true }) res: Response): Promise<ScoringDto | OnlineScoresDto> {
+  async score(
+    @Param('id') id: string,
+    @Body() body: ScoreRequestDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScoringDto | OnlineScoresDto> {
     if (body.customers) {
       const { run, rows } = await this.scorings.scoreCustomers(id, body.customers);
       res.status(200);
@@ -41,14 +53,20 @@ export class ScoringsController {
   }
 
   @Get('scorings/:id')
-  @ApiOperation({ summary: 'A batch scoring', description: 'Status, the run and dataset version, customers scored and refused, customers per segment.' })
+  @ApiOperation({
+    summary: 'A batch scoring',
+    description: 'Status, the run and dataset version, customers scored and refused, customers per segment.',
+  })
   @ApiOkResponse({ type: ScoringDto })
   async get(@Param('id') id: string): Promise<ScoringDto> {
     return scoringView(await this.scorings.get(id));
   }
 
   @Get('scorings/:id/errors')
-  @ApiOperation({ summary: 'Customers a batch scoring refused', description: "Row, customer and the plugin's reason (e.g. a missing feature), in row order." })
+  @ApiOperation({
+    summary: 'Customers a batch scoring refused',
+    description: "Row, customer and the plugin's reason (e.g. a missing feature), in row order.",
+  })
   @ApiOkResponse({ type: [RowErrorDto] })
   async errors(@Param('id') id: string): Promise<RowErrorDto[]> {
     return this.scorings.errors(id);
@@ -57,13 +75,18 @@ export class ScoringsController {
   @Get('scorings/:id/assignments')
   @ApiOperation({
     summary: 'Customer → segment of a batch scoring',
-    description: 'As a run\'s assignments: `?format=csv` (default; columns customer_id, segment_key, segment, score, error) or `json`. A refused customer has no segment and its reason in `error`.',
+    description:
+      "As a run's assignments: `?format=csv` (default; columns customer_id, segment_key, segment, score, error) or `json`. A refused customer has no segment and its reason in `error`.",
   })
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'json'] })
   @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({ type: [ScoredRowDto], description: 'JSON rows with format=json; otherwise the same rows as CSV' })
   @Header('Cache-Control', 'no-store')
-  async assignments(@Param('id') id: string, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ScoredRowDto[] | StreamableFile> {
+  async assignments(
+    @Param('id') id: string,
+    @Query('format') format: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ScoredRowDto[] | StreamableFile> {
     const rows = await this.scorings.rows(id);
     if (format === 'json') return rows;
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

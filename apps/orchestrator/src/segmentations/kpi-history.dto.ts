@@ -10,7 +10,10 @@ export class KpiHistoryQueryDto {
   @IsNotEmpty()
   kpi!: string;
 
-  @ApiPropertyOptional({ description: "alias whose run anchors the lines (names them, comes first); default the latest version", example: 'champion' })
+  @ApiPropertyOptional({
+    description: 'alias whose run anchors the lines (names them, comes first); default the latest version',
+    example: 'champion',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -25,10 +28,17 @@ export class KpiPointDto implements KpiPointView {
 }
 
 export class KpiHistoryLineDto implements KpiHistoryLineView {
-  @ApiProperty({ description: 'label in the anchor version, else in the newest version the segment is in' }) label!: string;
-  @ApiProperty({ type: [Number], nullable: true, description: 'segment key per version; null where the chain has no segment' }) keys!: (number | null)[];
+  @ApiProperty({ description: 'label in the anchor version, else in the newest version the segment is in' })
+  label!: string;
+  @ApiProperty({
+    type: [Number],
+    nullable: true,
+    description: 'segment key per version; null where the chain has no segment',
+  })
+  keys!: (number | null)[];
   @ApiProperty({ type: [String], nullable: true, description: 'segment label per version' }) labels!: (string | null)[];
-  @ApiProperty({ type: [KpiPointDto], nullable: true, description: 'value per version' }) points!: (KpiPointDto | null)[];
+  @ApiProperty({ type: [KpiPointDto], nullable: true, description: 'value per version' })
+  points!: (KpiPointDto | null)[];
 }
 
 export class KpiHistoryAnchorDto {
@@ -46,7 +56,10 @@ export class KpiHistoryVersionDto {
 export class KpiHistoryLinkDto {
   @ApiProperty() from!: number;
   @ApiProperty() to!: number;
-  @ApiNullableString('the stored comparison whose matching linked the two versions; null when computed from their assignments') comparison!: string | null;
+  @ApiNullableString(
+    'the stored comparison whose matching linked the two versions; null when computed from their assignments',
+  )
+  comparison!: string | null;
 }
 
 export class KpiHistoryDto implements KpiHistoryView {
@@ -56,8 +69,14 @@ export class KpiHistoryDto implements KpiHistoryView {
   @ApiNullableString() unit!: string | null;
   @ApiProperty({ type: Boolean, nullable: true }) higherIsBetter!: boolean | null;
   @ApiProperty({ type: KpiHistoryAnchorDto }) anchor!: KpiHistoryAnchorDto;
-  @ApiProperty({ type: [KpiHistoryVersionDto], description: 'finished versions, oldest first' }) versions!: KpiHistoryVersionDto[];
+  @ApiProperty({ type: [KpiHistoryVersionDto], description: 'finished versions, oldest first' })
+  versions!: KpiHistoryVersionDto[];
   @ApiProperty({ type: [KpiHistoryLinkDto] }) links!: KpiHistoryLinkDto[];
-  @ApiProperty({ type: [KpiPointDto], nullable: true, description: 'over all customers, per version' }) overall!: (KpiPointDto | null)[];
-  @ApiProperty({ type: [KpiHistoryLineDto], description: 'one line per segment followed through the versions by the Hungarian matching of consecutive versions' }) lines!: KpiHistoryLineDto[];
+  @ApiProperty({ type: [KpiPointDto], nullable: true, description: 'over all customers, per version' })
+  overall!: (KpiPointDto | null)[];
+  @ApiProperty({
+    type: [KpiHistoryLineDto],
+    description: 'one line per segment followed through the versions by the Hungarian matching of consecutive versions',
+  })
+  lines!: KpiHistoryLineDto[];
 }

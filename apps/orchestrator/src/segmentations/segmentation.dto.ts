@@ -19,7 +19,8 @@ export class SegmentationDto implements SegmentationView {
   @ApiProperty({ example: 'segmenter-kmeans' }) plugin!: string;
   @ApiObject("the plugin's params") params!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) features!: string[];
-  @ApiProperty({ type: [SegmentationKpiDto], description: 'KPI evaluators run after each training' }) kpis!: SegmentationKpiDto[];
+  @ApiProperty({ type: [SegmentationKpiDto], description: 'KPI evaluators run after each training' })
+  kpis!: SegmentationKpiDto[];
   @ApiProperty({ type: SegmentationTargetDto, nullable: true }) target!: SegmentationTargetDto | null;
   @ApiProperty({ type: NamedRefDto }) dataset!: NamedRefDto;
   @ApiDate() createdAt!: Date;

@@ -1,6 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { aliasEventView, AliasesService, aliasView, KpiHistoryService, RunsService, runView, segmentationView, SegmentationsService } from '@workbench/services';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  aliasEventView,
+  AliasesService,
+  aliasView,
+  KpiHistoryService,
+  RunsService,
+  runView,
+  segmentationView,
+  SegmentationsService,
+} from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { RunDto } from '../runs/run.dto';
@@ -23,7 +40,10 @@ export class SegmentationsController {
 
   @Post()
   @RequireRole('analyst')
-  @ApiOperation({ summary: 'Create a segmentation', description: 'A plugin with params on a dataset, and the KPI evaluators run after each training.' })
+  @ApiOperation({
+    summary: 'Create a segmentation',
+    description: 'A plugin with params on a dataset, and the KPI evaluators run after each training.',
+  })
   @ApiCreatedResponse({ type: SegmentationDto })
   async create(@Body() body: CreateSegmentationDto): Promise<SegmentationDto> {
     return segmentationView(await this.segmentations.create(body));
@@ -46,9 +66,15 @@ export class SegmentationsController {
   @Post(':id/runs')
   @RequireRole('analyst')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue the next version', description: 'Answers with the run, whose status then moves queued → running → succeeded | failed.' })
+  @ApiOperation({
+    summary: 'Queue the next version',
+    description: 'Answers with the run, whose status then moves queued → running → succeeded | failed.',
+  })
   @ApiAcceptedResponse({ type: RunDto })
-  @ApiServiceUnavailableResponse({ description: 'The train queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; no run was recorded, try again later.' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'The train queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; no run was recorded, try again later.',
+  })
   async submit(@Param('id') id: string, @Body() body: SubmitRunDto): Promise<RunDto> {
     return runView(await this.runs.submit(id, body));
   }
@@ -73,9 +99,18 @@ export class SegmentationsController {
 
   @Put(':id/aliases/:name')
   @RequireRole('analyst')
-  @ApiOperation({ summary: 'Move an alias', description: 'Points an alias (`champion`, `candidate`, …) at a finished run of this segmentation; the move is audited.' })
+  @ApiOperation({
+    summary: 'Move an alias',
+    description:
+      'Points an alias (`champion`, `candidate`, …) at a finished run of this segmentation; the move is audited.',
+  })
   @ApiOkResponse({ type: AliasDto })
-  async moveAlias(@Param('id') id: string, @Param('name') name: string, @Body() body: MoveAliasDto, @Req() req: AuthenticatedRequest): Promise<AliasDto> {
+  async moveAlias(
+    @Param('id') id: string,
+    @Param('name') name: string,
+    @Body() body: MoveAliasDto,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<AliasDto> {
     await this.aliases.move(id, name, body.run, req.apiKey?.name ?? 'unknown');
     return (await this.aliases.list(id)).map(aliasView).find((a) => a.name === name) as AliasDto;
   }
@@ -88,7 +123,10 @@ export class SegmentationsController {
   }
 
   @Get(':id/aliases/:name/history')
-  @ApiOperation({ summary: 'History of an alias', description: 'Every move: who moved it from which run to which, and when.' })
+  @ApiOperation({
+    summary: 'History of an alias',
+    description: 'Every move: who moved it from which run to which, and when.',
+  })
   @ApiOkResponse({ type: [AliasEventDto] })
   async aliasHistory(@Param('id') id: string, @Param('name') name: string): Promise<AliasEventDto[]> {
     return (await this.aliases.history(id, name)).map(aliasEventView);

@@ -15,7 +15,10 @@ export class SubmitRunDto {
   @Max(2147483647)
   seed?: number;
 
-  @ApiPropertyOptional({ description: "params for this version, merged over the segmentation's and validated by the plugin", example: { k: 5 } })
+  @ApiPropertyOptional({
+    description: "params for this version, merged over the segmentation's and validated by the plugin",
+    example: { k: 5 },
+  })
   @IsOptional()
   @IsObject()
   params?: Record<string, unknown>;

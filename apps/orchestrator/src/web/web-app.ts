@@ -35,8 +35,16 @@ export class WebRootController {
 export function webAppModules(dirs = WEB_APP_DIRS): DynamicModule[] {
   const dir = dirs.find((d) => existsSync(join(d, 'index.html')));
   if (!dir) {
-    new Logger('web').warn(`the web app is not built (no ${join(dirs[0], 'index.html')}): run 'npx nx run web:build'; serving the API only`);
+    new Logger('web').warn(
+      `the web app is not built (no ${join(dirs[0], 'index.html')}): run 'npx nx run web:build'; serving the API only`,
+    );
     return [];
   }
-  return [ServeStaticModule.forRoot({ rootPath: dir, serveRoot: WEB_APP_ROOT, serveStaticOptions: { index: 'index.html', maxAge: '1h' } })];
+  return [
+    ServeStaticModule.forRoot({
+      rootPath: dir,
+      serveRoot: WEB_APP_ROOT,
+      serveStaticOptions: { index: 'index.html', maxAge: '1h' },
+    }),
+  ];
 }

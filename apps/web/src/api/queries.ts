@@ -1,12 +1,30 @@
 import { useQuery } from '@tanstack/react-query';
 import { enc, getJson } from './client';
-import type { Alias, AliasEvent, AssignmentsPage, Comparison, ComparisonKpiDeltas, CustomerInRun, HistoryEntry, Kpi, KpiHistory, RetrainRequest, Run, Segment, Segmentation, Session } from './types';
+import type {
+  Alias,
+  AliasEvent,
+  AssignmentsPage,
+  Comparison,
+  ComparisonKpiDeltas,
+  CustomerInRun,
+  HistoryEntry,
+  Kpi,
+  KpiHistory,
+  RetrainRequest,
+  Run,
+  Segment,
+  Segmentation,
+  Session,
+} from './types';
 
 // One hook per API read; react-query caches by key, so pages that need the same run share one request.
 
-export const useSession = () => useQuery({ queryKey: ['session'], queryFn: () => getJson<Session>('/session'), staleTime: 60_000 });
-export const useSegmentations = () => useQuery({ queryKey: ['segmentations'], queryFn: () => getJson<Segmentation[]>('/segmentations') });
-export const useSegmentation = (id: string) => useQuery({ queryKey: ['segmentation', id], queryFn: () => getJson<Segmentation>(`/segmentations/${enc(id)}`) });
+export const useSession = () =>
+  useQuery({ queryKey: ['session'], queryFn: () => getJson<Session>('/session'), staleTime: 60_000 });
+export const useSegmentations = () =>
+  useQuery({ queryKey: ['segmentations'], queryFn: () => getJson<Segmentation[]>('/segmentations') });
+export const useSegmentation = (id: string) =>
+  useQuery({ queryKey: ['segmentation', id], queryFn: () => getJson<Segmentation>(`/segmentations/${enc(id)}`) });
 export const useRuns = (segmentation: string) =>
   useQuery({
     queryKey: ['runs', segmentation],
@@ -14,38 +32,73 @@ export const useRuns = (segmentation: string) =>
     // Poll while a version is still queued or running, so its status moves on screen.
     refetchInterval: (q) => (q.state.data?.some((r) => r.status === 'queued' || r.status === 'running') ? 1000 : false),
   });
-export const useAliases = (segmentation: string) => useQuery({ queryKey: ['aliases', segmentation], queryFn: () => getJson<Alias[]>(`/segmentations/${enc(segmentation)}/aliases`) });
+export const useAliases = (segmentation: string) =>
+  useQuery({
+    queryKey: ['aliases', segmentation],
+    queryFn: () => getJson<Alias[]>(`/segmentations/${enc(segmentation)}/aliases`),
+  });
 export const useAliasHistory = (segmentation: string, alias: string) =>
-  useQuery({ queryKey: ['alias-history', segmentation, alias], queryFn: () => getJson<AliasEvent[]>(`/segmentations/${enc(segmentation)}/aliases/${enc(alias)}/history`) });
+  useQuery({
+    queryKey: ['alias-history', segmentation, alias],
+    queryFn: () => getJson<AliasEvent[]>(`/segmentations/${enc(segmentation)}/aliases/${enc(alias)}/history`),
+  });
 export const useRetrains = (segmentation?: string) =>
-  useQuery({ queryKey: ['retrains', segmentation ?? ''], queryFn: () => getJson<RetrainRequest[]>(`/retrains${segmentation ? `?segmentation=${enc(segmentation)}` : ''}`) });
+  useQuery({
+    queryKey: ['retrains', segmentation ?? ''],
+    queryFn: () => getJson<RetrainRequest[]>(`/retrains${segmentation ? `?segmentation=${enc(segmentation)}` : ''}`),
+  });
 export const useRun = (id: string) =>
   useQuery({
     queryKey: ['run', id],
     queryFn: () => getJson<Run>(`/runs/${enc(id)}`),
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false,
   });
-export const useSegments = (id: string, enabled = true) => useQuery({ queryKey: ['segments', id], queryFn: () => getJson<Segment[]>(`/runs/${enc(id)}/segments`), enabled });
-export const useKpis = (id: string, enabled = true) => useQuery({ queryKey: ['kpis', id], queryFn: () => getJson<Kpi[]>(`/runs/${enc(id)}/kpis`), enabled });
+export const useSegments = (id: string, enabled = true) =>
+  useQuery({ queryKey: ['segments', id], queryFn: () => getJson<Segment[]>(`/runs/${enc(id)}/segments`), enabled });
+export const useKpis = (id: string, enabled = true) =>
+  useQuery({ queryKey: ['kpis', id], queryFn: () => getJson<Kpi[]>(`/runs/${enc(id)}/kpis`), enabled });
 export const useAssignmentsPage = (id: string, offset: number, limit: number, segment?: number) =>
   useQuery({
     queryKey: ['assignments', id, offset, limit, segment ?? null],
-    queryFn: () => getJson<AssignmentsPage>(`/runs/${enc(id)}/assignments/page?offset=${offset}&limit=${limit}${segment === undefined ? '' : `&segment=${segment}`}`),
+    queryFn: () =>
+      getJson<AssignmentsPage>(
+        `/runs/${enc(id)}/assignments/page?offset=${offset}&limit=${limit}${segment === undefined ? '' : `&segment=${segment}`}`,
+      ),
     placeholderData: (previous) => previous,
   });
-export const useComparisons = () => useQuery({ queryKey: ['comparisons'], queryFn: () => getJson<Comparison[]>('/comparisons') });
+export const useComparisons = () =>
+  useQuery({ queryKey: ['comparisons'], queryFn: () => getJson<Comparison[]>('/comparisons') });
 export const useComparison = (id: string | undefined) =>
   useQuery({
     queryKey: ['comparison', id],
     queryFn: () => getJson<Comparison>(`/comparisons/${enc(id as string)}`),
     enabled: !!id,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 500 : false),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 500 : false,
   });
 export const useCustomerHistory = (id: string) =>
-  useQuery({ queryKey: ['customer', id], queryFn: () => getJson<HistoryEntry[]>(`/customers/${enc(id)}/history`), enabled: !!id, retry: false });
+  useQuery({
+    queryKey: ['customer', id],
+    queryFn: () => getJson<HistoryEntry[]>(`/customers/${enc(id)}/history`),
+    enabled: !!id,
+    retry: false,
+  });
 export const useKpiDeltas = (comparison: string | undefined) =>
-  useQuery({ queryKey: ['kpi-deltas', comparison], queryFn: () => getJson<ComparisonKpiDeltas>(`/comparisons/${enc(comparison as string)}/kpi-deltas`), enabled: !!comparison });
+  useQuery({
+    queryKey: ['kpi-deltas', comparison],
+    queryFn: () => getJson<ComparisonKpiDeltas>(`/comparisons/${enc(comparison as string)}/kpi-deltas`),
+    enabled: !!comparison,
+  });
 export const useKpiHistory = (segmentation: string, kpi: string) =>
-  useQuery({ queryKey: ['kpi-history', segmentation, kpi], queryFn: () => getJson<KpiHistory>(`/segmentations/${enc(segmentation)}/kpi-history?kpi=${enc(kpi)}`), enabled: !!kpi });
+  useQuery({
+    queryKey: ['kpi-history', segmentation, kpi],
+    queryFn: () => getJson<KpiHistory>(`/segmentations/${enc(segmentation)}/kpi-history?kpi=${enc(kpi)}`),
+    enabled: !!kpi,
+  });
 export const useCustomerInRun = (run: string | undefined, customer: string) =>
-  useQuery({ queryKey: ['customer-in-run', run, customer], queryFn: () => getJson<CustomerInRun>(`/runs/${enc(run as string)}/customers/${enc(customer)}`), enabled: !!run && !!customer });
+  useQuery({
+    queryKey: ['customer-in-run', run, customer],
+    queryFn: () => getJson<CustomerInRun>(`/runs/${enc(run as string)}/customers/${enc(customer)}`),
+    enabled: !!run && !!customer,
+  });

@@ -11,8 +11,12 @@ describe('login link and errors', () => {
   });
 
   it("shows the server's message, joining a list of field problems", () => {
-    expect(errorMessage(400, { message: ['runA: must be a string', 'runB: must be a string'] })).toBe('runA: must be a string; runB: must be a string');
-    expect(errorMessage(403, { message: 'this action needs the analyst role' })).toBe('this action needs the analyst role');
+    expect(errorMessage(400, { message: ['runA: must be a string', 'runB: must be a string'] })).toBe(
+      'runA: must be a string; runB: must be a string',
+    );
+    expect(errorMessage(403, { message: 'this action needs the analyst role' })).toBe(
+      'this action needs the analyst role',
+    );
     expect(errorMessage(502, null)).toBe('request failed with HTTP 502');
   });
 });

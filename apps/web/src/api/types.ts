@@ -110,7 +110,13 @@ export interface Comparison {
   metrics: { ari: number; nmi: number; matched: number; onlyInA: number; onlyInB: number; confidence: number } | null;
   migration: { labelsA: string[]; labelsB: string[]; counts: number[][]; rowPercent: number[][] } | null;
   matching: {
-    pairs: { a: { key: number; label: string; size: number }; b: { key: number; label: string; size: number }; overlap: number; jaccard: number; deltas: Delta[] }[];
+    pairs: {
+      a: { key: number; label: string; size: number };
+      b: { key: number; label: string; size: number };
+      overlap: number;
+      jaccard: number;
+      deltas: Delta[];
+    }[];
     unmatchedA: string[];
     unmatchedB: string[];
     comparedFeatures: string[];
@@ -182,5 +188,11 @@ export interface CustomerInRun {
   run: { id: string; segmentation: string; version: number };
   segment: { key: number; label: string };
   score: number | null;
-  features: { name: string; value: number | string | null; segmentMean: number | null; overallMean: number | null; inModel: boolean }[];
+  features: {
+    name: string;
+    value: number | string | null;
+    segmentMean: number | null;
+    overallMean: number | null;
+    inModel: boolean;
+  }[];
 }

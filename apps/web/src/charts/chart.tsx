@@ -29,7 +29,10 @@ export function Chart({ title, option, height = 320, testId }: Props) {
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true, label: { description: title } }, animation: false, ...option }, true);
+    chart.current?.setOption(
+      { aria: { enabled: true, label: { description: title } }, animation: false, ...option },
+      true,
+    );
   }, [option, title]);
 
   const exportPng = () => {

@@ -29,7 +29,8 @@ export function Layout() {
     return () => window.removeEventListener('workbench:logged-out', onLogout);
   }, [navigate, location]);
 
-  if (!hasKey) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!hasKey)
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
 
   const logout = () => {
     clearKey();

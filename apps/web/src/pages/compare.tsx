@@ -13,7 +13,17 @@ import { formatIndex, formatInterval, formatNumber, formatPercent } from '../sha
 import { findComparison } from '../shape/migration';
 
 /** The KPI evaluators' values in A and B and the change, one row per KPI (cells carry data attributes for tests). */
-function KpiDeltaTable({ kpis, nameA, nameB, testId }: { kpis: KpiDelta[]; nameA: string; nameB: string; testId: string }) {
+function KpiDeltaTable({
+  kpis,
+  nameA,
+  nameB,
+  testId,
+}: {
+  kpis: KpiDelta[];
+  nameA: string;
+  nameB: string;
+  testId: string;
+}) {
   const rows = shownDeltas(kpis);
   if (rows.length === 0) return <p className="muted">No KPI both runs computed.</p>;
   return (
@@ -49,7 +59,21 @@ function KpiDeltaTable({ kpis, nameA, nameB, testId }: { kpis: KpiDelta[]; nameA
   );
 }
 
-function Result({ c, kpiQuery, nameA, nameB, shortA, shortB }: { c: Comparison; kpiQuery: UseQueryResult<ComparisonKpiDeltas>; nameA: string; nameB: string; shortA: string; shortB: string }) {
+function Result({
+  c,
+  kpiQuery,
+  nameA,
+  nameB,
+  shortA,
+  shortB,
+}: {
+  c: Comparison;
+  kpiQuery: UseQueryResult<ComparisonKpiDeltas>;
+  nameA: string;
+  nameB: string;
+  shortA: string;
+  shortB: string;
+}) {
   const kpis = kpiQuery.data;
   const m = c.metrics;
   if (!m || !c.migration || !c.matching) return null;
@@ -63,12 +87,17 @@ function Result({ c, kpiQuery, nameA, nameB, shortA, shortB }: { c: Comparison; 
           <div>
             <dt>Adjusted Rand index</dt>
             <dd data-testid="ari">{formatIndex(m.ari)}</dd>
-            <dd className="muted">1 = the same grouping of customers, 0 = no more alike than chance (negative: less).</dd>
+            <dd className="muted">
+              1 = the same grouping of customers, 0 = no more alike than chance (negative: less).
+            </dd>
           </div>
           <div>
             <dt>Normalized mutual information</dt>
             <dd data-testid="nmi">{formatIndex(m.nmi)}</dd>
-            <dd className="muted">Share of one grouping's information the other carries: 1 = either predicts the other exactly, 0 = independent.</dd>
+            <dd className="muted">
+              Share of one grouping's information the other carries: 1 = either predicts the other exactly, 0 =
+              independent.
+            </dd>
           </div>
           <div>
             <dt>Customers in both runs</dt>
@@ -87,20 +116,34 @@ function Result({ c, kpiQuery, nameA, nameB, shortA, shortB }: { c: Comparison; 
       <section aria-labelledby="migration-title">
         <h2 id="migration-title">Who moved where</h2>
         <div className="two">
-          <Chart title={`Migration from ${nameA} to ${nameB}`} option={sankeyOption(c.migration, shortA, shortB)} height={360} testId="sankey" />
-          <Chart title={`Migration matrix, row %, ${nameA} to ${nameB}`} option={migrationHeatmapOption(c.migration, shortA, shortB)} height={360} />
+          <Chart
+            title={`Migration from ${nameA} to ${nameB}`}
+            option={sankeyOption(c.migration, shortA, shortB)}
+            height={360}
+            testId="sankey"
+          />
+          <Chart
+            title={`Migration matrix, row %, ${nameA} to ${nameB}`}
+            option={migrationHeatmapOption(c.migration, shortA, shortB)}
+            height={360}
+          />
         </div>
       </section>
       <section aria-labelledby="overall-title">
         <h2 id="overall-title">KPIs of all customers</h2>
         {kpiQuery.isError && <Problem error={kpiQuery.error} />}
-        {kpis ? <KpiDeltaTable kpis={kpis.overall} nameA={nameA} nameB={nameB} testId="kpi-deltas-overall" /> : !kpiQuery.isError && <Loading what="the KPI changes" />}
+        {kpis ? (
+          <KpiDeltaTable kpis={kpis.overall} nameA={nameA} nameB={nameB} testId="kpi-deltas-overall" />
+        ) : (
+          !kpiQuery.isError && <Loading what="the KPI changes" />
+        )}
       </section>
       <section aria-labelledby="matched-title">
         <h2 id="matched-title">Matched segments</h2>
         <p className="muted">
-          Pairs found by the Hungarian method on overlap. KPIs as each run&apos;s evaluators computed them; the change B − A with a 95% interval from the two
-          values&apos; intervals (MOVER), <span className="sig">▲▼</span> where it excludes 0.
+          Pairs found by the Hungarian method on overlap. KPIs as each run&apos;s evaluators computed them; the change B
+          − A with a 95% interval from the two values&apos; intervals (MOVER), <span className="sig">▲▼</span> where it
+          excludes 0.
           {c.matching.unmatchedA.length > 0 && ` Unmatched in ${nameA}: ${c.matching.unmatchedA.join(', ')}.`}
           {c.matching.unmatchedB.length > 0 && ` Unmatched in ${nameB}: ${c.matching.unmatchedB.join(', ')}.`}
         </p>
@@ -110,9 +153,21 @@ function Result({ c, kpiQuery, nameA, nameB, shortA, shortB }: { c: Comparison; 
             <div key={`${p.a.key}-${p.b.key}`} className="pair">
               <h3>
                 {p.a.label} ({formatNumber(p.a.size)}) ↔ {p.b.label} ({formatNumber(p.b.size)})
-                <span className="muted"> · overlap {formatNumber(p.overlap)}, Jaccard {formatIndex(p.jaccard)}</span>
+                <span className="muted">
+                  {' '}
+                  · overlap {formatNumber(p.overlap)}, Jaccard {formatIndex(p.jaccard)}
+                </span>
               </h3>
-              {pairKpis ? <KpiDeltaTable kpis={pairKpis.kpis} nameA={nameA} nameB={nameB} testId={`kpi-deltas-${p.a.key}-${p.b.key}`} /> : !kpiQuery.isError && <Loading what="the KPI changes" />}
+              {pairKpis ? (
+                <KpiDeltaTable
+                  kpis={pairKpis.kpis}
+                  nameA={nameA}
+                  nameB={nameB}
+                  testId={`kpi-deltas-${p.a.key}-${p.b.key}`}
+                />
+              ) : (
+                !kpiQuery.isError && <Loading what="the KPI changes" />
+              )}
               <details>
                 <summary>Share and feature means</summary>
                 <table>
@@ -164,13 +219,16 @@ export function ComparePage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['comparisons'] }),
   });
   const ready = !!runA.data && !!runB.data && !!list.data;
-  const canCreate = ready && !found && may.compareRuns && runA.data?.status === 'succeeded' && runB.data?.status === 'succeeded';
+  const canCreate =
+    ready && !found && may.compareRuns && runA.data?.status === 'succeeded' && runB.data?.status === 'succeeded';
   useEffect(() => {
-    if (canCreate && create.isIdle) create.mutate({ runA: (runA.data as { id: string }).id, runB: (runB.data as { id: string }).id });
+    if (canCreate && create.isIdle)
+      create.mutate({ runA: (runA.data as { id: string }).id, runB: (runB.data as { id: string }).id });
   }, [canCreate, create, runA.data, runB.data]);
   const comparison = useComparison(found?.id ?? create.data?.id);
   // Asked for beside the comparison, not after it, when the list already says it has succeeded: one round trip fewer.
-  const succeeded = found?.status === 'succeeded' ? found.id : comparison.data?.status === 'succeeded' ? comparison.data.id : undefined;
+  const succeeded =
+    found?.status === 'succeeded' ? found.id : comparison.data?.status === 'succeeded' ? comparison.data.id : undefined;
   const kpiQuery = useKpiDeltas(succeeded);
 
   const nameA = runA.data ? `${runA.data.segmentation.name} v${runA.data.version}` : 'A';
@@ -186,13 +244,20 @@ export function ComparePage() {
         <Link to="/segmentations">Segmentations</Link> › compare
       </nav>
       <h1>
-        {runA.data ? <Link to={`/runs/${runA.data.id}`}>{nameA}</Link> : nameA} vs {runB.data ? <Link to={`/runs/${runB.data.id}`}>{nameB}</Link> : nameB}
+        {runA.data ? <Link to={`/runs/${runA.data.id}`}>{nameA}</Link> : nameA} vs{' '}
+        {runB.data ? <Link to={`/runs/${runB.data.id}`}>{nameB}</Link> : nameB}
       </h1>
       {[runA, runB, list, create, comparison].map((q, i) => (q.isError ? <Problem key={i} error={q.error} /> : null))}
-      {ready && !found && !may.compareRuns && <p role="status">These two runs have not been compared yet, and comparing needs the analyst role.</p>}
-      {(!c || c.status === 'queued' || c.status === 'running') && !(ready && !found && !may.compareRuns) && <Loading what="the comparison" />}
+      {ready && !found && !may.compareRuns && (
+        <p role="status">These two runs have not been compared yet, and comparing needs the analyst role.</p>
+      )}
+      {(!c || c.status === 'queued' || c.status === 'running') && !(ready && !found && !may.compareRuns) && (
+        <Loading what="the comparison" />
+      )}
       {c?.status === 'failed' && <Problem error={c.error} />}
-      {c?.status === 'succeeded' && <Result c={c} kpiQuery={kpiQuery} nameA={nameA} nameB={nameB} shortA={shortA} shortB={shortB} />}
+      {c?.status === 'succeeded' && (
+        <Result c={c} kpiQuery={kpiQuery} nameA={nameA} nameB={nameB} shortA={shortA} shortB={shortB} />
+      )}
     </>
   );
 }

@@ -14,7 +14,8 @@ export function CustomerPage() {
   const history = useCustomerHistory(id);
   const [picked, setPicked] = useState<string | undefined>();
   // The newest version by default: the segment the customer is in now.
-  const runId = picked && history.data?.some((h) => h.runId === picked) ? picked : history.data?.[history.data.length - 1]?.runId;
+  const runId =
+    picked && history.data?.some((h) => h.runId === picked) ? picked : history.data?.[history.data.length - 1]?.runId;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (input.trim()) void navigate(`/customers/${enc(input.trim())}`);
@@ -64,7 +65,17 @@ export function CustomerPage() {
 }
 
 /** The customer's features in one version's input, beside their segment's mean and all customers' mean. */
-function Features({ customer, runs, runId, onPick }: { customer: string; runs: HistoryEntry[]; runId: string; onPick: (runId: string) => void }) {
+function Features({
+  customer,
+  runs,
+  runId,
+  onPick,
+}: {
+  customer: string;
+  runs: HistoryEntry[];
+  runId: string;
+  onPick: (runId: string) => void;
+}) {
   const inRun = useCustomerInRun(runId, customer);
   const c = inRun.data;
   return (
@@ -103,7 +114,9 @@ function Features({ customer, runs, runId, onPick }: { customer: string; runs: H
                   {f.name}
                   {f.inModel && <span title="trained on"> ●</span>}
                 </th>
-                <td className="value">{typeof f.value === 'number' || f.value === null ? formatNumber(f.value) : f.value}</td>
+                <td className="value">
+                  {typeof f.value === 'number' || f.value === null ? formatNumber(f.value) : f.value}
+                </td>
                 <td className="segment-mean">{formatNumber(f.segmentMean)}</td>
                 <td className="overall-mean">{formatNumber(f.overallMean)}</td>
               </tr>

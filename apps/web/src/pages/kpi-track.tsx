@@ -13,7 +13,10 @@ export function KpiTrackPage() {
   const { name = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const runs = useRuns(name);
-  const latest = useMemo(() => (runs.data ?? []).filter((r) => r.status === 'succeeded').sort((a, b) => b.version - a.version)[0], [runs.data]);
+  const latest = useMemo(
+    () => (runs.data ?? []).filter((r) => r.status === 'succeeded').sort((a, b) => b.version - a.version)[0],
+    [runs.data],
+  );
   const kpis = useKpis(latest?.id ?? '', !!latest);
   const kpiNames = [...new Set((kpis.data ?? []).filter((k) => k.value !== null).map((k) => k.kpi))];
   const kpi = params.get('kpi') ?? kpiNames[0] ?? '';
@@ -24,7 +27,8 @@ export function KpiTrackPage() {
   return (
     <>
       <nav aria-label="Breadcrumb" className="crumbs">
-        <Link to="/segmentations">Segmentations</Link> › <Link to={`/segmentations/${enc(name)}`}>{name}</Link> › KPI tracking
+        <Link to="/segmentations">Segmentations</Link> › <Link to={`/segmentations/${enc(name)}`}>{name}</Link> › KPI
+        tracking
       </nav>
       <h1>KPI tracking: {name}</h1>
       {[runs, kpis, history].map((q, i) => (q.isError ? <Problem key={i} error={q.error} /> : null))}
@@ -45,11 +49,14 @@ export function KpiTrackPage() {
       {h && track && (
         <>
           <p className="muted">
-            Each segment is followed from version to version through the Hungarian matching of consecutive versions (on shared customers), so a line is one
-            group of customers even where its label or key changes; lines are named as in v{h.anchor.version}. A segment no version before or after is
-            matched to starts or ends its line.
+            Each segment is followed from version to version through the Hungarian matching of consecutive versions (on
+            shared customers), so a line is one group of customers even where its label or key changes; lines are named
+            as in v{h.anchor.version}. A segment no version before or after is matched to starts or ends its line.
           </p>
-          <Chart title={`${h.title ?? kpi} across versions of ${name}, 95% intervals`} option={trackOption(kpi, track.versions, track.lines)} />
+          <Chart
+            title={`${h.title ?? kpi} across versions of ${name}, 95% intervals`}
+            option={trackOption(kpi, track.versions, track.lines)}
+          />
           <table data-testid="kpi-history">
             <thead>
               <tr>
@@ -72,7 +79,11 @@ export function KpiTrackPage() {
                       return (
                         <td key={v} data-version={h.versions[v].version}>
                           <span className="value">{p ? formatNumber(p.value) : '—'}</span>{' '}
-                          <span className="interval">{p && p.lower !== null && p.upper !== null ? formatInterval({ lower: p.lower, upper: p.upper }) : ''}</span>
+                          <span className="interval">
+                            {p && p.lower !== null && p.upper !== null
+                              ? formatInterval({ lower: p.lower, upper: p.upper })
+                              : ''}
+                          </span>
                           {label && label !== l.name && <div className="muted segment-label">as {label}</div>}
                         </td>
                       );

@@ -49,7 +49,15 @@ export function LoginPage() {
       <h1>Segment Workbench</h1>
       <form onSubmit={submit}>
         <label htmlFor="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKeyInput(e.target.value)} required />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          autoComplete="off"
+          value={key}
+          onChange={(e) => setKeyInput(e.target.value)}
+          required
+        />
         <button type="submit" disabled={busy}>
           Log in
         </button>
@@ -58,7 +66,10 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        <p className="muted">The key stays in this browser tab until you close it or log out. An admin makes one with <code>workbench keys create</code>.</p>
+        <p className="muted">
+          The key stays in this browser tab until you close it or log out. An admin makes one with{' '}
+          <code>workbench keys create</code>.
+        </p>
       </form>
     </main>
   );

@@ -42,7 +42,8 @@ function KpiTable({ rows, segments }: { rows: KpiRow[]; segments: Segment[] }) {
               ) : (
                 row.cells.map((c, i) => (
                   <td key={i} data-segment={i === 0 ? 'all' : segments[i - 1].key} title={c.note ?? undefined}>
-                    <span className="value">{formatNumber(c.value)}</span> <span className="interval">{formatInterval(c.interval)}</span>
+                    <span className="value">{formatNumber(c.value)}</span>{' '}
+                    <span className="interval">{formatInterval(c.interval)}</span>
                   </td>
                 ))
               )}
@@ -79,15 +80,27 @@ function Assignments({ runId, segments }: { runId: string; segments: Segment[] }
             </option>
           ))}
         </select>
-        <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={offset === 0}
+          onClick={() => setOffset(Math.max(0, offset - limit))}
+        >
           Previous
         </button>
-        <button type="button" className="secondary" disabled={!page.data || offset + limit >= page.data.total} onClick={() => setOffset(offset + limit)}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!page.data || offset + limit >= page.data.total}
+          onClick={() => setOffset(offset + limit)}
+        >
           Next
         </button>
         {page.data && (
           <span className="muted">
-            {page.data.total === 0 ? 'none' : `${formatNumber(offset + 1)}–${formatNumber(Math.min(offset + limit, page.data.total))} of ${formatNumber(page.data.total)}`}
+            {page.data.total === 0
+              ? 'none'
+              : `${formatNumber(offset + 1)}–${formatNumber(Math.min(offset + limit, page.data.total))} of ${formatNumber(page.data.total)}`}
           </span>
         )}
       </div>
@@ -125,7 +138,10 @@ export function RunPage() {
   const done = run.data?.status === 'succeeded';
   const segments = useSegments(ref, done);
   const kpis = useKpis(ref, done);
-  const rows = useMemo(() => (kpis.data && segments.data ? kpiTable(kpis.data, segments.data) : []), [kpis.data, segments.data]);
+  const rows = useMemo(
+    () => (kpis.data && segments.data ? kpiTable(kpis.data, segments.data) : []),
+    [kpis.data, segments.data],
+  );
   const charted = rows.filter((r) => !r.unavailable);
   const [kpiChoice, setKpiChoice] = useState<string | null>(null);
   const chosen = charted.find((r) => r.kpi === kpiChoice) ?? charted[0];
@@ -137,20 +153,29 @@ export function RunPage() {
   const r = run.data;
   if (!r) return null;
   const title = `${r.segmentation.name} v${r.version}`;
-  const exportCsv = () => download(`/runs/${enc(r.id)}/assignments?format=csv`, `${r.segmentation.name}-v${r.version}-assignments.csv`).catch(setExportError);
+  const exportCsv = () =>
+    download(`/runs/${enc(r.id)}/assignments?format=csv`, `${r.segmentation.name}-v${r.version}-assignments.csv`).catch(
+      setExportError,
+    );
 
   return (
     <>
       <nav aria-label="Breadcrumb" className="crumbs">
-        <Link to="/segmentations">Segmentations</Link> › <Link to={`/segmentations/${enc(r.segmentation.name)}`}>{r.segmentation.name}</Link> › v{r.version}
+        <Link to="/segmentations">Segmentations</Link> ›{' '}
+        <Link to={`/segmentations/${enc(r.segmentation.name)}`}>{r.segmentation.name}</Link> › v{r.version}
       </nav>
       <h1>
         {title} <StatusBadge status={r.status} />
       </h1>
       <p>
-        {r.plugin.name}@{r.plugin.version} · dataset version v{r.datasetVersion.version} · seed {r.seed} · {formatDuration(r.timings.durationMs)}
+        {r.plugin.name}@{r.plugin.version} · dataset version v{r.datasetVersion.version} · seed {r.seed} ·{' '}
+        {formatDuration(r.timings.durationMs)}
       </p>
-      {!done && <p role="status">{r.status === 'failed' ? r.error : `${formatPercent(r.progress, 0)} ${r.progressNote ?? ''}`}</p>}
+      {!done && (
+        <p role="status">
+          {r.status === 'failed' ? r.error : `${formatPercent(r.progress, 0)} ${r.progressNote ?? ''}`}
+        </p>
+      )}
       {done && (
         <div className="actions">
           <button type="button" onClick={() => void exportCsv()}>
@@ -182,15 +207,28 @@ export function RunPage() {
                 ))}
               </tbody>
             </table>
-            <Chart title={`Segment sizes, ${title}`} option={sizesOption(segments.data.map((s) => s.label), segments.data.map((s) => s.size))} height={260} />
+            <Chart
+              title={`Segment sizes, ${title}`}
+              option={sizesOption(
+                segments.data.map((s) => s.label),
+                segments.data.map((s) => s.size),
+              )}
+              height={260}
+            />
           </div>
         </section>
       )}
       {heatmap && heatmap.features.length > 0 && (
         <section aria-labelledby="profile-title">
           <h2 id="profile-title">Profiles</h2>
-          <p className="muted">Mean of each feature per segment; the colour is the z-score among segments, the number the raw mean.</p>
-          <Chart title={`Segment profiles, ${title}`} option={profileOption(heatmap)} height={Math.max(220, 60 * heatmap.segments.length + 110)} />
+          <p className="muted">
+            Mean of each feature per segment; the colour is the z-score among segments, the number the raw mean.
+          </p>
+          <Chart
+            title={`Segment profiles, ${title}`}
+            option={profileOption(heatmap)}
+            height={Math.max(220, 60 * heatmap.segments.length + 110)}
+          />
         </section>
       )}
       {rows.length > 0 && segments.data && (
@@ -208,7 +246,10 @@ export function RunPage() {
                   ))}
                 </select>
               </div>
-              <Chart title={`${chosen.title} (${chosen.unit}) per segment with 95% intervals, ${title}`} option={errorBarsOption(chosen.title, kpiBars(chosen, segments.data))} />
+              <Chart
+                title={`${chosen.title} (${chosen.unit}) per segment with 95% intervals, ${title}`}
+                option={errorBarsOption(chosen.title, kpiBars(chosen, segments.data))}
+              />
             </>
           )}
           <KpiTable rows={rows} segments={segments.data} />

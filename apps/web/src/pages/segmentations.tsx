@@ -29,7 +29,11 @@ function SegmentationRow({ s }: { s: Segmentation }) {
         )}
       </td>
       <td>{aliases.data?.map((a) => `${a.name} → v${a.run.version}`).join(', ') || '—'}</td>
-      <td>{decision ? `${decision.status} (${decision.trigger.split(':')[0]}, ${new Date(decision.createdAt).toLocaleDateString()})` : '—'}</td>
+      <td>
+        {decision
+          ? `${decision.status} (${decision.trigger.split(':')[0]}, ${new Date(decision.createdAt).toLocaleDateString()})`
+          : '—'}
+      </td>
     </tr>
   );
 }
@@ -41,7 +45,11 @@ export function SegmentationsPage() {
       <h1>Segmentations</h1>
       {list.isLoading && <Loading what="segmentations" />}
       {list.isError && <Problem error={list.error} />}
-      {list.data && list.data.length === 0 && <p>No segmentation yet. Create one with <code>workbench run</code> or <code>POST /segmentations</code>.</p>}
+      {list.data && list.data.length === 0 && (
+        <p>
+          No segmentation yet. Create one with <code>workbench run</code> or <code>POST /segmentations</code>.
+        </p>
+      )}
       {list.data && list.data.length > 0 && (
         <table>
           <thead>

@@ -57,7 +57,10 @@ export function VersionsPage() {
   });
   const promote = useMutation({
     mutationFn: (runId: string) => postJson(`/segmentations/${enc(name)}/aliases/champion`, { run: runId }, 'PUT'),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['aliases', name] }).then(() => queryClient.invalidateQueries({ queryKey: ['alias-history', name] })),
+    onSuccess: () =>
+      queryClient
+        .invalidateQueries({ queryKey: ['aliases', name] })
+        .then(() => queryClient.invalidateQueries({ queryKey: ['alias-history', name] })),
   });
 
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.slice(-1), id]));
@@ -74,7 +77,8 @@ export function VersionsPage() {
       {segmentation.data && (
         <p>
           {segmentation.data.plugin} on dataset <strong>{segmentation.data.dataset.name}</strong>
-          {segmentation.data.description ? ` — ${segmentation.data.description}` : ''} · <Link to={`/segmentations/${enc(name)}/kpis`}>KPI tracking across versions</Link>
+          {segmentation.data.description ? ` — ${segmentation.data.description}` : ''} ·{' '}
+          <Link to={`/segmentations/${enc(name)}/kpis`}>KPI tracking across versions</Link>
         </p>
       )}
       <div className="actions">
@@ -83,7 +87,11 @@ export function VersionsPage() {
             Run a new version
           </button>
         )}
-        <button type="button" disabled={pickedRuns.length !== 2} onClick={() => void navigate(`/compare/${pickedRuns[0].id}/${pickedRuns[1].id}`)}>
+        <button
+          type="button"
+          disabled={pickedRuns.length !== 2}
+          onClick={() => void navigate(`/compare/${pickedRuns[0].id}/${pickedRuns[1].id}`)}
+        >
           Compare the two picked versions
         </button>
         {submit.isError && <Problem error={submit.error} />}
@@ -97,7 +105,13 @@ export function VersionsPage() {
           return (
             <li key={r.id} data-testid={`version-${r.version}`}>
               <div className="version-head">
-                <input type="checkbox" id={`pick-${r.id}`} checked={picked.includes(r.id)} onChange={() => toggle(r.id)} disabled={r.status !== 'succeeded'} />
+                <input
+                  type="checkbox"
+                  id={`pick-${r.id}`}
+                  checked={picked.includes(r.id)}
+                  onChange={() => toggle(r.id)}
+                  disabled={r.status !== 'succeeded'}
+                />
                 <label htmlFor={`pick-${r.id}`} className="sr-only">
                   pick v{r.version} to compare
                 </label>
@@ -142,7 +156,11 @@ export function VersionsPage() {
         })}
       </ol>
       <h2>Aliases</h2>
-      {aliases.data?.length ? aliases.data.map((a) => <AliasAudit key={a.name} segmentation={name} alias={a.name} />) : <p className="muted">No alias points at a version yet.</p>}
+      {aliases.data?.length ? (
+        aliases.data.map((a) => <AliasAudit key={a.name} segmentation={name} alias={a.name} />)
+      ) : (
+        <p className="muted">No alias points at a version yet.</p>
+      )}
     </>
   );
 }

@@ -20,7 +20,9 @@ export function sankeyData(m: Migration, nameA = 'A', nameB = 'B') {
 
 /** Heatmap cells of the matrix: [column (B), row (A), row % (0–100), count]; the colour is the row %. */
 export function migrationCells(m: Migration): [number, number, number, number][] {
-  return m.counts.flatMap((row, i) => row.map((count, j) => [j, i, m.rowPercent[i]?.[j] ?? 0, count] as [number, number, number, number]));
+  return m.counts.flatMap((row, i) =>
+    row.map((count, j) => [j, i, m.rowPercent[i]?.[j] ?? 0, count] as [number, number, number, number]),
+  );
 }
 
 /** The newest finished or pending comparison of exactly run A with run B, if any. */

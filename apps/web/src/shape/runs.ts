@@ -8,7 +8,8 @@ export function triggerOf(run: Pick<Run, 'id'>, retrains: readonly RetrainReques
   return `${kind} (retrain policy, ${request.status})`;
 }
 
-export const aliasesOf = (run: Pick<Run, 'id'>, aliases: readonly Alias[]): string[] => aliases.filter((a) => a.run.id === run.id).map((a) => a.name);
+export const aliasesOf = (run: Pick<Run, 'id'>, aliases: readonly Alias[]): string[] =>
+  aliases.filter((a) => a.run.id === run.id).map((a) => a.name);
 
 /** The model's own quality figures (silhouette, inertia, AUC, …) without the per-k search trace. */
 export function qualityFigures(metrics: Record<string, number> | null): [string, number][] {
@@ -17,5 +18,7 @@ export function qualityFigures(metrics: Record<string, number> | null): [string,
 
 /** The last retrain decision of a segmentation (promoted, flagged, failed), newest first in the list. */
 export function lastDecision(retrains: readonly RetrainRequest[]): RetrainRequest | undefined {
-  return [...retrains].filter((r) => r.status === 'promoted' || r.status === 'flagged' || r.status === 'failed').sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+  return [...retrains]
+    .filter((r) => r.status === 'promoted' || r.status === 'flagged' || r.status === 'failed')
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
 }

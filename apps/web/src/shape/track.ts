@@ -11,16 +11,23 @@ export interface TrackLine {
   points: (TrackPoint | null)[];
 }
 
-const point = (p: KpiPoint | null): TrackPoint | null => (p && p.value !== null ? { value: p.value, lower: p.lower, upper: p.upper } : null);
+const point = (p: KpiPoint | null): TrackPoint | null =>
+  p && p.value !== null ? { value: p.value, lower: p.lower, upper: p.upper } : null;
 
 /**
  * The chart's lines of a KPI history: all customers, then one per segment as the server followed it
  * through the versions (by the Hungarian matching of consecutive versions, not by label); null where a
  * version has no segment in the chain or no value.
  */
-export function kpiTrack(history: Pick<KpiHistory, 'versions' | 'overall' | 'lines'>): { versions: number[]; lines: TrackLine[] } {
+export function kpiTrack(history: Pick<KpiHistory, 'versions' | 'overall' | 'lines'>): {
+  versions: number[];
+  lines: TrackLine[];
+} {
   return {
     versions: history.versions.map((v) => v.version),
-    lines: [{ name: 'All customers', points: history.overall.map(point) }, ...history.lines.map((l) => ({ name: l.label, points: l.points.map(point) }))],
+    lines: [
+      { name: 'All customers', points: history.overall.map(point) },
+      ...history.lines.map((l) => ({ name: l.label, points: l.points.map(point) })),
+    ],
   };
 }

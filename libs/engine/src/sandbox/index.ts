@@ -1,2 +1,8 @@
-export { DEFAULT_SANDBOX_LIMITS, PluginSandboxError, runInSandbox, scoreInSandbox, type SandboxLimits } from './run-in-sandbox';
+export {
+  DEFAULT_SANDBOX_LIMITS,
+  PluginSandboxError,
+  runInSandbox,
+  scoreInSandbox,
+  type SandboxLimits,
+} from './run-in-sandbox';
 export type { SandboxJob, ScoreSandboxJob } from './protocol';

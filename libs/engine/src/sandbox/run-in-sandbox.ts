@@ -53,16 +53,28 @@ function threadEntry(): { file: string; execArgv: string[] } {
  * buffers), the growth of the whole process's RSS since the start, polled from the host. With several
  * sandboxes at once that growth is shared, so a limit is best set with room for the others.
  */
-export function runInSandbox(job: SandboxJob, ctx: RunContext, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<PluginWorkResult> {
+export function runInSandbox(
+  job: SandboxJob,
+  ctx: RunContext,
+  limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+): Promise<PluginWorkResult> {
   return runThread<PluginWorkResult>(job, ctx, limits);
 }
 
 /** Scores data with a trained model in a worker thread of its own, under the same limits as training (see {@link runInSandbox}). */
-export function scoreInSandbox(job: ScoreSandboxJob, ctx: RunContext, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<ScoreOutcome> {
+export function scoreInSandbox(
+  job: ScoreSandboxJob,
+  ctx: RunContext,
+  limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+): Promise<ScoreOutcome> {
   return runThread<ScoreOutcome>(job, ctx, limits);
 }
 
-function runThread<R extends PluginWorkResult | ScoreOutcome>(job: SandboxJob | ScoreSandboxJob, ctx: RunContext, limits: SandboxLimits): Promise<R> {
+function runThread<R extends PluginWorkResult | ScoreOutcome>(
+  job: SandboxJob | ScoreSandboxJob,
+  ctx: RunContext,
+  limits: SandboxLimits,
+): Promise<R> {
   const entry = threadEntry();
   const plugin = `plugin '${job.model}'`;
   return new Promise<R>((resolve, reject) => {
@@ -85,15 +97,22 @@ function runThread<R extends PluginWorkResult | ScoreOutcome>(job: SandboxJob | 
       if (error) reject(error);
       else resolve(result as R);
     };
-    const timer = setTimeout(() => finish(new PluginSandboxError(`${plugin} exceeded its time limit of ${formatMs(limits.timeoutMs)}`)), limits.timeoutMs);
+    const timer = setTimeout(
+      () => finish(new PluginSandboxError(`${plugin} exceeded its time limit of ${formatMs(limits.timeoutMs)}`)),
+      limits.timeoutMs,
+    );
     const memoryWatch = setInterval(() => {
       const grownMb = (process.memoryUsage.rss() - rssAtStart) / 1048576;
-      if (grownMb > limits.memoryMb) finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
+      if (grownMb > limits.memoryMb)
+        finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
     }, MEMORY_POLL_MS);
     const onAbort = () => {
       worker.postMessage({ type: 'abort', reason: String(ctx.signal.reason ?? 'aborted') } satisfies HostMessage);
       // A plugin that ignores the signal is stopped anyway, a moment later.
-      setTimeout(() => finish(new Error(`run aborted: ${String(ctx.signal.reason ?? 'the host stopped it')}`)), 2000).unref();
+      setTimeout(
+        () => finish(new Error(`run aborted: ${String(ctx.signal.reason ?? 'the host stopped it')}`)),
+        2000,
+      ).unref();
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -109,12 +128,14 @@ function runThread<R extends PluginWorkResult | ScoreOutcome>(job: SandboxJob | 
         case 'artifact-write':
           return void ctx.artifacts.write(message.name, message.bytes).then(
             () => reply({ type: 'reply', requestId: message.requestId }),
-            (e: Error) => reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
+            (e: Error) =>
+              reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
           );
         case 'artifact-read':
           return void ctx.artifacts.read(message.name).then(
             (bytes) => reply({ type: 'reply', requestId: message.requestId, bytes }),
-            (e: Error) => reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
+            (e: Error) =>
+              reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
           );
         case 'done':
           return finish(null, message.result);
@@ -124,11 +145,18 @@ function runThread<R extends PluginWorkResult | ScoreOutcome>(job: SandboxJob | 
       }
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
       else finish(Object.assign(new Error(e.message), { name: e.name }));
     });
     worker.on('exit', (code) => {
-      finish(new PluginSandboxError(code === 0 ? `${plugin} never settled: its promise was left pending with nothing left to run` : `${plugin} exited with code ${code}`));
+      finish(
+        new PluginSandboxError(
+          code === 0
+            ? `${plugin} never settled: its promise was left pending with nothing left to run`
+            : `${plugin} exited with code ${code}`,
+        ),
+      );
     });
   });
 }

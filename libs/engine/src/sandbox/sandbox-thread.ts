@@ -14,7 +14,9 @@ if (!port) throw new Error('sandbox-thread runs only as a worker thread');
 const job = workerData as SandboxJob | ScoreSandboxJob;
 const post = (message: ThreadMessage) => port.postMessage(message);
 const toSerialized = (e: unknown): SerializedError =>
-  e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: typeof e === 'string' ? e : JSON.stringify(e) };
+  e instanceof Error
+    ? { name: e.name, message: e.message }
+    : { name: 'Error', message: typeof e === 'string' ? e : JSON.stringify(e) };
 
 const abort = new AbortController();
 const pending = new Map<number, { resolve: (bytes: Uint8Array | undefined) => void; reject: (e: Error) => void }>();
@@ -68,12 +70,28 @@ async function main(): Promise<void> {
     },
   };
   if ('task' in job && job.task === 'score') {
-    post({ type: 'done', result: await scoreFrame({ model, artifact: job.artifact, frame: job.frame, segmentCount: job.segmentCount }, ctx) });
+    post({
+      type: 'done',
+      result: await scoreFrame(
+        { model, artifact: job.artifact, frame: job.frame, segmentCount: job.segmentCount },
+        ctx,
+      ),
+    });
     return;
   }
   const train = job as SandboxJob;
-  const kpis = train.kpis.map((k) => ({ evaluator: registry.kpiEvaluator(k.evaluator) as KpiEvaluator, params: k.params }));
-  const result = await trainAndEvaluate({ step: { model, params: train.params, frame: train.frame, revenueFeature: train.revenueFeature }, kpis, kpiInput: train.kpiInput }, ctx);
+  const kpis = train.kpis.map((k) => ({
+    evaluator: registry.kpiEvaluator(k.evaluator) as KpiEvaluator,
+    params: k.params,
+  }));
+  const result = await trainAndEvaluate(
+    {
+      step: { model, params: train.params, frame: train.frame, revenueFeature: train.revenueFeature },
+      kpis,
+      kpiInput: train.kpiInput,
+    },
+    ctx,
+  );
   post({ type: 'done', result });
 }
 

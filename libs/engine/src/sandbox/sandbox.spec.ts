@@ -13,7 +13,16 @@ const frame = createFeatureFrame(
 );
 
 function job(mode: string): SandboxJob {
-  return { modules: [HOSTILE], model: 'test-hostile', params: { mode }, frame, kpis: [], kpiInput: { referenceDate: 0 }, runId: `run-${mode}`, seed: 1 };
+  return {
+    modules: [HOSTILE],
+    model: 'test-hostile',
+    params: { mode },
+    frame,
+    kpis: [],
+    kpiInput: { referenceDate: 0 },
+    runId: `run-${mode}`,
+    seed: 1,
+  };
 }
 
 // Short limits: the point is that each way of misbehaving is stopped and named, not how fast.
@@ -36,24 +45,33 @@ describe('runInSandbox (a worker thread per run)', () => {
     ['heap-bomb', 'exceeded its memory limit of 256 MiB'],
     ['buffer-bomb', 'exceeded its memory limit of 256 MiB'],
     ['exit', 'exited with code 1'],
-  ])('fails a plugin in mode %s with "%s", and the host carries on', async (mode, reason) => {
-    const failure = await runInSandbox(job(mode), createTestRunContext(), limits).catch((e: Error) => e);
-    expect(failure).toBeInstanceOf(PluginSandboxError);
-    expect((failure as Error).message).toContain(`plugin 'test-hostile' ${reason}`);
-    // The host's event loop was never blocked, and it still runs plugins.
-    const { outcome } = await runInSandbox(job('ok'), createTestRunContext(), limits);
-    expect(outcome.segments).toHaveLength(2);
-  }, 60_000);
+  ])(
+    'fails a plugin in mode %s with "%s", and the host carries on',
+    async (mode, reason) => {
+      const failure = await runInSandbox(job(mode), createTestRunContext(), limits).catch((e: Error) => e);
+      expect(failure).toBeInstanceOf(PluginSandboxError);
+      expect((failure as Error).message).toContain(`plugin 'test-hostile' ${reason}`);
+      // The host's event loop was never blocked, and it still runs plugins.
+      const { outcome } = await runInSandbox(job('ok'), createTestRunContext(), limits);
+      expect(outcome.segments).toHaveLength(2);
+    },
+    60_000,
+  );
 
   it('hands the plugin a copy: writing into its input leaves the host frame as it was', async () => {
     const before = Float64Array.from(monetary);
     const { outcome } = await runInSandbox(job('mutate'), createTestRunContext(), limits);
     expect(outcome.metrics).toEqual({ median: 5010 }); // the plugin saw its own ×10 copy
-    expect(frame.columns.monetary.kind === 'numeric' && Array.from(frame.columns.monetary.values)).toEqual(Array.from(before));
+    expect(frame.columns.monetary.kind === 'numeric' && Array.from(frame.columns.monetary.values)).toEqual(
+      Array.from(before),
+    );
   });
 
   it("keeps a plugin's own error class name, so the host can tell a permanent failure", async () => {
     const failure = await runInSandbox(job('missing-feature'), createTestRunContext(), limits).catch((e: Error) => e);
-    expect([(failure as Error).name, (failure as Error).message]).toEqual(['FeatureRequirementError', "feature 'nope' is not in the data (available: monetary)"]);
+    expect([(failure as Error).name, (failure as Error).message]).toEqual([
+      'FeatureRequirementError',
+      "feature 'nope' is not in the data (available: monetary)",
+    ]);
   });
 });

@@ -31,7 +31,12 @@ afterAll(async () => {
 
 describeQueueConformance(
   'BullJobQueue',
-  async () => new BullJobQueue({ redisUrl, prefix: randomQueuePrefix('conformance'), defaultRetry: { attempts: 3, backoffMs: 10 } }),
+  async () =>
+    new BullJobQueue({
+      redisUrl,
+      prefix: randomQueuePrefix('conformance'),
+      defaultRetry: { attempts: 3, backoffMs: 10 },
+    }),
 );
 
 describe('BullJobQueue', () => {
@@ -48,7 +53,8 @@ describe('BullJobQueue', () => {
       handled,
       failures,
       handle: async (job) => void handled.push(`${job.id}#${job.attempt}`),
-      onFailure: async (job, error, willRetry) => void failures.push(`${job.id}#${job.attempt}:${error.message}:${willRetry}`),
+      onFailure: async (job, error, willRetry) =>
+        void failures.push(`${job.id}#${job.attempt}:${error.message}:${willRetry}`),
     };
   };
 
@@ -104,7 +110,12 @@ describe('BullJobQueue', () => {
       child.kill('SIGKILL');
       await new Promise((resolve) => child?.once('exit', resolve));
       const warnings: string[] = [];
-      const survivor = open({ prefix, lockDurationMs, stalledIntervalMs, logger: { warn: (m) => warnings.push(m), error: () => undefined } });
+      const survivor = open({
+        prefix,
+        lockDurationMs,
+        stalledIntervalMs,
+        logger: { warn: (m) => warnings.push(m), error: () => undefined },
+      });
       const handlers = recording();
       survivor.process('train', handlers);
       await waitFor(() => handlers.handled.length === 1, 'the surviving worker to pick the stalled job up', 10_000);
@@ -114,7 +125,9 @@ describe('BullJobQueue', () => {
       // A stall is not a failed attempt: Bull does not count it, and the owner is not told of a failure.
       expect(handlers.handled).toEqual(['run-crash#1']);
       expect(handlers.failures).toEqual([]);
-      expect(warnings).toEqual(['train/run-crash stalled (its worker stopped renewing the lock); it goes back to wait']);
+      expect(warnings).toEqual([
+        'train/run-crash stalled (its worker stopped renewing the lock); it goes back to wait',
+      ]);
     } finally {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
@@ -182,12 +195,22 @@ describe('BullJobQueue', () => {
     const redisUrlOfSilent = `redis://127.0.0.1:${port}`;
     // Opened here and handed in, so the test can cut their connections at the end (closing waits for a ready Redis).
     const queues = { train: new Bull('train', redisUrlOfSilent), compare: new Bull('compare', redisUrlOfSilent) };
-    const queue = new BullJobQueue({ redisUrl: redisUrlOfSilent, queues, timeoutMs: 300, logger: { warn: () => undefined, error: () => undefined } });
+    const queue = new BullJobQueue({
+      redisUrl: redisUrlOfSilent,
+      queues,
+      timeoutMs: 300,
+      logger: { warn: () => undefined, error: () => undefined },
+    });
     try {
       const failed = await queue.enqueue('train', 'run-1').catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(QueueUnavailableError);
-      expect(failed).toMatchObject({ queue: 'train', message: 'the train queue (Redis) did not answer within 300 ms while queueing train/run-1' });
-      await expect(queue.isQueued('compare', 'c-1')).rejects.toThrow('the compare queue (Redis) did not answer within 300 ms while looking up compare/c-1');
+      expect(failed).toMatchObject({
+        queue: 'train',
+        message: 'the train queue (Redis) did not answer within 300 ms while queueing train/run-1',
+      });
+      await expect(queue.isQueued('compare', 'c-1')).rejects.toThrow(
+        'the compare queue (Redis) did not answer within 300 ms while looking up compare/c-1',
+      );
     } finally {
       for (const bull of Object.values(queues)) for (const client of bull.clients) client.disconnect();
       for (const socket of sockets) socket.destroy();
@@ -197,7 +220,11 @@ describe('BullJobQueue', () => {
 
   it('logs a throwing onFailure through the given logger and still retries', async () => {
     const errors: string[] = [];
-    const queue = new BullJobQueue({ redisUrl, prefix: randomQueuePrefix('logger'), logger: { warn: () => undefined, error: (message) => errors.push(message) } });
+    const queue = new BullJobQueue({
+      redisUrl,
+      prefix: randomQueuePrefix('logger'),
+      logger: { warn: () => undefined, error: (message) => errors.push(message) },
+    });
     opened.push(queue);
     const attempts: number[] = [];
     queue.process('train', {

@@ -47,13 +47,21 @@ export interface BullJobQueueOptions {
 }
 
 /** The Bull options these settings mean; whoever opens the queues (this adapter or BullModule) uses them. */
-export function bullQueueOptions(options: Pick<BullJobQueueOptions, 'redisUrl' | 'prefix' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount'>): Bull.QueueOptions & { url: string } {
+export function bullQueueOptions(
+  options: Pick<
+    BullJobQueueOptions,
+    'redisUrl' | 'prefix' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount'
+  >,
+): Bull.QueueOptions & { url: string } {
   const { lockDurationMs, stalledIntervalMs, maxStalledCount } = options;
   return {
     url: options.redisUrl,
     prefix: options.prefix ?? 'workbench',
     settings: {
-      ...(lockDurationMs !== undefined && { lockDuration: lockDurationMs, lockRenewTime: Math.max(1, Math.floor(lockDurationMs / 2)) }),
+      ...(lockDurationMs !== undefined && {
+        lockDuration: lockDurationMs,
+        lockRenewTime: Math.max(1, Math.floor(lockDurationMs / 2)),
+      }),
       ...(stalledIntervalMs !== undefined && { stalledInterval: stalledIntervalMs }),
       ...(maxStalledCount !== undefined && { maxStalledCount }),
     },
@@ -166,7 +174,9 @@ export class BullJobQueue implements JobQueue {
     const bullQueue = this.queue(queue);
 
     bullQueue.on('stalled', (job: Bull.Job<JobData> | null) => {
-      this.logger.warn(`${queue}/${job?.id ?? '?'} stalled (its worker stopped renewing the lock); it goes back to wait`);
+      this.logger.warn(
+        `${queue}/${job?.id ?? '?'} stalled (its worker stopped renewing the lock); it goes back to wait`,
+      );
     });
     // A job that stalled more than maxStalledCount is failed by Bull's stalled check, outside any processor,
     // and removeOnFail has already deleted it (the local 'failed' event then carries no job). The global
@@ -229,7 +239,9 @@ export class BullJobQueue implements JobQueue {
     for (;;) {
       this.assertOpen();
       // Bull's typings omit `paused`, which getJobCounts does return.
-      const counts = (await Promise.all(names.map((name) => this.queue(name).getJobCounts()))) as (Bull.JobCounts & { paused?: number })[];
+      const counts = (await Promise.all(names.map((name) => this.queue(name).getJobCounts()))) as (Bull.JobCounts & {
+        paused?: number;
+      })[];
       if (counts.every((c) => c.waiting + c.active + c.delayed + (c.paused ?? 0) === 0)) return;
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
@@ -248,11 +260,14 @@ export class BullJobQueue implements JobQueue {
     let queue = this.queues.get(name);
     if (!queue) {
       const { url, ...queueOptions } = bullQueueOptions(this.options);
-      queue = (this.options.queues?.[name] as Bull.Queue<JobData> | undefined) ?? new Bull<JobData>(name, url, queueOptions);
+      queue =
+        (this.options.queues?.[name] as Bull.Queue<JobData> | undefined) ?? new Bull<JobData>(name, url, queueOptions);
       // Without a listener, an 'error' event (e.g. Redis went away) would crash the process.
       queue.on('error', (error) => this.logger.error(`Bull queue '${name}' error`, error));
       queue.on('lock-extension-failed', (job: Bull.Job<JobData>, error: unknown) =>
-        this.logger.warn(`${name}/${job.id}: lock extension failed (${toError(error).message}); another worker may take the job over`),
+        this.logger.warn(
+          `${name}/${job.id}: lock extension failed (${toError(error).message}); another worker may take the job over`,
+        ),
       );
       this.queues.set(name, queue);
     }
@@ -274,14 +289,24 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
-  private async reportStalledLimit(queue: QueueName, bullQueue: Bull.Queue<JobData>, id: string, handlers: JobHandlers): Promise<void> {
+  private async reportStalledLimit(
+    queue: QueueName,
+    bullQueue: Bull.Queue<JobData>,
+    id: string,
+    handlers: JobHandlers,
+  ): Promise<void> {
     try {
       const claimKey = `${this.options.prefix ?? 'workbench'}:${queue}:stalled-failure:${id}`;
       const claimed = await bullQueue.client.set(claimKey, '1', 'PX', 60_000, 'NX');
       if (claimed !== 'OK') return;
       // The job hash is gone, so the attempt count is unknown: report it as the last attempt.
       const job: Job = { queue, id, attempt: 1, maxAttempts: 1, progress: async () => undefined };
-      await this.callOnFailure(handlers, job, new Error(`job ${queue}/${id} stalled more than allowable limit (its worker died repeatedly)`), false);
+      await this.callOnFailure(
+        handlers,
+        job,
+        new Error(`job ${queue}/${id} stalled more than allowable limit (its worker died repeatedly)`),
+        false,
+      );
     } catch (error) {
       this.logger.error(`could not report the stalled failure of ${queue}/${id}`, error);
     }
@@ -304,7 +329,16 @@ export class BullJobQueue implements JobQueue {
     const timeoutMs = this.options.timeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError(queue, `the ${queue} queue (Redis) did not answer within ${timeoutMs} ms while ${what}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new QueueUnavailableError(
+              queue,
+              `the ${queue} queue (Redis) did not answer within ${timeoutMs} ms while ${what}`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([operation(), timedOut]);

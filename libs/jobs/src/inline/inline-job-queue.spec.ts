@@ -1,7 +1,10 @@
 import { describeQueueConformance } from '../testing';
 import { InlineJobQueue } from './inline-job-queue';
 
-describeQueueConformance('InlineJobQueue', async () => new InlineJobQueue({ defaultRetry: { attempts: 3, backoffMs: 10 } }));
+describeQueueConformance(
+  'InlineJobQueue',
+  async () => new InlineJobQueue({ defaultRetry: { attempts: 3, backoffMs: 10 } }),
+);
 
 describe('InlineJobQueue', () => {
   it('does not call the handler inside enqueue', async () => {

@@ -217,7 +217,9 @@ export class InlineJobQueue implements JobQueue {
 
   private isIdle(queue?: QueueName): boolean {
     const states = queue ? [this.queues.get(queue)] : [...this.queues.values()];
-    return states.every((state) => !state || (state.waiting.length === 0 && state.delayed.size === 0 && state.active.size === 0));
+    return states.every(
+      (state) => !state || (state.waiting.length === 0 && state.delayed.size === 0 && state.active.size === 0),
+    );
   }
 
   private notifyIdle(): void {

@@ -148,7 +148,12 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
 
       expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2, 3]);
       expect(handlers.failures.map((f) => f.willRetry)).toEqual([true, true, false]);
-      expect(handlers.failures.at(-1)).toEqual({ id: 'run-broken', attempt: 3, message: 'plugin exploded: k must be >= 2', willRetry: false });
+      expect(handlers.failures.at(-1)).toEqual({
+        id: 'run-broken',
+        attempt: 3,
+        message: 'plugin exploded: k must be >= 2',
+        willRetry: false,
+      });
     });
 
     it('fails a DoNotRetryError once, at once, with its reason, though attempts are left', async () => {
@@ -161,7 +166,14 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.whenIdle();
 
       expect(handlers.handled.map((h) => h.attempt)).toEqual([1]);
-      expect(handlers.failures).toEqual([{ id: 'run-bad-params', attempt: 1, message: "invalid params for 'segmenter-kmeans': k: must be >= 2", willRetry: false }]);
+      expect(handlers.failures).toEqual([
+        {
+          id: 'run-bad-params',
+          attempt: 1,
+          message: "invalid params for 'segmenter-kmeans': k: must be >= 2",
+          willRetry: false,
+        },
+      ]);
     });
 
     it('recognises a DoNotRetryError by name when it crossed a boundary (a worker thread, a child process)', async () => {
@@ -173,7 +185,9 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-timed-out', { attempts: 3, backoffMs: 10_000 });
       await queue.whenIdle();
 
-      expect(handlers.failures).toEqual([{ id: 'run-timed-out', attempt: 1, message: 'exceeded 300 s', willRetry: false }]);
+      expect(handlers.failures).toEqual([
+        { id: 'run-timed-out', attempt: 1, message: 'exceeded 300 s', willRetry: false },
+      ]);
     });
 
     it('still retries an ordinary error after a DoNotRetryError of another job', async () => {
@@ -203,7 +217,9 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       await queue.enqueue('train', 'run-string-throw', { attempts: 1, backoffMs: 10 });
       await queue.whenIdle();
 
-      expect(handlers.failures).toEqual([{ id: 'run-string-throw', attempt: 1, message: 'plain string failure', willRetry: false }]);
+      expect(handlers.failures).toEqual([
+        { id: 'run-string-throw', attempt: 1, message: 'plain string failure', willRetry: false },
+      ]);
     });
 
     it('honours a per-job retry policy of a single attempt', async () => {
@@ -258,10 +274,14 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
         await gate.promise;
       });
       queue.process('train', handlers, 2);
-      await waitFor(() => handlers.failures.length === 1 && handlers.handled.length === 2, 'one failure and one active job');
+      await waitFor(
+        () => handlers.failures.length === 1 && handlers.handled.length === 2,
+        'one failure and one active job',
+      );
       let depth = await queue.depth('train');
       // Bull moves a failed job to `delayed` just after onFailure has run
-      for (const end = Date.now() + 5000; depth.delayed === 0 && Date.now() < end; depth = await queue.depth('train')) await new Promise((r) => setTimeout(r, 20));
+      for (const end = Date.now() + 5000; depth.delayed === 0 && Date.now() < end; depth = await queue.depth('train'))
+        await new Promise((r) => setTimeout(r, 20));
       expect(depth).toEqual({ waiting: 0, active: 1, delayed: 1 });
       gate.open();
     });
@@ -294,15 +314,23 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       queue.process('train', handlers, 2);
       await queue.enqueue('train', 'run-retried', { attempts: 2, backoffMs: 60_000 });
       await queue.enqueue('train', 'run-held', FAST_RETRY);
-      await waitFor(() => handlers.failures.length === 1 && handlers.handled.some((h) => h.id === 'run-held'), 'a failed and an active job');
+      await waitFor(
+        () => handlers.failures.length === 1 && handlers.handled.some((h) => h.id === 'run-held'),
+        'a failed and an active job',
+      );
       // Bull moves a failed job to `delayed` just after onFailure has run
-      for (const end = Date.now() + 5000; (await queue.depth('train')).delayed === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      for (const end = Date.now() + 5000; (await queue.depth('train')).delayed === 0 && Date.now() < end; )
+        await new Promise((r) => setTimeout(r, 20));
       expect(await queue.remove('train', 'run-retried')).toBe(true);
       expect(await queue.remove('train', 'run-held')).toBe(false);
       gate.open();
       await queue.whenIdle();
 
-      expect(handlers.handled.map((h) => `${h.id}#${h.attempt}`).sort()).toEqual(['run-held#1', 'run-kept#1', 'run-retried#1']);
+      expect(handlers.handled.map((h) => `${h.id}#${h.attempt}`).sort()).toEqual([
+        'run-held#1',
+        'run-kept#1',
+        'run-retried#1',
+      ]);
     });
 
     it('says in isQueued whether a job is waiting, active or waiting for a retry, and not once it has ended', async () => {
@@ -450,7 +478,9 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
     it('rejects an unknown queue name and an empty run id', async () => {
       await expect(queue.enqueue('nope' as QueueName, 'run-1')).rejects.toThrow("unknown queue 'nope'");
       await expect(queue.enqueue('train', '')).rejects.toThrow('job id must be a non-empty string');
-      await expect(queue.enqueue('train', 'run-1', { attempts: 0 })).rejects.toThrow('retry.attempts must be an integer >= 1, got 0');
+      await expect(queue.enqueue('train', 'run-1', { attempts: 0 })).rejects.toThrow(
+        'retry.attempts must be an integer >= 1, got 0',
+      );
     });
   });
 }

@@ -12,11 +12,19 @@ export async function referencedArtifactKeys(em: EntityManager): Promise<Set<str
     if (key) keys.add(key);
   };
   for (const v of await em.find(DatasetVersion, {}, { fields: ['artifactKey'] })) add(v.artifactKey);
-  for (const r of await em.find(Run, { $or: [{ modelArtifactKey: { $ne: null } }, { assignmentsArtifactKey: { $ne: null } }] }, { fields: ['modelArtifactKey', 'assignmentsArtifactKey'] })) {
+  for (const r of await em.find(
+    Run,
+    { $or: [{ modelArtifactKey: { $ne: null } }, { assignmentsArtifactKey: { $ne: null } }] },
+    { fields: ['modelArtifactKey', 'assignmentsArtifactKey'] },
+  )) {
     add(r.modelArtifactKey);
     add(r.assignmentsArtifactKey);
   }
-  for (const s of await em.find(Scoring, { $or: [{ resultArtifactKey: { $ne: null } }, { errorsArtifactKey: { $ne: null } }] }, { fields: ['resultArtifactKey', 'errorsArtifactKey'] })) {
+  for (const s of await em.find(
+    Scoring,
+    { $or: [{ resultArtifactKey: { $ne: null } }, { errorsArtifactKey: { $ne: null } }] },
+    { fields: ['resultArtifactKey', 'errorsArtifactKey'] },
+  )) {
     add(s.resultArtifactKey);
     add(s.errorsArtifactKey);
   }

@@ -81,19 +81,29 @@ describe('LocalArtifactStore', () => {
       const reader = await chunked.open(key);
       try {
         expect(reader.size).toBe(table.length);
-        for (const [position, length] of [[0, 1], [5, 13], [6, 7], [9_990, 17], [1234, 5678]]) {
+        for (const [position, length] of [
+          [0, 1],
+          [5, 13],
+          [6, 7],
+          [9_990, 17],
+          [1234, 5678],
+        ]) {
           const target = new Uint8Array(length);
           await reader.read(target, position);
           expect(Array.from(target)).toEqual(Array.from(table.subarray(position, position + length)));
         }
-        await expect(reader.read(new Uint8Array(2), table.length - 1)).rejects.toThrow(`Artifact ${key}: reading 2 bytes at 10006 runs past its 10007 bytes`);
+        await expect(reader.read(new Uint8Array(2), table.length - 1)).rejects.toThrow(
+          `Artifact ${key}: reading 2 bytes at 10006 runs past its 10007 bytes`,
+        );
       } finally {
         await reader.close();
       }
     });
 
     it('refuses a chunk size that is not a positive integer', () => {
-      expect(() => new LocalArtifactStore(root, { chunkBytes: 0 })).toThrow('chunkBytes: expected a positive integer, got 0');
+      expect(() => new LocalArtifactStore(root, { chunkBytes: 0 })).toThrow(
+        'chunkBytes: expected a positive integer, got 0',
+      );
     });
   });
 

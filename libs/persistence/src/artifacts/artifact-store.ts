@@ -64,7 +64,8 @@ export class LocalArtifactStore implements ArtifactStore {
     options: LocalArtifactStoreOptions = {},
   ) {
     this.chunkBytes = options.chunkBytes ?? 8 << 20;
-    if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1) throw new Error(`chunkBytes: expected a positive integer, got ${options.chunkBytes}`);
+    if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1)
+      throw new Error(`chunkBytes: expected a positive integer, got ${options.chunkBytes}`);
   }
 
   async put(content: Uint8Array | readonly Uint8Array[]): Promise<string> {
@@ -130,10 +131,17 @@ export class LocalArtifactStore implements ArtifactStore {
       size,
       async read(target: Uint8Array, position: number): Promise<void> {
         if (position < 0 || position + target.byteLength > size) {
-          throw new Error(`Artifact ${key}: reading ${target.byteLength} bytes at ${position} runs past its ${size} bytes`);
+          throw new Error(
+            `Artifact ${key}: reading ${target.byteLength} bytes at ${position} runs past its ${size} bytes`,
+          );
         }
         for (let at = 0; at < target.byteLength; ) {
-          const { bytesRead } = await file.read(target, at, Math.min(chunkBytes, target.byteLength - at), position + at);
+          const { bytesRead } = await file.read(
+            target,
+            at,
+            Math.min(chunkBytes, target.byteLength - at),
+            position + at,
+          );
           if (bytesRead === 0) throw new Error(`Artifact ${key} ended at ${position + at} of ${size} bytes`);
           at += bytesRead;
         }

@@ -37,4 +37,23 @@ import { Segment } from './segment.entity';
 import { Segmentation } from './segmentation.entity';
 
 /** Every entity of the schema, passed explicitly to MikroORM (no folder discovery). */
-export const ENTITIES = [Dataset, DatasetVersion, Segmentation, Run, Segment, KpiValue, ApiKey, Alias, AliasEvent, Assignment, Comparison, PluginRecord, RetrainPolicy, RetrainRequest, WorkbenchEvent, Scoring, KpiAlert, AlertFiring];
+export const ENTITIES = [
+  Dataset,
+  DatasetVersion,
+  Segmentation,
+  Run,
+  Segment,
+  KpiValue,
+  ApiKey,
+  Alias,
+  AliasEvent,
+  Assignment,
+  Comparison,
+  PluginRecord,
+  RetrainPolicy,
+  RetrainRequest,
+  WorkbenchEvent,
+  Scoring,
+  KpiAlert,
+  AlertFiring,
+];

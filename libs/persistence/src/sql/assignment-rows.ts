@@ -8,14 +8,21 @@ const SQLITE_BATCH = 4000;
 const PG_BATCH = 100_000;
 
 /** A PostgreSQL array literal (`{"a","b"}`) of strings, quoted so any id survives. */
-const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+const textArray = (values: readonly string[]) =>
+  `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
 /**
  * Writes a run's customer → segment rows inside the caller's transaction, replacing any rows of an
  * earlier attempt. Bulk SQL of each dialect, past the ORM's per-row entity mapping (a million rows
  * through entities take many seconds and gigabytes). A NaN score is stored as NULL.
  */
-export async function writeAssignmentRows(tx: EntityManager, runId: string, ids: readonly string[], segment: Int32Array, score?: Float64Array): Promise<void> {
+export async function writeAssignmentRows(
+  tx: EntityManager,
+  runId: string,
+  ids: readonly string[],
+  segment: Int32Array,
+  score?: Float64Array,
+): Promise<void> {
   await tx.nativeDelete(Assignment, { run: runId });
   const connection = tx.getConnection();
   const context = tx.getTransactionContext();
@@ -23,7 +30,9 @@ export async function writeAssignmentRows(tx: EntityManager, runId: string, ids:
     // unnest() over array parameters: one statement per 100k rows instead of a row list per 4k.
     for (let start = 0; start < ids.length; start += PG_BATCH) {
       const end = Math.min(ids.length, start + PG_BATCH);
-      const scores = score ? `{${Array.from(score.subarray(start, end), (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}` : `{${new Array(end - start).fill('NULL').join(',')}}`;
+      const scores = score
+        ? `{${Array.from(score.subarray(start, end), (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}`
+        : `{${new Array(end - start).fill('NULL').join(',')}}`;
       await connection.execute(
         'insert into "assignment" ("run_id", "customer_id", "segment_key", "score") select ?, c, s, v from unnest(?::text[], ?::int[], ?::float8[]) as t(c, s, v)',
         [runId, textArray(ids.slice(start, end)), `{${segment.subarray(start, end).join(',')}}`, scores],
@@ -44,6 +53,11 @@ export async function writeAssignmentRows(tx: EntityManager, runId: string, ids:
       params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
     }
     const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
-    await connection.execute(`insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`, params, 'run', context);
+    await connection.execute(
+      `insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`,
+      params,
+      'run',
+      context,
+    );
   }
 }

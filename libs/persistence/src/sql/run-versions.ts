@@ -10,8 +10,19 @@ import { Run, Segmentation } from '../entities';
  * have runs but next_version 1), and `next_version` records the one after.
  */
 export async function allocateRunVersion(tx: EntityManager, segmentationId: string): Promise<number> {
-  await tx.getConnection().execute('update segmentation set next_version = next_version where id = ?', [segmentationId], 'run', tx.getTransactionContext());
-  const last = await tx.findOne(Run, { segmentation: segmentationId }, { orderBy: { version: 'desc' }, fields: ['version'] });
+  await tx
+    .getConnection()
+    .execute(
+      'update segmentation set next_version = next_version where id = ?',
+      [segmentationId],
+      'run',
+      tx.getTransactionContext(),
+    );
+  const last = await tx.findOne(
+    Run,
+    { segmentation: segmentationId },
+    { orderBy: { version: 'desc' }, fields: ['version'] },
+  );
   const version = (last?.version ?? 0) + 1;
   await tx.nativeUpdate(Segmentation, { id: segmentationId }, { nextVersion: version + 1 });
   return version;

@@ -9,9 +9,16 @@ const run = promisify(execFile);
 /** The newest PostgreSQL server binaries of this machine (Debian keeps them in /usr/lib/postgresql/<major>/bin). */
 function postgresBin(): string {
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => /^\d+$/.test(d))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   const bin = majors.map((m) => join(root, m, 'bin')).find((dir) => existsSync(join(dir, 'pg_ctl')));
-  if (!bin) throw new Error(`a test needs PostgreSQL's server binaries (initdb, pg_ctl) under ${root}/<version>/bin; none found`);
+  if (!bin)
+    throw new Error(
+      `a test needs PostgreSQL's server binaries (initdb, pg_ctl) under ${root}/<version>/bin; none found`,
+    );
   return bin;
 }
 
@@ -41,15 +48,29 @@ export class PostgresServer {
       this.initialised = true;
     }
     const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    await this.as(['pg_ctl', '-D', data, '-o', options, '-l', join(this.dir, 'server.log'), '-w', '-t', '120', 'start']);
+    await this.as([
+      'pg_ctl',
+      '-D',
+      data,
+      '-o',
+      options,
+      '-l',
+      join(this.dir, 'server.log'),
+      '-w',
+      '-t',
+      '120',
+      'start',
+    ]);
   }
 
   /** Stops the server (fast shutdown: open connections are cut, as in an outage) and waits until it is down. */
   async stop(): Promise<void> {
     if (!this.initialised) return;
-    await this.as(['pg_ctl', '-D', join(this.dir, 'data'), '-m', 'fast', '-w', '-t', '120', 'stop']).catch((e: Error) => {
-      if (!/is the server running|No such process/i.test(e.message)) throw e;
-    });
+    await this.as(['pg_ctl', '-D', join(this.dir, 'data'), '-m', 'fast', '-w', '-t', '120', 'stop']).catch(
+      (e: Error) => {
+        if (!/is the server running|No such process/i.test(e.message)) throw e;
+      },
+    );
   }
 
   /** Stops the server and deletes its folder. */
@@ -60,7 +81,8 @@ export class PostgresServer {
 
   private async as([tool, ...args]: string[]): Promise<void> {
     const command = join(this.bin, tool);
-    const [file, argv] = userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+    const [file, argv] =
+      userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
     try {
       await run(file, argv, { cwd: this.dir });
     } catch (e) {

@@ -32,7 +32,11 @@ describe('createTestDatabase', () => {
     }
     await db.drop();
 
-    const admin = knex({ client: 'pg', connection: savedUrl || 'postgres://postgres@127.0.0.1:5432/test', pool: { min: 0, max: 1 } });
+    const admin = knex({
+      client: 'pg',
+      connection: savedUrl || 'postgres://postgres@127.0.0.1:5432/test',
+      pool: { min: 0, max: 1 },
+    });
     try {
       const left = await admin.raw('select 1 from pg_database where datname = ?', [name]);
       expect(left.rows).toEqual([]);
@@ -43,6 +47,8 @@ describe('createTestDatabase', () => {
 
   it('throws a clear error when PostgreSQL is unreachable', async () => {
     process.env['TEST_DATABASE_URL'] = 'postgres://postgres@127.0.0.1:1/test';
-    await expect(createTestDatabase('postgresql')).rejects.toThrow(/^PostgreSQL is required at postgres:\/\/postgres@127\.0\.0\.1:1\/test for this test: .*ECONNREFUSED/);
+    await expect(createTestDatabase('postgresql')).rejects.toThrow(
+      /^PostgreSQL is required at postgres:\/\/postgres@127\.0\.0\.1:1\/test for this test: .*ECONNREFUSED/,
+    );
   });
 });

@@ -40,7 +40,10 @@ export async function createTestDatabase(kind: 'sqlite' | 'postgresql'): Promise
   try {
     await creator.raw(`create database "${name}"`);
   } catch (err) {
-    throw new Error(`PostgreSQL is required at ${redact(adminUrl)} for this test: ${(err as Error).message || String(err)}`, { cause: err });
+    throw new Error(
+      `PostgreSQL is required at ${redact(adminUrl)} for this test: ${(err as Error).message || String(err)}`,
+      { cause: err },
+    );
   } finally {
     await creator.destroy();
   }

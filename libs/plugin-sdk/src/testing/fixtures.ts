@@ -5,7 +5,11 @@ import { join } from 'node:path';
 export const FIXTURES_DIR = join(__dirname, '../../test/fixtures');
 
 /** The shared real data files, by name. */
-export type FixtureName = 'cdnowElog.csv' | 'cdnow_customers_summary.csv' | 'cdnow_customers_summary_with_transactions.csv' | 'online-retail-sample.csv';
+export type FixtureName =
+  | 'cdnowElog.csv'
+  | 'cdnow_customers_summary.csv'
+  | 'cdnow_customers_summary_with_transactions.csv'
+  | 'online-retail-sample.csv';
 
 /**
  * The path of one of the shared real data files, so every project's specs read the one copy.

@@ -19,11 +19,13 @@ type TypedArray = Int32Array | Uint8Array | Float64Array;
 function arraysOf(input: KpiConformanceFixture<object>['input']): [string, TypedArray][] {
   const out: [string, TypedArray][] = [];
   const frame = (prefix: string, f: KpiInput<object>['frame']) => {
-    for (const [name, column] of Object.entries(f.columns)) out.push([`${prefix}.${name}`, column.kind === 'numeric' ? column.values : column.codes]);
+    for (const [name, column] of Object.entries(f.columns))
+      out.push([`${prefix}.${name}`, column.kind === 'numeric' ? column.values : column.codes]);
   };
   frame('frame', input.frame);
   out.push(['assignments.segment', input.assignments.segment]);
-  for (const [name, column] of Object.entries(input.transactions ?? {})) out.push([`transactions.${name}`, column as TypedArray]);
+  for (const [name, column] of Object.entries(input.transactions ?? {}))
+    out.push([`transactions.${name}`, column as TypedArray]);
   for (const [name, table] of Object.entries(input.tables ?? {})) frame(`tables.${name}`, table);
   return out.map(([name, a]) => [name, a.slice()]);
 }
@@ -39,10 +41,14 @@ function arraysOf(input: KpiConformanceFixture<object>['input']): [string, Typed
  * import { describeKpiEvaluatorConformance } from '@workbench/plugin-sdk/testing';
  * describeKpiEvaluatorConformance(plugin, { input: { frame, assignments, segments, referenceDate, transactions }, params: { windowDays: 365 } });
  */
-export function describeKpiEvaluatorConformance<P extends object>(evaluator: KpiEvaluator<P>, fixture: KpiConformanceFixture<P>): void {
+export function describeKpiEvaluatorConformance<P extends object>(
+  evaluator: KpiEvaluator<P>,
+  fixture: KpiConformanceFixture<P>,
+): void {
   const name = evaluator.manifest.name;
   const params = () => validateParams(name, evaluator.manifest.params, fixture.params ?? {});
-  const evaluate = (seed = 42, signal?: AbortSignal): Promise<KpiResult[]> => evaluator.evaluate({ ...fixture.input, params: params() }, createTestRunContext({ seed, signal }));
+  const evaluate = (seed = 42, signal?: AbortSignal): Promise<KpiResult[]> =>
+    evaluator.evaluate({ ...fixture.input, params: params() }, createTestRunContext({ seed, signal }));
 
   describe(`${name} keeps the KPI evaluator contract`, () => {
     it('has a valid manifest that defines each KPI once, with a title, a unit and a definition', () => {
@@ -50,7 +56,10 @@ export function describeKpiEvaluatorConformance<P extends object>(evaluator: Kpi
       expect(evaluator.manifest.kind).toBe('kpi');
       const keys = evaluator.manifest.kpis.map((k) => k.key);
       expect(new Set(keys).size).toBe(keys.length);
-      for (const k of evaluator.manifest.kpis) expect([k.key, k.title, k.unit, k.definition].filter((text) => typeof text !== 'string' || text.trim() === '')).toEqual([]);
+      for (const k of evaluator.manifest.kpis)
+        expect(
+          [k.key, k.title, k.unit, k.definition].filter((text) => typeof text !== 'string' || text.trim() === ''),
+        ).toEqual([]);
     });
 
     it(`is built for this SDK (${SDK_VERSION})`, () => {
@@ -74,17 +83,22 @@ export function describeKpiEvaluatorConformance<P extends object>(evaluator: Kpi
       expect(results.length).toBeGreaterThan(0);
       const declared = new Map(evaluator.manifest.kpis.map((k) => [k.key, k.unit]));
       const segments = new Set(fixture.input.segments.map((s) => s.key));
-      expect(results.map((r) => kpiResultProblem(r, name, new Set(declared.keys()), segments)).filter((p) => p !== null)).toEqual([]);
+      expect(
+        results.map((r) => kpiResultProblem(r, name, new Set(declared.keys()), segments)).filter((p) => p !== null),
+      ).toEqual([]);
       expect(results.filter((r) => r.unit !== declared.get(r.kpi)).map((r) => `${r.kpi}: '${r.unit}'`)).toEqual([]);
     });
 
     it('keeps the details of each figure to JSON', () => {
-      for (const r of results) if (r.details !== undefined) expect(JSON.parse(JSON.stringify(r.details))).toEqual(r.details);
+      for (const r of results)
+        if (r.details !== undefined) expect(JSON.parse(JSON.stringify(r.details))).toEqual(r.details);
     });
 
     it('leaves its input unchanged', () => {
       const after = new Map(arraysOf(fixture.input));
-      const changed = before.filter(([name, copy]) => !Buffer.from(copy.buffer).equals(Buffer.from(after.get(name)?.buffer ?? new ArrayBuffer(0))));
+      const changed = before.filter(
+        ([name, copy]) => !Buffer.from(copy.buffer).equals(Buffer.from(after.get(name)?.buffer ?? new ArrayBuffer(0))),
+      );
       expect(changed.map(([name]) => name)).toEqual([]);
     });
 

@@ -23,7 +23,10 @@ export interface ConformanceFixture<P extends object> {
  * import { describeSegmentationModelConformance } from '@workbench/plugin-sdk/testing';
  * describeSegmentationModelConformance(plugin, { frame: mallFrame(), params: { k: 5 } });
  */
-export function describeSegmentationModelConformance<P extends object>(model: SegmentationModel<P>, fixture: ConformanceFixture<P>): void {
+export function describeSegmentationModelConformance<P extends object>(
+  model: SegmentationModel<P>,
+  fixture: ConformanceFixture<P>,
+): void {
   const name = model.manifest.name;
   const params = () => validateParams(name, model.manifest.params, fixture.params ?? {});
 
@@ -84,13 +87,20 @@ export function describeSegmentationModelConformance<P extends object>(model: Se
     it('stops with RunAbortedError when aborted before it starts', async () => {
       const controller = new AbortController();
       controller.abort('cancelled by the test');
-      await expect(model.train({ params: params(), frame: fixture.frame }, createTestRunContext({ signal: controller.signal }))).rejects.toBeInstanceOf(RunAbortedError);
+      await expect(
+        model.train({ params: params(), frame: fixture.frame }, createTestRunContext({ signal: controller.signal })),
+      ).rejects.toBeInstanceOf(RunAbortedError);
     });
 
     it('stops with RunAbortedError when aborted while it runs', async () => {
       const controller = new AbortController();
-      const ctx = createTestRunContext({ signal: controller.signal, onProgress: () => controller.abort('cancelled by the test') });
-      await expect(model.train({ params: params(), frame: fixture.frame }, ctx)).rejects.toBeInstanceOf(RunAbortedError);
+      const ctx = createTestRunContext({
+        signal: controller.signal,
+        onProgress: () => controller.abort('cancelled by the test'),
+      });
+      await expect(model.train({ params: params(), frame: fixture.frame }, ctx)).rejects.toBeInstanceOf(
+        RunAbortedError,
+      );
     });
   });
 }

@@ -15,7 +15,9 @@ export interface TestRunContext extends RunContext {
  * await plugin.train({ params, frame }, ctx);
  * expect(ctx.progressReports.at(-1)?.fraction).toBe(1);
  */
-export function createTestRunContext(options: { seed?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): TestRunContext {
+export function createTestRunContext(
+  options: { seed?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): TestRunContext {
   const progressReports: { fraction: number; note?: string }[] = [];
   const logLines: string[] = [];
   const files = new Map<string, Uint8Array>();

@@ -1,5 +1,12 @@
 import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
-import { defineKpiEvaluator, defineSegmentationModel, numericMatrix, throwIfAborted, type KpiEvaluator, type SegmentationModel } from '@workbench/plugin-sdk';
+import {
+  defineKpiEvaluator,
+  defineSegmentationModel,
+  numericMatrix,
+  throwIfAborted,
+  type KpiEvaluator,
+  type SegmentationModel,
+} from '@workbench/plugin-sdk';
 
 class SplitParams {
   /** Numeric feature to split on. */
@@ -63,7 +70,10 @@ export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationM
     const high = segment.reduce((a, b) => a + b, 0);
     ctx.progress(1);
     return {
-      artifact: { format: 'median/1', bytes: new TextEncoder().encode(JSON.stringify({ feature: params.feature, median })) },
+      artifact: {
+        format: 'median/1',
+        bytes: new TextEncoder().encode(JSON.stringify({ feature: params.feature, median })),
+      },
       segments: [
         { key: 0, label: 'Low', size: segment.length - high, profile: { [`${params.feature}_below`]: median } },
         { key: 1, label: 'High', size: high, profile: { [`${params.feature}_at_least`]: median } },
@@ -73,7 +83,10 @@ export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationM
     };
   },
   async assign(model, frame) {
-    const { feature, median } = JSON.parse(new TextDecoder().decode(model.bytes)) as { feature: string; median: number };
+    const { feature, median } = JSON.parse(new TextDecoder().decode(model.bytes)) as {
+      feature: string;
+      median: number;
+    };
     return { segment: Int32Array.from(numericMatrix(frame, [feature]), (v) => (v >= median ? 1 : 0)) };
   },
 });
@@ -94,17 +107,40 @@ export const revenuePerSegment: KpiEvaluator<RevenueParams> = defineKpiEvaluator
     description: 'net revenue per segment (test plugin)',
     params: RevenueParams,
     requires: [],
-    kpis: [{ key: 'revenue', title: 'Revenue', unit: 'currency', higherIsBetter: true, definition: 'sum of transaction amounts, returns netted' }],
+    kpis: [
+      {
+        key: 'revenue',
+        title: 'Revenue',
+        unit: 'currency',
+        higherIsBetter: true,
+        definition: 'sum of transaction amounts, returns netted',
+      },
+    ],
   },
   async evaluate({ params, assignments, segments, transactions }) {
     if (params.unavailable || !transactions) {
-      return [{ segmentKey: null, kpi: 'revenue', value: null, unit: 'currency', n: 0, note: 'not available: needs a transactions table' }];
+      return [
+        {
+          segmentKey: null,
+          kpi: 'revenue',
+          value: null,
+          unit: 'currency',
+          n: 0,
+          note: 'not available: needs a transactions table',
+        },
+      ];
     }
     const sums = new Float64Array(segments.length);
     for (let t = 0; t < transactions.amount.length; t++) {
       const row = transactions.customerRow[t];
       if (row >= 0) sums[assignments.segment[row]] += transactions.amount[t];
     }
-    return segments.map((s) => ({ segmentKey: s.key, kpi: 'revenue', value: sums[s.key], unit: 'currency', n: s.size }));
+    return segments.map((s) => ({
+      segmentKey: s.key,
+      kpi: 'revenue',
+      value: sums[s.key],
+      unit: 'currency',
+      n: s.size,
+    }));
   },
 });

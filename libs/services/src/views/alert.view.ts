@@ -29,12 +29,19 @@ export function alertFiringView(f: AlertFiring & { event: WorkbenchEvent | null 
     run: { id: run.id, segmentation: run.segmentation.name, version: run.version },
     segments: f.segments,
     eventId: f.eventId,
-    webhook: f.event && f.event.webhookStatus !== 'none' ? { status: f.event.webhookStatus, attempts: f.event.webhookAttempts } : null,
+    webhook:
+      f.event && f.event.webhookStatus !== 'none'
+        ? { status: f.event.webhookStatus, attempts: f.event.webhookAttempts }
+        : null,
     createdAt: new Date(f.createdAt),
   };
 }
 
-export function alertView(a: KpiAlert, firings: readonly (AlertFiring & { event: WorkbenchEvent | null })[], options: { hideWebhookUrl?: boolean } = {}): AlertView {
+export function alertView(
+  a: KpiAlert,
+  firings: readonly (AlertFiring & { event: WorkbenchEvent | null })[],
+  options: { hideWebhookUrl?: boolean } = {},
+): AlertView {
   return {
     id: a.id,
     segmentation: { id: a.segmentation.id, name: a.segmentation.name },

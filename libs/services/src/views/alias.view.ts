@@ -16,9 +16,20 @@ export interface AliasEventView {
 }
 
 export function aliasView(a: Alias): AliasView {
-  return { name: a.name, run: { id: a.run.id, version: a.run.version }, updatedAt: a.updatedAt, updatedBy: a.updatedBy };
+  return {
+    name: a.name,
+    run: { id: a.run.id, version: a.run.version },
+    updatedAt: a.updatedAt,
+    updatedBy: a.updatedBy,
+  };
 }
 
 export function aliasEventView(e: AliasEvent): AliasEventView {
-  return { name: e.name, fromVersion: e.fromRun?.version ?? null, toVersion: e.toRun.version, movedBy: e.movedBy, movedAt: e.movedAt };
+  return {
+    name: e.name,
+    fromVersion: e.fromRun?.version ?? null,
+    toVersion: e.toRun.version,
+    movedBy: e.movedBy,
+    movedAt: e.movedAt,
+  };
 }

@@ -16,10 +16,17 @@ export class ComparisonReportsService {
   async kpiDeltas(id: string): Promise<ComparisonKpiDeltasView> {
     const comparison = await this.comparisons.get(id);
     if (comparison.status !== ComparisonStatus.Succeeded) {
-      throw new ConflictError(`comparison '${id}' is ${comparison.status}; its KPI changes are there once it has succeeded`);
+      throw new ConflictError(
+        `comparison '${id}' is ${comparison.status}; its KPI changes are there once it has succeeded`,
+      );
     }
-    const pairs = (comparison.matching as { pairs: { a: { key: number; label: string }; b: { key: number; label: string } }[] }).pairs;
-    const [kpisA, kpisB] = await Promise.all([this.reports.kpis(comparison.runA.id), this.reports.kpis(comparison.runB.id)]);
+    const pairs = (
+      comparison.matching as { pairs: { a: { key: number; label: string }; b: { key: number; label: string } }[] }
+    ).pairs;
+    const [kpisA, kpisB] = await Promise.all([
+      this.reports.kpis(comparison.runA.id),
+      this.reports.kpis(comparison.runB.id),
+    ]);
     return comparisonKpiDeltasView(comparisonView(comparison), pairs, kpisA, kpisB);
   }
 }

@@ -63,5 +63,9 @@ export function datasetDetailView(d: Dataset, versions: readonly DatasetVersion[
 }
 
 export function ingestView(result: { dataset: Dataset; created: boolean; version: DatasetVersion }): IngestView {
-  return { dataset: { id: result.dataset.id, name: result.dataset.name }, created: result.created, version: datasetVersionView(result.version) };
+  return {
+    dataset: { id: result.dataset.id, name: result.dataset.name },
+    created: result.created,
+    version: datasetVersionView(result.version),
+  };
 }

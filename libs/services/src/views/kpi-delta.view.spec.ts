@@ -21,12 +21,25 @@ const row = (r: Partial<KpiValueView>): KpiValueView => ({
 
 describe('kpiDeltas', () => {
   it("pairs A's segment with B's matched one across evaluator versions, B − A with the MOVER interval", () => {
-    const a = [row({ segmentKey: 0, value: 10, interval: { lower: 8, upper: 13, method: 'bootstrap' } }), row({ segmentKey: 1, value: 99 })];
-    const b = [row({ segmentKey: 2, value: 14, interval: { lower: 11, upper: 16, method: 'normal' }, evaluator: 'kpi-standard@1.1.0' })];
+    const a = [
+      row({ segmentKey: 0, value: 10, interval: { lower: 8, upper: 13, method: 'bootstrap' } }),
+      row({ segmentKey: 1, value: 99 }),
+    ];
+    const b = [
+      row({
+        segmentKey: 2,
+        value: 14,
+        interval: { lower: 11, upper: 16, method: 'normal' },
+        evaluator: 'kpi-standard@1.1.0',
+      }),
+    ];
     const [d] = kpiDeltas(a, b, 0, 2);
     // Hand-computed: Δ = 4; L = 4 − √((14 − 11)² + (13 − 10)²) = 4 − √18; U = 4 + √((16 − 14)² + (10 − 8)²) = 4 + √8.
     expect(d).toMatchObject({ kpi: 'aov', evaluator: 'kpi-standard', a: 10, b: 14, delta: 4, significant: false });
-    expect([d.interval?.lower, d.interval?.upper]).toEqual([expect.closeTo(4 - Math.sqrt(18), 12), expect.closeTo(4 + Math.sqrt(8), 12)]);
+    expect([d.interval?.lower, d.interval?.upper]).toEqual([
+      expect.closeTo(4 - Math.sqrt(18), 12),
+      expect.closeTo(4 + Math.sqrt(8), 12),
+    ]);
   });
 
   it('gives the change without an interval or a verdict when either side has no interval, and no change when a value is missing', () => {

@@ -42,14 +42,22 @@ const rowKey = (k: Pick<KpiValueView, 'evaluator' | 'kpi'>) => `${evaluatorName(
  * The KPI changes between segment `keyA` of run A and `keyB` of run B (null and null: all customers),
  * from the KPI evaluators' stored values: every KPI both runs have, in A's order.
  */
-export function kpiDeltas(kpisA: readonly KpiValueView[], kpisB: readonly KpiValueView[], keyA: number | null, keyB: number | null): KpiDeltaView[] {
+export function kpiDeltas(
+  kpisA: readonly KpiValueView[],
+  kpisB: readonly KpiValueView[],
+  keyA: number | null,
+  keyB: number | null,
+): KpiDeltaView[] {
   const ofB = new Map(kpisB.filter((k) => k.segmentKey === keyB).map((k) => [rowKey(k), k]));
   return kpisA
     .filter((k) => k.segmentKey === keyA && ofB.has(rowKey(k)))
     .map((a) => {
       const b = ofB.get(rowKey(a)) as KpiValueView;
       const both = a.value !== null && b.value !== null;
-      const difference = both && a.interval && b.interval ? estimateDifference({ value: a.value as number, ...a.interval }, { value: b.value as number, ...b.interval }) : null;
+      const difference =
+        both && a.interval && b.interval
+          ? estimateDifference({ value: a.value as number, ...a.interval }, { value: b.value as number, ...b.interval })
+          : null;
       return {
         kpi: a.kpi,
         evaluator: evaluatorName(a.evaluator),
@@ -78,6 +86,10 @@ export function comparisonKpiDeltasView(
     runA: comparison.runA,
     runB: comparison.runB,
     overall: kpiDeltas(kpisA, kpisB, null, null),
-    pairs: pairs.map((p) => ({ a: { key: p.a.key, label: p.a.label }, b: { key: p.b.key, label: p.b.label }, kpis: kpiDeltas(kpisA, kpisB, p.a.key, p.b.key) })),
+    pairs: pairs.map((p) => ({
+      a: { key: p.a.key, label: p.a.label },
+      b: { key: p.b.key, label: p.b.label },
+      kpis: kpiDeltas(kpisA, kpisB, p.a.key, p.b.key),
+    })),
   };
 }

@@ -7,7 +7,16 @@ describe('segmentChains', () => {
     // v1 A0 B1; v2 swaps the labels' keys: v1's 0 ↔ v2's 1, v1's 1 ↔ v2's 0; v3 has a third segment.
     const chains = segmentChains({
       segments: [segs('Low', 'High'), segs('High', 'Low'), segs('High', 'Low', 'New')],
-      links: [new Map([[0, 1], [1, 0]]), new Map([[0, 0], [1, 1]])],
+      links: [
+        new Map([
+          [0, 1],
+          [1, 0],
+        ]),
+        new Map([
+          [0, 0],
+          [1, 1],
+        ]),
+      ],
       anchor: 2,
     });
     expect(chains).toEqual([
@@ -20,7 +29,12 @@ describe('segmentChains', () => {
   it('ends a chain at an unmatched segment and starts one at a segment nothing matched to', () => {
     const chains = segmentChains({
       segments: [segs('a', 'b', 'c'), segs('x', 'y')],
-      links: [new Map([[2, 0], [0, 1]])],
+      links: [
+        new Map([
+          [2, 0],
+          [0, 1],
+        ]),
+      ],
       anchor: 0,
     });
     expect(chains.map((c) => [c.label, c.keys])).toEqual([

@@ -45,7 +45,9 @@ export interface SegmentChainsInput {
  * matched to and continues while the matching links it to the next version. Every segment of every
  * version is in exactly one chain. Chains through the anchor version come first, in its segment order.
  */
-export function segmentChains(input: SegmentChainsInput): { label: string; keys: (number | null)[]; labels: (string | null)[] }[] {
+export function segmentChains(
+  input: SegmentChainsInput,
+): { label: string; keys: (number | null)[]; labels: (string | null)[] }[] {
   const { segments, links, anchor } = input;
   const versions = segments.length;
   const chains: (number | null)[][] = [];
@@ -64,12 +66,16 @@ export function segmentChains(input: SegmentChainsInput): { label: string; keys:
   }
   const order = (keys: (number | null)[]) => {
     const key = keys[anchor];
-    return key === null ? segments[anchor].length + chains.indexOf(keys) : segments[anchor].findIndex((s) => s.key === key);
+    return key === null
+      ? segments[anchor].length + chains.indexOf(keys)
+      : segments[anchor].findIndex((s) => s.key === key);
   };
   return chains
     .sort((x, y) => order(x) - order(y))
     .map((keys) => {
-      const labels = keys.map((k, v) => (k === null ? null : (segments[v].find((s) => s.key === k)?.label ?? String(k))));
+      const labels = keys.map((k, v) =>
+        k === null ? null : (segments[v].find((s) => s.key === k)?.label ?? String(k)),
+      );
       const newest = [...labels].reverse().find((l) => l !== null) as string;
       return { label: labels[anchor] ?? newest, keys, labels };
     });
@@ -78,5 +84,7 @@ export function segmentChains(input: SegmentChainsInput): { label: string; keys:
 /** The point of `kpi` for segment `key` (null: all customers) among a run's KPI values. */
 export function kpiPoint(kpis: readonly KpiValueView[], kpi: string, key: number | null): KpiPointView | null {
   const row = kpis.find((k) => k.kpi === kpi && k.segmentKey === key);
-  return row ? { value: row.value, lower: row.interval?.lower ?? null, upper: row.interval?.upper ?? null, n: row.n } : null;
+  return row
+    ? { value: row.value, lower: row.interval?.lower ?? null, upper: row.interval?.upper ?? null, n: row.n }
+    : null;
 }

@@ -34,7 +34,11 @@ export interface KpiValueView {
   details: Record<string, unknown> | null;
 }
 
-export function kpiValueViews(kpis: readonly KpiValue[], segments: readonly Segment[], meaning: KpiMeaningLookup): KpiValueView[] {
+export function kpiValueViews(
+  kpis: readonly KpiValue[],
+  segments: readonly Segment[],
+  meaning: KpiMeaningLookup,
+): KpiValueView[] {
   const label = new Map(segments.map((s) => [s.key, s.label]));
   return kpis.map((k) => {
     const m = meaning(k.evaluator, k.kpi);
@@ -45,7 +49,10 @@ export function kpiValueViews(kpis: readonly KpiValue[], segments: readonly Segm
       value: k.value,
       unit: k.unit,
       n: k.n ?? null,
-      interval: k.lowerBound != null && k.upperBound != null ? { lower: k.lowerBound, upper: k.upperBound, method: k.intervalMethod ?? null } : null,
+      interval:
+        k.lowerBound != null && k.upperBound != null
+          ? { lower: k.lowerBound, upper: k.upperBound, method: k.intervalMethod ?? null }
+          : null,
       window: k.window ?? null,
       evaluator: k.evaluator ?? 'workbench',
       title: m?.title ?? null,

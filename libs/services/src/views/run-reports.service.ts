@@ -60,6 +60,8 @@ export class RunReportsService {
 
 function assertNotFailed(run: Run): void {
   if (run.status === RunStatus.Failed) {
-    throw new ConflictError(`run ${run.segmentation.name} v${run.version} failed, so it has no KPIs: ${run.error ?? 'no error recorded'}`);
+    throw new ConflictError(
+      `run ${run.segmentation.name} v${run.version} failed, so it has no KPIs: ${run.error ?? 'no error recorded'}`,
+    );
   }
 }

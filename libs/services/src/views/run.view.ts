@@ -44,7 +44,8 @@ export function runView(r: Run): RunView {
     progressNote: r.progressNote ?? null,
     attempts: r.attempts,
     error: r.error ?? null,
-    dataset: typeof dataset === 'object' ? { id: dataset.id, name: dataset.name ?? null } : { id: dataset ?? '', name: null },
+    dataset:
+      typeof dataset === 'object' ? { id: dataset.id, name: dataset.name ?? null } : { id: dataset ?? '', name: null },
     datasetVersion: { id: dv.id, version: dv.version, contentHash: dv.contentHash },
     plugin: { name: r.pluginName, version: r.pluginVersion },
     params: r.params,

@@ -26,7 +26,10 @@ export function scoringView(s: Scoring): ScoringView {
   return {
     id: s.id,
     run: { id: run.id, segmentation: run.segmentation.name, version: run.version },
-    dataset: typeof dataset === 'object' ? { id: dataset.id, name: dataset.name ?? null, version: version.version } : { id: dataset, name: null, version: version.version },
+    dataset:
+      typeof dataset === 'object'
+        ? { id: dataset.id, name: dataset.name ?? null, version: version.version }
+        : { id: dataset, name: null, version: version.version },
     status: s.status,
     attempts: s.attempts,
     error: s.error ?? null,

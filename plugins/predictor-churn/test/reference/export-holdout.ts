@@ -16,6 +16,11 @@ const SEED = 42;
 const FRACTION = 0.2;
 const frame = telcoFrame();
 const split = stratifiedHoldout(labelVector(frame, 'Churn', 'Yes'), FRACTION, SEED);
-const out: HoldoutFixture = { seed: SEED, holdoutFraction: FRACTION, rows: frame.rowCount, holdout: Array.from(split.holdout) };
+const out: HoldoutFixture = {
+  seed: SEED,
+  holdoutFraction: FRACTION,
+  rows: frame.rowCount,
+  holdout: Array.from(split.holdout),
+};
 writeFileSync(join(__dirname, '..', 'fixtures', 'telco-holdout.json'), `${JSON.stringify(out)}\n`);
 console.log(`wrote ${split.holdout.length} holdout rows of ${frame.rowCount}`);

@@ -1,17 +1,24 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261203070000_security extends Migration {
-
   override async up(): Promise<void> {
-    this.addSql(`alter table "api_key" add column "revoked_by" varchar(255) null, add column "expires_at" timestamptz null;`);
+    this.addSql(
+      `alter table "api_key" add column "revoked_by" varchar(255) null, add column "expires_at" timestamptz null;`,
+    );
 
-    this.addSql(`alter table "plugin_record" add column "disabled_by" varchar(255) null, add column "disabled_at" timestamptz null;`);
+    this.addSql(
+      `alter table "plugin_record" add column "disabled_by" varchar(255) null, add column "disabled_at" timestamptz null;`,
+    );
 
     this.addSql(`alter table "run" add column "owner" varchar(128) null, add column "heartbeat_at" timestamptz null;`);
 
-    this.addSql(`alter table "retrain_policy" add column "deleted_at" timestamptz null, add column "deleted_by" varchar(255) null;`);
+    this.addSql(
+      `alter table "retrain_policy" add column "deleted_at" timestamptz null, add column "deleted_by" varchar(255) null;`,
+    );
 
-    this.addSql(`alter table "retrain_request" add column "owner" varchar(128) null, add column "heartbeat_at" timestamptz null;`);
+    this.addSql(
+      `alter table "retrain_request" add column "owner" varchar(128) null, add column "heartbeat_at" timestamptz null;`,
+    );
   }
 
   override async down(): Promise<void> {
@@ -25,5 +32,4 @@ export class Migration20261203070000_security extends Migration {
 
     this.addSql(`alter table "run" drop column "owner", drop column "heartbeat_at";`);
   }
-
 }

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261203090000_kpi_details extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table "kpi_value" add column "details" jsonb null;`);
   }
@@ -9,5 +8,4 @@ export class Migration20261203090000_kpi_details extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table "kpi_value" drop column "details";`);
   }
-
 }

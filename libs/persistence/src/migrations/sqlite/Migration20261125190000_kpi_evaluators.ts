@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261125190000_kpi_evaluators extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table \`segmentation\` add column \`kpis\` json null;`);
 
@@ -9,5 +8,4 @@ export class Migration20261125190000_kpi_evaluators extends Migration {
     this.addSql(`alter table \`kpi_value\` add column \`window\` json null;`);
     this.addSql(`alter table \`kpi_value\` add column \`evaluator\` text null;`);
   }
-
 }

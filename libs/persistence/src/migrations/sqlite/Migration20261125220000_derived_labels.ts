@@ -1,9 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261125220000_derived_labels extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table \`segmentation\` add column \`target\` json null;`);
   }
-
 }

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261203070000_security extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table \`api_key\` add column \`revoked_by\` text null;`);
     this.addSql(`alter table \`api_key\` add column \`expires_at\` datetime null;`);
@@ -18,5 +17,4 @@ export class Migration20261203070000_security extends Migration {
     this.addSql(`alter table \`retrain_request\` add column \`owner\` text null;`);
     this.addSql(`alter table \`retrain_request\` add column \`heartbeat_at\` datetime null;`);
   }
-
 }

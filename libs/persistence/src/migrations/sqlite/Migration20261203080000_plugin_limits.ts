@@ -1,9 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261203080000_plugin_limits extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table \`segmentation\` add column \`limits\` json null;`);
   }
-
 }

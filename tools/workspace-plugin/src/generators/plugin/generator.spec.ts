@@ -12,7 +12,14 @@ function workspace(): Tree {
   // Like this workspace: prettier with its settings (the empty workspace of Nx 23 comes with oxfmt).
   tree.delete('.oxfmtrc.json');
   tree.write('.prettierrc', '{ "singleQuote": true, "printWidth": 120 }');
-  tree.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { paths: { '@workbench/plugin-sdk': ['./libs/plugin-sdk/src/index.ts'] } } }, null, 2));
+  tree.write(
+    'tsconfig.base.json',
+    JSON.stringify(
+      { compilerOptions: { paths: { '@workbench/plugin-sdk': ['./libs/plugin-sdk/src/index.ts'] } } },
+      null,
+      2,
+    ),
+  );
   tree.write('libs/plugin-sdk/src/version.ts', "export const SDK_VERSION = '1.4.2';\n");
   return tree;
 }
@@ -25,7 +32,14 @@ describe('plugin generator', () => {
 
     await pluginGenerator(tree, { name: 'my-model', kind: 'segmenter' });
 
-    for (const file of ['project.json', 'tsconfig.json', 'jest.config.js', 'README.md', 'src/index.ts', 'src/index.spec.ts']) {
+    for (const file of [
+      'project.json',
+      'tsconfig.json',
+      'jest.config.js',
+      'README.md',
+      'src/index.ts',
+      'src/index.spec.ts',
+    ]) {
       expect(tree.exists(`plugins/my-model/${file}`)).toBe(true);
     }
     expect(tree.children('plugins/my-model/src').sort()).toEqual(['index.spec.ts', 'index.ts']);
@@ -36,7 +50,9 @@ describe('plugin generator', () => {
 
     await pluginGenerator(tree, { name: 'my-model', kind: 'segmenter' });
 
-    expect(read(tree, 'tsconfig.base.json')).toContain('"@workbench/my-model": [\n        "./plugins/my-model/src/index.ts"\n      ]');
+    expect(read(tree, 'tsconfig.base.json')).toContain(
+      '"@workbench/my-model": [\n        "./plugins/my-model/src/index.ts"\n      ]',
+    );
   });
 
   it('makes a type:plugin project with the lint, cycles, typecheck and test targets', async () => {
@@ -53,7 +69,9 @@ describe('plugin generator', () => {
       targets: { lint: {}, cycles: {}, typecheck: {}, test: {} },
     });
     expect(readJson(tree, 'plugins/my-model/tsconfig.json').extends).toBe('../../tsconfig.base.json');
-    expect(read(tree, 'plugins/my-model/jest.config.js')).toContain("require('../../jest.preset.js'), displayName: 'my-model'");
+    expect(read(tree, 'plugins/my-model/jest.config.js')).toContain(
+      "require('../../jest.preset.js'), displayName: 'my-model'",
+    );
   });
 
   it('adds the @workbench/<name> path alias and keeps the others', async () => {
@@ -73,7 +91,9 @@ describe('plugin generator', () => {
     await pluginGenerator(tree, { name: 'my-model', kind: 'kpi', directory: 'plugins/experimental/my-model/' });
 
     expect(readJson(tree, 'plugins/experimental/my-model/tsconfig.json').extends).toBe('../../../tsconfig.base.json');
-    expect(readJson(tree, 'tsconfig.base.json').compilerOptions.paths['@workbench/my-model']).toEqual(['./plugins/experimental/my-model/src/index.ts']);
+    expect(readJson(tree, 'tsconfig.base.json').compilerOptions.paths['@workbench/my-model']).toEqual([
+      './plugins/experimental/my-model/src/index.ts',
+    ]);
   });
 
   it.each<[PluginKind, string, string]>([
@@ -138,7 +158,9 @@ describe('plugin generator', () => {
   });
 
   it('refuses a directory outside the workspace', async () => {
-    await expect(pluginGenerator(workspace(), { name: 'my-model', kind: 'kpi', directory: '../elsewhere' })).rejects.toThrow(/Invalid --directory/);
+    await expect(
+      pluginGenerator(workspace(), { name: 'my-model', kind: 'kpi', directory: '../elsewhere' }),
+    ).rejects.toThrow(/Invalid --directory/);
   });
 
   it('refuses a name that is already a project or an alias, and leaves the workspace unchanged', async () => {
@@ -146,8 +168,12 @@ describe('plugin generator', () => {
     await pluginGenerator(tree, { name: 'my-model', kind: 'segmenter' });
     const before = read(tree, 'tsconfig.base.json');
 
-    await expect(pluginGenerator(tree, { name: 'my-model', kind: 'kpi' })).rejects.toThrow("A project named 'my-model' already exists (plugins/my-model)");
-    await expect(pluginGenerator(tree, { name: 'plugin-sdk', kind: 'kpi' })).rejects.toThrow("The path alias '@workbench/plugin-sdk' already exists");
+    await expect(pluginGenerator(tree, { name: 'my-model', kind: 'kpi' })).rejects.toThrow(
+      "A project named 'my-model' already exists (plugins/my-model)",
+    );
+    await expect(pluginGenerator(tree, { name: 'plugin-sdk', kind: 'kpi' })).rejects.toThrow(
+      "The path alias '@workbench/plugin-sdk' already exists",
+    );
     expect(read(tree, 'tsconfig.base.json')).toBe(before);
     expect(read(tree, 'plugins/my-model/src/index.ts')).toContain("kind: 'segmenter'");
   });

@@ -51,33 +51,50 @@ export function normalizePluginOptions(tree: Tree, options: PluginGeneratorSchem
 
   const directory = normalizeDirectory(options.directory ?? `plugins/${name}`);
   if (getProjects(tree).has(name)) {
-    throw new Error(`A project named '${name}' already exists (${getProjects(tree).get(name)?.root}); choose another plugin name.`);
+    throw new Error(
+      `A project named '${name}' already exists (${getProjects(tree).get(name)?.root}); choose another plugin name.`,
+    );
   }
   if (tree.exists(directory) && tree.children(directory).length > 0) {
     throw new Error(`The folder '${directory}' already exists and is not empty; choose another name or --directory.`);
   }
   const importPath = `@workbench/${name}`;
   if (!tree.exists(TSCONFIG_BASE)) {
-    throw new Error(`${TSCONFIG_BASE} was not found at the workspace root; the plugin's path alias '${importPath}' goes there.`);
+    throw new Error(
+      `${TSCONFIG_BASE} was not found at the workspace root; the plugin's path alias '${importPath}' goes there.`,
+    );
   }
   const existing = readPaths(tree)[importPath];
   if (existing) {
-    throw new Error(`The path alias '${importPath}' already exists in ${TSCONFIG_BASE} (→ ${existing.join(', ')}); choose another plugin name.`);
+    throw new Error(
+      `The path alias '${importPath}' already exists in ${TSCONFIG_BASE} (→ ${existing.join(', ')}); choose another plugin name.`,
+    );
   }
 
-  return { name, kind: options.kind, directory, importPath, className: names(name).className, sdkRange: sdkRange(tree) };
+  return {
+    name,
+    kind: options.kind,
+    directory,
+    importPath,
+    className: names(name).className,
+    sdkRange: sdkRange(tree),
+  };
 }
 
 function normalizeDirectory(raw: string): string {
   const directory = normalizePath(raw.trim()).replace(/^\.\//, '').replace(/\/+$/, '');
   if (directory === '' || path.posix.isAbsolute(directory) || directory.split('/').includes('..')) {
-    throw new Error(`Invalid --directory ${JSON.stringify(raw)}: give a folder inside the workspace, relative to its root (e.g. 'plugins/my-model').`);
+    throw new Error(
+      `Invalid --directory ${JSON.stringify(raw)}: give a folder inside the workspace, relative to its root (e.g. 'plugins/my-model').`,
+    );
   }
   return directory;
 }
 
 function readPaths(tree: Tree): Record<string, string[]> {
-  const json = JSON.parse(tree.read(TSCONFIG_BASE, 'utf-8') ?? '{}') as { compilerOptions?: { paths?: Record<string, string[]> } };
+  const json = JSON.parse(tree.read(TSCONFIG_BASE, 'utf-8') ?? '{}') as {
+    compilerOptions?: { paths?: Record<string, string[]> };
+  };
   return json.compilerOptions?.paths ?? {};
 }
 
@@ -108,7 +125,9 @@ export async function pluginGenerator(tree: Tree, options: PluginGeneratorSchema
     return json;
   });
   return () => {
-    logger.info(`Plugin '${o.name}' (${o.kind}) is in ${o.directory}. Check it with:\n  npx nx run-many -t lint typecheck test -p ${o.name}`);
+    logger.info(
+      `Plugin '${o.name}' (${o.kind}) is in ${o.directory}. Check it with:\n  npx nx run-many -t lint typecheck test -p ${o.name}`,
+    );
   };
 }
 

@@ -1,7 +1,21 @@
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { defineSegmentationModel, FeatureRequirementError, numericMatrix, type SegmentationModel } from '@workbench/plugin-sdk';
+import {
+  defineSegmentationModel,
+  FeatureRequirementError,
+  numericMatrix,
+  type SegmentationModel,
+} from '@workbench/plugin-sdk';
 
-export const HOSTILE_MODES = ['ok', 'loop', 'pending', 'heap-bomb', 'buffer-bomb', 'exit', 'mutate', 'missing-feature'] as const;
+export const HOSTILE_MODES = [
+  'ok',
+  'loop',
+  'pending',
+  'heap-bomb',
+  'buffer-bomb',
+  'exit',
+  'mutate',
+  'missing-feature',
+] as const;
 
 class HostileParams {
   /** What the plugin does: behave (`ok`), or break the host's limits in one of the ways a plugin can. */
@@ -48,7 +62,9 @@ const hostile: SegmentationModel<HostileParams> = defineSegmentationModel<Hostil
         process.exit(1);
         break;
       case 'missing-feature':
-        throw new FeatureRequirementError(`feature 'nope' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`);
+        throw new FeatureRequirementError(
+          `feature 'nope' is not in the data (available: ${Object.keys(frame.columns).join(', ')})`,
+        );
       case 'mutate': {
         const column = frame.columns[params.feature];
         if (column?.kind === 'numeric') for (let i = 0; i < column.values.length; i++) column.values[i] *= 10;
