@@ -59,7 +59,9 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 interface Replay {
   code: number | null;
+  /** stdout and stderr as they came */
   output: string;
+  stdout: string;
 }
 
 /**
@@ -77,8 +79,14 @@ async function replay(
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The documents the block prints are read from stdout alone: curl's progress meter (stderr, as its
+  // stdout is a pipe here) can land in the middle of a long response.
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+    stdout += d.toString();
+  });
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const stop = () => {
     try {
@@ -90,7 +98,7 @@ async function replay(
   try {
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     if (code === 0 && whileUp) await whileUp(() => output);
-    return { code, output };
+    return { code, output, stdout };
   } finally {
     stop();
     // let the killed servers release their ports and files before the next block
@@ -171,7 +179,7 @@ const replays: Record<string, (block: CodeBlock) => Promise<void>> = {
     expectSuccess(run);
     await checkOutput(run, () => {
       type Doc = Record<string, unknown>;
-      const docs = jsonDocuments(run.output) as (Doc | Doc[])[];
+      const docs = jsonDocuments(run.stdout) as (Doc | Doc[])[];
       const find = <T>(what: string, test: (d: Doc) => boolean) => {
         const found = docs.find((d) => !Array.isArray(d) && test(d));
         if (!found) throw new Error(`no ${what} in the replay's output`);
