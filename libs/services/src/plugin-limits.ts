@@ -13,6 +13,17 @@ export interface PluginLimitCaps {
   maxMemoryMb: number;
 }
 
+/** The caps when the configuration gives none (WORKBENCH_PLUGIN_MAX_SECONDS / _MAX_MEMORY_MB's defaults). */
+export const DEFAULT_PLUGIN_LIMIT_CAPS: PluginLimitCaps = { maxSeconds: 3600, maxMemoryMb: 8192 };
+
+/** Where a processor runs plugins: a sandbox thread per job within the caps, or its own thread (`none`). */
+export interface PluginIsolation {
+  mode: 'thread' | 'none';
+  caps: PluginLimitCaps;
+}
+
+export const DEFAULT_PLUGIN_ISOLATION: PluginIsolation = { mode: 'thread', caps: DEFAULT_PLUGIN_LIMIT_CAPS };
+
 /** Limits of a segmentation that asks for none (lowered to the caps when those are smaller). */
 export const DEFAULT_PLUGIN_LIMITS = { timeoutSeconds: 300, memoryMb: 2048 } as const;
 

@@ -8,7 +8,7 @@ import type { AssignmentsService } from './assignments.service';
 import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
-import { sandboxLimits, type PluginLimitCaps } from './plugin-limits';
+import { DEFAULT_PLUGIN_ISOLATION, sandboxLimits, type PluginIsolation } from './plugin-limits';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 
@@ -37,11 +37,7 @@ export class RunProcessor extends JobProcessor<Run> {
     private readonly segmentations: SegmentationsService,
     private readonly assignments: AssignmentsService,
     logger: WorkbenchLogger,
-    /** Where plugins run: a sandbox thread per run within the caps, or this thread (`none`). */
-    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = {
-      mode: 'thread',
-      caps: { maxSeconds: 3600, maxMemoryMb: 8192 },
-    },
+    private readonly isolation: PluginIsolation = DEFAULT_PLUGIN_ISOLATION,
     recordingRetry?: RecordingRetry,
   ) {
     super(queue, logger, recordingRetry);

@@ -5,7 +5,7 @@ import { Scoring, ScoringStatus, type ArtifactStore, type DatasetVersion } from 
 import type { RunContext } from '@workbench/plugin-sdk';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
-import { sandboxLimits, type PluginLimitCaps } from './plugin-limits';
+import { DEFAULT_PLUGIN_ISOLATION, sandboxLimits, type PluginIsolation } from './plugin-limits';
 import type { PluginsService } from './plugins.service';
 import type { RunInputsService } from './run-inputs.service';
 import type { RunsService } from './runs.service';
@@ -28,10 +28,7 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
     private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
     logger: WorkbenchLogger,
-    private readonly isolation: { mode: 'thread' | 'none'; caps: PluginLimitCaps } = {
-      mode: 'thread',
-      caps: { maxSeconds: 3600, maxMemoryMb: 8192 },
-    },
+    private readonly isolation: PluginIsolation = DEFAULT_PLUGIN_ISOLATION,
     recordingRetry?: RecordingRetry,
   ) {
     super(queue, logger, recordingRetry);

@@ -7,7 +7,7 @@ import type { RunInputsService } from './run-inputs.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
-import { checkPluginLimits, type PluginLimitCaps, type PluginLimits } from './plugin-limits';
+import { checkPluginLimits, DEFAULT_PLUGIN_LIMIT_CAPS, type PluginLimitCaps, type PluginLimits } from './plugin-limits';
 
 export interface CreateSegmentationRequest {
   name: string;
@@ -37,7 +37,7 @@ export class SegmentationsService {
     private readonly plugins: PluginsService,
     private readonly datasets: DatasetsService,
     private readonly runInputs: RunInputsService,
-    private readonly limitCaps: PluginLimitCaps = { maxSeconds: 3600, maxMemoryMb: 8192 },
+    private readonly limitCaps: PluginLimitCaps = DEFAULT_PLUGIN_LIMIT_CAPS,
   ) {}
 
   async create(request: CreateSegmentationRequest): Promise<Segmentation> {
