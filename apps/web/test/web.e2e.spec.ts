@@ -1,26 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { freePort } from '@workbench/services/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import * as harness from './harness';
 
 // The real app against the real server: `workbench demo --serve` on a fresh embedded home (SQLite +
 // in-process queue), a second version through the API, and Debian's Chromium driven by playwright-core.
-
-const ROOT = join(__dirname, '../../..');
-/** Screenshots of every page, as test artifacts (the root tmp/ folder is gitignored). */
-const SHOTS = join(ROOT, 'tmp/web-e2e');
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Segment {
   key: number;
@@ -34,8 +18,7 @@ interface Kpi {
   interval: { lower: number; upper: number } | null;
 }
 
-let server: ChildProcess;
-let log = '';
+let server: harness.Server;
 let base = '';
 let key = '';
 let context: BrowserContext;
@@ -67,36 +50,12 @@ interface FullKpi extends Kpi {
   evaluator: string;
 }
 
-async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'X-API-Key': init.key ?? key, 'Content-Type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${log.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** No serious or critical accessibility violation on the page as it is now. */
-async function expectAccessible(name: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-  ).toEqual([]);
-}
-
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const api = <T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}) =>
+  harness.api<T>(server, path, init);
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number) =>
+  harness.waitFor(what, probe, timeoutMs, () => server.log());
+const expectAccessible = (name: string) => harness.expectAccessible(page, name);
+const shot = (name: string) => harness.shot(page, name);
 const numberIn = (text: string) => Number(text.replace(/,/g, '').trim());
 /** The page shows `value`, rounded to the digits it prints (2,054 for 2054.4; 0.0123 for 0.012345). */
 function expectShown(text: string | null, value: number): void {
@@ -107,29 +66,9 @@ function expectShown(text: string | null, value: number): void {
 const intervalIn = (text: string | null) => (text ?? '').replace(/[[\]]/g, '').split(', ');
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const home = mkdtempSync(join(tmpdir(), 'wb-web-e2e-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
   // The README's one command: the demo, then the server on 127.0.0.1 (the app is built by the e2e target's dependsOn).
-  server = spawn(
-    'npm',
-    ['run', '--silent', 'demo', '--', '--k', '3', '--seed', '11', '--serve', '--port', String(port)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, WORKBENCH_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  server.stdout?.on('data', (d) => (log += d));
-  server.stderr?.on('data', (d) => (log += d));
-  await waitFor('the UI address', async () =>
-    log.includes('Workbench UI: ') ? true : server.exitCode !== null ? Promise.reject(new Error(log)) : undefined,
-  );
-  // Not a terminal: the address is printed without the key, which is in the home's key file.
-  expect(log).toContain(`Workbench UI: ${base}/ui/ (log in with the key in ${join(home, 'ui-key')})`);
-  key = readFileSync(join(home, 'ui-key'), 'utf8').trim();
+  server = await harness.startDemoServer();
+  ({ base, key } = server);
 
   // Version 2 through the API, with another k, so the two versions differ.
   const v2 = await api<{ id: string }>('/segmentations/demo-kmeans-k3/runs', {
@@ -145,23 +84,12 @@ beforeAll(async () => {
   expect(runs.map((r) => r.version)).toEqual([1, 2]);
   historyBeforeComparison = await api<KpiHistory>('/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value');
 
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wb-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1400, height: 1000 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
+  ({ context, page } = await harness.launchBrowser());
 }, 600_000);
 
 afterAll(async () => {
   await context?.close();
-  if (server?.pid && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    process.kill(-server.pid, 'SIGTERM');
-    await exited;
-  }
+  await server?.stop();
 });
 
 describe('the web app on the demo', () => {
@@ -174,7 +102,7 @@ describe('the web app on the demo', () => {
     await page.locator('tbody tr').first().getByRole('link', { name: 'v2' }).waitFor();
     await shot('segmentations');
     await expectAccessible('segmentations');
-    expect(log).not.toContain(key);
+    expect(server.log()).not.toContain(key);
   });
 
   it('lists the versions as a timeline with their trigger and lets an analyst pick two to compare', async () => {
@@ -258,7 +186,10 @@ describe('the web app on the demo', () => {
     expect(numberIn((await page.getByTestId('only-a').textContent()) ?? '')).toBe(c?.metrics.onlyInA);
     await shot('compare');
     // The README's picture (docs/web-compare.png is a copy of it): the top of the compare view.
-    await page.screenshot({ path: join(SHOTS, 'compare-readme.png'), clip: { x: 0, y: 0, width: 1400, height: 1000 } });
+    await page.screenshot({
+      path: join(harness.SHOTS, 'compare-readme.png'),
+      clip: { x: 0, y: 0, width: 1400, height: 1000 },
+    });
     await expectAccessible('compare');
   });
 

@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '@workbench/services/testing';
+
+// What every browser suite needs: the real server (`workbench demo --serve` on a fresh embedded home),
+// Debian's Chromium driven by playwright-core, the API beside the page, and the checks each page gets.
+
+export const ROOT = join(__dirname, '../../..');
+/** Screenshots of every page, as test artifacts (the root tmp/ folder is gitignored). */
+export const SHOTS = join(ROOT, 'tmp/web-e2e');
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A running server and what a test needs to speak to it. */
+export interface Server {
+  base: string;
+  /** The admin key of the home (the demo writes it to `<home>/ui-key`). */
+  key: string;
+  home: string;
+  /** Everything the server printed so far, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the README's one command, `npm run demo -- … --serve`, on a fresh embedded home (SQLite + in-process
+ * queue) and resolves once the UI address is printed. `demoArgs` are the demo's own options; `env` is added
+ * to the server's environment.
+ */
+export async function startDemoServer(
+  demoArgs: string[] = ['--k', '3', '--seed', '11'],
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const home = mkdtempSync(join(tmpdir(), 'wb-web-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child: ChildProcess = spawn(
+    'npm',
+    ['run', '--silent', 'demo', '--', ...demoArgs, '--serve', '--port', String(port)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, WORKBENCH_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  child.stdout?.on('data', (d) => (log += d));
+  child.stderr?.on('data', (d) => (log += d));
+  const stop = async () => {
+    if (child.pid && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+  };
+  try {
+    await waitFor(
+      'the UI address',
+      async () =>
+        log.includes('Workbench UI: ') ? true : child.exitCode !== null ? Promise.reject(new Error(log)) : undefined,
+      600_000,
+      () => log,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  // Not a terminal: the address is printed without the key, which is in the home's key file.
+  if (!log.includes(`Workbench UI: ${base}/ui/ (log in with the key in ${join(home, 'ui-key')})`)) {
+    await stop();
+    throw new Error(`unexpected UI address line:\n${log}`);
+  }
+  const key = readFileSync(join(home, 'ui-key'), 'utf8').trim();
+  return { base, key, home, log: () => log, stop };
+}
+
+/** A JSON request to the server with an API key (the server's admin key unless `key` is given); throws on non-2xx. */
+export async function api<T>(
+  server: Pick<Server, 'base' | 'key'>,
+  path: string,
+  init: { method?: string; body?: unknown; key?: string } = {},
+): Promise<T> {
+  const res = await fetch(`${server.base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'X-API-Key': init.key ?? server.key, 'Content-Type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Polls `probe` every 250 ms until it gives a value; the timeout's message ends with `context()` (a server log). */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 240_000,
+  context: () => string = () => '',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Debian's Chromium, headless, on a fresh profile. Close the context when done. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; page: Page }> {
+  mkdirSync(SHOTS, { recursive: true });
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wb-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1400, height: 1000 },
+    acceptDownloads: true,
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** Logs the page in with `key` the way a user does: the login link with the key in the fragment. */
+export async function logIn(page: Page, server: Pick<Server, 'base'>, key: string): Promise<void> {
+  await page.goto(`${server.base}/ui/login#key=${key}`);
+  await page.waitForURL(`${server.base}/ui/segmentations`);
+}
+
+/** No serious or critical accessibility violation on the page as it is now. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
+/** A full-page screenshot into tmp/web-e2e/<name>.png. */
+export const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
