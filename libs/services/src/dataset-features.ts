@@ -74,7 +74,8 @@ export function checkLogFeatures(
   };
   const bad = logFeatures.map(find).filter((f): f is FeatureView => f !== undefined && f.min !== null && f.min <= -1);
   if (bad.length === 0) return;
-  throw new InvalidRequestError(
+  throw InvalidRequestError.at(
+    'params.logFeatures',
     `logFeatures: ${bad.map((f) => `'${f.name}' has values down to ${f.min} in ${datasetLabel}`).join('; ')}; log(1 + x) needs values above -1. ` +
       `Remove ${bad.length === 1 ? 'it' : 'them'} from logFeatures` +
       (bad.some((f) => f.name === 'monetary')

@@ -33,7 +33,8 @@ export function checkPluginLimits(limits: PluginLimits | undefined, caps: Plugin
   const check = (field: keyof PluginLimits, max: number, min: number) => {
     const value = limits[field];
     if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-      throw new InvalidRequestError(
+      throw InvalidRequestError.at(
+        `limits.${field}`,
         `limits.${field} ${value} must be a whole number from ${min} to ${max} (the server's cap)`,
       );
     }

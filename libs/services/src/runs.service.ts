@@ -2,13 +2,12 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
 import { Alias, allocateRunVersion, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
-import { validateParams } from '@workbench/plugin-sdk';
 import { instanceToPlain } from 'class-transformer';
 import type { DatasetsService } from './datasets.service';
 import type { RunInputsService } from './run-inputs.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
-import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError, validateRequestParams } from './errors';
 import type { SegmentationsService } from './segmentations.service';
 import { WORKBENCH_VERSION } from './version';
 
@@ -80,7 +79,8 @@ export class RunsService {
         ? await this.datasets.latestVersion(segmentation.dataset.id)
         : await this.datasets.version(segmentation.dataset.id, request.datasetVersion);
     if (datasetVersion.kind === 'table') {
-      throw new InvalidRequestError(
+      throw InvalidRequestError.at(
+        'datasetVersion',
         `dataset version ${datasetVersion.version} is the extra table '${datasetVersion.tableName}'; name a customers or transactions version`,
       );
     }
@@ -88,11 +88,16 @@ export class RunsService {
       request.seed !== undefined &&
       !(Number.isInteger(request.seed) && request.seed >= 0 && request.seed < 2 ** 31)
     ) {
-      throw new InvalidRequestError(`seed ${request.seed} must be an integer from 0 to 2147483647`);
+      throw InvalidRequestError.at('seed', `seed ${request.seed} must be an integer from 0 to 2147483647`);
     }
     const params = request.params
       ? (instanceToPlain(
-          validateParams(model.manifest.name, model.manifest.params, { ...segmentation.params, ...request.params }),
+          validateRequestParams(
+            model.manifest.name,
+            model.manifest.params,
+            { ...segmentation.params, ...request.params },
+            'params',
+          ),
         ) as Record<string, unknown>)
       : segmentation.params;
     checkLogFeatures(

@@ -1,12 +1,12 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { instanceToPlain } from 'class-transformer';
 import { Run, Segmentation, type DatasetVersion } from '@workbench/persistence';
-import { validateParams } from '@workbench/plugin-sdk';
+import { UnknownPluginError } from '@workbench/engine';
 import type { DatasetsService } from './datasets.service';
 import type { RunInputsService } from './run-inputs.service';
 import type { PluginsService } from './plugins.service';
 import { checkLogFeatures } from './dataset-features';
-import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError, validateRequestParams } from './errors';
 import { checkPluginLimits, DEFAULT_PLUGIN_LIMIT_CAPS, type PluginLimitCaps, type PluginLimits } from './plugin-limits';
 
 export interface CreateSegmentationRequest {
@@ -41,8 +41,10 @@ export class SegmentationsService {
   ) {}
 
   async create(request: CreateSegmentationRequest): Promise<Segmentation> {
-    const model = await this.plugins.segmentationModel(request.plugin);
-    const params = validateParams(model.manifest.name, model.manifest.params, request.params ?? {});
+    const model = await this.plugins.segmentationModel(request.plugin).catch((e: Error) => {
+      throw e instanceof UnknownPluginError ? InvalidRequestError.at('plugin', e.message) : e;
+    });
+    const params = validateRequestParams(model.manifest.name, model.manifest.params, request.params ?? {}, 'params');
     const dataset = await this.datasets.get(request.dataset);
     // A dataset may have no version yet; then there is nothing to check the params against or to choose defaults by.
     const latest = await this.datasets.latestVersion(dataset.id).catch((e: Error) => {
@@ -52,16 +54,22 @@ export class SegmentationsService {
     const kpis = [];
     for (const [i, k] of (request.kpis ?? this.defaultKpis(latest)).entries()) {
       const evaluator = await this.plugins.kpiEvaluator(k.plugin).catch((e: Error) => {
-        throw new InvalidRequestError(`kpis.${i}.plugin: ${e.message}`);
+        throw InvalidRequestError.at(`kpis.${i}.plugin`, `kpis.${i}.plugin: ${e.message}`);
       });
-      const kpiParams = validateParams(evaluator.manifest.name, evaluator.manifest.params, k.params ?? {});
+      const kpiParams = validateRequestParams(
+        evaluator.manifest.name,
+        evaluator.manifest.params,
+        k.params ?? {},
+        `kpis.${i}.params`,
+      );
       kpis.push({ plugin: evaluator.manifest.name, params: instanceToPlain(kpiParams) as Record<string, unknown> });
     }
     if (
       request.churnHorizonDays !== undefined &&
       !(Number.isInteger(request.churnHorizonDays) && request.churnHorizonDays >= 1 && request.churnHorizonDays <= 3650)
     ) {
-      throw new InvalidRequestError(
+      throw InvalidRequestError.at(
+        'churnHorizonDays',
         `churnHorizonDays ${request.churnHorizonDays} must be a whole number of days from 1 to 3650`,
       );
     }
@@ -72,9 +80,8 @@ export class SegmentationsService {
       checkLogFeatures(plain, await this.runInputs.features(latest), `dataset '${dataset.name}' v${latest.version}`);
     const em = this.orm.em.fork();
     if (await em.findOne(Segmentation, { name: request.name })) {
-      throw new ConflictError(
-        `a segmentation named '${request.name}' already exists; pick another name or add runs to it`,
-      );
+      const message = `a segmentation named '${request.name}' already exists; pick another name or add runs to it`;
+      throw new ConflictError(message, [{ field: 'name', message }]);
     }
     const segmentation = em.create(Segmentation, {
       name: request.name,

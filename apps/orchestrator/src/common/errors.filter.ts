@@ -4,10 +4,23 @@ import { IngestError } from '@workbench/data';
 import { QueueUnavailableError } from '@workbench/jobs';
 import { PluginContractError, UnknownPluginError } from '@workbench/engine';
 import { FeatureRequirementError, ParamsValidationError, PluginDefinitionError } from '@workbench/plugin-sdk';
-import { ConflictError, InvalidRequestError, NotFoundError } from '@workbench/services';
+import {
+  ConflictError,
+  InvalidRequestError,
+  NotFoundError,
+  RequestParamsError,
+  type FieldError,
+} from '@workbench/services';
 import type { Response } from 'express';
 
-/** Domain errors → HTTP status; the body always has `statusCode`, `error` and a `message` a user can act on. */
+/** `{ errors }` when some field is to blame, else nothing (the body keeps its old shape). */
+const located = (errors: FieldError[]) => (errors.length > 0 ? { errors } : {});
+
+/**
+ * Domain errors → HTTP status; the body always has `statusCode`, `error` and a `message` a user can act on,
+ * and `errors: [{ field, message }]` when the request's fields are to blame (each located by its dotted
+ * path in the body, e.g. `params.kMax`), so a form can show each message beside its field.
+ */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -24,7 +37,8 @@ export class ErrorsFilter implements ExceptionFilter {
     if (e instanceof HttpException) {
       const payload = e.getResponse();
       const message = typeof payload === 'string' ? payload : (payload as { message?: unknown }).message;
-      return { status: e.getStatus(), body: { message } };
+      const errors = typeof payload === 'string' ? undefined : (payload as { errors?: unknown }).errors;
+      return { status: e.getStatus(), body: { message, ...(Array.isArray(errors) && { errors }) } };
     }
     // body-parser's own refusals (a body over the limit: 413; malformed JSON: 400) carry their status.
     const parser = e as { type?: unknown; status?: unknown; expose?: unknown; message?: string };
@@ -48,13 +62,18 @@ export class ErrorsFilter implements ExceptionFilter {
     if (e instanceof RangeError && /call stack/i.test(e.message))
       return { status: 400, body: { message: 'the request body is nested too deeply' } };
     if (e instanceof IngestError) return { status: 400, body: { message: e.message, report: e.report } };
-    if (e instanceof ParamsValidationError) return { status: 400, body: { message: e.message, problems: e.problems } };
+    if (e instanceof ParamsValidationError) {
+      // Params validated outside a request body (a plugin's own call) have no field of the request to blame.
+      const errors = e instanceof RequestParamsError ? { errors: e.errors } : {};
+      return { status: 400, body: { message: e.message, problems: e.problems, ...errors } };
+    }
     if (e instanceof PluginDefinitionError) return { status: 400, body: { message: e.message, problems: e.problems } };
-    if (e instanceof FeatureRequirementError || e instanceof UnknownPluginError || e instanceof InvalidRequestError) {
+    if (e instanceof InvalidRequestError) return { status: 400, body: { message: e.message, ...located(e.errors) } };
+    if (e instanceof FeatureRequirementError || e instanceof UnknownPluginError) {
       return { status: 400, body: { message: e.message } };
     }
     if (e instanceof NotFoundError) return { status: 404, body: { message: e.message } };
-    if (e instanceof ConflictError) return { status: 409, body: { message: e.message } };
+    if (e instanceof ConflictError) return { status: 409, body: { message: e.message, ...located(e.errors) } };
     if (e instanceof UniqueConstraintViolationException)
       return { status: 409, body: { message: 'this conflicts with something stored meanwhile; retry' } };
     if (e instanceof PluginContractError) return { status: 500, body: { message: e.message } };
