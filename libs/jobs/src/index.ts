@@ -1,7 +1,19 @@
-export type { Job, JobHandlers, JobQueue, JobQueueLogger, ProgressListener, QueueName, RetryPolicy } from './job-queue';
+export type {
+  Job,
+  JobHandlers,
+  JobInfo,
+  JobQueue,
+  JobState,
+  JobQueueLogger,
+  ProgressListener,
+  QueueName,
+  RetryPolicy,
+} from './job-queue';
 export {
   DEFAULT_RETRY,
   DoNotRetryError,
+  FINISHED_JOBS_KEPT,
+  LIVE_JOBS_LISTED,
   QueueUnavailableError,
   QUEUE_NAMES,
   backoffDelay,

@@ -75,6 +75,41 @@ export interface QueueDepth {
   delayed: number;
 }
 
+/** Where a job is: waiting (also after a retry's backoff), active, delayed (waiting for a retry's backoff), or finished. */
+export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
+
+/** How many finished jobs (completed, or failed for good) per queue `jobs` remembers. */
+export const FINISHED_JOBS_KEPT = 100;
+/** How many jobs of each live state (waiting, active, delayed) `jobs` lists at most. */
+export const LIVE_JOBS_LISTED = 1000;
+
+/** One job as `jobs` lists it (the queue dashboard of the embedded mode). */
+export interface JobInfo {
+  queue: QueueName;
+  id: string;
+  state: JobState;
+  /** Attempts started so far: 0 before the first, the current one while active, the last one once finished. */
+  attempt: number;
+  maxAttempts: number;
+  /** The last progress an attempt reported (0..1) and its note; null before any report. */
+  progress: number | null;
+  progressNote: string | null;
+  /** When it was queued; null for a job Bull failed by its stalled check, whose record is already gone. */
+  enqueuedAt: Date | null;
+  /** When its latest attempt started; null before the first. */
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** The message of its latest failed attempt (e.g. of a job delayed for a retry); null when none failed or it completed. */
+  error: string | null;
+}
+
+/** Live jobs first (active, waiting, delayed), then finished ones newest first: the order `jobs` returns. */
+export function sortJobInfos(jobs: JobInfo[]): JobInfo[] {
+  const rank: Record<JobState, number> = { active: 0, waiting: 1, delayed: 2, completed: 3, failed: 3 };
+  const time = (job: JobInfo) => (job.finishedAt ?? job.enqueuedAt)?.getTime() ?? 0;
+  return [...jobs].sort((a, b) => rank[a.state] - rank[b.state] || time(b) - time(a) || a.id.localeCompare(b.id));
+}
+
 export type ProgressListener = (queue: QueueName, id: string, fraction: number, note?: string) => void;
 
 /** The queue port. Adapters: `InlineJobQueue` (in-process) and `BullJobQueue` (Redis); same semantics. */
@@ -99,6 +134,12 @@ export interface JobQueue {
   onProgress(listener: ProgressListener): void;
   /** How many jobs of `queue` are waiting, active and delayed; fails when the queue's store (Redis) cannot answer. */
   depth(queue: QueueName): Promise<QueueDepth>;
+  /**
+   * The jobs of `queue`: those still to run or running (at most {@link LIVE_JOBS_LISTED} per state; Bull: those of
+   * every process, from Redis) and the last {@link FINISHED_JOBS_KEPT} that finished, in {@link sortJobInfos}'s
+   * order. Finished jobs are remembered apart from the queue itself, so enqueueing their id again still runs it.
+   */
+  jobs(queue: QueueName): Promise<JobInfo[]>;
   /** Resolves when no job is waiting, delayed (retry backoff) or active in this process's view. */
   whenIdle(queue?: QueueName): Promise<void>;
   close(): Promise<void>;

@@ -76,6 +76,10 @@ export class OwnedJobQueue implements JobQueue {
     return this.inner.depth(queue);
   }
 
+  jobs(queue: QueueName): ReturnType<JobQueue['jobs']> {
+    return this.inner.jobs(queue);
+  }
+
   whenIdle(queue?: QueueName): Promise<void> {
     return this.inner.whenIdle(queue);
   }

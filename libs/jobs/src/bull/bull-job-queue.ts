@@ -5,7 +5,9 @@ import {
   assertJobId,
   consoleJobQueueLogger,
   DEFAULT_RETRY,
+  FINISHED_JOBS_KEPT,
   Job,
+  JobInfo,
   JobHandlers,
   JobQueue,
   JobQueueLogger,
@@ -18,6 +20,8 @@ import {
   toError,
   isDoNotRetry,
   QueueUnavailableError,
+  LIVE_JOBS_LISTED,
+  sortJobInfos,
 } from '../job-queue';
 
 export interface BullJobQueueOptions {
@@ -78,6 +82,13 @@ interface ProgressPayload {
   fraction: number;
   note?: string;
 }
+
+/** A finished job as the adapter keeps it in Redis (`jobs`): a JobInfo with ISO dates. */
+type FinishedRecord = Omit<JobInfo, 'enqueuedAt' | 'startedAt' | 'finishedAt'> & {
+  enqueuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string;
+};
 
 /** The message Bull publishes on `failed` when a job stalled more often than maxStalledCount. */
 const STALLED_LIMIT_REASON = 'job stalled more than maxStalledCount';
@@ -198,9 +209,13 @@ export class BullJobQueue implements JobQueue {
           // Discarded, Bull fails the job now whatever attempts are left. (discard() only sets a flag; its
           // typing says Promise.)
           if (permanent) void bullJob.discard();
-          await this.callOnFailure(handlers, job, error, !permanent && job.attempt < job.maxAttempts);
+          const willRetry = !permanent && job.attempt < job.maxAttempts;
+          if (!willRetry)
+            await this.rememberFinished(queue, { ...this.info(queue, bullJob, 'failed'), error: error.message });
+          await this.callOnFailure(handlers, job, error, willRetry);
           throw error;
         }
+        await this.rememberFinished(queue, { ...this.info(queue, bullJob, 'completed'), error: null });
       })
       .catch((error) => this.logger.error(`the worker of queue '${queue}' stopped`, error));
   }
@@ -231,6 +246,34 @@ export class BullJobQueue implements JobQueue {
     this.assertOpen();
     const counts = await this.queue(queue).getJobCounts();
     return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed };
+  }
+
+  async jobs(queue: QueueName): Promise<JobInfo[]> {
+    assertQueueName(queue);
+    this.assertOpen();
+    const bullQueue = this.queue(queue);
+    const live = async (types: Bull.JobStatus[], state: 'waiting' | 'active' | 'delayed') =>
+      (await bullQueue.getJobs(types, 0, LIVE_JOBS_LISTED - 1))
+        // getJobs skips ids whose record vanished in between only sometimes: null entries are possible.
+        .filter((job): job is Bull.Job<JobData> => !!job)
+        .map((job) => this.info(queue, job, state));
+    const [active, waiting, delayed, finished] = await Promise.all([
+      live(['active'], 'active'),
+      live(['waiting', 'paused'], 'waiting'),
+      live(['delayed'], 'delayed'),
+      bullQueue.client.lrange(this.finishedKey(queue), 0, FINISHED_JOBS_KEPT - 1),
+    ]);
+    const remembered = finished.map((text): JobInfo => {
+      const record = JSON.parse(text) as FinishedRecord;
+      const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+      return {
+        ...record,
+        enqueuedAt: date(record.enqueuedAt),
+        startedAt: date(record.startedAt),
+        finishedAt: new Date(record.finishedAt),
+      };
+    });
+    return sortJobInfos([...active, ...waiting, ...delayed, ...remembered]);
   }
 
   async whenIdle(queue?: QueueName): Promise<void> {
@@ -289,6 +332,50 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
+  /** A Bull job as `jobs` shows it; its attempt counts the one running while it is active. */
+  private info(queue: QueueName, job: Bull.Job<JobData>, state: JobInfo['state']): JobInfo {
+    const progress = job.progress() as ProgressPayload | number;
+    const running = state === 'active' || state === 'completed' || state === 'failed';
+    return {
+      queue,
+      id: String(job.id),
+      state,
+      attempt: job.attemptsMade + (running ? 1 : 0),
+      maxAttempts: job.opts.attempts ?? 1,
+      // Bull's initial progress is the number 0; ours is always an object.
+      progress: typeof progress === 'object' ? progress.fraction : null,
+      progressNote: typeof progress === 'object' ? (progress.note ?? null) : null,
+      enqueuedAt: new Date(job.timestamp),
+      startedAt: job.processedOn ? new Date(job.processedOn) : null,
+      finishedAt: state === 'completed' || state === 'failed' ? new Date() : null,
+      error: job.failedReason ?? null,
+    };
+  }
+
+  /** Bull deletes finished jobs (so their id can be queued again); the last FINISHED_JOBS_KEPT are kept apart, in a capped list. */
+  private finishedKey(queue: QueueName): string {
+    return `${this.options.prefix ?? 'workbench'}:${queue}:finished-jobs`;
+  }
+
+  private async rememberFinished(queue: QueueName, info: JobInfo): Promise<void> {
+    try {
+      const record: FinishedRecord = {
+        ...info,
+        enqueuedAt: info.enqueuedAt?.toISOString() ?? null,
+        startedAt: info.startedAt?.toISOString() ?? null,
+        finishedAt: (info.finishedAt ?? new Date()).toISOString(),
+      };
+      await this.queue(queue)
+        .client.multi()
+        .lpush(this.finishedKey(queue), JSON.stringify(record))
+        .ltrim(this.finishedKey(queue), 0, FINISHED_JOBS_KEPT - 1)
+        .exec();
+    } catch (error) {
+      // Only the dashboard's history misses it; the job itself has finished all the same.
+      this.logger.error(`could not record the end of ${queue}/${info.id} in the finished-jobs list`, error);
+    }
+  }
+
   private async reportStalledLimit(
     queue: QueueName,
     bullQueue: Bull.Queue<JobData>,
@@ -301,12 +388,21 @@ export class BullJobQueue implements JobQueue {
       if (claimed !== 'OK') return;
       // The job hash is gone, so the attempt count is unknown: report it as the last attempt.
       const job: Job = { queue, id, attempt: 1, maxAttempts: 1, progress: async () => undefined };
-      await this.callOnFailure(
-        handlers,
-        job,
-        new Error(`job ${queue}/${id} stalled more than allowable limit (its worker died repeatedly)`),
-        false,
-      );
+      const message = `job ${queue}/${id} stalled more than allowable limit (its worker died repeatedly)`;
+      await this.rememberFinished(queue, {
+        queue,
+        id,
+        state: 'failed',
+        attempt: 1,
+        maxAttempts: 1,
+        progress: null,
+        progressNote: null,
+        enqueuedAt: null,
+        startedAt: null,
+        finishedAt: new Date(),
+        error: message,
+      });
+      await this.callOnFailure(handlers, job, new Error(message), false);
     } catch (error) {
       this.logger.error(`could not report the stalled failure of ${queue}/${id}`, error);
     }

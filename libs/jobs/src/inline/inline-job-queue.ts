@@ -5,7 +5,9 @@ import {
   backoffDelay,
   consoleJobQueueLogger,
   DEFAULT_RETRY,
+  FINISHED_JOBS_KEPT,
   Job,
+  JobInfo,
   JobHandlers,
   JobQueue,
   JobQueueLogger,
@@ -16,6 +18,8 @@ import {
   RetryPolicy,
   toError,
   isDoNotRetry,
+  LIVE_JOBS_LISTED,
+  sortJobInfos,
 } from '../job-queue';
 
 export interface InlineJobQueueOptions {
@@ -28,14 +32,21 @@ interface PendingJob {
   readonly policy: RetryPolicy;
   /** 1-based number of the next attempt. */
   attempt: number;
+  readonly enqueuedAt: Date;
+  /** What `jobs` shows of its attempts so far. */
+  startedAt: Date | null;
+  progress: { fraction: number; note?: string } | null;
+  error: string | null;
 }
 
 interface QueueState {
   handlers?: JobHandlers;
   concurrency: number;
   readonly waiting: PendingJob[];
-  readonly delayed: Map<string, ReturnType<typeof setTimeout>>;
-  readonly active: Map<string, Promise<void>>;
+  readonly delayed: Map<string, { job: PendingJob; timer: ReturnType<typeof setTimeout> }>;
+  readonly active: Map<string, { job: PendingJob; running: Promise<void> }>;
+  /** The last FINISHED_JOBS_KEPT finished jobs, newest first. */
+  readonly finished: JobInfo[];
 }
 
 /**
@@ -65,7 +76,15 @@ export class InlineJobQueue implements JobQueue {
     const policy = resolveRetryPolicy(retry, this.defaultRetry);
     if (this.has(queue, id)) return;
     const state = this.state(queue);
-    state.waiting.push({ id, policy, attempt: 1 });
+    state.waiting.push({
+      id,
+      policy,
+      attempt: 1,
+      enqueuedAt: new Date(),
+      startedAt: null,
+      progress: null,
+      error: null,
+    });
     // Never run inside enqueue: the caller gets control back first, as with Redis.
     setImmediate(() => this.pump(queue));
   }
@@ -73,9 +92,9 @@ export class InlineJobQueue implements JobQueue {
   async remove(queue: QueueName, id: string): Promise<boolean> {
     assertQueueName(queue);
     const state = this.state(queue);
-    const timer = state.delayed.get(id);
-    if (timer) {
-      clearTimeout(timer);
+    const delayed = state.delayed.get(id);
+    if (delayed) {
+      clearTimeout(delayed.timer);
       state.delayed.delete(id);
       this.notifyIdle();
       return true;
@@ -122,6 +141,31 @@ export class InlineJobQueue implements JobQueue {
     return { waiting: state.waiting.length, active: state.active.size, delayed: state.delayed.size };
   }
 
+  async jobs(queue: QueueName): Promise<JobInfo[]> {
+    assertQueueName(queue);
+    const state = this.state(queue);
+    const live = (
+      jobs: Iterable<PendingJob>,
+      status: 'waiting' | 'active' | 'delayed',
+      attempt: (job: PendingJob) => number,
+    ) => [...jobs].slice(0, LIVE_JOBS_LISTED).map((job) => this.info(queue, job, status, attempt(job), null));
+    return sortJobInfos([
+      // The pending job's `attempt` is the next one while it waits, the running one while active, the failed one while delayed.
+      ...live(state.waiting, 'waiting', (job) => job.attempt - 1),
+      ...live(
+        [...state.active.values()].map((a) => a.job),
+        'active',
+        (job) => job.attempt,
+      ),
+      ...live(
+        [...state.delayed.values()].map((d) => d.job),
+        'delayed',
+        (job) => job.attempt,
+      ),
+      ...state.finished,
+    ]);
+  }
+
   whenIdle(queue?: QueueName): Promise<void> {
     if (this.isIdle(queue)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push({ queue, resolve }));
@@ -132,10 +176,10 @@ export class InlineJobQueue implements JobQueue {
     this.closed = true;
     const active: Promise<void>[] = [];
     for (const state of this.queues.values()) {
-      for (const timer of state.delayed.values()) clearTimeout(timer);
+      for (const { timer } of state.delayed.values()) clearTimeout(timer);
       state.delayed.clear();
       state.waiting.length = 0;
-      active.push(...state.active.values());
+      active.push(...[...state.active.values()].map((a) => a.running));
     }
     await Promise.allSettled(active);
     this.notifyIdle();
@@ -144,7 +188,7 @@ export class InlineJobQueue implements JobQueue {
   private state(queue: QueueName): QueueState {
     let state = this.queues.get(queue);
     if (!state) {
-      state = { concurrency: 1, waiting: [], delayed: new Map(), active: new Map() };
+      state = { concurrency: 1, waiting: [], delayed: new Map(), active: new Map(), finished: [] };
       this.queues.set(queue, state);
     }
     return state;
@@ -160,18 +204,22 @@ export class InlineJobQueue implements JobQueue {
         this.pump(queue);
         this.notifyIdle();
       });
-      state.active.set(pending.id, running);
+      state.active.set(pending.id, { job: pending, running });
     }
   }
 
   private async runAttempt(queue: QueueName, pending: PendingJob, handlers: JobHandlers): Promise<void> {
     const job = this.createJob(queue, pending);
+    pending.startedAt = new Date();
     try {
       await handlers.handle(job);
+      this.remember(queue, { ...this.info(queue, pending, 'completed', pending.attempt, new Date()), error: null });
       return;
     } catch (thrown) {
       const error = toError(thrown);
+      pending.error = error.message;
       const willRetry = pending.attempt < pending.policy.attempts && !this.closed && !isDoNotRetry(error);
+      if (!willRetry) this.remember(queue, this.info(queue, pending, 'failed', pending.attempt, new Date()));
       try {
         await handlers.onFailure(job, error, willRetry);
       } catch (failureError) {
@@ -190,7 +238,35 @@ export class InlineJobQueue implements JobQueue {
       this.pump(queue);
     }, delay);
     // Registered before the active entry is removed, so whenIdle never sees a gap between attempts.
-    state.delayed.set(pending.id, timer);
+    state.delayed.set(pending.id, { job: pending, timer });
+  }
+
+  private info(
+    queue: QueueName,
+    job: PendingJob,
+    state: JobInfo['state'],
+    attempt: number,
+    finishedAt: Date | null,
+  ): JobInfo {
+    return {
+      queue,
+      id: job.id,
+      state,
+      attempt,
+      maxAttempts: job.policy.attempts,
+      progress: job.progress?.fraction ?? null,
+      progressNote: job.progress?.note ?? null,
+      enqueuedAt: job.enqueuedAt,
+      startedAt: job.startedAt,
+      finishedAt,
+      error: job.error,
+    };
+  }
+
+  private remember(queue: QueueName, finished: JobInfo): void {
+    const list = this.state(queue).finished;
+    list.unshift(finished);
+    list.length = Math.min(list.length, FINISHED_JOBS_KEPT);
   }
 
   private createJob(queue: QueueName, pending: PendingJob): Job {
@@ -210,6 +286,7 @@ export class InlineJobQueue implements JobQueue {
       maxAttempts: pending.policy.attempts,
       async progress(fraction: number, note?: string): Promise<void> {
         assertFraction(fraction);
+        pending.progress = note === undefined ? { fraction } : { fraction, note };
         emit(fraction, note);
       },
     };

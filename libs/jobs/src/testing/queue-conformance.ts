@@ -475,6 +475,127 @@ export function describeQueueConformance(name: string, createQueue: () => Promis
       expect(handlers.handled.map((h) => h.attempt)).toEqual([1, 2]);
     });
 
+    it('lists its jobs in jobs(): live ones with their attempt, progress and last error, then finished ones', async () => {
+      const before = new Date(Date.now() - 1000);
+      const gate = createGate();
+      const handlers = recordingHandlers(async (job) => {
+        if (job.id === 'list-retried') throw new Error('fails, then waits a minute for its retry');
+        if (job.id === 'list-failed') throw new DoNotRetryError('bad params: k must be >= 2');
+        if (job.id === 'list-held') {
+          await job.progress(0.5, 'half way');
+          await gate.promise;
+        }
+        if (job.id === 'list-done') await job.progress(1, 'done');
+      });
+      // The gate is opened whatever happens, so a failed expectation does not leave close() waiting for the held job.
+      try {
+        await queue.enqueue('train', 'list-done', FAST_RETRY);
+        await queue.enqueue('train', 'list-failed', FAST_RETRY);
+        queue.process('train', handlers);
+        await waitFor(() => handlers.handled.length === 2, 'the first two jobs');
+        await queue.whenIdle('train');
+        await queue.enqueue('train', 'list-retried', { attempts: 2, backoffMs: 60_000 });
+        await queue.enqueue('train', 'list-held', FAST_RETRY);
+        await queue.enqueue('compare', 'list-elsewhere', FAST_RETRY);
+        await waitFor(() => handlers.failures.length === 2 && handlers.handled.length === 4, 'a retry and a held job');
+        // Bull moves a failed job to `delayed` just after onFailure has run, and writes progress before the handler goes on
+        let jobs = await queue.jobs('train');
+        for (
+          const end = Date.now() + 5000;
+          (jobs.find((j) => j.id === 'list-retried')?.state !== 'delayed' ||
+            jobs.find((j) => j.id === 'list-held')?.progress !== 0.5) &&
+          Date.now() < end;
+          jobs = await queue.jobs('train')
+        )
+          await new Promise((r) => setTimeout(r, 20));
+        // one more job queued behind the held one (concurrency 1)
+        await queue.enqueue('train', 'list-waiting', FAST_RETRY);
+        jobs = await queue.jobs('train');
+
+        const now = new Date(Date.now() + 1000);
+        for (const job of jobs) {
+          expect(job.enqueuedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+          expect(job.enqueuedAt!.getTime()).toBeLessThanOrEqual(now.getTime());
+          expect(job.startedAt === null).toBe(job.state === 'waiting');
+          expect(job.finishedAt === null).toBe(job.state !== 'completed' && job.state !== 'failed');
+        }
+        expect(
+          jobs.map((job) => ({ ...job, enqueuedAt: undefined, startedAt: undefined, finishedAt: undefined })),
+        ).toEqual([
+          {
+            queue: 'train',
+            id: 'list-held',
+            state: 'active',
+            attempt: 1,
+            maxAttempts: 3,
+            progress: 0.5,
+            progressNote: 'half way',
+            error: null,
+          },
+          {
+            queue: 'train',
+            id: 'list-waiting',
+            state: 'waiting',
+            attempt: 0,
+            maxAttempts: 3,
+            progress: null,
+            progressNote: null,
+            error: null,
+          },
+          {
+            queue: 'train',
+            id: 'list-retried',
+            state: 'delayed',
+            attempt: 1,
+            maxAttempts: 2,
+            progress: null,
+            progressNote: null,
+            error: 'fails, then waits a minute for its retry',
+          },
+          // finished: newest first
+          {
+            queue: 'train',
+            id: jobs[3].id,
+            state: jobs[3].id === 'list-done' ? 'completed' : 'failed',
+            attempt: 1,
+            maxAttempts: 3,
+            progress: jobs[3].id === 'list-done' ? 1 : null,
+            progressNote: jobs[3].id === 'list-done' ? 'done' : null,
+            error: jobs[3].id === 'list-done' ? null : 'bad params: k must be >= 2',
+          },
+          expect.objectContaining({ id: jobs[3].id === 'list-done' ? 'list-failed' : 'list-done' }),
+        ]);
+        const finished = Object.fromEntries(jobs.slice(3).map((j) => [j.id, j]));
+        expect(finished['list-done']).toMatchObject({
+          state: 'completed',
+          progress: 1,
+          progressNote: 'done',
+          error: null,
+        });
+        expect(finished['list-failed']).toMatchObject({
+          state: 'failed',
+          progress: null,
+          error: 'bad params: k must be >= 2',
+        });
+        expect(jobs[3].finishedAt?.getTime()).toBeGreaterThanOrEqual(jobs[4].finishedAt?.getTime() ?? Infinity);
+        expect((await queue.jobs('compare')).map((j) => [j.id, j.state])).toEqual([['list-elsewhere', 'waiting']]);
+
+        // A finished id queued again runs again; the list then has it live and finished.
+        gate.open();
+        expect(await queue.remove('train', 'list-retried')).toBe(true);
+        await queue.whenIdle('train');
+        await queue.enqueue('train', 'list-done', FAST_RETRY);
+        await queue.whenIdle('train');
+        expect((await queue.jobs('train')).filter((j) => j.id === 'list-done').map((j) => j.state)).toEqual([
+          'completed',
+          'completed',
+        ]);
+        expect(handlers.handled.filter((h) => h.id === 'list-done')).toHaveLength(2);
+      } finally {
+        gate.open();
+      }
+    });
+
     it('rejects an unknown queue name and an empty run id', async () => {
       await expect(queue.enqueue('nope' as QueueName, 'run-1')).rejects.toThrow("unknown queue 'nope'");
       await expect(queue.enqueue('train', '')).rejects.toThrow('job id must be a non-empty string');
