@@ -24,3 +24,17 @@ export { InlineJobQueue } from './inline/inline-job-queue';
 export type { InlineJobQueueOptions } from './inline/inline-job-queue';
 export { BullJobQueue, bullQueueOptions } from './bull/bull-job-queue';
 export type { BullJobQueueOptions } from './bull/bull-job-queue';
+export type {
+  IngestEvent,
+  LiveEvent,
+  LiveEvents,
+  LiveListener,
+  LogEvent,
+  ProgressEvent,
+  StateEvent,
+  StateKind,
+} from './live/live-events';
+export { FINAL_STATUSES, KIND_OF_QUEUE, isFinalState } from './live/live-events';
+export { InlineLiveEvents } from './live/inline-live-events';
+export { RedisLiveEvents } from './live/redis-live-events';
+export type { RedisLiveEventsOptions } from './live/redis-live-events';

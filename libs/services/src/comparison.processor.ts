@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { compareAssignments, kpiDelta, proportionDelta } from '@workbench/compare';
 import { decodeAssignments } from '@workbench/engine';
-import type { Job, JobQueue } from '@workbench/jobs';
+import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
 import {
   Comparison,
   ComparisonStatus,
@@ -89,13 +89,18 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
     private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
     logger: WorkbenchLogger,
+    events: LiveEvents,
     recordingRetry?: RecordingRetry,
   ) {
-    super(queue, logger, recordingRetry);
+    super(queue, logger, events, recordingRetry);
   }
 
   protected load(id: string): Promise<Comparison | null> {
     return this.orm.em.fork().findOne(Comparison, { id });
+  }
+
+  protected override statusOf(comparison: Comparison): string {
+    return comparison.status;
   }
 
   protected isDone(comparison: Comparison): boolean {
@@ -110,6 +115,7 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
       { id: comparison.id },
       { status: ComparisonStatus.Running, attempts: job.attempt },
     );
+    this.announce(comparison.id, ComparisonStatus.Running);
     const result = await this.compute(comparison.runA.id, comparison.runB.id, job);
     await em.nativeUpdate(
       Comparison,

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
+import { QueueUnavailableError, type JobQueue, type LiveEvents } from '@workbench/jobs';
 import { Comparison, ComparisonStatus, RunStatus } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { RunsService } from './runs.service';
@@ -13,6 +13,8 @@ export class ComparisonsService {
     private readonly orm: MikroORM,
     private readonly queue: JobQueue,
     private readonly runs: RunsService,
+    /** Where a comparison's queueing is announced (its worker announces the rest). */
+    private readonly events: LiveEvents,
   ) {}
 
   /** Queues the comparison of run A with run B (ids or `segmentation@v3`-style references). */
@@ -30,6 +32,7 @@ export class ComparisonsService {
     const em = this.orm.em.fork();
     const comparison = em.create(Comparison, { runA: a.id, runB: b.id });
     await em.flush();
+    this.events.publish({ type: 'state', kind: 'comparison', id: comparison.id, status: ComparisonStatus.Queued });
     try {
       await this.queue.enqueue('compare', comparison.id);
     } catch (e) {

@@ -1,4 +1,13 @@
-import { DoNotRetryError, isDoNotRetry, type Job, type JobQueue, type QueueName } from '@workbench/jobs';
+import {
+  DoNotRetryError,
+  isDoNotRetry,
+  KIND_OF_QUEUE,
+  type Job,
+  type JobQueue,
+  type LiveEvents,
+  type LogEvent,
+  type QueueName,
+} from '@workbench/jobs';
 import type { LogFields, WorkbenchLogger } from './logger';
 import { HEARTBEAT_MS } from './owned-job-queue';
 
@@ -127,6 +136,8 @@ export abstract class JobProcessor<T> {
   protected constructor(
     protected readonly queue: JobQueue,
     protected readonly logger: WorkbenchLogger,
+    /** Where each attempt's progress, its plugin's log lines and the entity's status changes are published. */
+    protected readonly events: LiveEvents,
     protected readonly recordingRetry: RecordingRetry = DEFAULT_RECORDING_RETRY,
   ) {}
 
@@ -145,6 +156,61 @@ export abstract class JobProcessor<T> {
    */
   protected async beat(_id: string): Promise<void> {
     return undefined;
+  }
+
+  /** The entity's status, as announced on the live events; undefined for entities without one (webhook events). */
+  protected statusOf(_target: T): string | undefined {
+    return undefined;
+  }
+
+  /** Publishes that the job's entity now has `status` (processors call it right after they set it). */
+  protected announce(id: string, status: string): void {
+    const kind = KIND_OF_QUEUE[this.queueName];
+    if (kind) this.events.publish({ type: 'state', kind, id, status });
+  }
+
+  /** Publishes the entity's status as stored now (after an attempt ended, whichever way). Never throws. */
+  private async announceStored(id: string): Promise<void> {
+    try {
+      const target = await this.load(id);
+      const status = target ? this.statusOf(target) : undefined;
+      if (status) this.announce(id, status);
+    } catch (e) {
+      this.logger.warn(`${this.noun} ${id}: status not announced (${(e as Error).message})`);
+    }
+  }
+
+  /** A plugin's `ctx.log` for `job`: each line goes to the worker's log (after `prefix`) and to the live events. */
+  protected pluginLog(
+    job: Job,
+    prefix: string,
+    fields: LogFields,
+  ): Record<LogEvent['level'], (message: string) => void> {
+    const line = (level: LogEvent['level'], message: string) => {
+      if (level === 'info') this.logger.log(`${prefix}: ${message}`, fields);
+      else this.logger[level](`${prefix}: ${message}`, fields);
+      this.events.publish({ type: 'log', queue: job.queue, id: job.id, level, message });
+    };
+    return {
+      info: (m) => line('info', m),
+      warn: (m) => line('warn', m),
+      error: (m) => line('error', m),
+    };
+  }
+
+  /** The job as handlers see it: its progress is also published on the live events, before the queue's own report. */
+  private published(job: Job): Job {
+    const events = this.events;
+    return {
+      queue: job.queue,
+      id: job.id,
+      attempt: job.attempt,
+      maxAttempts: job.maxAttempts,
+      progress(fraction, note) {
+        events.publish({ type: 'progress', queue: job.queue, id: job.id, fraction, ...(note ? { note } : {}) });
+        return job.progress(fraction, note);
+      },
+    };
   }
 
   /** The plugin a job's entity runs, for metrics and log fields; null when it runs none. */
@@ -169,8 +235,9 @@ export abstract class JobProcessor<T> {
     );
   }
 
-  /** One attempt at one job. */
-  async process(job: Job): Promise<void> {
+  /** One attempt at one job; its entity's stored status is announced when it ends (a failure: once recorded). */
+  async process(queued: Job): Promise<void> {
+    const job = this.published(queued);
     const target = await this.load(job.id);
     if (!target) throw new DoNotRetryError(`${this.noun} ${job.id} does not exist`);
     if (this.isDone(target)) return;
@@ -199,6 +266,7 @@ export abstract class JobProcessor<T> {
       clearInterval(heartbeat);
     }
     finished('succeeded');
+    await this.announceStored(job.id);
   }
 
   /** Called by the queue after every failed attempt; never throws (the queue could not act on it). */
@@ -220,5 +288,6 @@ export abstract class JobProcessor<T> {
     } catch (e) {
       this.logger.error(`the failure of ${this.noun} ${job.id} could not be recorded: ${(e as Error).message}`, fields);
     }
+    await this.announceStored(job.id);
   }
 }

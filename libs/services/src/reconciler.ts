@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { JobQueue, QueueName, RetryPolicy } from '@workbench/jobs';
+import type { JobQueue, LiveEvents, QueueName, RetryPolicy } from '@workbench/jobs';
 import {
   Comparison,
   ComparisonStatus,
@@ -58,6 +58,8 @@ export class Reconciler {
     private readonly queue: JobQueue,
     private readonly logger: WorkbenchLogger,
     private readonly settings: ReconcilerSettings,
+    /** Where the runs and comparisons it fails are announced. */
+    private readonly events: LiveEvents,
   ) {}
 
   /** A pass every `intervalMs` (0: never), skipped while the previous one still runs. */
@@ -106,7 +108,10 @@ export class Reconciler {
         { id, status: { $in: UNFINISHED_RUN } },
         { status: RunStatus.Failed, error, finishedAt: now },
       );
-      if (failed > 0) report.expired.push(`train/${id}`);
+      if (failed > 0) {
+        report.expired.push(`train/${id}`);
+        this.events.publish({ type: 'state', kind: 'run', id, status: RunStatus.Failed });
+      }
     }
     for (const { id } of await em.find(
       Comparison,
@@ -118,7 +123,10 @@ export class Reconciler {
         { id, status: { $in: UNFINISHED_COMPARISON } },
         { status: ComparisonStatus.Failed, error, finishedAt: now },
       );
-      if (failed > 0) report.expired.push(`compare/${id}`);
+      if (failed > 0) {
+        report.expired.push(`compare/${id}`);
+        this.events.publish({ type: 'state', kind: 'comparison', id, status: ComparisonStatus.Failed });
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
+import { DoNotRetryError, type Job, type JobQueue, type LiveEvents } from '@workbench/jobs';
 import { Alias, DatasetVersion, RetrainRequest, Run, RunStatus, WorkbenchEvent } from '@workbench/persistence';
 import {
   COMPARISON_METRIC_NAMES,
@@ -41,11 +41,12 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     private readonly comparisonProcessor: ComparisonProcessor,
     private readonly aliases: AliasesService,
     logger: WorkbenchLogger,
+    events: LiveEvents,
     /** Webhook deliveries of the events this records. */
     private readonly webhookRetry = WEBHOOK_RETRY,
     recordingRetry?: RecordingRetry,
   ) {
-    super(queue, logger, recordingRetry);
+    super(queue, logger, events, recordingRetry);
   }
 
   /** Puts retrains and webhook deliveries a stopped in-process queue forgot back on the queue. */
@@ -59,6 +60,10 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
 
   protected load(id: string): Promise<RetrainRequest | null> {
     return this.orm.em.fork().findOne(RetrainRequest, { id }, { populate: ['policy', 'policy.segmentation'] });
+  }
+
+  protected override statusOf(request: RetrainRequest): string {
+    return request.status;
   }
 
   protected isDone(request: RetrainRequest): boolean {
@@ -77,6 +82,7 @@ export class RetrainProcessor extends JobProcessor<RetrainRequest> {
     const policy = request.policy;
     const segmentation = policy.segmentation;
     await em.nativeUpdate(RetrainRequest, { id: request.id }, { status: 'training', attempts: job.attempt });
+    this.announce(request.id, 'training');
 
     // The run is created and tied to the request in one transaction, so a retried job trains the same run.
     let runId = request.run?.id;

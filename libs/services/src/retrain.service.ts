@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
-import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
+import { QueueUnavailableError, type JobQueue, type LiveEvents } from '@workbench/jobs';
 import { DatasetVersion, RetrainPolicy, RetrainRequest, WorkbenchEvent } from '@workbench/persistence';
 import { COMPARISON_METRIC_NAMES, lastCronTime, parseCronExpression, parsePromotionRule } from '@workbench/retrain';
 import type { DatasetsService } from './datasets.service';
@@ -33,6 +33,8 @@ export class RetrainService {
     private readonly queue: JobQueue,
     private readonly datasets: DatasetsService,
     private readonly segmentations: SegmentationsService,
+    /** Where a new retrain request is announced (its worker announces the rest). */
+    private readonly live: LiveEvents,
     private readonly logger: WorkbenchLogger,
     private readonly webhookTargets: WebhookTargets = new WebhookTargets(),
   ) {}
@@ -186,6 +188,7 @@ export class RetrainService {
       const em = this.orm.em.fork();
       request = em.create(RetrainRequest, { policy: policy.id, triggerKey, datasetVersion: datasetVersionId });
       await em.flush();
+      this.live.publish({ type: 'state', kind: 'retrain', id: request.id, status: request.status });
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       request = await this.orm.em.fork().findOneOrFail(RetrainRequest, { policy: policy.id, triggerKey });

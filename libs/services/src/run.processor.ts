@@ -1,6 +1,6 @@
 import { type MikroORM } from '@mikro-orm/core';
 import { encodeAssignments, runInSandbox, trainAndEvaluate, type KpiStep, type PluginWork } from '@workbench/engine';
-import type { Job, JobQueue } from '@workbench/jobs';
+import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
 import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
 import type { AlertsService, RunKpiRow } from './alerts.service';
@@ -37,10 +37,11 @@ export class RunProcessor extends JobProcessor<Run> {
     private readonly segmentations: SegmentationsService,
     private readonly assignments: AssignmentsService,
     logger: WorkbenchLogger,
+    events: LiveEvents,
     private readonly isolation: PluginIsolation = DEFAULT_PLUGIN_ISOLATION,
     recordingRetry?: RecordingRetry,
   ) {
-    super(queue, logger, recordingRetry);
+    super(queue, logger, events, recordingRetry);
   }
 
   /**
@@ -79,6 +80,10 @@ export class RunProcessor extends JobProcessor<Run> {
     return run.status === RunStatus.Succeeded || run.status === RunStatus.Failed || run.status === RunStatus.Cancelled;
   }
 
+  protected override statusOf(run: Run): string {
+    return run.status;
+  }
+
   protected override async beat(id: string): Promise<void> {
     await this.orm.em.fork().nativeUpdate(Run, { id, status: { $in: UNFINISHED } }, { heartbeatAt: new Date() });
   }
@@ -93,6 +98,7 @@ export class RunProcessor extends JobProcessor<Run> {
       { status: RunStatus.Running, attempts: job.attempt, startedAt: loaded.startedAt ?? new Date(), progress: 0 },
     );
     if (started === 0) return;
+    this.announce(loaded.id, RunStatus.Running);
     const run = await em.findOneOrFail(Run, { id: loaded.id }, { populate: ['datasetVersion'] });
     const cancel = new AbortController();
     const watch = setInterval(() => {
@@ -265,11 +271,7 @@ export class RunProcessor extends JobProcessor<Run> {
           )
           .catch((e) => this.logger.warn(`${prefix}: progress not saved: ${(e as Error).message}`, fields));
       },
-      log: {
-        info: (m) => this.logger.log(`${prefix}: ${m}`, fields),
-        warn: (m) => this.logger.warn(`${prefix}: ${m}`, fields),
-        error: (m) => this.logger.error(`${prefix}: ${m}`, fields),
-      },
+      log: this.pluginLog(job, prefix, fields),
       artifacts: {
         write: async (name, bytes) => {
           named.set(name, await this.artifacts.put(bytes));

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { QueueUnavailableError, type JobQueue } from '@workbench/jobs';
+import { QueueUnavailableError, type JobQueue, type LiveEvents } from '@workbench/jobs';
 import { Alias, allocateRunVersion, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
 import { instanceToPlain } from 'class-transformer';
 import type { DatasetsService } from './datasets.service';
@@ -31,6 +31,8 @@ export class RunsService {
     private readonly datasets: DatasetsService,
     private readonly runInputs: RunInputsService,
     private readonly segmentations: SegmentationsService,
+    /** Where a run's queueing, cancelling and failing to queue are announced (its worker announces the rest). */
+    private readonly events: LiveEvents,
   ) {}
 
   /**
@@ -41,6 +43,8 @@ export class RunsService {
    */
   async submit(segmentationIdOrName: string, request: SubmitRunRequest = {}): Promise<Run> {
     const run = await this.create(segmentationIdOrName, request);
+    // Before the enqueue: an in-process worker may start it, and announce `running`, before enqueue returns.
+    this.events.publish({ type: 'state', kind: 'run', id: run.id, status: RunStatus.Queued });
     try {
       await this.queue.enqueue('train', run.id);
     } catch (e) {
@@ -146,6 +150,7 @@ export class RunsService {
         `run ${now.segmentation.name} v${now.version} is already ${now.status}; only a queued or running run can be cancelled`,
       );
     }
+    this.events.publish({ type: 'state', kind: 'run', id: run.id, status: RunStatus.Cancelled });
     await this.queue.remove('train', run.id);
     return this.get(run.id);
   }
@@ -202,5 +207,6 @@ export class RunsService {
         { id: runId, status: { $ne: RunStatus.Succeeded } },
         { status: RunStatus.Failed, error: message, finishedAt: new Date() },
       );
+    this.events.publish({ type: 'state', kind: 'run', id: runId, status: RunStatus.Failed });
   }
 }

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { encodeAssignments, scoreFrame, scoreInSandbox, type ScoreOutcome } from '@workbench/engine';
-import type { Job, JobQueue } from '@workbench/jobs';
+import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
 import { Scoring, ScoringStatus, type ArtifactStore, type DatasetVersion } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
 import { JobProcessor, type RecordingRetry } from './job-processor';
@@ -28,10 +28,11 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
     private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
     logger: WorkbenchLogger,
+    events: LiveEvents,
     private readonly isolation: PluginIsolation = DEFAULT_PLUGIN_ISOLATION,
     recordingRetry?: RecordingRetry,
   ) {
-    super(queue, logger, recordingRetry);
+    super(queue, logger, events, recordingRetry);
   }
 
   /** Puts scorings a dead process left queued or running back on the queue (the in-process queue forgets its jobs). */
@@ -47,6 +48,10 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
     return this.orm.em.fork().findOne(Scoring, { id }, { populate: ['datasetVersion'] });
   }
 
+  protected override statusOf(scoring: Scoring): string {
+    return scoring.status;
+  }
+
   protected isDone(scoring: Scoring): boolean {
     return scoring.status === ScoringStatus.Succeeded;
   }
@@ -58,6 +63,7 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
       { id: scoring.id },
       { status: ScoringStatus.Running, attempts: job.attempt, startedAt: new Date() },
     );
+    this.announce(scoring.id, ScoringStatus.Running);
     const run = await this.runs.get(scoring.run.id);
     assertScorable(run);
     const model = await this.plugins.segmentationModel(run.pluginName);
@@ -129,11 +135,7 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
       seed,
       signal: new AbortController().signal,
       progress: (fraction, note) => void job.progress(0.1 + 0.8 * fraction, note).catch(() => undefined),
-      log: {
-        info: (m) => this.logger.log(`${prefix}: ${m}`, fields),
-        warn: (m) => this.logger.warn(`${prefix}: ${m}`, fields),
-        error: (m) => this.logger.error(`${prefix}: ${m}`, fields),
-      },
+      log: this.pluginLog(job, prefix, fields),
       artifacts: {
         write: async () => {
           throw new Error('scoring stores nothing for the plugin');

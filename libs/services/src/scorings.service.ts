@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { decodeAssignments, scoreFrame, type RowError } from '@workbench/engine';
-import type { JobQueue } from '@workbench/jobs';
+import type { JobQueue, LiveEvents } from '@workbench/jobs';
 import { Run, RunStatus, Scoring, ScoringStatus, type ArtifactStore, type Segment } from '@workbench/persistence';
 import {
   categorical,
@@ -109,6 +109,8 @@ export class ScoringsService {
     private readonly runs: RunsService,
     private readonly datasets: DatasetsService,
     private readonly plugins: PluginsService,
+    /** Where a scoring's queueing is announced (its worker announces the rest). */
+    private readonly events: LiveEvents,
   ) {}
 
   /** Records a queued scoring of `runRef`'s model on a dataset version and puts it on the `score` queue. */
@@ -128,6 +130,7 @@ export class ScoringsService {
     const em = this.orm.em.fork();
     const scoring = em.create(Scoring, { run: run.id, datasetVersion: version.id });
     await em.flush();
+    this.events.publish({ type: 'state', kind: 'scoring', id: scoring.id, status: ScoringStatus.Queued });
     try {
       await this.queue.enqueue('score', scoring.id);
     } catch (e) {
@@ -136,6 +139,7 @@ export class ScoringsService {
         { id: scoring.id },
         { status: ScoringStatus.Failed, error: `could not be queued: ${(e as Error).message}`, finishedAt: new Date() },
       );
+      this.events.publish({ type: 'state', kind: 'scoring', id: scoring.id, status: ScoringStatus.Failed });
       throw e;
     }
     return this.get(scoring.id);

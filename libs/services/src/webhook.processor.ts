@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { DoNotRetryError, type Job, type JobQueue } from '@workbench/jobs';
+import { DoNotRetryError, type Job, type JobQueue, type LiveEvents } from '@workbench/jobs';
 import { KpiAlert, RetrainPolicy, WorkbenchEvent } from '@workbench/persistence';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
@@ -17,10 +17,11 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
     private readonly orm: MikroORM,
     queue: JobQueue,
     logger: WorkbenchLogger,
+    events: LiveEvents,
     private readonly targets: WebhookTargets = new WebhookTargets(),
     recordingRetry?: RecordingRetry,
   ) {
-    super(queue, logger, recordingRetry);
+    super(queue, logger, events, recordingRetry);
   }
 
   protected load(id: string): Promise<WorkbenchEvent | null> {

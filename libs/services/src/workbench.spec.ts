@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestError } from '@workbench/data';
 import { decodeAssignments } from '@workbench/engine';
+import type { LiveEvent } from '@workbench/jobs';
 import { Assignment, KpiValue, Run, RunStatus, Segment } from '@workbench/persistence';
 import { loadConfig } from './config';
 import { ConflictError, NotFoundError } from './errors';
@@ -47,6 +48,24 @@ describe('the embedded workbench (SQLite, in-process queue)', () => {
       wb.datasets.ingestCustomers({ dataset: 'retail', text: 'customer_id,x\n1,2\n1,3\n' }),
     ).rejects.toBeInstanceOf(IngestError);
     await expect(wb.datasets.list()).resolves.toEqual([]);
+  });
+
+  it("publishes a run's status changes and progress on the live events, in order", async () => {
+    await wb.datasets.ingestCustomers({ dataset: 'retail', text: sample });
+    await wb.segmentations.create({ name: 'live', plugin: 'test-split-median', dataset: 'retail' });
+    const seen: LiveEvent[] = [];
+    const off = wb.events.subscribe((e) => seen.push(e));
+    const run = await wb.runs.submit('live', { seed: 1 });
+    await wb.runs.waitFor(run.id);
+    await wb.queue.whenIdle();
+    off();
+    const ofRun = seen.filter((e) => 'id' in e && e.id === run.id);
+    const states = ofRun.map((e) => (e.type === 'state' ? e.status : e.type));
+    // The plugin's four steps and its 1, then the engine's own 1 once the KPIs are evaluated.
+    expect(states).toEqual(['queued', 'running', ...Array(6).fill('progress'), 'succeeded']);
+    const fractions = ofRun.flatMap((e) => (e.type === 'progress' ? [e.fraction] : []));
+    expect(fractions).toEqual([0.2, 0.4, 0.6, 0.8, 1, 1]);
+    expect(wb.events.listenerCount()).toBe(0);
   });
 
   it('runs a segmentation through the queue and stores segments, KPIs and assignments', async () => {

@@ -1,7 +1,14 @@
 import { join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry } from '@workbench/engine';
-import { BullJobQueue, InlineJobQueue, type JobQueue } from '@workbench/jobs';
+import {
+  BullJobQueue,
+  InlineJobQueue,
+  InlineLiveEvents,
+  RedisLiveEvents,
+  type JobQueue,
+  type LiveEvents,
+} from '@workbench/jobs';
 import {
   createOrm,
   LocalArtifactStore,
@@ -74,6 +81,17 @@ export function createJobQueue(config: WorkbenchConfig, options: Pick<WorkbenchO
 }
 
 /**
+ * The live events the config asks for: over Redis pub/sub when REDIS_URL is set (a worker process's events
+ * reach every API process; channel `<WORKBENCH_QUEUE_PREFIX>:live-events`), else within this process.
+ */
+export function createLiveEvents(config: WorkbenchConfig, logger: WorkbenchLogger = stderrLogger): LiveEvents {
+  const log = { warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) };
+  return config.redisUrl
+    ? new RedisLiveEvents({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger: log })
+    : new InlineLiveEvents(log);
+}
+
+/**
  * The whole application without a transport: database, artifact store, queue, plugins and the
  * services over them. The HTTP server and the CLI both build one, so both behave the same.
  */
@@ -113,6 +131,11 @@ export class Workbench {
     readonly orm: MikroORM,
     readonly artifacts: ArtifactStore,
     readonly queue: JobQueue,
+    /**
+     * What happens to queued work as it happens (progress, plugin log lines, status changes, ingest progress),
+     * for `GET /events/stream`. Publish with `workbench.events.publish(event)`; see {@link LiveEvents}.
+     */
+    readonly events: LiveEvents,
     readonly registry: PluginRegistry,
     logger: WorkbenchLogger,
     /** The module exporting `options.plugins`, so sandbox threads can load them (see {@link WorkbenchOptions.pluginsModule}). */
@@ -135,13 +158,13 @@ export class Workbench {
     const caps = { maxSeconds: config.pluginMaxSeconds, maxMemoryMb: config.pluginMaxMemoryMb };
     this.segmentations = new SegmentationsService(orm, this.plugins, this.datasets, this.runInputs, caps);
     this.assignments = new AssignmentsService(orm, artifacts);
-    this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.runInputs, this.segmentations);
+    this.runs = new RunsService(orm, queue, this.plugins, this.datasets, this.runInputs, this.segmentations, events);
     this.reports = new RunReportsService(this.runs, this.plugins);
     this.apiKeys = new ApiKeysService(orm);
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
-    this.comparisons = new ComparisonsService(orm, queue, this.runs);
+    this.comparisons = new ComparisonsService(orm, queue, this.runs, events);
     this.kpiSeries = new KpiSeriesService(this.runs, this.runInputs, this.segmentations, artifacts);
-    this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins);
+    this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins, events);
     this.comparisonReports = new ComparisonReportsService(this.comparisons, this.reports);
     this.kpiHistory = new KpiHistoryService(orm, this.segmentations, this.aliases, this.reports, this.assignments);
     this.customerFeatures = new CustomerFeaturesService(
@@ -151,7 +174,7 @@ export class Workbench {
       this.assignments,
     );
     const webhookTargets = new WebhookTargets(config.webhookAllow);
-    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, logger, webhookTargets);
+    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, events, logger, webhookTargets);
 
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.alerts = new AlertsService(orm, queue, this.segmentations, this.plugins, logger, webhookTargets, webhookRetry);
@@ -164,10 +187,19 @@ export class Workbench {
       this.segmentations,
       this.assignments,
       logger,
+      events,
       { mode: config.pluginIsolation, caps },
     );
     this.runProcessor.alerts = this.alerts;
-    this.comparisonProcessor = new ComparisonProcessor(orm, artifacts, queue, this.runInputs, this.runs, logger);
+    this.comparisonProcessor = new ComparisonProcessor(
+      orm,
+      artifacts,
+      queue,
+      this.runInputs,
+      this.runs,
+      logger,
+      events,
+    );
     this.retrainProcessor = new RetrainProcessor(
       orm,
       queue,
@@ -178,9 +210,10 @@ export class Workbench {
       this.comparisonProcessor,
       this.aliases,
       logger,
+      events,
       webhookRetry,
     );
-    this.webhookProcessor = new WebhookProcessor(orm, queue, logger, webhookTargets);
+    this.webhookProcessor = new WebhookProcessor(orm, queue, logger, events, webhookTargets);
     this.scoringProcessor = new ScoringProcessor(
       orm,
       artifacts,
@@ -189,9 +222,16 @@ export class Workbench {
       this.runInputs,
       this.runs,
       logger,
+      events,
       { mode: config.pluginIsolation, caps },
     );
-    this.reconciler = new Reconciler(orm, queue, logger, { deadlineSeconds: config.runDeadlineSeconds, webhookRetry });
+    this.reconciler = new Reconciler(
+      orm,
+      queue,
+      logger,
+      { deadlineSeconds: config.runDeadlineSeconds, webhookRetry },
+      events,
+    );
   }
 
   /** Tells `observer` of every job attempt this process's processors finish (the server's metrics). */
@@ -231,6 +271,7 @@ export class Workbench {
     this.runProcessor.stop();
     this.scorings.close();
     await this.queue.close();
+    await this.events.close();
     await this.orm.close(true);
   }
 }
@@ -249,6 +290,7 @@ export async function createWorkbench(config: WorkbenchConfig, options: Workbenc
       orm,
       new LocalArtifactStore(join(home, 'artifacts')),
       queue,
+      createLiveEvents(config, options.logger ?? stderrLogger),
       new PluginRegistry(),
       options.logger ?? stderrLogger,
       options.pluginsModule,
