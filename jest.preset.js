@@ -3,8 +3,10 @@
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
-// ml-kmeans 7 and its dependencies ship only ES modules; Jest runs CommonJS, so they are compiled too.
+// ml-kmeans 7 and its dependencies ship only ES modules; Jest runs CommonJS, so they are compiled too. So is
+// @rjsf/utils' schema merger, which the web form's validator (@rjsf/validator-ajv8) loads in params-form-schema.spec.
 const esmOnly = [
+  '@x0k/json-schema-merge',
   'ml-kmeans',
   'ml-distance-euclidean',
   'ml-nearest-vector',
