@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { Alias, AliasEvent, RunStatus } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
 import type { RunsService } from './runs.service';
@@ -14,8 +14,18 @@ export class AliasesService {
     private readonly runs: RunsService,
   ) {}
 
-  /** Points `name` at a finished run of the segmentation and records who moved it from where. */
-  async move(segmentationIdOrName: string, name: string, runRef: string, movedBy: string): Promise<Alias> {
+  /**
+   * Points `name` at a finished run of the segmentation and records who moved it from where. `first` runs at the
+   * start of the move's transaction: the caller's own record commits with the move, and an error it throws
+   * leaves the alias where it was.
+   */
+  async move(
+    segmentationIdOrName: string,
+    name: string,
+    runRef: string,
+    movedBy: string,
+    first?: (tx: EntityManager) => Promise<void>,
+  ): Promise<Alias> {
     if (!ALIAS_NAME.test(name))
       throw new InvalidRequestError(
         `alias '${name}' must be 1-64 lowercase letters, digits or dashes, starting with a letter`,
@@ -32,6 +42,7 @@ export class AliasesService {
     if (run.status !== RunStatus.Succeeded)
       throw new InvalidRequestError(`run v${run.version} is ${run.status}; only a succeeded run can be promoted`);
     return this.orm.em.fork().transactional(async (em) => {
+      await first?.(em);
       let alias = await em.findOne(Alias, { segmentation: segmentation.id, name });
       const fromRun = alias?.run ?? null;
       if (alias) Object.assign(alias, { run: run.id, updatedAt: new Date(), updatedBy: movedBy });

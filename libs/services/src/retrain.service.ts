@@ -1,14 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import { QueueUnavailableError, type JobQueue, type LiveEvents } from '@workbench/jobs';
-import { DatasetVersion, RetrainPolicy, RetrainRequest, WorkbenchEvent } from '@workbench/persistence';
-import { COMPARISON_METRIC_NAMES, lastCronTime, parseCronExpression, parsePromotionRule } from '@workbench/retrain';
+import { DatasetVersion, RetrainPolicy, RetrainRequest, type Run, WorkbenchEvent } from '@workbench/persistence';
+import {
+  COMPARISON_METRIC_NAMES,
+  lastCronTime,
+  parseCronExpression,
+  parsePromotionRule,
+  PromotionRuleError,
+} from '@workbench/retrain';
+import type { AliasesService } from './aliases.service';
 import type { DatasetsService } from './datasets.service';
-import { InvalidRequestError, NotFoundError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 import type { WorkbenchLogger } from './logger';
 import { RETRAIN_TERMINAL } from './retrain.processor';
 import type { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
+
+/** The server's reading of a promotion rule: the metrics it reads, or where and why it does not parse. */
+export type PromotionRuleCheck =
+  | { ok: true; metrics: string[] }
+  | {
+      ok: false;
+      /** `column` is 1-based (the rule's length + 1 for "at the end"); `message` = `at column N: ` + `detail`. */
+      error: { column: number; detail: string; message: string };
+    };
+
+/** What a person decided about a flagged candidate. */
+export type ReviewDecision = 'promoted' | 'rejected';
+
+/** Another request set the review between our read and our write: the caller reads the request again. */
+class ReviewRace extends Error {}
 
 export interface CreatePolicyRequest {
   segmentation: string;
@@ -33,8 +55,9 @@ export class RetrainService {
     private readonly queue: JobQueue,
     private readonly datasets: DatasetsService,
     private readonly segmentations: SegmentationsService,
-    /** Where a new retrain request is announced (its worker announces the rest). */
+    /** Where a new retrain request and a decision on one are announced (its worker announces the rest). */
     private readonly live: LiveEvents,
+    private readonly aliases: AliasesService,
     private readonly logger: WorkbenchLogger,
     private readonly webhookTargets: WebhookTargets = new WebhookTargets(),
   ) {}
@@ -52,11 +75,8 @@ export class RetrainService {
         throw new InvalidRequestError(`cron: ${(e as Error).message}`);
       }
     }
-    try {
-      parsePromotionRule(request.rule, COMPARISON_METRIC_NAMES);
-    } catch (e) {
-      throw new InvalidRequestError(`rule: ${(e as Error).message}`);
-    }
+    const rule = this.checkRule(request.rule);
+    if (!rule.ok) throw new InvalidRequestError(`rule: ${rule.error.message}`);
     if (request.webhookUrl !== undefined) await this.webhookTargets.check(request.webhookUrl);
     const em = this.orm.em.fork();
     const policy = em.create(RetrainPolicy, {
@@ -69,6 +89,66 @@ export class RetrainService {
     });
     await em.flush();
     return policy;
+  }
+
+  /** Parses a promotion rule as a policy would store it (the same parser and metric names), without storing anything. */
+  checkRule(rule: string): PromotionRuleCheck {
+    try {
+      return { ok: true, metrics: parsePromotionRule(rule, COMPARISON_METRIC_NAMES).metrics };
+    } catch (e) {
+      if (!(e instanceof PromotionRuleError)) throw e;
+      return { ok: false, error: { column: e.column, detail: e.detail, message: e.message } };
+    }
+  }
+
+  /**
+   * A person's decision on a flagged candidate. `promoted` moves the champion alias to its run (an audited alias
+   * move by `reviewedBy`) in the transaction that records the decision; `rejected` records it and moves nothing.
+   * Asking again for the decision already taken answers the request as it is (no second alias move); a request
+   * that is not flagged, or was decided the other way, is a conflict naming its state.
+   */
+  async review(id: string, decision: ReviewDecision, reviewedBy: string): Promise<RetrainRequest> {
+    const request = await this.getRequest(id);
+    if (this.alreadyReviewed(request, decision)) return request;
+    let claimed = 0;
+    const claim = async (tx: EntityManager) => {
+      claimed = await tx.nativeUpdate(
+        RetrainRequest,
+        { id, status: 'flagged', reviewDecision: null },
+        { reviewDecision: decision, reviewedBy, reviewedAt: new Date() },
+      );
+      if (claimed === 0) throw new ReviewRace();
+    };
+    try {
+      if (decision === 'promoted')
+        await this.aliases.move(request.policy.segmentation.id, 'champion', (request.run as Run).id, reviewedBy, claim);
+      else await this.orm.em.fork().transactional(claim);
+    } catch (e) {
+      if (!(e instanceof ReviewRace)) throw e;
+    }
+    const after = await this.getRequest(id);
+    if (!this.alreadyReviewed(after, decision)) throw new Error(`retrain request ${id}: the review was not recorded`);
+    if (claimed) {
+      this.live.publish({ type: 'state', kind: 'retrain', id, status: after.status });
+      this.logger.log(`retrain request ${id}: candidate v${after.run?.version} ${decision} by ${reviewedBy}`, {
+        retrainId: id,
+      });
+    }
+    return after;
+  }
+
+  /** True when `decision` is already recorded; a conflict when the request cannot take it; false when it is open. */
+  private alreadyReviewed(request: RetrainRequest, decision: ReviewDecision): boolean {
+    if (request.reviewDecision === decision) return true;
+    if (request.reviewDecision)
+      throw new ConflictError(
+        `retrain request ${request.id} was already ${request.reviewDecision} by ${request.reviewedBy} at ${request.reviewedAt?.toISOString()}; it cannot be ${decision} as well`,
+      );
+    if (request.status !== 'flagged' || !request.run)
+      throw new ConflictError(
+        `retrain request ${request.id} is ${request.status}; only a flagged candidate can be promoted or rejected`,
+      );
+    return false;
   }
 
   /** Turns a policy off (it no longer triggers) or on again. */

@@ -174,7 +174,16 @@ export class Workbench {
       this.assignments,
     );
     const webhookTargets = new WebhookTargets(config.webhookAllow);
-    this.retrain = new RetrainService(orm, queue, this.datasets, this.segmentations, events, logger, webhookTargets);
+    this.retrain = new RetrainService(
+      orm,
+      queue,
+      this.datasets,
+      this.segmentations,
+      events,
+      this.aliases,
+      logger,
+      webhookTargets,
+    );
 
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
     this.alerts = new AlertsService(orm, queue, this.segmentations, this.plugins, logger, webhookTargets, webhookRetry);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class CreatePolicyDto {
   @ApiProperty({
@@ -37,4 +37,14 @@ export class UpdatePolicyDto {
   @ApiProperty({ description: 'false: the policy stops triggering retrains; true: it triggers again' })
   @IsBoolean()
   enabled!: boolean;
+}
+
+export class CheckRuleDto {
+  @ApiProperty({
+    description: 'promotion rule to check as a policy would (its length is checked by the parser, with a column)',
+    example: 'ari >= 0.8 and silhouette_drop <= 0.02',
+  })
+  @IsString()
+  @MaxLength(100_000)
+  rule!: string;
 }

@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { RetrainPolicy } from '@workbench/persistence';
+import { COMPARISON_METRICS } from '@workbench/retrain';
 import {
   hasRole,
   retrainPolicyView,
@@ -19,8 +20,8 @@ import {
 } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
-import { CreatePolicyDto, UpdatePolicyDto } from './create-policy.dto';
-import { RetrainPolicyDto, RetrainRequestDto, WorkbenchEventDto } from './retrain.dto';
+import { CheckRuleDto, CreatePolicyDto, UpdatePolicyDto } from './create-policy.dto';
+import { RetrainPolicyDto, RetrainRequestDto, RuleCheckDto, RuleMetricDto, WorkbenchEventDto } from './retrain.dto';
 
 /** Webhook URLs (they may hold a secret token) only to scientists and admins. */
 const policyFor = (req: AuthenticatedRequest) => (p: RetrainPolicy) =>
@@ -109,6 +110,54 @@ export class RetrainController {
   @ApiOkResponse({ type: RetrainRequestDto })
   async request(@Param('id') id: string): Promise<RetrainRequestDto> {
     return retrainRequestView(await this.retrain.getRequest(id));
+  }
+
+  @Post('retrains/:id/promote')
+  @RequireRole('analyst')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Promote a flagged candidate',
+    description:
+      "Moves the champion alias to the flagged retrain's run (audited with the key's name, as any alias move) and records the decision. Asking again answers the same; 409 when the request is not flagged or was rejected.",
+  })
+  @ApiOkResponse({ type: RetrainRequestDto })
+  async promote(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<RetrainRequestDto> {
+    return retrainRequestView(await this.retrain.review(id, 'promoted', req.apiKey?.name ?? 'unknown'));
+  }
+
+  @Post('retrains/:id/reject')
+  @RequireRole('analyst')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reject a flagged candidate',
+    description:
+      'Records who rejected the candidate and when; no alias moves. Asking again answers the same; 409 when the request is not flagged or was promoted.',
+  })
+  @ApiOkResponse({ type: RetrainRequestDto })
+  async reject(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<RetrainRequestDto> {
+    return retrainRequestView(await this.retrain.review(id, 'rejected', req.apiKey?.name ?? 'unknown'));
+  }
+
+  @Post('promotion-rules/check')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Check a promotion rule',
+    description:
+      "The server's parser, as a policy is saved: the metrics the rule reads, or the column and what was expected there. Stores nothing.",
+  })
+  @ApiOkResponse({ type: RuleCheckDto })
+  checkRule(@Body() body: CheckRuleDto): RuleCheckDto {
+    return this.retrain.checkRule(body.rule);
+  }
+
+  @Get('promotion-rules/metrics')
+  @ApiOperation({
+    summary: 'Metrics a promotion rule can read',
+    description: 'Each computed from the comparison of champion and candidate.',
+  })
+  @ApiOkResponse({ type: [RuleMetricDto] })
+  ruleMetrics(): RuleMetricDto[] {
+    return Object.entries(COMPARISON_METRICS).map(([name, description]) => ({ name, description }));
   }
 
   @Get('events')

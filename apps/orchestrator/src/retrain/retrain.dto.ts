@@ -15,6 +15,12 @@ export class RetrainPolicyDto implements RetrainPolicyView {
   @ApiDate() createdAt!: Date;
 }
 
+export class RetrainReviewDto {
+  @ApiProperty({ enum: ['promoted', 'rejected'] }) decision!: 'promoted' | 'rejected';
+  @ApiProperty({ description: 'API key name that decided' }) by!: string;
+  @ApiDate() at!: Date;
+}
+
 export class RetrainRequestDto implements RetrainRequestView {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'policy id' }) policy!: string;
@@ -35,8 +41,34 @@ export class RetrainRequestDto implements RetrainRequestView {
   > | null;
   @ApiObject('drift report between champion and candidate', true) drift!: Record<string, unknown> | null;
   @ApiNullableString() error!: string | null;
+  @ApiProperty({
+    type: RetrainReviewDto,
+    nullable: true,
+    description: 'the decision a person took on a flagged candidate (promote or reject), null until then',
+  })
+  review!: RetrainReviewDto | null;
   @ApiDate() createdAt!: Date;
   @ApiDate(undefined, true) finishedAt!: Date | null;
+}
+
+export class RuleErrorDto {
+  @ApiProperty({ description: '1-based column of the offending token (the length + 1 for the end of the rule)' })
+  column!: number;
+  @ApiProperty({ example: "expected a number after '>=', found 'high'" }) detail!: string;
+  @ApiProperty({ example: "at column 8: expected a number after '>=', found 'high'" }) message!: string;
+}
+
+export class RuleCheckDto {
+  @ApiProperty({ description: 'true when a policy would accept the rule' }) ok!: boolean;
+  @ApiProperty({ type: [String], required: false, description: 'metrics the rule reads (when ok)' })
+  metrics?: string[];
+  @ApiProperty({ type: RuleErrorDto, required: false, description: 'where and why it does not parse (when not ok)' })
+  error?: RuleErrorDto;
+}
+
+export class RuleMetricDto {
+  @ApiProperty({ example: 'ari' }) name!: string;
+  @ApiProperty() description!: string;
 }
 
 export class WebhookStatusDto {

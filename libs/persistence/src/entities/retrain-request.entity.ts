@@ -49,6 +49,20 @@ export class RetrainRequest {
   @Property({ type: 'text', nullable: true })
   error?: string | null;
 
+  /**
+   * A person's decision on a flagged candidate: `promoted` (the champion alias moved to its run, audited as
+   * an alias move) or `rejected` (nothing moved). Set once; `status` keeps what the rule decided.
+   */
+  @Property({ type: 'string', length: 16, nullable: true })
+  reviewDecision?: 'promoted' | 'rejected' | null;
+
+  /** The API key name that decided, and when. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  reviewedBy?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  reviewedAt?: Date | null;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 

@@ -26,6 +26,8 @@ export interface RetrainRequestView {
   outcome: Record<string, unknown> | null;
   drift: Record<string, unknown> | null;
   error: string | null;
+  /** A person's decision on a flagged candidate (`POST /retrains/:id/promote` or `/reject`), null until then. */
+  review: { decision: 'promoted' | 'rejected'; by: string; at: Date } | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -72,6 +74,9 @@ export function retrainRequestView(r: RetrainRequest): RetrainRequestView {
     outcome: r.outcome ?? null,
     drift: r.drift ?? null,
     error: r.error ?? null,
+    review: r.reviewDecision
+      ? { decision: r.reviewDecision, by: r.reviewedBy as string, at: r.reviewedAt as Date }
+      : null,
     createdAt: r.createdAt,
     finishedAt: r.finishedAt ?? null,
   };

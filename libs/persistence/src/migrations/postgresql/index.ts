@@ -11,6 +11,7 @@ import { Migration20261203080000_plugin_limits } from './Migration20261203080000
 import { Migration20261203090000_kpi_details } from './Migration20261203090000_kpi_details';
 import { Migration20261203093000_scorings } from './Migration20261203093000_scorings';
 import { Migration20261203101000_kpi_alerts } from './Migration20261203101000_kpi_alerts';
+import { Migration20261203120000_retrain_review } from './Migration20261203120000_retrain_review';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -29,4 +30,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203090000_kpi_details', class: Migration20261203090000_kpi_details },
   { name: 'Migration20261203093000_scorings', class: Migration20261203093000_scorings },
   { name: 'Migration20261203101000_kpi_alerts', class: Migration20261203101000_kpi_alerts },
+  { name: 'Migration20261203120000_retrain_review', class: Migration20261203120000_retrain_review },
 ];
