@@ -3,7 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import Redis from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { randomQueuePrefix, requireRedis, testRedisUrl } from '@workbench/jobs/testing';
+import { createTestDatabase } from '@workbench/persistence/testing';
 import { freePort } from '@workbench/services/testing';
 
 // What every browser suite needs: the real server (`workbench demo --serve` on a fresh embedded home),
@@ -25,7 +28,7 @@ const CHROMIUM_FLAGS = [
 /** A running server and what a test needs to speak to it. */
 export interface Server {
   base: string;
-  /** The admin key of the home (the demo writes it to `<home>/ui-key`). */
+  /** An admin key of the server (the embedded demo writes it to `<home>/ui-key`). */
   key: string;
   home: string;
   /** Everything the server printed so far, for failure messages. */
@@ -45,45 +48,144 @@ export async function startDemoServer(
   const home = mkdtempSync(join(tmpdir(), 'wb-web-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child: ChildProcess = spawn(
+  const { child, log, stop } = spawnGroup(
     'npm',
     ['run', '--silent', 'demo', '--', ...demoArgs, '--serve', '--port', String(port)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, WORKBENCH_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
+    { ...env, WORKBENCH_HOME: home },
   );
-  child.stdout?.on('data', (d) => (log += d));
-  child.stderr?.on('data', (d) => (log += d));
-  const stop = async () => {
-    if (child.pid && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
-  };
   try {
     await waitFor(
       'the UI address',
       async () =>
-        log.includes('Workbench UI: ') ? true : child.exitCode !== null ? Promise.reject(new Error(log)) : undefined,
+        log().includes('Workbench UI: ')
+          ? true
+          : child.exitCode !== null
+            ? Promise.reject(new Error(log()))
+            : undefined,
       600_000,
-      () => log,
+      log,
     );
   } catch (error) {
     await stop();
     throw error;
   }
   // Not a terminal: the address is printed without the key, which is in the home's key file.
-  if (!log.includes(`Workbench UI: ${base}/ui/ (log in with the key in ${join(home, 'ui-key')})`)) {
+  if (!log().includes(`Workbench UI: ${base}/ui/ (log in with the key in ${join(home, 'ui-key')})`)) {
     await stop();
-    throw new Error(`unexpected UI address line:\n${log}`);
+    throw new Error(`unexpected UI address line:\n${log()}`);
   }
   const key = readFileSync(join(home, 'ui-key'), 'utf8').trim();
-  return { base, key, home, log: () => log, stop };
+  return { base, key, home, log, stop };
+}
+
+/** A process group of its own (e.g. npm and the node it starts), its output kept; `stop` ends the whole group. */
+function spawnGroup(command: string, args: string[], env: Record<string, string>, prefix = '') {
+  let log = '';
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout?.on('data', (d) => (log += prefix + d));
+  child.stderr?.on('data', (d) => (log += prefix + d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    child,
+    log: () => log,
+    exited,
+    stop: async () => {
+      if (child.pid && child.exitCode === null && child.signalCode === null) {
+        process.kill(-child.pid, 'SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/**
+ * The scaled-out deployment: the orchestrator's `api` role and one separate `worker` process (the real
+ * `apps/orchestrator/src/main.ts`, built-in plugins) on a fresh PostgreSQL database and Redis with a queue
+ * prefix of its own. First `workbench demo` fills it as `startDemoServer` does (the CLI works the demo's run
+ * itself, on the same Bull queues), then `workbench keys create` makes the admin key, as the README does.
+ * Same {@link Server} as the embedded one, so every browser flow runs on both; `stop` ends both processes,
+ * drops the database and deletes the queue's Redis keys.
+ */
+export async function startBullServer(
+  demoArgs: string[] = ['--k', '3', '--seed', '11'],
+  env: Record<string, string> = {},
+): Promise<Server> {
+  await requireRedis(testRedisUrl());
+  const db = await createTestDatabase('postgresql');
+  const prefix = randomQueuePrefix('web');
+  const home = mkdtempSync(join(tmpdir(), 'wb-web-bull-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const shared = {
+    ...env,
+    WORKBENCH_HOME: home,
+    DATABASE_URL: db.url ?? '',
+    REDIS_URL: testRedisUrl(),
+    WORKBENCH_QUEUE_PREFIX: prefix,
+  };
+  const processes: ReturnType<typeof spawnGroup>[] = [];
+  const log = () => processes.map((p) => p.log()).join('');
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await db.drop();
+    const redis = new Redis(testRedisUrl());
+    try {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      await redis.quit();
+    }
+  };
+  /** Runs a CLI command to its end; its stdout. */
+  const cli = async (args: string[]): Promise<string> => {
+    let out = '';
+    const run = spawnGroup('npm', ['run', '--silent', 'workbench', '--', ...args], shared, `[workbench ${args[0]}] `);
+    processes.push(run);
+    run.child.stdout?.on('data', (d) => (out += d));
+    const code = await run.exited;
+    if (code !== 0) throw new Error(`workbench ${args.join(' ')} exited with ${code}:\n${run.log()}`);
+    return out;
+  };
+  try {
+    await cli(['demo', ...demoArgs]);
+    const key = (await cli(['keys', 'create', '--role', 'admin', '--name', 'web e2e (Bull + PostgreSQL)'])).trim();
+    // `npm run orchestrator` builds the web app first (cached by Nx); the worker serves no pages, so it starts directly.
+    const api = spawnGroup(
+      'npm',
+      ['run', '--silent', 'orchestrator', '--', '--role', 'api'],
+      { ...shared, PORT: String(port), HOST: '127.0.0.1' },
+      '[api] ',
+    );
+    const worker = spawnGroup(
+      process.execPath,
+      ['-r', './tools/register.js', 'apps/orchestrator/src/main.ts', '--role', 'worker'],
+      shared,
+      '[worker] ',
+    );
+    processes.push(api, worker);
+    await waitFor(
+      'the API process and the worker process',
+      async () => {
+        if (api.child.exitCode !== null || worker.child.exitCode !== null) throw new Error(log());
+        const up = await fetch(`${base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        return up && worker.log().includes('worker up') ? true : undefined;
+      },
+      600_000,
+      log,
+    );
+    return { base, key, home, log, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** A JSON request to the server with an API key (the server's admin key unless `key` is given); throws on non-2xx. */
