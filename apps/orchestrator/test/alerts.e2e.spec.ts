@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -9,7 +10,8 @@ import request from 'supertest';
 import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
 
 interface Firing {
-  run: { version: number };
+  run: { id: string; version: number };
+  scoring: { id: string; dataset: string; datasetVersion: number } | null;
   segments: { label: string; values: Record<string, number | null> }[];
   eventId: string;
   webhook: { status: string; attempts: number } | null;
@@ -22,8 +24,8 @@ interface Alert {
 }
 
 /**
- * KPI alerts over HTTP on PostgreSQL with Bull on Redis: a run whose job is retried fires a breached alert
- * once, and its webhook, failing twice, is retried until delivered.
+ * KPI alerts over HTTP on PostgreSQL with Bull on Redis: a run (or a scoring) whose job is retried fires a
+ * breached alert once, and its webhook, failing twice, is retried until delivered.
  */
 describe('KPI alerts (PostgreSQL, Bull)', () => {
   let db: TestDatabase;
@@ -33,18 +35,20 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
   let hookUrl = '';
   const deliveries: { status: number; body: { id: string; kind: string; details: { rule: string } } }[] = [];
   const http = () => request(api.getHttpServer());
+  let firstRun = '';
   const alerts = async () => (await http().get('/alerts').set('X-API-Key', keys.scientist).expect(200)).body as Alert[];
 
   beforeAll(async () => {
     await requireRedis(testRedisUrl());
     db = await createTestDatabase('postgresql');
-    // The webhook answers 500 twice, then 200.
+    // The webhook answers 500 twice for each event, then 200.
     hook = createServer((req, res) => {
       let text = '';
       req.on('data', (d) => (text += d));
       req.on('end', () => {
-        const status = deliveries.length < 2 ? 500 : 200;
-        deliveries.push({ status, body: JSON.parse(text) });
+        const body = JSON.parse(text);
+        const status = deliveries.filter((d) => d.body.id === body.id).length < 2 ? 500 : 200;
+        deliveries.push({ status, body });
         res.writeHead(status).end();
       });
     });
@@ -65,7 +69,7 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
       .field('name', 'retail')
       .attach('file', SAMPLE)
       .expect(201);
-    // Fails its first attempt of each run: the run's job is retried and succeeds on the second.
+    // Fails its first attempt of each run and of each scoring: the job is retried and succeeds on the second.
     await http()
       .post('/segmentations')
       .set('X-API-Key', keys.analyst)
@@ -73,7 +77,7 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
         name: 'median',
         plugin: 'test-split-median',
         dataset: 'retail',
-        params: { feature: 'monetary', failTimes: 1 },
+        params: { feature: 'monetary', failTimes: 1, failScoringTimes: 1 },
       })
       .expect(201);
   }, 60_000);
@@ -121,6 +125,7 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
       .expect(202);
     const run = await waitForRun(api, keys.viewer, submitted.body.id);
     expect([run.status, run.attempts]).toEqual(['succeeded', 2]);
+    firstRun = submitted.body.id;
 
     let listed = await alerts();
     for (
@@ -167,5 +172,66 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
     const asViewer = (await http().get('/alerts').set('X-API-Key', keys.viewer).expect(200)).body as Alert[];
     expect(asViewer[0].webhookUrl).toBe('(hidden: scientists and admins see webhook URLs)');
     expect(listed[0].webhookUrl).toBe(hookUrl);
+  });
+
+  it("fires for a breaching scoring once though its job was retried, over the scored customers' KPIs, with its webhook retried", async () => {
+    // The sample's customers at or above the median of monetary (the model's 'High'), plus the first 100 below it.
+    const lines = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+    const monetary = lines.slice(1).map((l) => Number(l.split(',')[6]));
+    const median = Float64Array.from(monetary).sort()[Math.floor(monetary.length / 2)];
+    const high = lines.slice(1).filter((_, i) => monetary[i] >= median);
+    const low = lines
+      .slice(1)
+      .filter((_, i) => monetary[i] < median)
+      .slice(0, 100);
+    await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'big-spenders')
+      .attach('file', Buffer.from([lines[0], ...high, ...low].join('\n') + '\n'), 'big-spenders.csv')
+      .expect(201);
+    const submitted = await http()
+      .post(`/runs/${firstRun}/score`)
+      .set('X-API-Key', keys.analyst)
+      .send({ dataset: 'big-spenders' })
+      .expect(202);
+    let scoring = submitted.body as { id: string; status: string; attempts: number };
+    while (scoring.status !== 'succeeded' && scoring.status !== 'failed') {
+      await new Promise((r) => setTimeout(r, 100));
+      scoring = (await http().get(`/scorings/${scoring.id}`).set('X-API-Key', keys.viewer).expect(200)).body;
+    }
+    expect([scoring.status, scoring.attempts]).toEqual(['succeeded', 2]);
+
+    const fired = (alert: Alert) => alert.firings.find((f) => f.scoring?.id === scoring.id);
+    let listed = await alerts();
+    for (
+      const deadline = Date.now() + 60_000;
+      fired(listed[0])?.webhook?.status !== 'delivered' && Date.now() < deadline;
+      listed = await alerts()
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [breached, quiet] = listed;
+    const highShare = high.length / (high.length + low.length);
+    const scoringRef = { id: scoring.id, dataset: 'big-spenders', datasetVersion: 1 };
+    // The run's halves never passed 0.9; the scored customers are mostly 'High'.
+    expect(quiet.firings).toHaveLength(1);
+    expect(quiet.firings[0]).toMatchObject({ run: { id: firstRun, version: 1 }, scoring: scoringRef, webhook: null });
+    expect(quiet.firings[0].segments).toEqual([
+      { key: expect.any(Number), label: 'High', values: { customer_share: highShare } },
+    ]);
+    expect(highShare).toBeCloseTo(2169 / 2269, 12);
+    const firing = fired(breached) as Firing;
+    expect(breached.firings.filter((f) => f.scoring !== null)).toHaveLength(1);
+    expect(firing.segments.map((s) => s.label)).toEqual(['High']);
+    expect(firing.webhook).toEqual({ status: 'delivered', attempts: 3 });
+    expect(deliveries.filter((d) => d.body.id === firing.eventId).map((d) => d.status)).toEqual([500, 500, 200]);
+    const events = (await http().get('/events').set('X-API-Key', keys.viewer).expect(200)).body as {
+      id: string;
+      message: string;
+    }[];
+    expect(events.find((e) => e.id === firing.eventId)?.message).toBe(
+      "alert 'customer_share >= 0.5' fired for High in the scoring of big-spenders v1 with median v1",
+    );
   });
 });

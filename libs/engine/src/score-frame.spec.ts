@@ -1,5 +1,6 @@
 import {
   createFeatureFrame,
+  defineKpiEvaluator,
   defineSegmentationModel,
   FeatureRequirementError,
   numeric,
@@ -8,7 +9,7 @@ import {
 } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { PluginContractError } from './run-segmentation';
-import { scoreFrame } from './score-frame';
+import { scoreAndEvaluate, scoreFrame } from './score-frame';
 
 class NoParams {}
 
@@ -130,5 +131,63 @@ describe('scoreFrame', () => {
     ).rejects.toThrow(
       new PluginContractError("plugin 'segmenter-spend' put customer 'c1' in segment 5; the run has segments 0..1"),
     );
+  });
+});
+
+describe('scoreAndEvaluate', () => {
+  it("measures the scored customers' segments and runs the KPI evaluators over them only, refused rows left out", async () => {
+    const seen: { ids: string[]; segment: number[]; sizes: number[] }[] = [];
+    const spendSum = defineKpiEvaluator<NoParams>({
+      contractVersion: 1,
+      manifest: {
+        name: 'kpi-spend',
+        version: '1.0.0',
+        kind: 'kpi',
+        sdk: '^1.0.0',
+        description: 'spend per segment',
+        params: NoParams,
+        requires: [],
+        kpis: [{ key: 'spend', title: 'Spend', unit: 'currency', higherIsBetter: true, definition: 'sum of spend' }],
+      },
+      evaluate: async ({ frame, assignments, segments }) => {
+        seen.push({
+          ids: [...frame.ids],
+          segment: Array.from(assignments.segment),
+          sizes: segments.map((s) => s.size),
+        });
+        const spend = frame.columns.spend as { values: Float64Array };
+        return segments.map((s) => ({
+          segmentKey: s.key,
+          kpi: 'spend',
+          value: Array.from(assignments.segment).reduce((sum, k, i) => (k === s.key ? sum + spend.values[i] : sum), 0),
+          n: s.size,
+          unit: 'currency',
+        }));
+      },
+    });
+    // c2's spend is missing: refused; the four others are scored and measured.
+    const result = await scoreAndEvaluate(
+      { model: spendModel([]), artifact, frame: frameOf([10, null, 60, 50, 20]), segmentCount: 2 },
+      {
+        segments: [
+          { key: 0, label: 'Low', size: 99, profile: {} },
+          { key: 1, label: 'High', size: 99, profile: {} },
+        ],
+        revenueFeature: 'spend',
+        kpis: [{ evaluator: spendSum, params: {} }],
+        kpiInput: { referenceDate: 0 },
+      },
+      createTestRunContext(),
+    );
+    expect(result.outcome.errors.map((e) => e.customerId)).toEqual(['c2']);
+    expect(result.segments.map((s) => [s.label, s.size, s.share, s.revenueShare])).toEqual([
+      ['Low', 2, 0.5, 30 / 140],
+      ['High', 2, 0.5, 110 / 140],
+    ]);
+    expect(seen).toEqual([{ ids: ['c1', 'c3', 'c4', 'c5'], segment: [0, 1, 1, 0], sizes: [2, 2] }]);
+    expect(result.evaluated.map((r) => [r.segmentKey, r.value, r.evaluator])).toEqual([
+      [0, 30, 'kpi-spend@1.0.0'],
+      [1, 110, 'kpi-spend@1.0.0'],
+    ]);
   });
 });

@@ -4,13 +4,16 @@ import {
   throwIfAborted,
   type FeatureColumn,
   type FeatureFrame,
+  type KpiInput,
+  type SegmentDescription,
   type Assignments,
   type ModelArtifact,
   type PreparedModel,
   type RunContext,
   type SegmentationModel,
 } from '@workbench/plugin-sdk';
-import { PluginContractError } from './run-segmentation';
+import { runKpiEvaluators, type EvaluatedKpi, type KpiStep } from './run-kpis';
+import { PluginContractError, type SegmentResult } from './run-segmentation';
 
 /** A customer the model could not score, and the plugin's reason. `row` is 1-based in the scored data. */
 export interface RowError {
@@ -139,4 +142,66 @@ export async function scoreFrame(step: ScoreStep, ctx: RunContext): Promise<Scor
   ctx.log.warn(`${errors.length} of ${n} customer(s) could not be scored; the first: ${errors[0].message}`);
   ctx.progress(1, 'scored');
   return { segment, score, errors };
+}
+
+/** What a scoring evaluates besides the segments: the segmentation's KPIs over the scored customers, as a run's. */
+export interface ScoreEvaluation {
+  /** The run's segments (labels and profiles); sizes are the scored customers'. */
+  segments: readonly SegmentDescription[];
+  /** Numeric feature whose sum per segment gives the revenue share (e.g. 'monetary'), as for the run. */
+  revenueFeature?: string;
+  kpis: readonly KpiStep[];
+  kpiInput: Pick<KpiInput<unknown>, 'referenceDate' | 'transactions' | 'tables'>;
+}
+
+/** A scoring's result with the KPIs of its scored customers: their segments' sizes and shares, and the evaluators' figures. */
+export interface ScoreEvaluationOutcome {
+  outcome: ScoreOutcome;
+  segments: SegmentResult[];
+  evaluated: EvaluatedKpi[];
+}
+
+/**
+ * Scores `step.frame`, then measures the segments of the customers it scored (refused rows left out) as a
+ * run measures its own: size, share, revenue share, and each KPI evaluator of the segmentation over those
+ * customers and their new segments, so a KPI alert reads a scoring's figures as it reads a run's.
+ */
+export async function scoreAndEvaluate(
+  step: ScoreStep,
+  evaluation: ScoreEvaluation,
+  ctx: RunContext,
+): Promise<ScoreEvaluationOutcome> {
+  const outcome = await scoreFrame(step, ctx);
+  const all = outcome.errors.length === 0;
+  const good = Int32Array.from({ length: step.frame.rowCount }, (_, i) => i).filter((i) => outcome.segment[i] >= 0);
+  const frame = all ? step.frame : selectRows(step.frame, good);
+  const segment = all ? outcome.segment : Int32Array.from(good, (i) => outcome.segment[i]);
+  const revenue = evaluation.revenueFeature ? frame.columns[evaluation.revenueFeature] : undefined;
+  const sizes = new Float64Array(evaluation.segments.length);
+  const sums = new Float64Array(evaluation.segments.length);
+  let total = 0;
+  segment.forEach((s, i) => {
+    sizes[s]++;
+    const v = revenue?.kind === 'numeric' ? revenue.values[i] : Number.NaN;
+    if (!Number.isNaN(v)) {
+      sums[s] += v;
+      total += v;
+    }
+  });
+  const segments = evaluation.segments.map(
+    (s): SegmentResult => ({
+      key: s.key,
+      label: s.label,
+      size: sizes[s.key],
+      share: frame.rowCount === 0 ? 0 : sizes[s.key] / frame.rowCount,
+      revenueShare: revenue?.kind === 'numeric' ? (total === 0 ? 0 : sums[s.key] / total) : undefined,
+      profile: s.profile,
+    }),
+  );
+  const evaluated = await runKpiEvaluators(
+    evaluation.kpis,
+    { ...evaluation.kpiInput, frame, assignments: { segment }, segments },
+    ctx,
+  );
+  return { outcome, segments, evaluated };
 }

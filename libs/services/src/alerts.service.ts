@@ -3,13 +3,11 @@ import type { JobQueue, RetryPolicy } from '@workbench/jobs';
 import { AlertFiring, KpiAlert, WorkbenchEvent, type Segmentation } from '@workbench/persistence';
 import { evaluatePromotionRule, parsePromotionRule, type PromotionRule } from '@workbench/retrain';
 import { InvalidRequestError } from './errors';
+import { HOST_KPIS } from './host-kpis';
 import type { WorkbenchLogger } from './logger';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
-
-/** The KPIs every run stores per segment, whatever its evaluators (see RunProcessor). */
-const HOST_KPIS = ['customers', 'customer_share', 'revenue_share'];
 
 export interface CreateAlertRequest {
   /** A rule in the promotion-rule language over a segment's KPI keys, e.g. `churn_rate > 0.3`; it fires when it holds. */
@@ -24,17 +22,20 @@ export interface RunKpiRow {
   value: number | null;
 }
 
-/** What a firing needs to know of the run. */
+/** What a firing needs to know of the run (the run whose KPIs fired it, or whose model a firing scoring used). */
 export interface FiringRun {
   id: string;
   segmentationId: string;
   segmentationName: string;
   version: number;
+  /** Set when a scoring with the run's model fired it: its customers' KPIs were read, not the run's. */
+  scoring?: { id: string; dataset: string; datasetVersion: number };
 }
 
 /**
  * KPI alerts: rules over each segment's KPI values, attached to a segmentation and checked after every
- * successful run in the run's own results transaction, so a run fires an alert once whatever its retries.
+ * successful run and every successful scoring with one of its runs' models, in the run's (or scoring's) own
+ * results transaction, so each fires an alert once whatever its retries.
  * A firing is a `alert.fired` event (in the events list) whose webhook is delivered and retried by the
  * `notify` queue like a retrain's.
  */
@@ -84,7 +85,10 @@ export class AlertsService {
     const firings = await em.find(
       AlertFiring,
       {},
-      { orderBy: { createdAt: 'desc' }, populate: ['run', 'run.segmentation'] },
+      {
+        orderBy: { createdAt: 'desc' },
+        populate: ['run', 'run.segmentation', 'scoring', 'scoring.datasetVersion', 'scoring.datasetVersion.dataset'],
+      },
     );
     const events = new Map(
       (await em.find(WorkbenchEvent, { id: { $in: firings.map((f) => f.eventId) } })).map((e) => [e.id, e]),
@@ -93,11 +97,30 @@ export class AlertsService {
   }
 
   /**
-   * Inside a run's results transaction: fires each alert of the run's segmentation whose rule holds for at
-   * least one segment (one firing and one event per alert and run; an earlier attempt's firing is kept).
-   * Returns the events whose webhooks {@link notify} queues once the transaction has committed.
+   * The metrics the alerts of a segmentation read, so a scoring measures only what they need; empty when
+   * it has no alert. A rule that no longer parses reads nothing (it is reported when checked).
    */
-  async fireForRun(
+  async metricsRead(segmentation: Segmentation): Promise<Set<string>> {
+    const alerts = await this.orm.em.fork().find(KpiAlert, { segmentation: segmentation.id });
+    const known = this.knownMetrics(segmentation);
+    const read = new Set<string>();
+    for (const alert of alerts) {
+      try {
+        for (const m of parsePromotionRule(alert.rule, known).metrics) read.add(m);
+      } catch {
+        continue;
+      }
+    }
+    return read;
+  }
+
+  /**
+   * Inside a run's (or a scoring's) results transaction: fires each alert of the run's segmentation whose
+   * rule holds for at least one segment (one firing and one event per alert and run or scoring; an earlier
+   * attempt's firing is kept). Returns the events whose webhooks {@link notify} queues once the transaction
+   * has committed.
+   */
+  async fire(
     tx: EntityManager,
     run: FiringRun,
     segments: readonly { key: number; label: string }[],
@@ -115,7 +138,9 @@ export class AlertsService {
         rule = parsePromotionRule(alert.rule, names);
       } catch (e) {
         // An evaluator the rule reads is no longer run: the alert cannot be checked, which is said, not failed on.
-        this.logger.warn(`alert ${alert.id} ('${alert.rule}') not checked for run ${run.id}: ${(e as Error).message}`);
+        this.logger.warn(
+          `alert ${alert.id} ('${alert.rule}') not checked for ${run.scoring ? `scoring ${run.scoring.id}` : `run ${run.id}`}: ${(e as Error).message}`,
+        );
         continue;
       }
       const breaching = segments
@@ -127,18 +152,29 @@ export class AlertsService {
           values: Object.fromEntries(rule.metrics.map((m) => [m, s.values[m] ?? null])),
         }));
       if (breaching.length === 0) continue;
-      if (await tx.findOne(AlertFiring, { alert: alert.id, run: run.id })) continue;
+      const source = run.scoring?.id ?? run.id;
+      if (await tx.findOne(AlertFiring, { alert: alert.id, source })) continue;
+      const where = run.scoring
+        ? `the scoring of ${run.scoring.dataset} v${run.scoring.datasetVersion} with ${run.segmentationName} v${run.version}`
+        : `${run.segmentationName} v${run.version}`;
       const event = tx.create(WorkbenchEvent, {
         kind: 'alert.fired',
         segmentation: run.segmentationName,
         policyId: null,
         requestId: null,
         runId: run.id,
-        message: `alert '${alert.rule}' fired for ${breaching.map((s) => s.label).join(', ')} in ${run.segmentationName} v${run.version}`,
-        details: { alertId: alert.id, rule: alert.rule, segments: breaching },
+        message: `alert '${alert.rule}' fired for ${breaching.map((s) => s.label).join(', ')} in ${where}`,
+        details: { alertId: alert.id, rule: alert.rule, scoringId: run.scoring?.id ?? null, segments: breaching },
         webhookStatus: alert.webhookUrl ? 'pending' : 'none',
       });
-      tx.create(AlertFiring, { alert: alert.id, run: run.id, segments: breaching, eventId: event.id });
+      tx.create(AlertFiring, {
+        alert: alert.id,
+        run: run.id,
+        scoring: run.scoring?.id ?? null,
+        source,
+        segments: breaching,
+        eventId: event.id,
+      });
       events.push(event);
     }
     return events;

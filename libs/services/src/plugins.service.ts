@@ -77,6 +77,12 @@ export class PluginsService {
     return this.registry.info(name).source === 'builtin' ? this.builtinModule : this.entries.get(name);
   }
 
+  /** The modules a sandbox loads these plugins from; undefined when one exists only in this process (then they run here). */
+  sandboxModules(names: readonly string[]): string[] | undefined {
+    const modules = names.map((name) => this.moduleOf(name));
+    return modules.every((m): m is string => m !== undefined) ? [...new Set(modules)] : undefined;
+  }
+
   /** The checked module file of each external plugin this process loaded, by plugin name. */
   private readonly entries = new Map<string, string>();
 

@@ -5,6 +5,7 @@ import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore }
 import type { RunContext } from '@workbench/plugin-sdk';
 import type { AlertsService, RunKpiRow } from './alerts.service';
 import type { AssignmentsService } from './assignments.service';
+import { hostKpis } from './host-kpis';
 import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
@@ -56,12 +57,6 @@ export class RunProcessor extends JobProcessor<Run> {
 
   stop(): void {
     this.shutdown.abort('the worker is shutting down');
-  }
-
-  /** The modules a sandbox loads this run's plugins from; undefined when one exists only in this process (then it runs here). */
-  private sandboxModules(model: string, steps: readonly KpiStep[]): string[] | undefined {
-    const modules = [model, ...steps.map((k) => k.evaluator.manifest.name)].map((name) => this.plugins.moduleOf(name));
-    return modules.every((m): m is string => m !== undefined) ? [...new Set(modules)] : undefined;
   }
 
   protected async load(id: string): Promise<Run | null> {
@@ -145,7 +140,10 @@ export class RunProcessor extends JobProcessor<Run> {
       kpis: steps,
       kpiInput: { referenceDate: input.referenceDate, transactions: input.transactions, tables: input.tables },
     };
-    const modules = this.isolation.mode === 'thread' ? this.sandboxModules(run.pluginName, steps) : undefined;
+    const modules =
+      this.isolation.mode === 'thread'
+        ? this.plugins.sandboxModules([run.pluginName, ...steps.map((k) => k.evaluator.manifest.name)])
+        : undefined;
     const { outcome, evaluated } = modules
       ? await runInSandbox(
           {
@@ -186,20 +184,9 @@ export class RunProcessor extends JobProcessor<Run> {
           profile: s.profile,
         });
       }
-      // The host's own counts, unless an evaluator computed the same KPI (its figure has a definition and window).
-      const evaluatedKeys = new Set(evaluated.map((r) => `${r.segmentKey}:${r.kpi}`));
-      const kpiRows: RunKpiRow[] = evaluated.map((r) => ({ segmentKey: r.segmentKey, kpi: r.kpi, value: r.value }));
-      const kpi = (segmentKey: number | null, key: string, value: number, unit: string, n: number) => {
-        if (evaluatedKeys.has(`${segmentKey}:${key}`)) return;
-        kpiRows.push({ segmentKey, kpi: key, value });
-        tx.create(KpiValue, { run: fresh, segmentKey, kpi: key, value, unit, n });
-      };
-      for (const s of outcome.segments) {
-        kpi(s.key, 'customers', s.size, 'customers', s.size);
-        kpi(s.key, 'customer_share', s.share, 'share', s.size);
-        if (s.revenueShare !== undefined) kpi(s.key, 'revenue_share', s.revenueShare, 'share', s.size);
-      }
-      kpi(null, 'customers', frame.rowCount, 'customers', frame.rowCount);
+      const host = hostKpis(outcome.segments, frame.rowCount, evaluated);
+      for (const h of host) tx.create(KpiValue, { run: fresh, ...h });
+      const kpiRows: RunKpiRow[] = [...evaluated, ...host];
       for (const r of evaluated) {
         tx.create(KpiValue, {
           run: fresh,
@@ -236,7 +223,7 @@ export class RunProcessor extends JobProcessor<Run> {
         segmentationName: segmentation.name,
         version: run.version,
       };
-      return this.alerts ? this.alerts.fireForRun(tx, firing, outcome.segments, kpiRows) : [];
+      return this.alerts ? this.alerts.fire(tx, firing, outcome.segments, kpiRows) : [];
     });
     // The events are stored; a webhook not queued here is queued again when a worker starts (pending events).
     await this.alerts

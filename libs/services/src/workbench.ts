@@ -234,6 +234,7 @@ export class Workbench {
       events,
       { mode: config.pluginIsolation, caps },
     );
+    this.scoringProcessor.alerts = this.alerts;
     this.reconciler = new Reconciler(
       orm,
       queue,

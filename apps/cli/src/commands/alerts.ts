@@ -38,7 +38,7 @@ export async function listAlerts(workbench: Workbench, out: Output, options: { j
         v.rule,
         String(v.firings.length),
         last
-          ? `v${last.run.version}: ${last.segments.map((s) => s.label).join(', ')}${last.webhook ? ` (webhook ${last.webhook.status})` : ''}`
+          ? `${last.scoring ? `scoring of ${last.scoring.dataset} v${last.scoring.datasetVersion} with ` : ''}v${last.run.version}: ${last.segments.map((s) => s.label).join(', ')}${last.webhook ? ` (webhook ${last.webhook.status})` : ''}`
           : '—',
       ];
     }),

@@ -8,7 +8,7 @@ import { ApiDate, ApiNullableString } from '../common/api-schema';
 export class CreateAlertDto {
   @ApiProperty({
     description:
-      "rule over a segment's KPI keys in the promotion-rule language (and, or, parentheses, >= > <= < == !=); the alert fires for a run when it holds for a segment",
+      "rule over a segment's KPI keys in the promotion-rule language (and, or, parentheses, >= > <= < == !=); the alert fires for a run or a scoring when it holds for a segment",
     example: 'churn_rate > 0.3 and customers >= 100',
   })
   @IsString()
@@ -40,9 +40,22 @@ export class WebhookDeliveryDto {
   @ApiProperty() attempts!: number;
 }
 
+export class FiringScoringDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'the dataset scored' }) dataset!: string;
+  @ApiProperty() datasetVersion!: number;
+}
+
 export class AlertFiringDto implements AlertFiringView {
   @ApiProperty() id!: string;
-  @ApiProperty({ type: RunRefDto }) run!: RunRefDto;
+  @ApiProperty({ type: RunRefDto, description: 'the run whose KPIs fired it, or whose model the scoring used' })
+  run!: RunRefDto;
+  @ApiProperty({
+    type: FiringScoringDto,
+    nullable: true,
+    description: "the scoring whose customers' KPIs fired it; null when the run's own did",
+  })
+  scoring!: FiringScoringDto | null;
   @ApiProperty({ type: [FiringSegmentDto], description: 'segments for which the rule held' })
   segments!: FiringSegmentDto[];
   @ApiProperty({ description: 'the alert.fired event (GET /events)' }) eventId!: string;
@@ -58,6 +71,6 @@ export class AlertDto implements AlertView {
   @ApiNullableString('shown to scientists and admins only') webhookUrl!: string | null;
   @ApiProperty() createdBy!: string;
   @ApiDate() createdAt!: Date;
-  @ApiProperty({ type: [AlertFiringDto], description: 'once per breaching run, newest first' })
+  @ApiProperty({ type: [AlertFiringDto], description: 'once per breaching run or scoring, newest first' })
   firings!: AlertFiringDto[];
 }

@@ -19,7 +19,7 @@ export class AlertsController {
   @ApiOperation({
     summary: 'Add a KPI alert',
     description:
-      "Checked for every segment after each successful run of the segmentation; a run with a breaching segment fires it once: an `alert.fired` event and the webhook, retried like a retrain's.",
+      "Checked for every segment after each successful run of the segmentation and each successful scoring with one of its runs' models (over the scored customers' KPIs); a run or scoring with a breaching segment fires it once: an `alert.fired` event and the webhook, retried like a retrain's.",
   })
   @ApiCreatedResponse({ type: AlertDto })
   async create(

@@ -2,6 +2,7 @@ export {
   DEFAULT_SANDBOX_LIMITS,
   PluginSandboxError,
   runInSandbox,
+  scoreAndEvaluateInSandbox,
   scoreInSandbox,
   type SandboxLimits,
 } from './run-in-sandbox';

@@ -1,5 +1,5 @@
-import type { FeatureFrame, KpiInput, ModelArtifact } from '@workbench/plugin-sdk';
-import type { ScoreOutcome } from '../score-frame';
+import type { FeatureFrame, KpiInput, ModelArtifact, SegmentDescription } from '@workbench/plugin-sdk';
+import type { ScoreEvaluationOutcome, ScoreOutcome } from '../score-frame';
 import type { PluginWorkResult } from '../train-and-evaluate';
 
 /** What the host hands a sandbox thread: module specifiers to load the plugins from, and copies of the data. */
@@ -26,6 +26,13 @@ export interface ScoreSandboxJob {
   segmentCount: number;
   runId: string;
   seed: number;
+  /** When set, the scored customers' KPIs are measured too (see scoreAndEvaluate), by evaluators these modules hold. */
+  evaluate?: {
+    segments: SegmentDescription[];
+    revenueFeature?: string;
+    kpis: { evaluator: string; params: unknown }[];
+    kpiInput: Pick<KpiInput<unknown>, 'referenceDate' | 'transactions' | 'tables'>;
+  };
 }
 
 /** An error as it crosses the thread boundary: its class name and message survive, its prototype does not. */
@@ -39,7 +46,7 @@ export type ThreadMessage =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'artifact-write'; requestId: number; name: string; bytes: Uint8Array }
   | { type: 'artifact-read'; requestId: number; name: string }
-  | { type: 'done'; result: PluginWorkResult | ScoreOutcome }
+  | { type: 'done'; result: PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome }
   | { type: 'failed'; error: SerializedError };
 
 export type HostMessage =

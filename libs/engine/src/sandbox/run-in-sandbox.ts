@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunContext } from '@workbench/plugin-sdk';
-import type { ScoreOutcome } from '../score-frame';
+import type { ScoreEvaluationOutcome, ScoreOutcome } from '../score-frame';
 import type { PluginWorkResult } from '../train-and-evaluate';
 import type { HostMessage, SandboxJob, ScoreSandboxJob, ThreadMessage } from './protocol';
 
@@ -67,10 +67,19 @@ export function scoreInSandbox(
   ctx: RunContext,
   limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
 ): Promise<ScoreOutcome> {
-  return runThread<ScoreOutcome>(job, ctx, limits);
+  return runThread<ScoreOutcome>({ ...job, evaluate: undefined }, ctx, limits);
 }
 
-function runThread<R extends PluginWorkResult | ScoreOutcome>(
+/** Scores data and measures the scored customers' KPIs (see scoreAndEvaluate) in a worker thread, as {@link scoreInSandbox}. */
+export function scoreAndEvaluateInSandbox(
+  job: ScoreSandboxJob & { evaluate: NonNullable<ScoreSandboxJob['evaluate']> },
+  ctx: RunContext,
+  limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+): Promise<ScoreEvaluationOutcome> {
+  return runThread<ScoreEvaluationOutcome>(job, ctx, limits);
+}
+
+function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome>(
   job: SandboxJob | ScoreSandboxJob,
   ctx: RunContext,
   limits: SandboxLimits,
@@ -87,7 +96,7 @@ function runThread<R extends PluginWorkResult | ScoreOutcome>(
     });
     let settled = false;
     const rssAtStart = process.memoryUsage.rss();
-    const finish = (error: Error | null, result?: PluginWorkResult | ScoreOutcome) => {
+    const finish = (error: Error | null, result?: PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);

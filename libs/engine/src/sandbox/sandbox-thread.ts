@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { KpiEvaluator, RunContext, SegmentationModel, WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { PluginRegistry } from '../plugin-registry';
-import { scoreFrame } from '../score-frame';
+import { scoreAndEvaluate, scoreFrame } from '../score-frame';
 import { trainAndEvaluate } from '../train-and-evaluate';
 import type { HostMessage, SandboxJob, ScoreSandboxJob, SerializedError, ThreadMessage } from './protocol';
 
@@ -69,6 +69,16 @@ async function main(): Promise<void> {
       read: async (name) => (await ask({ type: 'artifact-read', requestId: nextRequest++, name })) as Uint8Array,
     },
   };
+  if ('task' in job && job.task === 'score' && job.evaluate) {
+    const { kpis, ...evaluation } = job.evaluate;
+    const step = { model, artifact: job.artifact, frame: job.frame, segmentCount: job.segmentCount };
+    const steps = kpis.map((k) => ({
+      evaluator: registry.kpiEvaluator(k.evaluator) as KpiEvaluator,
+      params: k.params,
+    }));
+    post({ type: 'done', result: await scoreAndEvaluate(step, { ...evaluation, kpis: steps }, ctx) });
+    return;
+  }
   if ('task' in job && job.task === 'score') {
     post({
       type: 'done',

@@ -13,6 +13,8 @@ class SplitParams {
   @IsString() feature = 'monetary';
   /** Fail this many attempts before succeeding, counted per process (to exercise retries). */
   @IsOptional() @IsInt() @Min(0) failTimes?: number;
+  /** Fail this many attempts of each scoring with the trained model (kept in the model), counted per process. */
+  @IsOptional() @IsInt() @Min(0) failScoringTimes?: number;
   /** Milliseconds to wait between progress steps (to have time to kill a worker or cancel mid-run); an abort ends the wait. */
   @IsOptional() @IsInt() @Min(0) stepDelayMs?: number;
   @IsOptional() @IsIn(['never', 'always']) crash?: 'never' | 'always';
@@ -72,7 +74,9 @@ export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationM
     return {
       artifact: {
         format: 'median/1',
-        bytes: new TextEncoder().encode(JSON.stringify({ feature: params.feature, median })),
+        bytes: new TextEncoder().encode(
+          JSON.stringify({ feature: params.feature, median, failScoringTimes: params.failScoringTimes ?? 0 }),
+        ),
       },
       segments: [
         { key: 0, label: 'Low', size: segment.length - high, profile: { [`${params.feature}_below`]: median } },
@@ -82,11 +86,17 @@ export const splitAtMedian: SegmentationModel<SplitParams> = defineSegmentationM
       metrics: { median },
     };
   },
-  async assign(model, frame) {
-    const { feature, median } = JSON.parse(new TextDecoder().decode(model.bytes)) as {
+  async assign(model, frame, ctx) {
+    const { feature, median, failScoringTimes } = JSON.parse(new TextDecoder().decode(model.bytes)) as {
       feature: string;
       median: number;
+      failScoringTimes?: number;
     };
+    const failed = failures.get(ctx.runId) ?? 0;
+    if (failed < (failScoringTimes ?? 0)) {
+      failures.set(ctx.runId, failed + 1);
+      throw new Error(`planned failure ${failed + 1} of scoring ${ctx.runId}`);
+    }
     return { segment: Int32Array.from(numericMatrix(frame, [feature]), (v) => (v >= median ? 1 : 0)) };
   },
 });

@@ -12,6 +12,7 @@ import { Migration20261203090000_kpi_details } from './Migration20261203090000_k
 import { Migration20261203093000_scorings } from './Migration20261203093000_scorings';
 import { Migration20261203101000_kpi_alerts } from './Migration20261203101000_kpi_alerts';
 import { Migration20261203120000_retrain_review } from './Migration20261203120000_retrain_review';
+import { Migration20261203121000_alert_firings_of_scorings } from './Migration20261203121000_alert_firings_of_scorings';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -31,4 +32,8 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203093000_scorings', class: Migration20261203093000_scorings },
   { name: 'Migration20261203101000_kpi_alerts', class: Migration20261203101000_kpi_alerts },
   { name: 'Migration20261203120000_retrain_review', class: Migration20261203120000_retrain_review },
+  {
+    name: 'Migration20261203121000_alert_firings_of_scorings',
+    class: Migration20261203121000_alert_firings_of_scorings,
+  },
 ];
