@@ -69,6 +69,36 @@ export function featureName(header: string): string {
 }
 
 /**
+ * The column of a customers table's header that holds the customer id: the one named by `customerIdColumn`,
+ * else the first with a common id name. The ingest and the upload preview both use it.
+ *
+ * @throws IngestError naming the columns when there is none (or saying the first line looks like data).
+ */
+export function customerIdIndex(
+  headers: readonly string[],
+  options: Pick<CustomerIngestOptions, 'customerIdColumn' | 'header'>,
+  delimiter: string,
+): number {
+  const idIndex = options.customerIdColumn
+    ? headers.indexOf(options.customerIdColumn)
+    : headers.findIndex((h) => ID_NAMES.includes(h.toLowerCase()));
+  if (idIndex >= 0) return idIndex;
+  const looksLikeData = (options.header ?? true) && headers.some((h) => /^\s*[+-]?\d+([.,]\d+)?\s*$/.test(h));
+  throw new IngestError(
+    options.customerIdColumn
+      ? `the mapped customer id column '${options.customerIdColumn}' is not in the header (columns: ${headers.join(', ')})`
+      : looksLikeData
+        ? `the first line looks like data, not a header ('${headers.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`
+        : `no customer id column found (looked for ${ID_NAMES.join(', ')}); name it with the customerId mapping (columns: ${headers.join(', ')})`,
+  );
+}
+
+/** Whether column `header` is the revenue column: the one named by `revenueColumn`, else one with a common revenue name (a numeric one only, see ingestCustomersCsv). */
+export function isRevenueCandidate(header: string, options: Pick<CustomerIngestOptions, 'revenueColumn'>): boolean {
+  return options.revenueColumn ? header === options.revenueColumn : REVENUE_NAMES.includes(featureName(header));
+}
+
+/**
  * Reads a customers table (one row per customer: an id and attributes) into a feature frame.
  * Columns whose values are mostly numbers become numeric features (blank = missing; any other value is
  * a bad cell, see NUMERIC_SHARE); the others become categorical. Row problems carry their line number.
@@ -94,21 +124,7 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
   }
   const { headers, dataFrom } = headerOf(records[0].fields, options.header ?? true, options.columns, delimiter);
   const rows = records.slice(dataFrom);
-  const idIndex = options.rowIds
-    ? -1
-    : options.customerIdColumn
-      ? headers.indexOf(options.customerIdColumn)
-      : headers.findIndex((h) => ID_NAMES.includes(h.toLowerCase()));
-  if (idIndex < 0 && !options.rowIds) {
-    const looksLikeData = (options.header ?? true) && headers.some((h) => /^\s*[+-]?\d+([.,]\d+)?\s*$/.test(h));
-    throw new IngestError(
-      options.customerIdColumn
-        ? `the mapped customer id column '${options.customerIdColumn}' is not in the header (columns: ${headers.join(', ')})`
-        : looksLikeData
-          ? `the first line looks like data, not a header ('${headers.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`
-          : `no customer id column found (looked for ${ID_NAMES.join(', ')}); name it with the customerId mapping (columns: ${headers.join(', ')})`,
-    );
-  }
+  const idIndex = options.rowIds ? -1 : customerIdIndex(headers, options, delimiter);
   if (options.revenueColumn && !headers.includes(options.revenueColumn)) {
     throw new IngestError(
       `the mapped revenue column '${options.revenueColumn}' is not in the header (columns: ${headers.join(', ')})`,
@@ -225,7 +241,7 @@ export function ingestCustomersCsv(input: string | Uint8Array, options: Customer
     while (columns[name]) name = `${name}_${j}`;
     const parsed = numbers[j] as number[];
     columns[name] = isNumeric[j] ? numeric(parsed) : categorical(accepted.map((r) => r.fields[j].trim()));
-    const isRevenue = options.revenueColumn ? h === options.revenueColumn : REVENUE_NAMES.includes(name);
+    const isRevenue = isRevenueCandidate(h, options);
     if (isRevenue && !isNumeric[j] && options.revenueColumn) {
       throw new IngestError(
         `the mapped revenue column '${h}' is not numeric (first value: '${accepted.map((r) => r.fields[j].trim()).find((v) => v !== '' && Number.isNaN(toNumber(v)))}')`,

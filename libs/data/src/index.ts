@@ -6,6 +6,7 @@ export * from './encoding';
 export * from './header';
 export * from './frame-codec';
 export * from './ingest-errors';
+export * from './preview';
 export * from './stats';
 export * from './transaction-mapping';
 export * from './transactions';

@@ -26,7 +26,8 @@ export interface TransactionIngestResult {
   stats: TransactionStats;
 }
 
-const HEAD_BYTES = 64 * 1024;
+/** How much of a file decides its header, mapping and date format (and what the upload preview reads). */
+export const HEAD_BYTES = 64 * 1024;
 const DATE_SAMPLES = 1000;
 
 /**
@@ -45,7 +46,6 @@ export async function ingestTransactions(
 ): Promise<TransactionIngestResult> {
   const policy = options.policy ?? 'reject';
   const delimiter = options.delimiter ?? ',';
-  const hasHeader = options.header ?? true;
   const chunks = chunksOf(source, options);
   const encoding = options.encoding ?? 'utf-8';
   const utf8 = encoding === 'utf-8' ? new Utf8Checker() : null;
@@ -95,16 +95,7 @@ export async function ingestTransactions(
     headBytes += chunk.length;
   }
   const headBuffer = Buffer.concat(head);
-  if (headBuffer.subarray(0, 1024).includes(0))
-    throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
-  if (
-    headBuffer
-      .toString('utf8', 0, Math.min(headBuffer.length, 4096))
-      .replace(/^\ufeff/, '')
-      .trim() === ''
-  ) {
-    throw new IngestError('the file is empty');
-  }
+  checkHead(headBuffer);
 
   tokenizer = new CsvTokenizer(delimiter);
   let batch: CsvBatch;
@@ -113,41 +104,11 @@ export async function ingestTransactions(
   } catch (e) {
     throw new IngestError((e as Error).message);
   }
-  if (batch.count === 0 && !done)
-    throw new IngestError(`no complete line in the first ${HEAD_BYTES / 1024} KB; is this a delimited text file?`);
-  if (batch.count === 0) throw new IngestError('the file is empty');
+  checkHeadBatch(batch, done);
   // A file's size and its head's bytes per line estimate its rows: reserve them (+10%) up front.
   const fileBytes = typeof source === 'string' ? statSync(source).size : 0;
 
-  const firstLine = fieldsOf(batch, 0);
-  const { headers, dataFrom } = headerOf(firstLine, hasHeader, options.columns, delimiter);
-  let resolved: ResolvedMapping;
-  try {
-    resolved = resolveTransactionMapping(headers, options.mapping);
-  } catch (e) {
-    if (hasHeader && e instanceof IngestError && looksLikeData(headers)) {
-      throw new IngestError(
-        `the first line looks like data, not a header ('${firstLine.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`,
-      );
-    }
-    throw e;
-  }
-  if (done && batch.count <= dataFrom) throw new IngestError('the file has a header but no data rows');
-  let dateFormat: DateFormat;
-  if (options.dateFormat && options.dateFormat !== 'auto') dateFormat = options.dateFormat;
-  else {
-    const samples: string[] = [];
-    const lines: number[] = [];
-    const ti = resolved.index.timestamp;
-    for (let r = dataFrom; r < batch.count && samples.length < DATE_SAMPLES; r++) {
-      const f = batch.fieldIndex[r] + ti;
-      if (f < batch.fieldIndex[r + 1]) {
-        samples.push(fieldText(batch, f));
-        lines.push(batch.lines[r]);
-      }
-    }
-    dateFormat = detectDateFormat(headers[ti], samples, lines);
-  }
+  const { headers, resolved, dateFormat, dataFrom } = transactionLayout(batch, done, options);
 
   const rows = new RowIngest(headers, resolved, dateFormat, options);
   const estimatedRows = fileBytes > headBuffer.length ? (fileBytes / headBuffer.length) * batch.count : 0;
@@ -185,7 +146,83 @@ export async function ingestTransactions(
   return { table, mapping: resolved.mapping, dateFormat, report, stats: transactionStats(table) };
 }
 
-function fieldsOf(batch: CsvBatch, r: number): string[] {
+/** Refuses a head of a file that is binary or blank; what every reader of a CSV's head checks first. */
+export function checkHead(head: Buffer): void {
+  if (head.subarray(0, 1024).includes(0))
+    throw new IngestError('the file is binary, not CSV text (it contains NUL bytes)');
+  if (
+    head
+      .toString('utf8', 0, Math.min(head.length, 4096))
+      .replace(/^\ufeff/, '')
+      .trim() === ''
+  ) {
+    throw new IngestError('the file is empty');
+  }
+}
+
+/** Refuses a tokenized head without a complete line (`complete`: the head is the whole file). */
+export function checkHeadBatch(batch: CsvBatch, complete: boolean): void {
+  if (batch.count === 0 && !complete)
+    throw new IngestError(`no complete line in the first ${HEAD_BYTES / 1024} KB; is this a delimited text file?`);
+  if (batch.count === 0) throw new IngestError('the file is empty');
+}
+
+/** How a transactions file is read, as decided from its head: its column names, the mapping and the date format. */
+export interface TransactionLayout {
+  headers: string[];
+  /** Index of the first data record of the head (1 with a header line). */
+  dataFrom: number;
+  resolved: ResolvedMapping;
+  dateFormat: DateFormat;
+}
+
+/**
+ * Decides header, column mapping and date format from the head of a transactions file (the first
+ * {@link HEAD_BYTES} tokenized; `complete` when that is the whole file). The ingest and the upload
+ * preview both call this, so what the preview shows is what the ingest will use.
+ *
+ * @throws IngestError when the header, the mapping or the dates cannot be read.
+ */
+export function transactionLayout(
+  batch: CsvBatch,
+  complete: boolean,
+  options: TransactionIngestOptions,
+): TransactionLayout {
+  const delimiter = options.delimiter ?? ',';
+  const hasHeader = options.header ?? true;
+  const firstLine = fieldsOf(batch, 0);
+  const { headers, dataFrom } = headerOf(firstLine, hasHeader, options.columns, delimiter);
+  let resolved: ResolvedMapping;
+  try {
+    resolved = resolveTransactionMapping(headers, options.mapping);
+  } catch (e) {
+    if (hasHeader && e instanceof IngestError && looksLikeData(headers)) {
+      throw new IngestError(
+        `the first line looks like data, not a header ('${firstLine.join(delimiter === 'whitespace' ? ' ' : delimiter)}'); ${NO_HEADER_HINT}`,
+      );
+    }
+    throw e;
+  }
+  if (complete && batch.count <= dataFrom) throw new IngestError('the file has a header but no data rows');
+  let dateFormat: DateFormat;
+  if (options.dateFormat && options.dateFormat !== 'auto') dateFormat = options.dateFormat;
+  else {
+    const samples: string[] = [];
+    const lines: number[] = [];
+    const ti = resolved.index.timestamp;
+    for (let r = dataFrom; r < batch.count && samples.length < DATE_SAMPLES; r++) {
+      const f = batch.fieldIndex[r] + ti;
+      if (f < batch.fieldIndex[r + 1]) {
+        samples.push(fieldText(batch, f));
+        lines.push(batch.lines[r]);
+      }
+    }
+    dateFormat = detectDateFormat(headers[ti], samples, lines);
+  }
+  return { headers, dataFrom, resolved, dateFormat };
+}
+
+export function fieldsOf(batch: CsvBatch, r: number): string[] {
   const out: string[] = [];
   for (let f = batch.fieldIndex[r]; f < batch.fieldIndex[r + 1]; f++) out.push(fieldText(batch, f));
   return out;

@@ -1,5 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { DatasetDetailView, DatasetVersionView, DatasetView, FeatureView, IngestView } from '@workbench/services';
+import type {
+  DatasetDetailView,
+  DatasetPreviewView,
+  DatasetVersionView,
+  DatasetView,
+  FeatureView,
+  IngestView,
+  PreviewLayoutView,
+} from '@workbench/services';
 import { ApiDate, ApiNullableNumber, ApiNullableString, ApiObject } from '../common/api-schema';
 
 export class ColumnSchemaDto {
@@ -62,4 +70,35 @@ export class FeatureDto implements FeatureView {
   @ApiNullableNumber() min!: number | null;
   @ApiNullableNumber() max!: number | null;
   @ApiNullableNumber() mean!: number | null;
+}
+
+export class PreviewRowDto {
+  @ApiProperty({ description: 'line of the file the row starts on' }) line!: number;
+  @ApiProperty({ type: [String] }) fields!: string[];
+}
+
+export class PreviewLayoutDto implements PreviewLayoutView {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description: 'upload fields and their values, as the ingest would read the file (e.g. timestampColumn, dateFormat)',
+    example: { customerIdColumn: 'customer_id', timestampColumn: 'invoice_date', amountColumn: 'amount' },
+  })
+  fields!: Record<string, string> | null;
+  @ApiNullableString('why the ingest could not read the file as this kind') problem!: string | null;
+}
+
+export class DatasetPreviewDto implements DatasetPreviewView {
+  @ApiProperty({ type: [String], description: 'column names' }) columns!: string[];
+  @ApiProperty({ type: [PreviewRowDto], description: 'the first 20 data rows' }) rows!: PreviewRowDto[];
+  @ApiProperty({ description: 'the head read was the whole file' }) complete!: boolean;
+  @ApiProperty({
+    enum: ['customers', 'transactions', 'table'],
+    description:
+      'the kind sent, or the guess: transactions if they can be read, else customers if an id column is found, else table',
+  })
+  kind!: 'customers' | 'transactions' | 'table';
+  @ApiProperty({ type: PreviewLayoutDto }) transactions!: PreviewLayoutDto;
+  @ApiProperty({ type: PreviewLayoutDto }) customers!: PreviewLayoutDto;
 }

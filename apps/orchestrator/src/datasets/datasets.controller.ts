@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import {
   BadRequestException,
   Body,
@@ -26,27 +26,40 @@ import {
   getSchemaPath,
   ApiExtraModels,
 } from '@nestjs/swagger';
+import { HEAD_BYTES, previewCsv } from '@workbench/data';
 import {
   datasetDetailView,
+  datasetPreviewView,
   datasetVersionView,
   DatasetsService,
   datasetView,
   ingestView,
+  mappingOfUploadFields,
   RunInputsService,
   type IngestResult,
 } from '@workbench/services';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/roles.decorator';
 import { Metrics } from '../observability/metrics';
-import { DatasetDetailDto, DatasetDto, DatasetVersionDto, FeatureDto, IngestDto } from './dataset.dto';
+import {
+  DatasetDetailDto,
+  DatasetDto,
+  DatasetPreviewDto,
+  DatasetVersionDto,
+  FeatureDto,
+  IngestDto,
+} from './dataset.dto';
 import { RemoveUploadInterceptor } from './remove-upload.interceptor';
-import { UploadDatasetDto, UploadVersionDto } from './upload-dataset.dto';
+import { UploadDatasetDto, UploadFieldsDto, UploadVersionDto } from './upload-dataset.dto';
 
 /** Largest CSV accepted in one upload. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** The multipart form of an upload: every field of UploadDatasetDto beside the file. */
-const uploadForm = (fields: typeof UploadDatasetDto | typeof UploadVersionDto, required: string[]) => ({
+const uploadForm = (
+  fields: typeof UploadDatasetDto | typeof UploadVersionDto | typeof UploadFieldsDto,
+  required: string[],
+) => ({
   schema: {
     allOf: [
       { $ref: getSchemaPath(fields) },
@@ -61,7 +74,7 @@ const uploadForm = (fields: typeof UploadDatasetDto | typeof UploadVersionDto, r
 
 @ApiTags('datasets')
 @ApiSecurity('api-key')
-@ApiExtraModels(UploadDatasetDto, UploadVersionDto)
+@ApiExtraModels(UploadDatasetDto, UploadVersionDto, UploadFieldsDto)
 @Controller('datasets')
 export class DatasetsController {
   constructor(
@@ -100,6 +113,47 @@ export class DatasetsController {
     return ingestView(result);
   }
 
+  @Post('preview')
+  @RequireRole('analyst')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Preview a CSV before uploading it',
+    description: `Reads the first ${HEAD_BYTES / 1024} KiB of the file (send just that much: a client may send ${HEAD_BYTES} + 1 bytes so the server knows the file goes on) and answers its columns, first 20 rows and what the ingest would make of it: for transactions the mapping and date format, for a customers table its id and revenue columns, each as the upload fields to send back (edited or not), or why it cannot. Stores nothing.`,
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(uploadForm(UploadFieldsDto, ['file']))
+  @ApiOkResponse({ type: DatasetPreviewDto })
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
+    RemoveUploadInterceptor,
+  )
+  async preview(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: UploadFieldsDto,
+  ): Promise<DatasetPreviewDto> {
+    if (!file) throw new BadRequestException("file: a CSV file is required in the multipart field 'file'");
+    // Only the head is read, however much was sent; the rest of the upload is deleted unread.
+    const handle = await open(file.path, 'r');
+    let head: Buffer;
+    try {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+    const format = this.formatOf(body);
+    return datasetPreviewView(
+      previewCsv(head, file.size <= HEAD_BYTES, {
+        ...format,
+        kind: body.kind,
+        mapping: mappingOfUploadFields(body),
+        dateFormat: body.dateFormat,
+        customerIdColumn: body.customerIdColumn,
+        revenueColumn: body.revenueColumn,
+      }),
+    );
+  }
+
   @Post(':id/versions')
   @RequireRole('analyst')
   @HttpCode(201)
@@ -131,16 +185,7 @@ export class DatasetsController {
   }
 
   private async ingest(body: UploadDatasetDto, file: Express.Multer.File): Promise<IngestResult> {
-    const delimiter = body.delimiter === 'tab' ? '\t' : body.delimiter;
-    // How the file is read, the same for every kind (the bytes are decoded by ingest, never here).
-    const format = {
-      encoding: body.encoding,
-      header: body.header !== 'false',
-      columns: body.columns?.split(',').map((c) => c.trim()),
-      decimal: body.decimal,
-      thousands: body.thousands,
-      currency: body.currency === 'true',
-    };
+    const { delimiter, ...format } = this.formatOf(body);
     if (body.kind === 'table') {
       if (!body.table)
         throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
@@ -160,14 +205,7 @@ export class DatasetsController {
         dataset: body.name,
         source: file.path,
         sourceName: file.originalname,
-        mapping: {
-          ...(body.customerIdColumn && { customerId: body.customerIdColumn }),
-          ...(body.timestampColumn && { timestamp: body.timestampColumn }),
-          ...(body.amountColumn && { amount: body.amountColumn }),
-          ...(body.quantityColumn && { quantity: body.quantityColumn }),
-          ...(body.unitPriceColumn && { unitPrice: body.unitPriceColumn }),
-          ...(body.orderIdColumn && { orderId: body.orderIdColumn }),
-        },
+        mapping: mappingOfUploadFields(body),
         dateFormat: body.dateFormat,
         ...format,
         delimiter,
@@ -187,6 +225,19 @@ export class DatasetsController {
       policy: body.policy,
       delimiter,
     });
+  }
+
+  /** How the file is read, the same for every kind and for the preview (the bytes are decoded by ingest, never here). */
+  private formatOf(body: UploadFieldsDto) {
+    return {
+      delimiter: body.delimiter === 'tab' ? '\t' : body.delimiter,
+      encoding: body.encoding,
+      header: body.header !== 'false',
+      columns: body.columns?.split(',').map((c) => c.trim()),
+      decimal: body.decimal,
+      thousands: body.thousands,
+      currency: body.currency === 'true',
+    };
   }
 
   @Get()
