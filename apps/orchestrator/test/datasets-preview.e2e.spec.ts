@@ -139,4 +139,29 @@ describe('POST /datasets/preview', () => {
     await preview(Buffer.from('customer_id,monetary\n1,2\n'), 'ok.csv', keys.viewer).expect(403);
     expect(existsSync(uploadDir(config)) ? readdirSync(uploadDir(config)) : []).toEqual([]);
   });
+
+  it("lists every rejected row when the upload asks for problems=all (the web app's download), else the first 100", async () => {
+    // The invoices sample with the amounts of 150 rows broken on purpose (lines 2, 4, …, 300).
+    const lines = readFileSync(INVOICES, 'utf8').trimEnd().split('\n');
+    for (let i = 1; i <= 299; i += 2) lines[i] = lines[i].replace(/,[^,]*$/, ',n/a');
+    const csv = Buffer.from(`${lines.join('\n')}\n`);
+    const upload = (problems?: string) => {
+      const req = http()
+        .post('/datasets')
+        .set('X-API-Key', keys.analyst)
+        .field('name', 'broken-amounts')
+        .field('kind', 'transactions');
+      return (problems ? req.field('problems', problems) : req).attach('file', csv, 'broken.csv');
+    };
+    const all = await upload('all').expect(400);
+    expect(all.body.report).toMatchObject({ rowsRejected: 150, problemsOmitted: 0 });
+    expect(all.body.report.problems.map((p: { line: number }) => p.line)).toEqual(
+      Array.from({ length: 150 }, (_, i) => 2 + 2 * i),
+    );
+    const first = await upload().expect(400);
+    expect(first.body.report).toMatchObject({ rowsRejected: 150, problemsOmitted: 50 });
+    expect(first.body.report.problems).toEqual(all.body.report.problems.slice(0, 100));
+    await upload('some').expect(400);
+    await http().get('/datasets/broken-amounts').set('X-API-Key', keys.viewer).expect(404);
+  });
 });

@@ -38,6 +38,8 @@ export interface IngestTableRequest {
   sourceName?: string;
   delimiter?: string;
   policy?: 'reject' | 'skip';
+  /** How many row problems the report keeps (all are counted). Default 100. */
+  maxProblems?: number;
   /** How the file is read: as for a customers table. */
   format?: Pick<CustomerIngestOptions, 'encoding' | 'header' | 'columns' | 'decimal' | 'thousands' | 'currency'>;
 }
@@ -174,6 +176,7 @@ export class DatasetsService {
       rowIds: true,
       delimiter: request.delimiter,
       policy: request.policy,
+      maxProblems: request.maxProblems,
     });
     return this.storeFrameTable(request.dataset, table, {
       kind: 'table',

@@ -186,6 +186,8 @@ export class DatasetsController {
 
   private async ingest(body: UploadDatasetDto, file: Express.Multer.File): Promise<IngestResult> {
     const { delimiter, ...format } = this.formatOf(body);
+    // The CLI's --problems: every problem kept, for a download of them all.
+    const maxProblems = body.problems === 'all' ? Number.MAX_SAFE_INTEGER : undefined;
     if (body.kind === 'table') {
       if (!body.table)
         throw new BadRequestException('table: an extra table needs a name, e.g. marketing_spend or survey');
@@ -197,6 +199,7 @@ export class DatasetsController {
         sourceName: file.originalname,
         delimiter,
         policy: body.policy,
+        maxProblems,
         format,
       });
     }
@@ -212,6 +215,7 @@ export class DatasetsController {
         returns: body.returns,
         zeroAmounts: body.zeroAmounts,
         policy: body.policy,
+        maxProblems,
         maxBytes: MAX_UPLOAD_BYTES,
       });
     }
@@ -223,6 +227,7 @@ export class DatasetsController {
       customerIdColumn: body.customerIdColumn,
       revenueColumn: body.revenueColumn,
       policy: body.policy,
+      maxProblems,
       delimiter,
     });
   }

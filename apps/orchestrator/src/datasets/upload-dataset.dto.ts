@@ -171,6 +171,16 @@ export class UploadFieldsDto {
   @IsOptional()
   @IsIn(['reject', 'skip'])
   policy?: 'reject' | 'skip';
+
+  @ApiPropertyOptional({
+    enum: ['first', 'all'],
+    default: 'first',
+    description:
+      "'all': the report lists every rejected row (to download them all; a stored version keeps them in its report); default: the first 100, all of them counted",
+  })
+  @IsOptional()
+  @IsIn(['first', 'all'])
+  problems?: 'first' | 'all';
 }
 
 /** `POST /datasets`: the fields and the dataset's name. */
