@@ -25,6 +25,8 @@ export const router = createBrowserRouter(
         { path: '/compare/:a/:b', lazy: () => import('./pages/compare').then((m) => ({ Component: m.ComparePage })) },
         { path: '/customers', lazy: () => import('./pages/customer').then((m) => ({ Component: m.CustomerPage })) },
         { path: '/customers/:id', lazy: () => import('./pages/customer').then((m) => ({ Component: m.CustomerPage })) },
+        { path: '/datasets', lazy: () => import('./pages/datasets').then((m) => ({ Component: m.DatasetsPage })) },
+        { path: '/datasets/upload', lazy: () => import('./pages/upload').then((m) => ({ Component: m.UploadPage })) },
         {
           path: '*',
           element: (

@@ -60,3 +60,46 @@ export function saveBlob(blob: Blob | string, name: string): void {
 }
 
 export const enc = encodeURIComponent;
+
+/** A refused request with its JSON body (an upload's 400 carries the ingest report beside the message). */
+export class ApiBodyError extends ApiError {
+  constructor(
+    status: number,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(status, message);
+  }
+}
+
+/**
+ * POSTs a multipart form with XMLHttpRequest, the one browser API that reports upload progress:
+ * `onUploaded(fraction)` as the bytes go out, then `onSent()` once they are all sent (the server works on).
+ * Resolves with the JSON answer and its status; rejects with {@link ApiBodyError} on a non-2xx answer.
+ */
+export function postForm<T>(
+  path: string,
+  form: FormData,
+  progress: { onUploaded?: (fraction: number) => void; onSent?: () => void } = {},
+): Promise<{ status: number; body: T }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    const key = getKey();
+    if (key) xhr.setRequestHeader('X-API-Key', key);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => e.lengthComputable && progress.onUploaded?.(e.loaded / e.total);
+    xhr.upload.onload = () => progress.onSent?.();
+    xhr.onerror = () => reject(new ApiError(0, `${path}: the request did not reach the server`));
+    xhr.onload = () => {
+      const body = xhr.response as unknown;
+      if (xhr.status >= 200 && xhr.status < 300) return resolve({ status: xhr.status, body: body as T });
+      if (xhr.status === 401) {
+        clearKey();
+        window.dispatchEvent(new Event('workbench:logged-out'));
+      }
+      reject(new ApiBodyError(xhr.status, errorMessage(xhr.status, body), body));
+    };
+    xhr.send(form);
+  });
+}

@@ -7,6 +7,8 @@ import type {
   Comparison,
   ComparisonKpiDeltas,
   CustomerInRun,
+  Dataset,
+  DatasetDetail,
   HistoryEntry,
   Kpi,
   KpiHistory,
@@ -102,3 +104,6 @@ export const useCustomerInRun = (run: string | undefined, customer: string) =>
     queryFn: () => getJson<CustomerInRun>(`/runs/${enc(run as string)}/customers/${enc(customer)}`),
     enabled: !!run && !!customer,
   });
+export const useDatasets = () => useQuery({ queryKey: ['datasets'], queryFn: () => getJson<Dataset[]>('/datasets') });
+export const useDataset = (id: string) =>
+  useQuery({ queryKey: ['dataset', id], queryFn: () => getJson<DatasetDetail>(`/datasets/${enc(id)}`) });

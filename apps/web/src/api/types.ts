@@ -196,3 +196,80 @@ export interface CustomerInRun {
     inModel: boolean;
   }[];
 }
+
+/** GET /datasets. */
+export interface Dataset {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+}
+
+/** One rejected row of an ingest report: its line in the file, the field and what was expected. */
+export interface RowProblem {
+  line: number;
+  field: string;
+  message: string;
+}
+
+/** The ingest report of an upload (stored with a version; or the body of a refused upload, beside `message`). */
+export interface IngestReport {
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  problems: RowProblem[];
+  problemsOmitted?: number;
+  policy: 'reject' | 'skip';
+  returns?: 'net' | 'exclude';
+  returnRows?: number;
+  returnsExcluded?: number;
+  zeroAmounts?: 'keep' | 'exclude';
+  mapping?: Record<string, string>;
+  dateFormat?: string;
+}
+
+export type DatasetKind = 'customers' | 'transactions' | 'table';
+
+export interface DatasetVersion {
+  id: string;
+  dataset: string;
+  version: number;
+  contentHash: string;
+  kind: DatasetKind;
+  table: string | null;
+  rowCount: number;
+  rejectedCount: number;
+  schema: { name: string; source?: string; type: string; role?: string }[];
+  stats: Record<string, unknown>;
+  report: IngestReport;
+  sourceName: string | null;
+  createdAt: string;
+}
+
+/** GET /datasets/:id. */
+export interface DatasetDetail extends Dataset {
+  versions: DatasetVersion[];
+}
+
+/** POST /datasets: the version that holds the upload's content (`created` false: it was stored before). */
+export interface Ingest {
+  dataset: { id: string; name: string };
+  created: boolean;
+  version: DatasetVersion;
+}
+
+/** What the ingest would read a file as, for one kind: upload fields, or why it cannot. */
+export interface PreviewLayout {
+  fields: Record<string, string> | null;
+  problem: string | null;
+}
+
+/** POST /datasets/preview. */
+export interface DatasetPreview {
+  columns: string[];
+  rows: { line: number; fields: string[] }[];
+  complete: boolean;
+  kind: DatasetKind;
+  transactions: PreviewLayout;
+  customers: PreviewLayout;
+}

@@ -47,6 +47,7 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/segmentations">Segmentations</NavLink>
           <NavLink to="/customers">Customer lookup</NavLink>
+          <NavLink to="/datasets">Datasets</NavLink>
         </nav>
         <div className="who">
           {session.data && (
