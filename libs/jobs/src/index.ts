@@ -19,6 +19,7 @@ export {
   backoffDelay,
   consoleJobQueueLogger,
   isDoNotRetry,
+  sortJobInfos,
 } from './job-queue';
 export { InlineJobQueue } from './inline/inline-job-queue';
 export type { InlineJobQueueOptions } from './inline/inline-job-queue';

@@ -37,6 +37,8 @@ import {
   Workbench,
   type WorkbenchConfig,
 } from '@workbench/services';
+import { AdminModule } from '../admin/admin.module';
+import { queueDashboardModules } from '../admin/queue-dashboard';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ErrorsFilter } from '../common/errors.filter';
@@ -102,6 +104,7 @@ const FEATURE_MODULES = [
   CustomersModule,
   RetrainModule,
   ApiKeysModule,
+  AdminModule,
   PluginsModule,
   ScoringsModule,
   AlertsModule,
@@ -175,7 +178,9 @@ export class AppModule {
               BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
             ]
           : []),
-        ...(config.role === 'worker' ? [] : [...FEATURE_MODULES, ...webAppModules()]),
+        ...(config.role === 'worker'
+          ? []
+          : [...FEATURE_MODULES, ...queueDashboardModules(useBull), ...webAppModules()]),
       ],
       controllers: config.role === 'worker' ? [] : [SessionController, WebRootController],
       providers: [

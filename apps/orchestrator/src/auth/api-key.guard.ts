@@ -39,27 +39,56 @@ export class ApiKeyGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const apiKey = await authenticateRequest(request, this.workbench, this.failures);
-    if (!hasRole(apiKey.role, required)) {
-      throw new ForbiddenException(
-        `this action needs the ${required} role; the key '${apiKey.name}' has the ${apiKey.role} role`,
-      );
-    }
+    assertRole(apiKey, required);
     request.apiKey = apiKey;
     return true;
   }
 }
 
-/** The request's active API key; 401 without one, 429 for a client past its failed-authentication limit. */
+/** 403 unless the key has at least the `required` role. */
+export function assertRole(apiKey: ApiKey, required: Role): void {
+  if (!hasRole(apiKey.role, required)) {
+    throw new ForbiddenException(
+      `this action needs the ${required} role; the key '${apiKey.name}' has the ${apiKey.role} role`,
+    );
+  }
+}
+
+/**
+ * The key a request sends: `Authorization: Bearer <key>`, else `X-API-Key`, else (only where `cookie` names
+ * one, i.e. the queue dashboard a browser opens by navigating) that cookie.
+ */
+export function requestKey(request: Request, cookie?: string): string | undefined {
+  const header = request.header('authorization');
+  const fromHeader = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
+  if (fromHeader || !cookie) return fromHeader;
+  for (const pair of (request.header('cookie') ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === cookie) {
+      try {
+        return decodeURIComponent(pair.slice(at + 1).trim()) || undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The request's active API key; 401 without one, 429 for a client past its failed-authentication limit.
+ * `cookie`: the name of a cookie that may carry the key instead of a header (see {@link requestKey}).
+ */
 export async function authenticateRequest(
   request: Request,
   workbench: Workbench,
   failures: ThrottlerStorageService,
+  cookie?: string,
 ): Promise<ApiKey> {
   const client = `auth-failures:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
   const record = failures.storage.get(client);
   if (record?.isBlocked && record.blockExpiresAt > Date.now()) throw tooMany(record.blockExpiresAt);
-  const header = request.header('authorization');
-  const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
+  const key = requestKey(request, cookie);
   const apiKey = key ? await workbench.apiKeys.authenticate(key) : null;
   if (apiKey) return apiKey;
   const counted = await failures.increment(

@@ -10,6 +10,7 @@ export * from './kpi-delta.view';
 export * from './kpi-history.view';
 export * from './kpi.view';
 export * from './kpi-series.view';
+export * from './queue.view';
 export * from './retrain.view';
 export * from './run.view';
 export * from './run-reports.service';
