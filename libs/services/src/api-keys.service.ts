@@ -51,6 +51,12 @@ export class ApiKeysService {
     return apiKey;
   }
 
+  /** True while the key with this id is neither revoked nor expired (a long-lived stream checks it now and then). */
+  async isActive(id: string): Promise<boolean> {
+    const active = { id, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] };
+    return (await this.orm.em.fork().count(ApiKey, active)) > 0;
+  }
+
   /** Revokes a key at once (idempotent); the record keeps who revoked it and when. */
   async revoke(id: string, revokedBy: string): Promise<ApiKey> {
     const em = this.orm.em.fork();

@@ -98,6 +98,11 @@ export class WorkbenchConfig {
   @IsInt({ message: 'WORKBENCH_RECONCILE_MS must be an integer' }) @Min(0) reconcileMs = 30_000;
   /** How long a submission waits for the queue before answering 503 (Redis unreachable). */
   @IsInt({ message: 'WORKBENCH_QUEUE_TIMEOUT_MS must be an integer' }) @Min(100) queueTimeoutMs = 5000;
+  /**
+   * How often `GET /events/stream` sends a heartbeat comment (so proxies keep the connection open) and checks
+   * that the client's key is still active.
+   */
+  @IsInt({ message: 'WORKBENCH_EVENTS_HEARTBEAT_MS must be an integer' }) @Min(100) eventsHeartbeatMs = 15_000;
 }
 
 const ENV: Record<string, keyof WorkbenchConfig> = {
@@ -123,6 +128,7 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_RUN_DEADLINE_S: 'runDeadlineSeconds',
   WORKBENCH_RECONCILE_MS: 'reconcileMs',
   WORKBENCH_QUEUE_TIMEOUT_MS: 'queueTimeoutMs',
+  WORKBENCH_EVENTS_HEARTBEAT_MS: 'eventsHeartbeatMs',
 };
 const NUMERIC = new Set<keyof WorkbenchConfig>([
   'port',
@@ -137,6 +143,7 @@ const NUMERIC = new Set<keyof WorkbenchConfig>([
   'runDeadlineSeconds',
   'reconcileMs',
   'queueTimeoutMs',
+  'eventsHeartbeatMs',
 ]);
 const BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 /** Settings given in the environment as `:`-separated lists. */

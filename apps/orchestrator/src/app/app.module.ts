@@ -48,6 +48,7 @@ import { ObservabilityModule } from '../observability/observability.module';
 import { ComparisonsModule } from '../comparisons/comparisons.module';
 import { CustomersModule } from '../customers/customers.module';
 import { DatasetsModule } from '../datasets/datasets.module';
+import { EventsModule } from '../events/events.module';
 import { PluginsModule } from '../plugins/plugins.module';
 import { RetrainModule } from '../retrain/retrain.module';
 import { RunsModule } from '../runs/runs.module';
@@ -108,6 +109,7 @@ const FEATURE_MODULES = [
   PluginsModule,
   ScoringsModule,
   AlertsModule,
+  EventsModule,
 ];
 
 /** Starts this process's worker after Nest is up, and closes the workbench on shutdown. */
