@@ -27,6 +27,7 @@ export const router = createBrowserRouter(
         { path: '/customers/:id', lazy: () => import('./pages/customer').then((m) => ({ Component: m.CustomerPage })) },
         { path: '/datasets', lazy: () => import('./pages/datasets').then((m) => ({ Component: m.DatasetsPage })) },
         { path: '/datasets/upload', lazy: () => import('./pages/upload').then((m) => ({ Component: m.UploadPage })) },
+        { path: '/admin', lazy: () => import('./pages/admin').then((m) => ({ Component: m.AdminPage })) },
         {
           path: '*',
           element: (

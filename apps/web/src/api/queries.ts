@@ -3,6 +3,7 @@ import { enc, getJson } from './client';
 import type {
   Alias,
   AliasEvent,
+  ApiKey,
   AssignmentsPage,
   Comparison,
   ComparisonKpiDeltas,
@@ -12,6 +13,7 @@ import type {
   HistoryEntry,
   Kpi,
   KpiHistory,
+  QueueJobs,
   RetrainRequest,
   Run,
   Segment,
@@ -107,3 +109,11 @@ export const useCustomerInRun = (run: string | undefined, customer: string) =>
 export const useDatasets = () => useQuery({ queryKey: ['datasets'], queryFn: () => getJson<Dataset[]>('/datasets') });
 export const useDataset = (id: string) =>
   useQuery({ queryKey: ['dataset', id], queryFn: () => getJson<DatasetDetail>(`/datasets/${enc(id)}`) });
+export const useApiKeys = () => useQuery({ queryKey: ['api-keys'], queryFn: () => getJson<ApiKey[]>('/api-keys') });
+export const useQueueJobs = () =>
+  useQuery({
+    queryKey: ['queue-jobs'],
+    queryFn: () => getJson<QueueJobs>('/admin/queue'),
+    // The in-process queue's jobs move on screen; with Bull the dashboard is the live view.
+    refetchInterval: (q) => (q.state.data?.kind === 'inline' ? 2000 : false),
+  });

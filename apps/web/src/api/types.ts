@@ -273,3 +273,45 @@ export interface DatasetPreview {
   transactions: PreviewLayout;
   customers: PreviewLayout;
 }
+
+/** GET /api-keys (admin): a key without its secret. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Session['role'];
+  /** First characters of the secret, to tell keys apart. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  expiresAt: string | null;
+}
+
+/** POST /api-keys: the new key with its secret, which no later answer carries. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+/** One job of GET /admin/queue. */
+export interface QueueJob {
+  queue: 'train' | 'compare' | 'retrain' | 'notify' | 'score';
+  id: string;
+  state: 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
+  attempt: number;
+  maxAttempts: number;
+  progress: number | null;
+  progressNote: string | null;
+  enqueuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/** GET /admin/queue (admin). */
+export interface QueueJobs {
+  kind: 'inline' | 'bull';
+  /** Where bull-board is (Bull mode), after POST /admin/queue/dashboard-session; null for the in-process queue. */
+  dashboard: string | null;
+  jobs: QueueJob[];
+}
