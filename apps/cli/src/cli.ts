@@ -383,16 +383,18 @@ export function buildProgram(cli: CliEnvironment): Command {
 
   const alerts = program
     .command('alerts')
-    .description("KPI alerts: rules over each segment's KPI values, checked after every run of a segmentation");
+    .description(
+      "KPI alerts: rules over each segment's KPI values and their changes, checked after every run and scoring of a segmentation",
+    );
   alerts
     .command('add')
     .description(
-      'add a KPI alert to a segmentation; a run with a segment for which the rule holds fires it once (an event, and the webhook)',
+      'add a KPI alert to a segmentation; a run or scoring with a segment for which the rule holds fires it once (an event, and the webhook)',
     )
     .argument('<segmentation>', 'segmentation name')
     .requiredOption(
       '--rule <rule>',
-      "rule over a segment's KPI keys, e.g. 'churn_rate > 0.3' or 'customer_share < 0.05 and revenue_share > 0.2'",
+      "rule over a segment's KPI keys and their <kpi>_change (relative change against the previous version's matched segment), e.g. 'churn_rate > 0.3' or 'revenue_change < -0.2'",
     )
     .option('--webhook <url>', 'URL called with each firing, retried with backoff')
     .option('--json', 'print JSON')

@@ -1,10 +1,20 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { JobQueue, RetryPolicy } from '@workbench/jobs';
-import { AlertFiring, KpiAlert, WorkbenchEvent, type Segmentation } from '@workbench/persistence';
+import {
+  AlertFiring,
+  KpiAlert,
+  KpiValue,
+  Run,
+  RunStatus,
+  WorkbenchEvent,
+  type Segmentation,
+} from '@workbench/persistence';
 import { evaluatePromotionRule, parsePromotionRule, type PromotionRule } from '@workbench/retrain';
 import { InvalidRequestError } from './errors';
 import { HOST_KPIS } from './host-kpis';
 import type { WorkbenchLogger } from './logger';
+import type { AssignmentsService } from './assignments.service';
+import { matchSegments } from './kpi-history.service';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
@@ -13,6 +23,32 @@ export interface CreateAlertRequest {
   /** A rule in the promotion-rule language over a segment's KPI keys, e.g. `churn_rate > 0.3`; it fires when it holds. */
   rule: string;
   webhookUrl?: string;
+}
+
+/** A rule's metric that is the relative change of a KPI: `revenue_change`. */
+const CHANGE = /_change$/;
+
+/** Each KPI name and its `_change`. */
+const withChangeNames = (kpis: readonly string[]) => [...kpis, ...kpis.map((k) => `${k}_change`)];
+
+/**
+ * A segment's KPI values with each one's relative change against the baseline's value of the same KPI,
+ * `(now − before) / |before|`: −0.2 is a fall of 20 %. Null when either value is missing or the baseline's is 0
+ * (a change from nothing has no ratio), or without a baseline (a first version, an unmatched segment).
+ */
+export function withChanges(
+  values: Record<string, number | null>,
+  baseline: Record<string, number | null> | undefined,
+): Record<string, number | null> {
+  const out: Record<string, number | null> = { ...values };
+  for (const [kpi, now] of Object.entries(values)) {
+    const before = baseline?.[kpi];
+    out[`${kpi}_change`] =
+      now === null || before === null || before === undefined || before === 0
+        ? null
+        : (now - before) / Math.abs(before);
+  }
+  return out;
 }
 
 /** One KPI value of a run, as the run processor writes it. */
@@ -45,14 +81,20 @@ export class AlertsService {
     private readonly queue: JobQueue,
     private readonly segmentations: SegmentationsService,
     private readonly plugins: PluginsService,
+    private readonly assignments: AssignmentsService,
     private readonly logger: WorkbenchLogger,
     private readonly webhookTargets: WebhookTargets = new WebhookTargets(),
     private readonly webhookRetry: Partial<RetryPolicy> = {},
   ) {}
 
-  /** The metric names a rule of this segmentation may read: the host's counts and its evaluators' KPI keys. */
+  /**
+   * The metric names a rule of this segmentation may read: the host's counts and its evaluators' KPI keys,
+   * and each one's `_change` (see {@link withChanges}).
+   */
   private knownMetrics(segmentation: Segmentation): string[] {
-    return [...new Set([...HOST_KPIS, ...(segmentation.kpis ?? []).flatMap((k) => this.plugins.kpiKeys(k.plugin))])];
+    return withChangeNames([
+      ...new Set([...HOST_KPIS, ...(segmentation.kpis ?? []).flatMap((k) => this.plugins.kpiKeys(k.plugin))]),
+    ]);
   }
 
   async create(segmentationRef: string, request: CreateAlertRequest, createdBy: string): Promise<KpiAlert> {
@@ -97,8 +139,8 @@ export class AlertsService {
   }
 
   /**
-   * The metrics the alerts of a segmentation read, so a scoring measures only what they need; empty when
-   * it has no alert. A rule that no longer parses reads nothing (it is reported when checked).
+   * The KPIs the alerts of a segmentation read (`revenue` for `revenue_change`), so a scoring measures only
+   * what they need; empty when it has no alert. A rule that no longer parses reads nothing (it is reported when checked).
    */
   async metricsRead(segmentation: Segmentation): Promise<Set<string>> {
     const alerts = await this.orm.em.fork().find(KpiAlert, { segmentation: segmentation.id });
@@ -106,7 +148,7 @@ export class AlertsService {
     const read = new Set<string>();
     for (const alert of alerts) {
       try {
-        for (const m of parsePromotionRule(alert.rule, known).metrics) read.add(m);
+        for (const m of parsePromotionRule(alert.rule, known).metrics) read.add(m.replace(CHANGE, ''));
       } catch {
         continue;
       }
@@ -118,31 +160,39 @@ export class AlertsService {
    * Inside a run's (or a scoring's) results transaction: fires each alert of the run's segmentation whose
    * rule holds for at least one segment (one firing and one event per alert and run or scoring; an earlier
    * attempt's firing is kept). Returns the events whose webhooks {@link notify} queues once the transaction
-   * has committed.
+   * has committed. `current` is the run's own assignments, to match its segments to the previous version's
+   * when a rule reads a `_change` (a scoring's segments are its run's own).
    */
   async fire(
     tx: EntityManager,
     run: FiringRun,
     segments: readonly { key: number; label: string }[],
     kpis: readonly RunKpiRow[],
+    current?: { ids: readonly string[]; segment: Int32Array },
   ): Promise<WorkbenchEvent[]> {
     const alerts = await tx.find(KpiAlert, { segmentation: run.segmentationId });
     if (alerts.length === 0) return [];
-    const names = [...new Set([...HOST_KPIS, ...kpis.map((k) => k.kpi)])];
-    const valuesOf = (key: number) =>
-      Object.fromEntries(kpis.filter((k) => k.segmentKey === key).map((k) => [k.kpi, k.value]));
-    const events: WorkbenchEvent[] = [];
+    const names = withChangeNames([...new Set([...HOST_KPIS, ...kpis.map((k) => k.kpi)])]);
+    const rules = new Map<KpiAlert, PromotionRule>();
     for (const alert of alerts) {
-      let rule: PromotionRule;
       try {
-        rule = parsePromotionRule(alert.rule, names);
+        rules.set(alert, parsePromotionRule(alert.rule, names));
       } catch (e) {
         // An evaluator the rule reads is no longer run: the alert cannot be checked, which is said, not failed on.
         this.logger.warn(
           `alert ${alert.id} ('${alert.rule}') not checked for ${run.scoring ? `scoring ${run.scoring.id}` : `run ${run.id}`}: ${(e as Error).message}`,
         );
-        continue;
       }
+    }
+    const readsChange = [...rules.values()].some((r) => r.metrics.some((m) => CHANGE.test(m)));
+    const baseline = readsChange ? await this.baseline(tx, run, segments.length, current) : null;
+    const valuesOf = (key: number) =>
+      withChanges(
+        Object.fromEntries(kpis.filter((k) => k.segmentKey === key).map((k) => [k.kpi, k.value])),
+        baseline?.values.get(key),
+      );
+    const events: WorkbenchEvent[] = [];
+    for (const [alert, rule] of rules) {
       const breaching = segments
         .map((s) => ({ ...s, values: valuesOf(s.key) }))
         .filter((s) => evaluatePromotionRule(rule, s.values).promote)
@@ -164,7 +214,14 @@ export class AlertsService {
         requestId: null,
         runId: run.id,
         message: `alert '${alert.rule}' fired for ${breaching.map((s) => s.label).join(', ')} in ${where}`,
-        details: { alertId: alert.id, rule: alert.rule, scoringId: run.scoring?.id ?? null, segments: breaching },
+        details: {
+          alertId: alert.id,
+          rule: alert.rule,
+          scoringId: run.scoring?.id ?? null,
+          // What a `_change` compared with: the previous version (or, for a scoring, its own run).
+          baseline: baseline ? { runId: baseline.runId, version: baseline.version } : null,
+          segments: breaching,
+        },
         webhookStatus: alert.webhookUrl ? 'pending' : 'none',
       });
       tx.create(AlertFiring, {
@@ -178,6 +235,45 @@ export class AlertsService {
       events.push(event);
     }
     return events;
+  }
+
+  /**
+   * What the `_change` metrics compare with, per segment key of the run (or scoring) checked: for a run, the
+   * previous finished version's KPI values of the segment its matched to by the Hungarian matching over
+   * their shared customers (kpi-history's matching); for a scoring, its own run's values of the same
+   * segment (the same model's segments). Null when there is no previous version.
+   */
+  private async baseline(
+    tx: EntityManager,
+    run: FiringRun,
+    k: number,
+    current: { ids: readonly string[]; segment: Int32Array } | undefined,
+  ): Promise<{ runId: string; version: number; values: Map<number, Record<string, number | null>> } | null> {
+    const before = run.scoring
+      ? { id: run.id, version: run.version }
+      : await tx.findOne(
+          Run,
+          { segmentation: run.segmentationId, status: RunStatus.Succeeded, version: { $lt: run.version } },
+          { orderBy: { version: 'desc' }, fields: ['id', 'version'] },
+        );
+    if (!before) return null;
+    let pairs: Map<number, number>;
+    if (run.scoring) pairs = new Map(Array.from({ length: k }, (_, i) => [i, i]));
+    else {
+      if (!current) throw new Error(`run ${run.id}: a rule reads a change, but its assignments were not given`);
+      const previous = await this.assignments.decoded(before.id, tx);
+      // Matched from the current version to the previous one: current key → previous key.
+      pairs = matchSegments({ ...current, k }, { ...previous, k: previous.labels.size });
+    }
+    const rows = await tx.find(KpiValue, { run: before.id }, { fields: ['segmentKey', 'kpi', 'value'] });
+    const values = new Map<number, Record<string, number | null>>();
+    for (const [key, previousKey] of pairs) {
+      values.set(
+        key,
+        Object.fromEntries(rows.filter((r) => r.segmentKey === previousKey).map((r) => [r.kpi, r.value ?? null])),
+      );
+    }
+    return { runId: before.id, version: before.version, values };
   }
 
   /** Queues the webhooks of fired alerts (after their transaction committed); a lost enqueue is redone at the next worker start. */

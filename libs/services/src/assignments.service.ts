@@ -95,16 +95,16 @@ export class AssignmentsService {
 
   /**
    * A finished run's assignments and segment labels, decoded once and kept in a bounded LRU by run id
-   * (a run's artifact and segments never change once it has succeeded).
+   * (a run's artifact and segments never change once it has succeeded). Read through `em` when given (a
+   * caller inside a transaction: SQLite has one connection).
    */
-  async decoded(runId: string): Promise<DecodedAssignments> {
+  async decoded(runId: string, em: EntityManager = this.orm.em.fork()): Promise<DecodedAssignments> {
     const cached = this.cache.get(runId);
     if (cached) {
       this.cache.delete(runId);
       this.cache.set(runId, cached);
       return cached;
     }
-    const em = this.orm.em.fork();
     const run = await em.findOne(Run, { id: runId });
     if (!run?.assignmentsArtifactKey)
       throw new NotFoundError(`run '${runId}' has no assignments (it has not succeeded)`);

@@ -14,6 +14,30 @@ interface Link {
   comparison: string | null;
 }
 
+/** Customers' segments of one version: the ids and each one's segment key, of k segments. */
+export interface VersionAssignments {
+  ids: readonly string[];
+  segment: Int32Array;
+  k: number;
+}
+
+/**
+ * The Hungarian matching of version a's segments to version b's over the customers they share (the
+ * comparison's own matching): a's segment key → its matched segment of b. A segment left unmatched
+ * (more segments on one side) is absent.
+ */
+export function matchSegments(a: VersionAssignments, b: VersionAssignments): Map<number, number> {
+  const result = compareAssignments({
+    idsA: a.ids,
+    segmentA: a.segment,
+    kA: a.k,
+    idsB: b.ids,
+    segmentB: b.segment,
+    kB: b.k,
+  });
+  return new Map(result.matching.pairs.map((p) => [p.segmentA, p.segmentB]));
+}
+
 /**
  * One KPI of a segmentation across its finished versions, each segment followed from version to version
  * through the Hungarian matching of consecutive versions (a stored comparison of the two, or the same
@@ -95,15 +119,7 @@ export class KpiHistoryService {
     let computed = this.computed.get(key);
     if (!computed) {
       const [x, y] = [await this.assignments.decoded(a.id), await this.assignments.decoded(b.id)];
-      const result = compareAssignments({
-        idsA: x.ids,
-        segmentA: x.segment,
-        kA: x.labels.size,
-        idsB: y.ids,
-        segmentB: y.segment,
-        kB: y.labels.size,
-      });
-      computed = new Map(result.matching.pairs.map((p) => [p.segmentA, p.segmentB]));
+      computed = matchSegments({ ...x, k: x.labels.size }, { ...y, k: y.labels.size });
       this.computed.set(key, computed);
       // A few hundred bytes each; the bound only keeps a long-lived server from collecting them forever.
       if (this.computed.size > 256) this.computed.delete(this.computed.keys().next().value as string);

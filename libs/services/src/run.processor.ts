@@ -223,7 +223,12 @@ export class RunProcessor extends JobProcessor<Run> {
         segmentationName: segmentation.name,
         version: run.version,
       };
-      return this.alerts ? this.alerts.fire(tx, firing, outcome.segments, kpiRows) : [];
+      return this.alerts
+        ? this.alerts.fire(tx, firing, outcome.segments, kpiRows, {
+            ids: frame.ids,
+            segment: outcome.assignments.segment,
+          })
+        : [];
     });
     // The events are stored; a webhook not queued here is queued again when a worker starts (pending events).
     await this.alerts

@@ -186,7 +186,16 @@ export class Workbench {
     );
 
     const webhookRetry = { attempts: 5, backoffMs: config.jobBackoffMs };
-    this.alerts = new AlertsService(orm, queue, this.segmentations, this.plugins, logger, webhookTargets, webhookRetry);
+    this.alerts = new AlertsService(
+      orm,
+      queue,
+      this.segmentations,
+      this.plugins,
+      this.assignments,
+      logger,
+      webhookTargets,
+      webhookRetry,
+    );
     this.runProcessor = new RunProcessor(
       orm,
       artifacts,

@@ -8,8 +8,8 @@ import { ApiDate, ApiNullableString } from '../common/api-schema';
 export class CreateAlertDto {
   @ApiProperty({
     description:
-      "rule over a segment's KPI keys in the promotion-rule language (and, or, parentheses, >= > <= < == !=); the alert fires for a run or a scoring when it holds for a segment",
-    example: 'churn_rate > 0.3 and customers >= 100',
+      "rule over a segment's KPI keys in the promotion-rule language (and, or, parentheses, >= > <= < == !=); each KPI key k also has k_change, its relative change (now − before) / |before| against the previous version's segment matched by the Hungarian matching (for a scoring: its run's same segment), null for a first version; the alert fires for a run or a scoring when the rule holds for a segment",
+    example: 'revenue_change < -0.2 and customers >= 100',
   })
   @IsString()
   @Length(1, 2000)
