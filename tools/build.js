@@ -5,15 +5,28 @@
 // MikroORM need it). The same swc transform `tools/register.js` applies on the fly in development, done
 // once: `node dist/apps/<app>/main.js` runs with plain Node, without swc or the register hook.
 const { transformFileSync } = require('@swc/core');
-const { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
 const { dirname, join, relative, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
+/** The shipped plugins' READMEs, which GET /plugins/:name/readme serves (BUILTIN_PLUGIN_READMES). */
+const PLUGIN_READMES = readdirSync(join(ROOT, 'plugins'))
+  .map((folder) => `plugins/${folder}/README.md`)
+  .filter((file) => existsSync(join(ROOT, file)));
 /** What each app needs besides its code: entry, and files copied as they are (repository-relative). */
 const APPS = {
-  orchestrator: { entry: 'apps/orchestrator/src/main.ts', assets: [] },
+  orchestrator: { entry: 'apps/orchestrator/src/main.ts', assets: PLUGIN_READMES },
   // `workbench demo` reads the shipped sample next to the code (apps/cli/src/commands/demo.ts).
-  cli: { entry: 'apps/cli/src/main.ts', assets: ['samples'] },
+  cli: { entry: 'apps/cli/src/main.ts', assets: ['samples', ...PLUGIN_READMES] },
 };
 /**
  * Files started as a worker thread or a child process by path, which no require() reaches: the sandbox a
@@ -78,7 +91,10 @@ function build(app) {
       }
     }
   }
-  for (const asset of spec.assets) cpSync(join(ROOT, asset), join(out, asset), { recursive: true });
+  for (const asset of spec.assets) {
+    mkdirSync(dirname(join(out, asset)), { recursive: true });
+    cpSync(join(ROOT, asset), join(out, asset), { recursive: true });
+  }
   // The entry at the top of the folder; stack traces point into the TypeScript sources.
   const entry = `./${spec.entry.replace(/\.ts$/, '.js')}`;
   writeFileSync(

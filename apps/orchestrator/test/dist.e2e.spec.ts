@@ -163,6 +163,12 @@ describe('the production build', () => {
     const built = await segmentAndReadKpis(`http://127.0.0.1:${port}`, key);
     expect(serverErr).toContain('probe: worker thread started');
     expect(serverErr).not.toContain('tried to load');
+    // The shipped plugins' READMEs are part of the build (the Plugins page reads them).
+    const readme = await request(`http://127.0.0.1:${port}`)
+      .get('/plugins/segmenter-kmeans/readme')
+      .set('X-API-Key', key)
+      .expect(200);
+    expect(readme.body.readme).toMatch(/^# segmenter-kmeans\n/);
 
     reference = await startApp(testConfig());
     const sources = await segmentAndReadKpis(reference.getHttpServer(), (await createKeys(reference)).admin);

@@ -8,7 +8,8 @@ import {
   type KpiEvaluator,
   type SegmentationModel,
 } from '@workbench/plugin-sdk';
-import { builtinPlugins } from './index';
+import { existsSync } from 'node:fs';
+import { BUILTIN_PLUGIN_READMES, builtinPlugins } from './index';
 
 // The registry (in @workbench/engine) is out of reach of a composition lib, so these tests repeat its
 // checks with the SDK's own helpers: contract and manifest, SDK range, unique names.
@@ -35,6 +36,13 @@ describe('builtinPlugins', () => {
       expect(semver.satisfies(SDK_VERSION, range)).toBe(true);
     },
   );
+
+  it('finds the README of every shipped plugin (its folder is named as the plugin)', () => {
+    const missing = builtinPlugins
+      .map((p) => BUILTIN_PLUGIN_READMES[p.manifest.name])
+      .filter((path) => !path || !existsSync(path));
+    expect(missing).toEqual([]);
+  });
 
   it('has no name twice', () => {
     const names = builtinPlugins.map((p) => p.manifest.name);

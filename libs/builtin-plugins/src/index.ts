@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
 import kmeans from '@workbench/segmenter-kmeans';
 import rules from '@workbench/segmenter-rules';
@@ -16,3 +17,13 @@ export const builtinPlugins: readonly WorkbenchPlugin[] = Object.freeze([kmeans,
  * A path, not the '@workbench/…' alias, which only compiled imports resolve.
  */
 export const BUILTIN_PLUGINS_MODULE = __filename;
+
+/**
+ * The README of each shipped plugin, by plugin name: `plugins/<name>/README.md`, beside this module's folder
+ * in the repository and in each app's build (tools/build.js copies them). GET /plugins/:name/readme serves it.
+ */
+export const BUILTIN_PLUGIN_READMES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(
+    builtinPlugins.map((p) => [p.manifest.name, join(__dirname, '../../../plugins', p.manifest.name, 'README.md')]),
+  ),
+);

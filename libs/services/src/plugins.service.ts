@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { PluginRegistry, type PluginInfo } from '@workbench/engine';
 import { PluginRecord } from '@workbench/persistence';
@@ -21,6 +23,18 @@ export interface PluginListing extends PluginInfo {
   disabledBy: string | null;
   disabledAt: Date | null;
 }
+
+/** A plugin's README as the API serves it (markdown; null when the plugin has none). */
+export interface PluginReadme {
+  name: string;
+  version: string;
+  readme: string | null;
+}
+
+/** The file names a plugin folder's README may have, in the order they are looked for. */
+const README_NAMES = ['README.md', 'readme.md', 'README.markdown', 'README'];
+/** READMEs are read whole into a response: a bigger one is cut here, saying so. */
+const MAX_README_BYTES = 256 * 1024;
 
 /** The counts the workbench stores for every run, whatever its KPI evaluators. */
 const HOST_KPI_DEFINITIONS: Record<string, { title: string; definition: string; higherIsBetter: boolean }> = {
@@ -85,6 +99,8 @@ export class PluginsService {
 
   /** The checked module file of each external plugin this process loaded, by plugin name. */
   private readonly entries = new Map<string, string>();
+  /** The checked folder of each external plugin this process loaded, by plugin name (for its README). */
+  private readonly folders = new Map<string, string>();
 
   /** Registers the shipped plugins and records their versions. */
   async registerBuiltins(plugins: readonly WorkbenchPlugin[], record: boolean): Promise<void> {
@@ -116,6 +132,7 @@ export class PluginsService {
     beforeRegister?.(probed.name);
     const info = this.registry.register(loadPluginModule(checked.entry, source), source);
     this.entries.set(info.name, checked.entry);
+    this.folders.set(info.name, checked.dir);
     return info;
   }
 
@@ -224,6 +241,33 @@ export class PluginsService {
     if (!this.registry.has(name)) return [];
     const plugin = this.registry.get(name);
     return plugin.manifest.kind === 'kpi' ? plugin.manifest.kpis.map((k) => k.key) : [];
+  }
+
+  /**
+   * The README of a plugin this process can run: an external plugin's folder's README.md, or a shipped
+   * plugin's, which the shipped plugins' module lists as `BUILTIN_PLUGIN_READMES` (name → file).
+   */
+  async readme(name: string): Promise<PluginReadme> {
+    await this.ensureLoaded(name);
+    if (!this.registry.has(name)) throw new NotFoundError(`no plugin named '${name}' is registered (see GET /plugins)`);
+    const { version, source } = this.registry.info(name);
+    let file: string | undefined;
+    if (source === 'builtin') {
+      const shipped = this.builtinModule
+        ? (require(this.builtinModule) as { BUILTIN_PLUGIN_READMES?: Record<string, string> }).BUILTIN_PLUGIN_READMES
+        : undefined;
+      file = shipped?.[name];
+    } else {
+      const folder = this.folders.get(name);
+      file = folder ? README_NAMES.map((n) => join(folder, n)).find((f) => existsSync(f)) : undefined;
+    }
+    if (!file || !existsSync(file) || !statSync(file).isFile()) return { name, version, readme: null };
+    const bytes = readFileSync(file);
+    const readme =
+      bytes.length > MAX_README_BYTES
+        ? `${bytes.subarray(0, MAX_README_BYTES).toString('utf8')}\n\n… (cut at ${MAX_README_BYTES / 1024} KiB)`
+        : bytes.toString('utf8');
+    return { name, version, readme };
   }
 
   /** The plugins this process can run, and the disabled recorded versions. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLUGIN_KINDS } from '@workbench/plugin-sdk';
-import type { PluginListing } from '@workbench/services';
+import type { PluginListing, PluginReadme } from '@workbench/services';
 import { ApiDate, ApiNullableString, ApiObject } from '../common/api-schema';
 
 export class PluginDto implements PluginListing {
@@ -17,4 +17,10 @@ export class PluginDto implements PluginListing {
   enabled!: boolean;
   @ApiNullableString() disabledBy!: string | null;
   @ApiDate(undefined, true) disabledAt!: Date | null;
+}
+
+export class PluginReadmeDto implements PluginReadme {
+  @ApiProperty({ example: 'segmenter-kmeans' }) name!: string;
+  @ApiProperty({ description: 'the version this process runs' }) version!: string;
+  @ApiNullableString("the plugin's README.md (markdown), null when it has none") readme!: string | null;
 }

@@ -4,7 +4,7 @@ import { PluginsService } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { AddPluginDto } from './add-plugin.dto';
-import { PluginDto } from './plugin.dto';
+import { PluginDto, PluginReadmeDto } from './plugin.dto';
 
 @ApiTags('plugins')
 @ApiSecurity('api-key')
@@ -21,6 +21,17 @@ export class PluginsController {
   @ApiOkResponse({ type: [PluginDto] })
   list(): Promise<PluginDto[]> {
     return this.plugins.list();
+  }
+
+  @Get(':name/readme')
+  @ApiOperation({
+    summary: "A plugin's README",
+    description:
+      "The markdown README of a plugin this workbench runs: a shipped plugin's, or the README.md of an external plugin's folder.",
+  })
+  @ApiOkResponse({ type: PluginReadmeDto })
+  readme(@Param('name') name: string): Promise<PluginReadmeDto> {
+    return this.plugins.readme(name);
   }
 
   @Post()
