@@ -13,9 +13,17 @@ export default defineConfig({
   build: { outDir: `${here}../../dist/apps/web`, emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: {
     proxy: Object.fromEntries(
-      ['/session', '/segmentations', '/runs', '/comparisons', '/customers', '/retrains', '/datasets', '/health'].map(
-        (p) => [p, 'http://127.0.0.1:3000'],
-      ),
+      [
+        '/session',
+        '/segmentations',
+        '/runs',
+        '/comparisons',
+        '/customers',
+        '/retrains',
+        '/datasets',
+        '/plugins',
+        '/health',
+      ].map((p) => [p, 'http://127.0.0.1:3000']),
     ),
   },
 });

@@ -28,6 +28,9 @@ export const router = createBrowserRouter(
         { path: '/datasets', lazy: () => import('./pages/datasets').then((m) => ({ Component: m.DatasetsPage })) },
         { path: '/datasets/upload', lazy: () => import('./pages/upload').then((m) => ({ Component: m.UploadPage })) },
         { path: '/admin', lazy: () => import('./pages/admin').then((m) => ({ Component: m.AdminPage })) },
+        // The new-run form brings rjsf and ajv: loaded on first visit, like the chart pages.
+        { path: '/new-run', lazy: () => import('./pages/new-run').then((m) => ({ Component: m.NewRunPage })) },
+        { path: '/plugins', lazy: () => import('./pages/plugins').then((m) => ({ Component: m.PluginsPage })) },
         {
           path: '*',
           element: (

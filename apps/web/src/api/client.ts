@@ -4,9 +4,20 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The refused fields of the request (`errors` of a 400 or 409 body), for a form to show by its inputs. */
+    readonly errors: { field: string; message: string }[] = [],
   ) {
     super(message);
   }
+}
+
+/** The `errors: [{ field, message }]` of an error body, when it has well-formed ones. */
+export function fieldErrors(body: unknown): { field: string; message: string }[] {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.filter(
+    (e): e is { field: string; message: string } => typeof e?.field === 'string' && typeof e?.message === 'string',
+  );
 }
 
 /** The server's error body is `{ message: string | string[] }`; show it as the user would read it. */
@@ -28,7 +39,7 @@ async function send(path: string, init: RequestInit = {}, key = getKey()): Promi
       clearKey();
       window.dispatchEvent(new Event('workbench:logged-out'));
     }
-    throw new ApiError(res.status, errorMessage(res.status, body));
+    throw new ApiError(res.status, errorMessage(res.status, body), fieldErrors(body));
   }
   return res;
 }

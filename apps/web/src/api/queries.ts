@@ -14,6 +14,8 @@ import type {
   Kpi,
   KpiHistory,
   QueueJobs,
+  Plugin,
+  PluginReadme,
   RetrainRequest,
   Run,
   Segment,
@@ -106,9 +108,22 @@ export const useCustomerInRun = (run: string | undefined, customer: string) =>
     queryFn: () => getJson<CustomerInRun>(`/runs/${enc(run as string)}/customers/${enc(customer)}`),
     enabled: !!run && !!customer,
   });
+export const usePlugins = () => useQuery({ queryKey: ['plugins'], queryFn: () => getJson<Plugin[]>('/plugins') });
+export const usePluginReadme = (name: string, enabled: boolean) =>
+  useQuery({
+    queryKey: ['plugin-readme', name],
+    queryFn: () => getJson<PluginReadme>(`/plugins/${enc(name)}/readme`),
+    enabled,
+    staleTime: Infinity,
+  });
 export const useDatasets = () => useQuery({ queryKey: ['datasets'], queryFn: () => getJson<Dataset[]>('/datasets') });
-export const useDataset = (id: string) =>
-  useQuery({ queryKey: ['dataset', id], queryFn: () => getJson<DatasetDetail>(`/datasets/${enc(id)}`) });
+/** A dataset with its versions; nothing is asked while `id` is undefined (a form where none is chosen yet). */
+export const useDataset = (id: string | undefined) =>
+  useQuery({
+    queryKey: ['dataset', id],
+    queryFn: () => getJson<DatasetDetail>(`/datasets/${enc(id as string)}`),
+    enabled: !!id,
+  });
 export const useApiKeys = () => useQuery({ queryKey: ['api-keys'], queryFn: () => getJson<ApiKey[]>('/api-keys') });
 export const useQueueJobs = () =>
   useQuery({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage } from './client';
+import { errorMessage, fieldErrors } from './client';
 import { keyFromFragment } from './session';
 
 describe('login link and errors', () => {
@@ -18,5 +18,16 @@ describe('login link and errors', () => {
       'this action needs the analyst role',
     );
     expect(errorMessage(502, null)).toBe('request failed with HTTP 502');
+  });
+
+  it('reads the located field errors of a 400 body, ignoring malformed ones', () => {
+    expect(
+      fieldErrors({
+        message: 'x',
+        errors: [{ field: 'params.kMax', message: 'kMax (4) must be at least kMin (6)' }, { field: 3 }, null],
+      }),
+    ).toEqual([{ field: 'params.kMax', message: 'kMax (4) must be at least kMin (6)' }]);
+    expect(fieldErrors({ message: 'no fields' })).toEqual([]);
+    expect(fieldErrors(null)).toEqual([]);
   });
 });

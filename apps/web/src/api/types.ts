@@ -197,6 +197,25 @@ export interface CustomerInRun {
   }[];
 }
 
+export interface Plugin {
+  name: string;
+  version: string;
+  kind: 'segmenter' | 'predictor' | 'kpi';
+  description: string;
+  sdk: string;
+  source: string;
+  paramsSchema: import('../shape/params-form').ParamsSchema;
+  registeredBy: string;
+  registeredAt: string | null;
+  enabled: boolean;
+}
+
+export interface PluginReadme {
+  name: string;
+  version: string;
+  readme: string | null;
+}
+
 /** GET /datasets. */
 export interface Dataset {
   id: string;

@@ -48,6 +48,7 @@ export function Layout() {
           <NavLink to="/segmentations">Segmentations</NavLink>
           <NavLink to="/customers">Customer lookup</NavLink>
           <NavLink to="/datasets">Datasets</NavLink>
+          <NavLink to="/plugins">Plugins</NavLink>
           {session.data?.may.manageKeys && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <div className="who">

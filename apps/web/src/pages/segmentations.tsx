@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { useAliases, useRetrains, useRuns, useSegmentations } from '../api/queries';
 import type { Segmentation } from '../api/types';
+import { useMay } from '../components/layout';
 import { Loading, Problem, StatusBadge } from '../components/status';
 import { lastDecision } from '../shape/runs';
 
@@ -40,14 +41,21 @@ function SegmentationRow({ s }: { s: Segmentation }) {
 
 export function SegmentationsPage() {
   const list = useSegmentations();
+  const may = useMay();
   return (
     <>
       <h1>Segmentations</h1>
+      {may.runSegmentations && (
+        <p className="actions">
+          <Link to="/new-run">New run</Link> — of a segmentation below, or of a new one
+        </p>
+      )}
       {list.isLoading && <Loading what="segmentations" />}
       {list.isError && <Problem error={list.error} />}
       {list.data && list.data.length === 0 && (
         <p>
-          No segmentation yet. Create one with <code>workbench run</code> or <code>POST /segmentations</code>.
+          No segmentation yet. Create one on the <Link to="/new-run?segmentation=%2Bnew">new run</Link> page, with{' '}
+          <code>workbench run</code> or <code>POST /segmentations</code>.
         </p>
       )}
       {list.data && list.data.length > 0 && (

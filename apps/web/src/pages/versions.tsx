@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { enc, postJson } from '../api/client';
 import { useAliasHistory, useAliases, useRetrains, useRuns, useSegmentation } from '../api/queries';
-import type { Run } from '../api/types';
 import { useMay } from '../components/layout';
 import { Loading, Problem, StatusBadge } from '../components/status';
 import { formatDuration } from '../shape/format';
@@ -51,10 +50,6 @@ export function VersionsPage() {
   const retrains = useRetrains(name);
   const [picked, setPicked] = useState<string[]>([]);
 
-  const submit = useMutation({
-    mutationFn: () => postJson<Run>(`/segmentations/${enc(name)}/runs`, {}),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['runs', name] }),
-  });
   const promote = useMutation({
     mutationFn: (runId: string) => postJson(`/segmentations/${enc(name)}/aliases/champion`, { run: runId }, 'PUT'),
     onSuccess: () =>
@@ -83,7 +78,7 @@ export function VersionsPage() {
       )}
       <div className="actions">
         {may.runSegmentations && (
-          <button type="button" onClick={() => submit.mutate()} disabled={submit.isPending}>
+          <button type="button" onClick={() => void navigate(`/new-run?segmentation=${enc(name)}`)}>
             Run a new version
           </button>
         )}
@@ -94,7 +89,6 @@ export function VersionsPage() {
         >
           Compare the two picked versions
         </button>
-        {submit.isError && <Problem error={submit.error} />}
         {promote.isError && <Problem error={promote.error} />}
       </div>
       {runs.isLoading && <Loading what="versions" />}
