@@ -129,6 +129,6 @@ export const useQueueJobs = () =>
   useQuery({
     queryKey: ['queue-jobs'],
     queryFn: () => getJson<QueueJobs>('/admin/queue'),
-    // The in-process queue's jobs move on screen; with Bull the dashboard is the live view.
-    refetchInterval: (q) => (q.state.data?.kind === 'inline' ? 2000 : false),
+    // Jobs move on screen while the page is open.
+    refetchInterval: 2000,
   });

@@ -199,6 +199,56 @@ function JobSubject({ job }: { job: QueueJob }) {
   return <code>{job.id}</code>;
 }
 
+/** Jobs of GET /admin/queue, one row each. */
+function JobsTable({ jobs, label }: { jobs: QueueJob[]; label: string }) {
+  return (
+    <>
+      {jobs.length === 0 ? (
+        <p className="muted">No job yet.</p>
+      ) : (
+        <div className="scroll">
+          <table aria-label={label}>
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                <th scope="col">Job</th>
+                <th scope="col">State</th>
+                <th scope="col">Attempt</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Queued</th>
+                <th scope="col">Started</th>
+                <th scope="col">Finished</th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((job) => (
+                <tr key={`${job.queue}/${job.id}/${job.finishedAt ?? job.state}`} data-job={`${job.queue}/${job.id}`}>
+                  <td>{job.queue}</td>
+                  <td>
+                    <JobSubject job={job} />
+                  </td>
+                  <td>
+                    <span className={`badge status-${job.state === 'completed' ? 'succeeded' : job.state}`}>
+                      {job.state}
+                    </span>
+                  </td>
+                  <td>{attemptText(job)}</td>
+                  <td>{progressText(job)}</td>
+                  <td>{when(job.enqueuedAt)}</td>
+                  <td>{when(job.startedAt)}</td>
+                  <td>{when(job.finishedAt)}</td>
+                  <td>{job.error ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
 function QueueSection() {
   const jobs = useQueueJobs();
   const [error, setError] = useState<string | null>(null);
@@ -232,6 +282,11 @@ function QueueSection() {
               {error}
             </p>
           )}
+          <p>
+            Bull forgets a job once it has finished (so its id can be queued again): the dashboard shows live jobs only.
+            The live ones of every process and the last 100 finished per queue:
+          </p>
+          <JobsTable jobs={jobs.data.jobs} label="Jobs in Redis" />
         </>
       )}
       {jobs.data?.kind === 'inline' && (
@@ -240,51 +295,7 @@ function QueueSection() {
             The queue is in-process: this server runs its own jobs, without Redis, and forgets them when it stops. Its
             live jobs and the last 100 finished per queue:
           </p>
-          {jobs.data.jobs.length === 0 ? (
-            <p className="muted">No job since the server started.</p>
-          ) : (
-            <div className="scroll">
-              <table aria-label="In-process jobs">
-                <thead>
-                  <tr>
-                    <th scope="col">Queue</th>
-                    <th scope="col">Job</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Attempt</th>
-                    <th scope="col">Progress</th>
-                    <th scope="col">Queued</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Finished</th>
-                    <th scope="col">Error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {jobs.data.jobs.map((job) => (
-                    <tr
-                      key={`${job.queue}/${job.id}/${job.finishedAt ?? job.state}`}
-                      data-job={`${job.queue}/${job.id}`}
-                    >
-                      <td>{job.queue}</td>
-                      <td>
-                        <JobSubject job={job} />
-                      </td>
-                      <td>
-                        <span className={`badge status-${job.state === 'completed' ? 'succeeded' : job.state}`}>
-                          {job.state}
-                        </span>
-                      </td>
-                      <td>{attemptText(job)}</td>
-                      <td>{progressText(job)}</td>
-                      <td>{when(job.enqueuedAt)}</td>
-                      <td>{when(job.startedAt)}</td>
-                      <td>{when(job.finishedAt)}</td>
-                      <td>{job.error ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <JobsTable jobs={jobs.data.jobs} label="In-process jobs" />
         </>
       )}
     </section>
