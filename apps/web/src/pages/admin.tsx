@@ -88,11 +88,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
       <button type="submit" disabled={busy}>
         Create key
       </button>
-      {error && (
-        <p className="problem" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <Problem error={error} />}
     </form>
   );
 }
@@ -139,11 +135,7 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: () => void }) {
             </button>
           </span>
         )}
-        {error && (
-          <p className="problem" role="alert">
-            {error}
-          </p>
-        )}
+        {error && <Problem error={error} />}
       </td>
     </tr>
   );
@@ -277,11 +269,7 @@ function QueueSection() {
           <button type="button" onClick={() => void openDashboard()}>
             Open the queue dashboard
           </button>
-          {error && (
-            <p className="problem" role="alert">
-              {error}
-            </p>
-          )}
+          {error && <Problem error={error} />}
           <p>
             Bull forgets a job once it has finished (so its id can be queued again): the dashboard shows live jobs only.
             The live ones of every process and the last 100 finished per queue:
