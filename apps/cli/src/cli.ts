@@ -18,7 +18,7 @@ import { promoteRun } from './commands/promote';
 import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retrain';
 import { runSegmentation } from './commands/run';
 import { parseDatasetRef, scoreDataset } from './commands/score';
-import { addAlert, listAlerts } from './commands/alerts';
+import { addAlert, listAlerts, removeAlert } from './commands/alerts';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -406,6 +406,11 @@ export function buildProgram(cli: CliEnvironment): Command {
     .description('list KPI alerts with how often and when they fired')
     .option('--json', 'print JSON (as GET /alerts answers a scientist)')
     .action((options: { json?: boolean }) => withWorkbench(cli, false, (wb) => listAlerts(wb, cli.out, options)));
+  alerts
+    .command('remove')
+    .description('delete a KPI alert: it no longer fires or is listed; its past firings stay in the events')
+    .argument('<id>', 'alert id (alerts list --json)')
+    .action((id: string) => withWorkbench(cli, false, (wb) => removeAlert(wb, cli.out, { id })));
 
   program
     .command('retrain')

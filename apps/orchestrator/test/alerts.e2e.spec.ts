@@ -234,4 +234,29 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
       "alert 'customer_share >= 0.5' fired for High in the scoring of big-spenders v1 with median v1",
     );
   });
+
+  it('deletes an alert (scientist), which then neither fires nor is listed, its past firings kept in the events', async () => {
+    const [breached, quiet] = await alerts();
+    await http().delete(`/alerts/${quiet.id}`).set('X-API-Key', keys.analyst).expect(403);
+    await http().delete(`/alerts/${quiet.id}`).set('X-API-Key', keys.scientist).expect(204);
+    const missing = await http().delete(`/alerts/${quiet.id}`).set('X-API-Key', keys.scientist).expect(404);
+    expect(missing.body.message).toBe(`alert '${quiet.id}' not found`);
+    expect((await alerts()).map((a) => a.id)).toEqual([breached.id]);
+
+    const submitted = await http()
+      .post('/segmentations/median/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({})
+      .expect(202);
+    expect((await waitForRun(api, keys.viewer, submitted.body.id)).status).toBe('succeeded');
+    const events = (await http().get('/events').set('X-API-Key', keys.viewer).expect(200)).body as {
+      id: string;
+      kind: string;
+      runId: string | null;
+    }[];
+    // v3 fires the alert still there (its halves are each half), not the deleted one; the deleted one's firing stays.
+    expect(events.filter((e) => e.kind === 'alert.fired' && e.runId === submitted.body.id)).toHaveLength(1);
+    expect(events.map((e) => e.id)).toContain(quiet.firings[0].eventId);
+    expect((await alerts())[0].firings[0].run.version).toBe(3);
+  });
 });

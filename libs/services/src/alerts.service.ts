@@ -10,7 +10,7 @@ import {
   type Segmentation,
 } from '@workbench/persistence';
 import { evaluatePromotionRule, parsePromotionRule, type PromotionRule } from '@workbench/retrain';
-import { InvalidRequestError } from './errors';
+import { InvalidRequestError, NotFoundError } from './errors';
 import { HOST_KPIS } from './host-kpis';
 import type { WorkbenchLogger } from './logger';
 import type { AssignmentsService } from './assignments.service';
@@ -116,9 +116,23 @@ export class AlertsService {
     return (await this.list()).find((a) => a.id === alert.id) as KpiAlert;
   }
 
-  /** Every alert, oldest first, with its segmentation. */
+  /** Every alert not deleted, oldest first, with its segmentation. */
   async list(): Promise<KpiAlert[]> {
-    return this.orm.em.fork().find(KpiAlert, {}, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
+    return this.orm.em
+      .fork()
+      .find(KpiAlert, { deletedAt: null }, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
+  }
+
+  /**
+   * Deletes an alert, as a retrain policy is deleted: it never fires again and is no longer listed; its
+   * firings and their events stay, with who deleted it and when. Webhooks of its firings not yet delivered are not sent.
+   */
+  async delete(id: string, deletedBy: string): Promise<void> {
+    const em = this.orm.em.fork();
+    const alert = await em.findOne(KpiAlert, { id, deletedAt: null });
+    if (!alert) throw new NotFoundError(`alert '${id}' not found`);
+    Object.assign(alert, { deletedAt: new Date(), deletedBy });
+    await em.flush();
   }
 
   /** The firings of the alerts, newest first. */
@@ -143,7 +157,7 @@ export class AlertsService {
    * what they need; empty when it has no alert. A rule that no longer parses reads nothing (it is reported when checked).
    */
   async metricsRead(segmentation: Segmentation): Promise<Set<string>> {
-    const alerts = await this.orm.em.fork().find(KpiAlert, { segmentation: segmentation.id });
+    const alerts = await this.orm.em.fork().find(KpiAlert, { segmentation: segmentation.id, deletedAt: null });
     const known = this.knownMetrics(segmentation);
     const read = new Set<string>();
     for (const alert of alerts) {
@@ -170,7 +184,7 @@ export class AlertsService {
     kpis: readonly RunKpiRow[],
     current?: { ids: readonly string[]; segment: Int32Array },
   ): Promise<WorkbenchEvent[]> {
-    const alerts = await tx.find(KpiAlert, { segmentation: run.segmentationId });
+    const alerts = await tx.find(KpiAlert, { segmentation: run.segmentationId, deletedAt: null });
     if (alerts.length === 0) return [];
     const names = withChangeNames([...new Set([...HOST_KPIS, ...kpis.map((k) => k.kpi)])]);
     const rules = new Map<KpiAlert, PromotionRule>();

@@ -61,7 +61,7 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
     );
   }
 
-  /** The policy's webhook of a retrain event, the alert's of a fired alert; null when it has none (any more). */
+  /** The policy's webhook of a retrain event, the alert's of a fired alert; null when it has none (any more, or was deleted). */
   private async webhookUrlOf(event: WorkbenchEvent): Promise<string | null> {
     const em = this.orm.em.fork();
     if (event.policyId) {
@@ -69,7 +69,8 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
       return policy && !policy.deletedAt ? (policy.webhookUrl ?? null) : null;
     }
     const alertId = (event.details as { alertId?: string }).alertId;
-    return alertId ? ((await em.findOne(KpiAlert, { id: alertId }))?.webhookUrl ?? null) : null;
+    const alert = alertId ? await em.findOne(KpiAlert, { id: alertId }) : null;
+    return alert && !alert.deletedAt ? (alert.webhookUrl ?? null) : null;
   }
 
   protected async saveFailure(id: string, _message: string, willRetry: boolean, job: Job): Promise<void> {

@@ -30,10 +30,17 @@ export async function listAlerts(workbench: Workbench, out: Output, options: { j
     return;
   }
   const table = renderTable(
-    [{ header: 'segmentation' }, { header: 'rule' }, { header: 'firings', align: 'right' }, { header: 'last fired' }],
+    [
+      { header: 'id' },
+      { header: 'segmentation' },
+      { header: 'rule' },
+      { header: 'firings', align: 'right' },
+      { header: 'last fired' },
+    ],
     views.map((v) => {
       const last = v.firings[0];
       return [
+        v.id,
         v.segmentation.name,
         v.rule,
         String(v.firings.length),
@@ -44,4 +51,10 @@ export async function listAlerts(workbench: Workbench, out: Output, options: { j
     }),
   );
   for (const line of table) out.line(line);
+}
+
+/** `workbench alerts remove <id>`: deletes an alert as `DELETE /alerts/:id` does (kept with who deleted it and when). */
+export async function removeAlert(workbench: Workbench, out: Output, options: { id: string }): Promise<void> {
+  await workbench.alerts.delete(options.id, 'cli');
+  out.line(`alert ${options.id} deleted: it no longer fires; its past firings stay in the events`);
 }

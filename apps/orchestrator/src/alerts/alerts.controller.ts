@@ -1,5 +1,12 @@
-import { Body, Controller, Get, Param, Post, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AlertsService, alertView, hasRole } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
@@ -40,5 +47,18 @@ export class AlertsController {
   async list(@Req() req: AuthenticatedRequest): Promise<AlertDto[]> {
     const [alerts, firings] = [await this.alerts.list(), await this.alerts.firings()];
     return alerts.map((a) => alertView(a, firings, { hideWebhookUrl: hideUrl(req) }));
+  }
+
+  @Delete('alerts/:id')
+  @RequireRole('scientist')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a KPI alert',
+    description:
+      'It never fires again and is no longer listed; who deleted it and when are kept, and its past firings stay in the events. Webhooks of its firings not yet delivered are not sent.',
+  })
+  @ApiNoContentResponse({ description: 'deleted' })
+  async remove(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<void> {
+    await this.alerts.delete(id, req.apiKey?.name ?? 'unknown');
   }
 }

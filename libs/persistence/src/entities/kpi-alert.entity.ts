@@ -30,4 +30,11 @@ export class KpiAlert {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** A deleted alert never fires and is not listed; its firings and their events stay, with who deleted it and when. */
+  @Property({ type: 'datetime', nullable: true })
+  deletedAt?: Date | null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  deletedBy?: string | null;
 }

@@ -13,6 +13,7 @@ import { Migration20261203093000_scorings } from './Migration20261203093000_scor
 import { Migration20261203101000_kpi_alerts } from './Migration20261203101000_kpi_alerts';
 import { Migration20261203120000_retrain_review } from './Migration20261203120000_retrain_review';
 import { Migration20261203121000_alert_firings_of_scorings } from './Migration20261203121000_alert_firings_of_scorings';
+import { Migration20261203130000_kpi_alert_deletion } from './Migration20261203130000_kpi_alert_deletion';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -36,4 +37,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261203121000_alert_firings_of_scorings',
     class: Migration20261203121000_alert_firings_of_scorings,
   },
+  { name: 'Migration20261203130000_kpi_alert_deletion', class: Migration20261203130000_kpi_alert_deletion },
 ];
