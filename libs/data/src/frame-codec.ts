@@ -1,70 +1,172 @@
 import { createHash } from 'node:crypto';
 import { createFeatureFrame, type FeatureColumn, type FeatureFrame } from '@workbench/plugin-sdk';
+import {
+  align8,
+  copyOf,
+  readHead,
+  readHeaderJson,
+  sectionIn,
+  sectionParts,
+  type Section,
+  type SectionHeader,
+} from './sections';
+import { StringTable } from './string-table';
 
-// Layout: 'WBF1' | u32 header length | header JSON | zero padding to 8 bytes | column buffers (8-byte aligned).
-// Columns are stored as their typed arrays so loading a version for training is a copy, not a parse.
-const MAGIC = 'WBF1';
+// Layout 'WBF2' (see sections.ts): the ids as a binary string table (u32 end offsets, then the UTF-8 bytes back to
+// back), then each column's values (float64) or codes (int32) with, for a categorical column, its levels as a
+// string table too. The header holds names, kinds and the layout only: no JSON of row-sized data (a million ids
+// as one JSON string is slow to build and parse, and tens of millions exceed what V8 can hold in one string).
+// 'WBF1' (ids and levels as JSON in the header) is still read: artifacts stored before WBF2 load as they were.
+const MAGIC = 'WBF2';
+const MAGIC_V1 = 'WBF1';
 
 interface ColumnHeader {
   name: string;
   kind: 'numeric' | 'categorical';
-  levels?: readonly string[];
-  offset: number;
-  byteLength: number;
+}
+interface Header {
+  rowCount: number;
+  columns: ColumnHeader[];
+  /** Sections named `ids.ends`, `ids.bytes`, `<i>.values`, `<i>.levels.ends`, `<i>.levels.bytes` (i: column). */
+  sections: SectionHeader[];
 }
 
-const align8 = (n: number) => (n + 7) & ~7;
+/** What WBF1 wrote: everything but the columns' typed arrays in the header JSON. */
+interface HeaderV1 {
+  rowCount: number;
+  ids: string[];
+  columns: {
+    name: string;
+    kind: 'numeric' | 'categorical';
+    levels?: readonly string[];
+    offset: number;
+    byteLength: number;
+  }[];
+}
+
+/**
+ * The encoding of a frame as parts (the head, then views of the ids, values and levels): stored or hashed as their
+ * concatenation without building it. Equal frames give equal bytes, so the bytes' hash identifies the content.
+ * `ids`, when given, are the frame's ids already as a table (e.g. a run input's), which spares encoding them again.
+ */
+export function encodeFrameParts(frame: FeatureFrame, ids?: StringTable): Uint8Array[] {
+  return encodeColumnParts(ids ?? StringTable.of(frame.ids), frame.columns);
+}
+
+/** The encoding of a frame given as its ids (a table) and its columns: what {@link encodeFrameParts} writes. */
+export function encodeColumnParts(
+  ids: StringTable,
+  frameColumns: Readonly<Record<string, FeatureColumn>>,
+): Uint8Array[] {
+  const sections: [string, SectionHeader['type'], Section][] = [
+    ['ids.ends', 'uint32', ids.ends],
+    ['ids.bytes', 'uint8', ids.bytes],
+  ];
+  const columns: ColumnHeader[] = [];
+  Object.entries(frameColumns).forEach(([name, column], i) => {
+    const length = column.kind === 'numeric' ? column.values.length : column.codes.length;
+    if (length !== ids.length) throw new Error(`column '${name}' has ${length} values but there are ${ids.length} ids`);
+    columns.push({ name, kind: column.kind });
+    if (column.kind === 'numeric') sections.push([`${i}.values`, 'float64', column.values]);
+    else {
+      const levels = StringTable.of(column.levels);
+      sections.push(
+        [`${i}.values`, 'int32', column.codes],
+        [`${i}.levels.ends`, 'uint32', levels.ends],
+        [`${i}.levels.bytes`, 'uint8', levels.bytes],
+      );
+    }
+  });
+  return sectionParts(MAGIC, sections, (layout): Header => ({ rowCount: ids.length, columns, sections: layout }));
+}
 
 /** Serialises a frame to bytes. Equal frames give equal bytes, so the bytes' hash identifies the content. */
-export function encodeFrame(frame: FeatureFrame): Uint8Array {
-  const columns: ColumnHeader[] = [];
-  let offset = 0;
-  for (const [name, column] of Object.entries(frame.columns)) {
-    const byteLength = column.kind === 'numeric' ? column.values.byteLength : column.codes.byteLength;
-    columns.push({
-      name,
-      kind: column.kind,
-      levels: column.kind === 'categorical' ? column.levels : undefined,
-      offset,
-      byteLength,
-    });
-    offset += align8(byteLength);
-  }
-  const header = Buffer.from(JSON.stringify({ rowCount: frame.rowCount, ids: frame.ids, columns }), 'utf8');
-  const dataStart = align8(8 + header.length);
-  const out = new Uint8Array(dataStart + offset);
-  out.set(Buffer.from(MAGIC, 'latin1'), 0);
-  new DataView(out.buffer).setUint32(4, header.length, true);
-  out.set(header, 8);
-  Object.values(frame.columns).forEach((column, i) => {
-    const array = column.kind === 'numeric' ? column.values : column.codes;
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), dataStart + columns[i].offset);
-  });
-  return out;
+export function encodeFrame(frame: FeatureFrame, ids?: StringTable): Uint8Array {
+  return Buffer.concat(encodeFrameParts(frame, ids));
 }
 
-/** Reads bytes written by {@link encodeFrame}. */
-export function decodeFrame(bytes: Uint8Array): FeatureFrame {
-  if (bytes.length < 8 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC) {
-    throw new Error('not a workbench frame (bad magic bytes)');
+/**
+ * A stored frame as read: its columns, and its ids as the table they were stored as, which joins on ids use
+ * without a string per id. The ids are decoded to strings, for the {@link FeatureFrame}, only when it is asked for.
+ */
+export class DecodedFrame {
+  private decoded?: FeatureFrame;
+  private table?: StringTable;
+
+  constructor(
+    readonly rowCount: number,
+    readonly columns: Record<string, FeatureColumn>,
+    private readonly source: StringTable | readonly string[],
+  ) {
+    for (const [name, column] of Object.entries(columns)) {
+      const length = column.kind === 'numeric' ? column.values.length : column.codes.length;
+      if (length !== rowCount)
+        throw new Error(`workbench frame: column '${name}' has ${length} values for ${rowCount} rows`);
+    }
+    if (source.length !== rowCount) throw new Error(`workbench frame: ${source.length} ids for ${rowCount} rows`);
   }
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
-  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as {
-    rowCount: number;
-    ids: string[];
-    columns: ColumnHeader[];
+
+  get ids(): StringTable {
+    return (this.table ??= StringTable.of(this.source));
+  }
+
+  get frame(): FeatureFrame {
+    return (this.decoded ??= createFeatureFrame(
+      this.source instanceof StringTable ? this.source.toArray() : this.source,
+      this.columns,
+    ));
+  }
+}
+
+/** Reads bytes written by {@link encodeFrame} (or by WBF1). Column data is copied out of `bytes`. */
+export function readFrame(bytes: Uint8Array): DecodedFrame {
+  const { magic, headerLength } = readHead(bytes);
+  if (magic === MAGIC_V1) return readV1(bytes, headerLength);
+  if (magic !== MAGIC) throw new Error('not a workbench frame (bad magic bytes)');
+  const header = readHeaderJson<Header>(bytes, headerLength);
+  const layout = new Map(header.sections.map((s) => [s.name, s]));
+  // slice(): a fresh copy, so the frame does not keep the whole artifact alive and a plugin's writes stay its own.
+  const section = (name: string) => {
+    const c = layout.get(name);
+    if (!c) throw new Error(`workbench frame: section '${name}' is missing`);
+    return sectionIn(bytes, headerLength, c).slice();
   };
+  const table = (name: string) =>
+    new StringTable(section(`${name}.ends`) as Uint32Array, section(`${name}.bytes`) as Uint8Array);
+  const ids = table('ids');
+  if (ids.length !== header.rowCount) throw new Error(`workbench frame: ${ids.length} ids for ${header.rowCount} rows`);
+  const columns: Record<string, FeatureColumn> = {};
+  header.columns.forEach((c, i) => {
+    columns[c.name] =
+      c.kind === 'numeric'
+        ? { kind: 'numeric', values: section(`${i}.values`) as Float64Array }
+        : {
+            kind: 'categorical',
+            codes: section(`${i}.values`) as Int32Array,
+            levels: table(`${i}.levels`).toArray(),
+          };
+  });
+  return new DecodedFrame(header.rowCount, columns, ids);
+}
+
+function readV1(bytes: Uint8Array, headerLength: number): DecodedFrame {
+  const header = readHeaderJson<HeaderV1>(bytes, headerLength);
   const dataStart = align8(8 + headerLength);
   const columns: Record<string, FeatureColumn> = {};
   for (const c of header.columns) {
-    // slice() copies into a fresh, aligned buffer.
-    const raw = bytes.slice(dataStart + c.offset, dataStart + c.offset + c.byteLength);
+    // A copy in a fresh, aligned buffer of its own.
+    const raw = copyOf(bytes, dataStart + c.offset, dataStart + c.offset + c.byteLength);
     columns[c.name] =
       c.kind === 'numeric'
         ? { kind: 'numeric', values: new Float64Array(raw.buffer, 0, c.byteLength / 8) }
         : { kind: 'categorical', codes: new Int32Array(raw.buffer, 0, c.byteLength / 4), levels: c.levels ?? [] };
   }
-  return createFeatureFrame(header.ids, columns);
+  return new DecodedFrame(header.rowCount, columns, header.ids);
+}
+
+/** Reads bytes written by {@link encodeFrame}, or by WBF1 (artifacts stored before WBF2). */
+export function decodeFrame(bytes: Uint8Array): FeatureFrame {
+  return readFrame(bytes).frame;
 }
 
 /** SHA-256 (hex) of bytes: the identity of a dataset version's content and of artifacts. */

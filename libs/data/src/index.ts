@@ -8,6 +8,7 @@ export * from './frame-codec';
 export * from './ingest-errors';
 export * from './preview';
 export * from './stats';
+export * from './string-table';
 export * from './transaction-mapping';
 export * from './transactions';
 export * from './transaction-ingest-options';

@@ -6,7 +6,6 @@ import {
   encodeTransactions,
   ingestTransactions,
   readTransactions,
-  StringTable,
   transactionsHash,
   type ByteSource,
   type TransactionTable,
@@ -195,13 +194,6 @@ describe('transactions codec', () => {
     const a = await load('customer_id,date,amount\n1,2010-12-01,5\n');
     const b = await load('customer_id,date,amount\n1,2010-12-01,6\n');
     expect(transactionsHash(a)).not.toBe(transactionsHash(b));
-  });
-
-  it('gives a string table of no ids, and undefined past either end', () => {
-    const empty = new StringTable(new Uint32Array(0), new Uint8Array(0));
-    expect([empty.length, empty.at(0), empty.toArray()]).toEqual([0, undefined, []]);
-    const two = new StringTable(Uint32Array.of(1, 3), Buffer.from('abc'));
-    expect([two.at(0), two.at(1), two.at(-1), two.at(2)]).toEqual(['a', 'bc', 'bc', undefined]);
   });
 
   it('refuses bytes that are not a transactions table', async () => {

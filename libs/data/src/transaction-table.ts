@@ -1,10 +1,5 @@
 import { dayOf } from './bytes';
-
-/** The ids of a dictionary, by index: a `string[]`, or a stored table's ids decoded when asked for. */
-export interface IdList {
-  readonly length: number;
-  at(index: number): string | undefined;
-}
+import type { IdList } from './string-table';
 
 /**
  * A transactions table stored by column. Row `i` is a line of a purchase (or a return):
