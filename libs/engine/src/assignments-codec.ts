@@ -1,27 +1,43 @@
-import { createFeatureFrame, numeric, type Assignments } from '@workbench/plugin-sdk';
-import { decodeFrame, encodeFrame } from '@workbench/data';
+import { numeric, type Assignments } from '@workbench/plugin-sdk';
+import { encodeColumnParts, readFrame, StringTable } from '@workbench/data';
 
-/** Assignments travel as a frame (customer id → segment, score), so they reuse the frame codec. */
-export function encodeAssignments(ids: readonly string[], assignments: Assignments): Uint8Array {
-  return encodeFrame(
-    createFeatureFrame(ids, {
-      segment: numeric(assignments.segment),
-      ...(assignments.score ? { score: numeric(assignments.score) } : {}),
-    }),
-  );
+/**
+ * Assignments travel as a frame (customer id → segment, score), so they reuse the frame codec: the ids as a
+ * binary string table. `ids` may be that table already (a run input's), which spares encoding a million ids again.
+ */
+export function encodeAssignments(ids: readonly string[] | StringTable, assignments: Assignments): Uint8Array {
+  return Buffer.concat(encodeAssignmentParts(ids, assignments));
 }
 
-export function decodeAssignments(bytes: Uint8Array): {
-  ids: readonly string[];
+/** {@link encodeAssignments} as parts, for an artifact store that takes them without one buffer of the whole. */
+export function encodeAssignmentParts(ids: readonly string[] | StringTable, assignments: Assignments): Uint8Array[] {
+  return encodeColumnParts(StringTable.of(ids), {
+    segment: numeric(assignments.segment),
+    ...(assignments.score ? { score: numeric(assignments.score) } : {}),
+  });
+}
+
+export interface DecodedAssignments {
+  /** The customers' ids as stored: comparisons join on these without a string per customer. */
+  idTable: StringTable;
+  /** The same ids as strings, decoded on first access. */
+  readonly ids: readonly string[];
   segment: Int32Array;
   score?: Float64Array;
-} {
-  const frame = decodeFrame(bytes);
-  const segment = frame.columns.segment;
-  const score = frame.columns.score;
+}
+
+/** Reads assignments written by {@link encodeAssignments}, or by the code before (ids as JSON: WBF1). */
+export function decodeAssignments(bytes: Uint8Array): DecodedAssignments {
+  const stored = readFrame(bytes);
+  const segment = stored.columns.segment;
+  const score = stored.columns.score;
   if (segment?.kind !== 'numeric') throw new Error('assignments bytes have no segment column');
+  let ids: readonly string[] | undefined;
   return {
-    ids: frame.ids,
+    idTable: stored.ids,
+    get ids() {
+      return (ids ??= stored.frame.ids);
+    },
     segment: Int32Array.from(segment.values),
     score: score?.kind === 'numeric' ? score.values : undefined,
   };
