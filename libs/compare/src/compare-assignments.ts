@@ -1,15 +1,15 @@
 import { adjustedRandIndex, normalizedMutualInfo } from './agreement-indices';
 import { contingencyTable, rowPercentages, tableRows } from './contingency-table';
 import { ComparisonInputError } from './errors';
-import { matchCustomers } from './match-customers';
+import { matchCustomers, type CustomerIds } from './match-customers';
 import { type SegmentMatching, matchSegments } from './match-segments';
 
 /** Two runs' assignments: `segmentA[i]` is the segment (0 … kA−1) of customer `idsA[i]`. */
 export interface AssignmentsToCompare {
-  idsA: readonly string[];
+  idsA: CustomerIds;
   segmentA: Int32Array;
   kA: number;
-  idsB: readonly string[];
+  idsB: CustomerIds;
   segmentB: Int32Array;
   kB: number;
 }

@@ -1,6 +1,6 @@
 import { loadSklearnReference, relativeError } from '../test/reference-fixture';
 import { ComparisonInputError } from './errors';
-import { kpiDelta, proportionDelta, summarize } from './kpi-delta';
+import { kpiDelta, proportionDelta, summarize, summarizeBySegment } from './kpi-delta';
 
 const reference = loadSklearnReference();
 
@@ -11,6 +11,33 @@ describe('summarize', () => {
 
   it('keeps precision for values with a large common offset', () => {
     expect(summarize([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]).variance).toBeCloseTo(30, 6);
+  });
+
+  it('rejects a value that is not finite, naming its position', () => {
+    expect(() => summarize([1, Infinity])).toThrow(
+      new ComparisonInputError('value at position 1 is Infinity; KPI values must be finite numbers'),
+    );
+  });
+});
+
+describe('summarizeBySegment', () => {
+  it("gives, bit for bit, summarize() of each segment's values in customer order, missing values left out", () => {
+    // Customers in 4 segments (segment 3 empty), their values found through rows into a frame (-1: not in it).
+    const n = 5000;
+    const segment = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 3);
+    const values = Float64Array.from({ length: n }, (_, r) => (r % 11 === 0 ? NaN : Math.sin(r) * 1e6 + r / 7));
+    const rows = Int32Array.from({ length: n }, (_, i) => (i % 13 === 0 ? -1 : n - 1 - i));
+    const summaries = summarizeBySegment(segment, 4, values, rows);
+    const expected = [0, 1, 2, 3].map((s) => {
+      const list: number[] = [];
+      for (let i = 0; i < n; i++)
+        if (segment[i] === s && rows[i] >= 0 && !Number.isNaN(values[rows[i]])) list.push(values[rows[i]]);
+      return summarize(list);
+    });
+    const bits = (x: { n: number; mean: number; variance: number }) =>
+      [x.n, Buffer.from(Float64Array.of(x.mean, x.variance).buffer).toString('hex')] as const;
+    expect(summaries.map(bits)).toEqual(expected.map(bits));
+    expect(summaries[3]).toEqual({ n: 0, mean: NaN, variance: NaN });
   });
 });
 

@@ -8,23 +8,53 @@ export interface SampleSummary {
   variance: number;
 }
 
+/** Welford's update of (n, mean, m2) by x, in place at `at`; throws on a value that is not finite. */
+function welford(n: Float64Array, mean: Float64Array, m2: Float64Array, at: number, x: number): void {
+  if (!Number.isFinite(x))
+    throw new ComparisonInputError(`value at position ${n[at]} is ${x}; KPI values must be finite numbers`);
+  const d = x - mean[at];
+  mean[at] += d / (n[at] + 1);
+  m2[at] += d * (x - mean[at]);
+  n[at]++;
+}
+
+const summaryAt = (n: Float64Array, mean: Float64Array, m2: Float64Array, at: number): SampleSummary => ({
+  n: n[at],
+  mean: n[at] === 0 ? NaN : mean[at],
+  variance: n[at] < 2 ? NaN : m2[at] / (n[at] - 1),
+});
+
 /**
  * Summarises values in one pass (Welford 1962, Technometrics 4:419), which avoids the cancellation
  * of Σx² − n·mean². `variance` is NaN for fewer than two values.
  */
 export function summarize(values: ArrayLike<number>): SampleSummary {
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (!Number.isFinite(x))
-      throw new ComparisonInputError(`value at position ${i} is ${x}; KPI values must be finite numbers`);
-    const d = x - mean;
-    mean += d / (i + 1);
-    m2 += d * (x - mean);
+  const [n, mean, m2] = [new Float64Array(1), new Float64Array(1), new Float64Array(1)];
+  for (let i = 0; i < values.length; i++) welford(n, mean, m2, 0, values[i]);
+  return summaryAt(n, mean, m2, 0);
+}
+
+/**
+ * The summary of each segment's values in one pass over the customers: customer `i` is in segment `segment[i]`
+ * and has the value `values[rows[i]]` (`rows[i]` < 0: no value; NaN values are missing and left out). Each
+ * segment's values are taken in customer order, so a summary is, bit for bit, `summarize` of that segment's values.
+ * Segments are keyed `0 … segments − 1`; customers in other segments are left out.
+ */
+export function summarizeBySegment(
+  segment: Int32Array,
+  segments: number,
+  values: ArrayLike<number>,
+  rows: Int32Array,
+): SampleSummary[] {
+  const [n, mean, m2] = [new Float64Array(segments), new Float64Array(segments), new Float64Array(segments)];
+  for (let i = 0; i < segment.length; i++) {
+    const s = segment[i];
+    const r = rows[i];
+    if (s < 0 || s >= segments || r < 0) continue;
+    const x = values[r];
+    if (!Number.isNaN(x)) welford(n, mean, m2, s, x);
   }
-  const n = values.length;
-  return { n, mean: n === 0 ? NaN : mean, variance: n < 2 ? NaN : m2 / (n - 1) };
+  return Array.from({ length: segments }, (_, s) => summaryAt(n, mean, m2, s));
 }
 
 /** Change of a mean KPI from segment A (run A) to its matched segment B (run B), with a confidence interval. */

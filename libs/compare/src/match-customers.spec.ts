@@ -1,5 +1,6 @@
+import { StringTable } from '@workbench/data';
 import { ComparisonInputError } from './errors';
-import { matchCustomers } from './match-customers';
+import { matchCustomers, positionsIn } from './match-customers';
 
 describe('matchCustomers', () => {
   it('pairs the positions of shared ids in A order and counts the rest', () => {
@@ -44,5 +45,30 @@ describe('matchCustomers', () => {
     expect(match).toMatchObject({ matched: 900_000, onlyInA: 100_000, onlyInB: 100_000 });
     expect(match.indexA[0]).toBe(100_000);
     expect(match.indexB[0]).toBe(0);
+  });
+
+  it('matches ids stored as binary tables (any width, unicode) as it matches strings, and names a repeat', () => {
+    const a = ['é', '顧客', '😀', '', 'plain', 'e\u0301'];
+    const b = ['plain', 'e\u0301', 'x', '😀', 'é'];
+    const expected = matchCustomers(a, b);
+    const tables = matchCustomers(StringTable.of(a), StringTable.of(b));
+    expect(tables).toEqual(expected);
+    expect([Array.from(tables.indexA), Array.from(tables.indexB)]).toEqual([
+      [0, 2, 4, 5],
+      [4, 3, 0, 1],
+    ]);
+    expect(() => matchCustomers(StringTable.of(['😀', 'b', '😀']), StringTable.of(['z']))).toThrow(
+      new ComparisonInputError(
+        "idsA: customer '😀' appears twice (second time at position 2); a run assigns each customer once",
+      ),
+    );
+  });
+});
+
+describe('positionsIn', () => {
+  it("gives each id's position in the other list, -1 for those not there", () => {
+    expect(Array.from(positionsIn(['c', 'a', 'zz', '顧客'], ['a', 'b', 'c', '顧客']))).toEqual([2, 0, -1, 3]);
+    expect(Array.from(positionsIn(StringTable.of(['x', 'y']), ['x', 'y']))).toEqual([0, 1]);
+    expect(Array.from(positionsIn([], ['x']))).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
+import { StringTable, StringTableIndex } from '@workbench/data';
 import { ComparisonInputError } from './errors';
+
+/** Customer ids of a run, in assignment order: as strings, or as the binary table assignments are stored as. */
+export type CustomerIds = readonly string[] | StringTable;
 
 /** Customers of run A and run B matched on id. `indexA[i]` and `indexB[i]` point at the same customer. */
 export interface CustomerMatch {
@@ -12,42 +16,39 @@ export interface CustomerMatch {
 }
 
 /**
- * Matches the customers of two runs on id in O(|A| + |B|) with one hash map over B.
+ * Matches the customers of two runs on id in O(|A| + |B|): one hash join over the ids' bytes (typed arrays, no
+ * Map or Set of strings), after which everything is integer arrays. Two runs of one dataset version list the same
+ * customers in the same order: then one memcmp and the check for repeats suffice.
  * A run assigns each customer once, so a repeated id on either side is an error.
  *
  * @example
  * matchCustomers(['c1', 'c2', 'c3'], ['c3', 'c1', 'c9']) // indexA [0, 2], indexB [1, 0], onlyInA 1, onlyInB 1
  */
-export function matchCustomers(idsA: readonly string[], idsB: readonly string[]): CustomerMatch {
-  // Two runs of one dataset version list the same customers in the same order: then one set (for repeats) does.
-  let same = idsA.length === idsB.length;
-  for (let i = 0; same && i < idsA.length; i++) same = idsA[i] === idsB[i];
-  if (same && new Set(idsA).size === idsA.length) {
-    const index = Int32Array.from({ length: idsA.length }, (_, i) => i);
-    return { indexA: index, indexB: index.slice(), matched: idsA.length, onlyInA: 0, onlyInB: 0 };
-  }
-  const positionInB = new Map<string, number>();
-  for (let j = 0; j < idsB.length; j++) {
-    const id = idsB[j];
-    if (positionInB.has(id))
+export function matchCustomers(idsA: CustomerIds, idsB: CustomerIds): CustomerMatch {
+  const [a, b] = [StringTable.of(idsA), StringTable.of(idsB)];
+  const inB = new StringTableIndex(b);
+  for (let j = 0; j < b.length; j++) {
+    const first = inB.add(j);
+    if (first >= 0)
       throw new ComparisonInputError(
-        `idsB: customer '${id}' appears twice (positions ${positionInB.get(id)} and ${j}); a run assigns each customer once`,
+        `idsB: customer '${b.at(j)}' appears twice (positions ${first} and ${j}); a run assigns each customer once`,
       );
-    positionInB.set(id, j);
   }
-  const indexA = new Int32Array(Math.min(idsA.length, idsB.length));
+  if (a.equals(b)) {
+    const index = Int32Array.from({ length: a.length }, (_, i) => i);
+    return { indexA: index, indexB: index.slice(), matched: a.length, onlyInA: 0, onlyInB: 0 };
+  }
+  const inA = new StringTableIndex(a);
+  const indexA = new Int32Array(Math.min(a.length, b.length));
   const indexB = new Int32Array(indexA.length);
-  const seenInA = new Set<string>();
   let matched = 0;
-  for (let i = 0; i < idsA.length; i++) {
-    const id = idsA[i];
-    if (seenInA.has(id))
+  for (let i = 0; i < a.length; i++) {
+    if (inA.add(i) >= 0)
       throw new ComparisonInputError(
-        `idsA: customer '${id}' appears twice (second time at position ${i}); a run assigns each customer once`,
+        `idsA: customer '${a.at(i)}' appears twice (second time at position ${i}); a run assigns each customer once`,
       );
-    seenInA.add(id);
-    const j = positionInB.get(id);
-    if (j === undefined) continue;
+    const j = inB.findIn(a, i);
+    if (j < 0) continue;
     indexA[matched] = i;
     indexB[matched] = j;
     matched++;
@@ -56,7 +57,25 @@ export function matchCustomers(idsA: readonly string[], idsB: readonly string[])
     indexA: indexA.slice(0, matched),
     indexB: indexB.slice(0, matched),
     matched,
-    onlyInA: idsA.length - matched,
-    onlyInB: idsB.length - matched,
+    onlyInA: a.length - matched,
+    onlyInB: b.length - matched,
   };
+}
+
+/**
+ * Where each of `ids` is in `within` (-1: not there), e.g. a run's customers in the frame holding their features.
+ * A run's assignments list its frame's customers in frame order, so that is checked first (one memcmp); otherwise
+ * one hash join over the ids' bytes. A repeated id in `within` is found at its first position.
+ */
+export function positionsIn(ids: CustomerIds, within: CustomerIds): Int32Array {
+  const [table, target] = [StringTable.of(ids), StringTable.of(within)];
+  const out = new Int32Array(table.length);
+  if (table.equals(target)) {
+    for (let i = 0; i < out.length; i++) out[i] = i;
+    return out;
+  }
+  const index = new StringTableIndex(target);
+  for (let j = 0; j < target.length; j++) index.add(j);
+  for (let i = 0; i < out.length; i++) out[i] = index.findIn(table, i);
+  return out;
 }

@@ -14,7 +14,7 @@ import { InvalidRequestError, NotFoundError } from './errors';
 import { HOST_KPIS } from './host-kpis';
 import type { WorkbenchLogger } from './logger';
 import type { AssignmentsService } from './assignments.service';
-import { matchSegments } from './kpi-history.service';
+import { matchSegments, type VersionAssignments } from './kpi-history.service';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
@@ -182,7 +182,7 @@ export class AlertsService {
     run: FiringRun,
     segments: readonly { key: number; label: string }[],
     kpis: readonly RunKpiRow[],
-    current?: { ids: readonly string[]; segment: Int32Array },
+    current?: Omit<VersionAssignments, 'k'>,
   ): Promise<WorkbenchEvent[]> {
     const alerts = await tx.find(KpiAlert, { segmentation: run.segmentationId, deletedAt: null });
     if (alerts.length === 0) return [];

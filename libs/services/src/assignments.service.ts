@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { decodeAssignments } from '@workbench/engine';
+import type { StringTable } from '@workbench/data';
 import type { Assignments } from '@workbench/plugin-sdk';
 import { Assignment, Run, RunStatus, Segment, writeAssignmentRows, type ArtifactStore } from '@workbench/persistence';
 import { NotFoundError } from './errors';
@@ -144,6 +145,8 @@ export interface AssignmentsPage {
 /** A run's assignments as stored (customer `ids[i]` is in segment `segment[i]`), with its segments' labels. */
 export interface DecodedAssignments {
   ids: readonly string[];
+  /** The same ids as stored (a binary string table), for joins on ids. */
+  idTable: StringTable;
   segment: Int32Array;
   score?: Float64Array;
   labels: ReadonlyMap<number, string>;

@@ -1,5 +1,12 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { compareAssignments, kpiDelta, proportionDelta } from '@workbench/compare';
+import {
+  compareAssignments,
+  kpiDelta,
+  positionsIn,
+  proportionDelta,
+  summarizeBySegment,
+  type SampleSummary,
+} from '@workbench/compare';
 import { decodeAssignments } from '@workbench/engine';
 import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
 import {
@@ -26,51 +33,6 @@ function comparedFeatures(run: Run, frame: FeatureFrame): string[] {
   return [...new Set([...fromParams, ...(revenue ? [revenue] : [])])].filter(
     (f) => frame.columns[f]?.kind === 'numeric',
   );
-}
-
-/**
- * Where each assigned customer is in `frame` (-1: not there), by position in the assignments. A run's assignments
- * list its frame's customers in frame order, so that is checked first and no id map is built.
- */
-function frameRows(frame: FeatureFrame, ids: readonly string[]): Int32Array {
-  const rows = new Int32Array(ids.length);
-  let same = ids.length === frame.rowCount;
-  for (let i = 0; same && i < ids.length; i++) same = ids[i] === frame.ids[i];
-  if (same) {
-    for (let i = 0; i < ids.length; i++) rows[i] = i;
-    return rows;
-  }
-  const rowOf = new Map(frame.ids.map((id, i) => [id, i]));
-  for (let i = 0; i < ids.length; i++) rows[i] = rowOf.get(ids[i]) ?? -1;
-  return rows;
-}
-
-/** Positions in the assignments of each segment's customers, ascending: one pass instead of one per segment and feature. */
-function membersBySegment(segments: Int32Array): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (let i = 0; i < segments.length; i++) {
-    let list = out.get(segments[i]);
-    if (!list) out.set(segments[i], (list = []));
-    list.push(i);
-  }
-  return out;
-}
-
-/** Values of `feature` for a segment's customers (positions in the assignments, ascending), missing values left out. */
-function segmentValues(
-  frame: FeatureFrame,
-  rows: Int32Array,
-  members: readonly number[] | undefined,
-  feature: string,
-): number[] {
-  const column = frame.columns[feature];
-  if (column?.kind !== 'numeric' || !members) return [];
-  const out: number[] = [];
-  for (const i of members) {
-    const v = rows[i] < 0 ? NaN : column.values[rows[i]];
-    if (!Number.isNaN(v)) out.push(v);
-  }
-  return out;
 }
 
 /**
@@ -167,35 +129,49 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
     const [segA, segB] = [await this.runs.segments(a.id), await this.runs.segments(b.id)];
     await job?.progress(0.3, 'assignments loaded');
     const result = compareAssignments({
-      idsA: assignA.ids,
+      idsA: assignA.idTable,
       segmentA: assignA.segment,
       kA: segA.length,
-      idsB: assignB.ids,
+      idsB: assignB.idTable,
       segmentB: assignB.segment,
       kB: segB.length,
     });
     await job?.progress(0.6, 'agreement computed');
 
-    const [frameA, frameB] = [
-      await this.runInputs.loadFrame(a.datasetVersion as DatasetVersion),
-      await this.runInputs.loadFrame(b.datasetVersion as DatasetVersion),
+    const [inputA, inputB] = [
+      await this.runInputs.loadRunInput(a.datasetVersion as DatasetVersion),
+      await this.runInputs.loadRunInput(b.datasetVersion as DatasetVersion),
     ];
-    const [rowsA, rowsB] = [frameRows(frameA, assignA.ids), frameRows(frameB, assignB.ids)];
-    const [membersA, membersB] = [membersBySegment(assignA.segment), membersBySegment(assignB.segment)];
+    const [frameA, frameB] = [inputA.frame, inputB.frame];
+    // Each run's customers by their row in its frame: integer arrays from here on (no id is looked up as a string).
+    const [rowsA, rowsB] = [positionsIn(assignA.idTable, inputA.ids), positionsIn(assignB.idTable, inputB.ids)];
     // Run A's compared features that B's data has too; B's own compared features are numeric columns of B's data.
     const features = comparedFeatures(a, frameA).filter((f) => frameB.columns[f]?.kind === 'numeric');
+    // Every segment's summary of every compared feature, one pass over each run's customers per feature.
+    const slots = (segments: Segment[]) => Math.max(0, ...segments.map((s) => s.key + 1));
+    const summaries = (frame: FeatureFrame, segment: Int32Array, rows: Int32Array, segments: Segment[]) =>
+      new Map(
+        features.map((f) => [
+          f,
+          summarizeBySegment(segment, slots(segments), (frame.columns[f] as { values: Float64Array }).values, rows),
+        ]),
+      );
+    const [summariesA, summariesB] = [
+      summaries(frameA, assignA.segment, rowsA, segA),
+      summaries(frameB, assignB.segment, rowsB, segB),
+    ];
     const byKey = (segments: Segment[], key: number) => segments.find((s) => s.key === key) as Segment;
     const pairs = result.matching.pairs.map((pair) => {
       const sa = byKey(segA, pair.segmentA);
       const sb = byKey(segB, pair.segmentB);
       const share = proportionDelta(
-        { successes: sa.size, n: assignA.ids.length },
-        { successes: sb.size, n: assignB.ids.length },
+        { successes: sa.size, n: assignA.segment.length },
+        { successes: sb.size, n: assignB.segment.length },
       );
       const deltas = features.map((feature) => {
         const d = kpiDelta(
-          segmentValues(frameA, rowsA, membersA.get(sa.key), feature),
-          segmentValues(frameB, rowsB, membersB.get(sb.key), feature),
+          (summariesA.get(feature) as SampleSummary[])[sa.key],
+          (summariesB.get(feature) as SampleSummary[])[sb.key],
         );
         return {
           kpi: `mean ${feature}`,

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { compareAssignments } from '@workbench/compare';
+import type { StringTable } from '@workbench/data';
 import { Comparison, ComparisonStatus, RunStatus, type Run } from '@workbench/persistence';
 import type { AliasesService } from './aliases.service';
 import type { AssignmentsService } from './assignments.service';
@@ -17,6 +18,8 @@ interface Link {
 /** Customers' segments of one version: the ids and each one's segment key, of k segments. */
 export interface VersionAssignments {
   ids: readonly string[];
+  /** The same ids as stored (decoded assignments have it): the join then works on their bytes, not on strings. */
+  idTable?: StringTable;
   segment: Int32Array;
   k: number;
 }
@@ -28,10 +31,10 @@ export interface VersionAssignments {
  */
 export function matchSegments(a: VersionAssignments, b: VersionAssignments): Map<number, number> {
   const result = compareAssignments({
-    idsA: a.ids,
+    idsA: a.idTable ?? a.ids,
     segmentA: a.segment,
     kA: a.k,
-    idsB: b.ids,
+    idsB: b.idTable ?? b.ids,
     segmentB: b.segment,
     kB: b.k,
   });

@@ -5,7 +5,9 @@ import {
   churnLabelsOfTable,
   decodeFrame,
   MS_PER_DAY,
+  readFrame,
   readTransactions,
+  StringTable,
 } from '@workbench/data';
 import { DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
@@ -17,6 +19,11 @@ import { InvalidRequestError } from './errors';
 export interface RunInput {
   /** One row per customer. */
   frame: FeatureFrame;
+  /**
+   * The frame's ids as a binary string table: what the run's assignments store and what comparisons join on, built
+   * once per input (a run and the next, or a comparison, reuse it) instead of a string map per use.
+   */
+  ids: StringTable;
   /** Name and version of the features in `frame`, recorded on the run. */
   featureSet: string;
   /** Numeric feature holding revenue per customer, for revenue shares. */
@@ -72,10 +79,11 @@ export class RunInputsService {
         `dataset version ${version.version} is the extra table '${version.tableName}'; train on a customers or transactions version`,
       );
     if (version.kind === 'customers') {
-      const frame = decodeFrame(await this.artifacts.get(version.artifactKey));
+      const stored = readFrame(await this.artifacts.get(version.artifactKey));
       const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
       return {
-        frame,
+        frame: stored.frame,
+        ids: stored.ids,
         featureSet: 'customer-columns/1',
         revenueFeature,
         referenceDate: version.createdAt.getTime(),
@@ -115,6 +123,7 @@ export class RunInputsService {
     ].join('+');
     return {
       frame,
+      ids: StringTable.of(frame.ids),
       featureSet,
       revenueFeature: 'monetary',
       referenceDate: features.referenceDate.getTime(),

@@ -1,5 +1,11 @@
 import { type MikroORM } from '@mikro-orm/core';
-import { encodeAssignments, runInSandbox, trainAndEvaluate, type KpiStep, type PluginWork } from '@workbench/engine';
+import {
+  encodeAssignmentParts,
+  runInSandbox,
+  trainAndEvaluate,
+  type KpiStep,
+  type PluginWork,
+} from '@workbench/engine';
 import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
 import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
@@ -163,7 +169,7 @@ export class RunProcessor extends JobProcessor<Run> {
       : await trainAndEvaluate(work, ctx);
 
     const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
-    const assignmentsArtifactKey = await this.artifacts.put(encodeAssignments(frame.ids, outcome.assignments));
+    const assignmentsArtifactKey = await this.artifacts.put(encodeAssignmentParts(input.ids, outcome.assignments));
     const fired = await this.orm.em.fork().transactional(async (tx) => {
       // Taking the row first (a row lock on PostgreSQL, the write lock on SQLite) orders this commit and a
       // cancel: a run cancelled before it keeps nothing, a cancel after it finds the run succeeded.
@@ -226,6 +232,7 @@ export class RunProcessor extends JobProcessor<Run> {
       return this.alerts
         ? this.alerts.fire(tx, firing, outcome.segments, kpiRows, {
             ids: frame.ids,
+            idTable: input.ids,
             segment: outcome.assignments.segment,
           })
         : [];
