@@ -261,7 +261,7 @@ export class AlertsService {
     tx: EntityManager,
     run: FiringRun,
     k: number,
-    current: { ids: readonly string[]; segment: Int32Array } | undefined,
+    current: Omit<VersionAssignments, 'k'> | undefined,
   ): Promise<{ runId: string; version: number; values: Map<number, Record<string, number | null>> } | null> {
     const before = run.scoring
       ? { id: run.id, version: run.version }
