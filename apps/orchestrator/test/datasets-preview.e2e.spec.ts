@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { LiveEvent } from '@workbench/jobs';
 import type { Role } from '@workbench/persistence';
+import { Workbench } from '@workbench/services';
 import request from 'supertest';
 import { uploadDir } from '../src/datasets/datasets.module';
 import { createKeys, SAMPLE, startApp, testConfig } from './helpers';
@@ -163,5 +165,60 @@ describe('POST /datasets/preview', () => {
     expect(first.body.report.problems).toEqual(all.body.report.problems.slice(0, 100));
     await upload('some').expect(400);
     await http().get('/datasets/broken-amounts').set('X-API-Key', keys.viewer).expect(404);
+  });
+
+  it("publishes an upload's ingest progress under its uploadId, through to every row read, stored or refused", async () => {
+    const seen: LiveEvent[] = [];
+    const off = app.get(Workbench).events.subscribe((e) => seen.push(e));
+    try {
+      const invoices = readFileSync(INVOICES);
+      const rows = invoices.toString('utf8').trimEnd().split('\n').length - 1;
+      await http()
+        .post('/datasets')
+        .set('X-API-Key', keys.analyst)
+        .field('name', 'followed')
+        .field('kind', 'transactions')
+        .field('uploadId', 'upload-1')
+        .attach('file', INVOICES)
+        .expect(201);
+      const broken = Buffer.from(invoices.toString('utf8').replace(/,139\.12\n/, ',abc\n'));
+      await http()
+        .post('/datasets')
+        .set('X-API-Key', keys.analyst)
+        .field('name', 'followed')
+        .field('uploadId', 'upload-2')
+        .field('kind', 'transactions')
+        .attach('file', broken, 'broken.csv')
+        .expect(400);
+      await http()
+        .post('/datasets')
+        .set('X-API-Key', keys.analyst)
+        .field('name', 'followed-customers')
+        .field('uploadId', 'upload-3')
+        .attach('file', SAMPLE)
+        .expect(201);
+      const of = (id: string) =>
+        seen.flatMap((e) => (e.type === 'ingest' && e.uploadId === id ? [[e.fraction, e.rows]] : []));
+      for (const id of ['upload-1', 'upload-2']) {
+        const events = of(id);
+        // Read in 1 MiB chunks, the 882 kB sample is one: its progress, then the end (every row read, the 400's bad one too).
+        expect(events[0]).toEqual([1, rows]);
+        expect(events.at(-1)).toEqual([1, rows]);
+        for (let i = 1; i < events.length; i++) {
+          expect(events[i][0]).toBeGreaterThanOrEqual(events[i - 1][0]);
+          expect(events[i][1]).toBeGreaterThanOrEqual(events[i - 1][1]);
+        }
+      }
+      expect(of('upload-3')).toEqual([[1, 4338]]);
+      await http()
+        .post('/datasets')
+        .set('X-API-Key', keys.analyst)
+        .field('name', 'followed')
+        .field('uploadId', 'a b')
+        .attach('file', SAMPLE)
+        .expect(400);
+    } finally {
+      off();
+    }
   });
 });

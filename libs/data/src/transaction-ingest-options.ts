@@ -36,6 +36,11 @@ export interface TransactionIngestOptions {
   now?: Date;
   /** Refuse files larger than this many bytes. */
   maxBytes?: number;
+  /**
+   * Called after each chunk's rows are read (the head's first): the bytes of the file read so far and the data rows
+   * among them. For a progress display; it is called often, so throttle what it does.
+   */
+  onProgress?: (read: { bytes: number; rows: number }) => void;
   /** Read-chunk size for file paths. Default 1 MiB. */
   chunkBytes?: number;
 }

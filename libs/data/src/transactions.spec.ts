@@ -373,6 +373,29 @@ describe('transactions ingest: real files against pandas', () => {
     expect(transactionsHash(chunked.table)).toBe(transactionsHash(whole.table));
   });
 
+  it('reports its progress chunk by chunk: bytes of the file and the data rows in them, up to the whole file', async () => {
+    const path = join(__dirname, '../../../samples/online-retail-invoices.csv');
+    const text = readFileSync(path);
+    const seen: { bytes: number; rows: number }[] = [];
+    const { report } = await ingestTransactions(path, {
+      now: NOW,
+      chunkBytes: 100_000,
+      onProgress: (p) => seen.push(p),
+    });
+    // The 64 KiB head in 100 kB chunks is the first chunk, then one per chunk, then the end of the last line.
+    const chunks = Math.ceil(text.length / 100_000);
+    expect(seen).toHaveLength(chunks + 1);
+    expect(seen.map((p) => p.bytes)).toEqual([
+      ...Array.from({ length: chunks }, (_, i) => Math.min((i + 1) * 100_000, text.length)),
+      text.length,
+    ]);
+    // Each count is the data lines that end in the bytes read so far (the last line ends the file).
+    const linesIn = (bytes: number) => text.subarray(0, bytes).toString('latin1').split('\n').length - 2;
+    expect(seen.map((p) => p.rows)).toEqual(
+      seen.map((p, i) => (i === seen.length - 1 ? report.rowsRead : linesIn(p.bytes))),
+    );
+  });
+
   it('reads cdnowElog.csv with the counts pandas finds', async () => {
     const expected = reference.cdnowElog;
     const { table, stats, dateFormat } = await ingestTransactions(join(fixtures, 'cdnowElog.csv'), { now: NOW });

@@ -115,6 +115,7 @@ export async function ingestTransactions(
   if (estimatedRows) rows.columns.reserve(Math.ceil(estimatedRows * 1.1));
   try {
     rows.add(batch, dataFrom);
+    options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
     // Orders per line in the head estimate the order dictionary (0.76 per line in a file of one-line orders, 0.04 in
     // Online Retail): sized once, it is not rehashed at every doubling of millions of ids.
     if (estimatedRows && batch.count > dataFrom)
@@ -124,8 +125,10 @@ export async function ingestTransactions(
         const chunk = await next();
         if (!chunk) break;
         rows.add(tokenizer.push(chunk), 0);
+        options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
       }
       rows.add(tokenizer.end(), 0);
+      options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
     }
   } catch (e) {
     if (e instanceof IngestError) throw e;

@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import {
   contentHash,
   encodeFrame,
   encodeTransactionParts,
+  IngestError,
   ingestCustomersCsv,
   ingestTransactions,
   type CustomerIngestOptions,
@@ -11,25 +13,32 @@ import {
   type TransactionIngestOptions,
   type TransactionSource,
 } from '@workbench/data';
+import type { LiveEvents } from '@workbench/jobs';
 import { Dataset, DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
 import { noDatasetEvents, type DatasetEvents } from './events';
 
-export interface IngestCustomersRequest extends CustomerIngestOptions {
+/** An upload the client follows on `GET /events/stream`: its `ingest` events carry this id. */
+interface Followed {
+  /** The client's id for this upload; without it no progress is published. */
+  uploadId?: string;
+}
+
+export interface IngestCustomersRequest extends CustomerIngestOptions, Followed {
   dataset: string;
   /** The file's bytes (decoded with `encoding`, UTF-8 by default and checked) or its text. */
   text: string | Uint8Array;
   sourceName?: string;
 }
 
-export interface IngestTransactionsRequest extends TransactionIngestOptions {
+export interface IngestTransactionsRequest extends TransactionIngestOptions, Followed {
   dataset: string;
   /** A file path, the bytes, or a stream of chunks: read as a stream, never whole as text. */
   source: TransactionSource;
   sourceName?: string;
 }
 
-export interface IngestTableRequest {
+export interface IngestTableRequest extends Followed {
   dataset: string;
   /** Name KPI evaluators know the table by, e.g. `marketing_spend` or `survey`. */
   table: string;
@@ -56,11 +65,55 @@ export interface IngestResult {
 
 const DATASET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/;
 
+/** Least time between two `ingest` events of one upload: a progress bar needs a few a second, not one per chunk. */
+export const INGEST_EVENT_MS = 200;
+
+/**
+ * The `ingest` events of one upload: `read` publishes progress at most every {@link INGEST_EVENT_MS}
+ * (`fraction` of `totalBytes` read), `done` always publishes the last one (fraction 1, every row read, kept or
+ * not), whether the file was stored or refused.
+ */
+export function ingestProgress(
+  live: Pick<LiveEvents, 'publish'> | null,
+  uploadId: string | undefined,
+  totalBytes: number,
+) {
+  let last = Number.NEGATIVE_INFINITY;
+  const publish = (fraction: number, rows: number) =>
+    uploadId && live?.publish({ type: 'ingest', uploadId, fraction, rows });
+  return {
+    read: ({ bytes, rows }: { bytes: number; rows: number }) => {
+      const now = Date.now();
+      if (now - last < INGEST_EVENT_MS) return;
+      last = now;
+      publish(totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0, rows);
+    },
+    done: (rows: number) => publish(1, rows),
+  };
+}
+
+/** Runs an ingest, announcing its end (rows read, stored or refused) to the upload's followers. */
+async function announced<T extends { report: IngestReport }>(
+  progress: ReturnType<typeof ingestProgress>,
+  ingest: () => Promise<T> | T,
+): Promise<T> {
+  try {
+    const result = await ingest();
+    progress.done(result.report.rowsRead);
+    return result;
+  } catch (e) {
+    progress.done(e instanceof IngestError ? (e.report?.rowsRead ?? 0) : 0);
+    throw e;
+  }
+}
+
 export class DatasetsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly artifacts: ArtifactStore,
     private readonly events: DatasetEvents = noDatasetEvents,
+    /** Where the progress of an upload with an `uploadId` is published (`ingest` events); null: nowhere. */
+    private readonly live: Pick<LiveEvents, 'publish'> | null = null,
   ) {}
 
   /**
@@ -69,7 +122,9 @@ export class DatasetsService {
    */
   async ingestCustomers(request: IngestCustomersRequest): Promise<IngestResult> {
     this.checkName(request.dataset);
-    return this.storeFrameTable(request.dataset, ingestCustomersCsv(request.text, request), {
+    const progress = ingestProgress(this.live, request.uploadId, request.text.length);
+    const table = await announced(progress, () => ingestCustomersCsv(request.text, request));
+    return this.storeFrameTable(request.dataset, table, {
       kind: 'customers',
       sourceName: request.sourceName,
     });
@@ -171,13 +226,16 @@ export class DatasetsService {
       throw new InvalidRequestError(
         `table name '${request.table}' must be 1-64 lowercase letters, digits or _, starting with a letter`,
       );
-    const table = ingestCustomersCsv(request.text, {
-      ...request.format,
-      rowIds: true,
-      delimiter: request.delimiter,
-      policy: request.policy,
-      maxProblems: request.maxProblems,
-    });
+    const progress = ingestProgress(this.live, request.uploadId, request.text.length);
+    const table = await announced(progress, () =>
+      ingestCustomersCsv(request.text, {
+        ...request.format,
+        rowIds: true,
+        delimiter: request.delimiter,
+        policy: request.policy,
+        maxProblems: request.maxProblems,
+      }),
+    );
     return this.storeFrameTable(request.dataset, table, {
       kind: 'table',
       tableName: request.table,
@@ -191,8 +249,23 @@ export class DatasetsService {
    */
   async ingestTransactions(request: IngestTransactionsRequest): Promise<IngestResult> {
     this.checkName(request.dataset);
-    const { dataset: _dataset, source, sourceName: _sourceName, ...options } = request;
-    const result = await ingestTransactions(source, options);
+    const { dataset: _dataset, source, sourceName: _sourceName, uploadId, ...options } = request;
+    const size =
+      typeof source === 'string'
+        ? ((await stat(source).catch(() => null))?.size ?? 0)
+        : source instanceof Uint8Array
+          ? source.length
+          : 0;
+    const progress = ingestProgress(this.live, uploadId, size);
+    const result = await announced(progress, () =>
+      ingestTransactions(source, {
+        ...options,
+        onProgress: (read) => {
+          options.onProgress?.(read);
+          progress.read(read);
+        },
+      }),
+    );
     // The encoding holds the data only (no quoting, line endings or BOM), so its hash is the content's identity
     // (what transactionsHash computes), and the artifact key is that hash. Stored from its parts: the encoded
     // table never exists as one buffer.

@@ -152,7 +152,7 @@ export class Workbench {
       { ...DEFAULT_PLUGIN_POLICY, allowedDirs: config.pluginDirs, maxBytes: config.pluginMaxMb * 2 ** 20 },
       builtinModule,
     );
-    this.datasets = new DatasetsService(orm, artifacts, datasetEvents);
+    this.datasets = new DatasetsService(orm, artifacts, datasetEvents, events);
     this.runInputs = new RunInputsService(orm, artifacts, this.datasets);
     this.artifactCollector = new ArtifactCollector(orm, artifacts);
     const caps = { maxSeconds: config.pluginMaxSeconds, maxMemoryMb: config.pluginMaxMemoryMb };

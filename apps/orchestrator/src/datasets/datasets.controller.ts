@@ -200,6 +200,7 @@ export class DatasetsController {
         delimiter,
         policy: body.policy,
         maxProblems,
+        uploadId: body.uploadId,
         format,
       });
     }
@@ -216,6 +217,7 @@ export class DatasetsController {
         zeroAmounts: body.zeroAmounts,
         policy: body.policy,
         maxProblems,
+        uploadId: body.uploadId,
         maxBytes: MAX_UPLOAD_BYTES,
       });
     }
@@ -228,6 +230,7 @@ export class DatasetsController {
       revenueColumn: body.revenueColumn,
       policy: body.policy,
       maxProblems,
+      uploadId: body.uploadId,
       delimiter,
     });
   }

@@ -181,6 +181,15 @@ export class UploadFieldsDto {
   @IsOptional()
   @IsIn(['first', 'all'])
   problems?: 'first' | 'all';
+
+  @ApiPropertyOptional({
+    description:
+      "the client's id for this upload: the ingest's progress is published on GET /events/stream as {type:'ingest', uploadId, fraction, rows}",
+    example: 'u-7f3a9c',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'uploadId must be 1-64 letters, digits, _ or -' })
+  uploadId?: string;
 }
 
 /** `POST /datasets`: the fields and the dataset's name. */
