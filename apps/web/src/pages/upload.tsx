@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiBodyError, postForm, saveBlob } from '../api/client';
+import { followEvents, type IngestEvent } from '../api/events';
 import { useDatasets } from '../api/queries';
 import type { DatasetKind, DatasetPreview, Ingest, IngestReport } from '../api/types';
 import { useMay } from '../components/layout';
@@ -32,6 +33,7 @@ type Phase =
   | { phase: 'idle' }
   | { phase: 'uploading'; fraction: number }
   | { phase: 'ingesting' }
+  | { phase: 'reading'; fraction: number; rows: number }
   | { phase: 'stored'; ingest: Ingest }
   | { phase: 'refused'; message: string; report: IngestReport | null };
 
@@ -169,6 +171,8 @@ export function UploadPage() {
     edited: {},
   });
   const [state, setState] = useState<Phase>({ phase: 'idle' });
+  /** The last ingest event of the upload: kept after it ends, as what the server said it read. */
+  const [read, setRead] = useState<IngestEvent | null>(null);
   const sent = previewFields(choices);
   const preview = useQuery({
     queryKey: ['preview', file?.name, file?.size, file?.lastModified, sent],
@@ -186,7 +190,7 @@ export function UploadPage() {
   const kind = kindOf(choices, preview.data);
   const layout =
     kind === 'transactions' ? preview.data?.transactions : kind === 'customers' ? preview.data?.customers : null;
-  const busy = state.phase === 'uploading' || state.phase === 'ingesting';
+  const busy = state.phase === 'uploading' || state.phase === 'ingesting' || state.phase === 'reading';
   const set = (change: Partial<UploadChoices>) => setChoices((c) => ({ ...c, ...change }));
   const setMapped = (field: string, value: string) =>
     setChoices((c) => {
@@ -211,21 +215,35 @@ export function UploadPage() {
     e.preventDefault();
     if (!file) return;
     setState({ phase: 'uploading', fraction: 0 });
+    setRead(null);
+    // The ingest's own progress comes over the live events, under an id this page gives the upload.
+    const uploadId = crypto.randomUUID();
+    const stream = new AbortController();
+    let last: IngestEvent | null = null;
+    const followed = await followEvents((event) => {
+      if (event.type !== 'ingest' || (event as IngestEvent).uploadId !== uploadId) return;
+      last = event as IngestEvent;
+      setRead(last);
+      setState({ phase: 'reading', fraction: last.fraction, rows: last.rows });
+    }, stream.signal).then(
+      () => true,
+      () => false,
+    );
+    const fields = uploadFields(choices, preview.data);
+    if (followed) fields.push(['uploadId', uploadId]);
     try {
-      const { body } = await postForm<Ingest>(
-        '/datasets',
-        formOf(uploadFields(choices, preview.data), file, file.name),
-        {
-          onUploaded: (fraction) => setState({ phase: 'uploading', fraction }),
-          onSent: () => setState({ phase: 'ingesting' }),
-        },
-      );
+      const { body } = await postForm<Ingest>('/datasets', formOf(fields, file, file.name), {
+        onUploaded: (fraction) => setState({ phase: 'uploading', fraction }),
+        onSent: () => !last && setState({ phase: 'ingesting' }),
+      });
       await queryClient.invalidateQueries({ queryKey: ['datasets'] });
       await queryClient.invalidateQueries({ queryKey: ['dataset'] });
       setState({ phase: 'stored', ingest: body });
     } catch (error) {
       const report = error instanceof ApiBodyError ? ((error.body as { report?: IngestReport }).report ?? null) : null;
       setState({ phase: 'refused', message: error instanceof Error ? error.message : String(error), report });
+    } finally {
+      stream.abort();
     }
   };
 
@@ -439,6 +457,19 @@ export function UploadPage() {
         <p role="status" className="actions">
           <label htmlFor="ingest-progress">Uploaded; the server is reading and checking every row…</label>
           <progress id="ingest-progress" />
+        </p>
+      )}
+      {state.phase === 'reading' && (
+        <p role="status" className="actions">
+          <label htmlFor="ingest-progress">
+            Reading and checking rows: {formatNumber(state.rows)} ({formatPercent(state.fraction, 0)})
+          </label>
+          <progress id="ingest-progress" max={1} value={state.fraction} />
+        </p>
+      )}
+      {read && (state.phase === 'stored' || state.phase === 'refused') && (
+        <p className="muted" data-testid="ingest-read">
+          The server read {formatNumber(read.rows)} rows ({formatPercent(read.fraction, 0)} of the file).
         </p>
       )}
       {state.phase === 'stored' && <Stored ingest={state.ingest} />}

@@ -75,6 +75,10 @@ export async function datasetsFlow(page: Page, server: harness.Server): Promise<
   await expect(problem.locator('.field').textContent()).resolves.toBe('amount');
   await expect(problem.locator('.reason').textContent()).resolves.toContain("'twelve'");
   await expect(page.getByTestId('problems').locator('tbody tr').count()).resolves.toBe(1);
+  // The ingest's own progress came over GET /events/stream: every row read, the bad one too.
+  await expect(page.getByTestId('ingest-read').textContent()).resolves.toBe(
+    `The server read ${rows.toLocaleString('en-US')} rows (100% of the file).`,
+  );
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download all problems (CSV)' }).click(),
@@ -93,6 +97,7 @@ export async function datasetsFlow(page: Page, server: harness.Server): Promise<
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.getByTestId('stored').waitFor();
   await expect(page.getByTestId('rejected').textContent()).resolves.toBe('1');
+  await expect(page.getByTestId('ingest-read').textContent()).resolves.toContain(rows.toLocaleString('en-US'));
   const stored = await harness.api<{ versions: Version[] }>(server, `/datasets/${name}`);
   expect(stored.versions.map((v) => [v.version, v.rowCount, v.rejectedCount, v.report.rowsRead])).toEqual([
     [1, rows - 1, 1, rows],
