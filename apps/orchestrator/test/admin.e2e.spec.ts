@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
-import type { Role } from '@workbench/persistence';
+import type { ApiKey, Role } from '@workbench/persistence';
 import { Workbench } from '@workbench/services';
 import request from 'supertest';
 import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
@@ -113,7 +113,7 @@ describe('the queue dashboard with Bull (real Redis)', () => {
     await http().put('/queues/api/queues/train/pause').set('X-API-Key', keys.analyst).expect(403);
   });
 
-  it('opens the dashboard in a browser through a short-lived HttpOnly, SameSite=Strict cookie for /queues only, refused once the key is revoked', async () => {
+  it('opens the dashboard in a browser through a short-lived HttpOnly, SameSite=Strict cookie for /queues only, holding a token for the key that forgery, expiry and revocation void', async () => {
     const created = await http()
       .post('/api-keys')
       .set('X-API-Key', keys.admin)
@@ -126,7 +126,14 @@ describe('the queue dashboard with Bull (real Redis)', () => {
     const setCookie = session.headers['set-cookie'] as unknown as string[];
     expect(setCookie).toHaveLength(1);
     const [pair, ...attributes] = setCookie[0].split('; ');
-    expect(pair).toBe(`workbench_queues=${encodeURIComponent(created.body.key)}`);
+    // A token for the key, not the key: `<key id>.<expiry ms>.<mac>`, expiring when the response says.
+    const [name, token] = pair.split('=');
+    expect(name).toBe('workbench_queues');
+    expect(pair).not.toContain(created.body.key);
+    const [id, expiry, mac] = decodeURIComponent(token).split('.');
+    expect(id).toBe(created.body.id);
+    expect(Number(expiry)).toBe(new Date(session.body.expiresAt).getTime());
+    expect(mac).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(attributes.filter((a) => !a.startsWith('Expires=')).sort()).toEqual([
       'HttpOnly',
       'Max-Age=900',
@@ -139,6 +146,30 @@ describe('the queue dashboard with Bull (real Redis)', () => {
     // Every other route wants the header: the cookie is the dashboard's only.
     await http().get('/datasets').set('Cookie', pair).expect(401);
     await http().get('/admin/queue').set('Cookie', pair).expect(401);
+    // Forged: another expiry, another key's id, or the token of another purpose are all refused.
+    const forged = (t: string) => `workbench_queues=${encodeURIComponent(t)}`;
+    const later = String(Number(expiry) + 3_600_000);
+    await http()
+      .get('/queues')
+      .set('Cookie', forged(`${id}.${later}.${mac}`))
+      .expect(401);
+    const other = await http().get('/api-keys').set('X-API-Key', keys.admin).expect(200);
+    const otherAdmin = (other.body as { id: string; role: string }[]).find((k) => k.role === 'admin' && k.id !== id);
+    await http()
+      .get('/queues')
+      .set('Cookie', forged(`${otherAdmin?.id}.${expiry}.${mac}`))
+      .expect(401);
+    // An expired token, validly signed, is refused on the server's clock whatever the browser keeps.
+    const expired = app
+      .get(Workbench)
+      .apiKeys.issueToken(
+        (await app.get(Workbench).apiKeys.authenticate(created.body.key)) as ApiKey,
+        'workbench_queues',
+        new Date(Date.now() - 1000),
+      );
+    await http().get('/queues').set('Cookie', forged(expired)).expect(401);
+    // The key itself in the cookie is no token either.
+    await http().get('/queues').set('Cookie', forged(created.body.key)).expect(401);
 
     await http().delete(`/api-keys/${created.body.id}`).set('X-API-Key', keys.admin).expect(200);
     await http().get('/queues').set('Cookie', pair).expect(401);

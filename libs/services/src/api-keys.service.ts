@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { ApiKey, ROLES, type Role } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
@@ -11,6 +11,9 @@ export function hasRole(actual: Role, required: Role): boolean {
 // Keys are 32 random bytes, so a plain SHA-256 is enough to store them (a slow password hash
 // protects guessable secrets; these are not guessable).
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+const tokenMac = (apiKey: ApiKey, purpose: string, expiry: string) =>
+  createHmac('sha256', apiKey.keyHash).update(`${purpose}\n${apiKey.id}\n${expiry}`).digest('base64url');
 
 export class ApiKeysService {
   constructor(private readonly orm: MikroORM) {}
@@ -46,6 +49,39 @@ export class ApiKeysService {
       $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
     });
     if (!apiKey) return null;
+    apiKey.lastUsedAt = new Date();
+    await em.flush();
+    return apiKey;
+  }
+
+  /**
+   * A token that stands for an active key, for one `purpose`, until `expiresAt`: `<key id>.<expiry ms>.<mac>`,
+   * the mac an HMAC-SHA256 of purpose, id and expiry keyed by the key's stored hash. It lets a browser open a page
+   * that cannot send the key's header (the queue dashboard) without the key itself ever leaving the web app: the
+   * token expires on the server's clock, works for its purpose only, and dies with the key (checked in the
+   * database on every use, so a revocation holds at once on every process). No new secret is needed, so every
+   * API process can check a token another one issued.
+   */
+  issueToken(apiKey: ApiKey, purpose: string, expiresAt: Date): string {
+    const expiry = String(expiresAt.getTime());
+    return `${apiKey.id}.${expiry}.${tokenMac(apiKey, purpose, expiry)}`;
+  }
+
+  /** The active key a token of {@link issueToken} stands for, or null when it is malformed, forged, expired or its key is inactive. */
+  async authenticateToken(token: string, purpose: string): Promise<ApiKey | null> {
+    const [id, expiry, mac, ...rest] = token.split('.');
+    if (rest.length > 0 || !id || !/^\d{1,15}$/.test(expiry ?? '') || !mac) return null;
+    if (Number(expiry) <= Date.now()) return null;
+    const em = this.orm.em.fork();
+    const apiKey = await em.findOne(ApiKey, {
+      id,
+      revokedAt: null,
+      $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
+    });
+    if (!apiKey) return null;
+    const expected = Buffer.from(tokenMac(apiKey, purpose, expiry));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     apiKey.lastUsedAt = new Date();
     await em.flush();
     return apiKey;

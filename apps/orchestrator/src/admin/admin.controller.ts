@@ -1,8 +1,9 @@
 import { ConflictException, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { ApiKey } from '@workbench/persistence';
 import { queueJobsView, Workbench } from '@workbench/services';
 import type { Response } from 'express';
-import { requestKey, type AuthenticatedRequest } from '../auth/api-key.guard';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { DASHBOARD_COOKIE, DASHBOARD_COOKIE_SECONDS, DASHBOARD_ROUTE } from './queue-dashboard';
 import { DashboardSessionDto, QueueJobsDto } from './queue.dto';
@@ -40,13 +41,15 @@ export class AdminQueueController {
         "this server's queue is in-process (no REDIS_URL): there is no queue dashboard; GET /admin/queue lists its jobs",
       );
     // The guard has just accepted the key of a header (this route takes no cookie), so there is one.
-    res.cookie(DASHBOARD_COOKIE, requestKey(req) as string, {
+    const expiresAt = new Date(Date.now() + DASHBOARD_COOKIE_SECONDS * 1000);
+    const token = this.workbench.apiKeys.issueToken(req.apiKey as ApiKey, DASHBOARD_COOKIE, expiresAt);
+    res.cookie(DASHBOARD_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
       secure: req.secure,
       path: DASHBOARD_ROUTE,
       maxAge: DASHBOARD_COOKIE_SECONDS * 1000,
     });
-    return { dashboard: DASHBOARD_ROUTE, expiresAt: new Date(Date.now() + DASHBOARD_COOKIE_SECONDS * 1000) };
+    return { dashboard: DASHBOARD_ROUTE, expiresAt };
   }
 }

@@ -24,12 +24,12 @@ export const DASHBOARD_ROUTE = '/queues';
  * How a browser opens the dashboard. A page reached by navigation cannot send the X-API-Key header, and
  * bull-board's own page loads its assets and calls its API by itself, so an admin's web app first calls
  * POST /admin/queue/dashboard-session (with the header, as every API call) and gets this cookie, then opens /queues.
- * The cookie holds the admin's key itself rather than a session id: API processes share no session store,
- * and the key is checked in the database on each request like the header, so a revoked key is refused at once
- * on every process. It is HttpOnly (no script reads it), SameSite=Strict (no other site can make the browser
- * send it, so bull-board's retry/clean/pause actions cannot be forged), Path=/queues (sent nowhere else),
- * Secure over HTTPS, and lasts {@link DASHBOARD_COOKIE_SECONDS}; request logs redact cookies, and the key is
- * never in a URL. Only the dashboard accepts it: every other route wants the header.
+ * The cookie holds a token for the admin's key (`ApiKeysService.issueToken`), not the key: it expires on the
+ * server's clock after {@link DASHBOARD_COOKIE_SECONDS}, is good for the dashboard only, and is checked against the
+ * key in the database on each request, so a revoked key's token is refused at once on every process (API
+ * processes share no session store; the token needs none). The cookie is HttpOnly (no script reads it),
+ * SameSite=Strict (no other site can make the browser send it, so bull-board's retry/clean/pause actions cannot
+ * be forged), Path=/queues (sent nowhere else) and Secure over HTTPS; request logs redact cookies.
  */
 export const DASHBOARD_COOKIE = 'workbench_queues';
 export const DASHBOARD_COOKIE_SECONDS = 15 * 60;

@@ -54,17 +54,17 @@ export function assertRole(apiKey: ApiKey, required: Role): void {
   }
 }
 
-/**
- * The key a request sends: `Authorization: Bearer <key>`, else `X-API-Key`, else (only where `cookie` names
- * one, i.e. the queue dashboard a browser opens by navigating) that cookie.
- */
-export function requestKey(request: Request, cookie?: string): string | undefined {
+/** The key a request sends: `Authorization: Bearer <key>`, else `X-API-Key`. */
+export function requestKey(request: Request): string | undefined {
   const header = request.header('authorization');
-  const fromHeader = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
-  if (fromHeader || !cookie) return fromHeader;
+  return header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? request.header('x-api-key');
+}
+
+/** The value of the cookie named `name`, if the request has it. */
+function requestCookie(request: Request, name: string): string | undefined {
   for (const pair of (request.header('cookie') ?? '').split(';')) {
     const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === cookie) {
+    if (at > 0 && pair.slice(0, at).trim() === name) {
       try {
         return decodeURIComponent(pair.slice(at + 1).trim()) || undefined;
       } catch {
@@ -77,7 +77,8 @@ export function requestKey(request: Request, cookie?: string): string | undefine
 
 /**
  * The request's active API key; 401 without one, 429 for a client past its failed-authentication limit.
- * `cookie`: the name of a cookie that may carry the key instead of a header (see {@link requestKey}).
+ * `cookie`: where a request without the key's header may instead carry a token for that key (see
+ * `ApiKeysService.issueToken`), issued for the purpose named like the cookie; only the queue dashboard takes one.
  */
 export async function authenticateRequest(
   request: Request,
@@ -88,8 +89,13 @@ export async function authenticateRequest(
   const client = `auth-failures:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
   const record = failures.storage.get(client);
   if (record?.isBlocked && record.blockExpiresAt > Date.now()) throw tooMany(record.blockExpiresAt);
-  const key = requestKey(request, cookie);
-  const apiKey = key ? await workbench.apiKeys.authenticate(key) : null;
+  const key = requestKey(request);
+  const token = key === undefined && cookie ? requestCookie(request, cookie) : undefined;
+  const apiKey = key
+    ? await workbench.apiKeys.authenticate(key)
+    : token && cookie
+      ? await workbench.apiKeys.authenticateToken(token, cookie)
+      : null;
   if (apiKey) return apiKey;
   const counted = await failures.increment(
     client,
@@ -102,7 +108,9 @@ export async function authenticateRequest(
   throw new UnauthorizedException(
     key
       ? 'invalid, expired or revoked API key'
-      : "missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+      : token
+        ? `invalid, expired or revoked ${cookie} session: open it again from the web app's Admin page`
+        : "missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
   );
 }
 
