@@ -57,7 +57,12 @@ function isWellFormed(body: RulesArtifact): boolean {
         typeof s.feature === 'string' &&
         typeof s.score === 'string' &&
         Array.isArray(s.cuts) &&
-        s.cuts.length === QUINTILES - 1,
+        s.cuts.length === QUINTILES - 1 &&
+        s.cuts.every(
+          (c) =>
+            c.minority === undefined ||
+            ((c.minority.side === 'below' || c.minority.side === 'above') && Array.isArray(c.minority.ids)),
+        ),
     )
   );
 }

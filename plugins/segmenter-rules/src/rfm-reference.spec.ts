@@ -1,4 +1,4 @@
-import { validateParams } from '@workbench/plugin-sdk';
+import { categorical, createFeatureFrame, numeric, validateParams } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import { onlineRetailFrame, rfmReference } from '../test/online-retail';
 import { decodeArtifact } from './artifact';
@@ -118,5 +118,39 @@ describe('RFM preset against pandas on samples/online-retail-customers.csv', () 
     const trained = await trainedOnce;
     const again = await plugin.assign(trained.artifact, frame, createTestRunContext());
     expect(Array.from(again.segment)).toEqual(Array.from(trained.assignments.segment));
+  });
+
+  it('gives every customer its training segment when scored alone, and when the sample is scored as a batch', async () => {
+    const trained = await trainedOnce;
+    const ctx = createTestRunContext();
+    const batch = await plugin.assign(trained.artifact, frame, ctx);
+    expect(Array.from(batch.segment)).toEqual(Array.from(trained.assignments.segment));
+    const alone = new Int32Array(frame.rowCount);
+    for (let i = 0; i < frame.rowCount; i++) {
+      const columns = Object.fromEntries(
+        Object.entries(frame.columns).map(([name, c]) => [
+          name,
+          c.kind === 'numeric' ? numeric([c.values[i]]) : categorical([c.codes[i] < 0 ? null : c.levels[c.codes[i]]]),
+        ]),
+      );
+      alone[i] = (await plugin.assign(trained.artifact, createFeatureFrame([frame.ids[i]], columns), ctx)).segment[0];
+    }
+    const differing = Array.from(alone).filter((s, i) => s !== trained.assignments.segment[i]).length;
+    expect(differing).toBe(0);
+  });
+
+  it('keeps only the smaller side of each split tie by id in the model', async () => {
+    const { rfm } = decodeArtifact((await trainedOnce).artifact);
+    for (const score of rfm?.scores ?? []) {
+      for (const cut of score.cuts) {
+        const split = cut.tiesBelow < cut.ties;
+        expect([score.feature, cut.value, cut.minority !== undefined]).toEqual([score.feature, cut.value, split]);
+        if (cut.minority) {
+          const sizes = [cut.tiesBelow, cut.ties - cut.tiesBelow];
+          expect(cut.minority.ids).toHaveLength(cut.minority.side === 'below' ? sizes[0] : sizes[1]);
+          expect(cut.minority.ids.length * 2).toBeLessThanOrEqual(cut.ties);
+        }
+      }
+    }
   });
 });

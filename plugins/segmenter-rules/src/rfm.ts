@@ -40,6 +40,12 @@ export interface QuintileCut {
   value: number;
   ties: number;
   tiesBelow: number;
+  /**
+   * When the tie group is split (0 < tiesBelow < ties) and the customers' ids were given: the ids of the
+   * smaller side, so each training customer keeps its side whatever it is scored with; any other customer
+   * with the cut value goes to the larger side (below on an even split). Absent in models trained before.
+   */
+  minority?: { side: 'below' | 'above'; ids: string[] };
 }
 
 export interface QuintileFit {
@@ -49,8 +55,11 @@ export interface QuintileFit {
   cuts: QuintileCut[];
 }
 
-/** Rank-based quintiles of `values` (no NaN; at least 5 of them) and their cut points. */
-export function fitQuintiles(values: Float64Array): QuintileFit {
+/**
+ * Rank-based quintiles of `values` (no NaN; at least 5 of them) and their cut points; with the rows'
+ * customer `ids`, each split tie group's smaller side by id (see {@link QuintileCut.minority}).
+ */
+export function fitQuintiles(values: Float64Array, ids?: readonly string[]): QuintileFit {
   const n = values.length;
   if (n < QUINTILES) throw new RangeError(`quintiles need at least ${QUINTILES} values, got ${n}`);
   const order = rankOrder(values);
@@ -66,20 +75,36 @@ export function fitQuintiles(values: Float64Array): QuintileFit {
     while (first > 0 && values[order[first - 1]] === value) first--;
     let end = last;
     while (end + 1 < n && values[order[end + 1]] === value) end++;
-    cuts.push({ value, ties: end - first + 1, tiesBelow: last - first + 1 });
+    const cut: QuintileCut = { value, ties: end - first + 1, tiesBelow: last - first + 1 };
+    if (ids && cut.tiesBelow < cut.ties) {
+      // Sorted positions first..last are the tied rows below the boundary, last+1..end those above.
+      const below = 2 * cut.tiesBelow >= cut.ties;
+      const [from, to] = below ? [last + 1, end] : [first, last];
+      const minority: string[] = [];
+      for (let p = from; p <= to; p++) minority.push(ids[order[p]]);
+      cut.minority = { side: below ? 'above' : 'below', ids: minority };
+    }
+    cuts.push(cut);
   }
   return { quintile, cuts };
 }
 
 /**
  * Quintiles of new values from training cut points. For each boundary, a value is above it when it is
- * greater than the cut value; when it equals the cut value, its tie group (the rows of this data with
- * that value, in row order, k = 0..T′−1) is split in the training proportion: row k is above when the
- * middle of its slot, (k + ½)/T′, lies beyond tiesBelow/ties. On the training data itself (T′ = ties)
- * that is exactly "k ≥ tiesBelow", so the training quintiles are reproduced.
+ * greater than the cut value. A value equal to a split cut's value is placed customer by customer when
+ * the model keeps the split's smaller side by id (and `ids` are given): a customer of that side keeps
+ * its training side, any other goes to the larger side; so a customer gets the same quintile scored
+ * alone, in any batch, and in training. A model without ids (trained before they were kept) splits the
+ * tie group of this data (rows with that value, in row order, k = 0..T′−1) in the training proportion:
+ * row k is above when the middle of its slot, (k + ½)/T′, lies beyond tiesBelow/ties.
  */
-export function quintilesFromCuts(values: Float64Array, cuts: readonly QuintileCut[]): Uint8Array {
+export function quintilesFromCuts(
+  values: Float64Array,
+  cuts: readonly QuintileCut[],
+  ids?: readonly string[],
+): Uint8Array {
   const n = values.length;
+  const minorities = cuts.map((c) => (c.minority && ids ? new Set(c.minority.ids) : null));
   const cutValues = new Set(cuts.map((c) => c.value));
   const groupSize = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -98,9 +123,14 @@ export function quintilesFromCuts(values: Float64Array, cuts: readonly QuintileC
       size = groupSize.get(v) as number;
     }
     let q = 1;
-    for (const cut of cuts) {
-      if (v > cut.value || (v === cut.value && (2 * k + 1) * cut.ties > 2 * cut.tiesBelow * size)) q++;
-    }
+    cuts.forEach((cut, c) => {
+      if (v > cut.value) q++;
+      else if (v !== cut.value || cut.tiesBelow === cut.ties) return;
+      else if (minorities[c] && cut.minority && ids) {
+        const side = minorities[c].has(ids[i]) ? cut.minority.side : cut.minority.side === 'below' ? 'above' : 'below';
+        if (side === 'above') q++;
+      } else if ((2 * k + 1) * cut.ties > 2 * cut.tiesBelow * size) q++;
+    });
     out[i] = q;
   }
   return out;

@@ -182,7 +182,7 @@ async function trainRfm(
     );
   const models: RfmScoreModel[] = [];
   const scores = RFM_SCORES.map((s, j) => {
-    const fit = fitQuintiles(raw[j].values);
+    const fit = fitQuintiles(raw[j].values, frame.ids);
     models.push({ score: s.score, feature: raw[j].feature, descending: s.descending, cuts: fit.cuts });
     ctx.progress((j + 1) / steps, `${s.score} from ${raw[j].feature}`);
     throwIfAborted(ctx.signal);
@@ -228,7 +228,10 @@ export async function trainRules(params: RulesParams, frame: FeatureFrame, ctx: 
   return config.mode === 'rules' ? trainRuleSet(config, frame, ctx) : trainRfm(config, frame, ctx);
 }
 
-/** Applies a trained model to new data: the same rules; for RFM, scores from the TRAINING cut points (no re-ranking). */
+/**
+ * Applies a trained model to new data: the same rules; for RFM, scores from the TRAINING cut points (no
+ * re-ranking), each customer on its own (see quintilesFromCuts), so scoring one gives its batch's and training's segment.
+ */
 export async function assignRules(artifact: ModelArtifact, frame: FeatureFrame, ctx: RunContext): Promise<Assignments> {
   throwIfAborted(ctx.signal);
   const model = decodeArtifact(artifact);
@@ -242,6 +245,8 @@ export async function assignRules(artifact: ModelArtifact, frame: FeatureFrame, 
     const param = RFM_SCORES.find((r) => r.score === s.score)?.param ?? s.score;
     return { feature: s.feature, values: rfmFeatureValues(frame, s.feature, param) };
   });
-  const scores = scoreModels.map((s, j) => scoreFromQuintile(quintilesFromCuts(raw[j].values, s.cuts), s.descending));
+  const scores = scoreModels.map((s, j) =>
+    scoreFromQuintile(quintilesFromCuts(raw[j].values, s.cuts, frame.ids), s.descending),
+  );
   return { segment: evaluateRules(model.rules, plan, rfmFrame(frame, scores, raw)).segment };
 }
