@@ -21,6 +21,15 @@ export const router = createBrowserRouter(
           path: '/segmentations/:name/kpis',
           lazy: () => import('./pages/kpi-track').then((m) => ({ Component: m.KpiTrackPage })),
         },
+        {
+          path: '/segmentations/:name/retraining',
+          lazy: () => import('./pages/retraining').then((m) => ({ Component: m.RetrainingPage })),
+        },
+        {
+          path: '/retraining',
+          lazy: () => import('./pages/retraining').then((m) => ({ Component: m.RetrainingIndexPage })),
+        },
+        { path: '/retrains/:id', lazy: () => import('./pages/retrain').then((m) => ({ Component: m.RetrainPage })) },
         { path: '/runs/:run', lazy: () => import('./pages/run').then((m) => ({ Component: m.RunPage })) },
         { path: '/compare/:a/:b', lazy: () => import('./pages/compare').then((m) => ({ Component: m.ComparePage })) },
         { path: '/customers', lazy: () => import('./pages/customer').then((m) => ({ Component: m.CustomerPage })) },

@@ -49,7 +49,9 @@ export async function getJson<T>(path: string, key?: string): Promise<T> {
 }
 
 export async function postJson<T>(path: string, body: unknown = {}, method = 'POST'): Promise<T> {
-  return (await send(path, { method, body: JSON.stringify(body) })).json() as Promise<T>;
+  const res = await send(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  // 204 No Content (a DELETE) has no body to parse.
+  return (res.status === 204 ? undefined : res.json()) as Promise<T>;
 }
 
 /** Downloads a file that needs the key (a plain link cannot carry the header). */

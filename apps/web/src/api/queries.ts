@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { enc, getJson } from './client';
+import { enc, getJson, postJson } from './client';
 import type {
   Alias,
   AliasEvent,
@@ -16,7 +16,9 @@ import type {
   QueueJobs,
   Plugin,
   PluginReadme,
+  RetrainPolicy,
   RetrainRequest,
+  RuleCheck,
   Run,
   Segment,
   Segmentation,
@@ -131,4 +133,25 @@ export const useQueueJobs = () =>
     queryFn: () => getJson<QueueJobs>('/admin/queue'),
     // Jobs move on screen while the page is open.
     refetchInterval: 2000,
+  });
+export const usePolicies = (segmentation: string) =>
+  useQuery({
+    queryKey: ['policies', segmentation],
+    queryFn: () => getJson<RetrainPolicy[]>(`/policies?segmentation=${enc(segmentation)}`),
+  });
+export const useRetrain = (id: string) =>
+  useQuery({ queryKey: ['retrain', id], queryFn: () => getJson<RetrainRequest>(`/retrains/${enc(id)}`) });
+export const useRuleMetrics = () =>
+  useQuery({
+    queryKey: ['rule-metrics'],
+    queryFn: () => getJson<{ name: string; description: string }[]>('/promotion-rules/metrics'),
+    staleTime: Infinity,
+  });
+/** The server's parse of a promotion rule (a read: it stores nothing), cached per text. */
+export const useRuleCheck = (rule: string) =>
+  useQuery({
+    queryKey: ['rule-check', rule],
+    queryFn: () => postJson<RuleCheck>('/promotion-rules/check', { rule }),
+    enabled: rule.trim() !== '',
+    staleTime: Infinity,
   });

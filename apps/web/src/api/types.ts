@@ -82,13 +82,85 @@ export interface AliasEvent {
 
 export interface RetrainRequest {
   id: string;
+  policy: string;
   segmentation: string;
   trigger: string;
   status: 'queued' | 'training' | 'promoted' | 'flagged' | 'failed';
+  datasetVersion: number;
   run: { id: string; version: number } | null;
+  champion: { id: string; version: number } | null;
+  /** The rule's evaluation (absent for a first champion or a failure). */
+  outcome: RetrainOutcome | null;
+  drift: DriftReport | null;
+  error: string | null;
+  /** A person's decision on a flagged candidate. */
+  review: { decision: 'promoted' | 'rejected'; by: string; at: string } | null;
   createdAt: string;
   finishedAt: string | null;
 }
+
+/** GET /policies?segmentation=. */
+export interface RetrainPolicy {
+  id: string;
+  segmentation: string;
+  trigger: 'dataset' | 'cron';
+  cron: string | null;
+  rule: string;
+  webhookUrl: string | null;
+  enabled: boolean;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RetrainOutcome {
+  rule?: string;
+  reason?: string;
+  metrics?: Record<string, number | null>;
+  clauses?: { text: string; metric: string; value: number | null; passed: boolean }[];
+  failing?: string[];
+}
+
+export type DriftLevel = 'stable' | 'moderate' | 'significant' | 'unknown';
+
+/** The drift report of libs/retrain, as stored on a retrain request (only the fields the pages read). */
+export interface DriftReport {
+  thresholds: { moderate: number; significant: number; segmentShareChange: number; kpiRelativeChange: number };
+  referenceRows: number;
+  candidateRows: number;
+  features: { feature: string; kind: 'numeric' | 'categorical'; psi: number | null; level: DriftLevel }[];
+  maxPsi: number | null;
+  maxPsiFeature: string | null;
+  segments: {
+    psi: number | null;
+    level: DriftLevel;
+    segments: {
+      label: string;
+      championSize: number;
+      candidateSize: number;
+      championShare: number;
+      candidateShare: number;
+      shareChange: number;
+      flagged: boolean;
+    }[];
+  } | null;
+  kpis:
+    | {
+        segment: string | null;
+        kpi: string;
+        champion: number | null;
+        candidate: number | null;
+        absoluteChange: number | null;
+        relativeChange: number | null;
+        flagged: boolean;
+      }[]
+    | null;
+  warnings: string[];
+}
+
+/** POST /promotion-rules/check. */
+export type RuleCheck =
+  | { ok: true; metrics: string[] }
+  | { ok: false; error: { column: number; detail: string; message: string } };
 
 export interface Delta {
   kpi: string;

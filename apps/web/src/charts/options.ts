@@ -2,6 +2,7 @@ import type { Comparison } from '../api/types';
 import { formatNumber } from '../shape/format';
 import { migrationCells, sankeyData } from '../shape/migration';
 import type { ProfileHeatmap } from '../shape/profile';
+import { LEVEL_COLOURS, type PsiBar } from '../shape/retrain';
 import type { EChartsOption } from './echarts';
 
 // ECharts options built from shaped data; pure functions, so the pages stay declarative.
@@ -182,5 +183,45 @@ export function trackOption(
         },
       },
     ]),
+  };
+}
+
+/** PSI per feature as bars coloured by drift level, with the moderate and significant thresholds as lines. */
+export function psiOption(bars: PsiBar[], thresholds: { moderate: number; significant: number }): EChartsOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 70, right: 110, top: 20, bottom: 50 },
+    xAxis: {
+      type: 'category',
+      data: bars.map((b) => b.feature),
+      axisLabel: { interval: 0, rotate: bars.length > 6 ? 20 : 0 },
+    },
+    // Past the significant threshold, so both lines are drawn even when every PSI is small.
+    yAxis: { type: 'value', name: 'PSI', max: (v: { max: number }) => Math.max(v.max, thresholds.significant) * 1.15 },
+    series: [
+      {
+        type: 'bar',
+        name: 'PSI',
+        data: bars.map((b) => ({ value: b.psi, itemStyle: { color: LEVEL_COLOURS[b.level] } })),
+        label: { show: true, position: 'top', formatter: (p: { value: number | null }) => formatNumber(p.value) },
+        markLine: {
+          symbol: 'none',
+          silent: true,
+          data: [
+            {
+              yAxis: thresholds.moderate,
+              name: 'moderate',
+              lineStyle: { color: LEVEL_COLOURS.moderate, type: 'dashed' },
+            },
+            {
+              yAxis: thresholds.significant,
+              name: 'significant',
+              lineStyle: { color: LEVEL_COLOURS.significant, type: 'dashed' },
+            },
+          ],
+          label: { position: 'end', formatter: (p: { name: string; value: number }) => `${p.name} ${p.value}` },
+        },
+      },
+    ],
   };
 }

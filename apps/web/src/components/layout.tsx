@@ -50,6 +50,7 @@ export function Layout() {
           <NavLink to="/datasets">Datasets</NavLink>
           <NavLink to="/plugins">Plugins</NavLink>
           {session.data?.may.manageKeys && <NavLink to="/admin">Admin</NavLink>}
+          <NavLink to="/retraining">Retraining</NavLink>
         </nav>
         <div className="who">
           {session.data && (

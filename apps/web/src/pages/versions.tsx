@@ -8,13 +8,13 @@ import { Loading, Problem, StatusBadge } from '../components/status';
 import { formatDuration } from '../shape/format';
 import { aliasesOf, triggerOf } from '../shape/runs';
 
-function AliasAudit({ segmentation, alias }: { segmentation: string; alias: string }) {
+export function AliasAudit({ segmentation, alias }: { segmentation: string; alias: string }) {
   const history = useAliasHistory(segmentation, alias);
   if (!history.data) return null;
   return (
     <>
       <h3>History of “{alias}”</h3>
-      <table>
+      <table data-testid={`alias-history-${alias}`}>
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -73,7 +73,8 @@ export function VersionsPage() {
         <p>
           {segmentation.data.plugin} on dataset <strong>{segmentation.data.dataset.name}</strong>
           {segmentation.data.description ? ` — ${segmentation.data.description}` : ''} ·{' '}
-          <Link to={`/segmentations/${enc(name)}/kpis`}>KPI tracking across versions</Link>
+          <Link to={`/segmentations/${enc(name)}/kpis`}>KPI tracking across versions</Link> ·{' '}
+          <Link to={`/segmentations/${enc(name)}/retraining`}>Retraining</Link>
         </p>
       )}
       <div className="actions">

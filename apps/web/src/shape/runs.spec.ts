@@ -4,10 +4,17 @@ import { aliasesOf, lastDecision, qualityFigures, triggerOf } from './runs';
 
 const request = (r: Partial<RetrainRequest>): RetrainRequest => ({
   id: 'r',
+  policy: 'p',
   segmentation: 's',
   trigger: 'dataset:abc',
   status: 'promoted',
+  datasetVersion: 1,
   run: null,
+  champion: null,
+  outcome: null,
+  drift: null,
+  error: null,
+  review: null,
   createdAt: '2026-01-01',
   finishedAt: null,
   ...r,

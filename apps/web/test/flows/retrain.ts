@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { api, expectAccessible, logIn, ROOT, shot, SHOTS, waitFor, type Server } from '../harness';
+
+// Retraining in the browser, on a server where `workbench demo` has trained demo-kmeans-k3 on online-retail:
+// a scientist adds a dataset policy through the page (a bad rule first: the server's parser points at its
+// column), a second dataset version arrives through the API, the flagged retrain appears on the page with its
+// PSI bars, the scientist promotes it from the page, and the champion's history names the scientist's key.
+
+const SEGMENTATION = 'demo-kmeans-k3';
+/** The first half of 2011 against the full year the demo trained on: recency, frequency and spend all move. */
+const SECOND_BATCH = join(ROOT, 'samples/online-retail-invoices-2011-h1.csv');
+/** A rule the half-year batch cannot meet (its spend alone drifts far past a PSI of 0.01): the candidate is flagged. */
+const FLAGGING_RULE = 'ari >= 0.99 and max_psi < 0.01';
+
+interface Retrain {
+  id: string;
+  trigger: string;
+  status: string;
+  run: { id: string; version: number } | null;
+  drift: { features: { feature: string; psi: number | null }[] } | null;
+  outcome: { failing?: string[] } | null;
+  review: { decision: string; by: string } | null;
+}
+
+export async function retrainFlow(page: Page, server: Server): Promise<void> {
+  const logs = () => server.log();
+  // A key of its own, so the audit trail can only name this flow's person.
+  const scientist = `retrain flow ${Date.now().toString(36)}`;
+  const { key } = await api<{ key: string }>(server, '/api-keys', {
+    method: 'POST',
+    body: { name: scientist, role: 'scientist' },
+  });
+  const as = { base: server.base, key };
+
+  // A dataset policy compares a retrain with the champion: make the demo's latest version champion if none is.
+  const aliases = await api<{ name: string }[]>(as, `/segmentations/${SEGMENTATION}/aliases`);
+  if (!aliases.some((a) => a.name === 'champion')) {
+    const runs = await api<{ id: string; version: number; status: string }[]>(
+      as,
+      `/segmentations/${SEGMENTATION}/runs`,
+    );
+    const latest = runs.filter((r) => r.status === 'succeeded').sort((a, b) => b.version - a.version)[0];
+    await api(as, `/segmentations/${SEGMENTATION}/aliases/champion`, { method: 'PUT', body: { run: latest.id } });
+  }
+  const championBefore = await api<{ version: number }>(as, `/runs/${SEGMENTATION}@champion`);
+
+  await logIn(page, server, key);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Retraining' }).click();
+  await page.getByRole('navigation', { name: 'Segmentations' }).getByRole('link', { name: SEGMENTATION }).click();
+  await page.getByRole('heading', { name: `Retraining of ${SEGMENTATION}` }).waitFor();
+
+  // A bad rule: the server's parser answers with the column, and the caret sits under the offending token.
+  const rule = page.getByLabel('Promotion rule');
+  const check = page.getByTestId('rule-check');
+  await rule.fill('ari >= high');
+  await check.getByText("Column 8: expected a number after '>=', found 'high'").waitFor();
+  const [typed, caret] = ((await check.locator('pre').textContent()) ?? '').split('\n');
+  expect([typed, caret.indexOf('^')]).toEqual(['ari >= high', 'ari >= '.length]);
+  await expect(rule.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(page.getByRole('button', { name: 'Add policy' }).isDisabled()).resolves.toBe(true);
+  await shot(page, 'retraining-rule-error');
+  await expectAccessible(page, 'retraining (rule error)');
+
+  await rule.fill(FLAGGING_RULE);
+  await check.getByText('The server accepts this rule; it reads ari, max_psi.').waitFor();
+  await page.getByRole('button', { name: 'Add policy' }).click();
+  await page.getByTestId('policies').getByText(FLAGGING_RULE).waitFor();
+  const policies = await api<{ id: string; rule: string; createdBy: string }[]>(
+    as,
+    `/policies?segmentation=${SEGMENTATION}`,
+  );
+  const policy = policies.find((p) => p.rule === FLAGGING_RULE && p.createdBy === scientist);
+  expect(policy).toBeDefined();
+
+  // The second dataset version arrives through the API (as another tool would send it).
+  const form = new FormData();
+  form.set('kind', 'transactions');
+  form.set('returns', 'exclude');
+  form.set('file', new Blob([readFileSync(SECOND_BATCH)], { type: 'text/csv' }), 'online-retail-invoices-2011-h1.csv');
+  const upload = await fetch(`${server.base}/datasets/online-retail/versions`, {
+    method: 'POST',
+    headers: { 'X-API-Key': key },
+    body: form,
+  });
+  if (!upload.ok) throw new Error(`upload: HTTP ${upload.status} ${await upload.text()}`);
+  const { version } = (await upload.json()) as { version: { id: string; version: number } };
+
+  // The policy's retrain for that version, flagged by the rule.
+  const retrain = await waitFor(
+    'the flagged retrain',
+    async () => {
+      const all = await api<(Retrain & { policy: string })[]>(as, `/retrains?segmentation=${SEGMENTATION}`);
+      const mine = all.find((r) => r.policy === policy?.id && r.trigger === `dataset:${version.id}`);
+      if (mine?.status === 'failed') throw new Error(`the retrain failed: ${JSON.stringify(mine)}`);
+      return mine && ['promoted', 'flagged'].includes(mine.status) ? mine : undefined;
+    },
+    600_000,
+    logs,
+  );
+  expect(retrain.status).toBe('flagged');
+  expect(retrain.outcome?.failing?.some((f) => f.startsWith('max_psi < 0.01 (was '))).toBe(true);
+
+  // It appears on the page the scientist has open.
+  // The app does not follow the server's live events yet: a reload shows the finished retrain.
+  await page.reload();
+  const row = page.locator(`[data-testid=retrain-history] tr[data-retrain="${retrain.id}"]`);
+  await row.waitFor({ timeout: 30_000 });
+  await expect(row.getAttribute('data-status')).resolves.toBe('flagged');
+  await expect(row.textContent()).resolves.toContain('flagged, needs review');
+  await shot(page, 'retraining');
+  await expectAccessible(page, 'retraining');
+
+  // Its report: PSI bars (figures in the table beside the chart), the failing clauses, Promote and Reject.
+  await row.getByRole('link', { name: /^drift and decision/ }).click();
+  await page.getByTestId('psi-chart').locator('canvas').waitFor();
+  const psiRows = page.getByTestId('psi-table').locator('tbody tr');
+  await expect(psiRows.count()).resolves.toBe(retrain.drift?.features.length);
+  for (const f of retrain.drift?.features ?? []) {
+    const cells = psiRows.filter({ has: page.getByRole('rowheader', { name: f.feature, exact: true }) });
+    await expect(cells.locator('td').nth(1).textContent()).resolves.toBe(f.psi === null ? '—' : f.psi.toFixed(4));
+  }
+  await expect(page.getByTestId('failing').textContent()).resolves.toMatch(/max_psi < 0\.01 \(was /);
+  await page.getByTestId('segment-shifts').waitFor();
+  await page.getByTestId('kpi-shifts').waitFor();
+  await shot(page, 'retrain-flagged');
+  await page.locator('figure.chart').screenshot({ path: join(SHOTS, 'retrain-psi-chart.png') });
+  await expectAccessible(page, 'retrain (flagged)');
+
+  await page.getByRole('button', { name: `Promote v${retrain.run?.version} to champion` }).click();
+  await page.getByTestId('verdict').getByText(`flagged, then promoted by ${scientist}`).waitFor();
+  await expect(page.getByRole('button', { name: /^Reject / }).count()).resolves.toBe(0);
+  // The champion's audit trail on the page: the last move, to the candidate, by this key.
+  const lastMove = page.getByTestId('alias-history-champion').locator('tbody tr').last();
+  await waitFor('the alias history row', async () =>
+    ((await lastMove.textContent()) ?? '').includes(scientist) ? true : undefined,
+  );
+  await expect(lastMove.textContent()).resolves.toContain(`v${championBefore.version}v${retrain.run?.version}`);
+  await shot(page, 'retrain-promoted');
+  await expectAccessible(page, 'retrain (promoted)');
+
+  const history = await api<{ toVersion: number; movedBy: string }[]>(
+    as,
+    `/segmentations/${SEGMENTATION}/aliases/champion/history`,
+  );
+  expect(history[history.length - 1]).toMatchObject({ toVersion: retrain.run?.version, movedBy: scientist });
+  expect((await api<Retrain>(as, `/retrains/${retrain.id}`)).review).toMatchObject({
+    decision: 'promoted',
+    by: scientist,
+  });
+}
