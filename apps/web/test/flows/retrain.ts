@@ -42,7 +42,8 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
       `/segmentations/${SEGMENTATION}/runs`,
     );
     const latest = runs.filter((r) => r.status === 'succeeded').sort((a, b) => b.version - a.version)[0];
-    await api(as, `/segmentations/${SEGMENTATION}/aliases/champion`, { method: 'PUT', body: { run: latest.id } });
+    // With the server's key, not the scientist's: only the promotion below may name the scientist.
+    await api(server, `/segmentations/${SEGMENTATION}/aliases/champion`, { method: 'PUT', body: { run: latest.id } });
   }
   const championBefore = await api<{ version: number }>(as, `/runs/${SEGMENTATION}@champion`);
 
@@ -133,10 +134,11 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
   await expect(page.getByRole('button', { name: /^Reject / }).count()).resolves.toBe(0);
   // The champion's audit trail on the page: the last move, to the candidate, by this key.
   const lastMove = page.getByTestId('alias-history-champion').locator('tbody tr').last();
-  await waitFor('the alias history row', async () =>
-    ((await lastMove.textContent()) ?? '').includes(scientist) ? true : undefined,
+  const cells = async () => (await lastMove.locator('td').allTextContents()).slice(1);
+  await waitFor('the promotion in the alias history', async () =>
+    (await cells())[1] === `v${retrain.run?.version}` ? true : undefined,
   );
-  await expect(lastMove.textContent()).resolves.toContain(`v${championBefore.version}v${retrain.run?.version}`);
+  expect(await cells()).toEqual([`v${championBefore.version}`, `v${retrain.run?.version}`, scientist]);
   await shot(page, 'retrain-promoted');
   await expectAccessible(page, 'retrain (promoted)');
 
