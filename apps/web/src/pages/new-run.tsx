@@ -248,18 +248,23 @@ export function NewRunPage() {
             </Field>
             <fieldset className={fieldErrors('kpis').length ? 'has-error' : undefined}>
               <legend>KPI evaluators run after each training</legend>
-              {evaluators.map((e) => (
-                <label key={e.name} className="check">
-                  <input
-                    type="checkbox"
-                    checked={chosenKpis.includes(e.name)}
-                    onChange={(ev) =>
-                      setKpis(ev.target.checked ? [...chosenKpis, e.name] : chosenKpis.filter((k) => k !== e.name))
-                    }
-                  />{' '}
-                  {e.name} — {e.description}
-                </label>
-              ))}
+              {/* The defaults depend on the dataset's kind: offered once its versions are known, so none moves under a click. */}
+              {!dataset.data ? (
+                <Loading what="the dataset's versions" />
+              ) : (
+                evaluators.map((e) => (
+                  <label key={e.name} className="check">
+                    <input
+                      type="checkbox"
+                      checked={chosenKpis.includes(e.name)}
+                      onChange={(ev) =>
+                        setKpis(ev.target.checked ? [...chosenKpis, e.name] : chosenKpis.filter((k) => k !== e.name))
+                      }
+                    />{' '}
+                    {e.name} — {e.description}
+                  </label>
+                ))
+              )}
               {fieldErrors('kpis').map((m) => (
                 <p key={m} className="problem">
                   {m}
@@ -321,7 +326,7 @@ export function NewRunPage() {
             {serverMessage && <Problem error={serverMessage} />}
             {placed.unplaced.length > 0 && !serverMessage && <Problem error={placed.unplaced.join('; ')} />}
             <div className="actions">
-              <button type="submit" disabled={submit.isPending || (isNew && (!name || !datasetName))}>
+              <button type="submit" disabled={submit.isPending || (isNew && (!name || !datasetName || !dataset.data))}>
                 {isNew ? 'Create the segmentation and start the run' : 'Start the run'}
               </button>
             </div>
