@@ -96,6 +96,22 @@ describe('400 bodies name each refused field in `errors`', () => {
     expect(runs.body).toEqual([]);
   });
 
+  it('describes the 400 body with its errors in /docs-json', async () => {
+    const doc = (await http().get('/docs-json').set('X-API-Key', keys.viewer).expect(200)).body;
+    for (const [path, method] of [
+      ['/segmentations', 'post'],
+      ['/segmentations/{id}/runs', 'post'],
+    ]) {
+      expect(doc.paths[path][method].responses['400'].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ErrorBodyDto',
+      });
+    }
+    expect(doc.components.schemas.ErrorBodyDto.properties.errors).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/FieldErrorDto' },
+    });
+  });
+
   it('leaves errors out when no field is to blame', async () => {
     const res = await http().get('/segmentations/nothing-here').set('X-API-Key', keys.viewer).expect(404);
     expect(res.body).not.toHaveProperty('errors');

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -20,6 +21,7 @@ import {
 } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
+import { ErrorBodyDto } from '../common/error-body.dto';
 import { RunDto } from '../runs/run.dto';
 import { MoveAliasDto } from './move-alias.dto';
 import { CreateSegmentationDto } from './create-segmentation.dto';
@@ -45,6 +47,10 @@ export class SegmentationsController {
     description: 'A plugin with params on a dataset, and the KPI evaluators run after each training.',
   })
   @ApiCreatedResponse({ type: SegmentationDto })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'A refused field (params.* for the plugin params, kpis.N.* for an evaluator) is named in `errors`.',
+  })
   async create(@Body() body: CreateSegmentationDto): Promise<SegmentationDto> {
     return segmentationView(await this.segmentations.create(body));
   }
@@ -71,6 +77,10 @@ export class SegmentationsController {
     description: 'Answers with the run, whose status then moves queued → running → succeeded | failed.',
   })
   @ApiAcceptedResponse({ type: RunDto })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'A refused field (params.* for the merged params, seed, datasetVersion) is named in `errors`.',
+  })
   @ApiServiceUnavailableResponse({
     description:
       'The train queue (Redis) did not answer within WORKBENCH_QUEUE_TIMEOUT_MS; no run was recorded, try again later.',
