@@ -315,6 +315,7 @@ export interface IngestReport {
   returnRows?: number;
   returnsExcluded?: number;
   zeroAmounts?: 'keep' | 'exclude';
+  zeroAmountsExcluded?: number;
   mapping?: Record<string, string>;
   dateFormat?: string;
 }

@@ -86,6 +86,25 @@ describe('versionFigures', () => {
     });
   });
 
+  it('says how many rows an option left out: the gap between rows read and kept beside the rejected ones', () => {
+    const excluded = version({
+      rowCount: 18536,
+      rejectedCount: 0,
+      report: {
+        ...version({}).report,
+        rowsRead: 22190,
+        returns: 'exclude',
+        returnsExcluded: 3654,
+        zeroAmountsExcluded: 0,
+      },
+    });
+    expect(versionFigures(excluded).options.slice(0, 3)).toEqual([
+      'policy skip',
+      'returns exclude (3,654 left out)',
+      'zero amounts keep',
+    ]);
+  });
+
   it('counts a customers table by its rows and names its revenue column; an extra table has no customers', () => {
     const customers = version({
       kind: 'customers',

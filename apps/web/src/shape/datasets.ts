@@ -21,8 +21,10 @@ export function versionFigures(v: DatasetVersion): VersionFigures {
         : null;
   const options = [`policy ${report.policy}`];
   if (v.kind === 'transactions') {
-    if (report.returns) options.push(`returns ${report.returns}`);
-    if (report.zeroAmounts) options.push(`zero amounts ${report.zeroAmounts}`);
+    // What an option left out explains the gap between rows read and kept beside the rejected ones.
+    const leftOut = (n: number | undefined) => (n ? ` (${n.toLocaleString('en-US')} left out)` : '');
+    if (report.returns) options.push(`returns ${report.returns}${leftOut(report.returnsExcluded)}`);
+    if (report.zeroAmounts) options.push(`zero amounts ${report.zeroAmounts}${leftOut(report.zeroAmountsExcluded)}`);
     for (const [role, column] of Object.entries(report.mapping ?? {}))
       options.push(`${MAPPING_FIELD_OF[role]}=${column}`);
     if (report.dateFormat) options.push(`dateFormat=${report.dateFormat}`);
@@ -32,7 +34,6 @@ export function versionFigures(v: DatasetVersion): VersionFigures {
     if (revenue) options.push(`revenueColumn=${revenue.source ?? revenue.name}`);
   }
   if (v.kind === 'table' && v.table) options.push(`table=${v.table}`);
-  // A version read from the file it holds: rows read = kept + rejected (+ returns or zero amounts left out).
   return { read: report.rowsRead, kept: v.rowCount, rejected: v.rejectedCount, customers, options };
 }
 
