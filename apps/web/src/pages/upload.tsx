@@ -26,6 +26,8 @@ import { formatNumber, formatPercent } from '../shape/format';
  * mapping from); one byte more tells it the file goes on, so a line cut at the end is not taken for a row.
  */
 const PREVIEW_BYTES = 64 * 1024 + 1;
+/** How long the live events stay open after the upload's answer, for an ingest event the answer overtook. */
+const LAST_EVENT_WAIT_MS = 5000;
 /** Rows of the problem table on the page; the download has them all. */
 const SHOWN_PROBLEMS = 200;
 
@@ -220,11 +222,19 @@ export function UploadPage() {
     const uploadId = crypto.randomUUID();
     const stream = new AbortController();
     let last: IngestEvent | null = null;
+    let finished = false;
     const followed = await followEvents((event) => {
       if (event.type !== 'ingest' || (event as IngestEvent).uploadId !== uploadId) return;
-      last = event as IngestEvent;
-      setRead(last);
-      setState({ phase: 'reading', fraction: last.fraction, rows: last.rows });
+      const read = event as IngestEvent;
+      last = read;
+      setRead(read);
+      // The ingest's last event ends the stream's use (see below).
+      if (read.fraction >= 1 && finished) stream.abort();
+      setState((s) =>
+        s.phase === 'uploading' || s.phase === 'ingesting' || s.phase === 'reading'
+          ? { phase: 'reading', fraction: read.fraction, rows: read.rows }
+          : s,
+      );
     }, stream.signal).then(
       () => true,
       () => false,
@@ -243,7 +253,11 @@ export function UploadPage() {
       const report = error instanceof ApiBodyError ? ((error.body as { report?: IngestReport }).report ?? null) : null;
       setState({ phase: 'refused', message: error instanceof Error ? error.message : String(error), report });
     } finally {
-      stream.abort();
+      // Over Redis (several server processes) the answer can overtake the ingest's last event: the stream stays
+      // open until that event (fraction 1) or a few seconds more, so what the server read is still shown.
+      finished = true;
+      if (!followed || (last as IngestEvent | null)?.fraction === 1) stream.abort();
+      else setTimeout(() => stream.abort(), LAST_EVENT_WAIT_MS);
     }
   };
 
