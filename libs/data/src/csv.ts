@@ -76,6 +76,11 @@ export class CsvTokenizer {
     return line;
   }
 
+  /** Whether an unfinished record waits for more bytes (false: everything pushed so far ended a record). */
+  get pending(): boolean {
+    return this.leftover !== null && this.leftover.length > 0;
+  }
+
   /** Tokenizes a chunk; the records it completes are returned (the batch is reused by the next call). */
   push(chunk: Uint8Array): CsvBatch {
     let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -39,4 +39,41 @@ export class IdDictionary {
   strings(): string[] {
     return this.ids.map(String);
   }
+
+  /**
+   * The ids in index order, for another thread: integer ids as numbers (NaN where the id is text), text ids apart
+   * in their order. Typed, so millions of order ids cross threads as one transferable buffer.
+   */
+  parts(): DictionaryParts {
+    const numbers = new Float64Array(this.ids.length);
+    const texts: string[] = [];
+    for (let i = 0; i < this.ids.length; i++) {
+      const id = this.ids[i];
+      if (typeof id === 'number') numbers[i] = id;
+      else {
+        numbers[i] = Number.NaN;
+        texts.push(id);
+      }
+    }
+    return { numbers, texts };
+  }
+
+  /**
+   * Adds another dictionary's ids (e.g. of the next part of a file) in its index order and returns where each of
+   * them is here: ids new here get the next indexes in that order, which is the first-seen order of the whole file.
+   */
+  merge(other: DictionaryParts): Int32Array {
+    const at = new Int32Array(other.numbers.length);
+    for (let i = 0, t = 0; i < at.length; i++) {
+      const key = other.numbers[i];
+      at[i] = key === key ? this.number(key) : this.text(other.texts[t++]);
+    }
+    return at;
+  }
+}
+
+/** A dictionary's ids as {@link IdDictionary.parts} gives them. */
+export interface DictionaryParts {
+  numbers: Float64Array;
+  texts: string[];
 }

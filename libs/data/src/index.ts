@@ -18,3 +18,4 @@ export * from './transaction-stats';
 export * from './transaction-table';
 export * from './features';
 export * from './transaction-codec';
+export { threadEntry } from './thread-entry';

@@ -1,4 +1,6 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { DateFormat } from './bytes';
 import { CsvTokenizer, fieldText, type CsvBatch } from './csv';
 import { lineOfByte, singleByteToUtf8, Utf8Checker } from './encoding';
@@ -12,7 +14,9 @@ import {
   type TransactionColumnMapping,
 } from './transaction-mapping';
 import { transactionIngestReport, type TransactionIngestReport } from './transaction-report';
+import { absorbPart, type PartJob, type PartOutput } from './transaction-parts';
 import { RowIngest } from './transaction-rows';
+import { threadEntry } from './thread-entry';
 import { asBytes, chunksOf, type TransactionSource } from './transaction-source';
 import { transactionStats, type TransactionStats } from './transaction-stats';
 import type { TransactionTable } from './transaction-table';
@@ -24,6 +28,8 @@ export interface TransactionIngestResult {
   dateFormat: DateFormat;
   report: TransactionIngestReport;
   stats: TransactionStats;
+  /** Threads that read the file (1, or one per part when it was read in parts): the rest is the same either way. */
+  parts: number;
 }
 
 /** How much of a file decides its header, mapping and date format (and what the upload preview reads). */
@@ -44,9 +50,176 @@ export async function ingestTransactions(
   source: TransactionSource,
   options: TransactionIngestOptions = {},
 ): Promise<TransactionIngestResult> {
+  // One "now" for every thread: whether a date is in the future does not depend on which thread reads its row.
+  const fixed = { ...options, now: options.now ?? new Date() };
+  const plan = typeof source === 'string' ? partPlan(source, fixed) : null;
+  if (plan) {
+    const read = await readInParts(source as string, fixed, plan);
+    if (read) return finish(read, fixed, plan.splits.length + 1);
+    // A split cut a record (a quoted newline), or a later part has a problem with its bytes: one thread reads the
+    // whole file, which is what reading in parts must equal anyway (and it reports the problem where it is).
+  }
+  return finish(await readFirstPart(source, fixed), fixed, 1);
+}
+
+/** What the reader of a file's first part (or of the whole file) hands on. */
+interface FirstPart {
+  rows: RowIngest;
+  resolved: ResolvedMapping;
+  dateFormat: DateFormat;
+  /** The line of the part's next byte: where the next part's lines start. */
+  nextLine: number;
+  /** The part ended inside a record: the split after it is unusable. */
+  cut: boolean;
+}
+
+/** The report, the checks of the policy, and the table, from all the rows read. */
+function finish(read: FirstPart, options: TransactionIngestOptions, parts: number): TransactionIngestResult {
+  const { rows, resolved, dateFormat } = read;
   const policy = options.policy ?? 'reject';
+  const report = transactionIngestReport(rows, options);
+  if (rows.rowsRead === 0) throw new IngestError('the file has a header but no data rows', report);
+  if (rows.rejected > 0 && policy === 'reject') {
+    const first = rows.problems[0];
+    throw new IngestError(
+      `${rows.rejected} of ${rows.rowsRead} rows are invalid (first: line ${first.line}, ${first.field}: ${first.message}); fix them or ingest with the 'skip' policy`,
+      report,
+    );
+  }
+  if (rows.columns.size === 0) throw new IngestError('no valid rows remain', report);
+  const table = rows.table(resolved.index.quantity >= 0);
+  return { table, mapping: resolved.mapping, dateFormat, report, stats: transactionStats(table), parts };
+}
+
+/** Where a file is split for reading on several threads: after the first newline past each share of its bytes. */
+interface PartPlan {
+  fileBytes: number;
+  /** Part k is [splits[k - 1], splits[k]) (0 and the file size at the ends). */
+  splits: number[];
+}
+
+/** A file's share per thread below this is read on one thread: starting a thread costs more than it saves. */
+const DEFAULT_PARALLEL_MIN_BYTES = 16 << 20;
+
+function partPlan(path: string, options: TransactionIngestOptions): PartPlan | null {
+  if ((options.encoding ?? 'utf-8') !== 'utf-8' || options.delimiter === 'whitespace') return null;
+  let fileBytes: number;
+  try {
+    fileBytes = statSync(path).size;
+  } catch {
+    return null; // the one-thread reader words the error
+  }
+  if (options.maxBytes !== undefined && fileBytes > options.maxBytes) return null;
+  const threads =
+    options.threads ?? (fileBytes / 2 >= DEFAULT_PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+  if (!(threads > 1)) return null;
+  // Each part starts past the first part's head (which the first thread reads whole before any other starts).
+  const minimum = 2 * Math.max(HEAD_BYTES, options.chunkBytes ?? 1 << 20);
+  const splits: number[] = [];
+  const fd = openSync(path, 'r');
+  try {
+    const window = Buffer.alloc(64 * 1024);
+    for (let k = 1; k < threads; k++) {
+      const from = Math.floor((fileBytes * k) / threads);
+      if (from < minimum || from - (splits.at(-1) ?? 0) < minimum) return null;
+      const read = readSync(fd, window, 0, window.length, from);
+      const newline = window.subarray(0, read).indexOf(0x0a);
+      // No newline near the share's end (lines that long), or a part that would start with what looks like a byte
+      // order mark (a thread starting there would skip it): one thread.
+      if (newline < 0) return null;
+      const split = from + newline + 1;
+      if (split >= fileBytes) return null;
+      const next = Buffer.alloc(3);
+      readSync(fd, next, 0, 3, split);
+      if (next[0] === 0xef && next[1] === 0xbb && next[2] === 0xbf) return null;
+      splits.push(split);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { fileBytes, splits };
+}
+
+/**
+ * Reads a file in parts: the first on this thread, the others on worker threads started as soon as the head has
+ * decided how the file is read; then one merge of each part's dictionaries. Null when a split cut a record or a
+ * later part failed: the caller reads the file on one thread.
+ */
+async function readInParts(path: string, options: TransactionIngestOptions, plan: PartPlan): Promise<FirstPart | null> {
+  const workers: { worker: Worker; result: Promise<PartOutput | null> }[] = [];
+  try {
+    const first = await readFirstPart(path, options, plan.splits[0], (layout, rowsPerByte, ordersPerRow) => {
+      const entry = threadEntry(__dirname, 'ingest-part.thread');
+      plan.splits.forEach((start, k) => {
+        const end = plan.splits[k + 1] ?? plan.fileBytes;
+        const job: PartJob = {
+          path,
+          start,
+          end,
+          fileBytes: plan.fileBytes,
+          layout: { headers: layout.headers, resolved: layout.resolved, dateFormat: layout.dateFormat },
+          options: rowOptions(options),
+          estimatedRows: rowsPerByte * (end - start),
+          ordersPerRow,
+        };
+        const worker = new Worker(entry.file, { workerData: job, execArgv: entry.execArgv });
+        const result = new Promise<PartOutput | null>((resolve) => {
+          worker.once('message', (m: { output?: PartOutput; error?: string }) => resolve(m.output ?? null));
+          worker.once('error', () => resolve(null));
+          worker.once('exit', () => resolve(null));
+        });
+        workers.push({ worker, result });
+      });
+    });
+    if (first.cut) return null;
+    let lineOffset = first.nextLine - 1;
+    for (const { result } of workers) {
+      const part = await result;
+      if (!part) return null;
+      absorbPart(first.rows, part, lineOffset, options.maxProblems ?? 100);
+      if (!part.clean) return null;
+      lineOffset += part.nextLine - 1;
+    }
+    return first;
+  } finally {
+    for (const { worker } of workers) void worker.terminate();
+  }
+}
+
+/** The options that decide how rows are read, alone: a caller's request may hold more (a stream, callbacks) than a thread can be sent. */
+function rowOptions(o: TransactionIngestOptions): TransactionIngestOptions {
+  return {
+    mapping: o.mapping,
+    header: o.header,
+    columns: o.columns,
+    encoding: o.encoding,
+    thousands: o.thousands,
+    currency: o.currency,
+    zeroAmounts: o.zeroAmounts,
+    delimiter: o.delimiter,
+    decimal: o.decimal,
+    dateFormat: o.dateFormat,
+    returns: o.returns,
+    cancellationPrefix: o.cancellationPrefix,
+    policy: o.policy,
+    maxProblems: o.maxProblems,
+    now: o.now,
+    chunkBytes: o.chunkBytes,
+  };
+}
+
+/**
+ * Reads a file (or its first part, up to byte `end`) on this thread: the head decides header, mapping and date
+ * format (then `onLayout` may start the readers of the other parts), then every row is validated.
+ */
+async function readFirstPart(
+  source: TransactionSource,
+  options: TransactionIngestOptions,
+  end?: number,
+  onLayout?: (layout: TransactionLayout, rowsPerByte: number, ordersPerRow: number) => void,
+): Promise<FirstPart> {
   const delimiter = options.delimiter ?? ',';
-  const chunks = chunksOf(source, options);
+  const chunks = chunksOf(source, options, end);
   const encoding = options.encoding ?? 'utf-8';
   const utf8 = encoding === 'utf-8' ? new Utf8Checker() : null;
   let tokenizer: CsvTokenizer | null = null;
@@ -118,8 +291,9 @@ export async function ingestTransactions(
     options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
     // Orders per line in the head estimate the order dictionary (0.76 per line in a file of one-line orders, 0.04 in
     // Online Retail): sized once, it is not rehashed at every doubling of millions of ids.
-    if (estimatedRows && batch.count > dataFrom)
-      rows.orders.reserve(Math.ceil(Math.min(1, rows.orders.size / (batch.count - dataFrom)) * estimatedRows * 1.1));
+    const ordersPerRow = batch.count > dataFrom ? Math.min(1, rows.orders.size / (batch.count - dataFrom)) : 0;
+    if (estimatedRows) rows.orders.reserve(Math.ceil(ordersPerRow * estimatedRows * 1.1));
+    onLayout?.({ headers, resolved, dateFormat, dataFrom }, batch.count / headBuffer.length, ordersPerRow);
     if (!done) {
       for (;;) {
         const chunk = await next();
@@ -127,6 +301,9 @@ export async function ingestTransactions(
         rows.add(tokenizer.push(chunk), 0);
         options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
       }
+      // The end of a first part is not the end of the file: a record it leaves open means the split is unusable.
+      if (end !== undefined)
+        return { rows, resolved, dateFormat, nextLine: tokenizer.nextLine, cut: tokenizer.pending };
       rows.add(tokenizer.end(), 0);
       options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
     }
@@ -134,19 +311,7 @@ export async function ingestTransactions(
     if (e instanceof IngestError) throw e;
     throw new IngestError((e as Error).message);
   }
-
-  const report = transactionIngestReport(rows, options);
-  if (rows.rowsRead === 0) throw new IngestError('the file has a header but no data rows', report);
-  if (rows.rejected > 0 && policy === 'reject') {
-    const first = rows.problems[0];
-    throw new IngestError(
-      `${rows.rejected} of ${rows.rowsRead} rows are invalid (first: line ${first.line}, ${first.field}: ${first.message}); fix them or ingest with the 'skip' policy`,
-      report,
-    );
-  }
-  if (rows.columns.size === 0) throw new IngestError('no valid rows remain', report);
-  const table = rows.table(resolved.index.quantity >= 0);
-  return { table, mapping: resolved.mapping, dateFormat, report, stats: transactionStats(table) };
+  return { rows, resolved, dateFormat, nextLine: tokenizer.nextLine, cut: false };
 }
 
 /** Refuses a head of a file that is binary or blank; what every reader of a CSV's head checks first. */

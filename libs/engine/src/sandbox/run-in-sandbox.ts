@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from '@workbench/data';
 import type { RunContext } from '@workbench/plugin-sdk';
 import type { ScoreEvaluationOutcome, ScoreOutcome } from '../score-frame';
 import type { PluginWorkResult } from '../train-and-evaluate';
@@ -31,17 +30,6 @@ function formatMb(mb: number): string {
 
 function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}
-
-/** The thread's entry: the compiled .js beside this file, or the .ts source run through the workspace's register hook. */
-function threadEntry(): { file: string; execArgv: string[] } {
-  const js = join(__dirname, 'sandbox-thread.js');
-  if (existsSync(js)) return { file: js, execArgv: [] };
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const register = join(dir, 'tools', 'register.js');
-    if (existsSync(register)) return { file: join(__dirname, 'sandbox-thread.ts'), execArgv: ['-r', register] };
-  }
-  throw new Error(`no sandbox-thread.js beside ${__dirname} and no tools/register.js above it to run the .ts source`);
 }
 
 /**
@@ -84,7 +72,7 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
   ctx: RunContext,
   limits: SandboxLimits,
 ): Promise<R> {
-  const entry = threadEntry();
+  const entry = threadEntry(__dirname, 'sandbox-thread');
   const plugin = `plugin '${job.model}'`;
   return new Promise<R>((resolve, reject) => {
     const worker = new Worker(entry.file, {

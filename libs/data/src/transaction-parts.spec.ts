@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestTransactions, transactionsHash, type TransactionIngestOptions } from './index';
+
+// Reading a file in parts on several threads must give exactly what one thread gives: the same table (so the same
+// dataset version content hash), report (counts, problems with their lines, reasons), mapping, dates and stats.
+// Small chunks make small files split (a part must be at least two chunks past the head).
+jest.setTimeout(120_000);
+const NOW = new Date('2030-01-01T00:00:00Z');
+const sample = join(__dirname, '../../../samples/online-retail-invoices.csv');
+const dir = mkdtempSync(join(tmpdir(), 'wb-parts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function readWith(path: string, threads: number, options: TransactionIngestOptions = {}) {
+  const result = await ingestTransactions(path, { now: NOW, chunkBytes: 16 * 1024, threads, ...options });
+  const { table, parts, ...rest } = result;
+  return { hash: transactionsHash(table), rows: table.rowCount, parts, ...rest };
+}
+
+async function errorOf(path: string, threads: number, options: TransactionIngestOptions = {}): Promise<string> {
+  return readWith(path, threads, options).then(
+    () => 'no error',
+    (e: Error) => e.message,
+  );
+}
+
+/** Lines with quoted newlines and commas, text and integer ids, returns, and bad rows of each kind, `n` records. */
+function messyFile(n: number, middle = ''): string {
+  const lines = ['InvoiceNo,CustomerID,InvoiceDate,Amount,Note'];
+  for (let i = 0; i < n; i++) {
+    if (i === Math.floor(n / 2) && middle) lines.push(middle);
+    const customer = i % 5 === 0 ? `"客-${i % 97}"` : String(10_000 + (i % 613));
+    const order = i % 50 === 0 ? `C${100_000 + i}` : String(100_000 + Math.floor(i / 3));
+    const amount = i % 50 === 0 ? '-4.5' : (i % 17) + 0.25;
+    const note = i % 7 === 0 ? `"line one\nline ""two"", with a comma"` : 'plain';
+    if (i % 101 === 0)
+      lines.push(`${order},${customer},2011-13-45 10:00:00,${amount},${note}`); // bad date
+    else if (i % 103 === 0)
+      lines.push(`${order},,2011-01-02 10:00:00,${amount},${note}`); // no customer
+    else if (i % 107 === 0)
+      lines.push(`${order},${customer},2011-01-02 10:00:00`); // too few fields
+    else if (i % 109 === 0)
+      lines.push(`${order},${customer},2011-01-02 10:00:00,abc,${note}`); // bad amount
+    else lines.push(`${order},${customer},2011-0${1 + (i % 9)}-1${i % 10} 1${i % 10}:00:00,${amount},${note}`);
+    if (i % 211 === 0) lines.push(''); // blank lines are counted, not read
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+describe('reading a transactions file in parts on several threads', () => {
+  it('gives the same table, report and stats as one thread on the Online Retail sample', async () => {
+    const one = await readWith(sample, 1);
+    expect(one.parts).toBe(1);
+    for (const threads of [2, 3]) {
+      const many = await readWith(sample, threads);
+      expect(many.parts).toBe(threads);
+      expect({ ...many, parts: 1 }).toEqual(one);
+    }
+  });
+
+  it('gives the same with bad rows (skipped, their lines reported), quoted newlines, CRLF and blank lines', async () => {
+    const path = join(dir, 'messy.csv');
+    writeFileSync(path, messyFile(12_000));
+    const one = await readWith(path, 1, { policy: 'skip', maxProblems: 1000 });
+    expect(one.report.rowsRejected).toBeGreaterThan(300);
+    expect(one.report.problems.at(-1)?.line).toBeGreaterThan(12_000);
+    const two = await readWith(path, 2, { policy: 'skip', maxProblems: 1000 });
+    expect(two.parts).toBe(2);
+    expect({ ...two, parts: 1 }).toEqual(one);
+    // And under the reject policy, the same error naming the same first bad line.
+    expect(await errorOf(path, 2)).toBe(await errorOf(path, 1));
+  });
+
+  it('reads on one thread when the split would cut a record (a long quoted field across the middle)', async () => {
+    const path = join(dir, 'cut.csv');
+    const long = `999999,12345,2011-01-02 10:00:00,1.5,"${'a long note\n'.repeat(20_000)}"`;
+    writeFileSync(path, messyFile(4000, long));
+    const one = await readWith(path, 1, { policy: 'skip' });
+    const two = await readWith(path, 2, { policy: 'skip' });
+    expect(two.parts).toBe(1);
+    expect(two).toEqual(one);
+  });
+
+  it('reports a bad byte in a later part as one thread does, with its line', async () => {
+    const path = join(dir, 'bad-utf8.csv');
+    const text = Buffer.from(messyFile(8000));
+    const at = text.indexOf('\n', Math.floor(text.length * 0.8)) + 9;
+    text[at] = 0xff;
+    writeFileSync(path, text);
+    const message = await errorOf(path, 1, { policy: 'skip' });
+    expect(message).toMatch(/line \d+/);
+    expect(await errorOf(path, 2, { policy: 'skip' })).toBe(message);
+  });
+});

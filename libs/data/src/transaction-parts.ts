@@ -1,0 +1,152 @@
+import { createReadStream } from 'node:fs';
+import { CsvTokenizer } from './csv';
+import { lineOfByte, Utf8Checker } from './encoding';
+import type { DictionaryParts } from './id-dictionary';
+import type { RowProblem } from './ingest-errors';
+import type { TransactionIngestOptions } from './transaction-ingest-options';
+import type { DateFormat } from './bytes';
+import type { ResolvedMapping } from './transaction-mapping';
+import { RowIngest, type RejectReason } from './transaction-rows';
+
+/**
+ * A part of a file (a byte range starting at a record) read by another thread: its rows with indexes into its own
+ * dictionaries, which the reader of the part before merges into its own (see {@link absorbPart}).
+ */
+export interface PartOutput {
+  /** The range ended at a record's end (false: it cut a record, e.g. a quoted newline; the split is unusable). */
+  clean: boolean;
+  /** The part's lines, counted from 1 at its first byte, plus one: the next part's first line relative to this one's. */
+  nextLine: number;
+  size: number;
+  customer: Int32Array;
+  order: Int32Array;
+  timestamp: Float64Array;
+  amount: Float64Array;
+  quantity: Float64Array;
+  isReturn: Uint8Array;
+  customers: DictionaryParts;
+  orders: DictionaryParts;
+  rowsRead: number;
+  rejected: number;
+  returnRows: number;
+  returnsExcluded: number;
+  zeroAmountRows: number;
+  zeroAmountsExcluded: number;
+  problems: RowProblem[];
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+}
+
+/** What a thread needs to read a part: the file, the range, and how the whole file is read (decided from its head). */
+export interface PartJob {
+  path: string;
+  start: number;
+  /** Exclusive; the file's size for the last part. */
+  end: number;
+  fileBytes: number;
+  layout: { headers: readonly string[]; resolved: ResolvedMapping; dateFormat: DateFormat };
+  options: TransactionIngestOptions;
+  /** Rows to make room for (the head's rows per byte times the part's bytes). */
+  estimatedRows: number;
+  /** Distinct orders per row in the head, to size the order dictionary once. */
+  ordersPerRow: number;
+}
+
+/**
+ * Reads the rows of a byte range of a UTF-8 file that starts at a record (the caller checks that the previous
+ * range ended clean). Any problem with the bytes themselves (bad UTF-8, an unclosed quote) throws: the caller then
+ * reads the whole file on one thread, which reports it as it always does.
+ */
+export async function readPart(
+  job: PartJob,
+): Promise<{ rows: RowIngest; output: PartOutput; transfer: ArrayBuffer[] }> {
+  const { headers, resolved, dateFormat } = job.layout;
+  const rows = new RowIngest(headers, resolved, dateFormat, job.options);
+  rows.columns.reserve(Math.ceil(job.estimatedRows * 1.1));
+  rows.orders.reserve(Math.ceil(job.ordersPerRow * job.estimatedRows * 1.1));
+  const tokenizer = new CsvTokenizer(job.options.delimiter ?? ',');
+  const utf8 = new Utf8Checker();
+  const last = job.end >= job.fileBytes;
+  const stream = createReadStream(job.path, {
+    start: job.start,
+    end: job.end - 1,
+    highWaterMark: job.options.chunkBytes ?? 1 << 20,
+  });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    utf8.check(chunk, (k) => lineOfByte(chunk, k, tokenizer.nextLine));
+    rows.add(tokenizer.push(chunk), 0);
+  }
+  utf8.check(Buffer.alloc(0), () => tokenizer.nextLine, last);
+  const clean = !tokenizer.pending;
+  const nextLine = tokenizer.nextLine;
+  if (last) rows.add(tokenizer.end(), 0);
+  const c = rows.columns;
+  const n = c.size;
+  const customers = rows.customers.parts();
+  const orders = rows.orders.parts();
+  const output: PartOutput = {
+    clean: last || clean,
+    nextLine,
+    size: n,
+    customer: c.customer.slice(0, n),
+    order: c.order.slice(0, n),
+    timestamp: c.timestamp.slice(0, n),
+    amount: c.amount.slice(0, n),
+    quantity: c.quantity.slice(0, n),
+    isReturn: c.isReturn.slice(0, n),
+    customers,
+    orders,
+    rowsRead: rows.rowsRead,
+    rejected: rows.rejected,
+    returnRows: rows.returnRows,
+    returnsExcluded: rows.returnsExcluded,
+    zeroAmountRows: rows.zeroAmountRows,
+    zeroAmountsExcluded: rows.zeroAmountsExcluded,
+    problems: rows.problems,
+    rejectedByReason: rows.rejectedByReason,
+  };
+  const transfer = [
+    output.customer,
+    output.order,
+    output.timestamp,
+    output.amount,
+    output.quantity,
+    output.isReturn,
+    customers.numbers,
+    orders.numbers,
+  ].map((a) => a.buffer as ArrayBuffer);
+  return { rows, output, transfer };
+}
+
+/**
+ * Appends a later part's rows to `rows` as if one thread had read on: its dictionaries merged into `rows`' (one
+ * merge each, in the part's first-seen order, which keeps the whole file's first-seen order), its indexes mapped,
+ * its counts added, its problems kept up to the limit with their lines moved by `lineOffset` (the lines before it).
+ */
+export function absorbPart(rows: RowIngest, part: PartOutput, lineOffset: number, maxProblems: number): void {
+  const customerAt = rows.customers.merge(part.customers);
+  const orderAt = rows.orders.merge(part.orders);
+  const c = rows.columns;
+  c.reserve(c.size + part.size);
+  for (let i = 0, r = c.size; i < part.size; i++, r++) {
+    c.customer[r] = customerAt[part.customer[i]];
+    const o = part.order[i];
+    c.order[r] = o < 0 ? o : orderAt[o];
+  }
+  c.timestamp.set(part.timestamp, c.size);
+  c.amount.set(part.amount, c.size);
+  c.quantity.set(part.quantity, c.size);
+  c.isReturn.set(part.isReturn, c.size);
+  c.size += part.size;
+  rows.rowsRead += part.rowsRead;
+  rows.rejected += part.rejected;
+  rows.returnRows += part.returnRows;
+  rows.returnsExcluded += part.returnsExcluded;
+  rows.zeroAmountRows += part.zeroAmountRows;
+  rows.zeroAmountsExcluded += part.zeroAmountsExcluded;
+  for (const problem of part.problems) {
+    if (rows.problems.length >= maxProblems) break;
+    rows.problems.push({ ...problem, line: problem.line + lineOffset });
+  }
+  for (const [reason, count] of Object.entries(part.rejectedByReason) as [RejectReason, number][])
+    rows.rejectedByReason[reason] = (rows.rejectedByReason[reason] ?? 0) + count;
+}
