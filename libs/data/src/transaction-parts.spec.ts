@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestTransactions, transactionsHash, type TransactionIngestOptions } from './index';
@@ -53,7 +53,10 @@ describe('reading a transactions file in parts on several threads', () => {
     const one = await readWith(sample, 1);
     expect(one.parts).toBe(1);
     for (const threads of [2, 3]) {
-      const many = await readWith(sample, threads);
+      const progress: { bytes: number; rows: number }[] = [];
+      const many = await readWith(sample, threads, { onProgress: (p) => progress.push(p) });
+      // Progress ends with the whole file and every row, as on one thread.
+      expect(progress.at(-1)).toEqual({ bytes: statSync(sample).size, rows: one.report.rowsRead });
       expect(many.parts).toBe(threads);
       expect({ ...many, parts: 1 }).toEqual(one);
     }

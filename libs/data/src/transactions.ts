@@ -180,6 +180,8 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
       if (!part.clean) return null;
       lineOffset += part.nextLine - 1;
     }
+    // Progress went as far as the first part (its bytes and rows); the other parts are done now.
+    options.onProgress?.({ bytes: plan.fileBytes, rows: first.rows.rowsRead });
     return first;
   } finally {
     for (const { worker } of workers) void worker.terminate();
