@@ -23,6 +23,7 @@ export default defineConfig({
         '/datasets',
         '/plugins',
         '/health',
+        '/events',
       ].map((p) => [p, 'http://127.0.0.1:3000']),
     ),
   },

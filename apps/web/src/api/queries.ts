@@ -36,9 +36,8 @@ export const useSegmentation = (id: string) =>
 export const useRuns = (segmentation: string) =>
   useQuery({
     queryKey: ['runs', segmentation],
+    // No polling: the live events refetch it when a run's status changes (components/jobs.tsx).
     queryFn: () => getJson<Run[]>(`/segmentations/${enc(segmentation)}/runs`),
-    // Poll while a version is still queued or running, so its status moves on screen.
-    refetchInterval: (q) => (q.state.data?.some((r) => r.status === 'queued' || r.status === 'running') ? 1000 : false),
   });
 export const useAliases = (segmentation: string) =>
   useQuery({
@@ -59,8 +58,6 @@ export const useRun = (id: string) =>
   useQuery({
     queryKey: ['run', id],
     queryFn: () => getJson<Run>(`/runs/${enc(id)}`),
-    refetchInterval: (q) =>
-      q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false,
   });
 export const useSegments = (id: string, enabled = true) =>
   useQuery({ queryKey: ['segments', id], queryFn: () => getJson<Segment[]>(`/runs/${enc(id)}/segments`), enabled });
@@ -82,8 +79,6 @@ export const useComparison = (id: string | undefined) =>
     queryKey: ['comparison', id],
     queryFn: () => getJson<Comparison>(`/comparisons/${enc(id as string)}`),
     enabled: !!id,
-    refetchInterval: (q) =>
-      q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 500 : false,
   });
 export const useCustomerHistory = (id: string) =>
   useQuery({

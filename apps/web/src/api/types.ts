@@ -26,7 +26,7 @@ export interface Segmentation {
   createdAt: string;
 }
 
-export type Status = 'queued' | 'running' | 'succeeded' | 'failed';
+export type Status = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Run {
   id: string;
@@ -407,3 +407,10 @@ export interface QueueJobs {
   dashboard: string | null;
   jobs: QueueJob[];
 }
+
+/** One event of `GET /events/stream` (see the orchestrator's OpenAPI description). */
+export type LiveEvent =
+  | { type: 'progress'; queue: string; id: string; fraction: number; note?: string }
+  | { type: 'log'; queue: string; id: string; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'state'; kind: 'run' | 'comparison' | 'scoring' | 'retrain'; id: string; status: string }
+  | { type: 'ingest'; uploadId: string; fraction: number; rows: number };

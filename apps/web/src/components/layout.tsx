@@ -4,6 +4,7 @@ import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-route
 import { useSession } from '../api/queries';
 import { clearKey, getKey } from '../api/session';
 import type { Session } from '../api/types';
+import { JobsPanel, LiveJobs } from './jobs';
 import { Problem } from './status';
 
 const SessionContext = createContext<Session | null>(null);
@@ -67,7 +68,10 @@ export function Layout() {
         {session.isError && <Problem error={session.error} />}
         {session.data && (
           <SessionContext.Provider value={session.data}>
-            <Outlet />
+            <LiveJobs>
+              <JobsPanel />
+              <Outlet />
+            </LiveJobs>
           </SessionContext.Provider>
         )}
       </main>

@@ -1,8 +1,11 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { download, enc } from '../api/client';
+import { download, enc, postJson } from '../api/client';
 import { useAssignmentsPage, useKpis, useRun, useSegments } from '../api/queries';
-import type { Segment } from '../api/types';
+import type { Run, Segment } from '../api/types';
+import { useLiveJob } from '../components/jobs';
+import { useMay } from '../components/layout';
 import { Chart } from '../charts/chart';
 import { errorBarsOption, profileOption, sizesOption } from '../charts/options';
 import { Loading, Problem, StatusBadge } from '../components/status';
@@ -131,6 +134,46 @@ function Assignments({ runId, segments }: { runId: string; segments: Segment[] }
   );
 }
 
+/** A queued or running run: its live progress bar, and a Cancel button for those who may run segmentations. */
+function RunProgress({ run }: { run: Run }) {
+  const live = useLiveJob('train', run.id);
+  const may = useMay();
+  const client = useQueryClient();
+  const [cancelling, setCancelling] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // The stream's progress once it reported; before that, what the run said when the page loaded.
+  const fraction = live && live.status !== 'queued' ? live.fraction : run.progress;
+  const note = live?.note ?? run.progressNote;
+  const cancel = async () => {
+    setCancelling(true);
+    setError(null);
+    try {
+      await postJson<Run>(`/runs/${enc(run.id)}/cancel`);
+      await client.invalidateQueries({ queryKey: ['run'] });
+      await client.invalidateQueries({ queryKey: ['runs'] });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setCancelling(false);
+    }
+  };
+  return (
+    <div className="actions">
+      <label htmlFor="run-progress">
+        {run.status === 'queued' ? 'Queued' : 'Running'} {formatPercent(fraction, 0)}
+        {note ? ` · ${note}` : ''}
+      </label>
+      <progress id="run-progress" data-testid="run-progress" max={1} value={fraction} />
+      {may.runSegmentations && (
+        <button type="button" className="secondary" disabled={cancelling} onClick={() => void cancel()}>
+          {cancelling ? 'Cancelling…' : 'Cancel run'}
+        </button>
+      )}
+      {error !== null && <Problem error={error} />}
+    </div>
+  );
+}
+
 /** One run: sizes, profiles, KPIs with intervals, the model's quality figures, and exports. */
 export function RunPage() {
   const { run: ref = '' } = useParams();
@@ -171,11 +214,9 @@ export function RunPage() {
         {r.plugin.name}@{r.plugin.version} · dataset version v{r.datasetVersion.version} · seed {r.seed} ·{' '}
         {formatDuration(r.timings.durationMs)}
       </p>
-      {!done && (
-        <p role="status">
-          {r.status === 'failed' ? r.error : `${formatPercent(r.progress, 0)} ${r.progressNote ?? ''}`}
-        </p>
-      )}
+      {(r.status === 'queued' || r.status === 'running') && <RunProgress run={r} />}
+      {r.status === 'failed' && <p role="status">{r.error}</p>}
+      {r.status === 'cancelled' && <p role="status">Cancelled: nothing of this run was stored.</p>}
       {done && (
         <div className="actions">
           <button type="button" onClick={() => void exportCsv()}>
