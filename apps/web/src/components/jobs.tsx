@@ -6,7 +6,7 @@ import { useComparison, useRun } from '../api/queries';
 import type { LiveEvent } from '../api/types';
 import { enc } from '../api/client';
 import { formatPercent } from '../shape/format';
-import { applyLiveEvent, dropFinished, isFinal, jobKey, type LiveJob } from '../shape/live';
+import { applyLiveEvent, dropFinished, isFinal, jobKey, showsUnfinished, type LiveJob } from '../shape/live';
 import { StatusBadge } from './status';
 
 /** How long a finished job stays in the panel, with its final status. */
@@ -50,7 +50,9 @@ export function LiveJobs({ children }: { children: ReactNode }) {
   );
   const opened = useRef(false);
   useLiveEvents(onEvent, () => {
-    if (opened.current) void client.invalidateQueries();
+    // Events sent before the stream was open are lost: on the first open, what was still unfinished when it was
+    // read (it may have finished meanwhile); after a reconnect, everything on screen.
+    void client.invalidateQueries(opened.current ? undefined : { predicate: (q) => showsUnfinished(q.state.data) });
     opened.current = true;
   });
   // Finished jobs leave the panel a little later; one timer per change of the jobs, not a poll.

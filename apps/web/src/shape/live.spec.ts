@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../api/types';
-import { applyLiveEvent, dropFinished, reconnectDelay, sseReader, type LiveJob } from './live';
+import { applyLiveEvent, dropFinished, reconnectDelay, showsUnfinished, sseReader, type LiveJob } from './live';
 
 const progress = (fraction: number, note?: string): LiveEvent => ({
   type: 'progress',
@@ -75,5 +75,15 @@ describe('dropFinished and reconnectDelay', () => {
 
   it('doubles the wait up to 30 s', () => {
     expect([1, 2, 3, 5, 6, 20].map(reconnectDelay)).toEqual([1000, 2000, 4000, 16_000, 30_000, 30_000]);
+  });
+});
+
+describe('showsUnfinished', () => {
+  it('finds a queued or running entity in a query result, alone or in a list', () => {
+    expect(showsUnfinished({ id: 'r1', status: 'running' })).toBe(true);
+    expect(showsUnfinished([{ status: 'succeeded' }, { status: 'queued' }])).toBe(true);
+    expect(showsUnfinished([{ status: 'succeeded' }, { status: 'cancelled' }])).toBe(false);
+    expect(showsUnfinished({ name: 'me', role: 'admin' })).toBe(false);
+    expect(showsUnfinished(undefined)).toBe(false);
   });
 });

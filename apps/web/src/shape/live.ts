@@ -106,3 +106,11 @@ export function dropFinished(jobs: ReadonlyMap<string, LiveJob>, now: number, ke
 
 /** The wait before reconnect attempt `n` (1-based): 1 s, 2 s, 4 s … at most 30 s. */
 export const reconnectDelay = (attempt: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
+
+const UNFINISHED = new Set(['queued', 'running', 'training']);
+
+/** True for a query's data that is, or lists, something still queued or running (a run, a comparison, a retrain). */
+export function showsUnfinished(data: unknown): boolean {
+  const items = Array.isArray(data) ? data : [data];
+  return items.some((item) => UNFINISHED.has((item as { status?: unknown } | null)?.status as string));
+}
