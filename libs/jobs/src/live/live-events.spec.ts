@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import Redis from 'ioredis';
-import { randomQueuePrefix, requireRedis, testRedisUrl } from '../testing';
+import { randomQueuePrefix, RedisServer, requireRedis, testRedisUrl } from '../testing';
 import { InlineLiveEvents } from './inline-live-events';
 import type { LiveEvent, LiveEvents } from './live-events';
 import { RedisLiveEvents } from './redis-live-events';
@@ -119,6 +120,49 @@ describe('RedisLiveEvents subscriptions', () => {
     } finally {
       await here.close();
       await there.close();
+    }
+  });
+});
+
+describe('RedisLiveEvents while Redis is away', () => {
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+
+  it('drops what is published during an outage instead of queueing it, and delivers again once Redis is back', async () => {
+    const redis = new RedisServer(await freePort());
+    await redis.start();
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => warnings.push(m), error: () => undefined };
+    const prefix = randomQueuePrefix('live');
+    const publisher = new RedisLiveEvents({ redisUrl: redis.url, prefix, logger });
+    const subscriber = new RedisLiveEvents({ redisUrl: redis.url, prefix, logger });
+    try {
+      const seen: LiveEvent[] = [];
+      subscriber.subscribe((e) => seen.push(e));
+      await subscriber.ready();
+      publisher.publish(progress(0.1));
+      await until(() => seen.length === 1, 'the first event');
+      await redis.stop();
+      // The publisher's connection has noticed (its reconnect attempts are refused).
+      await until(() => warnings.some((w) => w.startsWith('live events publisher')), 'the publisher to notice');
+      for (const f of [0.2, 0.3, 0.4]) publisher.publish(progress(f));
+      expect(warnings.filter((w) => w.startsWith('live events not published while Redis is away'))).toHaveLength(1);
+      await redis.start();
+      // The subscriber resubscribes on its own; an event published after both are back arrives, the dropped ones never.
+      await until(() => {
+        publisher.publish(progress(0.9));
+        return seen.some((e) => e.type === 'progress' && e.fraction === 0.9);
+      }, 'an event after the restart');
+      expect(seen.map((e) => (e.type === 'progress' ? e.fraction : e.type)).filter((f) => f !== 0.9)).toEqual([0.1]);
+    } finally {
+      await publisher.close();
+      await subscriber.close();
+      await redis.stop();
     }
   });
 });

@@ -36,6 +36,9 @@ export class RedisLiveEvents implements LiveEvents {
   private pending: Promise<unknown> = Promise.resolve();
   private subscribed = false;
   private closed = false;
+  private publisherWasReady = false;
+  /** Events dropped since Redis went away (one warning per outage). */
+  private dropped = 0;
 
   constructor(private readonly options: RedisLiveEventsOptions) {
     if (!options.redisUrl) throw new Error('RedisLiveEvents needs a redisUrl, e.g. redis://127.0.0.1:6379');
@@ -45,7 +48,20 @@ export class RedisLiveEvents implements LiveEvents {
 
   publish(event: LiveEvent): void {
     if (this.closed) return;
-    this.publisher ??= this.connect('publisher');
+    if (!this.publisher) {
+      const publisher = this.connect('publisher');
+      publisher.on('ready', () => {
+        this.publisherWasReady = true;
+        this.dropped = 0;
+      });
+      this.publisher = publisher;
+    }
+    // While Redis is away after having been there, events are dropped rather than queued without bound in
+    // ioredis's offline queue (a long outage would pile up every progress event); the first connection queues.
+    if (this.publisherWasReady && this.publisher.status !== 'ready') {
+      if (this.dropped++ === 0) this.logger.warn(`live events not published while Redis is away (${this.channel})`);
+      return;
+    }
     this.publisher
       .publish(this.channel, JSON.stringify(event))
       .catch((e: Error) => this.logger.warn(`live event (${event.type}) not published: ${e.message}`));
