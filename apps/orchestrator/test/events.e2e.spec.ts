@@ -175,6 +175,30 @@ function describeStream(
       expect(trace(again.events, run.id)).toEqual(['cancelled']);
     });
 
+    it("sends a plugin's log lines to analysts and not to viewers", async () => {
+      await post('/segmentations', {
+        name: 'km',
+        plugin: 'segmenter-kmeans',
+        dataset: 'retail',
+        params: { features: ['recency_days', 'frequency', 'monetary'], k: 3, nInit: 1 },
+      });
+      const [analyst, viewer] = [await openStream(base, keys.analyst), await openStream(base, keys.viewer)];
+      await until('both subscriptions', () => workbench.events.listenerCount() === 2 || undefined);
+      await workbench.events.ready();
+      const run = await post('/segmentations/km/runs', { seed: 4 });
+      for (const client of [analyst, viewer])
+        await until('the run to succeed', () => trace(client.events, run.id).includes('succeeded') || undefined);
+      const logs = (client: StreamClient) =>
+        client.events.flatMap((e) => (e.type === 'log' && e.id === run.id ? [e.message] : []));
+      // k-means logs its fit (k, restarts, inertia, silhouette).
+      expect(logs(analyst)).toEqual(expect.arrayContaining([expect.stringMatching(/^fitted k=3, 1 restart/)]));
+      expect(logs(viewer)).toEqual([]);
+      // The same run's progress and status reach both.
+      expect(trace(viewer.events, run.id)).toEqual(trace(analyst.events, run.id));
+      analyst.leave();
+      viewer.leave();
+    });
+
     it('removes every listener and subscription when clients disconnect', async () => {
       await until('earlier streams to close', async () => (workbench.events.listenerCount() === 0 ? true : undefined));
       const before = await subscriptions();
