@@ -1,8 +1,8 @@
 import type { DatasetVersion } from '@workbench/persistence';
-import type { FeatureFrame } from '@workbench/plugin-sdk';
+import { positionsIn } from '@workbench/compare';
 import type { AssignmentsService, DecodedAssignments } from './assignments.service';
 import { NotFoundError } from './errors';
-import type { RunInputsService } from './run-inputs.service';
+import type { RunInput, RunInputsService } from './run-inputs.service';
 import type { RunsService } from './runs.service';
 import type { SegmentationsService } from './segmentations.service';
 import type { CustomerInRunView } from './views/customer.view';
@@ -40,7 +40,7 @@ export class CustomerFeaturesService {
     });
     const frame = input.frame;
     const row = frame.ids[index] === customerId ? index : frame.ids.indexOf(customerId);
-    const means = this.meansOf(run.id, frame, decoded);
+    const means = this.meansOf(run.id, input, decoded);
     const key = decoded.segment[index];
     const modelFeatures = new Set(
       Array.isArray((run.params as { features?: unknown }).features)
@@ -72,21 +72,20 @@ export class CustomerFeaturesService {
     };
   }
 
-  private meansOf(runId: string, frame: FeatureFrame, decoded: DecodedAssignments): Means {
+  private meansOf(runId: string, input: RunInput, decoded: DecodedAssignments): Means {
     const cached = this.means.get(runId);
     if (cached) return cached;
-    // The assignments are stored in the input's row order; a map is the fallback should they ever differ.
-    const sameOrder = frame.ids.length === decoded.ids.length && frame.ids.every((id, i) => id === decoded.ids[i]);
-    const rowOf = sameOrder ? null : new Map(frame.ids.map((id, i) => [id, i]));
+    const frame = input.frame;
+    // Each assigned customer's row in the input (the same order, found by one memcmp, or a join on the ids' bytes).
+    const rows = positionsIn(decoded.idTable, input.ids);
     const means: Means = { segment: new Map(), overall: new Map() };
     for (const [name, column] of Object.entries(frame.columns)) {
       if (column.kind !== 'numeric') continue;
       const sums = new Map<number, { sum: number; n: number }>();
       let sum = 0;
       let n = 0;
-      for (let i = 0; i < decoded.ids.length; i++) {
-        const row = rowOf ? rowOf.get(decoded.ids[i]) : i;
-        const v = row === undefined ? Number.NaN : column.values[row];
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i] < 0 ? Number.NaN : column.values[rows[i]];
         if (Number.isNaN(v)) continue;
         const s = sums.get(decoded.segment[i]) ?? { sum: 0, n: 0 };
         s.sum += v;

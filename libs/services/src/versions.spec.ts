@@ -121,6 +121,25 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
     expect((await wb.comparisons.list()).length).toBeGreaterThanOrEqual(2);
   });
 
+  it("gives a customer's features beside its segment's and all customers' means, as summed from the run's rows", async () => {
+    const view = await wb.customerFeatures.inRun('by-spend@v1', '12346');
+    const run = await wb.runs.resolve('by-spend@v1');
+    const rows = await wb.assignments.forRun(run.id);
+    const frame = await wb.runInputs.loadFrame(run.datasetVersion);
+    const monetary = frame.columns.monetary as { values: Float64Array };
+    const key = rows.find((r) => r.customerId === '12346')!.segmentKey;
+    let [sum, n, all] = [0, 0, 0];
+    rows.forEach((r, i) => {
+      expect(frame.ids[i]).toBe(r.customerId);
+      all += monetary.values[i];
+      if (r.segmentKey !== key) return;
+      sum += monetary.values[i];
+      n++;
+    });
+    const feature = view.features.find((f) => f.name === 'monetary')!;
+    expect([feature.value, feature.segmentMean, feature.overallMean]).toEqual([77183.6, sum / n, all / rows.length]);
+  });
+
   it('refuses to compare a run that has not finished', async () => {
     await wb.segmentations.create({
       name: 'doomed',
