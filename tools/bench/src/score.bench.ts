@@ -178,9 +178,6 @@ async function main(): Promise<void> {
     }
     for (const line of results) console.log(line);
     console.log(
-      "rules (RFM): a lone customer whose value equals a training cut point is placed by the middle of its tie group, not by its place among the training ties (segmenter-rules README), so some answers differ from the run's own",
-    );
-    console.log(
       `load average (1, 5, 15 min): ${loadavg()
         .map((l) => l.toFixed(2))
         .join(', ')}`,
