@@ -19,6 +19,7 @@ import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retr
 import { runSegmentation } from './commands/run';
 import { parseDatasetRef, scoreDataset } from './commands/score';
 import { addAlert, listAlerts, removeAlert } from './commands/alerts';
+import { addAudienceSubscription, listAudienceSubscriptions } from './commands/audiences';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -411,6 +412,32 @@ export function buildProgram(cli: CliEnvironment): Command {
     .description('delete a KPI alert: it no longer fires or is listed; its past firings stay in the events')
     .argument('<id>', 'alert id (alerts list --json)')
     .action((id: string) => withWorkbench(cli, false, (wb) => removeAlert(wb, cli.out, { id })));
+
+  const audiences = program
+    .command('audiences')
+    .description("audience changes pushed by webhook: each new version's entered and left customers per segment");
+  audiences
+    .command('add')
+    .description(
+      "subscribe a webhook: after each successful version, every segment's customers who entered and left it since the previous version's matched segment (Hungarian matching)",
+    )
+    .argument('<segmentation>', 'segmentation name')
+    .requiredOption(
+      '--webhook <url>',
+      'URL posted { segment, previous, entered, left, part, parts }, retried with backoff',
+    )
+    .option('--chunk <n>', 'at most this many ids per call (default 1000)', integer(1, 10_000))
+    .option('--json', 'print JSON')
+    .action((segmentation: string, options: { webhook: string; chunk?: number; json?: boolean }) =>
+      withWorkbench(cli, false, (wb) => addAudienceSubscription(wb, cli.out, { segmentation, ...options })),
+    );
+  audiences
+    .command('list')
+    .description('list audience subscriptions')
+    .option('--json', 'print JSON (as GET /audiences answers a scientist)')
+    .action((options: { json?: boolean }) =>
+      withWorkbench(cli, false, (wb) => listAudienceSubscriptions(wb, cli.out, options)),
+    );
 
   program
     .command('retrain')

@@ -1,20 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { JobQueue, RetryPolicy } from '@workbench/jobs';
-import {
-  AlertFiring,
-  KpiAlert,
-  KpiValue,
-  Run,
-  RunStatus,
-  WorkbenchEvent,
-  type Segmentation,
-} from '@workbench/persistence';
+import { AlertFiring, KpiAlert, KpiValue, WorkbenchEvent, type Segmentation } from '@workbench/persistence';
 import { evaluatePromotionRule, parsePromotionRule, type PromotionRule } from '@workbench/retrain';
 import { InvalidRequestError, NotFoundError } from './errors';
 import { HOST_KPIS } from './host-kpis';
 import type { WorkbenchLogger } from './logger';
 import type { AssignmentsService } from './assignments.service';
-import { matchSegments, type VersionAssignments } from './kpi-history.service';
+import { matchSegments, previousFinishedRun, type VersionAssignments } from './kpi-history.service';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
@@ -265,11 +257,7 @@ export class AlertsService {
   ): Promise<{ runId: string; version: number; values: Map<number, Record<string, number | null>> } | null> {
     const before = run.scoring
       ? { id: run.id, version: run.version }
-      : await tx.findOne(
-          Run,
-          { segmentation: run.segmentationId, status: RunStatus.Succeeded, version: { $lt: run.version } },
-          { orderBy: { version: 'desc' }, fields: ['id', 'version'] },
-        );
+      : await previousFinishedRun(tx, run.segmentationId, run.version);
     if (!before) return null;
     let pairs: Map<number, number>;
     if (run.scoring) pairs = new Map(Array.from({ length: k }, (_, i) => [i, i]));

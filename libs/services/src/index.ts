@@ -1,4 +1,5 @@
 export * from './alerts.service';
+export * from './audiences.service';
 export * from './aliases.service';
 export * from './artifact-collector';
 export * from './api-keys.service';

@@ -1,7 +1,7 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { compareAssignments } from '@workbench/compare';
 import type { StringTable } from '@workbench/data';
-import { Comparison, ComparisonStatus, RunStatus, type Run } from '@workbench/persistence';
+import { Comparison, ComparisonStatus, Run, RunStatus } from '@workbench/persistence';
 import type { AliasesService } from './aliases.service';
 import type { AssignmentsService } from './assignments.service';
 import { InvalidRequestError } from './errors';
@@ -39,6 +39,19 @@ export function matchSegments(a: VersionAssignments, b: VersionAssignments): Map
     kB: b.k,
   });
   return new Map(result.matching.pairs.map((p) => [p.segmentA, p.segmentB]));
+}
+
+/** The latest finished version of a segmentation before `version`, or null (read through `em`: a caller may be in a transaction). */
+export function previousFinishedRun(
+  em: EntityManager,
+  segmentationId: string,
+  version: number,
+): Promise<Pick<Run, 'id' | 'version'> | null> {
+  return em.findOne(
+    Run,
+    { segmentation: segmentationId, status: RunStatus.Succeeded, version: { $lt: version } },
+    { orderBy: { version: 'desc' }, fields: ['id', 'version'] },
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
 import { DatasetVersion, KpiValue, Run, RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import type { RunContext } from '@workbench/plugin-sdk';
 import type { AlertsService, RunKpiRow } from './alerts.service';
+import type { AudiencesService } from './audiences.service';
 import type { AssignmentsService } from './assignments.service';
 import { hostKpis } from './host-kpis';
 import type { RunInputsService } from './run-inputs.service';
@@ -27,6 +28,8 @@ export class RunProcessor extends JobProcessor<Run> {
   protected readonly noun = 'run';
   /** Checks the segmentation's KPI alerts in each run's results transaction (set by the workbench); none by default. */
   alerts: AlertsService | undefined;
+  /** Computes each successful run's audience changes for the segmentation's subscriptions (set by the workbench). */
+  audiences: AudiencesService | undefined;
   /** Aborted when this process shuts down, so running plugins stop and their jobs are retried elsewhere. */
   private readonly shutdown = new AbortController();
   /**
@@ -229,18 +232,19 @@ export class RunProcessor extends JobProcessor<Run> {
         segmentationName: segmentation.name,
         version: run.version,
       };
-      return this.alerts
-        ? this.alerts.fire(tx, firing, outcome.segments, kpiRows, {
-            ids: frame.ids,
-            idTable: input.ids,
-            segment: outcome.assignments.segment,
-          })
-        : [];
+      const current = { ids: frame.ids, segment: outcome.assignments.segment };
+      return [
+        ...(this.alerts ? await this.alerts.fire(tx, firing, outcome.segments, kpiRows, current) : []),
+        ...(this.audiences ? await this.audiences.changesForRun(tx, firing, outcome.segments, current) : []),
+      ];
     });
     // The events are stored; a webhook not queued here is queued again when a worker starts (pending events).
     await this.alerts
-      ?.notify(fired)
+      ?.notify(fired.filter((e) => e.kind === 'alert.fired'))
       .catch((e: Error) => this.logger.warn(`run ${run.id}: alert webhooks not queued: ${e.message}`));
+    await this.audiences
+      ?.notify(fired.filter((e) => e.kind === 'audience.changed'))
+      .catch((e: Error) => this.logger.warn(`run ${run.id}: audience webhooks not queued: ${e.message}`));
   }
 
   private runContext(run: Run, job: Job, signal: AbortSignal): RunContext {

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { DoNotRetryError, type Job, type JobQueue, type LiveEvents } from '@workbench/jobs';
-import { KpiAlert, RetrainPolicy, WorkbenchEvent } from '@workbench/persistence';
+import { AudienceSubscription, KpiAlert, RetrainPolicy, WorkbenchEvent } from '@workbench/persistence';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
 import { WebhookTargets } from './webhook-targets';
@@ -8,7 +8,7 @@ import { WebhookTargets } from './webhook-targets';
 /** Webhook deliveries: tried this often, with doubling delays from the first. */
 export const WEBHOOK_RETRY = { attempts: 5, backoffMs: 2000 };
 
-/** Delivers retrain events to their policy's webhook and fired KPI alerts to their alert's (queue `notify`). */
+/** Delivers retrain events to their policy's webhook, fired KPI alerts to their alert's and audience changes to their subscription's (queue `notify`). */
 export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
   readonly queueName = 'notify' as const;
   protected readonly noun = 'webhook of event';
@@ -29,7 +29,10 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
   }
 
   protected isDone(event: WorkbenchEvent): boolean {
-    return event.webhookStatus === 'delivered' || (!event.policyId && event.kind !== 'alert.fired');
+    return (
+      event.webhookStatus === 'delivered' ||
+      (!event.policyId && event.kind !== 'alert.fired' && event.kind !== 'audience.changed')
+    );
   }
 
   /**
@@ -68,6 +71,9 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
       const policy = await em.findOne(RetrainPolicy, { id: event.policyId });
       return policy && !policy.deletedAt ? (policy.webhookUrl ?? null) : null;
     }
+    const subscriptionId = (event.details as { subscriptionId?: string }).subscriptionId;
+    if (event.kind === 'audience.changed' && subscriptionId)
+      return (await em.findOne(AudienceSubscription, { id: subscriptionId }))?.webhookUrl ?? null;
     const alertId = (event.details as { alertId?: string }).alertId;
     const alert = alertId ? await em.findOne(KpiAlert, { id: alertId }) : null;
     return alert && !alert.deletedAt ? (alert.webhookUrl ?? null) : null;

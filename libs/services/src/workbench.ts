@@ -19,6 +19,7 @@ import {
 import type { WorkbenchPlugin } from '@workbench/plugin-sdk';
 import { ArtifactCollector } from './artifact-collector';
 import { AlertsService } from './alerts.service';
+import { AudiencesService } from './audiences.service';
 import { AliasesService } from './aliases.service';
 import { ApiKeysService } from './api-keys.service';
 import { AssignmentsService } from './assignments.service';
@@ -111,6 +112,7 @@ export class Workbench {
   readonly retrain: RetrainService;
   readonly scorings: ScoringsService;
   readonly alerts: AlertsService;
+  readonly audiences: AudiencesService;
   readonly kpiSeries: KpiSeriesService;
   /** The worker halves: each consumes one queue once `startWorker` is called. */
   readonly runProcessor: RunProcessor;
@@ -209,6 +211,16 @@ export class Workbench {
       { mode: config.pluginIsolation, caps },
     );
     this.runProcessor.alerts = this.alerts;
+    this.audiences = new AudiencesService(
+      orm,
+      queue,
+      this.segmentations,
+      this.assignments,
+      logger,
+      webhookTargets,
+      webhookRetry,
+    );
+    this.runProcessor.audiences = this.audiences;
     this.comparisonProcessor = new ComparisonProcessor(
       orm,
       artifacts,

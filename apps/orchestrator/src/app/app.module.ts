@@ -32,6 +32,7 @@ import {
   RunsService,
   ScoringsService,
   AlertsService,
+  AudiencesService,
   KpiSeriesService,
   SegmentationsService,
   Workbench,
@@ -54,6 +55,7 @@ import { RetrainModule } from '../retrain/retrain.module';
 import { RunsModule } from '../runs/runs.module';
 import { ScoringsModule } from '../scorings/scorings.module';
 import { AlertsModule } from '../alerts/alerts.module';
+import { AudiencesModule } from '../audiences/audiences.module';
 import { SegmentationsModule } from '../segmentations/segmentations.module';
 import { SessionController } from '../auth/session.controller';
 import { webAppModules, WebRootController } from '../web/web-app';
@@ -88,6 +90,7 @@ const SERVICES = [
   [ApiKeysService, (wb: Workbench) => wb.apiKeys],
   [ScoringsService, (wb: Workbench) => wb.scorings],
   [AlertsService, (wb: Workbench) => wb.alerts],
+  [AudiencesService, (wb: Workbench) => wb.audiences],
   [KpiSeriesService, (wb: Workbench) => wb.kpiSeries],
 ] as const;
 const serviceProviders: Provider[] = SERVICES.map(([token, pick]) => ({
@@ -109,6 +112,7 @@ const FEATURE_MODULES = [
   PluginsModule,
   ScoringsModule,
   AlertsModule,
+  AudiencesModule,
   EventsModule,
 ];
 

@@ -1,6 +1,7 @@
 export { AlertFiring } from './alert-firing.entity';
 export { Alias } from './alias.entity';
 export { AliasEvent } from './alias-event.entity';
+export { AudienceSubscription } from './audience-subscription.entity';
 export { ApiKey, ROLES, type Role } from './api-key.entity';
 export { Assignment } from './assignment.entity';
 export { Comparison, ComparisonStatus } from './comparison.entity';
@@ -20,6 +21,7 @@ export { Segmentation } from './segmentation.entity';
 import { AlertFiring } from './alert-firing.entity';
 import { Alias } from './alias.entity';
 import { AliasEvent } from './alias-event.entity';
+import { AudienceSubscription } from './audience-subscription.entity';
 import { ApiKey } from './api-key.entity';
 import { Assignment } from './assignment.entity';
 import { Comparison } from './comparison.entity';
@@ -56,4 +58,5 @@ export const ENTITIES = [
   Scoring,
   KpiAlert,
   AlertFiring,
+  AudienceSubscription,
 ];

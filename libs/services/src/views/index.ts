@@ -1,5 +1,6 @@
 export * from './alert.view';
 export * from './alias.view';
+export * from './audience.view';
 export * from './api-key.view';
 export * from './comparison-reports.service';
 export * from './comparison.view';

@@ -14,6 +14,7 @@ import { Migration20261203101000_kpi_alerts } from './Migration20261203101000_kp
 import { Migration20261203120000_retrain_review } from './Migration20261203120000_retrain_review';
 import { Migration20261203121000_alert_firings_of_scorings } from './Migration20261203121000_alert_firings_of_scorings';
 import { Migration20261203130000_kpi_alert_deletion } from './Migration20261203130000_kpi_alert_deletion';
+import { Migration20261203131500_audience_subscriptions } from './Migration20261203131500_audience_subscriptions';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -38,4 +39,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
     class: Migration20261203121000_alert_firings_of_scorings,
   },
   { name: 'Migration20261203130000_kpi_alert_deletion', class: Migration20261203130000_kpi_alert_deletion },
+  { name: 'Migration20261203131500_audience_subscriptions', class: Migration20261203131500_audience_subscriptions },
 ];
