@@ -239,14 +239,14 @@ describe('plugins over HTTP', () => {
     });
   });
 
-  it('lets an admin register an external plugin, and refuses scientists, duplicates and broken plugins', async () => {
+  it('lets a scientist register an external plugin, and refuses analysts, duplicates and broken plugins', async () => {
     const source = join(fixtures, 'external-bands');
-    await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(403);
-    const added = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(201);
+    await http().post('/plugins').set('X-API-Key', keys.analyst).send({ source }).expect(403);
+    const added = await http().post('/plugins').set('X-API-Key', keys.scientist).send({ source }).expect(201);
     expect(added.body).toMatchObject({
       name: 'external-bands',
       version: '0.2.0',
-      registeredBy: 'test admin',
+      registeredBy: 'test scientist',
       enabled: true,
     });
     const again = await http().post('/plugins').set('X-API-Key', keys.admin).send({ source }).expect(409);

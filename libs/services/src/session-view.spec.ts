@@ -30,7 +30,7 @@ describe('sessionView', () => {
   it('lets a scientist add policies and plugins and only an admin manage keys', () => {
     expect(sessionView({ name: 's', role: 'scientist' }).may).toMatchObject({
       addPolicies: true,
-      registerPlugins: false,
+      registerPlugins: true,
       manageKeys: false,
     });
     expect(sessionView({ name: 'a', role: 'admin' }).may).toMatchObject({ registerPlugins: true, manageKeys: true });

@@ -16,7 +16,7 @@ export function sessionView(key: Pick<ApiKey, 'name' | 'role'>) {
       moveAliases: hasRole(key.role, 'analyst'),
       uploadData: hasRole(key.role, 'analyst'),
       addPolicies: hasRole(key.role, 'scientist'),
-      registerPlugins: hasRole(key.role, 'admin'),
+      registerPlugins: hasRole(key.role, 'scientist'),
       manageKeys: hasRole(key.role, 'admin'),
     },
   };

@@ -35,11 +35,11 @@ export class PluginsController {
   }
 
   @Post()
-  @RequireRole('admin')
+  @RequireRole('scientist')
   @ApiOperation({
     summary: 'Register an external plugin',
     description:
-      "Admins only: a plugin is code that runs with the worker's rights. From a folder in WORKBENCH_PLUGIN_DIRS or an installed npm package; the folder is checked " +
+      "Scientists and admins. Only from a folder the server's operator allows in WORKBENCH_PLUGIN_DIRS or an installed npm package, so the operator decides which code may run (isolated, within the plugin limits); the folder is checked " +
       '(regular files, bounded size) and loaded in a child process first; the manifest, SDK range and params class are checked; a taken name is a 409, ' +
       'a refused or broken plugin a 400, and the server keeps serving either way.',
   })

@@ -95,7 +95,7 @@ function PluginCard({ plugin }: { plugin: Plugin }) {
   );
 }
 
-/** Registers an external plugin (POST /plugins): an admin's act, since a plugin runs with the worker's rights. */
+/** Registers an external plugin (POST /plugins): scientists and admins, from what the server's operator allows. */
 function RegisterPlugin() {
   const queryClient = useQueryClient();
   const [source, setSource] = useState('');
@@ -143,7 +143,7 @@ function RegisterPlugin() {
   );
 }
 
-/** Every plugin with its kind, version and params; admins may register another. */
+/** Every plugin with its kind, version and params; scientists and admins may register another. */
 export function PluginsPage() {
   const may = useMay();
   const plugins = usePlugins();

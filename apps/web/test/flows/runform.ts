@@ -79,7 +79,7 @@ export async function runformFlow(page: Page, server: Server): Promise<void> {
   await expectAccessible(page, 'plugins');
   await shot(page, 'runform-plugins');
 
-  // An admin registers an external plugin (a plugin runs with the worker's rights: admins only).
+  // A scientist or admin registers an external plugin (from a folder the server's operator allows).
   const registered = plugins.some((p) => p.name === 'external-bands');
   await page.getByLabel('Plugin folder on the server or installed npm package').fill(EXTERNAL);
   await page.getByRole('button', { name: 'Register' }).click();
@@ -160,12 +160,12 @@ export async function runformFlow(page: Page, server: Server): Promise<void> {
   expect(segmentation.kpis.map((e) => e.plugin)).toEqual(['kpi-standard']);
   await shot(page, 'runform-run');
 
-  // A scientist sees the plugins but not the register form.
-  const scientist = await api<{ key: string }>(server, '/api-keys', {
+  // An analyst sees the plugins but not the register form.
+  const analyst = await api<{ key: string }>(server, '/api-keys', {
     method: 'POST',
-    body: { name: `runform scientist ${Date.now()}`, role: 'scientist' },
+    body: { name: `runform analyst ${Date.now()}`, role: 'analyst' },
   });
-  await logIn(page, server, scientist.key);
+  await logIn(page, server, analyst.key);
   await page.goto(`${server.base}/ui/plugins`);
   await page.getByTestId('plugin-segmenter-kmeans').waitFor();
   expect(await page.getByRole('heading', { name: 'Register a plugin' }).count()).toBe(0);
