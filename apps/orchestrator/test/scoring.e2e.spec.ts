@@ -383,4 +383,46 @@ describe("scoring with a finished run's model", () => {
     const exported = (await http().get(`/scorings/${id}/assignments`).set('X-API-Key', keys.viewer).expect(200)).text;
     expect(result.stdout).toBe(exported);
   }, 120_000);
+
+  it("checks the segmentation's KPI alerts over a scoring's customers with the evaluators in the sandbox thread", async () => {
+    await http()
+      .post('/segmentations')
+      .set('X-API-Key', keys.analyst)
+      .send({
+        name: 'rfm-kpis',
+        plugin: 'segmenter-rules',
+        dataset: 'retail',
+        params: { preset: 'rfm' },
+        kpis: [{ plugin: 'kpi-standard' }],
+      })
+      .expect(201);
+    const submitted = await http()
+      .post('/segmentations/rfm-kpis/runs')
+      .set('X-API-Key', keys.analyst)
+      .send({ seed: 7 })
+      .expect(202);
+    expect((await waitForRun(app, keys.viewer, submitted.body.id, 180_000)).status).toBe('succeeded');
+    await http()
+      .post('/segmentations/rfm-kpis/alerts')
+      .set('X-API-Key', keys.scientist)
+      .send({ rule: 'revenue > 0 and revenue_change == 0' })
+      .expect(201);
+    const { id } = await scoreBatch(submitted.body.id, 'retail');
+    const alerts = (await http().get('/alerts').set('X-API-Key', keys.scientist).expect(200)).body as {
+      firings: { scoring: { id: string } | null; segments: { key: number; values: Record<string, number> }[] }[];
+    }[];
+    const firing = alerts[0].firings.find((f) => f.scoring?.id === id);
+    // The same customers in the same segments: kpi-standard gives the scoring the run's own revenue per segment, so no change.
+    const runRevenue = (
+      (await http().get(`/runs/${submitted.body.id}/kpis`).set('X-API-Key', keys.viewer).expect(200)).body as {
+        segmentKey: number | null;
+        kpi: string;
+        value: number | null;
+      }[]
+    ).filter((k) => k.kpi === 'revenue' && k.segmentKey !== null && (k.value ?? 0) > 0);
+    expect(runRevenue.length).toBeGreaterThan(1);
+    expect(
+      firing?.segments.map((s) => [s.key, s.values.revenue, s.values.revenue_change]).sort((a, b) => a[0] - b[0]),
+    ).toEqual(runRevenue.map((k) => [k.segmentKey, k.value, 0]).sort((a, b) => (a[0] as number) - (b[0] as number)));
+  }, 300_000);
 });
