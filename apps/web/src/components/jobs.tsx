@@ -23,7 +23,7 @@ function invalidate(client: QueryClient, event: Extract<LiveEvent, { type: 'stat
   const keys: Record<string, string[]> = {
     run: ['run', 'runs'],
     comparison: ['comparison', 'comparisons', 'kpi-deltas'],
-    retrain: ['retrains', 'aliases', 'alias-history', 'runs'],
+    retrain: ['retrains', 'retrain', 'aliases', 'alias-history', 'runs'],
     scoring: ['scorings'],
   };
   const stale = [...(keys[event.kind] ?? [])];

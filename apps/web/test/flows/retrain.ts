@@ -5,7 +5,7 @@ import { api, expectAccessible, logIn, ROOT, shot, SHOTS, waitFor, type Server }
 
 // Retraining in the browser, on a server where `workbench demo` has trained demo-kmeans-k3 on online-retail:
 // a scientist adds a dataset policy through the page (a bad rule first: the server's parser points at its
-// column), a second dataset version arrives through the API, the flagged retrain appears on the page with its
+// column), a second dataset version arrives through the API, the flagged retrain appears live on the page with its
 // PSI bars, the scientist promotes it from the page, and the champion's history names the scientist's key.
 
 const SEGMENTATION = 'demo-kmeans-k3';
@@ -103,9 +103,8 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
   expect(retrain.status).toBe('flagged');
   expect(retrain.outcome?.failing?.some((f) => f.startsWith('max_psi < 0.01 (was '))).toBe(true);
 
-  // It appears on the page the scientist has open.
-  // The app does not follow the server's live events yet: a reload shows the finished retrain.
-  await page.reload();
+  // It appears on the page the scientist has open, without a reload: the server's live events (a retrain's
+  // status changes) make the app refetch the history.
   const row = page.locator(`[data-testid=retrain-history] tr[data-retrain="${retrain.id}"]`);
   await row.waitFor({ timeout: 30_000 });
   await expect(row.getAttribute('data-status')).resolves.toBe('flagged');
