@@ -49,7 +49,7 @@ export class LiveStream {
   private unsubscribe: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Events that arrived before the run's current status was sent, sent after it in their order. */
+  /** Events that arrived before the stream's start (the `connected` comment, the run's status) was sent. */
   private held: LiveEvent[] | undefined;
   /** When the key was last found active (0: not yet). */
   private keyCheckedAt = 0;
@@ -62,24 +62,28 @@ export class LiveStream {
   /** Subscribes, sends the run's status when filtered by run, and starts the heartbeat. */
   async open(): Promise<void> {
     const { options } = this;
-    options.write('retry: 3000\n: connected\n\n');
-    if (options.run) this.held = [];
+    // Events that arrive before the `connected` comment (and the run's status) are held and sent after it, in order.
+    this.held = [];
     this.unsubscribe = options.events.subscribe((event) => this.receive(event));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    // Written once the subscription receives (Redis: SUBSCRIBE acknowledged), so a client that has read it
+    // misses nothing published afterwards (the upload page waits for it before it uploads).
+    await options.events.ready();
+    if (this.closed) return;
+    options.write('retry: 3000\n: connected\n\n');
     if (options.run) {
-      // After subscribing, so nothing between the read and the subscription is lost; events held meanwhile follow it.
-      let status: string;
+      // Read after subscribing, so nothing between the read and the subscription is lost.
       try {
-        status = await options.run.status();
+        const status = await options.run.status();
+        this.send({ type: 'state', kind: 'run', id: options.run.id, status });
       } catch {
         this.close();
         return;
       }
-      const held = this.held ?? [];
-      this.held = undefined;
-      this.send({ type: 'state', kind: 'run', id: options.run.id, status });
-      for (const event of held) this.send(event);
     }
+    const held = this.held;
+    this.held = undefined;
+    for (const event of held) this.send(event);
   }
 
   /** Releases the subscription and the timer and ends the response; idempotent. */
