@@ -1,5 +1,6 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import { reconnectDelay, sseReader } from '../shape/live';
+import { reconnectDelay } from '../shape/live';
+import { sseEvents } from './events';
 import { clearKey, getKey } from './session';
 import type { LiveEvent } from './types';
 
@@ -9,7 +10,8 @@ import type { LiveEvent } from './types';
 // refetch what they show, since events sent while it was away are lost.
 
 type Listener = (event: LiveEvent) => void;
-export type LiveStatus = 'off' | 'connecting' | 'open';
+/** `open`: the server has subscribed (its `connected` comment arrived); `retrying`: waiting after a failed or lost connection. */
+export type LiveStatus = 'off' | 'connecting' | 'open' | 'retrying';
 
 const listeners = new Set<Listener>();
 const openListeners = new Set<() => void>();
@@ -41,22 +43,27 @@ async function connect(signal: AbortSignal): Promise<void> {
         break;
       }
       if (res.ok && res.body) {
-        attempt = 0;
-        setStatus('open');
-        for (const l of [...openListeners]) l();
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        const sse = sseReader();
-        for (;;) {
+        let buffer = '';
+        for (let first = true; ; first = false) {
           const { value, done } = await reader.read();
           if (done) break;
-          for (const event of sse.push(value)) for (const l of [...listeners]) l(event);
+          // The server's first chunk (its `connected` comment) comes once it has subscribed.
+          if (first) {
+            attempt = 0;
+            setStatus('open');
+            for (const l of [...openListeners]) l();
+          }
+          const { events, rest } = sseEvents(buffer + value);
+          buffer = rest;
+          for (const event of events) for (const l of [...listeners]) l(event);
         }
       }
     } catch {
       // A network error or our own abort: retried below unless aborted.
     }
     if (signal.aborted) break;
-    setStatus('connecting');
+    setStatus('retrying');
     await sleep(reconnectDelay(Math.max(1, attempt)), signal);
   }
   setStatus('off');
@@ -93,6 +100,34 @@ export function useLiveEvents(onEvent: Listener, onOpen?: () => void): void {
       release();
     };
   }, []);
+}
+
+/**
+ * Follows the tab's live events imperatively (e.g. for one upload) until `signal` aborts. Resolves once the
+ * stream is open, so nothing published afterwards is missed; rejects when it cannot be opened now (the caller
+ * does without; the connection keeps trying for the pages).
+ */
+export function followEvents(onEvent: Listener, signal: AbortSignal): Promise<void> {
+  const listener: Listener = (event) => onEvent(event);
+  listeners.add(listener);
+  const release = retain();
+  const stop = () => {
+    listeners.delete(listener);
+    release();
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      if (status === 'open') resolve();
+      else if (status === 'retrying' || status === 'off') {
+        stop();
+        reject(new Error('the live events are not available now'));
+      } else return;
+      statusListeners.delete(settle);
+    };
+    statusListeners.add(settle);
+    settle();
+  });
 }
 
 /** Whether the tab's live stream is open, connecting (or reconnecting) or off. */

@@ -99,13 +99,8 @@ export function JobsPanel() {
   const jobs = [...useContext(JobsContext).values()];
   const status = useLiveStatus();
   return (
-    <section
-      className="jobs"
-      aria-label="Jobs"
-      data-live={status}
-      hidden={jobs.length === 0 && status !== 'connecting'}
-    >
-      {status === 'connecting' && <p className="muted">Live updates: connecting…</p>}
+    <section className="jobs" aria-label="Jobs" data-live={status} hidden={jobs.length === 0 && status !== 'retrying'}>
+      {status === 'retrying' && <p className="muted">Live updates: reconnecting…</p>}
       {jobs.length > 0 && (
         <ul>
           {jobs.map((job) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../api/types';
-import { applyLiveEvent, dropFinished, reconnectDelay, showsUnfinished, sseReader, type LiveJob } from './live';
+import { applyLiveEvent, dropFinished, reconnectDelay, showsUnfinished, type LiveJob } from './live';
 
 const progress = (fraction: number, note?: string): LiveEvent => ({
   type: 'progress',
@@ -12,22 +12,6 @@ const progress = (fraction: number, note?: string): LiveEvent => ({
 const state = (status: string): LiveEvent => ({ type: 'state', kind: 'run', id: 'r1', status });
 const replay = (events: LiveEvent[], now = 1000) =>
   events.reduce<Map<string, LiveJob>>((jobs, e) => applyLiveEvent(jobs, e, now), new Map());
-
-describe('sseReader', () => {
-  it('reads data lines as JSON across chunk boundaries and skips comments and retry', () => {
-    const reader = sseReader();
-    const body = `retry: 3000\n: connected\n\ndata: ${JSON.stringify(progress(0.5))}\n\n: heartbeat\n\ndata: ${JSON.stringify(state('succeeded'))}\r\n\r\n`;
-    const seen: LiveEvent[] = [];
-    for (let i = 0; i < body.length; i += 7) seen.push(...reader.push(body.slice(i, i + 7)));
-    expect(seen).toEqual([progress(0.5), state('succeeded')]);
-  });
-
-  it('keeps an unfinished block for the next chunk', () => {
-    const reader = sseReader();
-    expect(reader.push('data: {"type":"state","kind":"run",')).toEqual([]);
-    expect(reader.push('"id":"r1","status":"running"}\n\n')).toEqual([state('running')]);
-  });
-});
 
 describe('applyLiveEvent', () => {
   it('follows a run from queued to succeeded, its bar full at the end', () => {

@@ -1,32 +1,5 @@
 import type { LiveEvent } from '../api/types';
 
-/**
- * Reads a Server-Sent Events body as it arrives: `push(text)` takes the next decoded chunk and returns the
- * events of the blocks it completed (`data:` lines as JSON); comments (`: heartbeat`) and `retry:` are skipped.
- * A block may be split over chunks anywhere, even inside a line.
- */
-export function sseReader(): { push(text: string): LiveEvent[] } {
-  let buffer = '';
-  return {
-    push(text) {
-      buffer += text.replace(/\r\n?/g, '\n');
-      const events: LiveEvent[] = [];
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
-          .join('\n');
-        if (data) events.push(JSON.parse(data) as LiveEvent);
-      }
-      return events;
-    },
-  };
-}
-
 /** A job as the jobs panel shows it: its last progress and status. */
 export interface LiveJob {
   queue: string;
