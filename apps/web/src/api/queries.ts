@@ -126,8 +126,6 @@ export const useQueueJobs = () =>
   useQuery({
     queryKey: ['queue-jobs'],
     queryFn: () => getJson<QueueJobs>('/admin/queue'),
-    // Jobs move on screen while the page is open.
-    refetchInterval: 2000,
   });
 export const usePolicies = (segmentation: string) =>
   useQuery({

@@ -1,12 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { enc, postJson } from '../api/client';
 import { useApiKeys, useQueueJobs } from '../api/queries';
-import type { ApiKey, CreatedApiKey, QueueJob } from '../api/types';
+import { useLiveEvents } from '../api/live';
+import type { ApiKey, CreatedApiKey, LiveEvent, QueueJob } from '../api/types';
+import { useLiveJob } from '../components/jobs';
 import { useMay } from '../components/layout';
 import { Loading, Problem } from '../components/status';
 import { attemptText, keyStatus, newKeyBody, progressText, when } from '../shape/admin';
+import { isFinal } from '../shape/live';
 
 const ROLES: ApiKey['role'][] = ['viewer', 'analyst', 'scientist', 'admin'];
 
@@ -192,6 +195,13 @@ function JobSubject({ job }: { job: QueueJob }) {
 }
 
 /** Jobs of GET /admin/queue, one row each. */
+/** The progress the queue reported when the table was read, or a later one from the live events. */
+function JobProgress({ job }: { job: QueueJob }) {
+  const live = useLiveJob(job.queue, job.id);
+  const moved = live && job.state === 'active' && live.fraction > (job.progress ?? -1);
+  return <>{progressText(moved ? { progress: live.fraction, progressNote: live.note } : job)}</>;
+}
+
 function JobsTable({ jobs, label }: { jobs: QueueJob[]; label: string }) {
   return (
     <>
@@ -226,7 +236,9 @@ function JobsTable({ jobs, label }: { jobs: QueueJob[]; label: string }) {
                     </span>
                   </td>
                   <td>{attemptText(job)}</td>
-                  <td>{progressText(job)}</td>
+                  <td>
+                    <JobProgress job={job} />
+                  </td>
                   <td>{when(job.enqueuedAt)}</td>
                   <td>{when(job.startedAt)}</td>
                   <td>{when(job.finishedAt)}</td>
@@ -241,8 +253,27 @@ function JobsTable({ jobs, label }: { jobs: QueueJob[]; label: string }) {
   );
 }
 
+/** Refetches the jobs table on every status change (no polling). */
+function useQueueJobsLive() {
+  const client = useQueryClient();
+  const refetch = useCallback(() => void client.invalidateQueries({ queryKey: ['queue-jobs'] }), [client]);
+  useLiveEvents(
+    useCallback(
+      (event: LiveEvent) => {
+        if (event.type !== 'state') return;
+        refetch();
+        // The queue records a job as finished just after its handler has published the final status: read it
+        // once more a moment later (one timer per final status, not a poll).
+        if (isFinal(event.kind, event.status)) setTimeout(refetch, 1000);
+      },
+      [refetch],
+    ),
+  );
+  return useQueueJobs();
+}
+
 function QueueSection() {
-  const jobs = useQueueJobs();
+  const jobs = useQueueJobsLive();
   const [error, setError] = useState<string | null>(null);
   // The dashboard is a page of its own that cannot send the key header: the server first sets a cookie for
   // /queues only (HttpOnly, SameSite=Strict, 15 minutes), then this tab goes there.

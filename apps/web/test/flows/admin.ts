@@ -79,7 +79,7 @@ export async function adminFlow(page: Page, server: harness.Server): Promise<voi
   const queue = await harness.api<QueueJobs>(server, '/admin/queue');
   // Either queue lists the run's job once it has finished (Bull: from Redis, written by the worker process).
   const job = page.locator(`tr[data-job="train/${run.id}"]`);
-  // The list refreshes itself every 2 s.
+  // The page is open while the run goes: its status changes refetch the list (no polling).
   await job.getByText('completed').waitFor({ timeout: 30_000 });
   expect(await job.getByRole('link', { name: run.id }).getAttribute('href')).toBe(`/ui/runs/${run.id}`);
   expect(await job.locator('td').nth(3).textContent()).toMatch(/^1 of \d+$/);
