@@ -6,17 +6,12 @@ import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
 import type { ApiKey, Role } from '@workbench/persistence';
 import { Workbench } from '@workbench/services';
 import request from 'supertest';
-import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
+import { createKeys, startApp, testConfig, uploadSample, waitForRun } from './helpers';
 
 /** A dataset, a segmentation and one run of it, over HTTP; resolves with the finished run's id. */
 async function runOnce(app: INestApplication, keys: Record<Role, string>): Promise<string> {
   const http = () => request(app.getHttpServer());
-  await http()
-    .post('/datasets')
-    .set('X-API-Key', keys.analyst)
-    .field('name', 'retail')
-    .attach('file', SAMPLE)
-    .expect(201);
+  await uploadSample(http, keys.analyst);
   await http()
     .post('/segmentations')
     .set('X-API-Key', keys.analyst)

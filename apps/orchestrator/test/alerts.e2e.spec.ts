@@ -7,7 +7,7 @@ import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
 import type { Role } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import request from 'supertest';
-import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
+import { createKeys, SAMPLE, startApp, testConfig, uploadSample, waitForRun } from './helpers';
 
 interface Firing {
   run: { id: string; version: number };
@@ -63,12 +63,7 @@ describe('KPI alerts (PostgreSQL, Bull)', () => {
     });
     api = await startApp(config);
     keys = await createKeys(api);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
     // Fails its first attempt of each run and of each scoring: the job is retried and succeeds on the second.
     await http()
       .post('/segmentations')

@@ -15,7 +15,7 @@ import type { Role } from '@workbench/persistence';
 import { fixturePath } from '@workbench/plugin-sdk/testing';
 import request from 'supertest';
 import { uploadDir } from '../src/datasets/datasets.module';
-import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
+import { createKeys, SAMPLE, startApp, testConfig, uploadSample, waitForRun } from './helpers';
 
 describe('the HTTP API on the embedded default (SQLite, in-process queue)', () => {
   let app: INestApplication;
@@ -131,20 +131,15 @@ describe('the HTTP API on the embedded default (SQLite, in-process queue)', () =
   });
 
   it('ingests, segments through the queue, and reads the segments back', async () => {
-    const upload = await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
-    expect(upload.body.version).toMatchObject({ version: 1, rowCount: 4338, rejectedCount: 0 });
+    const upload = await uploadSample(http, keys.analyst);
+    expect(upload.version).toMatchObject({ version: 1, rowCount: 4338, rejectedCount: 0 });
     const again = await http()
       .post('/datasets')
       .set('X-API-Key', keys.analyst)
       .field('name', 'retail')
       .attach('file', SAMPLE)
       .expect(200);
-    expect([again.body.created, again.body.version.id]).toEqual([false, upload.body.version.id]);
+    expect([again.body.created, again.body.version.id]).toEqual([false, upload.version.id]);
 
     const params = { features: ['recency_days', 'frequency', 'monetary'], k: 4 };
     const bad = await http()
@@ -326,12 +321,7 @@ describe('retrain policies and their webhooks over HTTP', () => {
     // The tests' own loopback hook is allowed explicitly; everything else private stays refused.
     app = await startApp(testConfig({ webhookAllow: ['127.0.0.1'] }));
     keys = await createKeys(app);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
     const params = { features: ['recency_days', 'frequency', 'monetary'], k: 3 };
     await http()
       .post('/segmentations')

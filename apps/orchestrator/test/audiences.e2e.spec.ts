@@ -7,7 +7,7 @@ import { requireRedis, testRedisUrl } from '@workbench/jobs/testing';
 import type { Role } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import request from 'supertest';
-import { createKeys, SAMPLE, startApp, testConfig, waitForRun } from './helpers';
+import { createKeys, SAMPLE, startApp, testConfig, uploadSample, waitForRun } from './helpers';
 
 interface Change {
   segment: { key: number; label: string };
@@ -92,12 +92,7 @@ describe('audience changes by webhook (PostgreSQL, Bull)', () => {
       }),
     );
     keys = await createKeys(api);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
     await http()
       .post('/segmentations')
       .set('X-API-Key', keys.analyst)

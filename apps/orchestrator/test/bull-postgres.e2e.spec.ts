@@ -11,12 +11,12 @@ import { createWorkerContext } from '../src/app/bootstrap';
 import {
   BULL,
   createKeys,
-  SAMPLE,
   spawnWorker,
   startApp,
   stopProcess,
   TEST_PLUGINS,
   testConfig,
+  uploadSample,
   waitForRun,
 } from './helpers';
 
@@ -40,12 +40,7 @@ describe('the HTTP API on PostgreSQL with Bull on Redis, api and worker in separ
     });
     api = await startApp(config);
     keys = await createKeys(api);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
   });
 
   afterAll(async () => {

@@ -35,6 +35,21 @@ export async function createKeys(app: INestApplication | Workbench): Promise<Rec
   return keys;
 }
 
+/** The customers sample uploaded as dataset `name` over HTTP (201 expected) with `key`; the response body. */
+export async function uploadSample(
+  http: () => ReturnType<typeof request>,
+  key: string,
+  name = 'retail',
+): Promise<{ dataset: { id: string; name: string }; version: { id: string; version: number; rowCount: number } }> {
+  const res = await http()
+    .post('/datasets')
+    .set('X-API-Key', key)
+    .field('name', name)
+    .attach('file', SAMPLE)
+    .expect(201);
+  return res.body;
+}
+
 /** Polls GET /runs/:id of an app (or an API process's base URL) until the run has finished. */
 export async function waitForRun(
   app: INestApplication | string,

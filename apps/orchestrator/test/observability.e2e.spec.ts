@@ -11,11 +11,11 @@ import type { WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import {
   createKeys,
-  SAMPLE,
   spawnWorker,
   startApp,
   stopProcess,
   testConfig,
+  uploadSample,
   waitForRun,
   type WorkerProcess,
 } from './helpers';
@@ -53,12 +53,7 @@ describe('health and metrics of the embedded server', () => {
     const keys = await createKeys(app);
     const http = () => request(app.getHttpServer());
     await http().get('/health/live').expect(200, { status: 'ok', info: {}, error: {}, details: {} });
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
     await http()
       .post('/segmentations')
       .set('X-API-Key', keys.analyst)
@@ -180,12 +175,7 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
     await request(workerHealth).get('/runs/x').expect(404);
 
     keys = await createKeys(api!);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
     await http()
       .post('/segmentations')
       .set('X-API-Key', keys.analyst)

@@ -7,11 +7,11 @@ import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
 import {
   createKeys,
-  SAMPLE,
   spawnWorker,
   startApp,
   stopProcess,
   testConfig,
+  uploadSample,
   waitForRun,
   type WorkerProcess,
 } from './helpers';
@@ -41,12 +41,7 @@ describe('one API process and three worker processes on PostgreSQL and Bull', ()
     });
     api = await startApp(config);
     keys = await createKeys(api);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'retail')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst);
     // All three are ready before anything is queued, so each can take the first jobs.
     workers = await Promise.all(
       ['worker-1', 'worker-2', 'worker-3'].map((name) =>

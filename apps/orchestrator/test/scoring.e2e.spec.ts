@@ -6,7 +6,7 @@ import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugi
 import type { Role } from '@workbench/persistence';
 import request from 'supertest';
 import { createHttpApp } from '../src/app/bootstrap';
-import { createKeys, SAMPLE, testConfig, waitForRun } from './helpers';
+import { createKeys, SAMPLE, testConfig, uploadSample, waitForRun } from './helpers';
 
 const ROOT = join(__dirname, '../../..');
 const INVOICES = join(ROOT, 'samples/online-retail-invoices-2011-h1.csv');
@@ -109,12 +109,7 @@ describe("scoring with a finished run's model", () => {
       .field('returns', 'exclude')
       .attach('file', INVOICES)
       .expect(201);
-    await http()
-      .post('/datasets')
-      .set('X-API-Key', keys.analyst)
-      .field('name', 'customers')
-      .attach('file', SAMPLE)
-      .expect(201);
+    await uploadSample(http, keys.analyst, 'customers');
     await http()
       .post('/datasets')
       .set('X-API-Key', keys.analyst)
