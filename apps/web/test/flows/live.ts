@@ -21,9 +21,10 @@ const get = async (server: harness.Server, path: string) => {
 
 /**
  * Records, in the page, every value the progress bars of one run take (the run page's and the jobs panel's),
- * so the test sees the bar move without sampling it on a timer.
+ * so the test sees the bar move without sampling it on a timer. `marker` tells the run (or, before a form has
+ * started it, any name: then only the run page's bar counts) and is kept to prove the document was not reloaded.
  */
-async function recordProgress(page: Page, runId: string): Promise<void> {
+async function recordProgress(page: Page, marker: string): Promise<void> {
   await page.evaluate((id) => {
     const w = window as unknown as { __progress: number[]; __marker: string };
     w.__progress = [];
@@ -40,15 +41,15 @@ async function recordProgress(page: Page, runId: string): Promise<void> {
           if (added instanceof Element) [added, ...added.querySelectorAll('progress')].forEach(note);
       }
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
-  }, runId);
+  }, marker);
 }
 
 /** Waits until the page's live stream is open (the jobs panel says so), so no event of what follows is missed. */
 const liveStreamOpen = (page: Page) => page.locator('section.jobs[data-live="open"]').waitFor({ state: 'attached' });
 
 /**
- * Live progress and cancel on any server (embedded or Bull + PostgreSQL): a k-means run started through the API
- * is watched on its run page until the progress bar reaches 100 % and the page shows it succeeded, its segments
+ * Live progress and cancel on any server (embedded or Bull + PostgreSQL): a k-means run started from the generated
+ * form is watched on the run page it lands on until the progress bar reaches 100 % and the page shows it succeeded, its segments
  * and its Cancel button gone, without a reload; then a long k-means run is cancelled from its page: it ends
  * `cancelled` on the page and over the API, with no assignments and no segments stored.
  */
@@ -62,18 +63,26 @@ export async function liveFlow(page: Page, server: harness.Server): Promise<void
   await harness.logIn(page, server, server.key);
   await liveStreamOpen(page);
 
-  // 1. A k-means run (30 restarts, so its bar moves in many steps) watched on its page until it succeeds.
-  const run = await harness.api<Run>(server, `/segmentations/${kmeans.id}/runs`, {
-    method: 'POST',
-    body: { params: { nInit: 30 } },
-  });
-  await page.goto(`${server.base}/ui/runs/${run.id}`);
+  // 1. A k-means run started from the plugin's generated form (30 restarts, so its bar moves in many steps),
+  // landing on its run page, watched there until it succeeds.
+  await page.goto(`${server.base}/ui/new-run?segmentation=${encodeURIComponent(kmeans.name)}`);
   await liveStreamOpen(page);
-  await recordProgress(page, run.id);
+  await page.locator('#root_nInit').fill('30');
+  // The app moves to the run page without loading a document, so the recorder sees the bar from its first value.
+  await recordProgress(page, 'started from the form');
+  await page.getByRole('button', { name: 'Start the run' }).click();
+  await page.waitForURL(/\/ui\/runs\/[^/]+$/, { timeout: 60_000 });
+  const run = await harness.api<Run & { params: { nInit?: number } }>(
+    server,
+    `/runs/${new URL(page.url()).pathname.split('/').pop() as string}`,
+  );
+  expect(run.params.nInit).toBe(30);
   const title = page.getByRole('heading', { level: 1 });
   await title.getByText('succeeded').waitFor({ timeout: 300_000 });
   // Still the same document: the page changed through the live events, not a reload.
-  expect(await page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe(run.id);
+  expect(await page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe(
+    'started from the form',
+  );
   const seen = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
   expect(seen.length).toBeGreaterThan(2);
   expect(seen.every((v, i) => i === 0 || v >= seen[i - 1])).toBe(true);
