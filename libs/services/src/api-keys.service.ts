@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { ApiKey, ROLES, type Role } from '@workbench/persistence';
 import { InvalidRequestError, NotFoundError } from './errors';
 
@@ -11,6 +11,21 @@ export function hasRole(actual: Role, required: Role): boolean {
 // Keys are 32 random bytes, so a plain SHA-256 is enough to store them (a slow password hash
 // protects guessable secrets; these are not guessable).
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** How precisely a key's last use is kept. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Notes that the key was used now, to the minute: writing it on every request would make each one a database
+ * write (on SQLite most of a small request's time, and serialised with every other write). The key itself is
+ * still read on every request, so a revocation holds at once.
+ */
+async function recordUse(em: EntityManager, apiKey: ApiKey): Promise<void> {
+  const now = new Date();
+  if (apiKey.lastUsedAt && now.getTime() - apiKey.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  apiKey.lastUsedAt = now;
+  await em.flush();
+}
 
 const tokenMac = (apiKey: ApiKey, purpose: string, expiry: string) =>
   createHmac('sha256', apiKey.keyHash).update(`${purpose}\n${apiKey.id}\n${expiry}`).digest('base64url');
@@ -49,8 +64,7 @@ export class ApiKeysService {
       $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
     });
     if (!apiKey) return null;
-    apiKey.lastUsedAt = new Date();
-    await em.flush();
+    await recordUse(em, apiKey);
     return apiKey;
   }
 
@@ -82,8 +96,7 @@ export class ApiKeysService {
     const expected = Buffer.from(tokenMac(apiKey, purpose, expiry));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    apiKey.lastUsedAt = new Date();
-    await em.flush();
+    await recordUse(em, apiKey);
     return apiKey;
   }
 
