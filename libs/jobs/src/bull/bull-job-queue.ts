@@ -92,6 +92,9 @@ type FinishedRecord = Omit<JobInfo, 'enqueuedAt' | 'startedAt' | 'finishedAt'> &
 
 /** The message Bull publishes on `failed` when a job stalled more often than maxStalledCount. */
 const STALLED_LIMIT_REASON = 'job stalled more than maxStalledCount';
+/** How long `close` waits for this instance's global-event registrations before closing anyway (Redis may be away). */
+const SUBSCRIPTIONS_SETTLE_MS = 2000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * The queue port on Bull 4 / Redis. One Bull queue per QueueName, opened lazily.
@@ -291,11 +294,16 @@ export class BullJobQueue implements JobQueue {
   }
 
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled([...this.queues.values()].map((queue) => queue.close())).then((results) => {
+    this.closing ??= (async () => {
+      // Bull registers global events in the background and does not catch a connection closed under that
+      // registration: closing right after `process` or `onProgress` left one unhandled rejection per queue.
+      // Let the registrations this instance started settle first, bounded, since Redis may be away.
+      await Promise.race([Promise.allSettled(this.subscriptions), delay(SUBSCRIPTIONS_SETTLE_MS)]);
+      const results = await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
       for (const result of results) {
         if (result.status === 'rejected') this.logger.error('closing a Bull queue failed', result.reason);
       }
-    });
+    })();
     return this.closing;
   }
 
