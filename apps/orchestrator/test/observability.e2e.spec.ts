@@ -42,6 +42,33 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+/** The customers sample, a k-means segmentation of it and one run with `seed`, over HTTP, to its success; the run's id. */
+async function runKmeansOnSample(
+  http: () => ReturnType<typeof request>,
+  app: INestApplication,
+  keys: Record<Role, string>,
+  seed: number,
+): Promise<string> {
+  await uploadSample(http, keys.analyst);
+  await http()
+    .post('/segmentations')
+    .set('X-API-Key', keys.analyst)
+    .send({
+      name: 'km',
+      plugin: 'segmenter-kmeans',
+      dataset: 'retail',
+      params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 },
+    })
+    .expect(201);
+  const submitted = await http()
+    .post('/segmentations/km/runs')
+    .set('X-API-Key', keys.analyst)
+    .send({ seed })
+    .expect(202);
+  expect(await waitForRun(app, keys.viewer, submitted.body.id)).toMatchObject({ status: 'succeeded' });
+  return submitted.body.id;
+}
+
 describe('health and metrics of the embedded server', () => {
   let app: INestApplication;
   afterAll(async () => {
@@ -53,24 +80,8 @@ describe('health and metrics of the embedded server', () => {
     const keys = await createKeys(app);
     const http = () => request(app.getHttpServer());
     await http().get('/health/live').expect(200, { status: 'ok', info: {}, error: {}, details: {} });
-    await uploadSample(http, keys.analyst);
-    await http()
-      .post('/segmentations')
-      .set('X-API-Key', keys.analyst)
-      .send({
-        name: 'km',
-        plugin: 'segmenter-kmeans',
-        dataset: 'retail',
-        params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 },
-      })
-      .expect(201);
-    const submitted = await http()
-      .post('/segmentations/km/runs')
-      .set('X-API-Key', keys.analyst)
-      .send({ seed: 1 })
-      .expect(202);
-    expect(await waitForRun(app, keys.viewer, submitted.body.id)).toMatchObject({ status: 'succeeded' });
-    await http().get(`/runs/${submitted.body.id}`).set('X-API-Key', keys.viewer).expect(200);
+    const runId = await runKmeansOnSample(http, app, keys, 1);
+    await http().get(`/runs/${runId}`).set('X-API-Key', keys.viewer).expect(200);
     await http().get('/runs/no-such-run').set('X-API-Key', keys.viewer).expect(404);
 
     const res = await http().get('/metrics').expect(200);
@@ -175,23 +186,7 @@ describe('health and metrics of an API and a worker on PostgreSQL and Redis', ()
     await request(workerHealth).get('/runs/x').expect(404);
 
     keys = await createKeys(api!);
-    await uploadSample(http, keys.analyst);
-    await http()
-      .post('/segmentations')
-      .set('X-API-Key', keys.analyst)
-      .send({
-        name: 'km',
-        plugin: 'segmenter-kmeans',
-        dataset: 'retail',
-        params: { features: ['recency_days', 'frequency', 'monetary'], k: 3 },
-      })
-      .expect(201);
-    const submitted = await http()
-      .post('/segmentations/km/runs')
-      .set('X-API-Key', keys.analyst)
-      .send({ seed: 2 })
-      .expect(202);
-    expect(await waitForRun(api!, keys.viewer, submitted.body.id)).toMatchObject({ status: 'succeeded' });
+    await runKmeansOnSample(http, api!, keys, 2);
 
     const workerMetrics = (await request(workerHealth).get('/metrics').expect(200)).text;
     expect(
