@@ -15,7 +15,16 @@ import { addPlugin, listPlugins } from './commands/plugins';
 import { createKey } from './commands/keys';
 import { listDatasets, listFeatures, listSegmentations } from './commands/lists';
 import { promoteRun } from './commands/promote';
-import { addPolicy, listEvents, listPolicies, retrainNow } from './commands/retrain';
+import {
+  addPolicy,
+  listEvents,
+  listPolicies,
+  listRetrains,
+  removePolicy,
+  retrainNow,
+  reviewRetrain,
+  setPolicyEnabled,
+} from './commands/retrain';
 import { runSegmentation } from './commands/run';
 import { parseDatasetRef, scoreDataset } from './commands/score';
 import { addAlert, listAlerts, removeAlert } from './commands/alerts';
@@ -381,6 +390,53 @@ export function buildProgram(cli: CliEnvironment): Command {
     .action((segmentation: string | undefined, options: { json?: boolean }) =>
       withWorkbench(cli, false, (wb) => listPolicies(wb, cli.out, { segmentation, ...options })),
     );
+
+  for (const [command, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const)
+    policies
+      .command(command)
+      .description(
+        enabled
+          ? 'turn a disabled policy on again'
+          : 'turn a policy off: it no longer triggers; it and its history stay',
+      )
+      .argument('<id>', 'policy id (policies list)')
+      .action((id: string) => withWorkbench(cli, false, (wb) => setPolicyEnabled(wb, cli.out, { id, enabled })));
+  policies
+    .command('remove')
+    .description('delete a policy: it never triggers again and is no longer listed; its retrains stay')
+    .argument('<id>', 'policy id (policies list)')
+    .action((id: string) => withWorkbench(cli, false, (wb) => removePolicy(wb, cli.out, { id })));
+
+  const retrains = program
+    .command('retrains')
+    .description('retrains with their outcome; a flagged candidate waits for a person to promote or reject it');
+  retrains
+    .command('list', { isDefault: true })
+    .description('list retrains, oldest first')
+    .argument('[segmentation]', 'only those of this segmentation')
+    .option('--json', 'print JSON (as GET /retrains answers)')
+    .action((segmentation: string | undefined, options: { json?: boolean }) =>
+      withWorkbench(cli, false, (wb) => listRetrains(wb, cli.out, { segmentation, ...options })),
+    );
+  for (const [command, decision] of [
+    ['promote', 'promoted'],
+    ['reject', 'rejected'],
+  ] as const)
+    retrains
+      .command(command)
+      .description(
+        decision === 'promoted'
+          ? "promote a flagged candidate: the segmentation's champion alias moves to its run (audited as cli)"
+          : 'reject a flagged candidate: recorded, the champion stays',
+      )
+      .argument('<id>', 'retrain id (retrains list)')
+      .option('--json', 'print JSON')
+      .action((id: string, options: { json?: boolean }) =>
+        withWorkbench(cli, false, (wb) => reviewRetrain(wb, cli.out, { id, decision, ...options })),
+      );
 
   const alerts = program
     .command('alerts')

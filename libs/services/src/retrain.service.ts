@@ -222,7 +222,9 @@ export class RetrainService {
     const segmentation = await this.segmentations.get(segmentationIdOrName);
     const policies = await this.orm.em.fork().find(RetrainPolicy, { enabled: true, segmentation: segmentation.id });
     if (policies.length === 0)
-      throw new InvalidRequestError(`segmentation '${segmentation.name}' has no retrain policy; add one first`);
+      throw new InvalidRequestError(
+        `segmentation '${segmentation.name}' has no enabled retrain policy; add one, or enable one (PATCH /policies/:id, CLI policies enable <id>)`,
+      );
     const latest = await this.datasets.latestVersion(segmentation.dataset.id);
     const out = [];
     for (const policy of policies) out.push(await this.trigger(policy, `manual:${randomUUID()}`, latest.id));

@@ -52,10 +52,18 @@ export async function listPolicies(
     return;
   }
   for (const line of renderTable(
-    [{ header: 'segmentation' }, { header: 'trigger' }, { header: 'rule' }, { header: 'webhook' }, { header: 'id' }],
+    [
+      { header: 'segmentation' },
+      { header: 'trigger' },
+      { header: 'state' },
+      { header: 'rule' },
+      { header: 'webhook' },
+      { header: 'id' },
+    ],
     policies.map((p) => [
       p.segmentation.name,
       p.trigger === 'cron' ? `cron ${p.cron}` : 'new data',
+      p.enabled ? 'enabled' : 'disabled',
       p.rule,
       p.webhookUrl ?? '',
       p.id,
@@ -118,4 +126,76 @@ export async function listEvents(workbench: Workbench, out: Output, options: { j
     events.map((e) => [e.createdAt.toISOString().replace('T', ' ').slice(0, 19), e.kind, e.message, e.webhookStatus]),
   ))
     out.line(line);
+}
+
+/** `workbench retrains [segmentation]`: every retrain with its outcome and review, oldest first. */
+export async function listRetrains(
+  workbench: Workbench,
+  out: Output,
+  options: { segmentation?: string; json?: boolean },
+): Promise<void> {
+  const requests = await workbench.retrain.listRequests(options.segmentation);
+  if (options.json) {
+    out.line(JSON.stringify(requests.map(retrainRequestView)));
+    return;
+  }
+  for (const line of renderTable(
+    [
+      { header: 'when' },
+      { header: 'segmentation' },
+      { header: 'status' },
+      { header: 'candidate' },
+      { header: 'champion' },
+      { header: 'review' },
+      { header: 'id' },
+    ],
+    requests.map((r) => [
+      r.createdAt.toISOString().replace('T', ' ').slice(0, 19),
+      r.policy.segmentation.name,
+      r.status,
+      r.run ? `v${r.run.version}` : '',
+      r.champion ? `v${r.champion.version}` : '',
+      r.reviewDecision ? `${r.reviewDecision} by ${r.reviewedBy}` : r.status === 'flagged' ? 'waiting' : '',
+      r.id,
+    ]),
+  ))
+    out.line(line);
+}
+
+/**
+ * `workbench retrains promote|reject <id>`: a person's decision on a flagged candidate, as the web app's buttons and
+ * `POST /retrains/:id/promote|reject` take it (promote moves the champion alias, audited as `cli`).
+ */
+export async function reviewRetrain(
+  workbench: Workbench,
+  out: Output,
+  options: { id: string; decision: 'promoted' | 'rejected'; json?: boolean },
+): Promise<void> {
+  const r = await workbench.retrain.review(options.id, options.decision, 'cli');
+  if (options.json) {
+    out.line(JSON.stringify(retrainRequestView(r)));
+    return;
+  }
+  const name = r.policy.segmentation.name;
+  out.line(
+    options.decision === 'promoted'
+      ? `${name} v${r.run?.version}: promoted by cli; ${name}@champion → v${r.run?.version}`
+      : `${name} v${r.run?.version}: rejected by cli; ${name}@champion stays${r.champion ? ` v${r.champion.version}` : ''}`,
+  );
+}
+
+/** `workbench policies disable|enable <id>`: a disabled policy keeps its history and no longer triggers. */
+export async function setPolicyEnabled(
+  workbench: Workbench,
+  out: Output,
+  options: { id: string; enabled: boolean },
+): Promise<void> {
+  const policy = await workbench.retrain.setPolicyEnabled(options.id, options.enabled);
+  out.line(`policy ${policy.id} of ${policy.segmentation.name}: ${policy.enabled ? 'enabled' : 'disabled'}`);
+}
+
+/** `workbench policies remove <id>`: it never triggers again and is no longer listed; its retrains stay. */
+export async function removePolicy(workbench: Workbench, out: Output, options: { id: string }): Promise<void> {
+  await workbench.retrain.deletePolicy(options.id, 'cli');
+  out.line(`policy ${options.id} removed; its retrain history stays (workbench retrains)`);
 }
