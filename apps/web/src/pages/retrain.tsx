@@ -9,7 +9,7 @@ import { psiOption } from '../charts/options';
 import { useMay } from '../components/layout';
 import { Loading, Problem, StatusBadge } from '../components/status';
 import { formatNumber, formatPercent } from '../shape/format';
-import { needsReview, psiBars, retrainVerdict, triggerLabel } from '../shape/retrain';
+import { kpiShiftsByConcern, needsReview, psiBars, retrainVerdict, triggerLabel } from '../shape/retrain';
 import { AliasAudit } from './versions';
 
 const signed = (x: number | null, format: (v: number) => string = formatNumber) =>
@@ -105,6 +105,7 @@ function Decision({ retrain }: { retrain: RetrainRequest }) {
 function Drift({ drift }: { drift: DriftReport }) {
   const bars = useMemo(() => psiBars(drift), [drift]);
   const option = useMemo(() => psiOption(bars, drift.thresholds), [bars, drift.thresholds]);
+  const kpiShifts = useMemo(() => kpiShiftsByConcern(drift.kpis ?? []), [drift.kpis]);
   return (
     <section aria-labelledby="drift">
       <h2 id="drift">Drift from the champion&apos;s data</h2>
@@ -184,39 +185,61 @@ function Drift({ drift }: { drift: DriftReport }) {
         <>
           <h3>KPI shifts</h3>
           <p className="muted">
-            A KPI that changes by {formatPercent(drift.thresholds.kpiRelativeChange, 0)} or more is flagged.
+            A KPI that changes by {formatPercent(drift.thresholds.kpiRelativeChange, 0)} or more is flagged; flagged
+            ones first, the largest change first.
           </p>
-          <div className="scroll">
-            <table data-testid="kpi-shifts">
-              <thead>
-                <tr>
-                  <th scope="col">Segment</th>
-                  <th scope="col">KPI</th>
-                  <th scope="col">Champion</th>
-                  <th scope="col">Candidate</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">Relative</th>
-                  <th scope="col">Flagged</th>
-                </tr>
-              </thead>
-              <tbody>
-                {drift.kpis.map((k) => (
-                  <tr key={`${k.segment ?? ''}\u0000${k.kpi}`}>
-                    <td>{k.segment ?? 'all customers'}</td>
-                    <td>{k.kpi}</td>
-                    <td>{formatNumber(k.champion)}</td>
-                    <td>{formatNumber(k.candidate)}</td>
-                    <td>{signed(k.absoluteChange)}</td>
-                    <td>{k.relativeChange === null ? '—' : signed(k.relativeChange, (v) => formatPercent(v))}</td>
-                    <td className={k.flagged ? 'sig' : ''}>{k.flagged ? 'yes' : 'no'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {kpiShifts.flagged.length > 0 ? (
+            <KpiShiftTable testId="kpi-shifts" shifts={kpiShifts.flagged} />
+          ) : (
+            <p data-testid="kpi-shifts-none">No KPI changed that much.</p>
+          )}
+          {kpiShifts.others.length > 0 && (
+            <details data-testid="kpi-shifts-unflagged">
+              <summary>
+                {kpiShifts.others.length} other KPI change{kpiShifts.others.length === 1 ? '' : 's'}, below the
+                threshold
+              </summary>
+              <KpiShiftTable testId="kpi-shifts-others" shifts={kpiShifts.others} />
+            </details>
+          )}
         </>
       )}
     </section>
+  );
+}
+
+type KpiShift = NonNullable<DriftReport['kpis']>[number];
+
+function KpiShiftTable({ shifts, testId }: { shifts: KpiShift[]; testId: string }) {
+  return (
+    <div className="scroll">
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">Segment</th>
+            <th scope="col">KPI</th>
+            <th scope="col">Champion</th>
+            <th scope="col">Candidate</th>
+            <th scope="col">Change</th>
+            <th scope="col">Relative</th>
+            <th scope="col">Flagged</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shifts.map((k) => (
+            <tr key={`${k.segment ?? ''}\u0000${k.kpi}`}>
+              <td>{k.segment ?? 'all customers'}</td>
+              <td>{k.kpi}</td>
+              <td>{formatNumber(k.champion)}</td>
+              <td>{formatNumber(k.candidate)}</td>
+              <td>{signed(k.absoluteChange)}</td>
+              <td>{k.relativeChange === null ? '—' : signed(k.relativeChange, (v) => formatPercent(v))}</td>
+              <td className={k.flagged ? 'sig' : ''}>{k.flagged ? 'yes' : 'no'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { psiOption } from '../charts/options';
-import { caretLine, needsReview, newestFirst, psiBars, retrainVerdict, triggerLabel } from './retrain';
+import {
+  caretLine,
+  kpiShiftsByConcern,
+  needsReview,
+  newestFirst,
+  psiBars,
+  retrainVerdict,
+  triggerLabel,
+} from './retrain';
 
 describe('retrain requests', () => {
   it('asks for a review only of a flagged candidate nobody decided on', () => {
@@ -49,5 +57,31 @@ describe('PSI bars', () => {
     expect(lines.map((l) => l.yAxis)).toEqual([0.1, 0.25]);
     // The axis reaches past the highest threshold, so both lines show even when every PSI is small.
     expect((option.yAxis as { max: (v: { max: number }) => number }).max({ max: 0.04 })).toBeGreaterThan(0.25);
+  });
+});
+
+describe('KPI shifts by concern', () => {
+  const shift = (segment: string, kpi: string, relativeChange: number | null, flagged: boolean) => ({
+    segment,
+    kpi,
+    champion: 1,
+    candidate: 1,
+    absoluteChange: 0,
+    relativeChange,
+    flagged,
+  });
+
+  it('puts the flagged shifts first, largest relative change either way first, and keeps the rest in order', () => {
+    const kpis = [
+      shift('a', 'revenue', 0.05, false),
+      shift('a', 'orders', -0.4, true),
+      shift('b', 'revenue', 0.25, true),
+      shift('b', 'nps', null, true),
+      shift('b', 'orders', -0.01, false),
+    ];
+    const { flagged, others } = kpiShiftsByConcern(kpis);
+    expect(flagged.map((k) => `${k.segment}/${k.kpi}`)).toEqual(['a/orders', 'b/revenue', 'b/nps']);
+    expect(others.map((k) => `${k.segment}/${k.kpi}`)).toEqual(['a/revenue', 'b/orders']);
+    expect(kpis.map((k) => k.kpi)).toEqual(['revenue', 'orders', 'revenue', 'nps', 'orders']);
   });
 });

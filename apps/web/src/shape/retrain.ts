@@ -47,3 +47,18 @@ export const LEVEL_COLOURS: Record<DriftLevel, string> = {
 /** Newest first, as a history reads. */
 export const newestFirst = <T extends { createdAt: string }>(rows: readonly T[]): T[] =>
   [...rows].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+
+type KpiShift = NonNullable<DriftReport['kpis']>[number];
+
+/**
+ * The KPI shifts a person reads first: the flagged ones, largest relative change first (a change without a
+ * relative figure last), and the rest in the report's order, folded away — a run with 8 segments and 20 KPIs
+ * has over 150 rows, of which a handful matter.
+ */
+export function kpiShiftsByConcern(kpis: readonly KpiShift[]): { flagged: KpiShift[]; others: KpiShift[] } {
+  const size = (k: KpiShift) => (k.relativeChange === null ? -1 : Math.abs(k.relativeChange));
+  return {
+    flagged: kpis.filter((k) => k.flagged).sort((a, b) => size(b) - size(a)),
+    others: kpis.filter((k) => !k.flagged),
+  };
+}

@@ -19,7 +19,7 @@ interface Retrain {
   trigger: string;
   status: string;
   run: { id: string; version: number } | null;
-  drift: { features: { feature: string; psi: number | null }[] } | null;
+  drift: { features: { feature: string; psi: number | null }[]; kpis: { flagged: boolean }[] | null } | null;
   outcome: { failing?: string[] } | null;
   review: { decision: string; by: string } | null;
 }
@@ -123,7 +123,21 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
   }
   await expect(page.getByTestId('failing').textContent()).resolves.toMatch(/max_psi < 0\.01 \(was /);
   await page.getByTestId('segment-shifts').waitFor();
-  await page.getByTestId('kpi-shifts').waitFor();
+  // The KPI shifts the rule flagged are listed; the others (most of them) are folded away until asked for.
+  const kpis = retrain.drift?.kpis ?? [];
+  const flaggedKpis = kpis.filter((k) => k.flagged).length;
+  if (flaggedKpis > 0)
+    await expect(page.getByTestId('kpi-shifts').locator('tbody tr').count()).resolves.toBe(flaggedKpis);
+  else await page.getByTestId('kpi-shifts-none').waitFor();
+  const others = page.getByTestId('kpi-shifts-unflagged');
+  await expect(others.locator('summary').textContent()).resolves.toMatch(
+    new RegExp(`^${kpis.length - flaggedKpis} other KPI changes?, below the threshold`),
+  );
+  await expect(page.getByTestId('kpi-shifts-others').isVisible()).resolves.toBe(false);
+  await others.locator('summary').click();
+  await expect(page.getByTestId('kpi-shifts-others').locator('tbody tr').count()).resolves.toBe(
+    kpis.length - flaggedKpis,
+  );
   await shot(page, 'retrain-flagged');
   await page.locator('figure.chart').screenshot({ path: join(SHOTS, 'retrain-psi-chart.png') });
   await expectAccessible(page, 'retrain (flagged)');
