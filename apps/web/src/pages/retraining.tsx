@@ -177,7 +177,7 @@ function PolicyForm({ segmentation }: { segmentation: string }) {
   );
 }
 
-/** Policies of one segmentation (add, delete) and the history of its retrains. */
+/** Policies of one segmentation (add, disable or enable, delete) and the history of its retrains. */
 export function RetrainingPage() {
   const { name = '' } = useParams();
   const may = useMay();
@@ -186,6 +186,11 @@ export function RetrainingPage() {
   const retrains = useRetrains(name);
   const remove = useMutation({
     mutationFn: (id: string) => postJson(`/policies/${enc(id)}`, undefined, 'DELETE'),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['policies', name] }),
+  });
+  const toggle = useMutation({
+    mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) =>
+      postJson(`/policies/${enc(id)}`, { enabled }, 'PATCH'),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['policies', name] }),
   });
 
@@ -229,7 +234,15 @@ export function RetrainingPage() {
                     {p.createdBy}, {new Date(p.createdAt).toLocaleString()}
                   </td>
                   {may.addPolicies && (
-                    <td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => toggle.mutate({ id: p.id, enabled: !p.enabled })}
+                        aria-label={`${p.enabled ? 'Disable' : 'Enable'} the policy ${p.rule}`}
+                      >
+                        {p.enabled ? 'Disable' : 'Enable'}
+                      </button>{' '}
                       <button
                         type="button"
                         className="secondary"
@@ -246,6 +259,7 @@ export function RetrainingPage() {
           </table>
         ))}
       {remove.isError && <Problem error={remove.error} />}
+      {toggle.isError && <Problem error={toggle.error} />}
       {may.addPolicies ? (
         <PolicyForm segmentation={name} />
       ) : (

@@ -105,9 +105,12 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
 
   // It appears on the page the scientist has open, without a reload: the server's live events (a retrain's
   // status changes) make the app refetch the history.
+  // The row may first show an earlier state (the history was fetched while the retrain was training): the flagged
+  // state arrives as its own event.
   const row = page.locator(`[data-testid=retrain-history] tr[data-retrain="${retrain.id}"]`);
-  await row.waitFor({ timeout: 30_000 });
-  await expect(row.getAttribute('data-status')).resolves.toBe('flagged');
+  await page
+    .locator(`[data-testid=retrain-history] tr[data-retrain="${retrain.id}"][data-status=flagged]`)
+    .waitFor({ timeout: 30_000 });
   await expect(row.textContent()).resolves.toContain('flagged, needs review');
   await shot(page, 'retraining');
   await expectAccessible(page, 'retraining');
@@ -164,4 +167,23 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
     decision: 'promoted',
     by: scientist,
   });
+
+  // Back on the segmentation's retraining page, the policy is turned off (it stays, with its history) and on again.
+  await page.goBack();
+  const policyRow = page.getByTestId('policies').locator('tr', { hasText: FLAGGING_RULE });
+  const enabled = async () =>
+    (await api<{ id: string; enabled: boolean }[]>(as, `/policies?segmentation=${SEGMENTATION}`)).find(
+      (p) => p.id === policy?.id,
+    )?.enabled;
+  await page.getByRole('button', { name: `Disable the policy ${FLAGGING_RULE}` }).click();
+  await policyRow.getByRole('button', { name: 'Enable' }).waitFor();
+  await expect(policyRow.locator('td').nth(2).textContent()).resolves.toBe('no');
+  await expect(enabled()).resolves.toBe(false);
+  await page.getByRole('button', { name: `Enable the policy ${FLAGGING_RULE}` }).click();
+  await policyRow.getByRole('button', { name: 'Disable' }).waitFor();
+  await expect(enabled()).resolves.toBe(true);
+  // Off again, so that the uploads of the flows after this one retrain nothing.
+  await page.getByRole('button', { name: `Disable the policy ${FLAGGING_RULE}` }).click();
+  await policyRow.getByRole('button', { name: 'Enable' }).waitFor();
+  await expectAccessible(page, 'retraining (policy disabled)');
 }
