@@ -1,7 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { QueueUnavailableError, type JobHandlers } from '../job-queue';
+import { QUEUE_NAMES, QueueUnavailableError, type JobHandlers } from '../job-queue';
 import { describeQueueConformance, randomQueuePrefix, requireRedis, testRedisUrl, waitFor } from '../testing';
 import { BullJobQueue } from './bull-job-queue';
 
@@ -242,5 +242,27 @@ describe('BullJobQueue', () => {
 
     expect(attempts).toEqual([1, 2]);
     expect(errors).toEqual(['onFailure threw for train/run-1 (attempt 1)']);
+  });
+
+  it('closes workers right after they started without an unhandled rejection', async () => {
+    // Stopped within milliseconds of starting (as a test's worker or a quickly restarted process is), Bull's start
+    // of the processors was still talking to Redis: one 'Connection is closed.' nobody could catch, per queue.
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      for (let round = 0; round < 4; round++) {
+        const workers = Array.from({ length: 3 }, () => open({ prefix: randomQueuePrefix('quick-close') }));
+        for (const worker of workers)
+          for (const name of QUEUE_NAMES)
+            worker.process(name, { handle: async () => undefined, onFailure: async () => undefined });
+        await Promise.all(workers.map((worker) => worker.close()));
+      }
+      // A rejection is reported once the microtasks after it have run: let a few event-loop turns pass.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+    expect(unhandled.map((reason) => String(reason))).toEqual([]);
   });
 });

@@ -200,6 +200,15 @@ export class BullJobQueue implements JobQueue {
       void this.reportStalledLimit(queue, bullQueue, String(jobId), handlers);
     });
     this.subscriptions.push(new Promise((resolve) => bullQueue.once('registered:global:failed', resolve)));
+    // Bull's `process` names the worker's blocking connection (CLIENT SETNAME) and drops that promise: a worker
+    // closed before Redis answered it left an unhandled 'Connection is closed.' rejection. The name only labels
+    // the connection in CLIENT LIST, so its failure is logged, and expected (not logged) once closing.
+    const setWorkerName = bullQueue.setWorkerName.bind(bullQueue);
+    bullQueue.setWorkerName = () =>
+      setWorkerName().catch((error: unknown) => {
+        if (!this.closing)
+          this.logger.warn(`could not name the worker connection of queue '${queue}': ${toError(error).message}`);
+      });
 
     bullQueue
       .process(concurrency, async (bullJob: Bull.Job<JobData>) => {
