@@ -6,4 +6,5 @@ export {
   scoreInSandbox,
   type SandboxLimits,
 } from './run-in-sandbox';
-export type { SandboxJob, ScoreSandboxJob } from './protocol';
+export { ScoringThread, type ScoringThreadLimits } from './scoring-thread';
+export type { SandboxJob, ScoreSandboxJob, ServeSandboxJob } from './protocol';

@@ -35,6 +35,19 @@ export interface ScoreSandboxJob {
   };
 }
 
+/**
+ * What the host hands a warm scoring thread (see ScoringThread): one trained model, read (and prepared by
+ * the plugin) once, then frames to score one request at a time.
+ */
+export interface ServeSandboxJob {
+  task: 'serve';
+  modules: string[];
+  model: string;
+  artifact: ModelArtifact;
+  runId: string;
+  seed: number;
+}
+
 /** An error as it crosses the thread boundary: its class name and message survive, its prototype does not. */
 export interface SerializedError {
   name: string;
@@ -47,8 +60,14 @@ export type ThreadMessage =
   | { type: 'artifact-write'; requestId: number; name: string; bytes: Uint8Array }
   | { type: 'artifact-read'; requestId: number; name: string }
   | { type: 'done'; result: PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome }
-  | { type: 'failed'; error: SerializedError };
+  | { type: 'failed'; error: SerializedError }
+  /** A warm scoring thread has read its model and takes frames. */
+  | { type: 'ready' }
+  | { type: 'scored'; outcome: ScoreOutcome }
+  /** The plugin refused a frame; the thread stays (as a plugin error fails one request, not the model). */
+  | { type: 'score-failed'; error: SerializedError };
 
 export type HostMessage =
   | { type: 'reply'; requestId: number; bytes?: Uint8Array; error?: SerializedError }
-  | { type: 'abort'; reason: string };
+  | { type: 'abort'; reason: string }
+  | { type: 'score'; frame: FeatureFrame; segmentCount: number };

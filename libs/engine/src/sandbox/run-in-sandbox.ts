@@ -3,7 +3,7 @@ import { threadEntry } from '@workbench/data';
 import type { RunContext } from '@workbench/plugin-sdk';
 import type { ScoreEvaluationOutcome, ScoreOutcome } from '../score-frame';
 import type { PluginWorkResult } from '../train-and-evaluate';
-import type { HostMessage, SandboxJob, ScoreSandboxJob, ThreadMessage } from './protocol';
+import type { HostMessage, SandboxJob, ScoreSandboxJob, ServeSandboxJob, ThreadMessage } from './protocol';
 
 /** How long and how much memory one run's plugins may take. */
 export interface SandboxLimits {
@@ -67,42 +67,106 @@ export function scoreAndEvaluateInSandbox(
   return runThread<ScoreEvaluationOutcome>(job, ctx, limits);
 }
 
+/** A sandbox thread for `job`, its JS heap capped at the limit (the thread's body is sandbox-thread). */
+export function startSandboxThread(job: SandboxJob | ScoreSandboxJob | ServeSandboxJob, limits: SandboxLimits): Worker {
+  const entry = threadEntry(__dirname, 'sandbox-thread');
+  return new Worker(entry.file, {
+    workerData: job,
+    execArgv: entry.execArgv,
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
+    stdout: false,
+    stderr: false,
+  });
+}
+
+export const timeLimitError = (plugin: string, timeoutMs: number) =>
+  new PluginSandboxError(`plugin '${plugin}' exceeded its time limit of ${formatMs(timeoutMs)}`);
+
+const memoryLimitError = (plugin: string, memoryMb: number) =>
+  new PluginSandboxError(`plugin '${plugin}' exceeded its memory limit of ${formatMb(memoryMb)}`);
+
+/** Why a sandbox thread stopped, from its 'error' event: out of memory, or an error it did not catch. */
+export function threadError(plugin: string, limits: SandboxLimits, e: Error & { code?: string }): Error {
+  return e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+    ? memoryLimitError(plugin, limits.memoryMb)
+    : Object.assign(new Error(e.message), { name: e.name });
+}
+
+/** Why a sandbox thread stopped, from its 'exit' event before it answered. */
+export function threadExit(plugin: string, code: number): PluginSandboxError {
+  return new PluginSandboxError(
+    code === 0
+      ? `plugin '${plugin}' never settled: its promise was left pending with nothing left to run`
+      : `plugin '${plugin}' exited with code ${code}`,
+  );
+}
+
+/**
+ * Calls `exceeded` once the process's RSS has grown past the memory limit since now (memory outside the
+ * thread's heap: typed arrays, buffers); a thread busy in a loop cannot report it, so the host polls.
+ * Returns the function that stops watching.
+ */
+export function watchMemory(plugin: string, limits: SandboxLimits, exceeded: (e: PluginSandboxError) => void) {
+  const rssAtStart = process.memoryUsage.rss();
+  const watch = setInterval(() => {
+    const grownMb = (process.memoryUsage.rss() - rssAtStart) / 1048576;
+    if (grownMb > limits.memoryMb) exceeded(memoryLimitError(plugin, limits.memoryMb));
+  }, MEMORY_POLL_MS);
+  return () => clearInterval(watch);
+}
+
+/**
+ * Serves what a sandbox thread asks of its run context (progress, logs, artifacts); true when `message`
+ * was such a request. Replies are sent only while `live()`.
+ */
+export function serveContext(worker: Worker, ctx: RunContext, message: ThreadMessage, live: () => boolean): boolean {
+  const reply = (answer: HostMessage) => {
+    if (live()) worker.postMessage(answer);
+  };
+  const failed = (requestId: number) => (e: Error) =>
+    reply({ type: 'reply', requestId, error: { name: e.name, message: e.message } });
+  switch (message.type) {
+    case 'progress':
+      ctx.progress(message.fraction, message.note);
+      return true;
+    case 'log':
+      ctx.log[message.level](message.message);
+      return true;
+    case 'artifact-write':
+      void ctx.artifacts
+        .write(message.name, message.bytes)
+        .then(() => reply({ type: 'reply', requestId: message.requestId }), failed(message.requestId));
+      return true;
+    case 'artifact-read':
+      void ctx.artifacts
+        .read(message.name)
+        .then((bytes) => reply({ type: 'reply', requestId: message.requestId, bytes }), failed(message.requestId));
+      return true;
+    default:
+      return false;
+  }
+}
+
 function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome>(
   job: SandboxJob | ScoreSandboxJob,
   ctx: RunContext,
   limits: SandboxLimits,
 ): Promise<R> {
-  const entry = threadEntry(__dirname, 'sandbox-thread');
-  const plugin = `plugin '${job.model}'`;
   return new Promise<R>((resolve, reject) => {
-    const worker = new Worker(entry.file, {
-      workerData: job,
-      execArgv: entry.execArgv,
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = startSandboxThread(job, limits);
     let settled = false;
-    const rssAtStart = process.memoryUsage.rss();
     const finish = (error: Error | null, result?: PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      clearInterval(memoryWatch);
+      stopWatch();
       ctx.signal.removeEventListener('abort', onAbort);
       void worker.terminate();
       if (error) reject(error);
       else resolve(result as R);
     };
-    const timer = setTimeout(
-      () => finish(new PluginSandboxError(`${plugin} exceeded its time limit of ${formatMs(limits.timeoutMs)}`)),
-      limits.timeoutMs,
-    );
-    const memoryWatch = setInterval(() => {
-      const grownMb = (process.memoryUsage.rss() - rssAtStart) / 1048576;
-      if (grownMb > limits.memoryMb)
-        finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
-    }, MEMORY_POLL_MS);
+    const timer = setTimeout(() => finish(timeLimitError(job.model, limits.timeoutMs)), limits.timeoutMs);
+    const stopWatch = watchMemory(job.model, limits, finish);
     const onAbort = () => {
       worker.postMessage({ type: 'abort', reason: String(ctx.signal.reason ?? 'aborted') } satisfies HostMessage);
       // A plugin that ignores the signal is stopped anyway, a moment later.
@@ -113,47 +177,14 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
 
-    const reply = (message: HostMessage) => {
-      if (!settled) worker.postMessage(message);
-    };
     worker.on('message', (message: ThreadMessage) => {
-      switch (message.type) {
-        case 'progress':
-          return ctx.progress(message.fraction, message.note);
-        case 'log':
-          return ctx.log[message.level](message.message);
-        case 'artifact-write':
-          return void ctx.artifacts.write(message.name, message.bytes).then(
-            () => reply({ type: 'reply', requestId: message.requestId }),
-            (e: Error) =>
-              reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
-          );
-        case 'artifact-read':
-          return void ctx.artifacts.read(message.name).then(
-            (bytes) => reply({ type: 'reply', requestId: message.requestId, bytes }),
-            (e: Error) =>
-              reply({ type: 'reply', requestId: message.requestId, error: { name: e.name, message: e.message } }),
-          );
-        case 'done':
-          return finish(null, message.result);
-        case 'failed':
-          // The plugin's own error, with its class name, so the host can tell a permanent failure from a transient one.
-          return finish(Object.assign(new Error(message.error.message), { name: message.error.name }));
-      }
+      if (serveContext(worker, ctx, message, () => !settled)) return;
+      if (message.type === 'done') finish(null, message.result);
+      // The plugin's own error, with its class name, so the host can tell a permanent failure from a transient one.
+      else if (message.type === 'failed')
+        finish(Object.assign(new Error(message.error.message), { name: message.error.name }));
     });
-    worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
-        finish(new PluginSandboxError(`${plugin} exceeded its memory limit of ${formatMb(limits.memoryMb)}`));
-      else finish(Object.assign(new Error(e.message), { name: e.name }));
-    });
-    worker.on('exit', (code) => {
-      finish(
-        new PluginSandboxError(
-          code === 0
-            ? `${plugin} never settled: its promise was left pending with nothing left to run`
-            : `${plugin} exited with code ${code}`,
-        ),
-      );
-    });
+    worker.on('error', (e: Error & { code?: string }) => finish(threadError(job.model, limits, e)));
+    worker.on('exit', (code) => finish(threadExit(job.model, code)));
   });
 }

@@ -3,7 +3,14 @@ import type { KpiEvaluator, RunContext, SegmentationModel, WorkbenchPlugin } fro
 import { PluginRegistry } from '../plugin-registry';
 import { scoreAndEvaluate, scoreFrame } from '../score-frame';
 import { trainAndEvaluate } from '../train-and-evaluate';
-import type { HostMessage, SandboxJob, ScoreSandboxJob, SerializedError, ThreadMessage } from './protocol';
+import type {
+  HostMessage,
+  SandboxJob,
+  ScoreSandboxJob,
+  SerializedError,
+  ServeSandboxJob,
+  ThreadMessage,
+} from './protocol';
 
 /**
  * The body of a sandbox thread: loads the plugins of one job, runs it on the copies it was handed and
@@ -11,7 +18,9 @@ import type { HostMessage, SandboxJob, ScoreSandboxJob, SerializedError, ThreadM
  */
 const port = parentPort;
 if (!port) throw new Error('sandbox-thread runs only as a worker thread');
-const job = workerData as SandboxJob | ScoreSandboxJob;
+const job = workerData as SandboxJob | ScoreSandboxJob | ServeSandboxJob;
+/** A warm scoring thread waits for the host's frames; a one-job thread lives only as long as its plugin's work. */
+const serving = 'task' in job && job.task === 'serve';
 const post = (message: ThreadMessage) => port.postMessage(message);
 const toSerialized = (e: unknown): SerializedError =>
   e instanceof Error
@@ -21,12 +30,14 @@ const toSerialized = (e: unknown): SerializedError =>
 const abort = new AbortController();
 const pending = new Map<number, { resolve: (bytes: Uint8Array | undefined) => void; reject: (e: Error) => void }>();
 let nextRequest = 1;
+let onScore: ((message: Extract<HostMessage, { type: 'score' }>) => void) | undefined;
 port.on('message', (message: HostMessage) => {
   if (message.type === 'abort') abort.abort(message.reason);
+  if (message.type === 'score') onScore?.(message);
   if (message.type !== 'reply') return;
   const waiting = pending.get(message.requestId);
   pending.delete(message.requestId);
-  if (pending.size === 0) port.unref();
+  if (pending.size === 0 && !serving) port.unref();
   if (message.error) waiting?.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
   else waiting?.resolve(message.bytes);
 });
@@ -51,24 +62,26 @@ function loadPlugins(modules: string[]): PluginRegistry {
   return registry;
 }
 
+const context = (): RunContext => ({
+  runId: job.runId,
+  seed: job.seed,
+  signal: abort.signal,
+  progress: (fraction, note) => post({ type: 'progress', fraction, note }),
+  log: {
+    info: (message) => post({ type: 'log', level: 'info', message }),
+    warn: (message) => post({ type: 'log', level: 'warn', message }),
+    error: (message) => post({ type: 'log', level: 'error', message }),
+  },
+  artifacts: {
+    write: async (name, bytes) => void (await ask({ type: 'artifact-write', requestId: nextRequest++, name, bytes })),
+    read: async (name) => (await ask({ type: 'artifact-read', requestId: nextRequest++, name })) as Uint8Array,
+  },
+});
+
 async function main(): Promise<void> {
   const registry = loadPlugins(job.modules);
   const model: SegmentationModel = registry.segmentationModel(job.model);
-  const ctx: RunContext = {
-    runId: job.runId,
-    seed: job.seed,
-    signal: abort.signal,
-    progress: (fraction, note) => post({ type: 'progress', fraction, note }),
-    log: {
-      info: (message) => post({ type: 'log', level: 'info', message }),
-      warn: (message) => post({ type: 'log', level: 'warn', message }),
-      error: (message) => post({ type: 'log', level: 'error', message }),
-    },
-    artifacts: {
-      write: async (name, bytes) => void (await ask({ type: 'artifact-write', requestId: nextRequest++, name, bytes })),
-      read: async (name) => (await ask({ type: 'artifact-read', requestId: nextRequest++, name })) as Uint8Array,
-    },
-  };
+  const ctx = context();
   if ('task' in job && job.task === 'score' && job.evaluate) {
     const { kpis, ...evaluation } = job.evaluate;
     const step = { model, artifact: job.artifact, frame: job.frame, segmentCount: job.segmentCount };
@@ -105,13 +118,37 @@ async function main(): Promise<void> {
   post({ type: 'done', result });
 }
 
-// Only the plugin's own work keeps this thread alive: a promise it never settles, with nothing left to run,
-// ends the thread without a result, which the host reports, instead of waiting for the time limit.
-port.unref();
-main().then(
-  () => port.close(),
-  (e: unknown) => {
+/**
+ * A warm scoring thread: reads the model once (the plugin's `prepare`, when it has one), says so, then
+ * scores each frame the host sends (one at a time) with the same scoreFrame as a batch.
+ */
+async function serve(warm: ServeSandboxJob): Promise<void> {
+  const model = loadPlugins(warm.modules).segmentationModel(warm.model);
+  const ctx = context();
+  const prepared = model.prepare ? await model.prepare(warm.artifact, ctx) : undefined;
+  onScore = ({ frame, segmentCount }) =>
+    void scoreFrame({ model, artifact: warm.artifact, prepared, frame, segmentCount }, ctx).then(
+      (outcome) => post({ type: 'scored', outcome }),
+      (e: unknown) => post({ type: 'score-failed', error: toSerialized(e) }),
+    );
+  post({ type: 'ready' });
+}
+
+if (serving) {
+  // Waiting for the host's frames keeps this thread alive; the host ends it.
+  serve(job as ServeSandboxJob).catch((e: unknown) => {
     post({ type: 'failed', error: toSerialized(e) });
     port.close();
-  },
-);
+  });
+} else {
+  // Only the plugin's own work keeps this thread alive: a promise it never settles, with nothing left to run,
+  // ends the thread without a result, which the host reports, instead of waiting for the time limit.
+  port.unref();
+  main().then(
+    () => port.close(),
+    (e: unknown) => {
+      post({ type: 'failed', error: toSerialized(e) });
+      port.close();
+    },
+  );
+}
