@@ -91,6 +91,11 @@ export class WorkbenchConfig {
   /** The most a segmentation may give its plugins per run (its own `limits` default to 300 s and 2048 MiB, within these). */
   @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_SECONDS must be an integer' }) @Min(1) pluginMaxSeconds = 3600;
   @IsInt({ message: 'WORKBENCH_PLUGIN_MAX_MEMORY_MB must be an integer' }) @Min(64) pluginMaxMemoryMb = 8192;
+  /**
+   * Online scoring (`POST /runs/:id/score` with customers): how long the model's sandbox thread may take to
+   * score one request's customers; past it the request fails with that reason and the thread is replaced.
+   */
+  @IsInt({ message: 'WORKBENCH_SCORE_TIMEOUT_MS must be an integer' }) @Min(10) scoreTimeoutMs = 5000;
 
   /** A run not finished this long after it was submitted is failed by the reconciler, with that reason. */
   @IsInt({ message: 'WORKBENCH_RUN_DEADLINE_S must be an integer' }) @Min(1) runDeadlineSeconds = 6 * 3600;
@@ -125,6 +130,7 @@ const ENV: Record<string, keyof WorkbenchConfig> = {
   WORKBENCH_PLUGIN_ISOLATION: 'pluginIsolation',
   WORKBENCH_PLUGIN_MAX_SECONDS: 'pluginMaxSeconds',
   WORKBENCH_PLUGIN_MAX_MEMORY_MB: 'pluginMaxMemoryMb',
+  WORKBENCH_SCORE_TIMEOUT_MS: 'scoreTimeoutMs',
   WORKBENCH_RUN_DEADLINE_S: 'runDeadlineSeconds',
   WORKBENCH_RECONCILE_MS: 'reconcileMs',
   WORKBENCH_QUEUE_TIMEOUT_MS: 'queueTimeoutMs',
@@ -140,6 +146,7 @@ const NUMERIC = new Set<keyof WorkbenchConfig>([
   'authFailuresPerMinute',
   'pluginMaxSeconds',
   'pluginMaxMemoryMb',
+  'scoreTimeoutMs',
   'runDeadlineSeconds',
   'reconcileMs',
   'queueTimeoutMs',

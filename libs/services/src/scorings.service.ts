@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { decodeAssignments, scoreFrame, type RowError } from '@workbench/engine';
+import { decodeAssignments, scoreFrame, ScoringThread, type RowError, type ScoreOutcome } from '@workbench/engine';
 import type { JobQueue, LiveEvents } from '@workbench/jobs';
 import { Run, RunStatus, Scoring, ScoringStatus, type ArtifactStore, type Segment } from '@workbench/persistence';
 import {
@@ -7,13 +7,12 @@ import {
   createFeatureFrame,
   numeric,
   type FeatureColumn,
-  type ModelArtifact,
-  type PreparedModel,
+  type FeatureFrame,
   type RunContext,
-  type SegmentationModel,
 } from '@workbench/plugin-sdk';
 import type { DatasetsService } from './datasets.service';
 import { InvalidRequestError, NotFoundError } from './errors';
+import { DEFAULT_PLUGIN_ISOLATION, sandboxLimits, type PluginIsolation } from './plugin-limits';
 import type { PluginsService } from './plugins.service';
 import type { RunsService } from './runs.service';
 
@@ -39,14 +38,19 @@ export interface ScoredRow {
   error: string | null;
 }
 
-/** A finished run's model, read once per process: the artifact as the plugin reads it, and the run's segments. */
+/** A finished run's model, read once per process, and the run's segments. */
 interface LoadedModel {
   run: Run;
-  model: SegmentationModel;
-  artifact: ModelArtifact;
-  /** What the plugin's `prepare` read (a built network), when it has one. */
-  prepared?: PreparedModel;
   segments: Segment[];
+  /** Scores a frame with the model: in the model's warm sandbox thread, or here (isolation `none`, or a plugin only this process has). */
+  score(frame: FeatureFrame): Promise<ScoreOutcome>;
+  /** Ends the model's thread, or frees what the plugin's `prepare` read here. */
+  close(): Promise<void>;
+}
+
+/** Where online scoring runs plugins: as runs do, and each request's deadline in the model's thread (WORKBENCH_SCORE_TIMEOUT_MS). */
+export interface OnlineScoringIsolation extends PluginIsolation {
+  requestTimeoutMs: number;
 }
 
 /** The context of online scoring: no progress, logs or artifacts to keep. */
@@ -68,7 +72,10 @@ function onlineContext(run: Run): RunContext {
   };
 }
 
-/** How many runs' models one process keeps (a churn network or k-means centroids are small; the bound is on their number). */
+/**
+ * How many runs' models one process keeps, each warm in a sandbox thread of its own (a churn network or k-means
+ * centroids are small; the bound is on the threads).
+ */
 const MODEL_CACHE_SIZE = 32;
 
 /** Feature sets of two inputs agree when they differ only in the joined customers table's version or the churn label. */
@@ -111,6 +118,7 @@ export class ScoringsService {
     private readonly plugins: PluginsService,
     /** Where a scoring's queueing is announced (its worker announces the rest). */
     private readonly events: LiveEvents,
+    private readonly isolation: OnlineScoringIsolation = { ...DEFAULT_PLUGIN_ISOLATION, requestTimeoutMs: 5000 },
   ) {}
 
   /** Records a queued scoring of `runRef`'s model on a dataset version and puts it on the `score` queue. */
@@ -214,8 +222,9 @@ export class ScoringsService {
   private readonly models = new Map<string, LoadedModel>();
 
   /**
-   * The run's model, read from the artifact store (and prepared by the plugin, when it can be) once per
-   * process and kept for the next request; past {@link MODEL_CACHE_SIZE} models the least recently used is dropped.
+   * The run's model, read from the artifact store once per process and kept for the next request, warm in a
+   * sandbox thread of its own under the segmentation's plugin limits (or prepared here without isolation);
+   * past {@link MODEL_CACHE_SIZE} models the least recently used is dropped.
    */
   private async loadModel(run: Run): Promise<LoadedModel> {
     const cached = this.models.get(run.id);
@@ -235,37 +244,65 @@ export class ScoringsService {
       format: model.manifest.artifactFormat,
       bytes: await this.artifacts.get(run.modelArtifactKey as string),
     };
-    const loaded: LoadedModel = {
-      run,
-      model,
-      artifact,
-      prepared: model.prepare ? await model.prepare(artifact, onlineContext(run)) : undefined,
-      segments: await this.runs.segments(run.id),
-    };
+    const segments = await this.runs.segments(run.id);
+    const module = this.isolation.mode === 'thread' ? this.plugins.moduleOf(run.pluginName) : undefined;
+    let loaded: LoadedModel;
+    if (module) {
+      const thread = new ScoringThread(
+        { modules: [module], model: run.pluginName, artifact, runId: run.id, seed: run.seed },
+        onlineContext(run),
+        {
+          ...sandboxLimits(run.segmentation.limits, this.isolation.caps),
+          requestTimeoutMs: this.isolation.requestTimeoutMs,
+        },
+      );
+      try {
+        await thread.warm();
+      } catch (e) {
+        await thread.close();
+        throw e;
+      }
+      loaded = {
+        run,
+        segments,
+        score: (frame) => thread.score(frame, segments.length),
+        close: () => thread.close(),
+      };
+    } else {
+      const prepared = model.prepare ? await model.prepare(artifact, onlineContext(run)) : undefined;
+      loaded = {
+        run,
+        segments,
+        score: (frame) =>
+          scoreFrame({ model, artifact, prepared, frame, segmentCount: segments.length }, onlineContext(run)),
+        close: async () => prepared?.dispose(),
+      };
+    }
     // Two requests may have loaded the same model at once: the first kept stays (the other request may be using it).
     const first = this.models.get(run.id);
     if (first) {
-      loaded.prepared?.dispose();
+      await loaded.close();
       return first;
     }
     this.models.set(run.id, loaded);
     while (this.models.size > MODEL_CACHE_SIZE) {
       const oldest = this.models.keys().next().value as string;
-      this.models.get(oldest)?.prepared?.dispose();
+      void this.models.get(oldest)?.close();
       this.models.delete(oldest);
     }
     return loaded;
   }
 
-  /** Frees the prepared models (the workbench is closing). */
-  close(): void {
-    for (const loaded of this.models.values()) loaded.prepared?.dispose();
+  /** Ends the models' threads and frees the prepared models (the workbench is closing). */
+  async close(): Promise<void> {
+    const closing = [...this.models.values()].map((loaded) => loaded.close());
     this.models.clear();
+    await Promise.all(closing);
   }
 
   /**
    * Scores a few customers sent as feature rows (as the model sees them: e.g. `recency_days`, `frequency`,
-   * `monetary` for a model trained on transactions), at once, in this process. A number is a numeric
+   * `monetary` for a model trained on transactions), at once, in the model's warm sandbox thread. A number is a numeric
    * feature, a string a category, null a missing value. A customer the plugin refuses gets its reason in
    * `error`; the others are scored.
    */
@@ -276,16 +313,7 @@ export class ScoringsService {
     const run = this.cachedRun(runRef) ?? (await this.runs.resolve(runRef));
     const loaded = await this.loadModel(run);
     const frame = customerFrame(customers);
-    const outcome = await scoreFrame(
-      {
-        model: loaded.model,
-        artifact: loaded.artifact,
-        prepared: loaded.prepared,
-        frame,
-        segmentCount: loaded.segments.length,
-      },
-      onlineContext(run),
-    );
+    const outcome = await loaded.score(frame);
     const label = new Map(loaded.segments.map((s) => [s.key, s.label]));
     const reasons = new Map(outcome.errors.map((e) => [e.row - 1, e.message]));
     return {

@@ -166,7 +166,11 @@ export class Workbench {
     this.aliases = new AliasesService(orm, this.segmentations, this.runs);
     this.comparisons = new ComparisonsService(orm, queue, this.runs, events);
     this.kpiSeries = new KpiSeriesService(this.runs, this.runInputs, this.segmentations, artifacts);
-    this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins, events);
+    this.scorings = new ScoringsService(orm, artifacts, queue, this.runs, this.datasets, this.plugins, events, {
+      mode: config.pluginIsolation,
+      caps,
+      requestTimeoutMs: config.scoreTimeoutMs,
+    });
     this.comparisonReports = new ComparisonReportsService(this.comparisons, this.reports);
     this.kpiHistory = new KpiHistoryService(orm, this.segmentations, this.aliases, this.reports, this.assignments);
     this.customerFeatures = new CustomerFeaturesService(
@@ -300,7 +304,7 @@ export class Workbench {
     this.retrain.stop();
     await this.reconciler.stop();
     this.runProcessor.stop();
-    this.scorings.close();
+    await this.scorings.close();
     await this.queue.close();
     await this.events.close();
     await this.orm.close(true);

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { IngestError } from '@workbench/data';
 import { QueueUnavailableError } from '@workbench/jobs';
-import { PluginContractError, UnknownPluginError } from '@workbench/engine';
+import { PluginContractError, PluginSandboxError, UnknownPluginError } from '@workbench/engine';
 import { FeatureRequirementError, ParamsValidationError, PluginDefinitionError } from '@workbench/plugin-sdk';
 import {
   ConflictError,
@@ -76,7 +76,9 @@ export class ErrorsFilter implements ExceptionFilter {
     if (e instanceof ConflictError) return { status: 409, body: { message: e.message, ...located(e.errors) } };
     if (e instanceof UniqueConstraintViolationException)
       return { status: 409, body: { message: 'this conflicts with something stored meanwhile; retry' } };
-    if (e instanceof PluginContractError) return { status: 500, body: { message: e.message } };
+    // The plugin broke its contract or its sandbox's limits (online scoring): the reason is the plugin's, not a secret of the server.
+    if (e instanceof PluginContractError || e instanceof PluginSandboxError)
+      return { status: 500, body: { message: e.message } };
     // Redis away: nothing was submitted (see RunsService.submit); the client may try again later.
     if (e instanceof QueueUnavailableError) return { status: 503, body: { message: e.message, queue: e.queue } };
     return { status: 500, body: { message: 'internal error; the server log has the details' } };
