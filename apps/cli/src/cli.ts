@@ -28,7 +28,7 @@ import {
 import { runSegmentation } from './commands/run';
 import { parseDatasetRef, scoreDataset } from './commands/score';
 import { addAlert, listAlerts, removeAlert } from './commands/alerts';
-import { addAudienceSubscription, listAudienceSubscriptions } from './commands/audiences';
+import { addAudienceSubscription, listAudienceSubscriptions, removeAudienceSubscription } from './commands/audiences';
 import { listRuns } from './commands/runs';
 import { showSegments } from './commands/segments';
 import type { Output } from './output';
@@ -494,6 +494,13 @@ export function buildProgram(cli: CliEnvironment): Command {
     .action((options: { json?: boolean }) =>
       withWorkbench(cli, false, (wb) => listAudienceSubscriptions(wb, cli.out, options)),
     );
+  audiences
+    .command('remove')
+    .description(
+      'delete an audience subscription: its webhook gets no more changes; its past changes stay in the events',
+    )
+    .argument('<id>', 'subscription id (audiences list)')
+    .action((id: string) => withWorkbench(cli, false, (wb) => removeAudienceSubscription(wb, cli.out, { id })));
 
   program
     .command('retrain')

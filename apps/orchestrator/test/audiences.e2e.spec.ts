@@ -171,4 +171,42 @@ describe('audience changes by webhook (PostgreSQL, Bull)', () => {
       expect(sorted(parts.flatMap((p) => p.left))).toEqual(left);
     }
   });
+
+  it('deletes a subscription (scientist): no longer listed, and the next version makes no change for it', async () => {
+    const [gone] = (await http().get('/audiences').set('X-API-Key', keys.scientist).expect(200)).body as {
+      id: string;
+    }[];
+    const kept = (
+      await http()
+        .post('/segmentations/median/audiences')
+        .set('X-API-Key', keys.scientist)
+        .send({ webhookUrl: `${hookUrl}/kept`, chunkSize: 10_000 })
+        .expect(201)
+    ).body as { id: string };
+    await http().delete(`/audiences/${gone.id}`).set('X-API-Key', keys.analyst).expect(403);
+    await http().delete(`/audiences/${gone.id}`).set('X-API-Key', keys.scientist).expect(204);
+    const again = await http().delete(`/audiences/${gone.id}`).set('X-API-Key', keys.scientist).expect(404);
+    expect(again.body.message).toBe(`audience subscription '${gone.id}' not found`);
+    const listed = (await http().get('/audiences').set('X-API-Key', keys.scientist).expect(200)).body;
+    expect(listed.map((s: { id: string }) => s.id)).toEqual([kept.id]);
+
+    // Version 3 of the data: the first 300 customers of the sample gone, so segments change again.
+    const lines = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+    await http()
+      .post('/datasets')
+      .set('X-API-Key', keys.analyst)
+      .field('name', 'retail')
+      .attach('file', Buffer.from([lines[0], ...lines.slice(301)].join('\n') + '\n'), 'retail-v3.csv')
+      .expect(201);
+    const v3 = await run();
+    // The changes are stored in the run's results transaction: once it has succeeded, they are all there.
+    const events = (await http().get('/events').set('X-API-Key', keys.viewer).expect(200)).body as {
+      kind: string;
+      runId: string;
+      details: { subscriptionId: string };
+    }[];
+    const ofV3 = events.filter((e) => e.kind === 'audience.changed' && e.runId === v3);
+    expect(ofV3.length).toBeGreaterThan(0);
+    expect(new Set(ofV3.map((e) => e.details.subscriptionId))).toEqual(new Set([kept.id]));
+  });
 });

@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { JobQueue, RetryPolicy } from '@workbench/jobs';
 import { AudienceSubscription, WorkbenchEvent } from '@workbench/persistence';
 import type { AssignmentsService } from './assignments.service';
-import { InvalidRequestError } from './errors';
+import { InvalidRequestError, NotFoundError } from './errors';
 import type { FiringRun } from './alerts.service';
 import { matchSegments, previousFinishedRun } from './kpi-history.service';
 import type { WorkbenchLogger } from './logger';
@@ -72,11 +72,23 @@ export class AudiencesService {
     return (await this.list()).find((s) => s.id === subscription.id) as AudienceSubscription;
   }
 
-  /** Every subscription, oldest first, with its segmentation. */
+  /** Every subscription not deleted, oldest first, with its segmentation. */
   async list(): Promise<AudienceSubscription[]> {
     return this.orm.em
       .fork()
-      .find(AudienceSubscription, {}, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
+      .find(AudienceSubscription, { deletedAt: null }, { orderBy: { createdAt: 'asc' }, populate: ['segmentation'] });
+  }
+
+  /**
+   * Deletes a subscription, as an alert is deleted: it gets no more changes and is no longer listed; its past
+   * events stay, with who deleted it and when. Webhooks of its changes not yet delivered are not sent.
+   */
+  async delete(id: string, deletedBy: string): Promise<void> {
+    const em = this.orm.em.fork();
+    const subscription = await em.findOne(AudienceSubscription, { id, deletedAt: null });
+    if (!subscription) throw new NotFoundError(`audience subscription '${id}' not found`);
+    Object.assign(subscription, { deletedAt: new Date(), deletedBy });
+    await em.flush();
   }
 
   /**
@@ -90,7 +102,7 @@ export class AudiencesService {
     segments: readonly { key: number; label: string }[],
     current: { ids: readonly string[]; segment: Int32Array },
   ): Promise<WorkbenchEvent[]> {
-    const subscriptions = await tx.find(AudienceSubscription, { segmentation: run.segmentationId });
+    const subscriptions = await tx.find(AudienceSubscription, { segmentation: run.segmentationId, deletedAt: null });
     if (subscriptions.length === 0) return [];
     const before = await previousFinishedRun(tx, run.segmentationId, run.version);
     const members = (ids: readonly string[], segment: Int32Array, k: number) => {

@@ -64,7 +64,7 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
     );
   }
 
-  /** The policy's webhook of a retrain event, the alert's of a fired alert; null when it has none (any more, or was deleted). */
+  /** The policy's webhook of a retrain event, the alert's of a fired alert, the subscription's of an audience change; null when it has none (any more, or was deleted). */
   private async webhookUrlOf(event: WorkbenchEvent): Promise<string | null> {
     const em = this.orm.em.fork();
     if (event.policyId) {
@@ -72,8 +72,10 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
       return policy && !policy.deletedAt ? (policy.webhookUrl ?? null) : null;
     }
     const subscriptionId = (event.details as { subscriptionId?: string }).subscriptionId;
-    if (event.kind === 'audience.changed' && subscriptionId)
-      return (await em.findOne(AudienceSubscription, { id: subscriptionId }))?.webhookUrl ?? null;
+    if (event.kind === 'audience.changed' && subscriptionId) {
+      const subscription = await em.findOne(AudienceSubscription, { id: subscriptionId });
+      return subscription && !subscription.deletedAt ? subscription.webhookUrl : null;
+    }
     const alertId = (event.details as { alertId?: string }).alertId;
     const alert = alertId ? await em.findOne(KpiAlert, { id: alertId }) : null;
     return alert && !alert.deletedAt ? (alert.webhookUrl ?? null) : null;

@@ -39,3 +39,15 @@ export async function listAudienceSubscriptions(
   );
   for (const line of table) out.line(line);
 }
+
+/** `workbench audiences remove <id>`: as `DELETE /audiences/:id`. */
+export async function removeAudienceSubscription(
+  workbench: Workbench,
+  out: Output,
+  options: { id: string },
+): Promise<void> {
+  await workbench.audiences.delete(options.id, 'cli');
+  out.line(
+    `audience subscription ${options.id} deleted: its webhook gets no more changes; its past changes stay in the events`,
+  );
+}

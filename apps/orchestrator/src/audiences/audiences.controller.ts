@@ -1,5 +1,12 @@
-import { Body, Controller, Get, Param, Post, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AudiencesService, audienceSubscriptionView, hasRole } from '@workbench/services';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
@@ -39,5 +46,18 @@ export class AudiencesController {
   @ApiOkResponse({ type: [AudienceSubscriptionDto] })
   async list(@Req() req: AuthenticatedRequest): Promise<AudienceSubscriptionDto[]> {
     return (await this.audiences.list()).map((s) => audienceSubscriptionView(s, { hideWebhookUrl: hideUrl(req) }));
+  }
+
+  @Delete('audiences/:id')
+  @RequireRole('scientist')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete an audience subscription',
+    description:
+      'Its webhook gets no more audience changes and it is no longer listed; who deleted it and when are kept, and its past changes stay in the events. Webhooks of its changes not yet delivered are not sent.',
+  })
+  @ApiNoContentResponse({ description: 'deleted' })
+  async remove(@Param('id') id: string, @Req() req: AuthenticatedRequest): Promise<void> {
+    await this.audiences.delete(id, req.apiKey?.name ?? 'unknown');
   }
 }

@@ -29,4 +29,11 @@ export class AudienceSubscription {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** A deleted subscription gets no more changes and is not listed; its past events stay, with who deleted it and when. */
+  @Property({ type: 'datetime', nullable: true })
+  deletedAt?: Date | null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  deletedBy?: string | null;
 }

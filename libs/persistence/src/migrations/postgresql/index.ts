@@ -15,6 +15,7 @@ import { Migration20261203120000_retrain_review } from './Migration2026120312000
 import { Migration20261203121000_alert_firings_of_scorings } from './Migration20261203121000_alert_firings_of_scorings';
 import { Migration20261203130000_kpi_alert_deletion } from './Migration20261203130000_kpi_alert_deletion';
 import { Migration20261203131500_audience_subscriptions } from './Migration20261203131500_audience_subscriptions';
+import { Migration20261203150000_audience_subscription_deletion } from './Migration20261203150000_audience_subscription_deletion';
 
 /**
  * Committed PostgreSQL migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -40,4 +41,8 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261203130000_kpi_alert_deletion', class: Migration20261203130000_kpi_alert_deletion },
   { name: 'Migration20261203131500_audience_subscriptions', class: Migration20261203131500_audience_subscriptions },
+  {
+    name: 'Migration20261203150000_audience_subscription_deletion',
+    class: Migration20261203150000_audience_subscription_deletion,
+  },
 ];
