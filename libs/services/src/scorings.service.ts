@@ -73,10 +73,10 @@ function onlineContext(run: Run): RunContext {
 }
 
 /**
- * How many runs' models one process keeps, each warm in a sandbox thread of its own (a churn network or k-means
- * centroids are small; the bound is on the threads).
+ * How many runs' models one process keeps, each warm in a sandbox thread of its own. The bound is on the
+ * threads: one holds its plugins' modules (the shipped ones load TF.js), about 100 MiB of RSS each.
  */
-const MODEL_CACHE_SIZE = 32;
+const MODEL_CACHE_SIZE = 8;
 
 /** Feature sets of two inputs agree when they differ only in the joined customers table's version or the churn label. */
 const featureBase = (featureSet: string | null | undefined) =>
