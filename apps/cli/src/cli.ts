@@ -480,7 +480,7 @@ export function buildProgram(cli: CliEnvironment): Command {
     .argument('<segmentation>', 'segmentation name')
     .requiredOption(
       '--webhook <url>',
-      'URL posted { segment, previous, entered, left, part, parts }, retried with backoff',
+      'URL posted { segment, previous, entered, left, counts, part, parts }, retried with backoff',
     )
     .option('--chunk <n>', 'at most this many ids per call (default 1000)', integer(1, 10_000))
     .option('--json', 'print JSON')

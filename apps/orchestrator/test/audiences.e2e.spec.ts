@@ -14,6 +14,7 @@ interface Change {
   previous: { version: number; label: string } | null;
   entered: string[];
   left: string[];
+  counts: { entered: number; left: number };
   part: number;
   parts: number;
 }
@@ -136,6 +137,7 @@ describe('audience changes by webhook (PostgreSQL, Bull)', () => {
     for (const [label, parts] of first) {
       expect(parts.map((p) => p.part).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]); // 2,169 ids, 500 a part
       expect(parts.every((p) => p.previous === null && p.left.length === 0)).toBe(true);
+      expect(parts.every((p) => p.counts.entered === v1Members.get(label)?.size && p.counts.left === 0)).toBe(true);
       expect(sorted(parts.flatMap((p) => p.entered))).toEqual(sorted(v1Members.get(label) as Set<string>));
     }
 
@@ -166,6 +168,7 @@ describe('audience changes by webhook (PostgreSQL, Bull)', () => {
         Array.from({ length: Math.ceil((entered.length + left.length) / CHUNK) }, (_, i) => i + 1),
       );
       expect(parts.every((p) => p.entered.length + p.left.length <= CHUNK)).toBe(true);
+      expect(parts.map((p) => p.counts)).toEqual(parts.map(() => ({ entered: entered.length, left: left.length })));
       expect(parts.every((p) => p.previous?.version === 1 && p.previous.label === label)).toBe(true);
       expect(sorted(parts.flatMap((p) => p.entered))).toEqual(entered);
       expect(sorted(parts.flatMap((p) => p.left))).toEqual(left);

@@ -24,8 +24,11 @@ export interface AudienceChange {
   segment: { key: number; label: string };
   /** The previous version's segment it was matched to; null for a first version or an unmatched segment (all entered). */
   previous: { runId: string; version: number; key: number; label: string } | null;
+  /** This part's ids (at most the subscription's chunkSize, entered and left together). */
   entered: string[];
   left: string[];
+  /** How many customers entered and left the segment in the whole change, over all its parts. */
+  counts: { entered: number; left: number };
   part: number;
   parts: number;
 }
@@ -35,6 +38,7 @@ export interface AudienceChange {
  * per run whatever its retries), each of its segments is compared with the previous finished version's
  * segment matched to it by the Hungarian matching over their shared customers (kpi-history's matching,
  * not the label), and the customers who entered and left are posted in parts of at most `chunkSize` ids
+ * (each with the whole change's counts), so no event row or webhook body grows with the number of customers,
  * as `audience.changed` events, delivered and retried by the `notify` queue. A previous segment matched
  * to none of the new ones is posted with all its customers left.
  */
@@ -111,7 +115,7 @@ export class AudiencesService {
       return out;
     };
     const now = members(current.ids, current.segment, segments.length);
-    const changes: Omit<AudienceChange, 'subscriptionId' | 'part' | 'parts'>[] = [];
+    const changes: Omit<AudienceChange, 'subscriptionId' | 'counts' | 'part' | 'parts'>[] = [];
     if (!before) {
       for (const s of segments) changes.push({ segment: s, previous: null, entered: [...now[s.key]], left: [] });
     } else {
@@ -162,6 +166,7 @@ export class AudiencesService {
             previous: change.previous,
             entered: slice.filter(([side]) => side === 'entered').map(([, id]) => id),
             left: slice.filter(([side]) => side === 'left').map(([, id]) => id),
+            counts: { entered: change.entered.length, left: change.left.length },
             part,
             parts,
           };

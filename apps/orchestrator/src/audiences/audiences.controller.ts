@@ -26,7 +26,7 @@ export class AudiencesController {
   @ApiOperation({
     summary: "Subscribe a webhook to a segmentation's audience changes",
     description:
-      "When a version succeeds, each segment is matched to the previous version's segment by the Hungarian matching over their shared customers, and an `audience.changed` event per segment and part, `{ segment, previous, entered: [ids], left: [ids], part, parts }` with at most chunkSize ids, is posted to the webhook and retried like the other webhooks. A first version posts every segment's customers as entered; a previous segment matched to none posts all its customers as left (segment key −1).",
+      "When a version succeeds, each segment is matched to the previous version's segment by the Hungarian matching over their shared customers, and an `audience.changed` event per segment and part, `{ segment, previous, entered: [ids], left: [ids], counts: { entered, left }, part, parts }` with at most chunkSize ids (counts are the whole change's, over all parts), is posted to the webhook and retried like the other webhooks. A first version posts every segment's customers as entered; a previous segment matched to none posts all its customers as left (segment key −1).",
   })
   @ApiCreatedResponse({ type: AudienceSubscriptionDto })
   async subscribe(
