@@ -5,8 +5,13 @@ export class ColumnBuilder {
   order = new Int32Array(1 << 16);
   timestamp = new Float64Array(1 << 16);
   amount = new Float64Array(1 << 16);
-  quantity = new Float64Array(1 << 16);
+  /** Empty (and never grown) when the file has no quantity column: 8 bytes a row neither written nor copied. */
+  quantity: Float64Array;
   isReturn = new Uint8Array(1 << 16);
+
+  constructor(readonly hasQuantity: boolean) {
+    this.quantity = new Float64Array(hasQuantity ? 1 << 16 : 0);
+  }
 
   /** Makes room for `rows` rows at once (an estimate from the file size), so a large file is not copied at every doubling. */
   reserve(rows: number): void {
@@ -26,7 +31,7 @@ export class ColumnBuilder {
     this.order = copy(this.order, new Int32Array(n));
     this.timestamp = copy(this.timestamp, new Float64Array(n));
     this.amount = copy(this.amount, new Float64Array(n));
-    this.quantity = copy(this.quantity, new Float64Array(n));
+    if (this.hasQuantity) this.quantity = copy(this.quantity, new Float64Array(n));
     this.isReturn = copy(this.isReturn, new Uint8Array(n));
   }
 }

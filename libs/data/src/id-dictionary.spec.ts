@@ -21,3 +21,37 @@ describe('IdDictionary', () => {
     expect(ids.strings()).toEqual(['17850', 'A-1', 'B-2', String(2 ** 40), '17850x']);
   });
 });
+
+describe('IdDictionary.stringTable', () => {
+  it('writes the ids as strings() gives them: integers of any size, text ids (UTF-8) in their places', () => {
+    const ids = new IdDictionary();
+    const integers = [0, 7, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 4_294_967_296, 999_999_999_999_999, 17850];
+    ids.text('C-1');
+    for (const key of integers) ids.number(key);
+    ids.text('客-9');
+    ids.text('');
+    ids.number(10_000_000);
+    const table = ids.stringTable();
+    expect(table.toArray()).toEqual(ids.strings());
+    expect(table.toArray()).toEqual(['C-1', ...integers.map(String), '客-9', '', '10000000']);
+  });
+
+  it('merges in one pass many integer ids (a later part of a file) with the whole order kept', () => {
+    const first = new IdDictionary();
+    for (let i = 0; i < 5000; i++) first.number(1_000_000 + i);
+    const later = new IdDictionary();
+    for (let i = 0; i < 10_000; i++) if (i % 1000 === 0) later.text(`C${i}`);
+    else later.number(1_002_500 + i);
+    const at = first.merge(later.parts());
+    expect(at[1]).toBe(2501);
+    expect(at[2498]).toBe(4998);
+    // New here: C0, C1000 and C2000 first, then 1,005,000.
+    expect(at[2500]).toBe(5003);
+    expect(first.size).toBe(5000 + 10_000 - 2497);
+    const strings = first.strings();
+    expect(first.stringTable().toArray()).toEqual(strings);
+    expect(Array.from(at, (k) => strings[k])).toEqual(
+      Array.from({ length: 10_000 }, (_, i) => (i % 1000 === 0 ? `C${i}` : String(1_002_500 + i))),
+    );
+  });
+});

@@ -1,18 +1,20 @@
 import { IntegerIndex } from './integer-index';
+import { StringTable } from './string-table';
 
 /** Customer and order ids: integers (`17850`, `17850.0`) are keyed by number, other ids by text. */
 export class IdDictionary {
-  /** Integer ids stay numbers (small integers are not allocated) until `strings()` converts them once. */
-  private readonly ids: (string | number)[] = [];
+  /** The ids by index: integer ids as numbers (no string each), NaN where the id is text (then in `texts`, in order). */
+  private numbers = new Float64Array(1 << 10);
+  private readonly texts: string[] = [];
+  private count = 0;
   private readonly byNumber = new IntegerIndex();
   private readonly byText = new Map<string, number>();
 
   number(key: number): number {
     let index = this.byNumber.get(key);
     if (index === -1) {
-      index = this.ids.length;
+      index = this.push(key);
       this.byNumber.set(key, index);
-      this.ids.push(key);
     }
     return index;
   }
@@ -20,24 +22,83 @@ export class IdDictionary {
   text(key: string): number {
     let index = this.byText.get(key);
     if (index === undefined) {
-      index = this.ids.length;
+      index = this.push(Number.NaN);
+      this.texts.push(key);
       this.byText.set(key, index);
-      this.ids.push(key);
     }
     return index;
   }
 
-  get size(): number {
-    return this.ids.length;
+  private push(key: number): number {
+    if (this.count === this.numbers.length) this.grow(2 * this.count);
+    this.numbers[this.count] = key;
+    return this.count++;
   }
 
-  /** Room for `ids` integer ids (an estimate); text ids go to a Map, which cannot be sized. */
+  private grow(length: number): void {
+    const numbers = new Float64Array(length);
+    numbers.set(this.numbers.subarray(0, this.count));
+    this.numbers = numbers;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Room for `ids` ids (an estimate), so millions of them are not copied and rehashed at every doubling. */
   reserve(ids: number): void {
     this.byNumber.reserve(ids);
+    if (ids > this.numbers.length) this.grow(ids);
   }
 
   strings(): string[] {
-    return this.ids.map(String);
+    const out = new Array<string>(this.count);
+    for (let i = 0, t = 0; i < this.count; i++) {
+      const key = this.numbers[i];
+      out[i] = key === key ? String(key) : this.texts[t++];
+    }
+    return out;
+  }
+
+  /**
+   * The ids as a {@link StringTable}, written from the numbers (decimal digits, as `String` writes an integer below
+   * 2^53) without a string per id: what a table of millions of order ids is stored as.
+   */
+  stringTable(): StringTable {
+    const texts = StringTable.of(this.texts);
+    const ends = new Uint32Array(this.count);
+    let total = 0;
+    for (let i = 0, t = 0; i < this.count; i++) {
+      const key = this.numbers[i];
+      total += key === key ? decimalDigits(key) : texts.ends[t] - texts.start(t++);
+      if (total > 0xffff_ffff)
+        throw new Error(`a table of ${this.count} ids is larger than 4 GiB of text; ids that long are not supported`);
+      ends[i] = total;
+    }
+    const bytes = new Uint8Array(total);
+    for (let i = 0, t = 0, at = 0; i < this.count; i++) {
+      const end = ends[i];
+      let key = this.numbers[i];
+      if (key <= 0x7fff_ffff) {
+        // Small integer arithmetic: a double's % is a library call.
+        for (let k = end - 1, v = key | 0; k >= at; k--) {
+          const q = (v / 10) | 0;
+          bytes[k] = 48 + v - 10 * q;
+          v = q;
+        }
+      } else if (key === key) {
+        for (let k = end - 1; k >= at; k--) {
+          const digit = key % 10;
+          bytes[k] = 48 + digit;
+          key = (key - digit) / 10;
+        }
+      } else {
+        bytes.set(texts.bytes.subarray(texts.start(t), texts.ends[t]), at);
+        t++;
+      }
+      at = end;
+    }
+    return new StringTable(ends, bytes);
   }
 
   /**
@@ -45,17 +106,7 @@ export class IdDictionary {
    * in their order. Typed, so millions of order ids cross threads as one transferable buffer.
    */
   parts(): DictionaryParts {
-    const numbers = new Float64Array(this.ids.length);
-    const texts: string[] = [];
-    for (let i = 0; i < this.ids.length; i++) {
-      const id = this.ids[i];
-      if (typeof id === 'number') numbers[i] = id;
-      else {
-        numbers[i] = Number.NaN;
-        texts.push(id);
-      }
-    }
-    return { numbers, texts };
+    return { numbers: this.numbers.slice(0, this.count), texts: this.texts };
   }
 
   /**
@@ -64,12 +115,20 @@ export class IdDictionary {
    */
   merge(other: DictionaryParts): Int32Array {
     const at = new Int32Array(other.numbers.length);
+    this.reserve(this.count + at.length);
     for (let i = 0, t = 0; i < at.length; i++) {
       const key = other.numbers[i];
       at[i] = key === key ? this.number(key) : this.text(other.texts[t++]);
     }
     return at;
   }
+}
+
+/** The digits of a non-negative integer below 2^53. */
+function decimalDigits(key: number): number {
+  let digits = 1;
+  for (let bound = 10; bound <= key; bound *= 10) digits++;
+  return digits;
 }
 
 /** A dictionary's ids as {@link IdDictionary.parts} gives them. */

@@ -28,3 +28,38 @@ describe('IntegerIndex', () => {
     expect(index.get(7)).toBe(-1);
   });
 });
+
+describe('IntegerIndex over ids close together, and when they spread', () => {
+  /** Sets `keys` in order (index = position of first sight) and checks every key against a Map afterwards. */
+  function agrees(keys: number[], reserve = 0): void {
+    const index = new IntegerIndex();
+    if (reserve) index.reserve(reserve);
+    const reference = new Map<number, number>();
+    for (const key of keys) {
+      if (index.get(key) !== (reference.get(key) ?? -1)) throw new Error(`get(${key}) before set`);
+      if (!reference.has(key)) {
+        reference.set(key, reference.size);
+        index.set(key, reference.size - 1);
+      }
+    }
+    const wrong = [...reference].filter(([key, value]) => index.get(key) !== value);
+    expect(wrong).toEqual([]);
+    for (const absent of [-1, Math.min(...keys) - 1, Math.max(...keys) + 1, 2 ** 52]) expect(index.get(absent)).toBe(-1);
+  }
+
+  it('counts up, counts down, and repeats (invoice numbers, as files hold them)', () => {
+    agrees(Array.from({ length: 50_000 }, (_, i) => 536_365 + Math.floor(i / 3)));
+    agrees(Array.from({ length: 50_000 }, (_, i) => 900_000 - Math.floor(i / 2)));
+  });
+
+  it('takes customer numbers of one range in any order', () => {
+    agrees(Array.from({ length: 60_000 }, (_, i) => 10_000_000 + ((i * 7919) % 40_000)));
+  });
+
+  it('keeps every key when ids spread too wide for a direct table (early, late, and after a reserve)', () => {
+    const close = Array.from({ length: 30_000 }, (_, i) => 1000 + i);
+    agrees([5, 2 ** 40, ...close]);
+    agrees([...close, 2 ** 40, 7, 2 ** 33 + 1, ...close.map((k) => k + 100_000_000)]);
+    agrees([...close, 2 ** 40, ...close.map((k) => k * 3)], 100_000);
+  });
+});

@@ -37,8 +37,11 @@ export function columnStats(name: string, column: FeatureColumn): ColumnStats {
     let sum = 0;
     let min = Infinity;
     let max = -Infinity;
-    for (const v of column.values) {
-      if (Number.isNaN(v)) continue;
+    // Indexed loops: an iterator over tens of millions of values costs more than the sums.
+    const values = column.values;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== v) continue;
       count++;
       sum += v;
       if (v < min) min = v;
@@ -46,7 +49,11 @@ export function columnStats(name: string, column: FeatureColumn): ColumnStats {
     }
     const mean = count > 0 ? sum / count : null;
     let squares = 0;
-    if (mean !== null) for (const v of column.values) if (!Number.isNaN(v)) squares += (v - mean) ** 2;
+    if (mean !== null)
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === v) squares += (v - mean) ** 2;
+      }
     return {
       name,
       type: 'numeric',

@@ -134,7 +134,7 @@ export function absorbPart(rows: RowIngest, part: PartOutput, lineOffset: number
   }
   c.timestamp.set(part.timestamp, c.size);
   c.amount.set(part.amount, c.size);
-  c.quantity.set(part.quantity, c.size);
+  if (c.hasQuantity) c.quantity.set(part.quantity, c.size);
   c.isReturn.set(part.isReturn, c.size);
   c.size += part.size;
   rows.rowsRead += part.rowsRead;

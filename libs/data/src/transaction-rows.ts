@@ -21,7 +21,7 @@ export type RejectReason =
 
 /** The row loop, kept apart from the I/O so it stays one hot function. */
 export class RowIngest {
-  readonly columns = new ColumnBuilder();
+  readonly columns: ColumnBuilder;
   readonly customers = new IdDictionary();
   readonly orders = new IdDictionary();
   readonly problems: RowProblem[] = [];
@@ -36,7 +36,7 @@ export class RowIngest {
   private lastCustomerIndex = -1;
   private lastOrderKey = -2;
   private lastOrderIndex = -1;
-  private readonly lastDate = Buffer.alloc(64);
+  private readonly lastDate = new Uint8Array(64);
   private lastDateLength = -1;
   private lastTimestamp = Number.NaN;
   private readonly decimal: number;
@@ -60,6 +60,7 @@ export class RowIngest {
     this.nowMs = (options.now ?? new Date()).getTime();
     this.prefix = Buffer.from(options.cancellationPrefix ?? 'C', 'utf8');
     this.exclude = options.returns === 'exclude';
+    this.columns = new ColumnBuilder(resolved.index.quantity >= 0);
   }
 
   private reject(line: number, column: number, reason: RejectReason, message: string): void {
@@ -86,6 +87,7 @@ export class RowIngest {
     const prefix = this.prefix;
     const prefixLength = prefix.length;
     const c = this.columns;
+    const lastDate = this.lastDate;
     for (let r = from; r < batch.count; r++) {
       this.rowsRead++;
       const f0 = fieldIndex[r];
@@ -137,12 +139,14 @@ export class RowIngest {
       const ds = starts[f0 + ti];
       const dl = ends[f0 + ti] - ds;
       let ts: number;
-      if (dl === this.lastDateLength && dl > 0 && bytes.compare(this.lastDate, 0, dl, ds, ds + dl) === 0)
-        ts = this.lastTimestamp;
+      // Compared byte by byte: a Buffer#compare call costs more than the 19 bytes of a date.
+      let same = dl === this.lastDateLength && dl > 0;
+      for (let k = 0; same && k < dl; k++) same = lastDate[k] === bytes[ds + k];
+      if (same) ts = this.lastTimestamp;
       else {
         ts = parseDate(bytes, ds, ds + dl, dateFormat);
-        if (dl <= this.lastDate.length) {
-          bytes.copy(this.lastDate, 0, ds, ds + dl);
+        if (dl <= lastDate.length) {
+          for (let k = 0; k < dl; k++) lastDate[k] = bytes[ds + k];
           this.lastDateLength = dl;
           this.lastTimestamp = ts;
         }
@@ -224,7 +228,7 @@ export class RowIngest {
       } else c.order[i] = this.orders.text(orderText);
       c.timestamp[i] = ts;
       c.amount[i] = amount;
-      c.quantity[i] = quantity;
+      if (qi >= 0) c.quantity[i] = quantity;
       c.isReturn[i] = isReturn ? 1 : 0;
     }
   }
@@ -239,7 +243,7 @@ export class RowIngest {
     );
   }
 
-  table(hasQuantity: boolean): TransactionTable {
+  table(): TransactionTable {
     const c = this.columns;
     const n = c.size;
     // Views when little capacity is unused (no second copy of every column at the peak), copies otherwise.
@@ -248,12 +252,12 @@ export class RowIngest {
     return {
       rowCount: n,
       customerIds: this.customers.strings(),
-      orderIds: this.orders.strings(),
+      orderIds: this.orders.stringTable(),
       customer: trim(c.customer),
       order: trim(c.order),
       timestamp: trim(c.timestamp),
       amount: trim(c.amount),
-      quantity: hasQuantity ? trim(c.quantity) : null,
+      quantity: c.hasQuantity ? trim(c.quantity) : null,
       isReturn: trim(c.isReturn),
     };
   }

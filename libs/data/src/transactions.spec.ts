@@ -7,6 +7,7 @@ import {
   ingestTransactions,
   MAX_CUSTOMER_ID_LENGTH,
   transactionsHash,
+  type IdList,
   type TransactionIngestOptions,
 } from './index';
 
@@ -16,6 +17,8 @@ const NOW = new Date('2024-01-01T00:00:00Z');
 
 const ingest = (text: string, options: TransactionIngestOptions = {}) =>
   ingestTransactions(Buffer.from(text, 'utf8'), { now: NOW, ...options });
+
+const ids = (list: IdList) => Array.from({ length: list.length }, (_, i) => list.at(i));
 
 async function errorOf(promise: Promise<unknown>): Promise<IngestError> {
   try {
@@ -43,7 +46,7 @@ describe('transactions ingest: mapping', () => {
     });
     expect(dateFormat).toBe('YYYY-MM-DD');
     expect(table.customerIds).toEqual(['17850']);
-    expect(table.orderIds).toEqual(['536365']);
+    expect(ids(table.orderIds)).toEqual(['536365']);
     expect(table.amount[0]).toBe(6 * 2.55);
     expect(new Date(table.timestamp[0]).toISOString()).toBe('2010-12-01T08:26:00.000Z');
   });
@@ -468,14 +471,14 @@ describe('transactions ingest: zero-value lines', () => {
   it('keeps them by default (they count as orders) and counts them', async () => {
     const { table, report } = await ingest(text);
     expect(table.rowCount).toBe(4);
-    expect(table.orderIds).toEqual(['1', '2', '3']);
+    expect(ids(table.orderIds)).toEqual(['1', '2', '3']);
     expect(report).toMatchObject({ zeroAmounts: 'keep', zeroAmountRows: 2, zeroAmountsExcluded: 0 });
   });
 
   it('leaves them out with zeroAmounts: exclude, so an order of free lines only is no order', async () => {
     const { table, report } = await ingest(text, { zeroAmounts: 'exclude' });
     expect(Array.from(table.amount)).toEqual([15, 2]);
-    expect(table.orderIds).toEqual(['1', '3']);
+    expect(ids(table.orderIds)).toEqual(['1', '3']);
     expect(report).toMatchObject({
       zeroAmounts: 'exclude',
       zeroAmountRows: 2,

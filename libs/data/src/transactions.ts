@@ -87,7 +87,7 @@ function finish(read: FirstPart, options: TransactionIngestOptions, parts: numbe
     );
   }
   if (rows.columns.size === 0) throw new IngestError('no valid rows remain', report);
-  const table = rows.table(resolved.index.quantity >= 0);
+  const table = rows.table();
   return { table, mapping: resolved.mapping, dateFormat, report, stats: transactionStats(table), parts };
 }
 
