@@ -20,6 +20,30 @@ describe('CSV parsing', () => {
     ]);
   });
 
+  it('gives the same records when every chunk is read into the same buffer (it keeps no chunk between pushes)', () => {
+    const text = Buffer.from('\ufeffa,b\r\n"x,""y""",2\r\n"p\r\nq",3\nlast,"é"\r\n\r\n4,5');
+    const whole = parseCsv(text).map((r) => r.fields);
+    for (const size of [1, 2, 3, 5, 8]) {
+      const tokenizer = new CsvTokenizer(',');
+      const buffer = Buffer.alloc(size);
+      const records: string[][] = [];
+      const take = (batch: ReturnType<CsvTokenizer['push']>) => {
+        for (let r = 0; r < batch.count; r++) {
+          const fields: string[] = [];
+          for (let f = batch.fieldIndex[r]; f < batch.fieldIndex[r + 1]; f++) fields.push(fieldText(batch, f));
+          records.push(fields);
+        }
+      };
+      for (let at = 0; at < text.length; at += size) {
+        const n = text.copy(buffer, 0, at, at + size);
+        take(tokenizer.push(buffer.subarray(0, n)));
+        buffer.fill(0x3f); // the caller fills its buffer again: what the tokenizer still needs must be its own copy
+      }
+      take(tokenizer.end());
+      expect(records).toEqual(whole);
+    }
+  });
+
   it('gives the same records whatever the chunk boundaries', () => {
     const text = 'a,b\r\n"x,""y""",2\r\n"p\r\nq",3\n';
     const whole = parseCsv(text);

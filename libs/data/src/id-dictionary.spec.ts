@@ -40,8 +40,9 @@ describe('IdDictionary.stringTable', () => {
     const first = new IdDictionary();
     for (let i = 0; i < 5000; i++) first.number(1_000_000 + i);
     const later = new IdDictionary();
-    for (let i = 0; i < 10_000; i++) if (i % 1000 === 0) later.text(`C${i}`);
-    else later.number(1_002_500 + i);
+    for (let i = 0; i < 10_000; i++)
+      if (i % 1000 === 0) later.text(`C${i}`);
+      else later.number(1_002_500 + i);
     const at = first.merge(later.parts());
     expect(at[1]).toBe(2501);
     expect(at[2498]).toBe(4998);

@@ -103,10 +103,11 @@ export class IdDictionary {
 
   /**
    * The ids in index order, for another thread: integer ids as numbers (NaN where the id is text), text ids apart
-   * in their order. Typed, so millions of order ids cross threads as one transferable buffer.
+   * in their order. Typed, so millions of order ids cross threads as one transferable buffer; a view of this
+   * dictionary's own storage, so the dictionary is done with once they are handed over.
    */
   parts(): DictionaryParts {
-    return { numbers: this.numbers.slice(0, this.count), texts: this.texts };
+    return { numbers: this.numbers.subarray(0, this.count), texts: this.texts };
   }
 
   /**

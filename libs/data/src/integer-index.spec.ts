@@ -44,7 +44,8 @@ describe('IntegerIndex over ids close together, and when they spread', () => {
     }
     const wrong = [...reference].filter(([key, value]) => index.get(key) !== value);
     expect(wrong).toEqual([]);
-    for (const absent of [-1, Math.min(...keys) - 1, Math.max(...keys) + 1, 2 ** 52]) expect(index.get(absent)).toBe(-1);
+    for (const absent of [-1, Math.min(...keys) - 1, Math.max(...keys) + 1, 2 ** 52])
+      expect(index.get(absent)).toBe(-1);
   }
 
   it('counts up, counts down, and repeats (invoice numbers, as files hold them)', () => {

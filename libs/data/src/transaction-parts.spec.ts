@@ -96,3 +96,44 @@ describe('reading a transactions file in parts on several threads', () => {
     expect(await errorOf(path, 2, { policy: 'skip' })).toBe(message);
   });
 });
+
+describe('a file split for two threads at each kind of row boundary', () => {
+  /** Rows before and after the boundary row; the first newline past the file's middle is where it splits. */
+  const rows = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const k = from + i;
+      const note = k % 9 === 0 ? `"two\nlines, ""quoted"""` : 'plain';
+      return `${100_000 + Math.floor(k / 3)},${10_000 + (k % 701)},2011-0${1 + (k % 9)}-1${k % 10} 10:00:00,${(k % 13) + 0.5},${note}\r\n`;
+    }).join('');
+  const header = 'InvoiceNo,CustomerID,InvoiceDate,Amount,Note\r\n';
+  // Each boundary row; `|` marks the newline the split must fall on (removed from the file).
+  const boundaries: Record<string, string> = {
+    'after a CRLF row': '1,2,2011-01-02 10:00:00,3.5,plain\r|\n',
+    'after an LF row': '1,2,2011-01-02 10:00:00,3.5,plain|\n',
+    'after a row ending in a quoted field': '1,2,2011-01-02 10:00:00,3.5,"a ""b"", c"\r|\n',
+    'after a blank line': '\r|\n',
+    'inside a quoted field (LF)': '1,2,2011-01-02 10:00:00,3.5,"one|\ntwo"\r\n',
+    'inside a quoted field (CRLF)': '1,2,2011-01-02 10:00:00,3.5,"one\r|\ntwo"\r\n',
+  };
+
+  it.each(Object.entries(boundaries))('%s: the same result as one thread', async (kind, marked) => {
+    const before = header + rows(0, 4000);
+    const after = rows(4000, 4000);
+    const boundary = marked.replace('|', '');
+    // Pad the rows after the boundary so that the file's middle falls just before the marked newline.
+    const splitAt = before.length + marked.indexOf('|');
+    const padLength = 2 * splitAt - (before.length + boundary.length + after.length) - 1;
+    expect(padLength).toBeGreaterThan(0);
+    const pad = `9,9,2011-01-02 10:00:00,1,"${'p'.repeat(padLength - '9,9,2011-01-02 10:00:00,1,""\r\n'.length)}"\r\n`;
+    const text = before + boundary + after + pad;
+    expect(text.indexOf('\n', Math.floor(text.length / 2))).toBe(splitAt);
+    const path = join(dir, `boundary-${kind.replace(/\W+/g, '-')}.csv`);
+    writeFileSync(path, text);
+    const one = await readWith(path, 1, { policy: 'skip' });
+    const two = await readWith(path, 2, { policy: 'skip' });
+    // A split inside a quoted field cuts a record: that file is read on one thread.
+    expect(two.parts).toBe(kind.startsWith('inside') ? 1 : 2);
+    expect({ ...two, parts: 1 }).toEqual(one);
+    expect(one.rows).toBe(8000 + (kind === 'after a blank line' ? 1 : 2));
+  });
+});

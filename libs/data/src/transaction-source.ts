@@ -1,11 +1,15 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { IngestError } from './ingest-errors';
 import type { TransactionIngestOptions } from './transaction-ingest-options';
 
 /** A file path, the whole content, or a stream of chunks (e.g. a `Readable`). */
 export type TransactionSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;
 
-/** The source's chunks; for a file path, up to byte `end` (exclusive) when given: the first part of a file read in parts. */
+/**
+ * The source's chunks; for a file path, up to byte `end` (exclusive) when given: the first part of a file read in
+ * parts. A file's chunks are one buffer filled again: each is valid until the next is asked for.
+ */
 export function chunksOf(
   source: TransactionSource,
   options: TransactionIngestOptions,
@@ -26,10 +30,7 @@ export function chunksOf(
     if (options.maxBytes !== undefined && size > options.maxBytes) {
       throw new IngestError(`the file is ${size} bytes, over the size limit of ${options.maxBytes} bytes`);
     }
-    return createReadStream(source, {
-      highWaterMark: options.chunkBytes ?? 1 << 20,
-      ...(end === undefined ? {} : { end: end - 1 }),
-    })[Symbol.asyncIterator]();
+    return fileChunks(source, options.chunkBytes ?? 1 << 20, 0, end ?? size);
   }
   if (source instanceof Uint8Array) return [source][Symbol.iterator]() as unknown as AsyncIterator<Uint8Array>;
   return source[Symbol.asyncIterator]();
@@ -37,3 +38,28 @@ export function chunksOf(
 
 export const asBytes = (chunk: Uint8Array | string): Uint8Array =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+
+/**
+ * Bytes `[start, end)` of a file in chunks of `chunkBytes`, read into one buffer again and again (each chunk is valid
+ * until the next is asked for): a new buffer per chunk, as a read stream makes, is fresh memory for every byte of
+ * the file, and first touching a page costs more than reading it.
+ */
+export async function* fileChunks(
+  path: string,
+  chunkBytes: number,
+  start: number,
+  end: number,
+): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, end - start)));
+    for (let position = start; position < end; ) {
+      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - position), position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}

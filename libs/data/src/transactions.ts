@@ -146,10 +146,20 @@ function partPlan(path: string, options: TransactionIngestOptions): PartPlan | n
  * later part failed: the caller reads the file on one thread.
  */
 async function readInParts(path: string, options: TransactionIngestOptions, plan: PartPlan): Promise<FirstPart | null> {
-  const workers: { worker: Worker; result: Promise<PartOutput | null> }[] = [];
+  // The threads start now and load their code while this one reads the head; each gets its part once the head has
+  // decided how the file is read.
+  const entry = threadEntry(__dirname, 'ingest-part.thread');
+  const workers = plan.splits.map(() => {
+    const worker = new Worker(entry.file, { execArgv: entry.execArgv });
+    const result = new Promise<PartOutput | null>((resolve) => {
+      worker.once('message', (m: { output?: PartOutput; error?: string }) => resolve(m.output ?? null));
+      worker.once('error', () => resolve(null));
+      worker.once('exit', () => resolve(null));
+    });
+    return { worker, result };
+  });
   try {
     const first = await readFirstPart(path, options, plan.splits[0], (layout, rowsPerByte, ordersPerRow) => {
-      const entry = threadEntry(__dirname, 'ingest-part.thread');
       plan.splits.forEach((start, k) => {
         const end = plan.splits[k + 1] ?? plan.fileBytes;
         const job: PartJob = {
@@ -162,13 +172,7 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
           estimatedRows: rowsPerByte * (end - start),
           ordersPerRow,
         };
-        const worker = new Worker(entry.file, { workerData: job, execArgv: entry.execArgv });
-        const result = new Promise<PartOutput | null>((resolve) => {
-          worker.once('message', (m: { output?: PartOutput; error?: string }) => resolve(m.output ?? null));
-          worker.once('error', () => resolve(null));
-          worker.once('exit', () => resolve(null));
-        });
-        workers.push({ worker, result });
+        workers[k].worker.postMessage(job);
       });
     });
     if (first.cut) return null;
@@ -220,8 +224,23 @@ async function readFirstPart(
   end?: number,
   onLayout?: (layout: TransactionLayout, rowsPerByte: number, ordersPerRow: number) => void,
 ): Promise<FirstPart> {
-  const delimiter = options.delimiter ?? ',';
   const chunks = chunksOf(source, options, end);
+  try {
+    return await readChunks(source, chunks, options, end, onLayout);
+  } finally {
+    // A file left early (a bad row under 'reject', a bad byte) is closed now, not when collected.
+    if (typeof source === 'string') await chunks.return?.();
+  }
+}
+
+async function readChunks(
+  source: TransactionSource,
+  chunks: AsyncIterator<Uint8Array | string>,
+  options: TransactionIngestOptions,
+  end?: number,
+  onLayout?: (layout: TransactionLayout, rowsPerByte: number, ordersPerRow: number) => void,
+): Promise<FirstPart> {
+  const delimiter = options.delimiter ?? ',';
   const encoding = options.encoding ?? 'utf-8';
   const utf8 = encoding === 'utf-8' ? new Utf8Checker() : null;
   let tokenizer: CsvTokenizer | null = null;
@@ -266,7 +285,7 @@ async function readFirstPart(
       done = true;
       break;
     }
-    head.push(chunk);
+    head.push(Buffer.from(chunk)); // a copy: a file's next chunk is read into the same buffer
     headBytes += chunk.length;
   }
   const headBuffer = Buffer.concat(head);
