@@ -6,8 +6,10 @@
  *   BENCH_REQUESTS=5000 npm run bench:score
  *
  * Setup through the services on a temp embedded home: the Online Retail invoices sample (rules and k-means
- * on rfm@1 features) and the Telco sample (churn, logistic); then the server runs on that home
- * (SQLite, in-process queue) on 127.0.0.1 and requests go one at a time over one keep-alive connection.
+ * on rfm@1 features) and the Telco sample (churn, logistic); then two servers run on that home (SQLite,
+ * in-process queue) on 127.0.0.1: one as shipped, the plugins in each model's sandbox thread, and one with
+ * WORKBENCH_PLUGIN_ISOLATION=none, the plugins in the API process. Requests go one at a time over one
+ * keep-alive connection per server, alternating between the two, so both see the same load on the machine.
  * Each request sends one training customer's feature row, so the answer is checked against the run's own
  * segment (and score). Targets: p99 < 10 ms for rules and k-means, < 20 ms for churn.
  */
@@ -107,24 +109,40 @@ async function main(): Promise<void> {
   const { key } = await wb.apiKeys.create('score bench', 'analyst');
   await wb.close();
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(
-    process.execPath,
-    ['-r', './tools/register.js', 'apps/orchestrator/src/main.ts', '--host', '127.0.0.1'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, WORKBENCH_HOME: home, PORT: String(port), DATABASE_URL: '', REDIS_URL: '' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const servers = [
+    { label: 'sandbox thread', isolation: 'thread' },
+    { label: 'in API process', isolation: 'none' },
+  ].map(async ({ label, isolation }) => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ['-r', './tools/register.js', 'apps/orchestrator/src/main.ts', '--host', '127.0.0.1'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          WORKBENCH_HOME: home,
+          PORT: String(port),
+          DATABASE_URL: '',
+          REDIS_URL: '',
+          WORKBENCH_PLUGIN_ISOLATION: isolation,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    return { label, base: `http://127.0.0.1:${port}`, child };
+  });
+  const [isolated, inProcess] = await Promise.all(servers);
+  const base = isolated.base;
   try {
-    for (let up = false; !up; ) {
-      up = await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!up) await new Promise((r) => setTimeout(r, 250));
+    for (const server of [isolated, inProcess]) {
+      for (let up = false; !up; ) {
+        up = await fetch(`${server.base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!up) await new Promise((r) => setTimeout(r, 250));
+      }
     }
     console.log(
       `online scoring, one customer per request, ${REQUESTS} requests per model after ${WARMUP} to warm up; node ${process.version}`,
@@ -144,37 +162,44 @@ async function main(): Promise<void> {
       }
       floor.sort((a, b) => a - b);
       results.push(
-        `  ${label.padEnd(24)}  p50 ${quantile(floor, 0.5).toFixed(2)} ms  p99 ${quantile(floor, 0.99).toFixed(2)} ms  (floor)`,
+        `  ${label.padEnd(30)}  p50 ${quantile(floor, 0.5).toFixed(2)} ms  p99 ${quantile(floor, 0.99).toFixed(2)} ms  (floor)`,
       );
     }
     for (const model of models) {
-      const times: number[] = [];
-      let disagreements = 0;
+      const times = [[], []] as number[][];
+      const disagreements = [0, 0];
       for (let r = 0; r < WARMUP + REQUESTS; r++) {
         const i = (r * 7919) % model.frame.rowCount;
         const body = JSON.stringify({ customers: [{ id: model.frame.ids[i], features: featureRow(model.frame, i) }] });
-        const start = now();
-        const res = await fetch(`${base}/runs/${model.runId}/score`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': key },
-          body,
-        });
-        const answer = (await res.json()) as { rows: { segmentKey: number | null; score: number | null }[] };
-        const elapsed = now() - start;
-        if (res.status !== 200) throw new Error(`${model.name}: HTTP ${res.status}: ${JSON.stringify(answer)}`);
-        if (r >= WARMUP) times.push(elapsed);
-        const row = answer.rows[0];
-        const scoreOff = model.expected.score
-          ? Math.abs((row.score as number) - model.expected.score[i]) > 1e-12
-          : row.score !== null;
-        if (row.segmentKey !== model.expected.segment[i] || scoreOff) disagreements++;
+        // Each customer to both servers, which one first alternating, so neither is always the one after the other.
+        for (const s of r % 2 === 0 ? [0, 1] : [1, 0]) {
+          const server = [isolated, inProcess][s];
+          const start = now();
+          const res = await fetch(`${server.base}/runs/${model.runId}/score`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': key },
+            body,
+          });
+          const answer = (await res.json()) as { rows: { segmentKey: number | null; score: number | null }[] };
+          const elapsed = now() - start;
+          if (res.status !== 200)
+            throw new Error(`${model.name} (${server.label}): HTTP ${res.status}: ${JSON.stringify(answer)}`);
+          if (r >= WARMUP) times[s].push(elapsed);
+          const row = answer.rows[0];
+          const scoreOff = model.expected.score
+            ? Math.abs((row.score as number) - model.expected.score[i]) > 1e-12
+            : row.score !== null;
+          if (row.segmentKey !== model.expected.segment[i] || scoreOff) disagreements[s]++;
+        }
       }
-      times.sort((a, b) => a - b);
-      const [p50, p99] = [quantile(times, 0.5), quantile(times, 0.99)];
-      results.push(
-        `  ${model.name.padEnd(24)}  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  max ${times[times.length - 1].toFixed(2)} ms  ` +
-          `target p99 < ${model.targetMs} ms: ${p99 < model.targetMs ? 'met' : 'NOT met'}; answers differing from the run's own: ${disagreements}`,
-      );
+      for (const s of [0, 1]) {
+        const sorted = times[s].sort((a, b) => a - b);
+        const [p50, p99] = [quantile(sorted, 0.5), quantile(sorted, 0.99)];
+        results.push(
+          `  ${`${model.name} (${[isolated, inProcess][s].label})`.padEnd(30)}  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  max ${sorted[sorted.length - 1].toFixed(2)} ms  ` +
+            `target p99 < ${model.targetMs} ms: ${p99 < model.targetMs ? 'met' : 'NOT met'}; answers differing from the run's own: ${disagreements[s]}`,
+        );
+      }
     }
     for (const line of results) console.log(line);
     console.log(
@@ -183,7 +208,8 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
   } finally {
-    server.kill('SIGTERM');
+    isolated.child.kill('SIGTERM');
+    inProcess.child.kill('SIGTERM');
   }
 }
 
