@@ -16,7 +16,9 @@ export interface SectionHeader<Name extends string = string> {
 const SIZE: Record<SectionType, number> = { int32: 4, uint32: 4, float64: 8, uint8: 1 };
 const PADDING = new Uint8Array(8);
 
-export const align8 = (n: number): number => (n + 7) & ~7;
+// Arithmetic, not `(n + 7) & ~7`: bitwise operators work on 32-bit integers, which turns a section of 2 GiB or more
+// (300M float64 values) into a negative length.
+export const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /**
  * The encoding as parts (the head, then views of the sections with padding between): stored or hashed as their

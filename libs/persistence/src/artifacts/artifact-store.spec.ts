@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArtifactStore } from './artifact-store';
@@ -94,6 +94,37 @@ describe('LocalArtifactStore', () => {
         }
         await expect(reader.read(new Uint8Array(2), table.length - 1)).rejects.toThrow(
           `Artifact ${key}: reading 2 bytes at 10006 runs past its 10007 bytes`,
+        );
+      } finally {
+        await reader.close();
+      }
+    });
+
+    it('reads at positions past 2 GiB and 4 GiB (a sparse 5 GiB artifact), where 32-bit offsets would wrap', async () => {
+      // A sparse file costs no disk: only the marked bytes are written. The store does not check content
+      // against its key when reading, so the file can sit under any valid key.
+      const key = 'ab'.repeat(32);
+      await mkdir(join(root, 'ab'), { recursive: true });
+      const size = 5 * 2 ** 30;
+      const marks = [2 ** 31 - 5, 2 ** 32 - 3, size - 10];
+      const file = await open(join(root, 'ab', key.slice(2)), 'w');
+      try {
+        await file.truncate(size);
+        for (const at of marks) await file.write(table.subarray(0, 10), 0, 10, at);
+      } finally {
+        await file.close();
+      }
+      const reader = await chunked.open(key);
+      try {
+        expect(reader.size).toBe(size);
+        for (const at of marks) {
+          const target = new Uint8Array(12);
+          await reader.read(target.subarray(0, Math.min(12, size - at + 2)), at - 2);
+          expect(Array.from(target.subarray(2, 12))).toEqual(Array.from(table.subarray(0, 10)));
+          expect(Array.from(target.subarray(0, 2))).toEqual([0, 0]);
+        }
+        await expect(reader.read(new Uint8Array(11), size - 10)).rejects.toThrow(
+          `reading 11 bytes at ${size - 10} runs past its ${size} bytes`,
         );
       } finally {
         await reader.close();
