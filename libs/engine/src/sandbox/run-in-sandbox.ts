@@ -33,7 +33,7 @@ function formatMs(ms: number): string {
 }
 
 /**
- * Runs a run's plugins in a worker thread of their own, on copies of its data (structured clone), so
+ * Runs a run's plugins in a worker thread of their own, on copies of its data (see {@link copyForThread}), so
  * a plugin cannot change the host's cached input, block the host's event loop, crash it or exhaust its
  * memory. The thread is ended when it finishes, fails, exceeds `limits` or the host aborts `ctx.signal`.
  *
@@ -67,11 +67,14 @@ export function scoreAndEvaluateInSandbox(
   return runThread<ScoreEvaluationOutcome>(job, ctx, limits);
 }
 
-/** A sandbox thread for `job`, its JS heap capped at the limit (the thread's body is sandbox-thread). */
+/** A sandbox thread for `job` (its typed arrays copied and moved there, see {@link copyForThread}), its JS heap capped at the limit (the thread's body is sandbox-thread). */
 export function startSandboxThread(job: SandboxJob | ScoreSandboxJob | ServeSandboxJob, limits: SandboxLimits): Worker {
   const entry = threadEntry(__dirname, 'sandbox-thread');
+  const transferList: ArrayBuffer[] = [];
+  const workerData = copyForThread(job, transferList);
   return new Worker(entry.file, {
-    workerData: job,
+    workerData,
+    transferList,
     execArgv: entry.execArgv,
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
     stdout: false,
@@ -187,4 +190,34 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
     worker.on('error', (e: Error & { code?: string }) => finish(threadError(job.model, limits, e)));
     worker.on('exit', (code) => finish(threadExit(job.model, code)));
   });
+}
+
+/**
+ * The job with each typed array in its plain objects and arrays copied once into a buffer of its own, which is then
+ * moved to the thread (`transferList`): structured clone would copy every array twice (into the message, then out
+ * of it), and 100M transactions are ~2.5 GB. The plugin still gets copies: the host's arrays stay as they are.
+ * Anything else (strings, dates, class instances) is left to structured clone.
+ */
+export function copyForThread<T>(value: T, transferList: ArrayBuffer[]): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof DataView) return value;
+    // Byte for byte into a new buffer (a Buffer's slice would be a view, maybe of Node's shared pool).
+    const bytes = new Uint8Array(value.byteLength);
+    bytes.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    transferList.push(bytes.buffer);
+    // A Buffer arrives as a Uint8Array either way (structured clone does the same).
+    const Type = (Buffer.isBuffer(value) ? Uint8Array : value.constructor) as new (
+      buffer: ArrayBuffer,
+      offset: number,
+      length: number,
+    ) => T;
+    return new Type(bytes.buffer, 0, value.byteLength / (value as unknown as Uint8Array).BYTES_PER_ELEMENT);
+  }
+  if (Array.isArray(value)) return value.map((item) => copyForThread(item, transferList)) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = copyForThread(item, transferList);
+  return out as T;
 }

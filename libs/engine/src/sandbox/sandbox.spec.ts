@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createFeatureFrame, numeric } from '@workbench/plugin-sdk';
 import { createTestRunContext } from '@workbench/plugin-sdk/testing';
 import type { SandboxJob } from './protocol';
-import { PluginSandboxError, runInSandbox } from './run-in-sandbox';
+import { copyForThread, PluginSandboxError, runInSandbox } from './run-in-sandbox';
 
 const HOSTILE = join(__dirname, 'testing', 'test-hostile', 'index.ts');
 const n = 1000;
@@ -75,5 +75,44 @@ describe('runInSandbox (a worker thread per run)', () => {
       'FeatureRequirementError',
       "feature 'nope' is not in the data (available: monetary)",
     ]);
+  });
+
+  it('copies each typed array once into a buffer of its own to move to the thread, leaving the host arrays as they are', () => {
+    const backing = new Float64Array([1, 2, 3, 4, 5]);
+    const when = new Date(0);
+    class Opaque {
+      values = new Int32Array([7]);
+    }
+    const opaque = new Opaque();
+    const job = {
+      frame: { ids: ['a', 'b'], columns: { x: { kind: 'numeric', values: backing.subarray(1, 4) } } },
+      transactions: { order: new Int32Array([9, -1]), isReturn: Buffer.from([1, 0, 1]) },
+      list: [new Uint8Array([5]), 'text', 3, null],
+      when,
+      opaque,
+    };
+    const transfer: ArrayBuffer[] = [];
+    const copy = copyForThread(job, transfer);
+    const x = copy.frame.columns.x.values;
+    expect(x).toBeInstanceOf(Float64Array);
+    expect(Array.from(x)).toEqual([2, 3, 4]);
+    expect(x.buffer.byteLength).toBe(24); // the view's range only, not the whole backing buffer
+    expect(copy.transactions.order).toBeInstanceOf(Int32Array);
+    expect(Array.from(copy.transactions.order)).toEqual([9, -1]);
+    expect(Buffer.isBuffer(copy.transactions.isReturn)).toBe(false);
+    expect(Array.from(copy.transactions.isReturn)).toEqual([1, 0, 1]);
+    expect(copy.list.slice(1)).toEqual(['text', 3, null]);
+    expect(copy.frame.ids).toEqual(['a', 'b']);
+    expect(copy.when).toBe(when);
+    expect(copy.opaque).toBe(opaque);
+    expect(transfer).toEqual([
+      x.buffer,
+      copy.transactions.order.buffer,
+      copy.transactions.isReturn.buffer,
+      (copy.list[0] as Uint8Array).buffer,
+    ]);
+    x[0] = 100;
+    expect(Array.from(backing)).toEqual([1, 2, 3, 4, 5]);
+    expect(job.transactions.isReturn.length).toBe(3);
   });
 });
