@@ -3,7 +3,8 @@
  * k-means → (KPIs) → store the run → a second version → compare the two. Prints figures; never a timed test.
  *
  *   node -r ./tools/register.js tools/bench/src/pipeline.bench.ts            1M customers, 10M transactions, SQLite
- *   npm run bench:pipeline -- --pg                                           PostgreSQL (a fresh database on TEST_DATABASE_URL)
+ *   npm run bench:pipeline -- --pg                                           PostgreSQL (a fresh database on TEST_DATABASE_URL,
+ *                                                                            dropped at the end; or BENCH_DATABASE=postgres)
  *   npm run bench:pipeline -- --kpis                                         also kpi-standard (see below)
  *   npm run bench:pipeline -- --no-isolation                                 plugins in the worker's thread, not a sandbox thread per run
  *   BENCH_CUSTOMERS=100000 BENCH_TRANSACTIONS=1000000 npm run bench:pipeline quick run
@@ -24,7 +25,7 @@
  * and AssignmentsService.write in a transaction that is rolled back. BENCH_BREAKDOWN=0 skips that.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
@@ -47,16 +48,21 @@ import { ensureCustomerBase, FIRST_CUSTOMER_ID } from './generate-customers';
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 10_000_000);
 const FLAGS = new Set(process.argv.slice(2));
-const USE_PG = FLAGS.has('--pg');
+const USE_PG = FLAGS.has('--pg') || process.env.BENCH_DATABASE === 'postgres';
 const FORCE_KPIS = FLAGS.has('--kpis');
 /** `--no-isolation`: plugins in the worker's own thread, as before the sandbox (for before/after figures). */
 const ISOLATION = FLAGS.has('--no-isolation') ? 'none' : 'thread';
 const BREAKDOWN = process.env.BENCH_BREAKDOWN !== '0';
 const KPI_BOOTSTRAP = process.env.BENCH_KPI_BOOTSTRAP;
 const K = 8;
-const TARGET_MS = 60_000;
-/** 2 GB read strictly: 2·10⁹ bytes (1,907 MiB). */
-const TARGET_RSS_MIB = 2e9 / 2 ** 20;
+/**
+ * The targets: at 1M / 10M (and below) the whole pipeline in 60 s under 2 GB (2·10⁹ bytes, 1,907 MiB); at
+ * 10M customers / 100M transactions in 10 minutes under 8 GiB.
+ */
+const LARGE = CUSTOMERS >= 10_000_000;
+const TARGET_MS = LARGE ? 600_000 : 60_000;
+const TARGET_RSS_MIB = LARGE ? 8192 : 2e9 / 2 ** 20;
+const TARGET_RSS_TEXT = LARGE ? '8 GiB' : '2 GB';
 const PARAMS = { features: ['recency_days', 'frequency', 'monetary'], logFeatures: ['frequency'], k: K };
 
 const fmt = (value: number, digits = 0): string =>
@@ -103,6 +109,8 @@ class RssSampler {
 interface Stage {
   name: string;
   ms: number;
+  /** CPU time of the whole process (every thread) during the stage: what a busy machine inflates least. */
+  cpuMs: number;
   peakMiB: number;
   /** Part of the pipeline's total (ingest, the two runs, the comparison). */
   inPipeline: boolean;
@@ -110,6 +118,9 @@ interface Stage {
 }
 
 const stages: Stage[] = [];
+
+/** The 1-minute load average: other processes on the machine inflate wall-clock times, not CPU times. */
+const loadAverage = (): string => loadavg()[0].toFixed(2);
 
 async function stage<T>(
   sampler: RssSampler,
@@ -121,11 +132,16 @@ async function stage<T>(
   process.stdout.write(`${name} ...`);
   sampler.reset();
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const result = await fn();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const entry: Stage = { name, ms, peakMiB: sampler.peakMiB(), inPipeline, note: note?.(result) };
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
+  const entry: Stage = { name, ms, cpuMs, peakMiB: sampler.peakMiB(), inPipeline, note: note?.(result) };
   stages.push(entry);
-  process.stdout.write(` ${fmt(ms)} ms, peak RSS ${fmt(entry.peakMiB)} MiB${entry.note ? ` (${entry.note})` : ''}\n`);
+  process.stdout.write(
+    ` ${fmt(ms)} ms, CPU ${fmt(cpuMs)} ms, peak RSS ${fmt(entry.peakMiB)} MiB, load ${loadAverage()}${entry.note ? ` (${entry.note})` : ''}\n`,
+  );
   return result;
 }
 
@@ -289,6 +305,14 @@ async function main(): Promise<void> {
       );
     }
 
+    // At 100M rows the stored table is over 2 GiB: more than one buffer read or write may hold. The runs read it back.
+    const stored = await workbench.artifacts.open(ingested.version.artifactKey);
+    const storedBytes = stored.size;
+    await stored.close();
+    console.log(
+      `  stored transactions table: ${fmt(storedBytes / 2 ** 30, 2)} GiB (${fmt(storedBytes)} bytes), written and read back in chunks`,
+    );
+
     await workbench.segmentations.create({
       name: 'bench-kmeans',
       plugin: 'segmenter-kmeans',
@@ -354,6 +378,7 @@ async function main(): Promise<void> {
     const table = stages.map((s) => [
       s.name,
       fmt(s.ms),
+      fmt(s.cpuMs),
       s.inPipeline ? `${fmt((s.ms / TARGET_MS) * 100, 1)}%` : '',
       fmt(s.peakMiB),
       s.note ?? '',
@@ -365,15 +390,16 @@ async function main(): Promise<void> {
     table.push([
       'pipeline total (ingest + 2 runs + compare)',
       fmt(totalMs),
+      fmt(pipeline.reduce((sum, s) => sum + s.cpuMs, 0)),
       `${fmt((totalMs / TARGET_MS) * 100, 1)}%`,
       fmt(pipelinePeak),
       '',
     ]);
-    const header = ['stage', 'ms', 'of 60 s', 'peak RSS MiB', 'note'];
+    const header = ['stage', 'ms', 'CPU ms', `of ${TARGET_MS / 1000} s`, 'peak RSS MiB', 'note'];
     const widths = header.map((h, c) => Math.max(h.length, ...table.map((l) => l[c].length)));
     const line = (cells: string[]) =>
       cells
-        .map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+        .map((cell, c) => (c === 0 || c === header.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
         .join('  ')
         .trimEnd();
     console.log();
@@ -404,15 +430,18 @@ async function main(): Promise<void> {
     console.log();
     const slowest = pipeline.reduce((a, b) => (b.ms > a.ms ? b : a));
     const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-    console.log(`target pipeline < 60 s: ${verdict(totalMs < TARGET_MS)} (${fmt(totalMs / 1000, 1)} s)`);
     console.log(
-      `target peak RSS < 2 GB (${fmt(TARGET_RSS_MIB)} MiB): ${verdict(pipelinePeak < TARGET_RSS_MIB)} (${fmt(pipelinePeak)} MiB during the pipeline; ${fmt(peak)} MiB with the breakdown)`,
+      `target pipeline < ${TARGET_MS / 1000} s: ${verdict(totalMs < TARGET_MS)} (${fmt(totalMs / 1000, 1)} s, load average now ${loadAverage()})`,
     );
     console.log(
-      `target no pipeline stage above 20 s: ${verdict(slowest.ms <= TARGET_MS / 3)} (slowest: ${slowest.name}, ${fmt(slowest.ms / 1000, 1)} s)`,
+      `target peak RSS < ${TARGET_RSS_TEXT} (${fmt(TARGET_RSS_MIB)} MiB): ${verdict(pipelinePeak < TARGET_RSS_MIB)} (${fmt(pipelinePeak)} MiB during the pipeline; ${fmt(peak)} MiB with the breakdown)`,
     );
+    if (!LARGE)
+      console.log(
+        `target no pipeline stage above 20 s: ${verdict(slowest.ms <= TARGET_MS / 3)} (slowest: ${slowest.name}, ${fmt(slowest.ms / 1000, 1)} s)`,
+      );
     const parts = stages.filter((s) => !s.inPipeline && s.name.startsWith('  '));
-    if (parts.length > 0) {
+    if (!LARGE && parts.length > 0) {
       const slowestPart = parts.reduce((a, b) => (b.ms > a.ms ? b : a));
       console.log(
         `  and no part of a run above 20 s: ${verdict(slowestPart.ms <= TARGET_MS / 3)} (slowest: ${slowestPart.name.trim()}, ${fmt(slowestPart.ms / 1000, 1)} s)`,
