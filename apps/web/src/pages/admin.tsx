@@ -4,12 +4,12 @@ import { Link } from 'react-router';
 import { enc, postJson } from '../api/client';
 import { useApiKeys, useQueueJobs } from '../api/queries';
 import { useLiveEvents } from '../api/live';
-import type { ApiKey, CreatedApiKey, LiveEvent, QueueJob } from '../api/types';
+import type { ApiKey, CreatedApiKey, LiveEvent, QueueJob, QueueJobs } from '../api/types';
 import { useLiveJob } from '../components/jobs';
 import { useMay } from '../components/layout';
 import { Loading, Problem } from '../components/status';
-import { attemptText, keyStatus, newKeyBody, progressText, when } from '../shape/admin';
-import { isFinal } from '../shape/live';
+import { attemptText, keyStatus, newKeyBody, progressText, recordsUnfinished, when } from '../shape/admin';
+import { isFinal, QUEUE_OF_KIND } from '../shape/live';
 
 const ROLES: ApiKey['role'][] = ['viewer', 'analyst', 'scientist', 'admin'];
 
@@ -253,20 +253,32 @@ function JobsTable({ jobs, label }: { jobs: QueueJob[]; label: string }) {
   );
 }
 
+/** The pauses before each read of the jobs table that waits for a finished job to be recorded (about 30 s in all). */
+const RECORDED_READS_MS = [250, 500, 1000, 2000, 4000, 8000, 16_000];
+
 /** Refetches the jobs table on every status change (no polling). */
 function useQueueJobsLive() {
   const client = useQueryClient();
-  const refetch = useCallback(() => void client.invalidateQueries({ queryKey: ['queue-jobs'] }), [client]);
+  const refetch = useCallback(() => client.invalidateQueries({ queryKey: ['queue-jobs'] }), [client]);
   useLiveEvents(
     useCallback(
       (event: LiveEvent) => {
         if (event.type !== 'state') return;
-        refetch();
-        // The queue records a job as finished just after its handler has published the final status: read it
-        // once more a moment later (one timer per final status, not a poll).
-        if (isFinal(event.kind, event.status)) setTimeout(refetch, 1000);
+        void refetch();
+        if (!isFinal(event.kind, event.status)) return;
+        // The queue records a job as finished just after its handler has published the final status (with Bull,
+        // in the worker process, as late as that process gets to it): read the table again, backing off, until
+        // it lists this job as finished. Only for this job, and only until then, so not a poll.
+        const queue = QUEUE_OF_KIND[event.kind];
+        void (async () => {
+          for (const pause of RECORDED_READS_MS) {
+            await new Promise((resolve) => setTimeout(resolve, pause));
+            await refetch();
+            if (!recordsUnfinished(client.getQueryData<QueueJobs>(['queue-jobs']), queue, event.id)) return;
+          }
+        })();
       },
-      [refetch],
+      [client, refetch],
     ),
   );
   return useQueueJobs();

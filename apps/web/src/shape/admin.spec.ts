@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attemptText, keyStatus, newKeyBody, progressText } from './admin';
+import type { QueueJob } from '../api/types';
+import { attemptText, keyStatus, newKeyBody, progressText, recordsUnfinished } from './admin';
 
 describe('keyStatus', () => {
   const now = Date.parse('2026-12-03T12:00:00Z');
@@ -34,5 +35,36 @@ describe('job cells', () => {
     expect(progressText({ progress: null, progressNote: null })).toBe('—');
     expect(progressText({ progress: 0.4, progressNote: 'features' })).toBe('40.0% features');
     expect(progressText({ progress: 1, progressNote: null })).toBe('100.0%');
+  });
+});
+
+describe('recordsUnfinished', () => {
+  const job = (queue: QueueJob['queue'], id: string, state: QueueJob['state']): QueueJob => ({
+    queue,
+    id,
+    state,
+    attempt: 1,
+    maxAttempts: 8,
+    progress: 1,
+    progressNote: null,
+    enqueuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  });
+  const read = (...jobs: QueueJob[]) => ({ kind: 'bull' as const, dashboard: null, jobs });
+  it('says so while the job is listed as not finished, even beside its finished record', () => {
+    expect(recordsUnfinished(read(job('train', 'r1', 'active')), 'train', 'r1')).toBe(true);
+    expect(recordsUnfinished(read(job('train', 'r1', 'active'), job('train', 'r1', 'completed')), 'train', 'r1')).toBe(
+      true,
+    );
+  });
+  it('is done once the job is listed finished only, not listed, or the table not read', () => {
+    expect(recordsUnfinished(read(job('train', 'r1', 'completed')), 'train', 'r1')).toBe(false);
+    expect(recordsUnfinished(read(job('train', 'r1', 'failed'), job('compare', 'r1', 'active')), 'train', 'r1')).toBe(
+      false,
+    );
+    expect(recordsUnfinished(read(job('train', 'r2', 'active')), 'train', 'r1')).toBe(false);
+    expect(recordsUnfinished(undefined, 'train', 'r1')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { ApiKey, QueueJob } from '../api/types';
+import type { ApiKey, QueueJob, QueueJobs } from '../api/types';
 import { formatPercent } from './format';
 
 /** Whether a key still works: revoked wins over expired (both refuse it). */
@@ -37,3 +37,10 @@ export const progressText = (job: Pick<QueueJob, 'progress' | 'progressNote'>): 
 
 /** A timestamp of the API for a table cell, in the reader's locale; a dash for none. */
 export const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : '—');
+
+/**
+ * Whether the jobs table read still lists the job `queue`/`id` as not finished: its entity's final status is
+ * published by the job's handler, and the queue records the job as finished only after the handler returned.
+ */
+export const recordsUnfinished = (read: QueueJobs | undefined, queue: string, id: string): boolean =>
+  read?.jobs.some((j) => j.queue === queue && j.id === id && j.state !== 'completed' && j.state !== 'failed') ?? false;

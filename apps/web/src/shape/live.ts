@@ -12,7 +12,7 @@ export interface LiveJob {
 }
 
 /** The queue whose jobs carry the ids of each kind of entity. */
-const QUEUE_OF_KIND: Record<string, string> = {
+export const QUEUE_OF_KIND: Record<string, string> = {
   run: 'train',
   comparison: 'compare',
   scoring: 'score',
