@@ -78,7 +78,12 @@ export async function liveFlow(page: Page, server: harness.Server): Promise<void
   );
   expect(run.params.nInit).toBe(30);
   const title = page.getByRole('heading', { level: 1 });
-  await title.getByText('succeeded').waitFor({ timeout: 300_000 });
+  // The jobs panel shows the finished run for KEEP_FINISHED_MS (10 s) from its final event, its bar full: read it
+  // first, as the event comes (the title waits for the run's refetch, which can take seconds on a loaded machine).
+  const job = page.locator(`section.jobs li[data-job="${run.id}"]`);
+  await job.locator('.badge', { hasText: 'succeeded' }).waitFor({ timeout: 300_000 });
+  expect(await job.locator('progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(1);
+  await title.getByText('succeeded').waitFor();
   // Still the same document: the page changed through the live events, not a reload.
   expect(await page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe(
     'started from the form',
@@ -86,10 +91,6 @@ export async function liveFlow(page: Page, server: harness.Server): Promise<void
   const seen = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
   expect(seen.length).toBeGreaterThan(2);
   expect(seen.every((v, i) => i === 0 || v >= seen[i - 1])).toBe(true);
-  // The jobs panel keeps the finished run for a few seconds, its bar full.
-  const job = page.locator(`section.jobs li[data-job="${run.id}"]`);
-  await job.locator('.badge', { hasText: 'succeeded' }).waitFor();
-  expect(await job.locator('progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(1);
   expect(seen.at(-1)).toBe(1);
   await page.getByTestId('segment-sizes').waitFor();
   expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
