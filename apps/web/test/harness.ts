@@ -25,6 +25,9 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** Node's options that run the TypeScript sources, as the package.json scripts do (`node -r ./tools/register.js`). */
+const TS_NODE = ['-r', './tools/register.js'];
+
 /** A running server and what a test needs to speak to it. */
 export interface Server {
   base: string;
@@ -144,7 +147,12 @@ export async function startBullServer(
   /** Runs a CLI command to its end; its stdout. */
   const cli = async (args: string[]): Promise<string> => {
     let out = '';
-    const run = spawnGroup('npm', ['run', '--silent', 'workbench', '--', ...args], shared, `[workbench ${args[0]}] `);
+    const run = spawnGroup(
+      process.execPath,
+      [...TS_NODE, 'apps/cli/src/main.ts', ...args],
+      shared,
+      `[workbench ${args[0]}] `,
+    );
     processes.push(run);
     run.child.stdout?.on('data', (d) => (out += d));
     const code = await run.exited;
@@ -153,22 +161,24 @@ export async function startBullServer(
   };
   try {
     await cli(['demo', ...demoArgs]);
-    const key = (await cli(['keys', 'create', '--role', 'admin', '--name', 'web e2e (Bull + PostgreSQL)'])).trim();
-    // `npm run orchestrator` builds the web app first (cached by Nx); the worker serves no pages, so it starts directly.
+    // The key is made while the two processes start (it is only needed once they are up).
+    const key = cli(['keys', 'create', '--role', 'admin', '--name', 'web e2e (Bull + PostgreSQL)']);
+    // Started as `npm run orchestrator` starts it, without its `nx run web:build` first (the e2e target has built
+    // the app already; Nx without its daemon takes 5-15 s to say so on a loaded machine).
     const api = spawnGroup(
-      'npm',
-      ['run', '--silent', 'orchestrator', '--', '--role', 'api'],
+      process.execPath,
+      [...TS_NODE, 'apps/orchestrator/src/main.ts', '--role', 'api'],
       { ...shared, PORT: String(port), HOST: '127.0.0.1' },
       '[api] ',
     );
     const worker = spawnGroup(
       process.execPath,
-      ['-r', './tools/register.js', 'apps/orchestrator/src/main.ts', '--role', 'worker'],
+      [...TS_NODE, 'apps/orchestrator/src/main.ts', '--role', 'worker'],
       shared,
       '[worker] ',
     );
     processes.push(api, worker);
-    await waitFor(
+    const up = waitFor(
       'the API process and the worker process',
       async () => {
         if (api.child.exitCode !== null || worker.child.exitCode !== null) throw new Error(log());
@@ -181,7 +191,8 @@ export async function startBullServer(
       600_000,
       log,
     );
-    return { base, key, home, log, stop };
+    const [created] = await Promise.all([key, up]);
+    return { base, key: created.trim(), home, log, stop };
   } catch (error) {
     await stop();
     throw error;
