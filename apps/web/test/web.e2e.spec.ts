@@ -109,7 +109,8 @@ describe('the web app on the demo', () => {
     await page.goto(`${base}/ui/segmentations/demo-kmeans-k3`);
     await page.getByTestId('version-2').waitFor();
     await expect(page.getByTestId('version-1').textContent()).resolves.toContain('manual');
-    await expect(page.getByRole('button', { name: 'Run a new version' }).count()).resolves.toBe(1);
+    // Waited for (it shows once the session's role is known); a locator is strict, so there is exactly one.
+    await page.getByRole('button', { name: 'Run a new version' }).waitFor();
     await shot('versions');
     await expectAccessible('versions');
   });
@@ -158,7 +159,8 @@ describe('the web app on the demo', () => {
     ).toBe('PNG');
 
     const customers = segments.reduce((n, s) => n + s.size, 0);
-    await expect(page.getByText(`1–50 of ${customers.toLocaleString('en-US')}`).count()).resolves.toBe(1);
+    // The assignments table is a query of its own: waited for, exactly one (a locator is strict).
+    await page.getByText(`1–50 of ${customers.toLocaleString('en-US')}`).waitFor();
     await page.getByLabel('Segment', { exact: true }).selectOption(String(segments[2].key));
     await page.getByText(`1–50 of ${segments[2].size.toLocaleString('en-US')}`).waitFor();
 
