@@ -18,6 +18,15 @@ export class ColumnBuilder {
     if (rows > this.customer.length) this.resize(rows);
   }
 
+  /**
+   * Touches the room past the rows: where first touching memory is slow, a thread about to wait for the other parts
+   * of a file does it now instead of while it copies their rows in.
+   */
+  touchRoom(): void {
+    for (const column of [this.customer, this.order, this.timestamp, this.amount, this.quantity, this.isReturn])
+      column.fill(0, this.size);
+  }
+
   grow(): void {
     this.resize(Math.ceil(this.customer.length * 1.5));
   }

@@ -56,3 +56,20 @@ describe('IdDictionary.stringTable', () => {
     );
   });
 });
+
+describe('IdDictionary.touchRoom', () => {
+  it('changes nothing the dictionary gives, whether the ids added after it fit the room or not', () => {
+    for (const later of [[5, 6, 7], [123_456_789, 2 ** 40], ['a much longer text id than the room was made for']]) {
+      const ids = new IdDictionary();
+      ids.reserve(4);
+      ids.number(1);
+      ids.number(2);
+      ids.touchRoom();
+      for (const id of later)
+        if (typeof id === 'number') ids.number(id);
+        else ids.text(id);
+      expect(ids.stringTable().toArray()).toEqual(['1', '2', ...later.map(String)]);
+      expect(ids.strings()).toEqual(['1', '2', ...later.map(String)]);
+    }
+  });
+});

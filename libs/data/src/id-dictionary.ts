@@ -7,6 +7,8 @@ export class IdDictionary {
   private numbers = new Float64Array(1 << 10);
   private readonly texts: string[] = [];
   private count = 0;
+  /** Buffers for {@link stringTable}, allocated and touched ahead by {@link touchRoom} (null: none yet). */
+  private room: { ends: Uint32Array; bytes: Uint8Array } | null = null;
   private readonly byNumber = new IntegerIndex();
   private readonly byText = new Map<string, number>();
 
@@ -51,6 +53,21 @@ export class IdDictionary {
     if (ids > this.numbers.length) this.grow(ids);
   }
 
+  /**
+   * Makes ready the memory the next ids and their string table will take (as many ids as there is room for, as long
+   * as the last one so far): where first touching memory is slow, a thread about to wait for the other parts of a
+   * file does it now instead of while it merges them and writes the table.
+   */
+  touchRoom(): void {
+    if (this.count === 0) return;
+    this.numbers.fill(0, this.count);
+    const last = this.numbers[this.count - 1];
+    const idBytes = last === last ? decimalDigits(last) : 16;
+    this.room = { ends: new Uint32Array(this.numbers.length), bytes: new Uint8Array(this.numbers.length * idBytes) };
+    this.room.ends.fill(1);
+    this.room.bytes.fill(1);
+  }
+
   strings(): string[] {
     const out = new Array<string>(this.count);
     for (let i = 0, t = 0; i < this.count; i++) {
@@ -66,7 +83,10 @@ export class IdDictionary {
    */
   stringTable(): StringTable {
     const texts = StringTable.of(this.texts);
-    const ends = new Uint32Array(this.count);
+    const room = this.room;
+    this.room = null;
+    const ends =
+      room && room.ends.length >= this.count ? room.ends.subarray(0, this.count) : new Uint32Array(this.count);
     let total = 0;
     for (let i = 0, t = 0; i < this.count; i++) {
       const key = this.numbers[i];
@@ -75,7 +95,7 @@ export class IdDictionary {
         throw new Error(`a table of ${this.count} ids is larger than 4 GiB of text; ids that long are not supported`);
       ends[i] = total;
     }
-    const bytes = new Uint8Array(total);
+    const bytes = room && room.bytes.length >= total ? room.bytes.subarray(0, total) : new Uint8Array(total);
     for (let i = 0, t = 0, at = 0; i < this.count; i++) {
       const end = ends[i];
       let key = this.numbers[i];

@@ -176,6 +176,9 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
       });
     });
     if (first.cut) return null;
+    // The other threads usually finish later (they start later): meanwhile, this one makes their rows' room ready.
+    first.rows.columns.touchRoom();
+    first.rows.orders.touchRoom();
     let lineOffset = first.nextLine - 1;
     for (const { result } of workers) {
       const part = await result;
