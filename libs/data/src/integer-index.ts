@@ -18,6 +18,7 @@ export class IntegerIndex {
   private values = new Int32Array(0);
   private count = 0;
   private reserved = 0;
+  private lastKey = 0;
 
   private slot(key: number, keys: Float64Array, values: Int32Array): number {
     const mask = keys.length - 1;
@@ -50,6 +51,7 @@ export class IntegerIndex {
       if (direct !== null) {
         if (direct[i] === -1) this.count++;
         direct[i] = value;
+        this.lastKey = key;
         return;
       }
     }
@@ -67,6 +69,20 @@ export class IntegerIndex {
   reserve(keys: number): void {
     this.reserved = Math.max(this.reserved, keys);
     if (this.direct === null) this.resize(this.slotsFor(keys));
+  }
+
+  /**
+   * Makes the direct table ready for `keys` keys in all, its range grown as it grew per key so far, on the side the
+   * last key went: where first touching memory is slow, a thread about to wait does it before it merges in the keys
+   * of another part of a file. Nothing changes when that range would be too wide or the keys are hashed.
+   */
+  touchRoom(keys: number): void {
+    const direct = this.direct;
+    if (direct === null || this.count === 0 || keys <= this.count) return;
+    const span = Math.ceil((direct.length * keys) / this.count);
+    if (span <= direct.length) return;
+    const upward = this.lastKey - this.base >= direct.length / 2;
+    this.widen(upward ? this.base + span - 1 : this.base + direct.length - span);
   }
 
   /** Grows the direct table to hold `key` (at least doubling it); false when the range would be too wide for its keys. */
