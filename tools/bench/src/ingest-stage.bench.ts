@@ -14,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUILTIN_PLUGINS_MODULE, builtinPlugins } from '@workbench/builtin-plugins';
+import { createWorkbench, loadConfig } from '@workbench/services';
 import { ensureCustomerBase } from './generate-customers';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -35,8 +37,6 @@ const median = (values: number[]) => {
 };
 
 async function ours(csv: string): Promise<Figures> {
-  const { createWorkbench, loadConfig } = await import('@workbench/services');
-  const { BUILTIN_PLUGINS_MODULE, builtinPlugins } = await import('@workbench/builtin-plugins');
   const home = mkdtempSync(join(tmpdir(), 'ingest-stage-home-'));
   const wb = await createWorkbench(loadConfig({}, { home }), {
     plugins: [...builtinPlugins],
