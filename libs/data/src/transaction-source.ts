@@ -30,7 +30,7 @@ export function chunksOf(
     if (options.maxBytes !== undefined && size > options.maxBytes) {
       throw new IngestError(`the file is ${size} bytes, over the size limit of ${options.maxBytes} bytes`);
     }
-    return fileChunks(source, options.chunkBytes ?? 1 << 20, 0, end ?? size);
+    return fileChunks(source, options.chunkBytes ?? 1 << 20, 0, end ?? Number.POSITIVE_INFINITY);
   }
   if (source instanceof Uint8Array) return [source][Symbol.iterator]() as unknown as AsyncIterator<Uint8Array>;
   return source[Symbol.asyncIterator]();
@@ -40,7 +40,7 @@ export const asBytes = (chunk: Uint8Array | string): Uint8Array =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 
 /**
- * Bytes `[start, end)` of a file in chunks of `chunkBytes`, read into one buffer again and again (each chunk is valid
+ * Bytes `[start, end)` of a file (`end` may be infinite: to its end) in chunks of `chunkBytes`, read into one buffer again and again (each chunk is valid
  * until the next is asked for): a new buffer per chunk, as a read stream makes, is fresh memory for every byte of
  * the file, and first touching a page costs more than reading it.
  */
@@ -54,7 +54,9 @@ export async function* fileChunks(
   try {
     const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, end - start)));
     for (let position = start; position < end; ) {
-      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - position), position);
+      // From the start, in order (no position): a named pipe has no positions to read at.
+      const at = start === 0 ? null : position;
+      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - position), at);
       if (bytesRead === 0) break;
       position += bytesRead;
       yield buffer.subarray(0, bytesRead);

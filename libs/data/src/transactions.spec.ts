@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FIXTURES_DIR } from '@workbench/plugin-sdk/testing';
 import {
   IngestError,
@@ -374,6 +377,23 @@ describe('transactions ingest: real files against pandas', () => {
     const whole = await ingestTransactions(path, { policy: 'skip', now: NOW });
     const chunked = await ingestTransactions(path, { policy: 'skip', now: NOW, chunkBytes: 4096 });
     expect(transactionsHash(chunked.table)).toBe(transactionsHash(whole.table));
+  });
+
+  it('reads a named pipe to its end, as a file (its size is 0 and it has no positions to read at)', async () => {
+    const path = join(fixtures, 'online-retail-sample.csv');
+    const whole = await ingestTransactions(path, { policy: 'skip', now: NOW });
+    const dir = mkdtempSync(join(tmpdir(), 'wb-fifo-'));
+    try {
+      const fifo = join(dir, 'transactions.csv');
+      execFileSync('mkfifo', [fifo]);
+      const writer = pipeline(createReadStream(path), createWriteStream(fifo));
+      const piped = await ingestTransactions(fifo, { policy: 'skip', now: NOW, chunkBytes: 4096 });
+      await writer;
+      expect(piped.report).toEqual(whole.report);
+      expect(transactionsHash(piped.table)).toBe(transactionsHash(whole.table));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports its progress chunk by chunk: bytes of the file and the data rows in them, up to the whole file', async () => {
