@@ -12,6 +12,8 @@ export interface AssignmentsToCompare {
   idsB: CustomerIds;
   segmentB: Int32Array;
   kB: number;
+  /** Neither run repeats a customer id, as the caller knows (see `matchCustomers`' `uniqueIds`): no repeat check. */
+  uniqueIds?: boolean;
 }
 
 export interface AssignmentComparison {
@@ -38,12 +40,15 @@ export function compareAssignments(input: AssignmentsToCompare): AssignmentCompa
     throw new ComparisonInputError(`segmentA has ${segmentA.length} entries but idsA has ${idsA.length}`);
   if (segmentB.length !== idsB.length)
     throw new ComparisonInputError(`segmentB has ${segmentB.length} entries but idsB has ${idsB.length}`);
-  const match = matchCustomers(idsA, idsB);
-  const labelsA = new Int32Array(match.matched);
-  const labelsB = new Int32Array(match.matched);
-  for (let t = 0; t < match.matched; t++) {
-    labelsA[t] = segmentA[match.indexA[t]];
-    labelsB[t] = segmentB[match.indexB[t]];
+  const match = matchCustomers(idsA, idsB, { uniqueIds: input.uniqueIds });
+  let [labelsA, labelsB] = [segmentA, segmentB];
+  if (!match.identity) {
+    labelsA = new Int32Array(match.matched);
+    labelsB = new Int32Array(match.matched);
+    for (let t = 0; t < match.matched; t++) {
+      labelsA[t] = segmentA[match.indexA[t]];
+      labelsB[t] = segmentB[match.indexB[t]];
+    }
   }
   const table = contingencyTable(labelsA, kA, labelsB, kB);
   return {

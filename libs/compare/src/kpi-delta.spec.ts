@@ -1,6 +1,6 @@
 import { loadSklearnReference, relativeError } from '../test/reference-fixture';
 import { ComparisonInputError } from './errors';
-import { kpiDelta, proportionDelta, summarize, summarizeBySegment } from './kpi-delta';
+import { kpiDelta, proportionDelta, summarize, summarizeBySegment, summarizeColumnsBySegment } from './kpi-delta';
 
 const reference = loadSklearnReference();
 
@@ -38,6 +38,37 @@ describe('summarizeBySegment', () => {
       [x.n, Buffer.from(Float64Array.of(x.mean, x.variance).buffer).toString('hex')] as const;
     expect(summaries.map(bits)).toEqual(expected.map(bits));
     expect(summaries[3]).toEqual({ n: 0, mean: NaN, variance: NaN });
+  });
+});
+
+describe('summarizeColumnsBySegment', () => {
+  it('gives, bit for bit, summarizeBySegment() of each column, in one pass', () => {
+    const n = 5000;
+    const segment = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 5);
+    const columns = [0, 1, 2].map((c) =>
+      Float64Array.from({ length: n }, (_, r) => ((r + c) % 17 === 0 ? NaN : Math.cos(r * (c + 1)) * 1e5 + r / 3)),
+    );
+    const rows = Int32Array.from({ length: n }, (_, i) => (i % 29 === 0 ? -1 : (i * 31) % n));
+    const bits = (x: { n: number; mean: number; variance: number }) =>
+      [x.n, Buffer.from(Float64Array.of(x.mean, x.variance).buffer).toString('hex')] as const;
+    const together = summarizeColumnsBySegment(segment, 6, columns, rows);
+    expect(together.map((c) => c.map(bits))).toEqual(
+      columns.map((values) => summarizeBySegment(segment, 6, values, rows).map(bits)),
+    );
+    expect(together[1][5]).toEqual({ n: 0, mean: NaN, variance: NaN });
+  });
+
+  it('reads row i for customer i when rows is null (a run listing its frame in frame order)', () => {
+    const segment = Int32Array.of(0, 1, 0, 1, 1);
+    const values = Float64Array.of(1, 2, 3, NaN, 8);
+    const identity = Int32Array.of(0, 1, 2, 3, 4);
+    expect(summarizeColumnsBySegment(segment, 2, [values], null)).toEqual(
+      summarizeColumnsBySegment(segment, 2, [values], identity),
+    );
+    expect(summarizeBySegment(segment, 2, values, null)).toEqual([
+      { n: 2, mean: 2, variance: 2 },
+      { n: 2, mean: 5, variance: 18 },
+    ]);
   });
 });
 

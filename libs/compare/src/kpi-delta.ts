@@ -36,7 +36,7 @@ export function summarize(values: ArrayLike<number>): SampleSummary {
 
 /**
  * The summary of each segment's values in one pass over the customers: customer `i` is in segment `segment[i]`
- * and has the value `values[rows[i]]` (`rows[i]` < 0: no value; NaN values are missing and left out). Each
+ * and has the value `values[rows[i]]` (`rows[i]` < 0: no value; `rows` null: row i; NaN values are missing and left out). Each
  * segment's values are taken in customer order, so a summary is, bit for bit, `summarize` of that segment's values.
  * Segments are keyed `0 … segments − 1`; customers in other segments are left out.
  */
@@ -44,17 +44,34 @@ export function summarizeBySegment(
   segment: Int32Array,
   segments: number,
   values: ArrayLike<number>,
-  rows: Int32Array,
+  rows: Int32Array | null,
 ): SampleSummary[] {
-  const [n, mean, m2] = [new Float64Array(segments), new Float64Array(segments), new Float64Array(segments)];
+  return summarizeColumnsBySegment(segment, segments, [values], rows)[0];
+}
+
+/**
+ * {@link summarizeBySegment} of several columns in the same pass over the customers (one read of `segment` and
+ * `rows` for all of them): `result[c][s]` summarises column `c` in segment `s`, bit for bit as one column alone.
+ */
+export function summarizeColumnsBySegment(
+  segment: Int32Array,
+  segments: number,
+  columns: readonly ArrayLike<number>[],
+  rows: Int32Array | null,
+): SampleSummary[][] {
+  const size = columns.length * segments;
+  // Column c, segment s at c * segments + s.
+  const [n, mean, m2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size)];
   for (let i = 0; i < segment.length; i++) {
     const s = segment[i];
-    const r = rows[i];
+    const r = rows ? rows[i] : i;
     if (s < 0 || s >= segments || r < 0) continue;
-    const x = values[r];
-    if (!Number.isNaN(x)) welford(n, mean, m2, s, x);
+    for (let c = 0; c < columns.length; c++) {
+      const x = columns[c][r];
+      if (!Number.isNaN(x)) welford(n, mean, m2, c * segments + s, x);
+    }
   }
-  return Array.from({ length: segments }, (_, s) => summaryAt(n, mean, m2, s));
+  return columns.map((_, c) => Array.from({ length: segments }, (_, s) => summaryAt(n, mean, m2, c * segments + s)));
 }
 
 /** Change of a mean KPI from segment A (run A) to its matched segment B (run B), with a confidence interval. */

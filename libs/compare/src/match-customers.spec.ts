@@ -37,6 +37,25 @@ describe('matchCustomers', () => {
     );
   });
 
+  it('with uniqueIds, matches equal lists position by position without the repeat check, and others as without', () => {
+    const same = matchCustomers(StringTable.of(['c1', 'c2', 'c3']), StringTable.of(['c1', 'c2', 'c3']), {
+      uniqueIds: true,
+    });
+    expect(same).toMatchObject({ matched: 3, onlyInA: 0, onlyInB: 0, identity: true });
+    expect([Array.from(same.indexA), Array.from(same.indexB)]).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    // The caller vouches for unique ids, so a repeat is not looked for (it would be found without the option).
+    expect(matchCustomers(['a', 'b', 'a'], ['a', 'b', 'a'], { uniqueIds: true }).identity).toBe(true);
+    const [a, b] = [
+      ['c1', 'c2', 'c3', 'c4'],
+      ['c4', 'c9', 'c1'],
+    ];
+    expect(matchCustomers(a, b, { uniqueIds: true })).toEqual(matchCustomers(a, b));
+    expect(matchCustomers(a, b).identity).toBe(false);
+  });
+
   it('matches a million customers with 10% on each side only', () => {
     const n = 1_000_000;
     const idsA = Array.from({ length: n }, (_, i) => `cust-${i}`);

@@ -54,6 +54,17 @@ describe('frame codec', () => {
     expect(Buffer.concat(encodeFrameParts(fixtureFrame(), StringTable.of(IDS))).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it('reads ids and columns as views into the bytes when asked not to copy, with the same content', () => {
+    const bytes = encodeFrame(fixtureFrame());
+    const views = readFrame(bytes, { copy: false });
+    expect(plain(views.frame)).toEqual(plain(readFrame(bytes).frame));
+    const spend = views.frame.columns.spend;
+    expect(spend.kind === 'numeric' && spend.values.buffer).toBe(bytes.buffer);
+    expect(views.ids.bytes.buffer).toBe(bytes.buffer);
+    // The default copies: the frame does not hold the artifact's bytes.
+    expect(readFrame(bytes).ids.bytes.buffer).not.toBe(bytes.buffer);
+  });
+
   it('round-trips many rows (a million ids of mixed widths)', () => {
     const n = 1_000_000;
     const ids = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? `客-${i}` : String(10_000_000 + i)));

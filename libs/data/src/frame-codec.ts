@@ -118,8 +118,13 @@ export class DecodedFrame {
   }
 }
 
-/** Reads bytes written by {@link encodeFrame} (or by WBF1). Column data is copied out of `bytes`. */
-export function readFrame(bytes: Uint8Array): DecodedFrame {
+/**
+ * Reads bytes written by {@link encodeFrame} (or by WBF1). Column data is copied out of `bytes`, unless `copy` is
+ * false: then ids and columns are views into `bytes` (no second copy), for a caller that hands `bytes` over, e.g.
+ * fresh from the artifact store, and so keeps the whole buffer alive as long as the frame.
+ */
+export function readFrame(bytes: Uint8Array, options: { copy?: boolean } = {}): DecodedFrame {
+  const copy = options.copy ?? true;
   const { magic, headerLength } = readHead(bytes);
   if (magic === MAGIC_V1) return readV1(bytes, headerLength);
   if (magic !== MAGIC) throw new Error('not a workbench frame (bad magic bytes)');
@@ -129,7 +134,8 @@ export function readFrame(bytes: Uint8Array): DecodedFrame {
   const section = (name: string) => {
     const c = layout.get(name);
     if (!c) throw new Error(`workbench frame: section '${name}' is missing`);
-    return sectionIn(bytes, headerLength, c).slice();
+    const view = sectionIn(bytes, headerLength, c);
+    return copy ? view.slice() : view;
   };
   const table = (name: string) =>
     new StringTable(section(`${name}.ends`) as Uint32Array, section(`${name}.bytes`) as Uint8Array);

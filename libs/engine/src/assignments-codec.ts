@@ -26,9 +26,12 @@ export interface DecodedAssignments {
   score?: Float64Array;
 }
 
-/** Reads assignments written by {@link encodeAssignments}, or by the code before (ids as JSON: WBF1). */
+/**
+ * Reads assignments written by {@link encodeAssignments}, or by the code before (ids as JSON: WBF1). `bytes` are
+ * handed over (as they come from the artifact store): ids and scores are views into them, not copies.
+ */
 export function decodeAssignments(bytes: Uint8Array): DecodedAssignments {
-  const stored = readFrame(bytes);
+  const stored = readFrame(bytes, { copy: false });
   const segment = stored.columns.segment;
   const score = stored.columns.score;
   if (segment?.kind !== 'numeric') throw new Error('assignments bytes have no segment column');
@@ -38,7 +41,7 @@ export function decodeAssignments(bytes: Uint8Array): DecodedAssignments {
     get ids() {
       return (ids ??= stored.frame.ids);
     },
-    segment: Int32Array.from(segment.values),
+    segment: new Int32Array(segment.values),
     score: score?.kind === 'numeric' ? score.values : undefined,
   };
 }

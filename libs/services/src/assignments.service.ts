@@ -110,20 +110,34 @@ export class AssignmentsService {
     if (!run?.assignmentsArtifactKey)
       throw new NotFoundError(`run '${runId}' has no assignments (it has not succeeded)`);
     const segments = await em.find(Segment, { run: runId });
-    const decoded = {
-      ...decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey)),
-      labels: new Map(segments.map((s) => [s.key, s.label])),
-    };
-    this.cache.set(runId, decoded);
+    // Assigned, not spread: the ids stay a getter, decoded into strings only when a caller reads them.
+    const decoded: DecodedAssignments = Object.assign(
+      decodeAssignments(await this.artifacts.get(run.assignmentsArtifactKey)),
+      { labels: new Map(segments.map((s) => [s.key, s.label])) },
+    );
+    this.keep(runId, decoded);
+    return decoded;
+  }
+
+  /**
+   * Keeps the assignments a run has just stored (its results committed), as {@link decoded} would read them back
+   * from its artifact: the comparison, alert or audience change that follows the run reads no artifact again.
+   */
+  remember(runId: string, assignments: DecodedAssignments): void {
+    this.cache.delete(runId);
+    this.keep(runId, assignments);
+  }
+
+  private keep(runId: string, assignments: DecodedAssignments): void {
+    this.cache.set(runId, assignments);
     // Bounded by customers, not runs: one run of 10M weighs as much as ten of 1M (~60 bytes per customer).
     let rows = 0;
-    for (const entry of this.cache.values()) rows += entry.ids.length;
+    for (const entry of this.cache.values()) rows += entry.idTable.length;
     for (const [id, entry] of this.cache) {
       if (rows <= this.maxCachedRows || this.cache.size === 1) break;
       this.cache.delete(id);
-      rows -= entry.ids.length;
+      rows -= entry.idTable.length;
     }
-    return decoded;
   }
 }
 

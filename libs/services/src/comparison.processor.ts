@@ -4,20 +4,14 @@ import {
   kpiDelta,
   positionsIn,
   proportionDelta,
-  summarizeBySegment,
+  summarizeColumnsBySegment,
   type SampleSummary,
 } from '@workbench/compare';
-import { decodeAssignments } from '@workbench/engine';
 import type { Job, JobQueue, LiveEvents } from '@workbench/jobs';
-import {
-  Comparison,
-  ComparisonStatus,
-  Run,
-  Segment,
-  type ArtifactStore,
-  type DatasetVersion,
-} from '@workbench/persistence';
+import { Comparison, ComparisonStatus, Run, Segment, type DatasetVersion } from '@workbench/persistence';
+import type { StringTable } from '@workbench/data';
 import type { FeatureFrame } from '@workbench/plugin-sdk';
+import type { AssignmentsService } from './assignments.service';
 import type { RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
@@ -46,7 +40,7 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly artifacts: ArtifactStore,
+    private readonly assignments: AssignmentsService,
     queue: JobQueue,
     private readonly runInputs: RunInputsService,
     private readonly runs: RunsService,
@@ -122,10 +116,8 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
     job?: Pick<Job, 'progress'>,
   ): Promise<Pick<Comparison, 'metrics' | 'migration' | 'matching'>> {
     const [a, b] = [await this.runs.get(runAId), await this.runs.get(runBId)];
-    const [assignA, assignB] = [
-      decodeAssignments(await this.artifacts.get(a.assignmentsArtifactKey as string)),
-      decodeAssignments(await this.artifacts.get(b.assignmentsArtifactKey as string)),
-    ];
+    // Kept from the runs when they ran in this process, else read from their artifacts once.
+    const [assignA, assignB] = [await this.assignments.decoded(a.id), await this.assignments.decoded(b.id)];
     const [segA, segB] = [await this.runs.segments(a.id), await this.runs.segments(b.id)];
     await job?.progress(0.3, 'assignments loaded');
     const result = compareAssignments({
@@ -135,6 +127,9 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
       idsB: assignB.idTable,
       segmentB: assignB.segment,
       kB: segB.length,
+      // Both runs succeeded, so their rows went through the assignment table's primary key (run, customer): no
+      // repeated id. Two runs of one dataset version then match position by position, without hashing an id.
+      uniqueIds: true,
     });
     await job?.progress(0.6, 'agreement computed');
 
@@ -144,18 +139,20 @@ export class ComparisonProcessor extends JobProcessor<Comparison> {
     ];
     const [frameA, frameB] = [inputA.frame, inputB.frame];
     // Each run's customers by their row in its frame: integer arrays from here on (no id is looked up as a string).
-    const [rowsA, rowsB] = [positionsIn(assignA.idTable, inputA.ids), positionsIn(assignB.idTable, inputB.ids)];
+    // A run's assignments list its frame's customers in frame order (null: customer i is row i), unless its dataset
+    // version was stored otherwise.
+    const rowsIn = (ids: StringTable, frameIds: StringTable) =>
+      ids === frameIds || ids.equals(frameIds) ? null : positionsIn(ids, frameIds);
+    const [rowsA, rowsB] = [rowsIn(assignA.idTable, inputA.ids), rowsIn(assignB.idTable, inputB.ids)];
     // Run A's compared features that B's data has too; B's own compared features are numeric columns of B's data.
     const features = comparedFeatures(a, frameA).filter((f) => frameB.columns[f]?.kind === 'numeric');
-    // Every segment's summary of every compared feature, one pass over each run's customers per feature.
+    // Every segment's summary of every compared feature, in one pass over each run's customers.
     const slots = (segments: Segment[]) => Math.max(0, ...segments.map((s) => s.key + 1));
-    const summaries = (frame: FeatureFrame, segment: Int32Array, rows: Int32Array, segments: Segment[]) =>
-      new Map(
-        features.map((f) => [
-          f,
-          summarizeBySegment(segment, slots(segments), (frame.columns[f] as { values: Float64Array }).values, rows),
-        ]),
-      );
+    const summaries = (frame: FeatureFrame, segment: Int32Array, rows: Int32Array | null, segments: Segment[]) => {
+      const values = features.map((f) => (frame.columns[f] as { values: Float64Array }).values);
+      const bySegment = summarizeColumnsBySegment(segment, slots(segments), values, rows);
+      return new Map(features.map((f, c) => [f, bySegment[c]]));
+    };
     const [summariesA, summariesB] = [
       summaries(frameA, assignA.segment, rowsA, segA),
       summaries(frameB, assignB.segment, rowsB, segB),

@@ -173,6 +173,7 @@ export class RunProcessor extends JobProcessor<Run> {
 
     const modelArtifactKey = await this.artifacts.put(outcome.artifact.bytes);
     const assignmentsArtifactKey = await this.artifacts.put(encodeAssignmentParts(input.ids, outcome.assignments));
+    let stored = false;
     const fired = await this.orm.em.fork().transactional(async (tx) => {
       // Taking the row first (a row lock on PostgreSQL, the write lock on SQLite) orders this commit and a
       // cancel: a run cancelled before it keeps nothing, a cancel after it finds the run succeeded.
@@ -225,6 +226,7 @@ export class RunProcessor extends JobProcessor<Run> {
         assignmentsArtifactKey,
         finishedAt: new Date(),
       });
+      stored = true;
       // In this transaction, so a run fires an alert once whatever happens to its job afterwards.
       const firing = {
         id: run.id,
@@ -238,6 +240,15 @@ export class RunProcessor extends JobProcessor<Run> {
         ...(this.audiences ? await this.audiences.changesForRun(tx, firing, outcome.segments, current) : []),
       ];
     });
+    // Committed: a comparison, alert or audience change after this run reads them from memory, not from the artifact.
+    if (stored)
+      this.assignments.remember(run.id, {
+        ids: frame.ids,
+        idTable: input.ids,
+        segment: outcome.assignments.segment,
+        score: outcome.assignments.score,
+        labels: new Map(outcome.segments.map((s) => [s.key, s.label])),
+      });
     // The events are stored; a webhook not queued here is queued again when a worker starts (pending events).
     await this.alerts
       ?.notify(fired.filter((e) => e.kind === 'alert.fired'))

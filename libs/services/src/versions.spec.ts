@@ -11,8 +11,9 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 
 describe('run versions, aliases, customer history and comparisons (embedded)', () => {
   let wb: Workbench;
+  const home = mkdtempSync(join(tmpdir(), 'wb-versions-'));
   beforeAll(async () => {
-    wb = await createWorkbench(loadConfig({}, { home: mkdtempSync(join(tmpdir(), 'wb-versions-')), jobBackoffMs: 5 }), {
+    wb = await createWorkbench(loadConfig({}, { home, jobBackoffMs: 5 }), {
       plugins: [splitAtMedian],
       logger: quiet,
     });
@@ -119,6 +120,28 @@ describe('run versions, aliases, customer history and comparisons (embedded)', (
     expect(high.delta).toBeLessThan(0);
     expect(high.lower <= high.delta && high.delta <= high.upper).toBe(true);
     expect((await wb.comparisons.list()).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('compares runs from the assignments they kept in this process as another process does from their artifacts', async () => {
+    const [a, b] = [await wb.runs.resolve('by-spend@v1'), await wb.runs.resolve('by-orders@v1')];
+    const [keptA, keptB] = [await wb.assignments.decoded(a.id), await wb.assignments.decoded(b.id)];
+    const kept = await wb.comparisonProcessor.compute(a.id, b.id);
+    // Same home, nothing kept in memory: the assignments come from the runs' artifacts.
+    const other = await createWorkbench(loadConfig({}, { home }), { plugins: [splitAtMedian], logger: quiet });
+    try {
+      const [readA, readB] = [await other.assignments.decoded(a.id), await other.assignments.decoded(b.id)];
+      expect(readA.idTable.equals(keptA.idTable) && readB.idTable.equals(keptB.idTable)).toBe(true);
+      expect([Array.from(readA.segment), readA.score, readA.labels]).toEqual([
+        Array.from(keptA.segment),
+        keptA.score,
+        keptA.labels,
+      ]);
+      expect(readA.ids).toEqual(keptA.ids);
+      expect(await other.comparisonProcessor.compute(a.id, b.id)).toEqual(kept);
+    } finally {
+      await other.close();
+    }
+    expect((kept.metrics as { matched: number }).matched).toBe(4338);
   });
 
   it("gives a customer's features beside its segment's and all customers' means, as summed from the run's rows", async () => {

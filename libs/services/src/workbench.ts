@@ -227,7 +227,7 @@ export class Workbench {
     this.runProcessor.audiences = this.audiences;
     this.comparisonProcessor = new ComparisonProcessor(
       orm,
-      artifacts,
+      this.assignments,
       queue,
       this.runInputs,
       this.runs,
