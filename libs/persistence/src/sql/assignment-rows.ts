@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AbstractSqlConnection } from '@mikro-orm/libsql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Assignment } from '../entities';
 
@@ -43,21 +44,35 @@ export async function writeAssignmentRows(
     return;
   }
   // SQLite: plain multi-row INSERTs with bound parameters, in customer-id order so both indexes grow
-  // at their end instead of splitting pages all over the B-trees.
-  const order = Int32Array.from(ids, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  // at their end instead of splitting pages all over the B-trees. Through knex with the values as bindings:
+  // MikroORM's execute() would write every value into the SQL text, which SQLite then parses (most of the time).
+  const order = customerIdOrder(ids);
+  const knex = (connection as unknown as AbstractSqlConnection).getKnex();
   for (let start = 0; start < ids.length; start += SQLITE_BATCH) {
     const end = Math.min(ids.length, start + SQLITE_BATCH);
-    const params: unknown[] = [];
+    const params: (string | number | null)[] = [];
     for (let k = start; k < end; k++) {
       const i = order[k];
       params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
     }
     const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
-    await connection.execute(
+    const insert = knex.raw(
       `insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`,
       params,
-      'run',
-      context,
     );
+    await (context ? insert.transacting(context) : insert);
   }
+}
+
+/** Sorted customer orders by id list: the runs of one dataset version share their input's ids, so it is sorted once. */
+const orders = new WeakMap<readonly string[], Int32Array>();
+
+/** Positions of `ids` in ascending id order (as SQLite compares ASCII ids). */
+function customerIdOrder(ids: readonly string[]): Int32Array {
+  let order = orders.get(ids);
+  if (!order) {
+    order = Int32Array.from(ids, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    orders.set(ids, order);
+  }
+  return order;
 }
