@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { adminFlow } from './flows/admin';
 import { datasetsFlow } from './flows/datasets';
+import { demoPages } from './flows/demo';
 import { liveFlow } from './flows/live';
 import { retrainFlow } from './flows/retrain';
 import { RUNFORM_PLUGIN_DIRS, runformFlow } from './flows/runform';
@@ -10,7 +11,8 @@ import * as harness from './harness';
 // and the scaled-out one (PostgreSQL + Bull, the api role and a separate worker process, so every live event
 // crosses processes through Redis). One server per deployment, the flows one after another on it, as a
 // team would use it; each flow logs in with its own key and reads the state it finds rather than assuming a
-// fresh server, and each is in flows/ so it reads as the user's story.
+// fresh server, and each is in flows/ so it reads as the user's story. On the embedded server the analyst's pages
+// of the demo come first (flows/demo: they check the demo's two versions), so one server start serves both.
 
 let context: BrowserContext;
 let page: Page;
@@ -38,6 +40,10 @@ for (const [deployment, start] of [
     afterAll(async () => {
       await server?.stop();
     });
+
+    // The analyst's pages first, on the fresh demo (once: they read pages, the same on either deployment).
+    if (start === harness.startDemoServer)
+      describe('the web app on the demo', () => demoPages(() => ({ server, context, page })));
 
     it('uploads a CSV with one bad row: refused under reject (nothing stored), a version with 1 rejected row under skip', async () => {
       await datasetsFlow(page, server);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import * as harness from './harness';
+import * as harness from '../harness';
 
-// The real app against the real server: `workbench demo --serve` on a fresh embedded home (SQLite +
-// in-process queue), a second version through the API, and Debian's Chromium driven by playwright-core.
+// The analyst's pages on the demo, as `workbench demo --serve` left it on a fresh embedded home (SQLite + in-process
+// queue): a second version through the API, then the segmentations, versions, run, compare, KPI tracking and
+// customer pages, each checked against the API's own figures. They run first on their server: they expect the
+// demo's segmentation to have exactly these two versions.
 
 interface Segment {
   key: number;
@@ -65,34 +67,32 @@ function expectShown(text: string | null, value: number): void {
 /** The `[lower, upper]` of an interval cell. */
 const intervalIn = (text: string | null) => (text ?? '').replace(/[[\]]/g, '').split(', ');
 
-beforeAll(async () => {
-  // The README's one command: the demo, then the server on 127.0.0.1 (the app is built by the e2e target's dependsOn).
-  server = await harness.startDemoServer();
-  ({ base, key } = server);
+/**
+ * The tests of the demo's pages, in the caller's describe, on the server and browser `session` gives once its
+ * beforeAll has run: a fresh embedded demo server, before any other test used it.
+ */
+export function demoPages(session: () => { server: harness.Server; context: BrowserContext; page: Page }): void {
+  beforeAll(async () => {
+    ({ server, context, page } = session());
+    ({ base, key } = server);
 
-  // Version 2 through the API, with another k, so the two versions differ.
-  const v2 = await api<{ id: string }>('/segmentations/demo-kmeans-k3/runs', {
-    method: 'POST',
-    body: { params: { k: 4 }, seed: 12 },
-  });
-  await waitFor('run v2', async () =>
-    (await api<{ status: string }>(`/runs/${v2.id}`)).status === 'succeeded' ? true : undefined,
-  );
-  runs = (await api<{ id: string; version: number }[]>('/segmentations/demo-kmeans-k3/runs')).sort(
-    (a, b) => a.version - b.version,
-  );
-  expect(runs.map((r) => r.version)).toEqual([1, 2]);
-  historyBeforeComparison = await api<KpiHistory>('/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value');
+    // Version 2 through the API, with another k, so the two versions differ.
+    const v2 = await api<{ id: string }>('/segmentations/demo-kmeans-k3/runs', {
+      method: 'POST',
+      body: { params: { k: 4 }, seed: 12 },
+    });
+    await waitFor('run v2', async () =>
+      (await api<{ status: string }>(`/runs/${v2.id}`)).status === 'succeeded' ? true : undefined,
+    );
+    runs = (await api<{ id: string; version: number }[]>('/segmentations/demo-kmeans-k3/runs')).sort(
+      (a, b) => a.version - b.version,
+    );
+    expect(runs.map((r) => r.version)).toEqual([1, 2]);
+    historyBeforeComparison = await api<KpiHistory>(
+      '/segmentations/demo-kmeans-k3/kpi-history?kpi=average_order_value',
+    );
+  }, 600_000);
 
-  ({ context, page } = await harness.launchBrowser());
-}, 600_000);
-
-afterAll(async () => {
-  await context?.close();
-  await server?.stop();
-});
-
-describe('the web app on the demo', () => {
   it('logs in from the link, then the key is neither in the address bar nor in the server log', async () => {
     await page.goto(`${base}/ui/login#key=${key}`);
     await page.waitForURL(`${base}/ui/segmentations`);
@@ -358,4 +358,4 @@ describe('the web app on the demo', () => {
     await expect(tab.getByRole('button', { name: 'Make champion' }).count()).resolves.toBe(0);
     await tab.close();
   });
-});
+}
