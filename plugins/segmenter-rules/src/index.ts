@@ -1,7 +1,7 @@
 import { defineSegmentationModel } from '@workbench/plugin-sdk';
 import { ARTIFACT_FORMAT } from './artifact';
 import { RulesParams } from './rules-params';
-import { assignRules, PLUGIN_NAME, trainRules } from './train';
+import { assignRules, PLUGIN_NAME, prepareRules, trainRules } from './train';
 
 /** Declarative segments: ordered rules over features (first match wins), or the RFM quintile preset. */
 export default defineSegmentationModel<RulesParams>({
@@ -44,4 +44,5 @@ export default defineSegmentationModel<RulesParams>({
   },
   train: ({ params, frame }, ctx) => trainRules(params, frame, ctx),
   assign: (artifact, frame, ctx) => assignRules(artifact, frame, ctx),
+  prepare: (artifact, ctx) => prepareRules(artifact, ctx),
 });

@@ -120,11 +120,12 @@ describe('RFM preset against pandas on samples/online-retail-customers.csv', () 
     expect(Array.from(again.segment)).toEqual(Array.from(trained.assignments.segment));
   });
 
-  it('gives every customer its training segment when scored alone, and when the sample is scored as a batch', async () => {
+  it('gives every customer its training segment when scored alone (by the model prepared once, as online scoring does), and as a batch', async () => {
     const trained = await trainedOnce;
     const ctx = createTestRunContext();
     const batch = await plugin.assign(trained.artifact, frame, ctx);
     expect(Array.from(batch.segment)).toEqual(Array.from(trained.assignments.segment));
+    const prepared = await (plugin.prepare as NonNullable<typeof plugin.prepare>)(trained.artifact, ctx);
     const alone = new Int32Array(frame.rowCount);
     for (let i = 0; i < frame.rowCount; i++) {
       const columns = Object.fromEntries(
@@ -133,7 +134,7 @@ describe('RFM preset against pandas on samples/online-retail-customers.csv', () 
           c.kind === 'numeric' ? numeric([c.values[i]]) : categorical([c.codes[i] < 0 ? null : c.levels[c.codes[i]]]),
         ]),
       );
-      alone[i] = (await plugin.assign(trained.artifact, createFeatureFrame([frame.ids[i]], columns), ctx)).segment[0];
+      alone[i] = (await prepared.assign(createFeatureFrame([frame.ids[i]], columns), ctx)).segment[0];
     }
     const differing = Array.from(alone).filter((s, i) => s !== trained.assignments.segment[i]).length;
     expect(differing).toBe(0);

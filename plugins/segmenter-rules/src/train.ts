@@ -8,6 +8,7 @@ import {
   type FeatureColumn,
   type FeatureFrame,
   type ModelArtifact,
+  type PreparedModel,
   type RunContext,
   type SegmentDescription,
   type TrainedModel,
@@ -233,20 +234,32 @@ export async function trainRules(params: RulesParams, frame: FeatureFrame, ctx: 
  * re-ranking), each customer on its own (see quintilesFromCuts), so scoring one gives its batch's and training's segment.
  */
 export async function assignRules(artifact: ModelArtifact, frame: FeatureFrame, ctx: RunContext): Promise<Assignments> {
+  return (await prepareRules(artifact, ctx)).assign(frame, ctx);
+}
+
+/** The artifact decoded and its segment plan built once, for scoring many frames (the host's online scoring). */
+export async function prepareRules(artifact: ModelArtifact, ctx: RunContext): Promise<PreparedModel> {
   throwIfAborted(ctx.signal);
   const model = decodeArtifact(artifact);
   const plan = planSegments(model.rules, model.defaultSegment);
-  if (model.mode === 'rules') {
-    checkRuleFeatures(model.rules, frame);
-    return { segment: evaluateRules(model.rules, plan, frame).segment };
-  }
-  const scoreModels = (model.rfm as { scores: RfmScoreModel[] }).scores;
-  const raw = scoreModels.map((s) => {
-    const param = RFM_SCORES.find((r) => r.score === s.score)?.param ?? s.score;
-    return { feature: s.feature, values: rfmFeatureValues(frame, s.feature, param) };
-  });
-  const scores = scoreModels.map((s, j) =>
-    scoreFromQuintile(quintilesFromCuts(raw[j].values, s.cuts, frame.ids), s.descending),
-  );
-  return { segment: evaluateRules(model.rules, plan, rfmFrame(frame, scores, raw)).segment };
+  const scoreModels = model.mode === 'rules' ? [] : (model.rfm as { scores: RfmScoreModel[] }).scores;
+  const params = scoreModels.map((s) => RFM_SCORES.find((r) => r.score === s.score)?.param ?? s.score);
+  return {
+    assign: async (frame, runCtx) => {
+      throwIfAborted(runCtx.signal);
+      if (model.mode === 'rules') {
+        checkRuleFeatures(model.rules, frame);
+        return { segment: evaluateRules(model.rules, plan, frame).segment };
+      }
+      const raw = scoreModels.map((s, j) => ({
+        feature: s.feature,
+        values: rfmFeatureValues(frame, s.feature, params[j]),
+      }));
+      const scores = scoreModels.map((s, j) =>
+        scoreFromQuintile(quintilesFromCuts(raw[j].values, s.cuts, frame.ids), s.descending),
+      );
+      return { segment: evaluateRules(model.rules, plan, rfmFrame(frame, scores, raw)).segment };
+    },
+    dispose: () => undefined,
+  };
 }
