@@ -90,6 +90,13 @@ export function fitQuintiles(values: Float64Array, ids?: readonly string[]): Qui
 }
 
 /**
+ * The ids of each split cut's smaller side as a set, for {@link quintilesFromCuts}: built once per model by a
+ * host scoring request after request (a tie of many customers is thousands of ids), not once per request.
+ */
+export const minoritySides = (cuts: readonly QuintileCut[]): (ReadonlySet<string> | null)[] =>
+  cuts.map((c) => (c.minority ? new Set(c.minority.ids) : null));
+
+/**
  * Quintiles of new values from training cut points. For each boundary, a value is above it when it is
  * greater than the cut value. A value equal to a split cut's value is placed customer by customer when
  * the model keeps the split's smaller side by id (and `ids` are given): a customer of that side keeps
@@ -102,9 +109,10 @@ export function quintilesFromCuts(
   values: Float64Array,
   cuts: readonly QuintileCut[],
   ids?: readonly string[],
+  sides: readonly (ReadonlySet<string> | null)[] = minoritySides(cuts),
 ): Uint8Array {
   const n = values.length;
-  const minorities = cuts.map((c) => (c.minority && ids ? new Set(c.minority.ids) : null));
+  const minorities = ids ? sides : cuts.map(() => null);
   const cutValues = new Set(cuts.map((c) => c.value));
   const groupSize = new Map<number, number>();
   for (let i = 0; i < n; i++) {

@@ -30,6 +30,7 @@ import {
   fitQuintiles,
   M_SCORE,
   QUINTILES,
+  minoritySides,
   quintilesFromCuts,
   R_SCORE,
   rfmRules,
@@ -244,6 +245,7 @@ export async function prepareRules(artifact: ModelArtifact, ctx: RunContext): Pr
   const plan = planSegments(model.rules, model.defaultSegment);
   const scoreModels = model.mode === 'rules' ? [] : (model.rfm as { scores: RfmScoreModel[] }).scores;
   const params = scoreModels.map((s) => RFM_SCORES.find((r) => r.score === s.score)?.param ?? s.score);
+  const sides = scoreModels.map((s) => minoritySides(s.cuts));
   return {
     assign: async (frame, runCtx) => {
       throwIfAborted(runCtx.signal);
@@ -256,7 +258,7 @@ export async function prepareRules(artifact: ModelArtifact, ctx: RunContext): Pr
         values: rfmFeatureValues(frame, s.feature, params[j]),
       }));
       const scores = scoreModels.map((s, j) =>
-        scoreFromQuintile(quintilesFromCuts(raw[j].values, s.cuts, frame.ids), s.descending),
+        scoreFromQuintile(quintilesFromCuts(raw[j].values, s.cuts, frame.ids, sides[j]), s.descending),
       );
       return { segment: evaluateRules(model.rules, plan, rfmFrame(frame, scores, raw)).segment };
     },
