@@ -6,6 +6,7 @@ import type { Role } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import Redis from 'ioredis';
+import { EventsController } from '../src/events/events.controller';
 import { createKeys, SAMPLE, spawnWorker, startApp, stopProcess, testConfig, type WorkerProcess } from './helpers';
 
 jest.setTimeout(180_000);
@@ -219,6 +220,17 @@ function describeStream(
       await until('a heartbeat', () => stream.comments.includes('heartbeat') || undefined);
       await workbench.apiKeys.revoke(apiKey.id, 'test');
       await stream.ended;
+      expect(workbench.events.listenerCount()).toBe(0);
+    });
+
+    // Last: it begins the shutdown of the streams.
+    it('ends the open streams at shutdown and answers a client that reconnects meanwhile with 503', async () => {
+      const stream = await openStream(base, keys.viewer);
+      await until('the subscription', () => workbench.events.listenerCount() === 1 || undefined);
+      app.get(EventsController).beforeApplicationShutdown();
+      await stream.ended;
+      const again = await openStream(base, keys.viewer);
+      expect(again.status).toBe(503);
       expect(workbench.events.listenerCount()).toBe(0);
     });
   });

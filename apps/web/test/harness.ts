@@ -100,7 +100,16 @@ function spawnGroup(command: string, args: string[], env: Record<string, string>
     stop: async () => {
       if (child.pid && child.exitCode === null && child.signalCode === null) {
         process.kill(-child.pid, 'SIGTERM');
-        await exited;
+        // A server that does not end on SIGTERM is a failure of its own, said as such (not a hook's timeout).
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 60_000)));
+        const outcome = await Promise.race([exited, late]);
+        clearTimeout(timer);
+        if (outcome === 'late') {
+          process.kill(-child.pid, 'SIGKILL');
+          await exited;
+          throw new Error(`${command} ${args.join(' ')} did not exit within 60 s of SIGTERM:\n${log.slice(-4000)}`);
+        }
       }
     },
   };

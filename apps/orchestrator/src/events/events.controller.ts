@@ -1,4 +1,13 @@
-import { BeforeApplicationShutdown, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Controller,
+  Get,
+  Inject,
+  Query,
+  Req,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import {
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -20,6 +29,11 @@ import { LiveStream } from './live-stream';
 export class EventsController implements BeforeApplicationShutdown {
   /** The open streams, ended at shutdown: an open response would keep the HTTP server from closing. */
   private readonly open = new Set<LiveStream>();
+  /**
+   * Set when shutdown begins. The web app reconnects when its stream ends, and a stream opened after the others
+   * were ended would hold the HTTP server's close forever (seen: a Bull API process that never exited on SIGTERM).
+   */
+  private closing = false;
 
   constructor(
     private readonly workbench: Workbench,
@@ -58,6 +72,7 @@ export class EventsController implements BeforeApplicationShutdown {
     },
   })
   async stream(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query('run') runRef?: string): Promise<void> {
+    if (this.closing) throw new ServiceUnavailableException('the server is shutting down; reconnect to another one');
     const apiKey = req.apiKey as NonNullable<AuthenticatedRequest['apiKey']>;
     // Resolved before the stream starts, so an unknown run is a plain 404.
     const run = runRef ? await this.runs.resolve(runRef) : undefined;
@@ -78,6 +93,11 @@ export class EventsController implements BeforeApplicationShutdown {
       write: (chunk) => void res.write(chunk),
       end: () => res.end(),
     });
+    // Shutdown may have begun while the run was looked up.
+    if (this.closing) {
+      stream.close();
+      return;
+    }
     this.open.add(stream);
     // The client left (or the connection broke): release the subscription and the timer.
     const close = () => {
@@ -90,6 +110,7 @@ export class EventsController implements BeforeApplicationShutdown {
   }
 
   beforeApplicationShutdown(): void {
+    this.closing = true;
     for (const stream of this.open) stream.close();
     this.open.clear();
   }
