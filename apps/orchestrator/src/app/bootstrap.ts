@@ -14,7 +14,13 @@ export async function createHttpApp(
   config: WorkbenchConfig,
   options: AppOptions & { logger?: false },
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, options), nestLogging(options));
+  // forceCloseConnections: at shutdown the open sockets are destroyed. Otherwise a browser tab on the app keeps
+  // the server from exiting: its keep-alive connection is never idle (the live stream reconnects, pages refetch),
+  // and Node's close only ends idle ones (CI: an API process still up 60 s after SIGTERM).
+  const app = await NestFactory.create(AppModule.forRoot(config, options), {
+    ...nestLogging(options),
+    forceCloseConnections: true,
+  });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
