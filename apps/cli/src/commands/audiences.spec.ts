@@ -1,44 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fixturePath } from '@workbench/plugin-sdk/testing';
-import { buildProgram } from '../cli';
-import { MemoryOutput } from '../output';
+import { cliHarness } from '../../test/helpers';
 
 // Audience subscriptions from the command line, on an embedded workbench in a temp home: added, listed, removed.
 jest.setTimeout(120_000);
 
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-audiences-'));
-const scratch = mkdtempSync(join(tmpdir(), 'wb-cli-audiences-files-'));
+const { workbench, json, cdnowIngest } = cliHarness('audiences', { WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1' });
 const HOOK = 'http://127.0.0.1:9/audiences';
-
-async function workbench(...args: string[]): Promise<MemoryOutput> {
-  const out = new MemoryOutput();
-  await buildProgram({ env: { WORKBENCH_HOME: home, WORKBENCH_WEBHOOK_ALLOW: '127.0.0.1' }, out })
-    .exitOverride()
-    .parseAsync(['node', 'workbench', ...args]);
-  return out;
-}
-const json = async <T>(...args: string[]): Promise<T> =>
-  JSON.parse((await workbench(...args, '--json')).stdout.join('\n'));
 
 describe('workbench audiences', () => {
   beforeAll(async () => {
-    const path = join(scratch, 'elog.csv');
-    writeFileSync(
-      path,
-      readFileSync(fixturePath('cdnowElog.csv'), 'utf8').trim().split('\n').slice(0, 3001).join('\n'),
-    );
-    await workbench(
-      'ingest',
-      path,
-      '--dataset',
-      'shop',
-      '--kind',
-      'transactions',
-      '--map',
-      'customerId=masterid,timestamp=date,amount=sales',
-    );
+    await workbench(...cdnowIngest(3001));
     const params = JSON.stringify({ features: ['recency_days', 'frequency'], k: 2 });
     await workbench('run', 'shop-kmeans', '--plugin', 'segmenter-kmeans', '--dataset', 'shop', '--params', params);
   });

@@ -1,26 +1,12 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalArtifactStore } from '@workbench/persistence';
-import { buildProgram } from '../cli';
-import { MemoryOutput } from '../output';
+import { cliHarness } from '../../test/helpers';
 
 // `workbench gc` through the real command line, on an embedded workbench in a temp home.
 jest.setTimeout(120_000);
 
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-gc-'));
-
-async function workbench(...args: string[]): Promise<{ out: MemoryOutput; error?: Error }> {
-  const out = new MemoryOutput();
-  try {
-    await buildProgram({ env: { WORKBENCH_HOME: home }, out })
-      .exitOverride()
-      .parseAsync(['node', 'workbench', ...args]);
-    return { out };
-  } catch (error) {
-    return { out, error: error as Error };
-  }
-}
+const { home, attempt: workbench } = cliHarness('gc');
 
 describe('workbench gc', () => {
   it('removes an ingested dataset never, and an artifact no row references once it is older than --grace-hours', async () => {

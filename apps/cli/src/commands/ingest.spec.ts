@@ -1,35 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixturePath } from '@workbench/plugin-sdk/testing';
-import { buildProgram } from '../cli';
-import { MemoryOutput } from '../output';
+import { cliHarness, fixtures } from '../../test/helpers';
 
 // `workbench ingest` through the real command line (commander parses the flags), on an embedded workbench in
 // a temp home, with tiny slices of the public files (test/fixtures/PROVENANCE.md) or files made here.
 jest.setTimeout(120_000);
 
-const fixtures = join(__dirname, '../../test/fixtures');
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-ingest-'));
-const scratch = mkdtempSync(join(tmpdir(), 'wb-cli-ingest-files-'));
-
-async function workbench(...args: string[]): Promise<{ out: MemoryOutput; error?: Error }> {
-  const out = new MemoryOutput();
-  try {
-    await buildProgram({ env: { WORKBENCH_HOME: home }, out })
-      .exitOverride()
-      .parseAsync(['node', 'workbench', ...args]);
-    return { out };
-  } catch (error) {
-    return { out, error: error as Error };
-  }
-}
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { attempt: workbench, scratch, file, cdnowIngest } = cliHarness('ingest');
 
 describe('workbench ingest: real files', () => {
   it('refuses a Latin-1 file naming the line and byte offset, and reads it with --encoding latin1', async () => {
@@ -216,21 +193,8 @@ describe('workbench ingest: messages that say what happened', () => {
   });
 
   it('says "retraining" only when a new version starts a retrain, not when the same content comes again', async () => {
-    const elog = readFileSync(fixturePath('cdnowElog.csv'), 'utf8').trim().split('\n');
-    const first = file('elog-1.csv', elog.slice(0, 3001).join('\n'));
-    const all = file('elog-all.csv', elog.join('\n'));
-    const ingest = (path: string) =>
-      workbench(
-        'ingest',
-        path,
-        '--dataset',
-        'shop',
-        '--kind',
-        'transactions',
-        '--map',
-        'customerId=masterid,timestamp=date,amount=sales',
-      );
-    expect((await ingest(first)).error).toBeUndefined();
+    const ingest = (lines?: number) => workbench(...cdnowIngest(lines));
+    expect((await ingest(3001)).error).toBeUndefined();
     const params = JSON.stringify({ features: ['recency_days', 'frequency'], k: 2 });
     expect(
       (
@@ -251,10 +215,10 @@ describe('workbench ingest: messages that say what happened', () => {
     expect(
       (await workbench('policies', 'add', 'shop-kmeans', '--trigger', 'dataset', '--rule', 'ari >= 0')).error,
     ).toBeUndefined();
-    const second = await ingest(all);
+    const second = await ingest();
     expect(second.error).toBeUndefined();
     expect(second.out.stderr).toContain('retraining 1 segmentation(s) on shop v2 …');
-    const again = await ingest(all);
+    const again = await ingest();
     expect(again.error).toBeUndefined();
     expect(again.out.stdout[0]).toMatch(/^shop v2: .*same content as before: existing version/);
     expect(again.out.stderr.join('\n')).not.toContain('retraining');

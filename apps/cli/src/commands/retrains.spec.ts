@@ -1,27 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fixturePath } from '@workbench/plugin-sdk/testing';
-import { buildProgram } from '../cli';
-import { MemoryOutput } from '../output';
+import { cliHarness } from '../../test/helpers';
 
 // Retrains from the command line, on an embedded workbench in a temp home: a policy whose rule no candidate can
 // meet flags every retrain, and a person promotes or rejects it with `workbench retrains promote|reject`, as the
 // web app's buttons do; policies are disabled, enabled and removed.
 jest.setTimeout(120_000);
 
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-retrains-'));
-const scratch = mkdtempSync(join(tmpdir(), 'wb-cli-retrains-files-'));
-
-async function workbench(...args: string[]): Promise<MemoryOutput> {
-  const out = new MemoryOutput();
-  await buildProgram({ env: { WORKBENCH_HOME: home }, out })
-    .exitOverride()
-    .parseAsync(['node', 'workbench', ...args]);
-  return out;
-}
-const json = async <T>(...args: string[]): Promise<T> =>
-  JSON.parse((await workbench(...args, '--json')).stdout.join('\n'));
+const { workbench, json, cdnowIngest } = cliHarness('retrains');
 
 type Retrain = {
   id: string;
@@ -32,21 +16,7 @@ type Retrain = {
 const champion = async () => (await json<{ run: { version: number } }>('segments', 'shop-kmeans@champion')).run.version;
 
 describe('workbench retrains and policies', () => {
-  const elog = readFileSync(fixturePath('cdnowElog.csv'), 'utf8').trim().split('\n');
-  const ingest = (lines: number) => {
-    const path = join(scratch, `elog-${lines}.csv`);
-    writeFileSync(path, elog.slice(0, lines).join('\n'));
-    return workbench(
-      'ingest',
-      path,
-      '--dataset',
-      'shop',
-      '--kind',
-      'transactions',
-      '--map',
-      'customerId=masterid,timestamp=date,amount=sales',
-    );
-  };
+  const ingest = (lines: number) => workbench(...cdnowIngest(lines));
   let policy: string;
 
   beforeAll(async () => {
