@@ -9,6 +9,7 @@ export {
   waitForMigrations,
   type CreateOrmOptions,
   type DatabaseKind,
+  type SqlEntityManager,
 } from './orm';
 export {
   artifactKeyOf,

@@ -18,6 +18,9 @@ export interface CreateOrmOptions {
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
+/** The entity manager of either database: both drivers build on @mikro-orm/knex (query builder included). */
+export type { SqlEntityManager } from '@mikro-orm/libsql';
+
 export const DEFAULT_SQLITE_PATH = '.workbench/workbench.sqlite';
 
 /** How long an SQLite statement waits for another process's write lock before it fails. */

@@ -47,6 +47,19 @@ describe('API keys on a real SQLite database', () => {
     await expect(wb.apiKeys.authenticate(key)).resolves.toBeNull();
   });
 
+  it('accepts a key until its expiry and refuses it after, by the stored date', async () => {
+    const { key, apiKey } = await wb.apiKeys.create('expiring analyst', 'analyst', new Date(Date.now() + 60_000));
+    expect((await wb.apiKeys.authenticate(key))?.id).toBe(apiKey.id);
+    // Moved into the past as the clock would: create refuses a past expiry.
+    const em = wb.orm.em.fork();
+    const stored = await em.findOneOrFail(ApiKey, { id: apiKey.id });
+    stored.expiresAt = new Date(Date.now() - 1000);
+    await em.flush();
+    await expect(wb.apiKeys.authenticate(key)).resolves.toBeNull();
+    const token = wb.apiKeys.issueToken(apiKey, 'queues', new Date(Date.now() + 60_000));
+    await expect(wb.apiKeys.authenticateToken(token, 'queues')).resolves.toBeNull();
+  });
+
   it('issues tokens that stand for the key for one purpose until they expire, and dies with the key', async () => {
     const { key, apiKey } = await wb.apiKeys.create('admin of the test', 'admin');
     const other = (await wb.apiKeys.create('another admin', 'admin')).apiKey;
