@@ -2,13 +2,14 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { JobQueue, RetryPolicy } from '@workbench/jobs';
 import { AlertFiring, KpiAlert, KpiValue, WorkbenchEvent, type Segmentation } from '@workbench/persistence';
 import { evaluatePromotionRule, parsePromotionRule, type PromotionRule } from '@workbench/retrain';
-import { InvalidRequestError, NotFoundError } from './errors';
+import { InvalidRequestError } from './errors';
 import { HOST_KPIS } from './host-kpis';
 import type { WorkbenchLogger } from './logger';
 import type { AssignmentsService } from './assignments.service';
 import { matchSegments, previousFinishedRun, type VersionAssignments } from './kpi-history.service';
 import type { PluginsService } from './plugins.service';
 import type { SegmentationsService } from './segmentations.service';
+import { softDelete } from './soft-delete';
 import { WebhookTargets } from './webhook-targets';
 
 export interface CreateAlertRequest {
@@ -120,11 +121,7 @@ export class AlertsService {
    * firings and their events stay, with who deleted it and when. Webhooks of its firings not yet delivered are not sent.
    */
   async delete(id: string, deletedBy: string): Promise<void> {
-    const em = this.orm.em.fork();
-    const alert = await em.findOne(KpiAlert, { id, deletedAt: null });
-    if (!alert) throw new NotFoundError(`alert '${id}' not found`);
-    Object.assign(alert, { deletedAt: new Date(), deletedBy });
-    await em.flush();
+    await softDelete(this.orm.em.fork(), KpiAlert, 'alert', id, deletedBy);
   }
 
   /** The firings of the alerts, newest first. */

@@ -2,11 +2,12 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { JobQueue, RetryPolicy } from '@workbench/jobs';
 import { AudienceSubscription, WorkbenchEvent } from '@workbench/persistence';
 import type { AssignmentsService } from './assignments.service';
-import { InvalidRequestError, NotFoundError } from './errors';
+import { InvalidRequestError } from './errors';
 import type { FiringRun } from './alerts.service';
 import { matchSegments, previousFinishedRun } from './kpi-history.service';
 import type { WorkbenchLogger } from './logger';
 import type { SegmentationsService } from './segmentations.service';
+import { softDelete } from './soft-delete';
 import { WebhookTargets } from './webhook-targets';
 
 /** Ids per webhook call when a subscription does not say. */
@@ -88,11 +89,7 @@ export class AudiencesService {
    * events stay, with who deleted it and when. Webhooks of its changes not yet delivered are not sent.
    */
   async delete(id: string, deletedBy: string): Promise<void> {
-    const em = this.orm.em.fork();
-    const subscription = await em.findOne(AudienceSubscription, { id, deletedAt: null });
-    if (!subscription) throw new NotFoundError(`audience subscription '${id}' not found`);
-    Object.assign(subscription, { deletedAt: new Date(), deletedBy });
-    await em.flush();
+    await softDelete(this.orm.em.fork(), AudienceSubscription, 'audience subscription', id, deletedBy);
   }
 
   /**

@@ -14,6 +14,7 @@ import type { DatasetsService } from './datasets.service';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 import type { WorkbenchLogger } from './logger';
 import { RETRAIN_TERMINAL } from './retrain.processor';
+import { softDelete } from './soft-delete';
 import type { SegmentationsService } from './segmentations.service';
 import { WebhookTargets } from './webhook-targets';
 
@@ -166,11 +167,7 @@ export class RetrainService {
    * (the requests refer to it), with who deleted it and when. Webhooks of its events are not sent.
    */
   async deletePolicy(id: string, deletedBy: string): Promise<void> {
-    const em = this.orm.em.fork();
-    const policy = await em.findOne(RetrainPolicy, { id, deletedAt: null });
-    if (!policy) throw new NotFoundError(`retrain policy '${id}' not found`);
-    Object.assign(policy, { enabled: false, deletedAt: new Date(), deletedBy });
-    await em.flush();
+    await softDelete(this.orm.em.fork(), RetrainPolicy, 'retrain policy', id, deletedBy, { enabled: false });
   }
 
   async listPolicies(segmentation?: string): Promise<RetrainPolicy[]> {

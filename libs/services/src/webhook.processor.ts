@@ -3,6 +3,7 @@ import { DoNotRetryError, type Job, type JobQueue, type LiveEvents } from '@work
 import { AudienceSubscription, KpiAlert, RetrainPolicy, WorkbenchEvent } from '@workbench/persistence';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
+import { liveWebhookUrl } from './soft-delete';
 import { WebhookTargets } from './webhook-targets';
 
 /** Webhook deliveries: tried this often, with doubling delays from the first. */
@@ -68,17 +69,14 @@ export class WebhookProcessor extends JobProcessor<WorkbenchEvent> {
   private async webhookUrlOf(event: WorkbenchEvent): Promise<string | null> {
     const em = this.orm.em.fork();
     if (event.policyId) {
-      const policy = await em.findOne(RetrainPolicy, { id: event.policyId });
-      return policy && !policy.deletedAt ? (policy.webhookUrl ?? null) : null;
+      return liveWebhookUrl(await em.findOne(RetrainPolicy, { id: event.policyId }));
     }
     const subscriptionId = (event.details as { subscriptionId?: string }).subscriptionId;
     if (event.kind === 'audience.changed' && subscriptionId) {
-      const subscription = await em.findOne(AudienceSubscription, { id: subscriptionId });
-      return subscription && !subscription.deletedAt ? subscription.webhookUrl : null;
+      return liveWebhookUrl(await em.findOne(AudienceSubscription, { id: subscriptionId }));
     }
     const alertId = (event.details as { alertId?: string }).alertId;
-    const alert = alertId ? await em.findOne(KpiAlert, { id: alertId }) : null;
-    return alert && !alert.deletedAt ? (alert.webhookUrl ?? null) : null;
+    return liveWebhookUrl(alertId ? await em.findOne(KpiAlert, { id: alertId }) : null);
   }
 
   protected async saveFailure(id: string, _message: string, willRetry: boolean, job: Job): Promise<void> {
