@@ -78,4 +78,19 @@ describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind)
       expect([entry.segmentKey, entry.score]).toEqual([i % 3, i === 2 ? null : i / 10]);
     }
   });
+
+  it('stores a run of several batches (full ones and a remainder) row for row', async () => {
+    // 4,000 rows a statement on SQLite: two full batches through one prepared statement, then 1,001 rows.
+    const many = Array.from({ length: 9001 }, (_, i) => `c${(i * 7919) % 9001}`);
+    const segment = Int32Array.from(many, (_, i) => i % 8);
+    const score = Float64Array.from(many, (_, i) => (i % 5 === 0 ? NaN : i / 3));
+    await wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, runId, many, { segment, score }));
+    type Row = { customer_id: string; segment_key: number; score: number | null };
+    const rows: Row[] = await wb.orm.em
+      .getConnection()
+      .execute('select customer_id, segment_key, score from assignment where run_id = ?', [runId]);
+    const stored = new Map(rows.map((r) => [r.customer_id, [Number(r.segment_key), r.score]]));
+    expect(rows).toHaveLength(many.length);
+    for (const [i, id] of many.entries()) expect(stored.get(id)).toEqual([i % 8, i % 5 === 0 ? null : i / 3]);
+  });
 });

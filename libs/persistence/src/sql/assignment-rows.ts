@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { AbstractSqlConnection } from '@mikro-orm/libsql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Assignment } from '../entities';
 
@@ -43,25 +42,40 @@ export async function writeAssignmentRows(
     }
     return;
   }
-  // SQLite: plain multi-row INSERTs with bound parameters, in customer-id order so both indexes grow
-  // at their end instead of splitting pages all over the B-trees. Through knex with the values as bindings:
-  // MikroORM's execute() would write every value into the SQL text, which SQLite then parses (most of the time).
+  // SQLite: plain multi-row INSERTs with bound parameters, in customer-id order so the indexes grow at their end
+  // instead of splitting pages all over the B-trees. Straight on the transaction's libsql connection, one prepared
+  // statement for every full batch: through knex each batch's 16,000 bindings were formatted into the query object and
+  // its 56 kB of SQL parsed again by SQLite, together as long as the inserts themselves (1M rows: ~6.5 s → ~3 s of CPU).
+  if (!context) throw new Error('writeAssignmentRows runs inside a transaction');
+  const db = (await (context as unknown as TransactionClient).client.acquireConnection()) as LibSqlConnection;
   const order = customerIdOrder(ids);
-  const knex = (connection as unknown as AbstractSqlConnection).getKnex();
+  const insert = (rows: number) =>
+    db.prepare(
+      `insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${new Array(rows).fill('(?, ?, ?, ?)').join(', ')}`,
+    );
+  const full = ids.length >= SQLITE_BATCH ? insert(SQLITE_BATCH) : undefined;
+  const params: (string | number | null)[] = [];
   for (let start = 0; start < ids.length; start += SQLITE_BATCH) {
     const end = Math.min(ids.length, start + SQLITE_BATCH);
-    const params: (string | number | null)[] = [];
+    params.length = 0;
     for (let k = start; k < end; k++) {
       const i = order[k];
       params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
     }
-    const values = new Array(end - start).fill('(?, ?, ?, ?)').join(', ');
-    const insert = knex.raw(
-      `insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${values}`,
-      params,
-    );
-    await (context ? insert.transacting(context) : insert);
+    (end - start === SQLITE_BATCH && full ? full : insert(end - start)).run(params);
+    // libsql runs synchronously: between batches the process's other work (heartbeats, requests) gets its turn.
+    await new Promise(setImmediate);
   }
+}
+
+/** The knex transaction's client, which hands out the one connection the transaction runs on. */
+interface TransactionClient {
+  client: { acquireConnection(): Promise<unknown> };
+}
+
+/** What this file uses of a libsql connection (better-sqlite3's API). */
+interface LibSqlConnection {
+  prepare(sql: string): { run(params: unknown[]): unknown };
 }
 
 /** Sorted customer orders by id list: the runs of one dataset version share their input's ids, so it is sorted once. */
