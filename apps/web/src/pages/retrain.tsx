@@ -9,7 +9,16 @@ import { psiOption } from '../charts/options';
 import { useMay } from '../components/layout';
 import { Loading, Problem, StatusBadge } from '../components/status';
 import { formatNumber, formatPercent } from '../shape/format';
-import { kpiShiftsByConcern, needsReview, psiBars, retrainVerdict, triggerLabel } from '../shape/retrain';
+import {
+  foldedShiftsLabel,
+  kpiShiftsBySegment,
+  needsReview,
+  OPEN_SHIFTS_PER_SEGMENT,
+  psiBars,
+  retrainVerdict,
+  triggerLabel,
+  type KpiShiftGroup,
+} from '../shape/retrain';
 import { AliasAudit } from './versions';
 
 const signed = (x: number | null, format: (v: number) => string = formatNumber) =>
@@ -105,7 +114,7 @@ function Decision({ retrain }: { retrain: RetrainRequest }) {
 function Drift({ drift }: { drift: DriftReport }) {
   const bars = useMemo(() => psiBars(drift), [drift]);
   const option = useMemo(() => psiOption(bars, drift.thresholds), [bars, drift.thresholds]);
-  const kpiShifts = useMemo(() => kpiShiftsByConcern(drift.kpis ?? []), [drift.kpis]);
+  const kpiGroups = useMemo(() => kpiShiftsBySegment(drift.kpis ?? []), [drift.kpis]);
   return (
     <section aria-labelledby="drift">
       <h2 id="drift">Drift from the champion&apos;s data</h2>
@@ -185,23 +194,14 @@ function Drift({ drift }: { drift: DriftReport }) {
         <>
           <h3>KPI shifts</h3>
           <p className="muted">
-            A KPI that changes by {formatPercent(drift.thresholds.kpiRelativeChange, 0)} or more is flagged; flagged
-            ones first, the largest change first.
+            A KPI that changes by {formatPercent(drift.thresholds.kpiRelativeChange, 0)} or more is flagged. Per
+            segment, its {OPEN_SHIFTS_PER_SEGMENT} largest flagged changes, the rest folded; the segment with the
+            largest flagged change first.
           </p>
-          {kpiShifts.flagged.length > 0 ? (
-            <KpiShiftTable testId="kpi-shifts" shifts={kpiShifts.flagged} />
-          ) : (
-            <p data-testid="kpi-shifts-none">No KPI changed that much.</p>
-          )}
-          {kpiShifts.others.length > 0 && (
-            <details data-testid="kpi-shifts-unflagged">
-              <summary>
-                {kpiShifts.others.length} other KPI change{kpiShifts.others.length === 1 ? '' : 's'}, below the
-                threshold
-              </summary>
-              <KpiShiftTable testId="kpi-shifts-others" shifts={kpiShifts.others} />
-            </details>
-          )}
+          {kpiGroups.every((g) => g.flagged === 0) && <p data-testid="kpi-shifts-none">No KPI changed that much.</p>}
+          {kpiGroups.map((g) => (
+            <KpiShiftSegment key={g.segment ?? ''} group={g} />
+          ))}
         </>
       )}
     </section>
@@ -210,13 +210,34 @@ function Drift({ drift }: { drift: DriftReport }) {
 
 type KpiShift = NonNullable<DriftReport['kpis']>[number];
 
+/** One segment's KPI shifts: its largest flagged ones, and the rest folded. */
+function KpiShiftSegment({ group }: { group: KpiShiftGroup }) {
+  const label = group.segment ?? 'all customers';
+  return (
+    <div data-testid="kpi-segment" data-segment={label}>
+      <h4>
+        {label}{' '}
+        <span className="muted">
+          ({group.flagged} of {group.open.length + group.folded.length} flagged)
+        </span>
+      </h4>
+      {group.open.length > 0 && <KpiShiftTable testId="kpi-shifts-open" shifts={group.open} />}
+      {group.folded.length > 0 && (
+        <details data-testid="kpi-shifts-fold">
+          <summary>{foldedShiftsLabel(group)}</summary>
+          <KpiShiftTable testId="kpi-shifts-folded" shifts={group.folded} />
+        </details>
+      )}
+    </div>
+  );
+}
+
 function KpiShiftTable({ shifts, testId }: { shifts: KpiShift[]; testId: string }) {
   return (
     <div className="scroll">
       <table data-testid={testId}>
         <thead>
           <tr>
-            <th scope="col">Segment</th>
             <th scope="col">KPI</th>
             <th scope="col">Champion</th>
             <th scope="col">Candidate</th>
@@ -227,9 +248,8 @@ function KpiShiftTable({ shifts, testId }: { shifts: KpiShift[]; testId: string 
         </thead>
         <tbody>
           {shifts.map((k) => (
-            <tr key={`${k.segment ?? ''}\u0000${k.kpi}`}>
-              <td>{k.segment ?? 'all customers'}</td>
-              <td>{k.kpi}</td>
+            <tr key={k.kpi}>
+              <th scope="row">{k.kpi}</th>
               <td>{formatNumber(k.champion)}</td>
               <td>{formatNumber(k.candidate)}</td>
               <td>{signed(k.absoluteChange)}</td>

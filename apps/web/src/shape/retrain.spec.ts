@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { psiOption } from '../charts/options';
 import {
   caretLine,
-  kpiShiftsByConcern,
+  foldedShiftsLabel,
+  kpiShiftsBySegment,
   needsReview,
   newestFirst,
   psiBars,
@@ -60,8 +61,8 @@ describe('PSI bars', () => {
   });
 });
 
-describe('KPI shifts by concern', () => {
-  const shift = (segment: string, kpi: string, relativeChange: number | null, flagged: boolean) => ({
+describe('KPI shifts by segment', () => {
+  const shift = (segment: string | null, kpi: string, relativeChange: number | null, flagged: boolean) => ({
     segment,
     kpi,
     champion: 1,
@@ -70,18 +71,55 @@ describe('KPI shifts by concern', () => {
     relativeChange,
     flagged,
   });
+  const kpis = [
+    shift('a', 'revenue', 0.05, false),
+    shift('a', 'orders', -0.4, true),
+    shift('b', 'revenue', 0.9, true),
+    shift('a', 'aov', 0.3, true),
+    shift(null, 'revenue', 0.02, false),
+    shift('a', 'nps', null, true),
+    shift('c', 'orders', null, true),
+    shift('a', 'margin', 0.35, true),
+    shift('b', 'orders', -0.01, false),
+    shift('a', 'returns', -0.02, false),
+  ];
+  const names = (shifts: readonly { kpi: string }[]) => shifts.map((k) => k.kpi);
 
-  it('puts the flagged shifts first, largest relative change either way first, and keeps the rest in order', () => {
-    const kpis = [
-      shift('a', 'revenue', 0.05, false),
-      shift('a', 'orders', -0.4, true),
-      shift('b', 'revenue', 0.25, true),
-      shift('b', 'nps', null, true),
-      shift('b', 'orders', -0.01, false),
-    ];
-    const { flagged, others } = kpiShiftsByConcern(kpis);
-    expect(flagged.map((k) => `${k.segment}/${k.kpi}`)).toEqual(['a/orders', 'b/revenue', 'b/nps']);
-    expect(others.map((k) => `${k.segment}/${k.kpi}`)).toEqual(['a/revenue', 'b/orders']);
-    expect(kpis.map((k) => k.kpi)).toEqual(['revenue', 'orders', 'revenue', 'nps', 'orders']);
+  it("groups by segment: each one's 3 largest flagged changes open, the rest folded, flagged first", () => {
+    const groups = kpiShiftsBySegment(kpis);
+    // b's largest flagged change is 90 %, a's 40 %; c's has no relative figure; all customers have none flagged.
+    expect(groups.map((g) => g.segment)).toEqual(['b', 'a', 'c', null]);
+    const [b, a, c, all] = groups;
+    expect([a.flagged, names(a.open), names(a.folded)]).toEqual([
+      4,
+      ['orders', 'margin', 'aov'],
+      ['nps', 'revenue', 'returns'],
+    ]);
+    expect([b.flagged, names(b.open), names(b.folded)]).toEqual([1, ['revenue'], ['orders']]);
+    expect([c.flagged, names(c.open), names(c.folded)]).toEqual([1, ['orders'], []]);
+    expect([all.flagged, names(all.open), names(all.folded)]).toEqual([0, [], ['revenue']]);
+    // Every shift is in one group, once; the report itself is not reordered.
+    expect(groups.reduce((n, g) => n + g.open.length + g.folded.length, 0)).toBe(kpis.length);
+    expect(names(kpis)).toEqual([
+      'revenue',
+      'orders',
+      'revenue',
+      'aov',
+      'revenue',
+      'nps',
+      'orders',
+      'margin',
+      'orders',
+      'returns',
+    ]);
+  });
+
+  it("says what a segment's fold holds", () => {
+    const [b, a, c, all] = kpiShiftsBySegment(kpis);
+    expect(foldedShiftsLabel(a)).toBe('1 more flagged and 2 changes below the threshold');
+    expect(foldedShiftsLabel(b)).toBe('1 change below the threshold');
+    expect(foldedShiftsLabel(c)).toBe('');
+    expect(foldedShiftsLabel(all)).toBe('1 change below the threshold');
+    expect(foldedShiftsLabel(kpiShiftsBySegment(kpis, 1)[1])).toBe('3 more flagged and 2 changes below the threshold');
   });
 });

@@ -19,7 +19,10 @@ interface Retrain {
   trigger: string;
   status: string;
   run: { id: string; version: number } | null;
-  drift: { features: { feature: string; psi: number | null }[]; kpis: { flagged: boolean }[] | null } | null;
+  drift: {
+    features: { feature: string; psi: number | null }[];
+    kpis: { segment: string | null; kpi: string; relativeChange: number | null; flagged: boolean }[] | null;
+  } | null;
   outcome: { failing?: string[] } | null;
   review: { decision: string; by: string } | null;
 }
@@ -126,21 +129,34 @@ export async function retrainFlow(page: Page, server: Server): Promise<void> {
   }
   await expect(page.getByTestId('failing').textContent()).resolves.toMatch(/max_psi < 0\.01 \(was /);
   await page.getByTestId('segment-shifts').waitFor();
-  // The KPI shifts the rule flagged are listed; the others (most of them) are folded away until asked for.
+  // The KPI shifts by segment: each segment's largest flagged ones open (at most 3), the rest folded until asked
+  // for, the segments by their largest flagged change; every shift of the report is on the page once.
   const kpis = retrain.drift?.kpis ?? [];
-  const flaggedKpis = kpis.filter((k) => k.flagged).length;
-  if (flaggedKpis > 0)
-    await expect(page.getByTestId('kpi-shifts').locator('tbody tr').count()).resolves.toBe(flaggedKpis);
-  else await page.getByTestId('kpi-shifts-none').waitFor();
-  const others = page.getByTestId('kpi-shifts-unflagged');
-  await expect(others.locator('summary').textContent()).resolves.toMatch(
-    new RegExp(`^${kpis.length - flaggedKpis} other KPI changes?, below the threshold`),
+  const segmentOf = (k: { segment: string | null }) => k.segment ?? 'all customers';
+  const size = (k: { relativeChange: number | null }) => (k.relativeChange === null ? -1 : Math.abs(k.relativeChange));
+  if (!kpis.some((k) => k.flagged)) await page.getByTestId('kpi-shifts-none').waitFor();
+  const groups = page.getByTestId('kpi-segment');
+  const labels = await groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-segment') ?? ''));
+  expect([...labels].sort()).toEqual([...new Set(kpis.map(segmentOf))].sort());
+  const largest = labels.map((label) =>
+    Math.max(-2, ...kpis.filter((k) => k.flagged && segmentOf(k) === label).map(size)),
   );
-  await expect(page.getByTestId('kpi-shifts-others').isVisible()).resolves.toBe(false);
-  await others.locator('summary').click();
-  await expect(page.getByTestId('kpi-shifts-others').locator('tbody tr').count()).resolves.toBe(
-    kpis.length - flaggedKpis,
-  );
+  expect(largest).toEqual([...largest].sort((a, b) => b - a));
+  const shown: string[] = [];
+  for (const [i, label] of labels.entries()) {
+    const group = groups.nth(i);
+    const flagged = kpis.filter((k) => k.flagged && segmentOf(k) === label).map((k) => k.kpi);
+    const open = await group.getByTestId('kpi-shifts-open').locator('tbody th').allTextContents();
+    const folded = await group.getByTestId('kpi-shifts-folded').locator('tbody th').allTextContents();
+    expect(open).toHaveLength(Math.min(flagged.length, 3));
+    expect(open.filter((kpi) => !flagged.includes(kpi))).toEqual([]);
+    shown.push(...[...open, ...folded].map((kpi) => `${label}/${kpi}`));
+  }
+  expect(shown.sort()).toEqual(kpis.map((k) => `${segmentOf(k)}/${k.kpi}`).sort());
+  const fold = page.getByTestId('kpi-shifts-fold').first();
+  await expect(fold.getByTestId('kpi-shifts-folded').isVisible()).resolves.toBe(false);
+  await fold.locator('summary').click();
+  await expect(fold.getByTestId('kpi-shifts-folded').isVisible()).resolves.toBe(true);
   await shot(page, 'retrain-flagged');
   await page.locator('figure.chart').screenshot({ path: join(SHOTS, 'retrain-psi-chart.png') });
   await expectAccessible(page, 'retrain (flagged)');
