@@ -68,6 +68,8 @@ export type ThreadMessage =
   | { type: 'score-failed'; error: SerializedError };
 
 export type HostMessage =
+  /** The job itself, the first message: the thread was started with its modules alone (see startSandboxThread). */
+  | { type: 'job'; job: SandboxJob | ScoreSandboxJob | ServeSandboxJob }
   | { type: 'reply'; requestId: number; bytes?: Uint8Array; error?: SerializedError }
   | { type: 'abort'; reason: string }
   | { type: 'score'; frame: FeatureFrame; segmentCount: number };

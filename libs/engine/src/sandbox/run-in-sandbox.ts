@@ -67,19 +67,28 @@ export function scoreAndEvaluateInSandbox(
   return runThread<ScoreEvaluationOutcome>(job, ctx, limits);
 }
 
-/** A sandbox thread for `job` (its typed arrays copied and moved there, see {@link copyForThread}), its JS heap capped at the limit (the thread's body is sandbox-thread). */
+/**
+ * A sandbox thread for `job` (its typed arrays copied and moved there, see {@link copyForThread}), its JS heap capped
+ * at the limit (the thread's body is sandbox-thread). The thread is started first, with the job's modules alone, so it
+ * loads the plugins while this thread copies the data, which follows as its first message.
+ */
 export function startSandboxThread(job: SandboxJob | ScoreSandboxJob | ServeSandboxJob, limits: SandboxLimits): Worker {
   const entry = threadEntry(__dirname, 'sandbox-thread');
-  const transferList: ArrayBuffer[] = [];
-  const workerData = copyForThread(job, transferList);
-  return new Worker(entry.file, {
-    workerData,
-    transferList,
+  const worker = new Worker(entry.file, {
+    workerData: { modules: job.modules },
     execArgv: entry.execArgv,
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
     stdout: false,
     stderr: false,
   });
+  try {
+    const transferList: ArrayBuffer[] = [];
+    worker.postMessage({ type: 'job', job: copyForThread(job, transferList) } satisfies HostMessage, transferList);
+  } catch (e) {
+    void worker.terminate();
+    throw e;
+  }
+  return worker;
 }
 
 export const timeLimitError = (plugin: string, timeoutMs: number) =>

@@ -15,12 +15,16 @@ import type {
 /**
  * The body of a sandbox thread: loads the plugins of one job, runs it on the copies it was handed and
  * posts the result. Everything the plugin does to its input stays in this thread.
+ *
+ * The thread starts with the job's modules only (workerData) and loads them while the host copies the job's data,
+ * which arrives as the first message: loading takes a second or more (here, from the TypeScript sources), so does
+ * copying a large run's data, and they run on two cores instead of one after the other.
  */
+if (!parentPort) throw new Error('sandbox-thread runs only as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('sandbox-thread runs only as a worker thread');
-const job = workerData as SandboxJob | ScoreSandboxJob | ServeSandboxJob;
+let job: SandboxJob | ScoreSandboxJob | ServeSandboxJob;
 /** A warm scoring thread waits for the host's frames; a one-job thread lives only as long as its plugin's work. */
-const serving = 'task' in job && job.task === 'serve';
+let serving = false;
 const post = (message: ThreadMessage) => port.postMessage(message);
 const toSerialized = (e: unknown): SerializedError =>
   e instanceof Error
@@ -32,6 +36,7 @@ const pending = new Map<number, { resolve: (bytes: Uint8Array | undefined) => vo
 let nextRequest = 1;
 let onScore: ((message: Extract<HostMessage, { type: 'score' }>) => void) | undefined;
 port.on('message', (message: HostMessage) => {
+  if (message.type === 'job') start(message.job);
   if (message.type === 'abort') abort.abort(message.reason);
   if (message.type === 'score') onScore?.(message);
   if (message.type !== 'reply') return;
@@ -78,8 +83,22 @@ const context = (): RunContext => ({
   },
 });
 
+/** The plugins of the job's modules, or why they did not load (reported once the job is there to fail). */
+const loaded: PluginRegistry | Error = (() => {
+  try {
+    return loadPlugins((workerData as Pick<SandboxJob, 'modules'>).modules);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+})();
+
+function plugins(): PluginRegistry {
+  if (loaded instanceof Error) throw loaded;
+  return loaded;
+}
+
 async function main(): Promise<void> {
-  const registry = loadPlugins(job.modules);
+  const registry = plugins();
   const model: SegmentationModel = registry.segmentationModel(job.model);
   const ctx = context();
   if ('task' in job && job.task === 'score' && job.evaluate) {
@@ -123,7 +142,7 @@ async function main(): Promise<void> {
  * scores each frame the host sends (one at a time) with the same scoreFrame as a batch.
  */
 async function serve(warm: ServeSandboxJob): Promise<void> {
-  const model = loadPlugins(warm.modules).segmentationModel(warm.model);
+  const model = plugins().segmentationModel(warm.model);
   const ctx = context();
   const prepared = model.prepare ? await model.prepare(warm.artifact, ctx) : undefined;
   onScore = ({ frame, segmentCount }) =>
@@ -134,13 +153,17 @@ async function serve(warm: ServeSandboxJob): Promise<void> {
   post({ type: 'ready' });
 }
 
-if (serving) {
-  // Waiting for the host's frames keeps this thread alive; the host ends it.
-  serve(job as ServeSandboxJob).catch((e: unknown) => {
-    post({ type: 'failed', error: toSerialized(e) });
-    port.close();
-  });
-} else {
+function start(received: SandboxJob | ScoreSandboxJob | ServeSandboxJob): void {
+  job = received;
+  serving = 'task' in job && job.task === 'serve';
+  if (serving) {
+    // Waiting for the host's frames keeps this thread alive; the host ends it.
+    serve(job as ServeSandboxJob).catch((e: unknown) => {
+      post({ type: 'failed', error: toSerialized(e) });
+      port.close();
+    });
+    return;
+  }
   // Only the plugin's own work keeps this thread alive: a promise it never settles, with nothing left to run,
   // ends the thread without a result, which the host reports, instead of waiting for the time limit.
   port.unref();
