@@ -32,6 +32,13 @@ export interface CsvBatch {
   lines: Int32Array;
 }
 
+/**
+ * A reader of whole records without quotes (so every field is unquoted), given as bytes `[start, end)` ending with a
+ * LF; `line` is the line of the first byte. It reads records as {@link CsvTokenizer} would: fields split at the
+ * delimiter, a record ended by LF, CRLF or CR, blank lines skipped. Returns the lines read (one per LF, CRLF or CR).
+ */
+export type PlainRecords = (bytes: Buffer, start: number, end: number, line: number) => number;
+
 /** Decodes field `f` of a batch as UTF-8 text, undoing `""` escapes. */
 export function fieldText(batch: CsvBatch, f: number): string {
   const text = batch.bytes.toString('utf8', batch.starts[f], batch.ends[f]);
@@ -85,10 +92,21 @@ export class CsvTokenizer {
   /**
    * Tokenizes a chunk; the records it completes are returned (the batch, its bytes included, is reused by the next
    * call). The chunk is not kept: the caller may fill it again once this returns.
+   *
+   * With `plain`, bytes without a quote are not tokenized here: their records up to the last LF go to `plain` as one
+   * run (and the batch returned is empty), so a reader that parses fields as it finds them reads each byte once.
    */
-  push(chunk: Uint8Array): CsvBatch {
+  push(chunk: Uint8Array, plain?: PlainRecords): CsvBatch {
     let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.leftover) bytes = this.join(this.leftover, bytes);
+    if (plain && this.started && !this.whitespace && bytes.indexOf(QUOTE) < 0) {
+      const end = bytes.lastIndexOf(LF) + 1;
+      if (end > 0) {
+        this.line += plain(bytes, 0, end, this.line);
+        this.keep(bytes, end);
+        return this.batch(bytes, 0);
+      }
+    }
     return this.scan(bytes, false);
   }
 
@@ -123,7 +141,12 @@ export class CsvTokenizer {
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) p = 3;
     }
     const result = this.whitespace ? this.scanWhitespace(bytes, p, final) : this.scanDelimited(bytes, p, final);
-    const rest = result.consumed;
+    this.keep(bytes, result.consumed);
+    return this.batch(bytes, result.count);
+  }
+
+  /** Keeps the bytes from `rest` on as the unfinished record. */
+  private keep(bytes: Buffer, rest: number): void {
     if (rest < bytes.length) {
       if (bytes.length - rest > MAX_RECORD_BYTES) {
         throw new Error(
@@ -134,7 +157,6 @@ export class CsvTokenizer {
     } else {
       this.leftover = null;
     }
-    return this.batch(bytes, result.count);
   }
 
   private batch(bytes: Buffer, count: number): CsvBatch {

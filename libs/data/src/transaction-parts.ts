@@ -68,7 +68,7 @@ export async function readPart(
   const last = job.end >= job.fileBytes;
   for await (const chunk of fileChunks(job.path, job.options.chunkBytes ?? 1 << 20, job.start, job.end)) {
     utf8.check(chunk, (k) => lineOfByte(chunk, k, tokenizer.nextLine));
-    rows.add(tokenizer.push(chunk), 0);
+    rows.add(tokenizer.push(chunk, rows.plain), 0);
   }
   utf8.check(Buffer.alloc(0), () => tokenizer.nextLine, last);
   const clean = !tokenizer.pending;

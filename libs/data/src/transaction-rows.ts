@@ -1,12 +1,26 @@
 import { parseDate, parseIntegerId, parseNumber, trimEnd, trimStart, type DateFormat } from './bytes';
 import { ColumnBuilder } from './column-builder';
-import { fieldText, type CsvBatch } from './csv';
+import { fieldText, type CsvBatch, type PlainRecords } from './csv';
 import { numberHint } from './header';
 import { IdDictionary } from './id-dictionary';
 import { customerIdLengthProblem, MAX_CUSTOMER_ID_LENGTH, type RowProblem } from './ingest-errors';
 import type { TransactionIngestOptions } from './transaction-ingest-options';
 import type { ResolvedMapping } from './transaction-mapping';
 import type { TransactionTable } from './transaction-table';
+
+const LF = 10;
+const CR = 13;
+
+/** What a column is read as by {@link RowIngest.plain}. */
+const enum Role {
+  Other,
+  Customer,
+  Order,
+  Timestamp,
+  Amount,
+  Quantity,
+  UnitPrice,
+}
 
 const ISO_DAY = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -61,7 +75,49 @@ export class RowIngest {
     this.prefix = Buffer.from(options.cancellationPrefix ?? 'C', 'utf8');
     this.exclude = options.returns === 'exclude';
     this.columns = new ColumnBuilder(resolved.index.quantity >= 0);
+    const delimiter = options.delimiter ?? ',';
+    this.delimiter = delimiter.charCodeAt(0);
+    this.roles = new Uint8Array(headers.length);
+    const { customerId, orderId, timestamp, amount, quantity, unitPrice } = resolved.index;
+    const mapped: [number, Role][] = [
+      [customerId, Role.Customer],
+      [orderId, Role.Order],
+      [timestamp, Role.Timestamp],
+      [amount, Role.Amount],
+      [quantity, Role.Quantity],
+      [unitPrice, Role.UnitPrice],
+    ];
+    let oneRoleEach = true;
+    for (const [column, role] of mapped) {
+      if (column < 0) continue;
+      if (this.roles[column] !== Role.Other) oneRoleEach = false;
+      this.roles[column] = role;
+    }
+    // A decimal separator that is also the delimiter would end a field early; 'whitespace' has no plain runs.
+    this.plain =
+      oneRoleEach && delimiter !== 'whitespace' && this.delimiter !== this.decimal
+        ? this.readPlain.bind(this)
+        : undefined;
   }
+
+  /**
+   * Reads runs of records without quotes as the tokenizer finds them (give it to {@link CsvTokenizer.push}): each
+   * field is parsed where it is found, each byte read once. Undefined when the mapping cannot be read so.
+   */
+  readonly plain: PlainRecords | undefined;
+  private readonly delimiter: number;
+  /** The {@link Role} of each column. */
+  private readonly roles: Uint8Array;
+  /** One record of a plain run as a batch, for {@link add}: what is not read in one pass is read as any record is. */
+  private readonly single: CsvBatch = {
+    bytes: Buffer.alloc(0),
+    count: 1,
+    fieldIndex: new Int32Array(2),
+    starts: new Int32Array(16),
+    ends: new Int32Array(16),
+    quoting: new Uint8Array(16),
+    lines: new Int32Array(1),
+  };
 
   private reject(line: number, column: number, reason: RejectReason, message: string): void {
     this.rejected++;
@@ -86,8 +142,6 @@ export class RowIngest {
     const dateFormat = this.dateFormat;
     const prefix = this.prefix;
     const prefixLength = prefix.length;
-    const c = this.columns;
-    const lastDate = this.lastDate;
     for (let r = from; r < batch.count; r++) {
       this.rowsRead++;
       const f0 = fieldIndex[r];
@@ -135,22 +189,7 @@ export class RowIngest {
             isReturn = true;
         }
       }
-      // Timestamp: rows of one order usually repeat the previous row's date, so compare before parsing.
-      const ds = starts[f0 + ti];
-      const dl = ends[f0 + ti] - ds;
-      let ts: number;
-      // Compared byte by byte: a Buffer#compare call costs more than the 19 bytes of a date.
-      let same = dl === this.lastDateLength && dl > 0;
-      for (let k = 0; same && k < dl; k++) same = lastDate[k] === bytes[ds + k];
-      if (same) ts = this.lastTimestamp;
-      else {
-        ts = parseDate(bytes, ds, ds + dl, dateFormat);
-        if (dl <= lastDate.length) {
-          for (let k = 0; k < dl; k++) lastDate[k] = bytes[ds + k];
-          this.lastDateLength = dl;
-          this.lastTimestamp = ts;
-        }
-      }
+      const ts = this.date(bytes, starts[f0 + ti], ends[f0 + ti]);
       if (ts !== ts) {
         const raw = this.text(batch, f0 + ti);
         if (raw === '') this.reject(line, ti, 'invalid date', 'date is empty');
@@ -190,47 +229,220 @@ export class RowIngest {
         }
         amount = quantity * price;
       }
-      // A line worth nothing is neither a sale nor a refund.
-      if (amount === 0) {
-        this.zeroAmountRows++;
-        if (this.excludeZero) {
-          this.zeroAmountsExcluded++;
-          continue;
-        }
-      }
-      if (qi >= 0 ? quantity < 0 : amount < 0) isReturn = true;
-      if (isReturn) {
-        this.returnRows++;
-        if (this.exclude) {
-          this.returnsExcluded++;
-          continue;
-        }
-      }
-      // The row is valid: only now do its ids enter the dictionaries.
+      const c = this.columns;
       if (c.size === c.customer.length) c.grow();
-      const i = c.size++;
-      if (customerKey >= 0) {
-        if (customerKey !== this.lastCustomerKey) {
-          this.lastCustomerKey = customerKey;
-          this.lastCustomerIndex = this.customers.number(customerKey);
-        }
-        c.customer[i] = this.lastCustomerIndex;
-      } else {
-        c.customer[i] = this.customers.text(customerText);
-      }
-      if (oi < 0) c.order[i] = -1;
-      else if (orderKey >= 0) {
-        if (orderKey !== this.lastOrderKey) {
-          this.lastOrderKey = orderKey;
-          this.lastOrderIndex = this.orders.number(orderKey);
-        }
-        c.order[i] = this.lastOrderIndex;
-      } else c.order[i] = this.orders.text(orderText);
-      c.timestamp[i] = ts;
-      c.amount[i] = amount;
-      if (qi >= 0) c.quantity[i] = quantity;
-      c.isReturn[i] = isReturn ? 1 : 0;
+      c.timestamp[c.size] = ts;
+      c.amount[c.size] = amount;
+      if (qi >= 0) c.quantity[c.size] = quantity;
+      this.accept(customerKey, customerText, orderKey, orderText, isReturn);
     }
+  }
+
+  /**
+   * Epoch milliseconds of the date in bytes `[s, e)` (NaN: not a date). Rows of one order usually repeat the previous
+   * row's date, so it is compared before it is parsed: byte by byte, as a Buffer#compare call costs more than the 19
+   * bytes of a date.
+   */
+  private date(bytes: Buffer, s: number, e: number): number {
+    const lastDate = this.lastDate;
+    const dl = e - s;
+    let same = dl === this.lastDateLength && dl > 0;
+    for (let k = 0; same && k < dl; k++) same = lastDate[k] === bytes[s + k];
+    return same ? this.lastTimestamp : this.newDate(bytes, s, e);
+  }
+
+  /** Parses the date in bytes `[s, e)` and keeps it as the last date seen. */
+  private newDate(bytes: Buffer, s: number, e: number): number {
+    const lastDate = this.lastDate;
+    const ts = parseDate(bytes, s, e, this.dateFormat);
+    if (e - s <= lastDate.length) {
+      for (let k = s; k < e; k++) lastDate[k - s] = bytes[k];
+      this.lastDateLength = e - s;
+      this.lastTimestamp = ts;
+    }
+    return ts;
+  }
+
+  /**
+   * A row whose fields are valid, its timestamp, amount and quantity written in the columns' next row (which has
+   * room): counted as worth nothing or as a return (and left out when those are excluded), else kept; only now do
+   * its ids enter the dictionaries. Integer ids are keys >= 0; text ids are keyed -1. (The numbers are passed in the
+   * columns: a double passed to a call is a heap number made for every row.)
+   */
+  private accept(
+    customerKey: number,
+    customerText: string,
+    orderKey: number,
+    orderText: string,
+    isReturn: boolean,
+  ): void {
+    const hasQuantity = this.resolved.index.quantity >= 0;
+    const c = this.columns;
+    const amount = c.amount[c.size];
+    const quantity = hasQuantity ? c.quantity[c.size] : Number.NaN;
+    // A line worth nothing is neither a sale nor a refund.
+    if (amount === 0) {
+      this.zeroAmountRows++;
+      if (this.excludeZero) {
+        this.zeroAmountsExcluded++;
+        return;
+      }
+    }
+    if (hasQuantity ? quantity < 0 : amount < 0) isReturn = true;
+    if (isReturn) {
+      this.returnRows++;
+      if (this.exclude) {
+        this.returnsExcluded++;
+        return;
+      }
+    }
+    const i = c.size++;
+    if (customerKey >= 0) {
+      if (customerKey !== this.lastCustomerKey) {
+        this.lastCustomerKey = customerKey;
+        this.lastCustomerIndex = this.customers.number(customerKey);
+      }
+      c.customer[i] = this.lastCustomerIndex;
+    } else {
+      c.customer[i] = this.customers.text(customerText);
+    }
+    if (this.resolved.index.orderId < 0) c.order[i] = -1;
+    else if (orderKey >= 0) {
+      if (orderKey !== this.lastOrderKey) {
+        this.lastOrderKey = orderKey;
+        this.lastOrderIndex = this.orders.number(orderKey);
+      }
+      c.order[i] = this.lastOrderIndex;
+    } else c.order[i] = this.orders.text(orderText);
+    c.isReturn[i] = isReturn ? 1 : 0;
+  }
+
+  /**
+   * The records of bytes `[start, end)` (no quote among them, a LF last), from `line` on; returns the lines read.
+   * Rows of plain integer ids, dates and numbers are read in one pass; any other record (text ids, spaces, a wrong
+   * field count, a bad value) is handed to {@link add}, which reads and reports it as it does every record.
+   */
+  private readPlain(b: Buffer, start: number, end: number, line: number): number {
+    const first = line;
+    const roles = this.roles;
+    const width = roles.length;
+    const delimiter = this.delimiter;
+    const decimal = this.decimal;
+    const thousands = this.thousands;
+    const currency = this.currency;
+    const nowMs = this.nowMs;
+    const hasQuantity = this.resolved.index.quantity >= 0;
+    const hasAmount = this.resolved.index.amount >= 0;
+    const lastDate = this.lastDate;
+    let p = start;
+    while (p < end) {
+      let c = b[p];
+      if (c === LF || c === CR) {
+        // A blank line (LF, CRLF or CR).
+        p += c === CR && b[p + 1] === LF ? 2 : 1;
+        line++;
+        continue;
+      }
+      const recordStart = p;
+      let customerKey = -1;
+      let orderKey = -1;
+      let ts = Number.NaN;
+      let amount = Number.NaN;
+      let quantity = Number.NaN;
+      let price = Number.NaN;
+      let read = true;
+      for (let j = 0; j < width; j++) {
+        if (j > 0) {
+          if (c !== delimiter) {
+            read = false;
+            break;
+          }
+          c = b[++p];
+        }
+        const role = roles[j];
+        const s = p;
+        if (role === Role.Customer || role === Role.Order) {
+          // An integer id: no sign, no leading zero, at most 15 digits (parseIntegerId's ids without a fraction).
+          if (c < 49 || c > 57) {
+            read = false;
+            break;
+          }
+          let key = 0;
+          do {
+            key = key * 10 + (c - 48);
+            c = b[++p];
+          } while (c >= 48 && c <= 57);
+          if (p - s > 15) {
+            read = false;
+            break;
+          }
+          if (role === Role.Customer) customerKey = key;
+          else orderKey = key;
+        } else if (role === Role.Timestamp) {
+          // Compared with the last date as it is scanned: rows of one order usually repeat it.
+          let same = true;
+          while (c !== delimiter && c !== LF && c !== CR) {
+            same = same && lastDate[p - s] === c;
+            c = b[++p];
+          }
+          ts = same && p - s === this.lastDateLength ? this.lastTimestamp : this.newDate(b, s, p);
+        } else {
+          while (c !== delimiter && c !== LF && c !== CR) c = b[++p];
+          if (role === Role.Amount) amount = parseNumber(b, s, p, decimal, thousands, currency);
+          else if (role === Role.Quantity) quantity = parseNumber(b, s, p, decimal, thousands, currency);
+          else if (role === Role.UnitPrice) price = parseNumber(b, s, p, decimal, thousands, currency);
+        }
+      }
+      if (read && (c === LF || c === CR) && ts <= nowMs && (quantity === quantity || !hasQuantity)) {
+        if (!hasAmount) amount = quantity * price;
+        if (amount === amount) {
+          this.rowsRead++;
+          const columns = this.columns;
+          if (columns.size === columns.customer.length) columns.grow();
+          columns.timestamp[columns.size] = ts;
+          columns.amount[columns.size] = amount;
+          if (hasQuantity) columns.quantity[columns.size] = quantity;
+          this.accept(customerKey, '', orderKey, '', false);
+          p += c === CR && b[p + 1] === LF ? 2 : 1;
+          line++;
+          continue;
+        }
+      }
+      p = this.addOne(b, recordStart, line);
+      line++;
+    }
+    return line - first;
+  }
+
+  /** Reads the record at `p` of a plain run through {@link add}; returns where the next record starts. */
+  private addOne(b: Buffer, p: number, line: number): number {
+    const batch = this.single;
+    let n = 0;
+    for (;;) {
+      if (n === batch.starts.length) {
+        const starts = new Int32Array(2 * n);
+        const ends = new Int32Array(2 * n);
+        starts.set(batch.starts);
+        ends.set(batch.ends);
+        batch.starts = starts;
+        batch.ends = ends;
+        batch.quoting = new Uint8Array(2 * n);
+      }
+      batch.starts[n] = p;
+      let c = b[p];
+      while (c !== this.delimiter && c !== LF && c !== CR) c = b[++p];
+      batch.ends[n++] = p;
+      p++;
+      if (c !== this.delimiter) {
+        if (c === CR && b[p] === LF) p++;
+        break;
+      }
+    }
+    batch.bytes = b;
+    batch.fieldIndex[1] = n;
+    batch.lines[0] = line;
+    this.add(batch, 0);
+    return p;
   }
 
   private rejectNumber(batch: CsvBatch, f: number, line: number, column: number, what: string): void {

@@ -322,7 +322,7 @@ async function readChunks(
       for (;;) {
         const chunk = await next();
         if (!chunk) break;
-        rows.add(tokenizer.push(chunk), 0);
+        rows.add(tokenizer.push(chunk, rows.plain), 0);
         options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
       }
       // The end of a first part is not the end of the file: a record it leaves open means the split is unusable.
