@@ -8,7 +8,9 @@ import { Run } from './run.entity';
 @Entity({ tableName: 'assignment' })
 @Index({ properties: ['customerId'] })
 export class Assignment {
-  @ManyToOne({ entity: () => Run, primary: true, deleteRule: 'cascade' })
+  // No index of its own (MikroORM gives SQLite one per foreign key): the primary key (run, customer) serves every
+  // query by run, and a million-row write would keep a second B-tree of the same order.
+  @ManyToOne({ entity: () => Run, primary: true, deleteRule: 'cascade', index: false })
   run!: Run;
 
   @PrimaryKey({ type: 'string', length: 255 })

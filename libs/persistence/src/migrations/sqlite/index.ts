@@ -16,6 +16,7 @@ import { Migration20261203121000_alert_firings_of_scorings } from './Migration20
 import { Migration20261203130000_kpi_alert_deletion } from './Migration20261203130000_kpi_alert_deletion';
 import { Migration20261203131500_audience_subscriptions } from './Migration20261203131500_audience_subscriptions';
 import { Migration20261203150000_audience_subscription_deletion } from './Migration20261203150000_audience_subscription_deletion';
+import { Migration20261203184941_assignment_run_index } from './Migration20261203184941_assignment_run_index';
 
 /**
  * Committed SQLite migrations, oldest first. Listed explicitly so the code needs no folder glob at
@@ -45,4 +46,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261203150000_audience_subscription_deletion',
     class: Migration20261203150000_audience_subscription_deletion,
   },
+  { name: 'Migration20261203184941_assignment_run_index', class: Migration20261203184941_assignment_run_index },
 ];
