@@ -93,7 +93,9 @@ export class IntegerIndex {
     const to = empty ? key + 1 : Math.max(this.base + direct.length, key + 1);
     const limit = Math.max(DENSE_MIN_SPAN, DENSE_SLOTS_PER_KEY * Math.max(this.count + 1, this.reserved));
     if (!Number.isSafeInteger(key) || to - from > limit) return false;
-    const length = Math.min(limit, Math.max(to - from, 2 * direct.length, 1024));
+    // The first key gets room for as many keys as are reserved, counting up from it (as ids in files mostly do): a
+    // table that doubles its way there fills and copies as many slots again.
+    const length = Math.min(limit, Math.max(to - from, 2 * direct.length, empty ? this.reserved : 0, 1024));
     // Room on the side the table grew towards: keys counting down are as common as keys counting up.
     const base = key < this.base && !empty ? to - length : from;
     const grown = new Int32Array(length).fill(-1);
