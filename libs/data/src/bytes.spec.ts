@@ -78,6 +78,42 @@ describe('parsing values from bytes', () => {
     }
   });
 
+  it('reads YYYY-MM-DD HH:MM:SS dates as Date.UTC does, every field at and past its limits', () => {
+    const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+    const wrong: string[] = [];
+    for (const y of [1600, 1900, 1970, 1999, 2000, 2023, 2024, 2100, 9999])
+      for (let m = 0; m <= 13; m++)
+        for (const d of [0, 1, 28, 29, 30, 31, 32])
+          for (const [h, mi, sec] of [
+            [0, 0, 0],
+            [23, 59, 59],
+            [24, 0, 0],
+            [12, 60, 0],
+            [12, 0, 60],
+          ]) {
+            for (const t of [' ', 'T']) {
+              const text = `${pad(y, 4)}-${pad(m)}-${pad(d)}${t}${pad(h)}:${pad(mi)}:${pad(sec)}`;
+              const utc = Date.UTC(y, m - 1, d, h, mi, sec);
+              const at = new Date(utc);
+              const valid =
+                at.getUTCFullYear() === y &&
+                at.getUTCMonth() === m - 1 &&
+                at.getUTCDate() === d &&
+                at.getUTCHours() === h &&
+                at.getUTCMinutes() === mi &&
+                at.getUTCSeconds() === sec;
+              const got = date(text, 'YYYY-MM-DD');
+              if (valid ? got !== utc : got === got) wrong.push(`${text}: ${got}`);
+            }
+          }
+    expect(wrong).toEqual([]);
+    // The same layout with other bytes where digits or separators go: read as the general reader reads them.
+    expect(date('2023/01/02 09:14:04', 'YYYY-MM-DD')).toBe(Date.UTC(2023, 0, 2, 9, 14, 4));
+    expect(date(' 2023-1-2 9:14:04  ', 'YYYY-MM-DD')).toBe(Date.UTC(2023, 0, 2, 9, 14, 4));
+    for (const text of ['2023-01-02 09:14:0x', '2023-01-02x09:14:04', '2023-01-02 09-14:04', '2O23-01-02 09:14:04'])
+      expect(date(text, 'YYYY-MM-DD')).toBeNaN();
+  });
+
   it('gives the UTC calendar month of every day from 1700 to 2300 as a Date does', () => {
     const wrong: number[] = [];
     for (let day = dayOf(Date.UTC(1700, 0, 1)) - 1; day <= dayOf(Date.UTC(2300, 0, 1)); day++) {

@@ -225,10 +225,42 @@ class ByteCursor {
   }
 }
 
+/** Two digits at `i` as a number, or -1. */
+function twoDigits(b: Uint8Array, i: number): number {
+  const tens = b[i] - 48;
+  const ones = b[i + 1] - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+/**
+ * The one layout of most files, `YYYY-MM-DD HH:MM:SS` (or with a `T`), read at fixed places: what the general
+ * reader below gives for it, NaN for anything else (which the general reader then reads).
+ */
+function isoDateTime(b: Uint8Array, s: number): number {
+  const t = b[s + 10];
+  if (b[s + 4] !== 45 || b[s + 7] !== 45 || (t !== 32 && t !== 84) || b[s + 13] !== 58 || b[s + 16] !== 58)
+    return Number.NaN;
+  const century = twoDigits(b, s);
+  const year = twoDigits(b, s + 2);
+  const m = twoDigits(b, s + 5);
+  const d = twoDigits(b, s + 8);
+  const h = twoDigits(b, s + 11);
+  const mi = twoDigits(b, s + 14);
+  const sec = twoDigits(b, s + 17);
+  if (century < 0 || year < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return Number.NaN;
+  const y = century * 100 + year;
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
+  return daysFromCivil(y, m, d) * MS_PER_DAY + ((h * 60 + mi) * 60_000 + sec * 1000);
+}
+
 /** Epoch milliseconds (UTC) of a date in `format` in bytes `[s, e)`, NaN when it is not a valid date in that format. */
 export function parseDate(b: Uint8Array, s: number, e: number, format: DateFormat): number {
   s = trimStart(b, s, e);
   e = trimEnd(b, s, e);
+  if (format === 'YYYY-MM-DD' && e - s === 19) {
+    const ms = isoDateTime(b, s);
+    if (ms === ms) return ms;
+  }
   const at = new ByteCursor(b, s, e);
   let y: number;
   let m: number;
