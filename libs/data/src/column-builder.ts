@@ -18,13 +18,21 @@ export class ColumnBuilder {
     if (rows > this.customer.length) this.resize(rows);
   }
 
+  /** Rows of room touched ahead (see {@link touchRoom}). */
+  private touched = 0;
+
   /**
-   * Touches the room past the rows: where first touching memory is slow, a thread about to wait for the other parts
-   * of a file does it now instead of while it copies their rows in.
+   * Touches up to `rows` rows of the room past the rows (and past the room touched before); false once all of it is
+   * touched. Where first touching memory is slow, a thread about to wait for the other parts of a file does it while
+   * it waits instead of while it copies their rows in.
    */
-  touchRoom(): void {
+  touchRoom(rows: number): boolean {
+    const from = Math.max(this.size, this.touched);
+    const to = Math.min(this.customer.length, from + rows);
     for (const column of [this.customer, this.order, this.timestamp, this.amount, this.quantity, this.isReturn])
-      column.fill(0, this.size);
+      column.fill(0, from, to);
+    this.touched = to;
+    return to < this.customer.length;
   }
 
   grow(): void {

@@ -176,9 +176,13 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
       });
     });
     if (first.cut) return null;
-    // The other threads usually finish later (they start later): meanwhile, this one makes their rows' room ready.
-    first.rows.columns.touchRoom();
-    first.rows.orders.touchRoom();
+    // While another thread still reads, this one makes the room of their rows ready, a slice at a time (a slice of
+    // a million rows takes under a tenth of a second): once they are done, touching ahead would only delay them.
+    let reading = true;
+    void Promise.all(workers.map(({ result }) => result)).then(() => (reading = false));
+    const yieldToMessages = () => new Promise((resolve) => setImmediate(resolve));
+    while (reading && first.rows.columns.touchRoom(1 << 20)) await yieldToMessages();
+    if (reading) first.rows.orders.touchRoom();
     let lineOffset = first.nextLine - 1;
     for (const { result } of workers) {
       const part = await result;
