@@ -63,7 +63,7 @@ describe('RowIngest.plain: records read in one pass equal the records tokenized 
     expect(nextLine).toBe(8);
   });
 
-  it('hands text ids, spaces, leading zeros, long ids and id fractions to the tokenized reader unchanged', () => {
+  it('reads text ids, spaces, leading zeros, long ids and id fractions as the tokenized reader does', () => {
     const data =
       'C1001,17850,2023-01-02 09:14:04,-3\n 1002,00042,2023-01-02 09:14:04,4\n1003, 42 ,2023-01-02,5 \n' +
       '1234567890123456,1,2023-01-02,6\n12345678901234567,1,2023-01-02,6\n1005,17850.0,2023-01-02,7\n1006,A-7,2023-01-02,8\n0,0,2023-01-02,9\n';
@@ -79,6 +79,22 @@ describe('RowIngest.plain: records read in one pass equal the records tokenized 
       '0',
     ]);
     expect(table.customerIds).toEqual(['17850', '00042', '42', '1', 'A-7', '0']);
+  });
+
+  it('marks cancellations by the prefix of text order ids, and leaves ids with other bytes to the tokenized reader', () => {
+    const long = 'x'.repeat(256);
+    const data =
+      'C1001,A,2023-01-02,3\nC,B,2023-01-02,3\nCX9,C,2023-01-02,3\nX1,D,2023-01-02,3\nC1001,A,2023-01-02,3\n' +
+      `1002,caf\u00e9,2023-01-02,3\n1003,${long},2023-01-02,3\n1004,${long.slice(1)},2023-01-02,3\n1005,B\u00a0,2023-01-02,3\n`;
+    for (const cancellationPrefix of ['C', 'CX', '']) {
+      const { table, counts } = expectSameAsTokenized(data, HEADERS, { cancellationPrefix, policy: 'skip' });
+      expect(table.orderIds.slice(0, 4)).toEqual(['C1001', 'C', 'CX9', 'X1']);
+      expect(table.customerIds).toContain('caf\u00e9');
+      expect(counts[1]).toBe(1);
+    }
+    expect(Array.from(read(data, HEADERS, 7, true, { policy: 'skip' }).table.isReturn)).toEqual([
+      1, 0, 1, 0, 1, 0, 0, 0,
+    ]);
   });
 
   it('reports bad rows with their line and field, as the tokenized reader does', () => {

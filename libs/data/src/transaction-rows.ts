@@ -334,6 +334,8 @@ export class RowIngest {
     const hasQuantity = this.resolved.index.quantity >= 0;
     const hasAmount = this.resolved.index.amount >= 0;
     const lastDate = this.lastDate;
+    const prefix = this.prefix;
+    const prefixLength = prefix.length;
     let p = start;
     while (p < end) {
       let c = b[p];
@@ -346,6 +348,9 @@ export class RowIngest {
       const recordStart = p;
       let customerKey = -1;
       let orderKey = -1;
+      let customerText = '';
+      let orderText = '';
+      let isReturn = false;
       let ts = Number.NaN;
       let amount = Number.NaN;
       let quantity = Number.NaN;
@@ -362,19 +367,33 @@ export class RowIngest {
         const role = roles[j];
         const s = p;
         if (role === Role.Customer || role === Role.Order) {
-          // An integer id: no sign, no leading zero, at most 15 digits (parseIntegerId's ids without a fraction).
-          if (c < 49 || c > 57) {
-            read = false;
-            break;
-          }
+          // Digits are read as they are scanned: an integer id with no sign, no leading zero and at most 15 digits is
+          // parseIntegerId's. Any other id of printable ASCII (nothing to trim or decode) is read as add reads it.
           let key = 0;
-          do {
-            key = key * 10 + (c - 48);
-            c = b[++p];
-          } while (c >= 48 && c <= 57);
-          if (p - s > 15) {
-            read = false;
-            break;
+          if (c >= 49 && c <= 57) {
+            do {
+              key = key * 10 + (c - 48);
+              c = b[++p];
+            } while (c >= 48 && c <= 57);
+          }
+          if (p === s || p - s > 15 || (c !== delimiter && c !== LF && c !== CR)) {
+            let printable = true;
+            while (c !== delimiter && c !== LF && c !== CR) {
+              printable = printable && c > 32 && c < 127;
+              c = b[++p];
+            }
+            if (!printable || p === s || p - s > MAX_CUSTOMER_ID_LENGTH) {
+              read = false;
+              break;
+            }
+            key = parseIntegerId(b, s, p);
+            if (key < 0 && role === Role.Customer) customerText = b.toString('latin1', s, p);
+            else if (key < 0) {
+              orderText = b.toString('latin1', s, p);
+              let k = 0;
+              while (k < prefixLength && b[s + k] === prefix[k]) k++;
+              isReturn = prefixLength > 0 && p - s > prefixLength && k === prefixLength;
+            }
           }
           if (role === Role.Customer) customerKey = key;
           else orderKey = key;
@@ -402,7 +421,7 @@ export class RowIngest {
           columns.timestamp[columns.size] = ts;
           columns.amount[columns.size] = amount;
           if (hasQuantity) columns.quantity[columns.size] = quantity;
-          this.accept(customerKey, '', orderKey, '', false);
+          this.accept(customerKey, customerText, orderKey, orderText, isReturn);
           p += c === CR && b[p + 1] === LF ? 2 : 1;
           line++;
           continue;
