@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AbstractSqlConnection } from '@mikro-orm/libsql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Assignment } from '../entities';
 
@@ -49,11 +50,9 @@ export async function writeAssignmentRows(
   if (!context) throw new Error('writeAssignmentRows runs inside a transaction');
   const db = (await (context as unknown as TransactionClient).client.acquireConnection()) as LibSqlConnection;
   const order = customerIdOrder(ids);
-  const insert = (rows: number) =>
-    db.prepare(
-      `insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${new Array(rows).fill('(?, ?, ?, ?)').join(', ')}`,
-    );
-  const full = ids.length >= SQLITE_BATCH ? insert(SQLITE_BATCH) : undefined;
+  const sql = (rows: number) =>
+    `insert into \`assignment\` (\`run_id\`, \`customer_id\`, \`segment_key\`, \`score\`) values ${new Array(rows).fill('(?, ?, ?, ?)').join(', ')}`;
+  let full: LibSqlStatement | undefined;
   const params: (string | number | null)[] = [];
   for (let start = 0; start < ids.length; start += SQLITE_BATCH) {
     const end = Math.min(ids.length, start + SQLITE_BATCH);
@@ -62,7 +61,18 @@ export async function writeAssignmentRows(
       const i = order[k];
       params.push(runId, ids[i], segment[i], score && !Number.isNaN(score[i]) ? score[i] : null);
     }
-    (end - start === SQLITE_BATCH && full ? full : insert(end - start)).run(params);
+    try {
+      (end - start === SQLITE_BATCH ? (full ??= db.prepare(sql(SQLITE_BATCH))) : db.prepare(sql(end - start))).run(
+        params,
+      );
+    } catch (e) {
+      // Fails as a query through the ORM does: its exception class, and the message `<statement with its values> -
+      // <reason>`, which the worker's log keeps whole and a stored failure cuts to the reason (storedFailureMessage).
+      const error = e as Error;
+      const knex = (tx.getConnection() as unknown as AbstractSqlConnection).getKnex();
+      error.message = `${knex.raw(sql(end - start), params).toQuery()} - ${error.message}`;
+      throw tx.getDriver().convertException(error);
+    }
     // libsql runs synchronously: between batches the process's other work (heartbeats, requests) gets its turn.
     await new Promise(setImmediate);
   }
@@ -75,7 +85,11 @@ interface TransactionClient {
 
 /** What this file uses of a libsql connection (better-sqlite3's API). */
 interface LibSqlConnection {
-  prepare(sql: string): { run(params: unknown[]): unknown };
+  prepare(sql: string): LibSqlStatement;
+}
+
+interface LibSqlStatement {
+  run(params: unknown[]): unknown;
 }
 
 /** Sorted customer orders by id list: the runs of one dataset version share their input's ids, so it is sorted once. */
