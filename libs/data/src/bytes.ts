@@ -1,6 +1,7 @@
 // Parsing values straight from the bytes of a field, so ingest creates no string per number or date.
 
-const POW10 = [
+/** Powers of ten exact as doubles: `m / 10^k` of a mantissa of up to 15 digits is one correctly rounded division. */
+export const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,
 ];

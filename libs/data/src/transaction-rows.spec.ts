@@ -136,6 +136,37 @@ describe('RowIngest.plain: records read in one pass equal the records tokenized 
     expect(counts[0]).toBe(16);
   });
 
+  it('reads numbers as parseNumber does: the plain ones as they are scanned, the others through it', () => {
+    const numbers = [
+      '-.5',
+      '5.',
+      '0.1',
+      '-0.0',
+      '00012.50',
+      '123456789012345',
+      '1234567890123456',
+      '12345678.9012345',
+      '9007199254740993',
+      '0.30000000000000004',
+      '9.999999999999999',
+      '1e5',
+      ' 5',
+      '5 ',
+      '+5',
+      '.',
+      '-',
+      '--5',
+      '1.2.3',
+      '1,5',
+      '-5.25',
+    ];
+    const data = numbers.map((n, i) => `${1000 + i},7,2023-01-02,${n}`).join('\n') + '\n';
+    const { table, problems } = expectSameAsTokenized(data, HEADERS, { policy: 'skip' });
+    const valid = numbers.filter((n) => !['.', '-', '--5', '1.2.3', '1,5'].includes(n));
+    expect(Array.from(table.amount)).toEqual(valid.map((n) => Number(n)));
+    expect(problems).toHaveLength(numbers.length - valid.length);
+  });
+
   it('reads quoted records (commas, doubled quotes, newlines in quotes) mixed with plain ones', () => {
     const plain = Array.from({ length: 30 }, (_, i) => `${2000 + i},${i % 7},2023-01-0${1 + (i % 9)} 10:00:00,${i}.5`);
     const data = [

@@ -1,4 +1,4 @@
-import { parseDate, parseIntegerId, parseNumber, trimEnd, trimStart, type DateFormat } from './bytes';
+import { parseDate, parseIntegerId, parseNumber, POW10, trimEnd, trimStart, type DateFormat } from './bytes';
 import { ColumnBuilder } from './column-builder';
 import { fieldText, type CsvBatch, type PlainRecords } from './csv';
 import { numberHint } from './header';
@@ -405,11 +405,39 @@ export class RowIngest {
             c = b[++p];
           }
           ts = same && p - s === this.lastDateLength ? this.lastTimestamp : this.newDate(b, s, p);
-        } else {
+        } else if (role === Role.Other) {
           while (c !== delimiter && c !== LF && c !== CR) c = b[++p];
-          if (role === Role.Amount) amount = parseNumber(b, s, p, decimal, thousands, currency);
-          else if (role === Role.Quantity) quantity = parseNumber(b, s, p, decimal, thousands, currency);
-          else if (role === Role.UnitPrice) price = parseNumber(b, s, p, decimal, thousands, currency);
+        } else {
+          // A plain decimal (an optional '-', at most 15 digits, an optional decimal separator) is read as it is
+          // scanned, to the double parseNumber gives for it; any other number is left to parseNumber.
+          let negative = false;
+          if (c === 45) {
+            negative = true;
+            c = b[++p];
+          }
+          let mantissa = 0;
+          let digits = 0;
+          let fraction = -1;
+          for (;;) {
+            if (c >= 48 && c <= 57) {
+              mantissa = mantissa * 10 + (c - 48);
+              digits++;
+              if (fraction >= 0) fraction++;
+            } else if (c === decimal && fraction < 0) fraction = 0;
+            else break;
+            c = b[++p];
+          }
+          let value: number;
+          if (digits > 0 && digits <= 15 && (c === delimiter || c === LF || c === CR)) {
+            value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+            if (negative) value = -value;
+          } else {
+            while (c !== delimiter && c !== LF && c !== CR) c = b[++p];
+            value = parseNumber(b, s, p, decimal, thousands, currency);
+          }
+          if (role === Role.Amount) amount = value;
+          else if (role === Role.Quantity) quantity = value;
+          else price = value;
         }
       }
       if (read && (c === LF || c === CR) && ts <= nowMs && (quantity === quantity || !hasQuantity)) {
