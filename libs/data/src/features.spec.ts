@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { categorical, createFeatureFrame, numeric, type FeatureFrame } from '@workbench/plugin-sdk';
 import { FIXTURES_DIR } from '@workbench/plugin-sdk/testing';
-import { buildCustomerFeatures, ingestTransactions, parseCsv } from './index';
+import {
+  buildCustomerFeatures,
+  buildCustomerFeaturesYielding,
+  ingestTransactions,
+  parseCsv,
+  type TransactionTable,
+} from './index';
 
 const fixtures = FIXTURES_DIR;
 const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
@@ -171,5 +177,58 @@ describe('customer features', () => {
         0.005 + 1e-9,
       );
     }
+  });
+
+  describe('built while yielding to the event loop', () => {
+    // Steps of 1,000 rows over 20,000, with returns, rows out of time order, rows without an order and a reference day
+    // that leaves some out: every branch of the build, at every pause.
+    const step = 1000;
+    const rows = 20 * step + 345;
+    const customers = 2000;
+    const orders = 8000;
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const day = 86_400_000;
+    const table: TransactionTable = {
+      rowCount: rows,
+      customerIds: Array.from({ length: customers }, (_, c) => `c${c}`),
+      orderIds: Array.from({ length: orders }, (_, o) => `o${o}`),
+      customer: Int32Array.from({ length: rows }, () => Math.floor(next() * customers)),
+      order: Int32Array.from({ length: rows }, () => (next() < 0.1 ? -1 : Math.floor(next() * orders))),
+      timestamp: Float64Array.from({ length: rows }, () => Date.UTC(2020, 0, 1) + Math.floor(next() * 700 * day)),
+      amount: Float64Array.from({ length: rows }, () => Math.round(next() * 10_000) / 100),
+      quantity: null,
+      isReturn: Uint8Array.from({ length: rows }, () => (next() < 0.05 ? 1 : 0)),
+    };
+    const options = { featureSets: ['rfm', 'bgnbd'] as const, referenceDate: new Date(Date.UTC(2021, 5, 1)) };
+
+    it('gives the same features as the one-pass build', async () => {
+      const once = buildCustomerFeatures(table, options);
+      const yielding = await buildCustomerFeaturesYielding(table, options, step);
+      expect(once.frame.rowCount).toBeGreaterThan(customers * 0.9);
+      expect(once.customersWithoutPurchases).toBeGreaterThan(0);
+      expect(yielding).toEqual(once);
+    });
+
+    it('lets other callbacks run while it builds', async () => {
+      let turns = 0;
+      let stop = false;
+      const turn = () => {
+        turns++;
+        if (!stop) setImmediate(turn);
+      };
+      setImmediate(turn);
+      await buildCustomerFeaturesYielding(table, options, step);
+      stop = true;
+      const during = turns;
+      // Three passes over the rows and one over the customers' rows, each pausing after every step.
+      expect(during).toBeGreaterThanOrEqual(3 * 20);
+      turns = 0;
+      stop = false;
+      setImmediate(turn);
+      buildCustomerFeatures(table, options);
+      stop = true;
+      expect(turns).toBe(0);
+    });
   });
 });

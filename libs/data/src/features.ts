@@ -96,22 +96,68 @@ export interface CustomerFeatures {
  * are one purchase day for the BG/NBD inputs, as in the CDNOW convention.
  */
 export function buildCustomerFeatures(table: TransactionTable, options: CustomerFeatureOptions = {}): CustomerFeatures {
+  const steps = customerFeatureSteps(table, options, FEATURE_ROWS_PER_STEP);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `buildCustomerFeatures` giving the event loop a turn every few hundred thousand rows: in a server process it takes
+ * seconds at 10M transactions (a minute at 100M), and a pool's connection requests or a heartbeat must not wait that long.
+ */
+export async function buildCustomerFeaturesYielding(
+  table: TransactionTable,
+  options: CustomerFeatureOptions = {},
+  rowsPerStep = FEATURE_ROWS_PER_STEP,
+): Promise<CustomerFeatures> {
+  const steps = customerFeatureSteps(table, options, rowsPerStep);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise(setImmediate);
+  }
+}
+
+/** Rows between two pauses of `customerFeatureSteps`: tens of milliseconds of work on a busy machine. */
+export const FEATURE_ROWS_PER_STEP = 1 << 16;
+
+/** The work of `buildCustomerFeatures`, pausing (`yield`) after every `STEP` rows or so. */
+function* customerFeatureSteps(
+  table: TransactionTable,
+  options: CustomerFeatureOptions,
+  STEP: number,
+): Generator<void, CustomerFeatures, void> {
   const n = table.rowCount;
   let lastDay = -Infinity;
-  for (let i = 0; i < n; i++) lastDay = Math.max(lastDay, dayOf(table.timestamp[i]));
+  for (let start = 0; start < n; start += STEP) {
+    const end = Math.min(n, start + STEP);
+    for (let i = start; i < end; i++) lastDay = Math.max(lastDay, dayOf(table.timestamp[i]));
+    yield;
+  }
   const refDay = options.referenceDate ? dayOf(options.referenceDate.getTime()) : lastDay + 1;
   const sets = (options.featureSets ?? ['rfm']).map((s) => FEATURE_SETS[s]);
 
   // Group the rows by customer (counting sort), keeping only rows up to the reference day.
   const customerCount = table.customerIds.length;
   const offsets = new Int32Array(customerCount + 1);
-  for (let i = 0; i < n; i++) if (dayOf(table.timestamp[i]) <= refDay) offsets[table.customer[i] + 1]++;
+  for (let start = 0; start < n; start += STEP) {
+    const end = Math.min(n, start + STEP);
+    for (let i = start; i < end; i++) if (dayOf(table.timestamp[i]) <= refDay) offsets[table.customer[i] + 1]++;
+    yield;
+  }
   for (let c = 0; c < customerCount; c++) offsets[c + 1] += offsets[c];
   const rows = new Int32Array(offsets[customerCount]);
   const fill = offsets.slice(0, customerCount);
-  for (let i = 0; i < n; i++) if (dayOf(table.timestamp[i]) <= refDay) rows[fill[table.customer[i]]++] = i;
+  for (let start = 0; start < n; start += STEP) {
+    const end = Math.min(n, start + STEP);
+    for (let i = start; i < end; i++) if (dayOf(table.timestamp[i]) <= refDay) rows[fill[table.customer[i]]++] = i;
+    yield;
+  }
 
-  const orderSeen = new Int32Array(table.orderIds.length).fill(-1);
+  // The customer (+ 1) who last counted each order, 0 for none: the array starts zeroed, with no pass to fill it.
+  const orderSeen = new Int32Array(table.orderIds.length);
   const ids: string[] = [];
   const rowOfCustomer = new Int32Array(customerCount).fill(-1);
   // One preallocated column per feature (trimmed at the end): no per-customer allocation for the GC to chase.
@@ -137,8 +183,14 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
   for (let c = 0; c < customerCount; c++) largest = Math.max(largest, offsets[c + 1] - offsets[c]);
   // A customer's purchase rows, reused for every customer.
   const purchases = new Int32Array(largest);
+  yield;
   const { timestamp, amount, isReturn, order: orderOf } = table;
+  let pauseAt = STEP;
   for (let c = 0; c < customerCount; c++) {
+    if (offsets[c] >= pauseAt) {
+      pauseAt = offsets[c] + STEP;
+      yield;
+    }
     let monetary = 0;
     let count = 0;
     for (let k = offsets[c]; k < offsets[c + 1]; k++) {
@@ -166,8 +218,8 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
       const i = purchases[k];
       const order = orderOf[i];
       if (order >= 0) {
-        if (orderSeen[order] !== c) {
-          orderSeen[order] = c;
+        if (orderSeen[order] !== c + 1) {
+          orderSeen[order] = c + 1;
           orders++;
         }
       } else if (timestamp[i] !== previousTimestamp) orders++;
@@ -204,8 +256,15 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
 
   const columns: Record<string, FeatureColumn> = {};
   for (const set of sets) {
-    for (const f of set.features)
-      columns[f.name] = { kind: 'numeric', values: out[f.name as keyof typeof out].slice(0, ids.length) };
+    for (const f of set.features) {
+      const values = out[f.name as keyof typeof out];
+      // Trimmed only when customers were left out: a copy is seconds of fresh memory at 10M customers.
+      columns[f.name] = {
+        kind: 'numeric',
+        values: ids.length === customerCount ? values : values.slice(0, ids.length),
+      };
+      yield;
+    }
   }
   const attributes: string[] = [];
   let unmatched = 0;

@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
 import {
-  buildCustomerFeatures,
+  buildCustomerFeaturesYielding,
   churnCalibrationEndDay,
+  FEATURE_ROWS_PER_STEP,
   churnLabelsOfTable,
   decodeFrame,
   MS_PER_DAY,
@@ -103,7 +104,12 @@ export class RunInputsService {
     const customers = customersVersion
       ? decodeFrame(await this.artifacts.get(customersVersion.artifactKey))
       : undefined;
-    const features = buildCustomerFeatures(table, { featureSets: ['rfm', 'bgnbd'], customers, referenceDate });
+    // This runs in the API or worker process: it yields as it goes, so pending work (a pool's connection requests) gets its turn.
+    const features = await buildCustomerFeaturesYielding(table, {
+      featureSets: ['rfm', 'bgnbd'],
+      customers,
+      referenceDate,
+    });
     let frame = features.frame;
     if (horizon && calibrationEndDay !== undefined) {
       const labels = churnLabelsOfTable(table, calibrationEndDay, horizon);
@@ -115,7 +121,11 @@ export class RunInputsService {
     // Adding the churn label or the customers' columns keeps the rows, so the features' customer → row map holds.
     const { rowOfCustomer } = features;
     const customerRow = new Int32Array(table.rowCount);
-    for (let i = 0; i < table.rowCount; i++) customerRow[i] = rowOfCustomer[table.customer[i]];
+    for (let start = 0; start < table.rowCount; start += FEATURE_ROWS_PER_STEP) {
+      const end = Math.min(table.rowCount, start + FEATURE_ROWS_PER_STEP);
+      for (let i = start; i < end; i++) customerRow[i] = rowOfCustomer[table.customer[i]];
+      await new Promise(setImmediate);
+    }
     const featureSet = [
       ...features.featureSets.map((f) => `${f.name}@${f.version}`),
       ...(customersVersion ? [`customers-v${customersVersion.version}`] : []),
