@@ -203,9 +203,12 @@ describe('RowIngest.plain: records read in one pass equal the records tokenized 
     });
   });
 
-  it('reads no run in one pass when the decimal separator is the delimiter', () => {
+  it('reads no run in one pass when the delimiter could be read as part of a number (decimal separator, -, digit)', () => {
     const resolved = resolveTransactionMapping(HEADERS);
     expect(new RowIngest(HEADERS, resolved, 'YYYY-MM-DD', { decimal: ',' }).plain).toBeUndefined();
+    expect(new RowIngest(HEADERS, resolved, 'YYYY-MM-DD', { delimiter: '-' }).plain).toBeUndefined();
+    expect(new RowIngest(HEADERS, resolved, 'YYYY-MM-DD', { delimiter: '7' }).plain).toBeUndefined();
+    expect(new RowIngest(HEADERS, resolved, 'YYYY-MM-DD', { delimiter: '.', decimal: ',' }).plain).toBeDefined();
     expect(new RowIngest(HEADERS, resolved, 'YYYY-MM-DD', {}).plain).toBeDefined();
   });
 });

@@ -93,9 +93,11 @@ export class RowIngest {
       if (this.roles[column] !== Role.Other) oneRoleEach = false;
       this.roles[column] = role;
     }
-    // A decimal separator that is also the delimiter would end a field early; 'whitespace' has no plain runs.
+    // The one-pass reader reads digits, '-' and the decimal separator as part of a number or id before it looks for
+    // the delimiter, so none of them may be the delimiter; 'whitespace' has no plain runs.
+    const d = this.delimiter;
     this.plain =
-      oneRoleEach && delimiter !== 'whitespace' && this.delimiter !== this.decimal
+      oneRoleEach && delimiter !== 'whitespace' && d !== this.decimal && d !== 45 && !(d >= 48 && d <= 57)
         ? this.readPlain.bind(this)
         : undefined;
   }
