@@ -14,6 +14,24 @@ describe('StringTable', () => {
     expect(StringTable.of({ length: 2, at: (i) => ['a', 'bc'][i] }).toArray()).toEqual(['a', 'bc']);
   });
 
+  it('decodes the same strings in steps, with a turn for other callbacks after each', async () => {
+    const table = StringTable.of(WIDE);
+    let turns = 0;
+    let stop = false;
+    const turn = () => {
+      turns++;
+      if (!stop) setImmediate(turn);
+    };
+    setImmediate(turn);
+    // Steps of 3 over 11 ids: the steps start mid-table, after ids of every width.
+    const decoded = await table.toArrayYielding(3);
+    stop = true;
+    expect(decoded).toEqual(WIDE);
+    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(await table.toArrayYielding(100)).toEqual(WIDE);
+    expect(await new StringTable(new Uint32Array(0), new Uint8Array(0)).toArrayYielding()).toEqual([]);
+  });
+
   it('gives a table of no ids, and undefined past either end', () => {
     const empty = new StringTable(new Uint32Array(0), new Uint8Array(0));
     expect([empty.length, empty.at(0), empty.toArray()]).toEqual([0, undefined, []]);

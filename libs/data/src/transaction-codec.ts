@@ -98,12 +98,13 @@ function tableOf(
   header: Header,
   section: (name: SectionName) => Section | null,
   v1Ids?: { customerIds: string[]; orderIds: string[] },
+  customerIds?: string[],
 ): TransactionTable {
   const ids = (ends: SectionName, bytes: SectionName) =>
     new StringTable(section(ends) as Uint32Array, section(bytes) as Uint8Array);
   return {
     rowCount: header.rowCount,
-    customerIds: v1Ids?.customerIds ?? ids('customerIdEnds', 'customerIdBytes').toArray(),
+    customerIds: v1Ids?.customerIds ?? customerIds ?? ids('customerIdEnds', 'customerIdBytes').toArray(),
     orderIds: v1Ids?.orderIds ?? ids('orderIdEnds', 'orderIdBytes'),
     customer: section('customer') as Int32Array,
     order: section('order') as Int32Array,
@@ -149,7 +150,11 @@ export async function readTransactions(source: ByteSource): Promise<TransactionT
     await source.read(new Uint8Array(buffer), dataStart + c.offset);
     sections.set(c.name, typedSection(c.type, buffer, 0, c.byteLength));
   }
-  return tableOf(header, (name) => sections.get(name) ?? null);
+  const ends = sections.get('customerIdEnds') as Uint32Array;
+  const bytes = sections.get('customerIdBytes') as Uint8Array;
+  // Read by the API and worker processes: the customer ids (a million and more) are decoded with turns for the event loop.
+  const customerIds = await new StringTable(ends, bytes).toArrayYielding();
+  return tableOf(header, (name) => sections.get(name) ?? null, undefined, customerIds);
 }
 
 /** A {@link ByteSource} over bytes in memory. */
