@@ -14,6 +14,8 @@
  * The pipeline runs in this process: `createWorkbench` on a temp WORKBENCH_HOME with the in-process
  * queue, so each run's job (features, training, KPIs, storing) runs here too and is in our RSS.
  * RSS is sampled every 50 ms by a worker thread (the main thread is busy during a run), max per stage.
+ * The main thread's longest block per stage is the longest gap between the ticks of a 10 ms interval timer: while
+ * it lasts, the process answers nothing, and a database pool's pending connection request times out after 60 s.
  *
  * KPIs: kpi-standard when @workbench/builtin-plugins registers it (or with --kpis), with its default
  * params unless BENCH_KPI_BOOTSTRAP sets `bootstrapResamples` (the plugin's default is 1000).
@@ -106,9 +108,37 @@ class RssSampler {
   }
 }
 
+/** The longest stretch the main thread went without running a 10 ms interval timer, since the last reset. */
+class LoopBlocks {
+  private last = performance.now();
+  private longestMs = 0;
+  private readonly timer = setInterval(() => {
+    const now = performance.now();
+    this.longestMs = Math.max(this.longestMs, now - this.last);
+    this.last = now;
+  }, 10).unref();
+
+  reset(): void {
+    this.last = performance.now();
+    this.longestMs = 0;
+  }
+
+  longest(): number {
+    return Math.max(this.longestMs, performance.now() - this.last);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+const loopBlocks = new LoopBlocks();
+
 interface Stage {
   name: string;
   ms: number;
+  /** The main thread's longest block during the stage. */
+  blockMs: number;
   /** CPU time of the whole process (every thread) during the stage: what a busy machine inflates least. */
   cpuMs: number;
   peakMiB: number;
@@ -131,16 +161,18 @@ async function stage<T>(
 ): Promise<T> {
   process.stdout.write(`${name} ...`);
   sampler.reset();
+  loopBlocks.reset();
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   const result = await fn();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
-  const entry: Stage = { name, ms, cpuMs, peakMiB: sampler.peakMiB(), inPipeline, note: note?.(result) };
+  const blockMs = loopBlocks.longest();
+  const entry: Stage = { name, ms, blockMs, cpuMs, peakMiB: sampler.peakMiB(), inPipeline, note: note?.(result) };
   stages.push(entry);
   process.stdout.write(
-    ` ${fmt(ms)} ms, CPU ${fmt(cpuMs)} ms, peak RSS ${fmt(entry.peakMiB)} MiB, load ${loadAverage()}${entry.note ? ` (${entry.note})` : ''}\n`,
+    ` ${fmt(ms)} ms, CPU ${fmt(cpuMs)} ms, longest block ${fmt(blockMs)} ms, peak RSS ${fmt(entry.peakMiB)} MiB, load ${loadAverage()}${entry.note ? ` (${entry.note})` : ''}\n`,
   );
   return result;
 }
@@ -379,6 +411,7 @@ async function main(): Promise<void> {
       s.name,
       fmt(s.ms),
       fmt(s.cpuMs),
+      fmt(s.blockMs),
       s.inPipeline ? `${fmt((s.ms / TARGET_MS) * 100, 1)}%` : '',
       fmt(s.peakMiB),
       s.note ?? '',
@@ -391,11 +424,12 @@ async function main(): Promise<void> {
       'pipeline total (ingest + 2 runs + compare)',
       fmt(totalMs),
       fmt(pipeline.reduce((sum, s) => sum + s.cpuMs, 0)),
+      fmt(Math.max(...pipeline.map((s) => s.blockMs))),
       `${fmt((totalMs / TARGET_MS) * 100, 1)}%`,
       fmt(pipelinePeak),
       '',
     ]);
-    const header = ['stage', 'ms', 'CPU ms', `of ${TARGET_MS / 1000} s`, 'peak RSS MiB', 'note'];
+    const header = ['stage', 'ms', 'CPU ms', 'block ms', `of ${TARGET_MS / 1000} s`, 'peak RSS MiB', 'note'];
     const widths = header.map((h, c) => Math.max(h.length, ...table.map((l) => l[c].length)));
     const line = (cells: string[]) =>
       cells
@@ -436,6 +470,10 @@ async function main(): Promise<void> {
     console.log(
       `target peak RSS < ${TARGET_RSS_TEXT} (${fmt(TARGET_RSS_MIB)} MiB): ${verdict(pipelinePeak < TARGET_RSS_MIB)} (${fmt(pipelinePeak)} MiB during the pipeline; ${fmt(peak)} MiB with the breakdown)`,
     );
+    const blocked = pipeline.reduce((a, b) => (b.blockMs > a.blockMs ? b : a));
+    console.log(
+      `main thread's longest block: ${fmt(blocked.blockMs)} ms in ${blocked.name} (a pending database connection request times out after 60 s)`,
+    );
     if (!LARGE)
       console.log(
         `target no pipeline stage above 20 s: ${verdict(slowest.ms <= TARGET_MS / 3)} (slowest: ${slowest.name}, ${fmt(slowest.ms / 1000, 1)} s)`,
@@ -449,6 +487,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await sampler.stop();
+    loopBlocks.stop();
     await wb?.close();
     await db?.drop();
     rmSync(home, { recursive: true, force: true });
