@@ -210,6 +210,22 @@ describe('customer features', () => {
       expect(yielding).toEqual(once);
     });
 
+    it('joins the same customer attributes as the one-pass build', async () => {
+      // Every third customer of the table and 500 that are not in it, in another order; `frequency` clashes.
+      const known = Array.from({ length: customers }, (_, c) => `c${c}`).filter((_, c) => c % 3 === 0);
+      const ids = [...known.reverse(), ...Array.from({ length: 500 }, (_, k) => `other${k}`)];
+      const attributes = createFeatureFrame(ids, {
+        age: numeric(ids.map((_, i) => 20 + (i % 50))),
+        frequency: numeric(ids.map((_, i) => i % 7)),
+        country: categorical(ids.map((_, i) => ['UK', 'FR', 'DE', null][i % 4])),
+      });
+      const withCustomers = { ...options, customers: attributes };
+      const once = buildCustomerFeatures(table, withCustomers);
+      expect(once.attributes).toEqual(['age', 'customer_frequency', 'country']);
+      expect(once.unmatchedCustomers).toBeGreaterThan(0);
+      expect(await buildCustomerFeaturesYielding(table, withCustomers, step)).toEqual(once);
+    });
+
     it('lets other callbacks run while it builds', async () => {
       let turns = 0;
       let stop = false;

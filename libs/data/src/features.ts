@@ -270,10 +270,22 @@ function* customerFeatureSteps(
   let unmatched = 0;
   if (options.customers) {
     const attrs = options.customers;
-    const rowOf = new Map(attrs.ids.map((id, i) => [id, i]));
-    const at = ids.map((id) => rowOf.get(id) ?? -1);
+    // A map of a million ids and its lookups take a second: built and read a step of ids at a time.
+    const rowOf = new Map<string, number>();
+    for (let start = 0; start < attrs.ids.length; start += STEP) {
+      const end = Math.min(attrs.ids.length, start + STEP);
+      for (let i = start; i < end; i++) rowOf.set(attrs.ids[i], i);
+      yield;
+    }
+    const at = new Int32Array(ids.length);
+    for (let start = 0; start < ids.length; start += STEP) {
+      const end = Math.min(ids.length, start + STEP);
+      for (let r = start; r < end; r++) at[r] = rowOf.get(ids[r]) ?? -1;
+      yield;
+    }
     unmatched = at.filter((i) => i < 0).length;
     for (const [name, column] of Object.entries(attrs.columns)) {
+      yield;
       const target = columns[name] ? `customer_${name}` : name;
       attributes.push(target);
       if (column.kind === 'numeric') {
