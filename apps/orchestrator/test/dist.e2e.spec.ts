@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createKeys, startApp, testConfig } from './helpers';
+import { createKeys, startApp, stopProcess, testConfig } from './helpers';
 import { freePort } from '@workbench/services/testing';
 
 const ROOT = join(__dirname, '../../..');
@@ -122,10 +122,7 @@ describe('the production build', () => {
   });
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server?.once('exit', r));
-    }
+    await stopProcess(server);
     await reference?.close();
   });
 

@@ -4,7 +4,7 @@ import { ApiKey, type Role } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { Workbench, type WorkbenchConfig } from '@workbench/services';
 import request from 'supertest';
-import { createKeys, spawnApi, startApp, testConfig } from './helpers';
+import { createKeys, spawnApi, startApp, stopProcess, testConfig } from './helpers';
 
 describe('API keys on two API processes sharing PostgreSQL', () => {
   let db: TestDatabase;
@@ -25,9 +25,9 @@ describe('API keys on two API processes sharing PostgreSQL', () => {
     b = await spawnApi(config);
   });
   afterAll(async () => {
-    b?.child.kill('SIGTERM');
-    await a?.close();
-    await new Promise((r) => (b?.child.exitCode === null ? b.child.once('exit', r) : r(null)));
+    // stopProcess, not exitCode: B exits by its re-raised SIGTERM (exitCode stays null), and when that happened
+    // while A was closing, waiting for an 'exit' already emitted hung the hook (CI, under load).
+    await Promise.all([stopProcess(b?.child), a?.close()]);
     await db?.drop();
   });
 
