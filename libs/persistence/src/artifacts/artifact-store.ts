@@ -44,9 +44,25 @@ export interface StoredArtifact {
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
-export function artifactKeyOf(content: Uint8Array | readonly Uint8Array[]): string {
+/** Bytes hashed, read or written per call unless a store is told otherwise. */
+const DEFAULT_CHUNK_BYTES = 8 << 20;
+
+/**
+ * The key of `content`: its SHA-256, hashed `chunkBytes` at a time with a turn for the event loop after each
+ * (hashing a table of 100M rows in one call holds the process, its other requests and its database pool's timers,
+ * for seconds).
+ */
+export async function artifactKeyOf(
+  content: Uint8Array | readonly Uint8Array[],
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): Promise<string> {
   const hash = createHash('sha256');
-  for (const part of content instanceof Uint8Array ? [content] : content) hash.update(part);
+  for (const part of content instanceof Uint8Array ? [content] : content) {
+    for (let at = 0; at < part.byteLength; at += chunkBytes) {
+      hash.update(part.subarray(at, at + chunkBytes));
+      await new Promise(setImmediate);
+    }
+  }
   return hash.digest('hex');
 }
 
@@ -63,23 +79,14 @@ export class LocalArtifactStore implements ArtifactStore {
     private readonly rootDir: string,
     options: LocalArtifactStoreOptions = {},
   ) {
-    this.chunkBytes = options.chunkBytes ?? 8 << 20;
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     if (!Number.isInteger(this.chunkBytes) || this.chunkBytes < 1)
       throw new Error(`chunkBytes: expected a positive integer, got ${options.chunkBytes}`);
   }
 
   async put(content: Uint8Array | readonly Uint8Array[]): Promise<string> {
     const parts = content instanceof Uint8Array ? [content] : content;
-    // artifactKeyOf a chunk at a time, with a turn for the event loop after each: hashing a table of 100M rows
-    // in one call holds this process (its other requests, its database pool's timers) for seconds.
-    const hash = createHash('sha256');
-    for (const part of parts) {
-      for (let at = 0; at < part.byteLength; at += this.chunkBytes) {
-        hash.update(part.subarray(at, at + this.chunkBytes));
-        await new Promise(setImmediate);
-      }
-    }
-    const key = hash.digest('hex');
+    const key = await artifactKeyOf(parts, this.chunkBytes);
     const target = this.pathOf(key);
     if (await this.has(key)) {
       // Stored again now: the garbage collector's grace period starts over, so a row about to reference
