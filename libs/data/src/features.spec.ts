@@ -9,6 +9,7 @@ import {
   parseCsv,
   type TransactionTable,
 } from './index';
+import { turnsDuring } from '../test/turns';
 
 const fixtures = FIXTURES_DIR;
 const reference = JSON.parse(readFileSync(join(__dirname, '../test/reference/reference.json'), 'utf8'));
@@ -227,24 +228,11 @@ describe('customer features', () => {
     });
 
     it('lets other callbacks run while it builds', async () => {
-      let turns = 0;
-      let stop = false;
-      const turn = () => {
-        turns++;
-        if (!stop) setImmediate(turn);
-      };
-      setImmediate(turn);
-      await buildCustomerFeaturesYielding(table, options, step);
-      stop = true;
-      const during = turns;
       // Three passes over the rows and one over the customers' rows, each pausing after every step.
-      expect(during).toBeGreaterThanOrEqual(3 * 20);
-      turns = 0;
-      stop = false;
-      setImmediate(turn);
-      buildCustomerFeatures(table, options);
-      stop = true;
-      expect(turns).toBe(0);
+      expect(await turnsDuring(() => buildCustomerFeaturesYielding(table, options, step))).toBeGreaterThanOrEqual(
+        3 * 20,
+      );
+      expect(await turnsDuring(() => buildCustomerFeatures(table, options))).toBe(0);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { turnsDuring } from '../test/turns';
 import { StringTable, StringTableIndex } from './string-table';
 
 /** Ids of every UTF-8 width (1 to 4 bytes a character), empty, long, and ones that differ only late or by width. */
@@ -16,16 +17,9 @@ describe('StringTable', () => {
 
   it('decodes the same strings in steps, with a turn for other callbacks after each', async () => {
     const table = StringTable.of(WIDE);
-    let turns = 0;
-    let stop = false;
-    const turn = () => {
-      turns++;
-      if (!stop) setImmediate(turn);
-    };
-    setImmediate(turn);
     // Steps of 3 over 11 ids: the steps start mid-table, after ids of every width.
-    const decoded = await table.toArrayYielding(3);
-    stop = true;
+    let decoded: string[] = [];
+    const turns = await turnsDuring(async () => (decoded = await table.toArrayYielding(3)));
     expect(decoded).toEqual(WIDE);
     expect(turns).toBeGreaterThanOrEqual(3);
     expect(await table.toArrayYielding(100)).toEqual(WIDE);
