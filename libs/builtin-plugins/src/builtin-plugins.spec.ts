@@ -9,7 +9,7 @@ import {
   type SegmentationModel,
 } from '@workbench/plugin-sdk';
 import { existsSync } from 'node:fs';
-import { BUILTIN_PLUGIN_READMES, builtinPlugins } from './index';
+import { BUILTIN_PLUGIN_MODULES, BUILTIN_PLUGIN_READMES, builtinPlugins } from './index';
 
 // The registry (in @workbench/engine) is out of reach of a composition lib, so these tests repeat its
 // checks with the SDK's own helpers: contract and manifest, SDK range, unique names.
@@ -42,6 +42,14 @@ describe('builtinPlugins', () => {
       .map((p) => BUILTIN_PLUGIN_READMES[p.manifest.name])
       .filter((path) => !path || !existsSync(path));
     expect(missing).toEqual([]);
+  });
+
+  it("names each plugin's own module, which default-exports that very plugin (what a sandbox thread loads)", () => {
+    const exported = builtinPlugins.map(
+      (p) => (require(BUILTIN_PLUGIN_MODULES[p.manifest.name]) as { default: unknown }).default,
+    );
+    expect(exported).toEqual(builtinPlugins);
+    exported.forEach((plugin, i) => expect(plugin).toBe(builtinPlugins[i]));
   });
 
   it('has no name twice', () => {

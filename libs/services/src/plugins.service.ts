@@ -84,11 +84,20 @@ export class PluginsService {
   ) {}
 
   /**
-   * The module file a sandbox thread loads `name` from: the shipped plugins' module, or the checked entry
-   * of the registered folder or package. Undefined when the plugin exists only as an object in this process.
+   * The module file a sandbox thread loads `name` from: a shipped plugin's own module when the shipped plugins' module
+   * lists it in `BUILTIN_PLUGIN_MODULES` (name → file), else that whole module; or the checked entry of the
+   * registered folder or package. Undefined when the plugin exists only as an object in this process.
    */
   moduleOf(name: string): string | undefined {
-    return this.registry.info(name).source === 'builtin' ? this.builtinModule : this.entries.get(name);
+    if (this.registry.info(name).source !== 'builtin') return this.entries.get(name);
+    return this.shipped('BUILTIN_PLUGIN_MODULES')?.[name] ?? this.builtinModule;
+  }
+
+  /** A by-name list the shipped plugins' module exports beside them (it is loaded already: it gave their objects). */
+  private shipped(list: 'BUILTIN_PLUGIN_MODULES' | 'BUILTIN_PLUGIN_READMES'): Record<string, string> | undefined {
+    return this.builtinModule
+      ? (require(this.builtinModule) as Partial<Record<typeof list, Record<string, string>>>)[list]
+      : undefined;
   }
 
   /** The modules a sandbox loads these plugins from; undefined when one exists only in this process (then they run here). */
@@ -253,10 +262,7 @@ export class PluginsService {
     const { version, source } = this.registry.info(name);
     let file: string | undefined;
     if (source === 'builtin') {
-      const shipped = this.builtinModule
-        ? (require(this.builtinModule) as { BUILTIN_PLUGIN_READMES?: Record<string, string> }).BUILTIN_PLUGIN_READMES
-        : undefined;
-      file = shipped?.[name];
+      file = this.shipped('BUILTIN_PLUGIN_READMES')?.[name];
     } else {
       const folder = this.folders.get(name);
       file = folder ? README_NAMES.map((n) => join(folder, n)).find((f) => existsSync(f)) : undefined;
