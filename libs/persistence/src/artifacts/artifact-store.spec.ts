@@ -43,6 +43,7 @@ describe('LocalArtifactStore', () => {
     expect(await store.put(bytes)).toBe(a);
     expect(b).toBe(a);
     expect(await readdir(join(root, a.slice(0, 2)))).toEqual([a.slice(2)]);
+    expect(await readdir(root)).toEqual([a.slice(0, 2)]);
   });
 
   it('stores empty content', async () => {

@@ -86,38 +86,45 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async put(content: Uint8Array | readonly Uint8Array[]): Promise<string> {
     const parts = content instanceof Uint8Array ? [content] : content;
-    const key = await artifactKeyOf(parts, this.chunkBytes);
-    const target = this.pathOf(key);
-    if (await this.has(key)) {
-      // Stored again now: the garbage collector's grace period starts over, so a row about to reference
-      // this content (a new run with an old run's model) does not lose it.
-      const now = new Date();
-      await utimes(target, now, now).catch(() => undefined);
-      return key;
-    }
-    await mkdir(join(this.rootDir, key.slice(0, 2)), { recursive: true });
-    // Write aside, then rename: readers never see a half-written file, and concurrent puts of the
-    // same content both end with the same complete file.
-    const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    // Written aside while it is hashed (the writes run on libuv's threads, the hash on this one: a table of hundreds
+    // of megabytes takes the longer of the two, not both), then renamed to its key: readers never see a half-written
+    // file, and concurrent puts of the same content both end with the same complete file. Outside the key folders,
+    // so that a put in progress is no artifact (yet).
+    await mkdir(this.rootDir, { recursive: true });
+    const temp = join(this.rootDir, `${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      const file = await open(temp, 'w');
-      try {
-        // One write call is limited to 2 GiB; chunks also keep each call's copy into the kernel small.
-        for (const part of parts) {
-          for (let at = 0; at < part.byteLength; ) {
-            const { bytesWritten } = await file.write(part, at, Math.min(this.chunkBytes, part.byteLength - at));
-            at += bytesWritten;
-          }
-        }
-      } finally {
-        await file.close();
+      const [key] = await Promise.all([artifactKeyOf(parts, this.chunkBytes), this.write(temp, parts)]);
+      const target = this.pathOf(key);
+      if (await this.has(key)) {
+        // Stored again now: the garbage collector's grace period starts over, so a row about to reference
+        // this content (a new run with an old run's model) does not lose it.
+        const now = new Date();
+        await utimes(target, now, now).catch(() => undefined);
+        await rm(temp, { force: true });
+        return key;
       }
+      await mkdir(join(this.rootDir, key.slice(0, 2)), { recursive: true });
       await rename(temp, target);
+      return key;
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
-    return key;
+  }
+
+  private async write(path: string, parts: readonly Uint8Array[]): Promise<void> {
+    const file = await open(path, 'w');
+    try {
+      // One write call is limited to 2 GiB; chunks also keep each call's copy into the kernel small.
+      for (const part of parts) {
+        for (let at = 0; at < part.byteLength; ) {
+          const { bytesWritten } = await file.write(part, at, Math.min(this.chunkBytes, part.byteLength - at));
+          at += bytesWritten;
+        }
+      }
+    } finally {
+      await file.close();
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {
@@ -184,7 +191,7 @@ export class LocalArtifactStore implements ArtifactStore {
       throw err;
     }
     for (const folder of folders) {
-      // A put in progress has a `.tmp` name: not an artifact (yet).
+      // Only names that make a key (a put in progress writes outside these folders; earlier ones wrote `.tmp` files here).
       for (const rest of (await readdir(join(this.rootDir, folder))).sort()) {
         const key = folder + rest;
         if (!KEY_PATTERN.test(key)) continue;
