@@ -1,4 +1,3 @@
-import { kmeans } from 'ml-kmeans';
 import { squaredDistance, type RowMatrix } from './row-matrix';
 
 export interface KMeansFitOptions {
@@ -96,6 +95,9 @@ export function fitKMeans(
   const start = options.initialCentroids;
   if (start && start.length !== k * x.d)
     throw new RangeError(`initialCentroids must hold k × d = ${k * x.d} values, not ${start.length}`);
+  // Loaded here, not at the top: only the reference engine uses it, and loading it (with ml-matrix) takes ~0.5 s, which
+  // every sandbox thread running this plugin paid before its first fast fit.
+  const { kmeans } = require('ml-kmeans') as typeof import('ml-kmeans');
   const result = kmeans(rows, k, {
     initialization: start
       ? Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * x.d, c * x.d + x.d)))
