@@ -60,7 +60,7 @@ export class IdDictionary {
    */
   touchRoom(): void {
     if (this.count === 0) return;
-    this.byNumber.touchRoom(this.numbers.length);
+    this.byNumber.reserve(this.numbers.length);
     this.numbers.fill(0, this.count);
     const last = this.numbers[this.count - 1];
     const idBytes = last === last ? decimalDigits(last) : 16;

@@ -31,13 +31,13 @@ describe('IntegerIndex', () => {
 
 describe('IntegerIndex over ids close together, and when they spread', () => {
   /** Sets `keys` in order (index = position of first sight) and checks every key against a Map afterwards. */
-  /** `touchAt`: where {@link IntegerIndex.touchRoom} is called (for twice the keys so far), -1: never. */
-  function agrees(keys: number[], reserve = 0, touchAt = -1): void {
+  /** `reserveAt`: where room for twice the keys so far is reserved, -1: never. */
+  function agrees(keys: number[], reserve = 0, reserveAt = -1): void {
     const index = new IntegerIndex();
     if (reserve) index.reserve(reserve);
     const reference = new Map<number, number>();
     for (const [at, key] of keys.entries()) {
-      if (at === touchAt) index.touchRoom(2 * reference.size);
+      if (at === reserveAt) index.reserve(2 * reference.size);
       if (index.get(key) !== (reference.get(key) ?? -1)) throw new Error(`get(${key}) before set`);
       if (!reference.has(key)) {
         reference.set(key, reference.size);
@@ -66,7 +66,7 @@ describe('IntegerIndex over ids close together, and when they spread', () => {
     agrees([...close, 2 ** 40, ...close.map((k) => k * 3)], 100_000);
   });
 
-  it('keeps every key when room is made ahead midway, whichever way the keys go', () => {
+  it('keeps every key when room is reserved midway, whichever way the keys go', () => {
     const up = Array.from({ length: 40_000 }, (_, i) => 536_365 + Math.floor(i / 3));
     agrees(up, 0, 20_000);
     agrees([...up].reverse(), 0, 20_000);

@@ -69,20 +69,12 @@ export class IntegerIndex {
   reserve(keys: number): void {
     this.reserved = Math.max(this.reserved, keys);
     if (this.direct === null) this.resize(this.slotsFor(keys));
-  }
-
-  /**
-   * Makes the direct table ready for `keys` keys in all, its range grown as it grew per key so far, on the side the
-   * last key went: where first touching memory is slow, a thread about to wait does it before it merges in the keys
-   * of another part of a file. Nothing changes when that range would be too wide or the keys are hashed.
-   */
-  touchRoom(keys: number): void {
-    const direct = this.direct;
-    if (direct === null || this.count === 0 || keys <= this.count) return;
-    const span = Math.ceil((direct.length * keys) / this.count);
-    if (span <= direct.length) return;
-    const upward = this.lastKey - this.base >= direct.length / 2;
-    this.widen(upward ? this.base + span - 1 : this.base + direct.length - span);
+    // A direct table that already holds keys (a file's head) spans them at once, on the side the keys went: doubling
+    // its way there fills and copies as many slots again.
+    else if (this.count > 0 && keys > this.direct.length) {
+      const upward = this.lastKey - this.base >= this.direct.length / 2;
+      this.widen(upward ? this.base + keys - 1 : this.base + this.direct.length - keys);
+    }
   }
 
   /** Grows the direct table to hold `key` (at least doubling it); false when the range would be too wide for its keys. */

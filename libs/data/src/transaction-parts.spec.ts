@@ -85,6 +85,33 @@ describe('reading a transactions file in parts on several threads', () => {
     expect(two).toEqual(one);
   });
 
+  it('gives the same when a part has more rows than the head foretold (its room outgrown)', async () => {
+    // The head's rows per byte size the room of every part; lines far shorter than the head's overfill it.
+    const line = (k: number, note: string) =>
+      `${100_000 + Math.floor(k / 3)},${10_000 + (k % 701)},2011-0${1 + (k % 9)}-1${k % 10} 10:00:00,${(k % 13) + 0.5},${note}\n`;
+    const lines = (from: number, bytes: number, note: string) => {
+      const out: string[] = [];
+      for (let k = from, total = 0; total < bytes; k++) total += (out[out.length] = line(k, note)).length;
+      return out.join('');
+    };
+    const long = 'n'.repeat(200);
+    const header = 'InvoiceNo,CustomerID,InvoiceDate,Amount,Note\n';
+    const layouts = {
+      'a later part': header + lines(0, 300_000, long) + lines(50_000, 300_000, 'x'),
+      'the first part': header + lines(0, 100_000, long) + lines(50_000, 200_000, 'x') + lines(90_000, 300_000, long),
+    };
+    for (const [name, text] of Object.entries(layouts)) {
+      const path = join(dir, `outgrown-${name.replace(/\W+/g, '-')}.csv`);
+      writeFileSync(path, text);
+      const one = await readWith(path, 1);
+      for (const threads of [2, 3]) {
+        const many = await readWith(path, threads);
+        expect([name, many.parts]).toEqual([name, threads]);
+        expect({ ...many, parts: 1 }).toEqual(one);
+      }
+    }
+  });
+
   it('reports a bad byte in a later part as one thread does, with its line', async () => {
     const path = join(dir, 'bad-utf8.csv');
     const text = Buffer.from(messyFile(8000));

@@ -1,3 +1,5 @@
+import { isSharedArrayBuffer } from 'node:util/types';
+import type { Columns } from './column-builder';
 import { CsvTokenizer } from './csv';
 import { lineOfByte, Utf8Checker } from './encoding';
 import type { DictionaryParts } from './id-dictionary';
@@ -49,6 +51,8 @@ export interface PartJob {
   estimatedRows: number;
   /** Distinct orders per row in the head, to size the order dictionary once. */
   ordersPerRow: number;
+  /** Where to write the part's rows: views of the first part's shared columns (else the part has columns of its own). */
+  columns?: Columns;
 }
 
 /**
@@ -61,7 +65,8 @@ export async function readPart(
 ): Promise<{ rows: RowIngest; output: PartOutput; transfer: ArrayBuffer[] }> {
   const { headers, resolved, dateFormat } = job.layout;
   const rows = new RowIngest(headers, resolved, dateFormat, job.options);
-  rows.columns.reserve(Math.ceil(job.estimatedRows * 1.1));
+  if (job.columns) rows.columns.adopt(job.columns);
+  else rows.columns.reserve(Math.ceil(job.estimatedRows * 1.1));
   rows.orders.reserve(Math.ceil(job.ordersPerRow * job.estimatedRows * 1.1));
   const tokenizer = new CsvTokenizer(job.options.delimiter ?? ',');
   const utf8 = new Utf8Checker();
@@ -75,7 +80,7 @@ export async function readPart(
   const nextLine = tokenizer.nextLine;
   if (last) rows.add(tokenizer.end(), 0);
   // Views of the columns and dictionaries as they are: their buffers are handed over, not copied (a copy is fresh
-  // memory for every row, which costs more here than reading it).
+  // memory for every row, which costs more here than reading it); shared columns are the first part's already.
   const c = rows.columns;
   const n = c.size;
   const customers = rows.customers.parts();
@@ -110,7 +115,9 @@ export async function readPart(
     output.isReturn,
     customers.numbers,
     orders.numbers,
-  ].map((a) => a.buffer as ArrayBuffer);
+  ]
+    .map((a) => a.buffer)
+    .filter((b): b is ArrayBuffer => !isSharedArrayBuffer(b));
   return { rows, output, transfer };
 }
 
@@ -123,16 +130,30 @@ export function absorbPart(rows: RowIngest, part: PartOutput, lineOffset: number
   const customerAt = rows.customers.merge(part.customers);
   const orderAt = rows.orders.merge(part.orders);
   const c = rows.columns;
-  c.reserve(c.size + part.size);
-  for (let i = 0, r = c.size; i < part.size; i++, r++) {
-    c.customer[r] = customerAt[part.customer[i]];
-    const o = part.order[i];
-    c.order[r] = o < 0 ? o : orderAt[o];
+  if (c.shared && isSharedArrayBuffer(part.customer.buffer)) {
+    // The part's rows are in this thread's shared room already (the only shared columns), past these rows: moved
+    // down to follow them, its indexes mapped on the way (row `from + i` is read before row `c.size + i` <= it is written).
+    const from = part.customer.byteOffset / Int32Array.BYTES_PER_ELEMENT;
+    c.useWhole();
+    for (let i = 0, r = c.size; i < part.size; i++, r++) {
+      c.customer[r] = customerAt[c.customer[from + i]];
+      const o = c.order[from + i];
+      c.order[r] = o < 0 ? o : orderAt[o];
+    }
+    for (const column of [c.timestamp, c.amount, c.quantity, c.isReturn])
+      if (column.length > 0) column.copyWithin(c.size, from, from + part.size);
+  } else {
+    c.reserve(c.size + part.size);
+    for (let i = 0, r = c.size; i < part.size; i++, r++) {
+      c.customer[r] = customerAt[part.customer[i]];
+      const o = part.order[i];
+      c.order[r] = o < 0 ? o : orderAt[o];
+    }
+    c.timestamp.set(part.timestamp, c.size);
+    c.amount.set(part.amount, c.size);
+    if (c.hasQuantity) c.quantity.set(part.quantity, c.size);
+    c.isReturn.set(part.isReturn, c.size);
   }
-  c.timestamp.set(part.timestamp, c.size);
-  c.amount.set(part.amount, c.size);
-  if (c.hasQuantity) c.quantity.set(part.quantity, c.size);
-  c.isReturn.set(part.isReturn, c.size);
   c.size += part.size;
   rows.rowsRead += part.rowsRead;
   rows.rejected += part.rejected;

@@ -13,6 +13,7 @@ import {
   type ResolvedMapping,
   type TransactionColumnMapping,
 } from './transaction-mapping';
+import type { ColumnBuilder } from './column-builder';
 import { transactionIngestReport, type TransactionIngestReport } from './transaction-report';
 import { absorbPart, type PartJob, type PartOutput } from './transaction-parts';
 import { RowIngest } from './transaction-rows';
@@ -159,7 +160,9 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
     return { worker, result };
   });
   try {
-    const first = await readFirstPart(path, options, plan.splits[0], (layout, rowsPerByte, ordersPerRow) => {
+    const first = await readFirstPart(path, options, plan.splits[0], (layout, rowsPerByte, ordersPerRow, columns) => {
+      // Each part's rows go to the room of the shared columns in proportion to its bytes, as the first part's do.
+      const roomRows = (byte: number) => Math.ceil((columns.sharedRoom * byte) / plan.fileBytes);
       plan.splits.forEach((start, k) => {
         const end = plan.splits[k + 1] ?? plan.fileBytes;
         const job: PartJob = {
@@ -171,6 +174,7 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
           options: rowOptions(options),
           estimatedRows: rowsPerByte * (end - start),
           ordersPerRow,
+          columns: columns.shared ? columns.roomAt(roomRows(start), roomRows(end)) : undefined,
         };
         workers[k].worker.postMessage(job);
       });
@@ -178,10 +182,12 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
     if (first.cut) return null;
     // While another thread still reads, this one makes the room of their rows ready, a slice at a time (a slice of
     // a million rows takes under a tenth of a second): once they are done, touching ahead would only delay them.
+    // Shared columns need none: the other threads write their rows in place (this part's rows left them only if
+    // they outgrew their room).
     let reading = true;
     void Promise.all(workers.map(({ result }) => result)).then(() => (reading = false));
     const yieldToMessages = () => new Promise((resolve) => setImmediate(resolve));
-    while (reading && first.rows.columns.touchRoom(1 << 20)) await yieldToMessages();
+    while (reading && !first.rows.columns.shared && first.rows.columns.touchRoom(1 << 20)) await yieldToMessages();
     if (reading) first.rows.orders.touchRoom();
     let lineOffset = first.nextLine - 1;
     for (const { result } of workers) {
@@ -229,7 +235,7 @@ async function readFirstPart(
   source: TransactionSource,
   options: TransactionIngestOptions,
   end?: number,
-  onLayout?: (layout: TransactionLayout, rowsPerByte: number, ordersPerRow: number) => void,
+  onLayout?: OnLayout,
 ): Promise<FirstPart> {
   const chunks = chunksOf(source, options, end);
   try {
@@ -245,7 +251,7 @@ async function readChunks(
   chunks: AsyncIterator<Uint8Array | string>,
   options: TransactionIngestOptions,
   end?: number,
-  onLayout?: (layout: TransactionLayout, rowsPerByte: number, ordersPerRow: number) => void,
+  onLayout?: OnLayout,
 ): Promise<FirstPart> {
   const delimiter = options.delimiter ?? ',';
   const encoding = options.encoding ?? 'utf-8';
@@ -313,7 +319,12 @@ async function readChunks(
 
   const rows = new RowIngest(headers, resolved, dateFormat, options);
   const estimatedRows = fileBytes > headBuffer.length ? (fileBytes / headBuffer.length) * batch.count : 0;
-  if (estimatedRows) rows.columns.reserve(Math.ceil(estimatedRows * 1.1));
+  if (estimatedRows && end !== undefined && onLayout) {
+    // The first part of a file read in parts: room for all the file's rows, the other parts' threads writing theirs
+    // in place; this part's room in proportion to its bytes.
+    const room = Math.ceil(estimatedRows * 1.1);
+    rows.columns.reserveShared(room, Math.ceil((room * end) / fileBytes));
+  } else if (estimatedRows) rows.columns.reserve(Math.ceil(estimatedRows * 1.1));
   try {
     rows.add(batch, dataFrom);
     options.onProgress?.({ bytes: totalBytes, rows: rows.rowsRead });
@@ -321,7 +332,12 @@ async function readChunks(
     // Online Retail): sized once, it is not rehashed at every doubling of millions of ids.
     const ordersPerRow = batch.count > dataFrom ? Math.min(1, rows.orders.size / (batch.count - dataFrom)) : 0;
     if (estimatedRows) rows.orders.reserve(Math.ceil(ordersPerRow * estimatedRows * 1.1));
-    onLayout?.({ headers, resolved, dateFormat, dataFrom }, batch.count / headBuffer.length, ordersPerRow);
+    onLayout?.(
+      { headers, resolved, dateFormat, dataFrom },
+      batch.count / headBuffer.length,
+      ordersPerRow,
+      rows.columns,
+    );
     if (!done) {
       for (;;) {
         const chunk = await next();
@@ -341,6 +357,12 @@ async function readChunks(
   }
   return { rows, resolved, dateFormat, nextLine: tokenizer.nextLine, cut: false };
 }
+
+/**
+ * Called once the head has decided how a file is read (then the other parts' threads can start): the head's rows per
+ * byte and distinct orders per row, and the first part's columns (shared: the other parts' rows go in their room).
+ */
+type OnLayout = (layout: TransactionLayout, rowsPerByte: number, ordersPerRow: number, columns: ColumnBuilder) => void;
 
 /** Refuses a head of a file that is binary or blank; what every reader of a CSV's head checks first. */
 export function checkHead(head: Buffer): void {
