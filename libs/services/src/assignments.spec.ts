@@ -7,12 +7,18 @@ import { createTestDatabase, type TestDatabase } from '@workbench/persistence/te
 import { loadConfig } from './config';
 import { createWorkbench, type Workbench } from './workbench';
 
-// Customer ids as real exports have them, including the characters array literals and CSV quote, and the
-// longest id ingest accepts (MAX_CUSTOMER_ID_LENGTH characters, twice as many UTF-8 bytes).
+// Customer ids as real exports have them, including the characters array literals, CSV and COPY's text format quote
+// (a quoted CSV field may hold a tab or a line break), and the longest id ingest accepts (MAX_CUSTOMER_ID_LENGTH
+// characters, twice as many UTF-8 bytes).
 const ids = [
   '17850',
   'a"b',
   'back\\slash',
+  'back\\tslash-t',
+  'tab\tid',
+  'line\nfeed',
+  'carriage\rreturn\r\n',
+  '\\N',
   'comma,id',
   '{brace}',
   'NULL',
@@ -80,8 +86,9 @@ describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind)
   });
 
   it('stores a run of several batches (full ones and a remainder) row for row', async () => {
-    // 4,000 rows a statement on SQLite: two full batches through one prepared statement, then 1,001 rows.
-    const many = Array.from({ length: 9001 }, (_, i) => `c${(i * 7919) % 9001}`);
+    // 4,000 rows a statement on SQLite: ten full batches through one prepared statement, then 1 row; on PostgreSQL
+    // three pieces of COPY text (16,384 rows each, the last one part-full). Ids not in id order, so they are sorted.
+    const many = Array.from({ length: 40_001 }, (_, i) => `c${(i * 7919) % 40_001}`);
     const segment = Int32Array.from(many, (_, i) => i % 8);
     const score = Float64Array.from(many, (_, i) => (i % 5 === 0 ? NaN : i / 3));
     await wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, runId, many, { segment, score }));

@@ -42,7 +42,7 @@ export function classifyFailure(error: unknown): unknown {
 export const MAX_STORED_ERROR_LENGTH = 500;
 
 /** The database driver prefixes its message with the statement and its parameters inlined: `insert into … values (…) - <reason>`. */
-const SQL_STATEMENT = /^\s*(insert|select|update|delete|with|create|alter|drop|begin|commit|savepoint|release)\b/i;
+const SQL_STATEMENT = /^\s*(insert|copy|select|update|delete|with|create|alter|drop|begin|commit|savepoint|release)\b/i;
 
 /**
  * The reason a failed attempt stores for its users: short and free of data. A database error's message
