@@ -58,18 +58,22 @@ describe('IdDictionary.stringTable', () => {
 });
 
 describe('IdDictionary.touchRoom', () => {
-  it('changes nothing the dictionary gives, whether the ids added after it fit the room or not', () => {
-    for (const later of [[5, 6, 7], [123_456_789, 2 ** 40], ['a much longer text id than the room was made for']]) {
-      const ids = new IdDictionary();
-      ids.reserve(4);
-      ids.number(1);
-      ids.number(2);
-      ids.touchRoom();
-      for (const id of later)
+  it('changes nothing the dictionary gives, however far it got and whether the ids added after fit the room or not', () => {
+    const add = (ids: IdDictionary, list: (number | string)[]) => {
+      for (const id of list)
         if (typeof id === 'number') ids.number(id);
         else ids.text(id);
-      expect(ids.stringTable().toArray()).toEqual(['1', '2', ...later.map(String)]);
-      expect(ids.strings()).toEqual(['1', '2', ...later.map(String)]);
-    }
+    };
+    const before = [1, 'C2', 30];
+    for (const slices of [1, 2, 3, 10])
+      for (const later of [[5, 6, 7], [123_456_789, 2 ** 40], ['a much longer text id than the room was made for']]) {
+        const ids = new IdDictionary();
+        ids.reserve(4);
+        add(ids, before);
+        for (let k = 0; k < slices && ids.touchRoom(1); k++);
+        add(ids, later);
+        expect(ids.stringTable().toArray()).toEqual([...before, ...later].map(String));
+        expect(ids.strings()).toEqual([...before, ...later].map(String));
+      }
   });
 });

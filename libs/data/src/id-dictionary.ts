@@ -7,8 +7,8 @@ export class IdDictionary {
   private numbers = new Float64Array(1 << 10);
   private readonly texts: string[] = [];
   private count = 0;
-  /** Buffers for {@link stringTable}, allocated and touched ahead by {@link touchRoom} (null: none yet). */
-  private room: { ends: Uint32Array; bytes: Uint8Array } | null = null;
+  /** The string table as {@link touchRoom} left it, in room for more ids (null: none yet). */
+  private room: TableSoFar | null = null;
   private readonly byNumber = new IntegerIndex();
   private readonly byText = new Map<string, number>();
 
@@ -54,19 +54,29 @@ export class IdDictionary {
   }
 
   /**
-   * Makes ready the memory the next ids and their string table will take (as many ids as there is room for, as long
-   * as the last one so far): where first touching memory is slow, a thread about to wait for the other parts of a
-   * file does it now instead of while it merges them and writes the table.
+   * Writes the string table of the ids so far, `ids` more of them a call, in room for as many ids as there is room
+   * for (as long as the last one so far), then makes ready the memory the next ids take; false once done. A thread
+   * about to wait for the other parts of a file does it meanwhile, a slice at a time, instead of after it merges them
+   * ({@link stringTable} goes on from where it got); where first touching memory is slow, the room is touched too.
    */
-  touchRoom(): void {
-    if (this.count === 0) return;
+  touchRoom(ids: number): boolean {
+    if (this.count === 0) return false;
+    if (this.room === null) {
+      const last = this.numbers[this.count - 1];
+      const idBytes = last === last ? decimalDigits(last) : 16;
+      const length = this.numbers.length;
+      this.room = { ends: new Uint32Array(length), bytes: new Uint8Array(length * idBytes), ids: 0, texts: 0 };
+    }
+    const room = this.room;
+    if (room.ids < this.count) {
+      this.room = this.writeTable(room, Math.min(this.count, room.ids + ids));
+      return true;
+    }
     this.byNumber.reserve(this.numbers.length);
     this.numbers.fill(0, this.count);
-    const last = this.numbers[this.count - 1];
-    const idBytes = last === last ? decimalDigits(last) : 16;
-    this.room = { ends: new Uint32Array(this.numbers.length), bytes: new Uint8Array(this.numbers.length * idBytes) };
-    this.room.ends.fill(1);
-    this.room.bytes.fill(1);
+    room.ends.fill(1, this.count);
+    room.bytes.fill(1, room.ends[this.count - 1]);
+    return false;
   }
 
   strings(): string[] {
@@ -83,21 +93,39 @@ export class IdDictionary {
    * 2^53) without a string per id: what a table of millions of order ids is stored as.
    */
   stringTable(): StringTable {
-    const texts = StringTable.of(this.texts);
-    const room = this.room;
+    const { ends, bytes } = this.writeTable(
+      this.room ?? { ends: new Uint32Array(0), bytes: new Uint8Array(0), ids: 0, texts: 0 },
+    );
     this.room = null;
-    const ends =
-      room && room.ends.length >= this.count ? room.ends.subarray(0, this.count) : new Uint32Array(this.count);
-    let total = 0;
-    for (let i = 0, t = 0; i < this.count; i++) {
+    const total = this.count === 0 ? 0 : ends[this.count - 1];
+    return new StringTable(ends.subarray(0, this.count), bytes.subarray(0, total));
+  }
+
+  /** Writes the ids after those `table` holds, up to `upTo`, in its room when they fit it (else in more room). */
+  private writeTable(table: TableSoFar, upTo = this.count): TableSoFar {
+    const texts = StringTable.of(this.texts);
+    const from = table.ids;
+    let ends = table.ends;
+    if (ends.length < upTo) {
+      ends = new Uint32Array(this.count);
+      ends.set(table.ends.subarray(0, from));
+    }
+    let total = from === 0 ? 0 : ends[from - 1];
+    for (let i = from, t = table.texts; i < upTo; i++) {
       const key = this.numbers[i];
       total += key === key ? decimalDigits(key) : texts.ends[t] - texts.start(t++);
       if (total > 0xffff_ffff)
         throw new Error(`a table of ${this.count} ids is larger than 4 GiB of text; ids that long are not supported`);
       ends[i] = total;
     }
-    const bytes = room && room.bytes.length >= total ? room.bytes.subarray(0, total) : new Uint8Array(total);
-    for (let i = 0, t = 0, at = 0; i < this.count; i++) {
+    let bytes = table.bytes;
+    if (bytes.length < total) {
+      // As long a room for the ids to come as for these.
+      bytes = new Uint8Array(Math.max(total, Math.ceil((total * ends.length) / upTo)));
+      bytes.set(table.bytes.subarray(0, from === 0 ? 0 : ends[from - 1]));
+    }
+    let t = table.texts;
+    for (let i = from, at = from === 0 ? 0 : ends[from - 1]; i < upTo; i++) {
       const end = ends[i];
       let key = this.numbers[i];
       if (key <= 0x7fff_ffff) {
@@ -119,7 +147,7 @@ export class IdDictionary {
       }
       at = end;
     }
-    return new StringTable(ends, bytes);
+    return { ends, bytes, ids: upTo, texts: t };
   }
 
   /**
@@ -151,6 +179,14 @@ function decimalDigits(key: number): number {
   let digits = 1;
   for (let bound = 10; bound <= key; bound *= 10) digits++;
   return digits;
+}
+
+/** A string table of a dictionary's first `ids` ids (`texts` of them text), in room for more. */
+interface TableSoFar {
+  ends: Uint32Array;
+  bytes: Uint8Array;
+  ids: number;
+  texts: number;
 }
 
 /** A dictionary's ids as {@link IdDictionary.parts} gives them. */
