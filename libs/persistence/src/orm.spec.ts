@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,6 +12,7 @@ import { ApiKey, Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Seg
 import { createOrm, databaseKind, isPostgresUrl, migrateUp, SQLITE_BUSY_TIMEOUT_MS, waitForMigrations } from './orm';
 import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { CHECKPOINT_EVERY_MS, COMMIT_CHECKPOINT_PAGES } from './sqlite-checkpoints';
 
 jest.setTimeout(30_000);
 
@@ -312,6 +313,40 @@ describe('SQLite shared by several processes', () => {
 
     expect(await exited).toBe(0);
     expect((await orm.em.fork().find(ApiKey, {})).map((k) => k.name).sort()).toEqual(['held', 'waiter']);
+  });
+});
+
+describe('SQLite checkpoints', () => {
+  it("leave a commit's pages to a thread of their own, which copies them into the database file; closing keeps them", async () => {
+    const db = await createTestDatabase('sqlite');
+    const path = db.sqlitePath as string;
+    const orm = await createOrm({ sqlitePath: path });
+    try {
+      const conn = orm.em.fork().getConnection();
+      expect(await conn.execute('pragma wal_autocheckpoint')).toEqual([
+        { wal_autocheckpoint: COMMIT_CHECKPOINT_PAGES },
+      ]);
+      await conn.execute('create table filler (bytes blob not null)');
+      // ~8 MiB in one commit: 2,048 pages, twice SQLite's default autocheckpoint, far under this pool's.
+      await conn.execute('insert into filler (bytes) select randomblob(4000) from generate_series(1, 2048)');
+      let after = 0;
+      for (let waited = 0; after < 8 * 2 ** 20 && waited < 20_000; waited += CHECKPOINT_EVERY_MS) {
+        await new Promise((r) => setTimeout(r, CHECKPOINT_EVERY_MS));
+        after = (await stat(path)).size;
+      }
+      expect(after).toBeGreaterThanOrEqual(8 * 2 ** 20);
+    } finally {
+      await orm.close(true);
+    }
+    const reopened = await createOrm({ sqlitePath: path });
+    try {
+      expect(await reopened.em.fork().getConnection().execute('select count(*) as n from filler')).toEqual([
+        { n: 2048 },
+      ]);
+    } finally {
+      await reopened.close(true);
+      await db.drop();
+    }
   });
 });
 

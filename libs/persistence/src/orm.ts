@@ -7,6 +7,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITIES } from './entities';
 import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { COMMIT_CHECKPOINT_PAGES, SqliteCheckpoints } from './sqlite-checkpoints';
 
 export interface CreateOrmOptions {
   /** `postgres://…` or `postgresql://…` selects PostgreSQL; anything else (or nothing) selects SQLite. */
@@ -75,12 +76,14 @@ export function buildOrmConfig(options: CreateOrmOptions): Options {
     // MikroORM turns foreign keys on when it connects; this also covers any connection the pool
     // opens later (SQLite enforces them only when asked, per connection). Several processes share one
     // embedded home (a CLI beside the server): WAL lets readers run beside the one writer, and a
-    // writer waits up to SQLITE_BUSY_TIMEOUT_MS for the lock instead of failing with "database is locked".
+    // writer waits up to SQLITE_BUSY_TIMEOUT_MS for the lock instead of failing with "database is locked". The WAL is
+    // checkpointed by a thread of createOrm's (SqliteCheckpoints), not by each commit.
     pool: {
       afterCreate: (conn: LibSqlRawConnection, done: (err: Error | null, conn: LibSqlRawConnection) => void) => {
         try {
           conn.exec(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           conn.exec('pragma journal_mode = wal');
+          conn.exec(`pragma wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES}`);
           conn.exec('pragma foreign_keys = on');
           done(null, conn);
         } catch (err) {
@@ -106,10 +109,17 @@ function migrationOptions(kind: DatabaseKind, debug: boolean): Options['migratio
 
 /** Connects to PostgreSQL or SQLite (see {@link CreateOrmOptions}). Does not touch the schema: call {@link migrateUp}. */
 export async function createOrm(options: CreateOrmOptions): Promise<MikroORM> {
-  if (!isPostgresUrl(options.databaseUrl)) {
-    mkdirSync(dirname(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH)), { recursive: true });
-  }
-  return MikroORM.init(buildOrmConfig(options));
+  if (isPostgresUrl(options.databaseUrl)) return MikroORM.init(buildOrmConfig(options));
+  const path = resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH);
+  mkdirSync(dirname(path), { recursive: true });
+  const orm = await MikroORM.init(buildOrmConfig(options));
+  const checkpoints = new SqliteCheckpoints(path);
+  const close = orm.close.bind(orm);
+  orm.close = async (force?: boolean) => {
+    await checkpoints.stop();
+    await close(force);
+  };
+  return orm;
 }
 
 export function databaseKind(orm: MikroORM): DatabaseKind {
