@@ -46,7 +46,10 @@ function rowsBySegment(layout: SegmentLayout): Int32Array[] {
     const s = layout.segmentOfRow[row];
     groups[s][fill[s]++] = row;
   }
-  groups.push(Int32Array.from(layout.segmentOfRow.keys()));
+  // A plain loop: Int32Array.from over the keys() iterator took ~0.15 s at 1M rows (CPU profile of a run).
+  const all = new Int32Array(layout.segmentOfRow.length);
+  for (let row = 0; row < all.length; row++) all[row] = row;
+  groups.push(all);
   return groups;
 }
 
