@@ -5,6 +5,7 @@ import {
   encodeTransactionParts,
   encodeTransactions,
   ingestTransactions,
+  readTransactionColumns,
   readTransactions,
   transactionsHash,
   type ByteSource,
@@ -142,6 +143,43 @@ describe('transactions codec', () => {
     const source = chunkedSource(bytes, 13);
     expect(plain(await readTransactions(source))).toEqual(plain(table));
     expect(source.calls).toBeGreaterThan(bytes.length / 13);
+  });
+
+  it('reads a table without its order ids, or only its row columns, leaving those bytes unread', async () => {
+    const table = tableOf(Array.from({ length: 5000 }, (_, i) => `order-and-customer-${i}`));
+    const bytes = encodeTransactions(table);
+    const counting = () => {
+      const source = { ...bytesSource(bytes), bytesRead: 0 };
+      const read = source.read;
+      source.read = (target, position) => {
+        source.bytesRead += target.byteLength;
+        return read(target, position);
+      };
+      return source;
+    };
+    const idBytes = (ids: readonly string[]) => ids.reduce((sum, id) => sum + 4 + Buffer.byteLength(id), 0);
+    const all = counting();
+    await readTransactions(all);
+
+    const withoutOrders = counting();
+    const back = await readTransactions(withoutOrders, { orderIds: false });
+    const { orderIds, ...rest } = back;
+    const { orderIds: _, ...expected } = table;
+    expect(rest).toEqual(expected);
+    expect(orderIds.length).toBe(5000);
+    expect(() => orderIds.at(0)).toThrow('the 5000 order ids of this table were not read');
+    expect(all.bytesRead - withoutOrders.bytesRead).toBe(idBytes(table.orderIds as string[]));
+
+    const rowsOnly = counting();
+    const columns = await readTransactionColumns(rowsOnly);
+    const { rowCount, customer, order, timestamp, amount, isReturn } = table;
+    expect(columns).toEqual({ rowCount, customer, order, timestamp, amount, isReturn });
+    expect(all.bytesRead - rowsOnly.bytesRead).toBe(idBytes(table.orderIds as string[]) + idBytes(table.customerIds));
+    // Each column in a buffer of its own: one can be moved to another thread without the others.
+    const buffers = [columns.customer, columns.order, columns.timestamp, columns.amount, columns.isReturn].map(
+      (c) => c.buffer,
+    );
+    expect(new Set(buffers).size).toBe(5);
   });
 
   it('encodes as parts whose concatenation is the encoding, and hashes that', async () => {

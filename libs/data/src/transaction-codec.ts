@@ -10,7 +10,7 @@ import {
   type SectionHeader as LaidOutSection,
   type SectionType,
 } from './sections';
-import { StringTable } from './string-table';
+import { StringTable, type IdList } from './string-table';
 import type { TransactionTable } from './transaction-table';
 
 // Layout 'WBT2' (see sections.ts): the row columns (customer index, order index, timestamp, amount, isReturn,
@@ -94,18 +94,12 @@ function parseHeader(head: Uint8Array, what: string): { magic: string; headerLen
   return { magic, headerLength };
 }
 
-function tableOf(
-  header: Header,
-  section: (name: SectionName) => Section | null,
-  v1Ids?: { customerIds: string[]; orderIds: string[] },
-  customerIds?: string[],
-): TransactionTable {
-  const ids = (ends: SectionName, bytes: SectionName) =>
-    new StringTable(section(ends) as Uint32Array, section(bytes) as Uint8Array);
+type SectionOf = (name: SectionName) => Section | null;
+
+/** A table's row columns from its sections (the id dictionaries are read apart: they are not always wanted). */
+function rowsOf(header: Header, section: SectionOf): Omit<TransactionTable, 'customerIds' | 'orderIds'> {
   return {
     rowCount: header.rowCount,
-    customerIds: v1Ids?.customerIds ?? customerIds ?? ids('customerIdEnds', 'customerIdBytes').toArray(),
-    orderIds: v1Ids?.orderIds ?? ids('orderIdEnds', 'orderIdBytes'),
     customer: section('customer') as Int32Array,
     order: section('order') as Int32Array,
     timestamp: section('timestamp') as Float64Array,
@@ -115,6 +109,9 @@ function tableOf(
   };
 }
 
+const stringsIn = (section: SectionOf, ends: SectionName, bytes: SectionName) =>
+  new StringTable(section(ends) as Uint32Array, section(bytes) as Uint8Array);
+
 /** Reads bytes written by {@link encodeTransactions}: columns are views into `bytes` where aligned, copies otherwise. */
 export function decodeTransactions(bytes: Uint8Array): TransactionTable {
   const { magic, headerLength } = parseHeader(bytes, '');
@@ -123,38 +120,103 @@ export function decodeTransactions(bytes: Uint8Array): TransactionTable {
     const c = header.columns.find((h) => h.name === name);
     return c ? sectionIn(bytes, headerLength, c) : null;
   };
-  return tableOf(
-    header,
-    section,
-    magic === MAGIC_V1 ? { customerIds: header.customerIds ?? [], orderIds: header.orderIds ?? [] } : undefined,
-  );
+  return {
+    ...rowsOf(header, section),
+    ...(magic === MAGIC_V1
+      ? { customerIds: header.customerIds ?? [], orderIds: header.orderIds ?? [] }
+      : {
+          customerIds: stringsIn(section, 'customerIdEnds', 'customerIdBytes').toArray(),
+          orderIds: stringsIn(section, 'orderIdEnds', 'orderIdBytes'),
+        }),
+  };
 }
 
-/** Reads a stored table section by section (each into its own buffer), so no buffer of the whole table is needed. */
-export async function readTransactions(source: ByteSource): Promise<TransactionTable> {
+/** What to read of a stored table (see {@link readTransactions}). */
+export interface ReadTransactionsOptions {
+  /**
+   * `false`: the order id dictionary is left in the store and only its count is read (the table's `orderIds.at`
+   * then throws). Features and KPIs use the order indexes and their count alone, and the ids are most of a
+   * table's id bytes: ~1 GiB at 75M orders.
+   */
+  orderIds?: boolean;
+}
+
+/** The row columns of a transactions table, without its id dictionaries (see {@link readTransactionColumns}). */
+export type TransactionRowColumns = Pick<
+  TransactionTable,
+  'rowCount' | 'customer' | 'order' | 'timestamp' | 'amount' | 'isReturn'
+>;
+
+/**
+ * The sections of a stored table that `wanted` names, each read into a buffer of its own (so no buffer of the whole
+ * table is needed, and each section's memory is its own); null for a 'WBT1' table, which is decoded whole.
+ */
+async function readSections(
+  source: ByteSource,
+  wanted: (name: SectionName) => boolean,
+): Promise<{ header: Header; sections: Map<SectionName, Section> } | null> {
   const head = new Uint8Array(Math.min(8, source.size));
   await source.read(head, 0);
   const { magic, headerLength } = parseHeader(head, ` in a ${source.size}-byte source`);
-  if (magic === MAGIC_V1) {
-    const all = new Uint8Array(source.size);
-    await source.read(all, 0);
-    return decodeTransactions(all);
-  }
+  if (magic === MAGIC_V1) return null;
   const json = new Uint8Array(headerLength);
   await source.read(json, 8);
   const header = JSON.parse(Buffer.from(json).toString('utf8')) as Header;
   const dataStart = align8(8 + headerLength);
   const sections = new Map<SectionName, Section>();
   for (const c of header.columns) {
+    if (!wanted(c.name)) continue;
     const buffer = new ArrayBuffer(c.byteLength);
     await source.read(new Uint8Array(buffer), dataStart + c.offset);
     sections.set(c.name, typedSection(c.type, buffer, 0, c.byteLength));
   }
-  const ends = sections.get('customerIdEnds') as Uint32Array;
-  const bytes = sections.get('customerIdBytes') as Uint8Array;
+  return { header, sections };
+}
+
+async function decodeWhole(source: ByteSource): Promise<TransactionTable> {
+  const all = new Uint8Array(source.size);
+  await source.read(all, 0);
+  return decodeTransactions(all);
+}
+
+/** Reads a stored table section by section (each into its own buffer), so no buffer of the whole table is needed. */
+export async function readTransactions(
+  source: ByteSource,
+  options: ReadTransactionsOptions = {},
+): Promise<TransactionTable> {
+  const withOrderIds = options.orderIds ?? true;
+  const read = await readSections(
+    source,
+    (name) => withOrderIds || (name !== 'orderIdEnds' && name !== 'orderIdBytes'),
+  );
+  if (!read) return decodeWhole(source);
+  const section = (name: SectionName) => read.sections.get(name) ?? null;
   // Read by the API and worker processes: the customer ids (a million and more) are decoded with turns for the event loop.
-  const customerIds = await new StringTable(ends, bytes).toArrayYielding();
-  return tableOf(header, (name) => sections.get(name) ?? null, undefined, customerIds);
+  const customerIds = await stringsIn(section, 'customerIdEnds', 'customerIdBytes').toArrayYielding();
+  const orderCount = read.header.orderCount;
+  const orderIds: IdList = withOrderIds
+    ? stringsIn(section, 'orderIdEnds', 'orderIdBytes')
+    : {
+        length: orderCount,
+        at: () => {
+          throw new Error(
+            `the ${orderCount} order ids of this table were not read (readTransactions with orderIds: false)`,
+          );
+        },
+      };
+  return { ...rowsOf(read.header, section), customerIds, orderIds };
+}
+
+/**
+ * The row columns of a stored table (customer and order indexes, timestamp, amount, isReturn), each in a buffer of
+ * its own that the caller owns, without the id dictionaries: what a run's KPIs read, and may move to another thread.
+ */
+export async function readTransactionColumns(source: ByteSource): Promise<TransactionRowColumns> {
+  const names = new Set<SectionName>(['customer', 'order', 'timestamp', 'amount', 'isReturn']);
+  const read = await readSections(source, (name) => names.has(name));
+  const table = read ? rowsOf(read.header, (name) => read.sections.get(name) ?? null) : await decodeWhole(source);
+  const { rowCount, customer, order, timestamp, amount, isReturn } = table;
+  return { rowCount, customer, order, timestamp, amount, isReturn };
 }
 
 /** A {@link ByteSource} over bytes in memory. */
