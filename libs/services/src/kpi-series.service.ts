@@ -28,6 +28,7 @@ export class KpiSeriesService {
     const segmentation = await this.segmentations.get(run.segmentation.id);
     const input = await this.runInputs.loadRunInput(run.datasetVersion, {
       churnHorizonDays: segmentation.target?.churnHorizonDays,
+      transactions: true,
     });
     if (!input.transactions) {
       throw new InvalidRequestError(

@@ -7,8 +7,10 @@ import {
   decodeFrame,
   MS_PER_DAY,
   readFrame,
+  readTransactionColumns,
   readTransactions,
   StringTable,
+  type TransactionRowColumns,
 } from '@workbench/data';
 import { DatasetVersion, type ArtifactStore } from '@workbench/persistence';
 import { createFeatureFrame, numeric, type FeatureFrame, type TransactionColumns } from '@workbench/plugin-sdk';
@@ -31,18 +33,36 @@ export interface RunInput {
   revenueFeature?: string;
   /** The day features and KPIs are computed as of (epoch ms, UTC). */
   referenceDate: number;
+  /**
+   * The transactions, by column, when asked for (`loadRunInput`'s `transactions`) and the version is a transactions
+   * table: read for this call alone, never cached, so the caller may move them to a sandbox thread instead of
+   * copying them (100M transactions are 2.5 GB).
+   */
   transactions?: TransactionColumns;
   /** The dataset's extra tables (latest version of each), by name. */
   tables: Record<string, FeatureFrame>;
 }
 
+/** The buffers of the input's own transactions, which its caller may move to a sandbox thread (see runInSandbox). */
+export function transactionBuffers(input: RunInput): ArrayBufferLike[] {
+  return Object.values(input.transactions ?? {}).map((column: ArrayBufferView) => column.buffer);
+}
+
+/** A built input as cached: the features, without the transactions (re-read per call that asks for them). */
+interface CachedInput {
+  input: Omit<RunInput, 'transactions'>;
+  /** Of a transactions version: its stored table, and the frame row of each of its customers. */
+  source?: { artifactKey: string; rowOfCustomer: Int32Array };
+}
+
 /**
  * What runs, comparisons and retrains train on, built from a stored dataset version: a customers table as
  * it is, or a transactions table turned into per-customer features (with the dataset's customers and extra
- * tables). Built inputs are cached: versions are immutable, and a comparison or retrain reads them again.
+ * tables). Built features are cached: versions are immutable, and a comparison or retrain reads them again.
+ * The transactions are not: at 100M rows they are 2.5 GB, and each run hands its own to its sandbox thread.
  */
 export class RunInputsService {
-  private readonly inputs = new Map<string, RunInput>();
+  private readonly inputs = new Map<string, CachedInput>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -53,9 +73,13 @@ export class RunInputsService {
   /**
    * The frame a run of this dataset version trains on. A customers table is used as it is; a
    * transactions table becomes per-customer features (rfm@1 + bgnbd@1) joined with the dataset's
-   * latest customers table when it has one, and its transactions are kept for the KPIs.
+   * latest customers table when it has one. With `transactions`, its transactions come too, for the KPIs:
+   * the caller's own (see {@link RunInput.transactions}).
    */
-  async loadRunInput(version: DatasetVersion, options: { churnHorizonDays?: number } = {}): Promise<RunInput> {
+  async loadRunInput(
+    version: DatasetVersion,
+    options: { churnHorizonDays?: number; transactions?: boolean } = {},
+  ): Promise<RunInput> {
     // Building features from millions of transactions takes seconds; a comparison or a retrain right after a
     // run needs the same input again. Versions are immutable, so the key names everything the input depends on.
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
@@ -64,15 +88,29 @@ export class RunInputsService {
       .find(DatasetVersion, { dataset: datasetId, kind: { $in: ['customers', 'table'] } }, { fields: ['id'] });
     const key = [version.id, options.churnHorizonDays ?? 0, ...others.map((v) => v.id).sort()].join(':');
     const cached = this.inputs.get(key);
-    if (cached) return cached;
-    const input = await this.buildRunInput(version, options);
-    this.inputs.set(key, input);
+    if (cached) {
+      if (!options.transactions || !cached.source) return cached.input;
+      return { ...cached.input, transactions: await this.transactionsOf(cached.source) };
+    }
+    const { transactions, ...built } = await this.buildRunInput(version, options);
+    this.inputs.set(key, built);
     // Two inputs at most: the champion's and the candidate's (a frame of a million customers is ~100 MB).
     while (this.inputs.size > 2) this.inputs.delete(this.inputs.keys().next().value as string);
-    return input;
+    // Those the build read, handed to this caller alone: another reads its own.
+    return transactions ? { ...built.input, transactions } : built.input;
   }
 
-  private async buildRunInput(version: DatasetVersion, options: { churnHorizonDays?: number }): Promise<RunInput> {
+  /** The stored table's transactions, read anew: each customer's frame row from the cached map. */
+  private async transactionsOf(source: NonNullable<CachedInput['source']>): Promise<TransactionColumns> {
+    const reader = await this.artifacts.open(source.artifactKey);
+    const table = await readTransactionColumns(reader).finally(() => reader.close());
+    return transactionColumns(table, await customerRows(table, source.rowOfCustomer));
+  }
+
+  private async buildRunInput(
+    version: DatasetVersion,
+    options: { churnHorizonDays?: number; transactions?: boolean },
+  ): Promise<CachedInput & { transactions?: TransactionColumns }> {
     const datasetId = typeof version.dataset === 'object' ? version.dataset.id : (version.dataset as string);
     const tables = await this.tables(datasetId);
     if (version.kind === 'table')
@@ -83,12 +121,14 @@ export class RunInputsService {
       const stored = readFrame(await this.artifacts.get(version.artifactKey));
       const revenueFeature = version.schema.find((c) => (c as { role?: string }).role === 'revenue')?.name;
       return {
-        frame: stored.frame,
-        ids: stored.ids,
-        featureSet: 'customer-columns/1',
-        revenueFeature,
-        referenceDate: version.createdAt.getTime(),
-        tables,
+        input: {
+          frame: stored.frame,
+          ids: stored.ids,
+          featureSet: 'customer-columns/1',
+          revenueFeature,
+          referenceDate: version.createdAt.getTime(),
+          tables,
+        },
       };
     }
     // Section by section from the store: a table of 100M rows is several GB, more than one buffer should hold.
@@ -121,31 +161,24 @@ export class RunInputsService {
     }
     // Adding the churn label or the customers' columns keeps the rows, so the features' customer → row map holds.
     const { rowOfCustomer } = features;
-    const customerRow = new Int32Array(table.rowCount);
-    for (let start = 0; start < table.rowCount; start += FEATURE_ROWS_PER_STEP) {
-      const end = Math.min(table.rowCount, start + FEATURE_ROWS_PER_STEP);
-      for (let i = start; i < end; i++) customerRow[i] = rowOfCustomer[table.customer[i]];
-      await new Promise(setImmediate);
-    }
     const featureSet = [
       ...features.featureSets.map((f) => `${f.name}@${f.version}`),
       ...(customersVersion ? [`customers-v${customersVersion.version}`] : []),
       ...(horizon ? [`churned@1(${horizon}d)`] : []),
     ].join('+');
     return {
-      frame,
-      ids: StringTable.of(frame.ids),
-      featureSet,
-      revenueFeature: 'monetary',
-      referenceDate: features.referenceDate.getTime(),
-      tables,
-      transactions: {
-        customerRow,
-        order: table.order.subarray(0, table.rowCount),
-        timestamp: table.timestamp.subarray(0, table.rowCount),
-        amount: table.amount.subarray(0, table.rowCount),
-        isReturn: table.isReturn.subarray(0, table.rowCount),
+      input: {
+        frame,
+        ids: StringTable.of(frame.ids),
+        featureSet,
+        revenueFeature: 'monetary',
+        referenceDate: features.referenceDate.getTime(),
+        tables,
       },
+      source: { artifactKey: version.artifactKey, rowOfCustomer },
+      transactions: options.transactions
+        ? transactionColumns(table, await customerRows(table, rowOfCustomer))
+        : undefined,
     };
   }
 
@@ -185,4 +218,25 @@ export class RunInputsService {
   async loadFrame(version: DatasetVersion): Promise<FeatureFrame> {
     return (await this.loadRunInput(version)).frame;
   }
+}
+
+/** The frame row of each transaction, from its customer's (with turns for the event loop: 100M rows take a while). */
+async function customerRows(table: TransactionRowColumns, rowOfCustomer: Int32Array): Promise<Int32Array> {
+  const customerRow = new Int32Array(table.rowCount);
+  for (let start = 0; start < table.rowCount; start += FEATURE_ROWS_PER_STEP) {
+    const end = Math.min(table.rowCount, start + FEATURE_ROWS_PER_STEP);
+    for (let i = start; i < end; i++) customerRow[i] = rowOfCustomer[table.customer[i]];
+    await new Promise(setImmediate);
+  }
+  return customerRow;
+}
+
+function transactionColumns(table: TransactionRowColumns, customerRow: Int32Array): TransactionColumns {
+  return {
+    customerRow,
+    order: table.order.subarray(0, table.rowCount),
+    timestamp: table.timestamp.subarray(0, table.rowCount),
+    amount: table.amount.subarray(0, table.rowCount),
+    isReturn: table.isReturn.subarray(0, table.rowCount),
+  };
 }

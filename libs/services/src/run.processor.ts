@@ -13,7 +13,7 @@ import type { AlertsService, RunKpiRow } from './alerts.service';
 import type { AudiencesService } from './audiences.service';
 import type { AssignmentsService } from './assignments.service';
 import { hostKpis } from './host-kpis';
-import type { RunInputsService } from './run-inputs.service';
+import { transactionBuffers, type RunInputsService } from './run-inputs.service';
 import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_ISOLATION, sandboxLimits, type PluginIsolation } from './plugin-limits';
@@ -138,6 +138,7 @@ export class RunProcessor extends JobProcessor<Run> {
     const segmentation = await this.segmentations.get(run.segmentation.id);
     const input = await this.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, {
       churnHorizonDays: segmentation.target?.churnHorizonDays,
+      transactions: true,
     });
     const { frame } = input;
     const ctx = this.runContext(run, job, signal);
@@ -168,6 +169,8 @@ export class RunProcessor extends JobProcessor<Run> {
           },
           ctx,
           sandboxLimits(segmentation.limits, this.isolation.caps),
+          // This run's own transactions (read for it, used by nothing else here): moved to the thread, not copied.
+          transactionBuffers(input),
         )
       : await trainAndEvaluate(work, ctx);
 

@@ -18,7 +18,7 @@ import { JobProcessor, type RecordingRetry } from './job-processor';
 import type { WorkbenchLogger } from './logger';
 import { DEFAULT_PLUGIN_ISOLATION, sandboxLimits, type PluginIsolation } from './plugin-limits';
 import type { PluginsService } from './plugins.service';
-import type { RunInputsService } from './run-inputs.service';
+import { transactionBuffers, type RunInputsService } from './run-inputs.service';
 import type { RunsService } from './runs.service';
 import { assertSameFeatures, assertScorable } from './scorings.service';
 
@@ -88,8 +88,10 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
     }
     const segments = await this.runs.segments(run.id);
     const version = scoring.datasetVersion as DatasetVersion;
+    // A scoring measures its customers' KPIs only for the segmentation's alerts, and only with the evaluators they read.
+    const read = this.alerts ? await this.alerts.metricsRead(run.segmentation) : new Set<string>();
     // No churn horizon: a model trained on features as of N days before the end scores customers as of the data's end.
-    const input = await this.runInputs.loadRunInput(version);
+    const input = await this.runInputs.loadRunInput(version, { transactions: read.size > 0 });
     assertSameFeatures(run, input.featureSet, `dataset version ${version.version}`);
     const artifact = {
       format: model.manifest.artifactFormat,
@@ -98,8 +100,6 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
     await job.progress(0.1, 'features built');
     const ctx = this.context(scoring.id, run.seed, job, run.pluginName);
     const limits = sandboxLimits(run.segmentation.limits, this.isolation.caps);
-    // A scoring measures its customers' KPIs only for the segmentation's alerts, and only with the evaluators they read.
-    const read = this.alerts ? await this.alerts.metricsRead(run.segmentation) : new Set<string>();
     const steps: KpiStep[] = [];
     for (const k of run.segmentation.kpis ?? []) {
       if (this.plugins.kpiKeys(k.plugin).some((key) => read.has(key)))
@@ -144,6 +144,8 @@ export class ScoringProcessor extends JobProcessor<Scoring> {
             },
             ctx,
             limits,
+            // This scoring's own transactions (read for it, used by nothing else here): moved to the thread, not copied.
+            transactionBuffers(input),
           )
         : await scoreAndEvaluate(step, { ...evaluation, kpis: steps }, ctx);
       outcome = result.outcome;

@@ -9,9 +9,11 @@ import {
   transactionsHash,
 } from '@workbench/data';
 import { LocalArtifactStore, RunStatus } from '@workbench/persistence';
+import type { TransactionColumns } from '@workbench/plugin-sdk';
 import { fixturePath } from '@workbench/plugin-sdk/testing';
 import { loadConfig } from './config';
 import { revenuePerSegment, splitAtMedian } from './testing';
+import { RunInputsService } from './run-inputs.service';
 import { createWorkbench, type Workbench } from './workbench';
 
 const elog = fixturePath('cdnowElog.csv');
@@ -98,6 +100,35 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
       .slice(1)
       .reduce((sum, line) => sum + Number(line.split(',')[4]), 0);
     expect((revenue[0].value ?? 0) + (revenue[1].value ?? 0)).toBeCloseTo(total, 6);
+  });
+
+  it("hands each caller that asks its own transactions, read anew (the features are cached), and a second run's KPIs equal the first's", async () => {
+    const dataset = await wb.datasets.get('cdnow');
+    const version = await wb.datasets.latestVersion(dataset.id);
+    // A service of its own, so the first call builds the input (and hands over the table it read) and the next re-read it.
+    const inputs = new RunInputsService(wb.orm, wb.artifacts, wb.datasets);
+    const built = await inputs.loadRunInput(version, { transactions: true });
+    const reread = await inputs.loadRunInput(version, { transactions: true });
+    const plain = await inputs.loadRunInput(version);
+    expect(reread.frame).toBe(built.frame);
+    expect(plain.transactions).toBeUndefined();
+    const a = built.transactions as TransactionColumns;
+    const b = reread.transactions as TransactionColumns;
+    for (const name of ['customerRow', 'order', 'timestamp', 'amount', 'isReturn'] as const) {
+      expect(b[name].buffer).not.toBe(a[name].buffer);
+      expect(Buffer.from(b[name].buffer).equals(Buffer.from(a[name].buffer))).toBe(true);
+    }
+    // Independent of the input: each transaction's row holds its customer's id.
+    const lines = readFileSync(elog, 'utf8').trim().split('\n').slice(1);
+    expect(lines.map((line, i) => built.frame.ids[a.customerRow[i]] === line.split(',')[0])).not.toContain(false);
+
+    const first = await wb.runs.submit('cdnow-spend');
+    const second = await wb.runs.submit('cdnow-spend');
+    await wb.runs.waitFor(first.id);
+    await wb.runs.waitFor(second.id);
+    const revenue = async (id: string) =>
+      (await wb.runs.kpis(id)).filter((k) => k.kpi === 'revenue').map((k) => k.value);
+    expect(await revenue(second.id)).toEqual(await revenue(first.id));
   });
 
   it('refuses a KPI evaluator that is not one, naming the list entry', async () => {

@@ -231,7 +231,7 @@ async function breakdown(sampler: RssSampler, wb: Workbench, csv: string, runId:
     sampler,
     '  features: loadRunInput (decode + rfm/bgnbd)',
     false,
-    () => wb.runInputs.loadRunInput(run.datasetVersion as DatasetVersion),
+    () => wb.runInputs.loadRunInput(run.datasetVersion as DatasetVersion, { transactions: true }),
     (i) => `${fmt(i.frame.rowCount)} customers`,
   );
   const ctx = benchContext(run.id, run.seed);

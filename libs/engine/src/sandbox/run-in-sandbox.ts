@@ -36,6 +36,8 @@ function formatMs(ms: number): string {
  * Runs a run's plugins in a worker thread of their own, on copies of its data (see {@link copyForThread}), so
  * a plugin cannot change the host's cached input, block the host's event loop, crash it or exhaust its
  * memory. The thread is ended when it finishes, fails, exceeds `limits` or the host aborts `ctx.signal`.
+ * Arrays whose buffer is in `moved` are not copied but moved: the caller gives that memory up (it is detached
+ * here once the thread has it), so what the plugin writes into it is nowhere the host can read.
  *
  * Limits: time, the thread's JS heap (`resourceLimits`) and, for memory outside the heap (typed arrays,
  * buffers), the growth of the whole process's RSS since the start, polled from the host. With several
@@ -45,8 +47,9 @@ export function runInSandbox(
   job: SandboxJob,
   ctx: RunContext,
   limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+  moved: readonly ArrayBufferLike[] = [],
 ): Promise<PluginWorkResult> {
-  return runThread<PluginWorkResult>(job, ctx, limits);
+  return runThread<PluginWorkResult>(job, ctx, limits, moved);
 }
 
 /** Scores data with a trained model in a worker thread of its own, under the same limits as training (see {@link runInSandbox}). */
@@ -55,16 +58,20 @@ export function scoreInSandbox(
   ctx: RunContext,
   limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
 ): Promise<ScoreOutcome> {
-  return runThread<ScoreOutcome>({ ...job, evaluate: undefined }, ctx, limits);
+  return runThread<ScoreOutcome>({ ...job, evaluate: undefined }, ctx, limits, []);
 }
 
-/** Scores data and measures the scored customers' KPIs (see scoreAndEvaluate) in a worker thread, as {@link scoreInSandbox}. */
+/**
+ * Scores data and measures the scored customers' KPIs (see scoreAndEvaluate) in a worker thread, as
+ * {@link scoreInSandbox}; arrays of `moved` buffers are moved, not copied, as in {@link runInSandbox}.
+ */
 export function scoreAndEvaluateInSandbox(
   job: ScoreSandboxJob & { evaluate: NonNullable<ScoreSandboxJob['evaluate']> },
   ctx: RunContext,
   limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+  moved: readonly ArrayBufferLike[] = [],
 ): Promise<ScoreEvaluationOutcome> {
-  return runThread<ScoreEvaluationOutcome>(job, ctx, limits);
+  return runThread<ScoreEvaluationOutcome>(job, ctx, limits, moved);
 }
 
 /**
@@ -72,7 +79,11 @@ export function scoreAndEvaluateInSandbox(
  * at the limit (the thread's body is sandbox-thread). The thread is started first, with the job's modules alone, so it
  * loads the plugins while this thread copies the data, which follows as its first message.
  */
-export function startSandboxThread(job: SandboxJob | ScoreSandboxJob | ServeSandboxJob, limits: SandboxLimits): Worker {
+export function startSandboxThread(
+  job: SandboxJob | ScoreSandboxJob | ServeSandboxJob,
+  limits: SandboxLimits,
+  moved: readonly ArrayBufferLike[] = [],
+): Worker {
   const entry = threadEntry(__dirname, 'sandbox-thread');
   const worker = new Worker(entry.file, {
     workerData: { modules: job.modules },
@@ -83,7 +94,8 @@ export function startSandboxThread(job: SandboxJob | ScoreSandboxJob | ServeSand
   });
   try {
     const transferList: ArrayBuffer[] = [];
-    worker.postMessage({ type: 'job', job: copyForThread(job, transferList) } satisfies HostMessage, transferList);
+    const copy = copyForThread(job, transferList, new Set(moved));
+    worker.postMessage({ type: 'job', job: copy } satisfies HostMessage, transferList);
   } catch (e) {
     void worker.terminate();
     throw e;
@@ -204,9 +216,10 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
   job: SandboxJob | ScoreSandboxJob,
   ctx: RunContext,
   limits: SandboxLimits,
+  moved: readonly ArrayBufferLike[],
 ): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const worker = startSandboxThread(job, limits);
+    const worker = startSandboxThread(job, limits, moved);
     let settled = false;
     const finish = (error: Error | null, result?: PluginWorkResult | ScoreOutcome | ScoreEvaluationOutcome) => {
       if (settled) return;
@@ -246,12 +259,22 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
  * The job with each typed array in its plain objects and arrays copied once into a buffer of its own, which is then
  * moved to the thread (`transferList`): structured clone would copy every array twice (into the message, then out
  * of it), and 100M transactions are ~2.5 GB. The plugin still gets copies: the host's arrays stay as they are.
- * Anything else (strings, dates, class instances) is left to structured clone.
+ * An array whose buffer is in `moved` (memory the caller gives up) is not copied: its buffer goes in `transferList`
+ * as it is, so the post detaches it here. Anything else (strings, dates, class instances) is left to structured clone.
  */
-export function copyForThread<T>(value: T, transferList: ArrayBuffer[]): T {
+export function copyForThread<T>(
+  value: T,
+  transferList: ArrayBuffer[],
+  moved: ReadonlySet<ArrayBufferLike> = new Set(),
+): T {
   if (typeof value !== 'object' || value === null) return value;
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView) return value;
+    if (moved.has(value.buffer)) {
+      const buffer = value.buffer as ArrayBuffer;
+      if (!transferList.includes(buffer)) transferList.push(buffer);
+      return value;
+    }
     // Byte for byte into a new buffer (a Buffer's slice would be a view, maybe of Node's shared pool).
     const bytes = new Uint8Array(value.byteLength);
     bytes.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
@@ -264,10 +287,10 @@ export function copyForThread<T>(value: T, transferList: ArrayBuffer[]): T {
     ) => T;
     return new Type(bytes.buffer, 0, value.byteLength / (value as unknown as Uint8Array).BYTES_PER_ELEMENT);
   }
-  if (Array.isArray(value)) return value.map((item) => copyForThread(item, transferList)) as T;
+  if (Array.isArray(value)) return value.map((item) => copyForThread(item, transferList, moved)) as T;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = copyForThread(item, transferList);
+  for (const [key, item] of Object.entries(value)) out[key] = copyForThread(item, transferList, moved);
   return out as T;
 }

@@ -69,12 +69,53 @@ describe('runInSandbox (a worker thread per run)', () => {
     );
   });
 
+  it('moves the arrays the host hands over instead of copying them: detached here, so nothing the plugin writes reaches the host', async () => {
+    const transactions = {
+      customerRow: Int32Array.from({ length: n }, (_, i) => i),
+      order: new Int32Array(n).fill(-1),
+      timestamp: new Float64Array(n),
+      amount: Float64Array.from(monetary),
+      isReturn: new Uint8Array(n),
+    };
+    const moved = Object.values(transactions).map((column) => column.buffer);
+    const running = runInSandbox(
+      { ...job('mutate'), kpiInput: { referenceDate: 0, transactions } },
+      createTestRunContext(),
+      limits,
+      moved,
+    );
+    // Handed over with the job: the host holds none of that memory from then on.
+    expect(Object.values(transactions).map((column) => [column.length, column.buffer.byteLength])).toEqual(
+      moved.map(() => [0, 0]),
+    );
+    const { outcome } = await running;
+    expect(outcome.metrics).toEqual({ median: 5010 });
+    // The frame, not handed over, was copied: the plugin's ×10 stayed in the thread.
+    expect(frame.columns.monetary.kind === 'numeric' && frame.columns.monetary.values[0]).toBe(1);
+  });
+
   it("keeps a plugin's own error class name, so the host can tell a permanent failure", async () => {
     const failure = await runInSandbox(job('missing-feature'), createTestRunContext(), limits).catch((e: Error) => e);
     expect([(failure as Error).name, (failure as Error).message]).toEqual([
       'FeatureRequirementError',
       "feature 'nope' is not in the data (available: monetary)",
     ]);
+  });
+
+  it('moves the arrays of the buffers handed over as they are, each buffer once, and copies the others', () => {
+    const shared = new ArrayBuffer(32);
+    const job = {
+      a: new Float64Array(shared, 0, 2),
+      b: new Int32Array(shared, 16, 4),
+      kept: new Float64Array([1, 2]),
+    };
+    const transfer: ArrayBuffer[] = [];
+    const copy = copyForThread(job, transfer, new Set([shared]));
+    expect([copy.a, copy.b]).toEqual([job.a, job.b]);
+    expect(copy.a).toBe(job.a);
+    expect(copy.b).toBe(job.b);
+    expect(copy.kept).not.toBe(job.kept);
+    expect(transfer).toEqual([shared, copy.kept.buffer]);
   });
 
   it('copies each typed array once into a buffer of its own to move to the thread, leaving the host arrays as they are', () => {
