@@ -4,12 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ForeignKeyConstraintViolationException,
-  type MikroORM,
+  MikroORM,
+  type Options,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { createTestDatabase, type TestDatabase } from './testing';
 import { ApiKey, Dataset, DatasetVersion, KpiValue, Run, RunStatus, Segment, Segmentation } from './entities';
-import { createOrm, databaseKind, isPostgresUrl, migrateUp, SQLITE_BUSY_TIMEOUT_MS, waitForMigrations } from './orm';
+import {
+  buildOrmConfig,
+  createOrm,
+  databaseKind,
+  isPostgresUrl,
+  migrateUp,
+  SQLITE_BUSY_TIMEOUT_MS,
+  waitForMigrations,
+} from './orm';
 import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { CHECKPOINT_EVERY_MS, COMMIT_CHECKPOINT_PAGES } from './sqlite-checkpoints';
@@ -264,6 +273,46 @@ describe('createOrm', () => {
     expect(isPostgresUrl('postgresql://u@h/db')).toBe(true);
     expect(isPostgresUrl('file:./x.sqlite')).toBe(false);
     expect(isPostgresUrl(undefined)).toBe(false);
+  });
+});
+
+describe('PostgreSQL connections of a process whose thread is held', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('postgresql');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('serves a query issued just before the thread was held past the pool timers from a connection kept open', async () => {
+    // createOrm's pool with its timers shortened (open a connection 200 ms, hand one out 400 ms, close idle ones after
+    // 50 ms), so that holding the thread for 1 s is past all of them.
+    const config = buildOrmConfig({ databaseUrl: db.url });
+    const timers = {
+      createTimeoutMillis: 200,
+      acquireTimeoutMillis: 400,
+      idleTimeoutMillis: 50,
+      reapIntervalMillis: 20,
+    };
+    const orm = await MikroORM.init({ ...config, pool: { ...config.pool, ...timers } } as Options);
+    try {
+      const conn = orm.em.getConnection();
+      // Four queries at once open four connections; then they sit idle past the idle timeout.
+      await Promise.all([1, 2, 3, 4].map(() => conn.execute('select pg_sleep(0.05)')));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Two connections busy and a third query asking for one while the thread is held: with only two kept (knex's
+      // minimum) it waits for a new connection, whose timer fires before its network reads when the thread resumes
+      // (KnexTimeoutError: 'Timeout acquiring a connection'); a kept idle connection serves it at once.
+      const busy = [conn.execute('select pg_sleep(0.3)'), conn.execute('select pg_sleep(0.3)')];
+      const third = conn.execute('select 1 as one');
+      await new Promise(setImmediate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      expect(await third).toEqual([{ one: 1 }]);
+      await Promise.all(busy);
+    } finally {
+      await orm.close(true);
+    }
   });
 });
 

@@ -43,6 +43,17 @@ class ImmediateTransactionsLibSqlDialect extends LibSqlKnexDialect {
   }
 }
 
+/**
+ * Connections a process may hold to PostgreSQL (knex's default maximum), and keeps once opened: as the pool's `min`,
+ * which opens none ahead and only stops idle ones from being closed (after 30 s by default). Why keep them: a job
+ * process's thread can be held for seconds by a step of a large run, and the pool's timers (30 s to open a
+ * connection, 60 s to hand one out) run before the network reads when it resumes, so a query that had to wait for a
+ * new connection fails with 'Timeout acquiring a connection' though database and pool are fine; one that finds an
+ * open idle connection gets it at once. Kept, the connections a run's queries use together (its results transaction,
+ * the cancel watch, heartbeats, progress, an API's polls) stay open for the rest of the process.
+ */
+const POSTGRES_POOL_SIZE = 10;
+
 /** A libsql connection as the knex pool hands it to `afterCreate`. */
 interface LibSqlRawConnection {
   exec(sql: string): unknown;
@@ -65,6 +76,7 @@ export function buildOrmConfig(options: CreateOrmOptions): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: options.databaseUrl,
+      pool: { min: POSTGRES_POOL_SIZE, max: POSTGRES_POOL_SIZE },
       migrations: migrationOptions('postgresql', !!options.debug),
     } as Options;
   }
