@@ -7,6 +7,8 @@ export class IdDictionary {
   private numbers = new Float64Array(1 << 10);
   private readonly texts: string[] = [];
   private count = 0;
+  /** The strings {@link stringsAhead} made (null: none yet). */
+  private stringsSoFar: StringsSoFar | null = null;
   /** The string table as {@link touchRoom} left it, in room for more ids (null: none yet). */
   private room: TableSoFar | null = null;
   private readonly byNumber = new IntegerIndex();
@@ -79,13 +81,29 @@ export class IdDictionary {
     return false;
   }
 
+  /** The ids as strings, by index (those {@link stringsAhead} made, then the rest). */
   strings(): string[] {
-    const out = new Array<string>(this.count);
-    for (let i = 0, t = 0; i < this.count; i++) {
+    const out = this.stringsSoFar ?? { ids: [], texts: 0 };
+    this.stringsSoFar = null;
+    return this.addStrings(out).ids;
+  }
+
+  /**
+   * Makes the strings of the ids so far, which {@link strings} then goes on from: a thread about to wait for the
+   * other parts of a file makes them meanwhile, instead of after it merges in the other parts' ids.
+   */
+  stringsAhead(): void {
+    this.stringsSoFar = this.addStrings(this.stringsSoFar ?? { ids: [], texts: 0 });
+  }
+
+  private addStrings(made: StringsSoFar): StringsSoFar {
+    const ids = made.ids;
+    let t = made.texts;
+    for (let i = ids.length; i < this.count; i++) {
       const key = this.numbers[i];
-      out[i] = key === key ? String(key) : this.texts[t++];
+      ids.push(key === key ? String(key) : this.texts[t++]);
     }
-    return out;
+    return { ids, texts: t };
   }
 
   /**
@@ -179,6 +197,12 @@ function decimalDigits(key: number): number {
   let digits = 1;
   for (let bound = 10; bound <= key; bound *= 10) digits++;
   return digits;
+}
+
+/** The strings of a dictionary's first `ids.length` ids (`texts` of them text). */
+interface StringsSoFar {
+  ids: string[];
+  texts: number;
 }
 
 /** A string table of a dictionary's first `ids` ids (`texts` of them text), in room for more. */

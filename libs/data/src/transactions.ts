@@ -184,12 +184,13 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
     // a million rows takes under a tenth of a second): once they are done, touching ahead would only delay them.
     // Shared columns need none: the other threads write their rows in place (this part's rows left them only if
     // they outgrew their room). Then the string table of this part's order ids is written (the table of all goes on
-    // from there) and the room of the others' ids touched.
+    // from there) and the room of the others' ids touched, and this part's customer ids made strings.
     let reading = true;
     void Promise.all(workers.map(({ result }) => result)).then(() => (reading = false));
     const yieldToMessages = () => new Promise((resolve) => setImmediate(resolve));
     while (reading && !first.rows.columns.shared && first.rows.columns.touchRoom(1 << 20)) await yieldToMessages();
     while (reading && first.rows.orders.touchRoom(1 << 20)) await yieldToMessages();
+    if (reading) first.rows.customers.stringsAhead();
     let lineOffset = first.nextLine - 1;
     for (const { result } of workers) {
       const part = await result;
