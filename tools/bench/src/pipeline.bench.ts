@@ -15,7 +15,8 @@
  * queue, so each run's job (features, training, KPIs, storing) runs here too and is in our RSS.
  * RSS is sampled every 50 ms by a worker thread (the main thread is busy during a run), max per stage.
  * The main thread's longest block per stage is the longest gap between the ticks of a 10 ms interval timer: while
- * it lasts, the process answers nothing, and a database pool's pending connection request times out after 60 s.
+ * it lasts, the process answers nothing, and a PostgreSQL query waiting for a new pool connection fails once it has
+ * lasted 30 s (60 s for one waiting for a busy connection): the pool's timers run before the reads when it resumes.
  *
  * KPIs: kpi-standard when @workbench/builtin-plugins registers it (or with --kpis), with its default
  * params unless BENCH_KPI_BOOTSTRAP sets `bootstrapResamples` (the plugin's default is 1000).
@@ -472,7 +473,7 @@ async function main(): Promise<void> {
     );
     const blocked = pipeline.reduce((a, b) => (b.blockMs > a.blockMs ? b : a));
     console.log(
-      `main thread's longest block: ${fmt(blocked.blockMs)} ms in ${blocked.name} (a pending database connection request times out after 60 s)`,
+      `main thread's longest block: ${fmt(blocked.blockMs)} ms in ${blocked.name} (a PostgreSQL query waiting for a new pool connection meanwhile fails past 30 s, for a busy one past 60 s)`,
     );
     if (!LARGE)
       console.log(
