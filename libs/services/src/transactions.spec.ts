@@ -105,22 +105,32 @@ describe('a transactions dataset (CDNOW event log), segmented and evaluated', ()
   it("hands each caller that asks its own transactions, read anew (the features are cached), and a second run's KPIs equal the first's", async () => {
     const dataset = await wb.datasets.get('cdnow');
     const version = await wb.datasets.latestVersion(dataset.id);
-    // A service of its own, so the first call builds the input (and hands over the table it read) and the next re-read it.
-    const inputs = new RunInputsService(wb.orm, wb.artifacts, wb.datasets);
-    const built = await inputs.loadRunInput(version, { transactions: true });
-    const reread = await inputs.loadRunInput(version, { transactions: true });
-    const plain = await inputs.loadRunInput(version);
-    expect(reread.frame).toBe(built.frame);
-    expect(plain.transactions).toBeUndefined();
-    const a = built.transactions as TransactionColumns;
-    const b = reread.transactions as TransactionColumns;
-    for (const name of ['customerRow', 'order', 'timestamp', 'amount', 'isReturn'] as const) {
-      expect(b[name].buffer).not.toBe(a[name].buffer);
-      expect(Buffer.from(b[name].buffer).equals(Buffer.from(a[name].buffer))).toBe(true);
-    }
-    // Independent of the input: each transaction's row holds its customer's id.
     const lines = readFileSync(elog, 'utf8').trim().split('\n').slice(1);
-    expect(lines.map((line, i) => built.frame.ids[a.customerRow[i]] === line.split(',')[0])).not.toContain(false);
+    // Without a horizon every customer has a frame row, in order; with one of 520 days, those who first bought after
+    // the calibration end (late January 1997) have none, so each transaction's row is looked up.
+    for (const churnHorizonDays of [undefined, 520]) {
+      // A service of its own, so the first call builds the input (and hands over the table it read) and the next re-reads it.
+      const inputs = new RunInputsService(wb.orm, wb.artifacts, wb.datasets);
+      const built = await inputs.loadRunInput(version, { churnHorizonDays, transactions: true });
+      const reread = await inputs.loadRunInput(version, { churnHorizonDays, transactions: true });
+      const plain = await inputs.loadRunInput(version, { churnHorizonDays });
+      expect(reread.frame).toBe(built.frame);
+      expect(plain.transactions).toBeUndefined();
+      const a = built.transactions as TransactionColumns;
+      const b = reread.transactions as TransactionColumns;
+      for (const name of ['customerRow', 'order', 'timestamp', 'amount', 'isReturn'] as const) {
+        expect(b[name].buffer).not.toBe(a[name].buffer);
+        expect(Buffer.from(b[name].buffer).equals(Buffer.from(a[name].buffer))).toBe(true);
+      }
+      // Independent of the input: each transaction's row holds its customer's id, or it has none.
+      const ids = new Set(built.frame.ids);
+      const wrong = lines.filter((line, i) => {
+        const id = line.split(',')[0];
+        return a.customerRow[i] === -1 ? ids.has(id) : built.frame.ids[a.customerRow[i]] !== id;
+      });
+      expect(wrong).toEqual([]);
+      expect(a.customerRow.includes(-1)).toBe(churnHorizonDays !== undefined);
+    }
 
     const first = await wb.runs.submit('cdnow-spend');
     const second = await wb.runs.submit('cdnow-spend');
