@@ -14,18 +14,12 @@ import { fileChunks } from './transaction-source';
  * A part of a file (a byte range starting at a record) read by another thread: its rows with indexes into its own
  * dictionaries, which the reader of the part before merges into its own (see {@link absorbPart}).
  */
-export interface PartOutput {
+export interface PartOutput extends Columns {
   /** The range ended at a record's end (false: it cut a record, e.g. a quoted newline; the split is unusable). */
   clean: boolean;
   /** The part's lines, counted from 1 at its first byte, plus one: the next part's first line relative to this one's. */
   nextLine: number;
   size: number;
-  customer: Int32Array;
-  order: Int32Array;
-  timestamp: Float64Array;
-  amount: Float64Array;
-  quantity: Float64Array;
-  isReturn: Uint8Array;
   customers: DictionaryParts;
   orders: DictionaryParts;
   rowsRead: number;
