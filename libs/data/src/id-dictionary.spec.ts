@@ -57,7 +57,7 @@ describe('IdDictionary.stringTable', () => {
   });
 });
 
-describe('IdDictionary.touchRoom and stringsAhead', () => {
+describe('IdDictionary.tableAhead and stringsAhead', () => {
   it('changes nothing the dictionary gives, however far it got and whether the ids added after fit the room or not', () => {
     const add = (ids: IdDictionary, list: (number | string)[]) => {
       for (const id of list)
@@ -70,7 +70,7 @@ describe('IdDictionary.touchRoom and stringsAhead', () => {
         const ids = new IdDictionary();
         ids.reserve(4);
         add(ids, before);
-        for (let k = 0; k < slices && ids.touchRoom(1); k++);
+        for (let k = 0; k < slices && ids.tableAhead(1); k++);
         if (slices > 1) ids.stringsAhead();
         add(ids, later);
         expect(ids.stringTable().toArray()).toEqual([...before, ...later].map(String));

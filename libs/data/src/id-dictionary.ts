@@ -9,7 +9,7 @@ export class IdDictionary {
   private count = 0;
   /** The strings {@link stringsAhead} made (null: none yet). */
   private stringsSoFar: StringsSoFar | null = null;
-  /** The string table as {@link touchRoom} left it, in room for more ids (null: none yet). */
+  /** The string table as {@link tableAhead} left it, in room for more ids (null: none yet). */
   private room: TableSoFar | null = null;
   private readonly byNumber = new IntegerIndex();
   private readonly byText = new Map<string, number>();
@@ -61,7 +61,7 @@ export class IdDictionary {
    * about to wait for the other parts of a file does it meanwhile, a slice at a time, instead of after it merges them
    * ({@link stringTable} goes on from where it got); where first touching memory is slow, the room is touched too.
    */
-  touchRoom(ids: number): boolean {
+  tableAhead(ids: number): boolean {
     if (this.count === 0) return false;
     if (this.room === null) {
       const last = this.numbers[this.count - 1];

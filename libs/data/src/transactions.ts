@@ -189,7 +189,7 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
     void Promise.all(workers.map(({ result }) => result)).then(() => (reading = false));
     const yieldToMessages = () => new Promise((resolve) => setImmediate(resolve));
     while (reading && !first.rows.columns.shared && first.rows.columns.touchRoom(1 << 20)) await yieldToMessages();
-    while (reading && first.rows.orders.touchRoom(1 << 20)) await yieldToMessages();
+    while (reading && first.rows.orders.tableAhead(1 << 20)) await yieldToMessages();
     if (reading) first.rows.customers.stringsAhead();
     let lineOffset = first.nextLine - 1;
     for (const { result } of workers) {
