@@ -16,8 +16,8 @@ const {
   writeFileSync,
 } = require('node:fs');
 const { dirname, join, relative, resolve } = require('node:path');
+const { ROOT, swcOptions } = require('./swc-options');
 
-const ROOT = resolve(__dirname, '..');
 /** The shipped plugins' READMEs, which GET /plugins/:name/readme serves (BUILTIN_PLUGIN_READMES). */
 const PLUGIN_READMES = readdirSync(join(ROOT, 'plugins'))
   .map((folder) => `plugins/${folder}/README.md`)
@@ -38,28 +38,6 @@ const PROCESS_ENTRIES = [
   'libs/services/src/plugin-probe.child.ts',
   'libs/data/src/ingest-part.thread.ts',
 ];
-
-function swcOptions(filename) {
-  const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8'));
-  const paths = Object.fromEntries(
-    Object.entries(compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => join(ROOT, t))]),
-  );
-  return {
-    filename,
-    swcrc: false,
-    configFile: false,
-    sourceMaps: true,
-    module: { type: 'commonjs' },
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      target: compilerOptions.target,
-      keepClassNames: true,
-      baseUrl: ROOT,
-      paths,
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    },
-  };
-}
 
 /** The .ts source a relative require of the compiled `from` file points at, or undefined (a package). */
 function sourceOf(fromSource, specifier) {

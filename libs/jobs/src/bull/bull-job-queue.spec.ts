@@ -90,10 +90,9 @@ describe('BullJobQueue', () => {
     let child: ChildProcess | undefined;
     try {
       child = fork(join(__dirname, 'crashing-worker.fixture.ts'), [], {
-        execArgv: ['--require', '@swc-node/register'],
+        execArgv: ['--require', join(__dirname, '../../../../tools/register.js')],
         env: {
           ...process.env,
-          SWC_NODE_PROJECT: join(__dirname, '../../tsconfig.json'),
           REDIS_URL: redisUrl,
           QUEUE_PREFIX: prefix,
           LOCK_DURATION_MS: String(lockDurationMs),
