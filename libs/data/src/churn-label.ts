@@ -65,12 +65,13 @@ export function churnLabelsOfTable(
   calibrationEndDay: number,
   horizonDays: number,
 ): Map<string, 0 | 1> {
-  const days: number[][] = table.customerIds.map(() => []);
+  const days: number[][] = Array.from({ length: table.customerIds.length }, () => []);
   for (let i = 0; i < table.rowCount; i++)
     if (!table.isReturn[i]) days[table.customer[i]].push(dayOf(table.timestamp[i]));
   const { churned, hasHistory } = churnLabelFromPurchaseDays(days, calibrationEndDay, horizonDays);
   const out = new Map<string, 0 | 1>();
-  table.customerIds.forEach((id, c) => hasHistory[c] && out.set(id, churned[c] as 0 | 1));
+  for (let c = 0; c < days.length; c++)
+    if (hasHistory[c]) out.set(table.customerIds.at(c) as string, churned[c] as 0 | 1);
   return out;
 }
 

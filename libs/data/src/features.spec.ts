@@ -78,7 +78,7 @@ describe('customer features', () => {
   it('maps each customer index of the table to its frame row, -1 for the customer left out', async () => {
     const table = await load();
     const { frame, rowOfCustomer } = buildCustomerFeatures(table);
-    expect(Array.from(rowOfCustomer, (row, c) => [table.customerIds[c], row < 0 ? null : frame.ids[row]])).toEqual([
+    expect(Array.from(rowOfCustomer, (row, c) => [table.customerIds.at(c), row < 0 ? null : frame.ids[row]])).toEqual([
       ['a', 'a'],
       ['b', 'b'],
       ['c', null],

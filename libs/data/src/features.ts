@@ -243,7 +243,7 @@ function* customerFeatureSteps(
     const firstDay = dayOf(timestamp[purchases[0]]);
     const lastPurchaseDay = dayOf(timestamp[purchases[count - 1]]);
     const r = ids.length;
-    ids.push(table.customerIds[c]);
+    ids.push(table.customerIds.at(c) as string);
     rowOfCustomer[c] = r;
     out.recency_days[r] = refDay - lastPurchaseDay;
     out.frequency[r] = orders;

@@ -7,8 +7,6 @@ export class IdDictionary {
   private numbers = new Float64Array(1 << 10);
   private readonly texts: string[] = [];
   private count = 0;
-  /** The strings {@link stringsAhead} made (null: none yet). */
-  private stringsSoFar: StringsSoFar | null = null;
   /** The string table as {@link tableAhead} left it, in room for more ids (null: none yet). */
   private room: TableSoFar | null = null;
   private readonly byNumber = new IntegerIndex();
@@ -79,31 +77,6 @@ export class IdDictionary {
     room.ends.fill(1, this.count);
     room.bytes.fill(1, room.ends[this.count - 1]);
     return false;
-  }
-
-  /** The ids as strings, by index (those {@link stringsAhead} made, then the rest). */
-  strings(): string[] {
-    const out = this.stringsSoFar ?? { ids: [], texts: 0 };
-    this.stringsSoFar = null;
-    return this.addStrings(out).ids;
-  }
-
-  /**
-   * Makes the strings of the ids so far, which {@link strings} then goes on from: a thread about to wait for the
-   * other parts of a file makes them meanwhile, instead of after it merges in the other parts' ids.
-   */
-  stringsAhead(): void {
-    this.stringsSoFar = this.addStrings(this.stringsSoFar ?? { ids: [], texts: 0 });
-  }
-
-  private addStrings(made: StringsSoFar): StringsSoFar {
-    const ids = made.ids;
-    let t = made.texts;
-    for (let i = ids.length; i < this.count; i++) {
-      const key = this.numbers[i];
-      ids.push(key === key ? String(key) : this.texts[t++]);
-    }
-    return { ids, texts: t };
   }
 
   /**
@@ -198,12 +171,6 @@ function decimalDigits(key: number): number {
   let digits = 1;
   for (let bound = 10; bound <= key; bound *= 10) digits++;
   return digits;
-}
-
-/** The strings of a dictionary's first `ids.length` ids (`texts` of them text). */
-interface StringsSoFar {
-  ids: string[];
-  texts: number;
 }
 
 /** A string table of a dictionary's first `ids` ids (`texts` of them text), in room for more. */

@@ -29,7 +29,11 @@ function read(
   rows.add(tokenizer.end(), 0);
   const table = rows.table();
   return {
-    table: { ...table, orderIds: Array.from({ length: table.orderIds.length }, (_, i) => table.orderIds.at(i)) },
+    table: {
+      ...table,
+      customerIds: Array.from({ length: table.customerIds.length }, (_, i) => table.customerIds.at(i) as string),
+      orderIds: Array.from({ length: table.orderIds.length }, (_, i) => table.orderIds.at(i) as string),
+    },
     problems: rows.problems,
     rejectedByReason: rows.rejectedByReason,
     counts: [rows.rowsRead, rows.rejected, rows.returnRows, rows.returnsExcluded, rows.zeroAmountRows],

@@ -512,7 +512,7 @@ export class RowIngest {
       a.length <= n * 1.25 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T);
     return {
       rowCount: n,
-      customerIds: this.customers.strings(),
+      customerIds: this.customers.stringTable(),
       orderIds: this.orders.stringTable(),
       customer: trim(c.customer),
       order: trim(c.order),

@@ -3,12 +3,16 @@ import type { IdList } from './string-table';
 
 /**
  * A transactions table stored by column. Row `i` is a line of a purchase (or a return):
- * `customerIds[customer[i]]` bought for `amount[i]` at `timestamp[i]` (epoch ms, UTC) in order
+ * `customerIds.at(customer[i])` bought for `amount[i]` at `timestamp[i]` (epoch ms, UTC) in order
  * `orderIds.at(order[i])` (`order[i]` is -1 when the file has no order id column).
  */
 export interface TransactionTable {
   rowCount: number;
-  customerIds: readonly string[];
+  /**
+   * A `string[]` when read back from storage (runs need every customer's id); as the ingest writes it, a string table
+   * (a million ids are their bytes, not a million strings made to be encoded again when the table is stored).
+   */
+  customerIds: IdList;
   /** Decoded one by one when asked for: features and KPIs need only the order indexes and their count. */
   orderIds: IdList;
   customer: Int32Array;

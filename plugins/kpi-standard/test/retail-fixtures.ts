@@ -17,7 +17,10 @@ export interface RealDataInput {
 /** Maps the ingested table onto the rows of the feature frame, as the engine does: rows of customers not in the frame get -1. */
 function toColumns(table: TransactionTable, frame: FeatureFrame): TransactionColumns {
   const rowOfId = new Map(frame.ids.map((id, row) => [id, row]));
-  const rowOfCustomer = Int32Array.from(table.customerIds, (id) => rowOfId.get(id) ?? -1);
+  const rowOfCustomer = Int32Array.from(
+    { length: table.customerIds.length },
+    (_, c) => rowOfId.get(table.customerIds.at(c) as string) ?? -1,
+  );
   return {
     customerRow: Int32Array.from(table.customer, (c) => rowOfCustomer[c]),
     order: table.order,
