@@ -9,6 +9,8 @@ export class IdDictionary {
   private count = 0;
   /** The string table as {@link tableAhead} left it, in room for more ids (null: none yet). */
   private room: TableSoFar | null = null;
+  /** How far {@link tableAhead} touched the room of the ids to come. */
+  private touchedTo = 0;
   private readonly byNumber = new IntegerIndex();
   private readonly byText = new Map<string, number>();
 
@@ -72,11 +74,20 @@ export class IdDictionary {
       this.room = this.writeTable(room, Math.min(this.count, room.ids + ids));
       return true;
     }
-    this.byNumber.reserve(this.numbers.length);
-    this.numbers.fill(0, this.count);
-    room.ends.fill(1, this.count);
-    room.bytes.fill(1, room.ends[this.count - 1]);
-    return false;
+    // The room of the ids to come, `ids` of them a call too: touched at once, the room of millions of ids holds the
+    // thread for a quarter of a second, in which the other parts' rows may be waiting to be merged.
+    const length = Math.min(this.numbers.length, room.ends.length);
+    const from = Math.max(this.count, this.touchedTo);
+    if (from >= length) return false;
+    if (from === this.count) this.byNumber.reserve(this.numbers.length);
+    const to = Math.min(length, from + ids);
+    const bytesAt = (i: number) =>
+      i === this.count ? room.ends[this.count - 1] : Math.floor((room.bytes.length * i) / length);
+    this.numbers.fill(0, from, to);
+    room.ends.fill(1, from, to);
+    room.bytes.fill(1, bytesAt(from), to === length ? room.bytes.length : bytesAt(to));
+    this.touchedTo = to;
+    return true;
   }
 
   /**

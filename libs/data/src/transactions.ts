@@ -181,16 +181,17 @@ async function readInParts(path: string, options: TransactionIngestOptions, plan
     });
     if (first.cut) return null;
     // While another thread still reads, this one makes the room of their rows ready, a slice at a time (a slice of
-    // a million rows takes under a tenth of a second): once they are done, touching ahead would only delay them.
+    // a quarter of a million rows or ids takes a few hundredths of a second): once they are done, touching ahead
+    // would only delay them.
     // Shared columns need none: the other threads write their rows in place (this part's rows left them only if
     // they outgrew their room). Then the string tables of this part's order and customer ids are written (the tables
     // of all go on from there) and the room of the others' ids touched.
     let reading = true;
     void Promise.all(workers.map(({ result }) => result)).then(() => (reading = false));
     const yieldToMessages = () => new Promise((resolve) => setImmediate(resolve));
-    while (reading && !first.rows.columns.shared && first.rows.columns.touchRoom(1 << 20)) await yieldToMessages();
-    while (reading && first.rows.orders.tableAhead(1 << 20)) await yieldToMessages();
-    while (reading && first.rows.customers.tableAhead(1 << 20)) await yieldToMessages();
+    while (reading && !first.rows.columns.shared && first.rows.columns.touchRoom(1 << 18)) await yieldToMessages();
+    while (reading && first.rows.orders.tableAhead(1 << 18)) await yieldToMessages();
+    while (reading && first.rows.customers.tableAhead(1 << 18)) await yieldToMessages();
     let lineOffset = first.nextLine - 1;
     for (const { result } of workers) {
       const part = await result;
