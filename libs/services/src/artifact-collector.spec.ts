@@ -1,4 +1,4 @@
-import { mkdtempSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStatus, type StoredArtifact } from '@workbench/persistence';
@@ -110,6 +110,30 @@ describe.each(['sqlite', 'postgresql'] as const)('collecting artifacts no row re
     expect(await wb.artifacts.has(good.modelArtifactKey as string)).toBe(true);
     expect(await wb.artifacts.has(good.assignmentsArtifactKey as string)).toBe(true);
   }, 120_000);
+
+  it('removes the content a killed process left written aside once past the grace period, and keeps one being written', async () => {
+    const dir = join(home, 'artifacts');
+    const old = join(dir, '4242.0123456789ab.tmp');
+    const live = join(dir, '4243.0123456789ab.tmp');
+    writeFileSync(old, 'x'.repeat(1000));
+    writeFileSync(live, 'y'.repeat(10));
+    const then = new Date(Date.now() - 48 * HOUR);
+    utimesSync(old, then, then);
+    const before = await keys();
+    expect(await wb.artifactCollector.collect({ graceMs: HOUR, dryRun: true })).toMatchObject({
+      unfinishedPuts: 1,
+      bytesFreed: 1000,
+    });
+    expect(existsSync(old)).toBe(true);
+    expect(await wb.artifactCollector.collect({ graceMs: HOUR })).toMatchObject({
+      removed: 0,
+      unfinishedPuts: 1,
+      bytesFreed: 1000,
+    });
+    expect([existsSync(old), existsSync(live)]).toEqual([false, true]);
+    expect(await keys()).toEqual(before);
+    rmSync(live);
+  });
 
   it('keeps an old unreferenced artifact whose content is stored again, as a new run with an old model would', async () => {
     const key = await wb.artifacts.put(Buffer.from(`orphan ${kind}`));

@@ -21,6 +21,9 @@ export interface CollectionReport {
   recent: number;
   /** Named by no row and older than the grace period: removed (or, on a dry run, to be removed). */
   removed: number;
+  /** Content of puts that never finished (a process killed mid-put), last written before the grace period: removed. */
+  unfinishedPuts: number;
+  /** Of the artifacts and the unfinished puts removed. */
   bytesFreed: number;
   graceMs: number;
   dryRun: boolean;
@@ -29,7 +32,7 @@ export interface CollectionReport {
 /**
  * Removes artifact files no database row references: what a failed, cancelled or interrupted run wrote
  * before its results were to be recorded (its model, its assignments), or an ingest that failed after storing
- * its content. A run or ingest in flight writes its artifacts before the row that names them, so only
+ * its content; and what a process killed mid-put left written aside. A run or ingest in flight writes its artifacts before the row that names them, so only
  * artifacts older than the grace period are removed; storing the same content again restarts it.
  */
 export class ArtifactCollector {
@@ -51,6 +54,7 @@ export class ArtifactCollector {
       referenced: 0,
       recent: 0,
       removed: 0,
+      unfinishedPuts: 0,
       bytesFreed: 0,
       graceMs,
       dryRun,
@@ -66,6 +70,9 @@ export class ArtifactCollector {
         } else report.recent++;
       }
     }
+    const unfinished = await this.artifacts.removeUnfinishedPuts(storedBefore, dryRun);
+    report.unfinishedPuts = unfinished.files;
+    report.bytesFreed += unfinished.bytes;
     return report;
   }
 }

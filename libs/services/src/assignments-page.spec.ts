@@ -40,6 +40,9 @@ class CountingStore implements ArtifactStore {
   removeIfStoredBefore(key: string, storedBefore: Date) {
     return this.inner.removeIfStoredBefore(key, storedBefore);
   }
+  removeUnfinishedPuts(writtenBefore: Date, dryRun?: boolean) {
+    return this.inner.removeUnfinishedPuts(writtenBefore, dryRun);
+  }
 }
 
 describe('paging through the assignments of a run', () => {

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArtifactStore } from './artifact-store';
@@ -138,6 +139,53 @@ describe('LocalArtifactStore', () => {
       );
     });
   });
+
+  it('removes what a put killed halfway left written aside, once it is older than asked, and no artifact', async () => {
+    const kept = await store.put(bytes);
+    // A process putting 4 MB a byte per write call, killed once its content is on the disk in part.
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        join(__dirname, '../../../../tools/register.js'),
+        '-e',
+        `const { LocalArtifactStore } = require(${JSON.stringify(join(__dirname, 'artifact-store.ts'))});
+         void new LocalArtifactStore(process.argv[1], { chunkBytes: 1 }).put(new Uint8Array(4 << 20).fill(7));`,
+        root,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const unfinished = async () => (await readdir(root)).filter((name) => name.endsWith('.tmp'));
+    const written = async () => {
+      const [name] = await unfinished();
+      return name ? (await stat(join(root, name))).size : 0;
+    };
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await written()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const [left] = await unfinished();
+    expect(left).toMatch(/^\d+\.[0-9a-f]{12}\.tmp$/);
+    const artifacts = [];
+    for await (const a of store.list()) artifacts.push(a.key);
+    expect(artifacts).toEqual([kept]);
+
+    const hourAgo = new Date(Date.now() - 3600_000);
+    expect(await store.removeUnfinishedPuts(hourAgo)).toEqual({ files: 0, bytes: 0 });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(root, left), twoHoursAgo, twoHoursAgo);
+    const size = (await readFile(join(root, left))).length;
+    expect(size).toBeGreaterThan(0);
+    expect(await store.removeUnfinishedPuts(hourAgo, true)).toEqual({ files: 1, bytes: size });
+    expect(await unfinished()).toEqual([left]);
+    expect(await store.removeUnfinishedPuts(hourAgo)).toEqual({ files: 1, bytes: size });
+    expect(await unfinished()).toEqual([]);
+    expect(await store.has(kept)).toBe(true);
+  }, 60_000);
 
   it('rejects a key that is not a sha256 hex digest instead of touching other paths', async () => {
     await expect(store.get('../../etc/passwd')).rejects.toThrow('Invalid artifact key "../../etc/passwd"');

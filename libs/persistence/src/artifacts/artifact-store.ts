@@ -33,6 +33,12 @@ export interface ArtifactStore {
    * of the same content meanwhile keeps it); answers the bytes freed, 0 when kept or absent.
    */
   removeIfStoredBefore(key: string, storedBefore: Date): Promise<number>;
+  /**
+   * Removes what puts that never finished left behind (a process killed mid-put: its content written aside, never
+   * made an artifact) when last written before `writtenBefore` (a put in progress keeps writing); answers the files
+   * and their bytes. On a dry run they are counted, not removed.
+   */
+  removeUnfinishedPuts(writtenBefore: Date, dryRun?: boolean): Promise<{ files: number; bytes: number }>;
 }
 
 /** One artifact as {@link ArtifactStore.list} reports it. */
@@ -43,6 +49,8 @@ export interface StoredArtifact {
 }
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
+/** A put's content written aside: `<pid>.<random>.tmp` in the store's root (in a key folder before, as `<rest of key>.<random>.tmp`). */
+const UNFINISHED_PATTERN = /\.tmp$/;
 
 /** Bytes hashed, read or written per call unless a store is told otherwise. */
 const DEFAULT_CHUNK_BYTES = 8 << 20;
@@ -209,6 +217,32 @@ export class LocalArtifactStore implements ArtifactStore {
       if (err.code !== 'ENOENT') throw err;
     });
     return info.size;
+  }
+
+  async removeUnfinishedPuts(writtenBefore: Date, dryRun = false): Promise<{ files: number; bytes: number }> {
+    let root: string[];
+    try {
+      root = await readdir(this.rootDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: 0, bytes: 0 };
+      throw err;
+    }
+    const paths = root.filter((name) => UNFINISHED_PATTERN.test(name)).map((name) => join(this.rootDir, name));
+    for (const folder of root.filter((name) => /^[0-9a-f]{2}$/.test(name)))
+      for (const name of await readdir(join(this.rootDir, folder)).catch(() => []))
+        if (UNFINISHED_PATTERN.test(name)) paths.push(join(this.rootDir, folder, name));
+    const removed = { files: 0, bytes: 0 };
+    for (const path of paths) {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile() || info.mtime >= writtenBefore) continue;
+      if (!dryRun)
+        await unlink(path).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
+      removed.files++;
+      removed.bytes += info.size;
+    }
+    return removed;
   }
 
   private pathOf(key: string): string {
