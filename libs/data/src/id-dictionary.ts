@@ -105,15 +105,19 @@ export class IdDictionary {
 
   /** Writes the ids after those `table` holds, up to `upTo`, in its room when they fit it (else in more room). */
   private writeTable(table: TableSoFar, upTo = this.count): TableSoFar {
-    const texts = StringTable.of(this.texts);
     const from = table.ids;
+    // The text ids among these, encoded (not all of them: a table written a slice at a time would encode the texts
+    // of every slice again at each slice; 64k cancellations' ids took ~5 ms a slice).
+    let textCount = 0;
+    for (let i = from; i < upTo; i++) if (this.numbers[i] !== this.numbers[i]) textCount++;
+    const texts = StringTable.of(this.texts.slice(table.texts, table.texts + textCount));
     let ends = table.ends;
     if (ends.length < upTo) {
       ends = new Uint32Array(this.count);
       ends.set(table.ends.subarray(0, from));
     }
     let total = from === 0 ? 0 : ends[from - 1];
-    for (let i = from, t = table.texts; i < upTo; i++) {
+    for (let i = from, t = 0; i < upTo; i++) {
       const key = this.numbers[i];
       total += key === key ? decimalDigits(key) : texts.ends[t] - texts.start(t++);
       if (total > 0xffff_ffff)
@@ -126,7 +130,7 @@ export class IdDictionary {
       bytes = new Uint8Array(Math.max(total, Math.ceil((total * ends.length) / upTo)));
       bytes.set(table.bytes.subarray(0, from === 0 ? 0 : ends[from - 1]));
     }
-    let t = table.texts;
+    let t = 0;
     for (let i = from, at = from === 0 ? 0 : ends[from - 1]; i < upTo; i++) {
       const end = ends[i];
       let key = this.numbers[i];
@@ -149,7 +153,7 @@ export class IdDictionary {
       }
       at = end;
     }
-    return { ends, bytes, ids: upTo, texts: t };
+    return { ends, bytes, ids: upTo, texts: table.texts + t };
   }
 
   /**
