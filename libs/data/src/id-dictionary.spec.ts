@@ -62,15 +62,19 @@ describe('IdDictionary.tableAhead', () => {
         if (typeof id === 'number') ids.number(id);
         else ids.text(id);
     };
-    const before = [1, 'C2', 30];
-    for (const slices of [1, 2, 3, 10])
-      for (const later of [[5, 6, 7], [123_456_789, 2 ** 40], ['a much longer text id than the room was made for']]) {
-        const ids = new IdDictionary();
-        ids.reserve(4);
-        add(ids, before);
-        for (let k = 0; k < slices && ids.tableAhead(1); k++);
-        add(ids, later);
-        expect(ids.stringTable().toArray()).toEqual([...before, ...later].map(String));
-      }
+    for (const before of [
+      [1, 'C2', 30],
+      // Wider than the last id, by which the room is sized: its touching must not reach back into them.
+      ['a text id far wider than the last one', 'and another', 1],
+    ])
+      for (const slices of [1, 2, 3, 10, 100])
+        for (const later of [[5, 6, 7], [123_456_789, 2 ** 40], ['a much longer text id than the room was made for']]) {
+          const ids = new IdDictionary();
+          ids.reserve(4);
+          add(ids, before);
+          for (let k = 0; k < slices && ids.tableAhead(1); k++);
+          add(ids, later);
+          expect(ids.stringTable().toArray()).toEqual([...before, ...later].map(String));
+        }
   });
 });

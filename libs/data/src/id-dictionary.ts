@@ -81,8 +81,8 @@ export class IdDictionary {
     if (from >= length) return false;
     if (from === this.count) this.byNumber.reserve(this.numbers.length);
     const to = Math.min(length, from + ids);
-    const bytesAt = (i: number) =>
-      i === this.count ? room.ends[this.count - 1] : Math.floor((room.bytes.length * i) / length);
+    // In proportion to the room, never below the bytes written: ids wider than the last one may have taken more.
+    const bytesAt = (i: number) => Math.max(room.ends[this.count - 1], Math.floor((room.bytes.length * i) / length));
     this.numbers.fill(0, from, to);
     room.ends.fill(1, from, to);
     room.bytes.fill(1, bytesAt(from), to === length ? room.bytes.length : bytesAt(to));
