@@ -1,4 +1,13 @@
-import { dayOf, daysFromCivil, monthOfDay, MS_PER_DAY, parseDate, parseIntegerId, parseNumber } from './bytes';
+import {
+  dayOf,
+  daysFromCivil,
+  monthOfDay,
+  MS_PER_DAY,
+  parseDate,
+  parseIntegerId,
+  parseNumber,
+  parsePrefixedId,
+} from './bytes';
 
 const b = (text: string) => Buffer.from(text, 'utf8');
 const number = (text: string, decimal = 46, thousands = -1, currency = false) =>
@@ -121,5 +130,19 @@ describe('parsing values from bytes', () => {
       if (monthOfDay(day) !== d.getUTCFullYear() * 12 + d.getUTCMonth()) wrong.push(day);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('parsePrefixedId', () => {
+  const prefixed = (text: string, prefix = 'C') => parsePrefixedId(b(text), 0, b(text).length, b(prefix));
+  it('reads the integer after the prefix when the rest is an integer as String writes it', () => {
+    expect([prefixed('C536379'), prefixed('C0'), prefixed('CN17', 'CN'), prefixed('C999999999999999')]).toEqual([
+      536379, 0, 17, 999_999_999_999_999,
+    ]);
+  });
+  it('refuses any other id: no digits, a leading zero, a sign, a fraction, 16 digits, another prefix, no prefix', () => {
+    for (const text of ['C', 'C007', 'C-5', 'C+5', 'C1.0', 'C1 ', 'C1234567890123456', 'c1', 'X1', '536379'])
+      expect([text, prefixed(text)]).toEqual([text, -1]);
+    expect(prefixed('C1', '')).toBe(-1);
   });
 });

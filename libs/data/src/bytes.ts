@@ -130,6 +130,26 @@ export function parseIntegerId(b: Uint8Array, s: number, e: number): number {
   return value;
 }
 
+/**
+ * The integer of an id that is `prefix` then the digits of an integer as `String` writes it (no sign, no leading zero,
+ * at most 15 digits), e.g. a cancellation's invoice `C536379`; -1 for any other id. Keyed by that integer, such ids
+ * are the prefix and its digits again when written out, byte for byte.
+ */
+export function parsePrefixedId(b: Uint8Array, s: number, e: number, prefix: Uint8Array): number {
+  const digits = e - s - prefix.length;
+  if (prefix.length === 0 || digits < 1 || digits > 15) return -1;
+  for (let k = 0; k < prefix.length; k++) if (b[s + k] !== prefix[k]) return -1;
+  s += prefix.length;
+  if (b[s] === 48 && digits > 1) return -1;
+  let value = 0;
+  for (; s < e; s++) {
+    const c = b[s];
+    if (c < 48 || c > 57) return -1;
+    value = value * 10 + (c - 48);
+  }
+  return value;
+}
+
 /** Date formats understood by ingest. Times (`HH:MM[:SS[.fff]]`) may follow any of them; all are read as UTC. */
 export type DateFormat = 'YYYY-MM-DD' | 'YYYYMMDD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY'];

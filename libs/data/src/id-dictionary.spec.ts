@@ -78,3 +78,23 @@ describe('IdDictionary.tableAhead', () => {
         }
   });
 });
+
+describe('IdDictionary with a prefix', () => {
+  it('keys prefixed ids apart from integers and texts, and writes them back whole, in slices and merged', () => {
+    const prefix = new TextEncoder().encode('C');
+    const add = (ids: IdDictionary, list: (number | string | ['C', number])[]) =>
+      list.map((id) =>
+        typeof id === 'number' ? ids.number(id) : typeof id === 'string' ? ids.text(id) : ids.prefixed(id[1]),
+      );
+    for (const slices of [0, 1, 3, 100]) {
+      const ids = new IdDictionary(prefix);
+      ids.reserve(8);
+      expect(add(ids, [536379, ['C', 536379], 'C007', ['C', 0], ['C', 536379], 536379])).toEqual([0, 1, 2, 3, 1, 0]);
+      for (let k = 0; k < slices && ids.tableAhead(1); k++);
+      const later = new IdDictionary(prefix);
+      add(later, [['C', 0], ['C', 2 ** 40], 'x', 7]);
+      expect(Array.from(ids.merge(later.parts()))).toEqual([3, 4, 5, 6]);
+      expect(ids.stringTable().toArray()).toEqual(['536379', 'C536379', 'C007', 'C0', `C${2 ** 40}`, 'x', '7']);
+    }
+  });
+});

@@ -1,9 +1,15 @@
 import { IntegerIndex } from './integer-index';
 import { StringTable } from './string-table';
 
-/** Customer and order ids: integers (`17850`, `17850.0`) are keyed by number, other ids by text. */
+/**
+ * Customer and order ids: integers (`17850`, `17850.0`) are keyed by number, ids that are the dictionary's prefix then
+ * an integer (a cancellation's `C536379`) by that integer, other ids by text.
+ */
 export class IdDictionary {
-  /** The ids by index: integer ids as numbers (no string each), NaN where the id is text (then in `texts`, in order). */
+  /**
+   * The ids by index: integer ids as numbers (no string each), a prefixed id's integer n as -1 - n, NaN where the id
+   * is text (then in `texts`, in order).
+   */
   private numbers = new Float64Array(1 << 10);
   private readonly texts: string[] = [];
   private count = 0;
@@ -12,13 +18,27 @@ export class IdDictionary {
   /** How far {@link tableAhead} touched the room of the ids to come. */
   private touchedTo = 0;
   private readonly byNumber = new IntegerIndex();
+  private readonly byPrefixed = new IntegerIndex();
   private readonly byText = new Map<string, number>();
+
+  /** `prefix`: of the ids keyed by their integer (see {@link prefixed}); none by default. */
+  constructor(private readonly prefix: Uint8Array = new Uint8Array(0)) {}
 
   number(key: number): number {
     let index = this.byNumber.get(key);
     if (index === -1) {
       index = this.push(key);
       this.byNumber.set(key, index);
+    }
+    return index;
+  }
+
+  /** The index of the id that is the prefix then the digits of `n` (see parsePrefixedId). */
+  prefixed(n: number): number {
+    let index = this.byPrefixed.get(n);
+    if (index === -1) {
+      index = this.push(-1 - n);
+      this.byPrefixed.set(n, index);
     }
     return index;
   }
@@ -65,7 +85,7 @@ export class IdDictionary {
     if (this.count === 0) return false;
     if (this.room === null) {
       const last = this.numbers[this.count - 1];
-      const idBytes = last === last ? decimalDigits(last) : 16;
+      const idBytes = last >= 0 ? decimalDigits(last) : last < 0 ? this.prefix.length + decimalDigits(-1 - last) : 16;
       const length = this.numbers.length;
       this.room = { ends: new Uint32Array(length), bytes: new Uint8Array(length * idBytes), ids: 0, texts: 0 };
     }
@@ -119,7 +139,12 @@ export class IdDictionary {
     let total = from === 0 ? 0 : ends[from - 1];
     for (let i = from, t = 0; i < upTo; i++) {
       const key = this.numbers[i];
-      total += key === key ? decimalDigits(key) : texts.ends[t] - texts.start(t++);
+      total +=
+        key >= 0
+          ? decimalDigits(key)
+          : key < 0
+            ? this.prefix.length + decimalDigits(-1 - key)
+            : texts.ends[t] - texts.start(t++);
       if (total > 0xffff_ffff)
         throw new Error(`a table of ${this.count} ids is larger than 4 GiB of text; ids that long are not supported`);
       ends[i] = total;
@@ -134,6 +159,12 @@ export class IdDictionary {
     for (let i = from, at = from === 0 ? 0 : ends[from - 1]; i < upTo; i++) {
       const end = ends[i];
       let key = this.numbers[i];
+      if (key < 0) {
+        // A prefixed id: the prefix, then the digits written below as an integer id's.
+        bytes.set(this.prefix, at);
+        at += this.prefix.length;
+        key = -1 - key;
+      }
       if (key <= 0x7fff_ffff) {
         // Small integer arithmetic: a double's % is a library call.
         for (let k = end - 1, v = key | 0; k >= at; k--) {
@@ -157,7 +188,8 @@ export class IdDictionary {
   }
 
   /**
-   * The ids in index order, for another thread: integer ids as numbers (NaN where the id is text), text ids apart
+   * The ids in index order, for another thread: integer ids as numbers (a prefixed id's n as -1 - n, NaN where the
+   * id is text), text ids apart
    * in their order. Typed, so millions of order ids cross threads as one transferable buffer; a view of this
    * dictionary's own storage, so the dictionary is done with once they are handed over.
    */
@@ -175,7 +207,7 @@ export class IdDictionary {
     const at = new Int32Array(other.numbers.length);
     for (let i = 0, t = 0; i < at.length; i++) {
       const key = other.numbers[i];
-      at[i] = key === key ? this.number(key) : this.text(other.texts[t++]);
+      at[i] = key >= 0 ? this.number(key) : key < 0 ? this.prefixed(-1 - key) : this.text(other.texts[t++]);
     }
     return at;
   }

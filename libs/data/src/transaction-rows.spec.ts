@@ -85,6 +85,28 @@ describe('RowIngest.plain: records read in one pass equal the records tokenized 
     expect(table.customerIds).toEqual(['17850', '00042', '42', '1', 'A-7', '0']);
   });
 
+  it("keys a cancellation's id (the prefix, then an integer as String writes it) by its integer, and writes it back byte for byte", () => {
+    const data =
+      'C536379,1,2023-01-02,-3\nC0,1,2023-01-02,-3\nC007,1,2023-01-02,-3\nC1.0,1,2023-01-02,-3\nC-5,1,2023-01-02,-3\n' +
+      '536379,1,2023-01-02,3\nC536379,2,2023-01-03,-4\nc536379,1,2023-01-02,-3\nC1234567890123456,1,2023-01-02,-3\n' +
+      'C0,3,2023-01-04,-1\n';
+    for (const cancellationPrefix of ['C', 'C5', '']) {
+      const { table } = expectSameAsTokenized(data, HEADERS, { cancellationPrefix });
+      expect(table.orderIds).toEqual([
+        'C536379',
+        'C0',
+        'C007',
+        'C1.0',
+        'C-5',
+        '536379',
+        'c536379',
+        'C1234567890123456',
+      ]);
+      expect(Array.from(table.order)).toEqual([0, 1, 2, 3, 4, 5, 0, 6, 7, 1]);
+    }
+    expect(Array.from(read(data, HEADERS, 9, true, {}).table.isReturn)).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 1, 1]);
+  });
+
   it('marks cancellations by the prefix of text order ids, and leaves ids with other bytes to the tokenized reader', () => {
     const long = 'x'.repeat(256);
     const data =

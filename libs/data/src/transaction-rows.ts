@@ -1,4 +1,13 @@
-import { parseDate, parseIntegerId, parseNumber, POW10, trimEnd, trimStart, type DateFormat } from './bytes';
+import {
+  parseDate,
+  parseIntegerId,
+  parseNumber,
+  parsePrefixedId,
+  POW10,
+  trimEnd,
+  trimStart,
+  type DateFormat,
+} from './bytes';
 import { ColumnBuilder } from './column-builder';
 import { fieldText, type CsvBatch, type PlainRecords } from './csv';
 import { numberHint } from './header';
@@ -37,7 +46,8 @@ export type RejectReason =
 export class RowIngest {
   readonly columns: ColumnBuilder;
   readonly customers = new IdDictionary();
-  readonly orders = new IdDictionary();
+  /** Order ids; a cancellation's (the cancellation prefix, then an integer) keyed by its integer, not as text. */
+  readonly orders: IdDictionary;
   readonly problems: RowProblem[] = [];
   readonly rejectedByReason: Partial<Record<RejectReason, number>> = {};
   rowsRead = 0;
@@ -48,7 +58,8 @@ export class RowIngest {
   zeroAmountsExcluded = 0;
   private lastCustomerKey = -2;
   private lastCustomerIndex = -1;
-  private lastOrderKey = -2;
+  /** The last order's key as {@link accept} takes it (NaN: none yet). */
+  private lastOrderKey = Number.NaN;
   private lastOrderIndex = -1;
   private readonly lastDate = new Uint8Array(64);
   private lastDateLength = -1;
@@ -73,6 +84,7 @@ export class RowIngest {
     this.excludeZero = options.zeroAmounts === 'exclude';
     this.nowMs = (options.now ?? new Date()).getTime();
     this.prefix = Buffer.from(options.cancellationPrefix ?? 'C', 'utf8');
+    this.orders = new IdDictionary(this.prefix);
     this.exclude = options.returns === 'exclude';
     this.columns = new ColumnBuilder(resolved.index.quantity >= 0);
     const delimiter = options.delimiter ?? ',';
@@ -181,7 +193,11 @@ export class RowIngest {
           continue;
         }
         orderKey = quoting[f0 + oi] === 2 ? -1 : parseIntegerId(bytes, s, e);
-        if (orderKey < 0) {
+        const prefixed = orderKey < 0 && quoting[f0 + oi] !== 2 ? parsePrefixedId(bytes, s, e, prefix) : -1;
+        if (prefixed >= 0) {
+          orderKey = -2 - prefixed;
+          isReturn = true;
+        } else if (orderKey < 0) {
           orderText = this.text(batch, f0 + oi);
           if (
             prefixLength > 0 &&
@@ -268,7 +284,7 @@ export class RowIngest {
   /**
    * A row whose fields are valid, its timestamp, amount and quantity written in the columns' next row (which has
    * room): counted as worth nothing or as a return (and left out when those are excluded), else kept; only now do
-   * its ids enter the dictionaries. Integer ids are keys >= 0; text ids are keyed -1. (The numbers are passed in the
+   * its ids enter the dictionaries. Integer ids are keys >= 0; text ids are keyed -1; an order id that is the cancellation prefix then an integer n is keyed -2 - n. (The numbers are passed in the
    * columns: a double passed to a call is a heap number made for every row.)
    */
   private accept(
@@ -309,10 +325,10 @@ export class RowIngest {
       c.customer[i] = this.customers.text(customerText);
     }
     if (this.resolved.index.orderId < 0) c.order[i] = -1;
-    else if (orderKey >= 0) {
+    else if (orderKey !== -1) {
       if (orderKey !== this.lastOrderKey) {
         this.lastOrderKey = orderKey;
-        this.lastOrderIndex = this.orders.number(orderKey);
+        this.lastOrderIndex = orderKey >= 0 ? this.orders.number(orderKey) : this.orders.prefixed(-2 - orderKey);
       }
       c.order[i] = this.lastOrderIndex;
     } else c.order[i] = this.orders.text(orderText);
@@ -390,7 +406,10 @@ export class RowIngest {
             }
             key = parseIntegerId(b, s, p);
             if (key < 0 && role === Role.Customer) customerText = b.toString('latin1', s, p);
-            else if (key < 0) {
+            else if (key < 0 && (key = parsePrefixedId(b, s, p, prefix)) >= 0) {
+              key = -2 - key;
+              isReturn = true;
+            } else if (key < 0) {
               orderText = b.toString('latin1', s, p);
               let k = 0;
               while (k < prefixLength && b[s + k] === prefix[k]) k++;
