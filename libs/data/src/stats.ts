@@ -33,37 +33,11 @@ export type ColumnStats =
 /** Summary statistics of one column (population standard deviation; missing values excluded). */
 export function columnStats(name: string, column: FeatureColumn): ColumnStats {
   if (column.kind === 'numeric') {
-    let count = 0;
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    // Indexed loops: an iterator over tens of millions of values costs more than the sums.
     const values = column.values;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v !== v) continue;
-      count++;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const mean = count > 0 ? sum / count : null;
-    let squares = 0;
-    if (mean !== null)
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v === v) squares += (v - mean) ** 2;
-      }
-    return {
-      name,
-      type: 'numeric',
-      count,
-      missing: column.values.length - count,
-      min: count > 0 ? min : null,
-      max: count > 0 ? max : null,
-      mean,
-      std: count > 0 ? Math.sqrt(squares / count) : null,
-    };
+    const stats = new NumericStats();
+    stats.addValues(values, 0, values.length);
+    stats.addSquares(values, 0, values.length);
+    return stats.result(name, values.length);
   }
   const counts = new Array<number>(column.levels.length).fill(0);
   let missing = 0;
@@ -83,4 +57,65 @@ export function columnStats(name: string, column: FeatureColumn): ColumnStats {
     distinct: column.levels.length,
     top,
   };
+}
+
+/**
+ * The statistics of a numeric column ({@link columnStats}), gathered a range of values at a time so that a caller can
+ * give the event loop a turn between ranges: every value first, then the squares (they need the mean), in order, so
+ * the sums are those of one pass.
+ */
+export class NumericStats {
+  private count = 0;
+  private sum = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private squares = 0;
+
+  addValues(values: ArrayLike<number>, from: number, to: number): void {
+    let { count, sum, min, max } = this;
+    // Indexed loops: an iterator over tens of millions of values costs more than the sums.
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (v !== v) continue;
+      count++;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.count = count;
+    this.sum = sum;
+    this.min = min;
+    this.max = max;
+  }
+
+  /** After every value was added. */
+  addSquares(values: ArrayLike<number>, from: number, to: number): void {
+    const mean = this.mean;
+    if (mean === null) return;
+    let squares = this.squares;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (v === v) squares += (v - mean) ** 2;
+    }
+    this.squares = squares;
+  }
+
+  /** The statistics of a column of `length` values (the missing ones included). */
+  result(name: string, length: number): ColumnStats {
+    const count = this.count;
+    return {
+      name,
+      type: 'numeric',
+      count,
+      missing: length - count,
+      min: count > 0 ? this.min : null,
+      max: count > 0 ? this.max : null,
+      mean: this.mean,
+      std: count > 0 ? Math.sqrt(this.squares / count) : null,
+    };
+  }
+
+  private get mean(): number | null {
+    return this.count > 0 ? this.sum / this.count : null;
+  }
 }

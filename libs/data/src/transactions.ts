@@ -19,7 +19,6 @@ import { absorbPart, type PartJob, type PartOutput } from './transaction-parts';
 import { RowIngest } from './transaction-rows';
 import { threadEntry } from './thread-entry';
 import { asBytes, chunksOf, type TransactionSource } from './transaction-source';
-import { transactionStats, type TransactionStats } from './transaction-stats';
 import type { TransactionTable } from './transaction-table';
 
 export interface TransactionIngestResult {
@@ -28,7 +27,6 @@ export interface TransactionIngestResult {
   mapping: TransactionColumnMapping;
   dateFormat: DateFormat;
   report: TransactionIngestReport;
-  stats: TransactionStats;
   /** Threads that read the file (1, or one per part when it was read in parts): the rest is the same either way. */
   parts: number;
 }
@@ -89,7 +87,7 @@ function finish(read: FirstPart, options: TransactionIngestOptions, parts: numbe
   }
   if (rows.columns.size === 0) throw new IngestError('no valid rows remain', report);
   const table = rows.table();
-  return { table, mapping: resolved.mapping, dateFormat, report, stats: transactionStats(table), parts };
+  return { table, mapping: resolved.mapping, dateFormat, report, parts };
 }
 
 /** Where a file is split for reading on several threads: after the first newline past each share of its bytes. */

@@ -7,6 +7,7 @@ import {
   IngestError,
   ingestCustomersCsv,
   ingestTransactions,
+  transactionStats,
   type CustomerIngestOptions,
   type CustomerTable,
   type IngestReport,
@@ -268,8 +269,12 @@ export class DatasetsService {
     );
     // The encoding holds the data only (no quoting, line endings or BOM), so its hash is the content's identity
     // (what transactionsHash computes), and the artifact key is that hash. Stored from its parts: the encoded
-    // table never exists as one buffer.
-    const artifactKey = await this.artifacts.put(encodeTransactionParts(result.table));
+    // table never exists as one buffer. The stats (for the version row) are computed while its writes are in flight:
+    // this thread would only wait for them.
+    const [artifactKey, stats] = await Promise.all([
+      this.artifacts.put(encodeTransactionParts(result.table)),
+      transactionStats(result.table),
+    ]);
     const report = { ...result.report, mapping: result.mapping, dateFormat: result.dateFormat };
     return this.storeVersion(
       request.dataset,
@@ -285,7 +290,7 @@ export class DatasetsService {
             source: column as string,
             type: role === 'customerId' || role === 'orderId' ? 'categorical' : 'numeric',
           })),
-        stats: result.stats as unknown as Record<string, unknown>,
+        stats: stats as unknown as Record<string, unknown>,
         report: report as unknown as Record<string, unknown>,
         artifactKey,
         sourceName: request.sourceName ?? (typeof source === 'string' ? source : null),

@@ -78,6 +78,17 @@ describe('LocalArtifactStore', () => {
       expect(Buffer.compare(Buffer.from(await new LocalArtifactStore(root).get(key)), Buffer.from(table))).toBe(0);
     });
 
+    it('removes its temp file and stores nothing when a put fails midway, after its writes have settled', async () => {
+      const parts = [table.subarray(0, 5000), table.subarray(5000, 6000), table.subarray(6000)];
+      Object.defineProperty(parts, 2, {
+        get() {
+          throw new Error('no such part');
+        },
+      });
+      await expect(chunked.put(parts)).rejects.toThrow('no such part');
+      expect(await readdir(root)).toEqual([]);
+    });
+
     it('reads any range through a reader, and refuses one past the end', async () => {
       const key = await chunked.put(table);
       const reader = await chunked.open(key);

@@ -74,6 +74,27 @@ export async function artifactKeyOf(
   return hash.digest('hex');
 }
 
+/** Writes a put keeps queued at once (see {@link LocalArtifactStore.put}); libuv's other threads stay free. */
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * The concatenation of `parts` as pieces of at most `chunkBytes` (one write call is limited to 2 GiB; chunks also
+ * keep each call's copy into the kernel small), with their positions in it. Several writers share one iterator.
+ */
+function* piecesOf(
+  parts: readonly Uint8Array[],
+  chunkBytes: number,
+): Generator<{ part: Uint8Array; at: number; length: number; position: number }> {
+  let position = 0;
+  for (const part of parts) {
+    for (let at = 0; at < part.byteLength; at += chunkBytes) {
+      const length = Math.min(chunkBytes, part.byteLength - at);
+      yield { part, at, length, position };
+      position += length;
+    }
+  }
+}
+
 export interface LocalArtifactStoreOptions {
   /** Bytes per read or write call. Default 8 MiB; tests set it small to cross many chunk boundaries. */
   chunkBytes?: number;
@@ -101,7 +122,14 @@ export class LocalArtifactStore implements ArtifactStore {
     await mkdir(this.rootDir, { recursive: true });
     const temp = join(this.rootDir, `${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      const [key] = await Promise.all([artifactKeyOf(parts, this.chunkBytes), this.write(temp, parts)]);
+      // Both settle before a failure is the put's: the temp file is removed after its last write, not before.
+      const [hashed, written] = await Promise.allSettled([
+        artifactKeyOf(parts, this.chunkBytes),
+        this.write(temp, parts),
+      ]);
+      if (written.status === 'rejected') throw written.reason;
+      if (hashed.status === 'rejected') throw hashed.reason;
+      const key = hashed.value;
       const target = this.pathOf(key);
       if (await this.has(key)) {
         // Stored again now: the garbage collector's grace period starts over, so a row about to reference
@@ -123,13 +151,22 @@ export class LocalArtifactStore implements ArtifactStore {
   private async write(path: string, parts: readonly Uint8Array[]): Promise<void> {
     const file = await open(path, 'w');
     try {
-      // One write call is limited to 2 GiB; chunks also keep each call's copy into the kernel small.
-      for (const part of parts) {
-        for (let at = 0; at < part.byteLength; ) {
-          const { bytesWritten } = await file.write(part, at, Math.min(this.chunkBytes, part.byteLength - at));
-          at += bytesWritten;
+      // Positional writes, WRITES_IN_FLIGHT at a time: while one is copied into the kernel the next waits on libuv's
+      // threads, so the file grows on while this thread hashes or computes (a write at a time waited for this thread
+      // between writes: 347 MiB took 0.7-1.25 s to write here, 0.65-0.7 s two at a time when the machine was quiet).
+      const pieces = piecesOf(parts, this.chunkBytes);
+      const writer = async () => {
+        for (const { part, at, length, position } of pieces) {
+          // A failing writer closes the iterator they share, which stops the other one too.
+          for (let done = 0; done < length; ) {
+            const { bytesWritten } = await file.write(part, at + done, length - done, position + done);
+            done += bytesWritten;
+          }
         }
-      }
+      };
+      // Every write settles before the file is closed (and, on failure, removed); the first failure is the put's.
+      const writers = await Promise.allSettled(Array.from({ length: WRITES_IN_FLIGHT }, writer));
+      for (const w of writers) if (w.status === 'rejected') throw w.reason;
     } finally {
       await file.close();
     }
