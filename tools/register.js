@@ -1,7 +1,8 @@
 // Runs the TypeScript sources directly (apps, tools, Bull child processes, worker threads): each .ts file is
 // compiled by swc as it is loaded, with the options tools/build.js builds with (tools/swc-options.js), so there is
 // no separate build step to forget. A hook of its own, not @swc-node/register: that one loads the TypeScript
-// compiler to read tsconfig (~0.35 s), in every process and in every worker thread a job starts.
+// compiler to read tsconfig (~0.35 s), in every process and in every worker thread a job starts. (@swc-node/register
+// stays a dev dependency: Nx loads the workspace plugin's TypeScript generators through it.)
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { transformSync } = require('@swc/core');
