@@ -15,7 +15,13 @@ export interface TransactionStats {
 /** Rows a slice of {@link transactionStats} reads before the event loop gets a turn. */
 const SLICE_ROWS = 1 << 20;
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Calls `read` on rows `[from, to)` of `length`, a slice at a time, with a turn for the event loop after each. */
+async function inSlices(length: number, read: (from: number, to: number) => void): Promise<void> {
+  for (let from = 0; from < length; from += SLICE_ROWS) {
+    read(from, Math.min(length, from + SLICE_ROWS));
+    await new Promise(setImmediate);
+  }
+}
 
 /**
  * Row, customer and order counts, date range and amount/quantity statistics of a table; a slice of rows at a time,
@@ -25,15 +31,14 @@ export async function transactionStats(table: TransactionTable): Promise<Transac
   let first = Infinity;
   let last = -Infinity;
   let returnRows = 0;
-  for (let from = 0; from < table.rowCount; from += SLICE_ROWS) {
-    for (let i = from, to = Math.min(table.rowCount, from + SLICE_ROWS); i < to; i++) {
+  await inSlices(table.rowCount, (from, to) => {
+    for (let i = from; i < to; i++) {
       const t = table.timestamp[i];
       if (t < first) first = t;
       if (t > last) last = t;
       returnRows += table.isReturn[i];
     }
-    await turn();
-  }
+  });
   const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
   return {
     rows: table.rowCount,
@@ -49,13 +54,7 @@ export async function transactionStats(table: TransactionTable): Promise<Transac
 
 async function numericStats(name: string, values: Float64Array): Promise<ColumnStats> {
   const stats = new NumericStats();
-  for (let from = 0; from < values.length; from += SLICE_ROWS) {
-    stats.addValues(values, from, Math.min(values.length, from + SLICE_ROWS));
-    await turn();
-  }
-  for (let from = 0; from < values.length; from += SLICE_ROWS) {
-    stats.addSquares(values, from, Math.min(values.length, from + SLICE_ROWS));
-    await turn();
-  }
+  await inSlices(values.length, (from, to) => stats.addValues(values, from, to));
+  await inSlices(values.length, (from, to) => stats.addSquares(values, from, to));
   return stats.result(name, values.length);
 }
