@@ -32,8 +32,9 @@ export interface CollectionReport {
 /**
  * Removes artifact files no database row references: what a failed, cancelled or interrupted run wrote
  * before its results were to be recorded (its model, its assignments), or an ingest that failed after storing
- * its content; and what a process killed mid-put left written aside. A run or ingest in flight writes its artifacts before the row that names them, so only
- * artifacts older than the grace period are removed; storing the same content again restarts it.
+ * its content; and what a process killed mid-put left written aside. A run or ingest in flight writes its
+ * artifacts before the row that names them, so only artifacts older than the grace period are removed; storing
+ * the same content again restarts it.
  */
 export class ArtifactCollector {
   constructor(

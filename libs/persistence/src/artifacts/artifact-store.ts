@@ -49,6 +49,8 @@ export interface StoredArtifact {
 }
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
+/** The folder of the keys that start with its name's two hex digits. */
+const FOLDER_PATTERN = /^[0-9a-f]{2}$/;
 /** A put's content written aside: `<pid>.<random>.tmp` in the store's root (in a key folder before, as `<rest of key>.<random>.tmp`). */
 const UNFINISHED_PATTERN = /\.tmp$/;
 
@@ -72,6 +74,13 @@ export async function artifactKeyOf(
     }
   }
   return hash.digest('hex');
+}
+
+/** Removes a file; one removed meanwhile (by a concurrent collection) is no error. */
+async function unlinkIfPresent(path: string): Promise<void> {
+  await unlink(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
 }
 
 /** Writes a put keeps queued at once (see {@link LocalArtifactStore.put}); libuv's other threads stay free. */
@@ -230,7 +239,7 @@ export class LocalArtifactStore implements ArtifactStore {
   async *list(): AsyncIterable<StoredArtifact> {
     let folders: string[];
     try {
-      folders = (await readdir(this.rootDir)).filter((name) => /^[0-9a-f]{2}$/.test(name)).sort();
+      folders = (await readdir(this.rootDir)).filter((name) => FOLDER_PATTERN.test(name)).sort();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
@@ -250,9 +259,7 @@ export class LocalArtifactStore implements ArtifactStore {
     const path = this.pathOf(key);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile() || info.mtime >= storedBefore) return 0;
-    await unlink(path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    await unlinkIfPresent(path);
     return info.size;
   }
 
@@ -265,17 +272,14 @@ export class LocalArtifactStore implements ArtifactStore {
       throw err;
     }
     const paths = root.filter((name) => UNFINISHED_PATTERN.test(name)).map((name) => join(this.rootDir, name));
-    for (const folder of root.filter((name) => /^[0-9a-f]{2}$/.test(name)))
+    for (const folder of root.filter((name) => FOLDER_PATTERN.test(name)))
       for (const name of await readdir(join(this.rootDir, folder)).catch(() => []))
         if (UNFINISHED_PATTERN.test(name)) paths.push(join(this.rootDir, folder, name));
     const removed = { files: 0, bytes: 0 };
     for (const path of paths) {
       const info = await stat(path).catch(() => null);
       if (!info?.isFile() || info.mtime >= writtenBefore) continue;
-      if (!dryRun)
-        await unlink(path).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        });
+      if (!dryRun) await unlinkIfPresent(path);
       removed.files++;
       removed.bytes += info.size;
     }
