@@ -284,8 +284,9 @@ export class RowIngest {
   /**
    * A row whose fields are valid, its timestamp, amount and quantity written in the columns' next row (which has
    * room): counted as worth nothing or as a return (and left out when those are excluded), else kept; only now do
-   * its ids enter the dictionaries. Integer ids are keys >= 0; text ids are keyed -1; an order id that is the cancellation prefix then an integer n is keyed -2 - n. (The numbers are passed in the
-   * columns: a double passed to a call is a heap number made for every row.)
+   * its ids enter the dictionaries. Integer ids are keys >= 0; text ids are keyed -1; an order id that is the
+   * cancellation prefix then an integer n is keyed -2 - n. (The numbers are passed in the columns: a double passed
+   * to a call is a heap number made for every row.)
    */
   private accept(
     customerKey: number,
@@ -406,14 +407,17 @@ export class RowIngest {
             }
             key = parseIntegerId(b, s, p);
             if (key < 0 && role === Role.Customer) customerText = b.toString('latin1', s, p);
-            else if (key < 0 && (key = parsePrefixedId(b, s, p, prefix)) >= 0) {
-              key = -2 - key;
-              isReturn = true;
-            } else if (key < 0) {
-              orderText = b.toString('latin1', s, p);
-              let k = 0;
-              while (k < prefixLength && b[s + k] === prefix[k]) k++;
-              isReturn = prefixLength > 0 && p - s > prefixLength && k === prefixLength;
+            else if (key < 0) {
+              const prefixed = parsePrefixedId(b, s, p, prefix);
+              if (prefixed >= 0) {
+                key = -2 - prefixed;
+                isReturn = true;
+              } else {
+                orderText = b.toString('latin1', s, p);
+                let k = 0;
+                while (k < prefixLength && b[s + k] === prefix[k]) k++;
+                isReturn = prefixLength > 0 && p - s > prefixLength && k === prefixLength;
+              }
             }
           }
           if (role === Role.Customer) customerKey = key;
