@@ -5,13 +5,18 @@ const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
-let compilerOptions;
+/** tsconfig.base.json's target and its aliases as absolute paths: read once, on the first file compiled. */
+let tsconfig;
 
 function swcOptions(filename) {
-  compilerOptions ??= JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')).compilerOptions;
-  const paths = Object.fromEntries(
-    Object.entries(compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => join(ROOT, t))]),
-  );
+  if (!tsconfig) {
+    const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8'));
+    const paths = Object.fromEntries(
+      Object.entries(compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => join(ROOT, t))]),
+    );
+    tsconfig = { target: compilerOptions.target, paths };
+  }
+  const { target, paths } = tsconfig;
   return {
     filename,
     swcrc: false,
@@ -20,7 +25,7 @@ function swcOptions(filename) {
     module: { type: 'commonjs' },
     jsc: {
       parser: { syntax: 'typescript', decorators: true },
-      target: compilerOptions.target,
+      target,
       keepClassNames: true,
       baseUrl: ROOT,
       paths,
