@@ -85,7 +85,7 @@ export class IdDictionary {
     if (this.count === 0) return false;
     if (this.room === null) {
       const last = this.numbers[this.count - 1];
-      const idBytes = last >= 0 ? decimalDigits(last) : last < 0 ? this.prefix.length + decimalDigits(-1 - last) : 16;
+      const idBytes = last === last ? this.keyBytes(last) : 16;
       const length = this.numbers.length;
       this.room = { ends: new Uint32Array(length), bytes: new Uint8Array(length * idBytes), ids: 0, texts: 0 };
     }
@@ -123,6 +123,11 @@ export class IdDictionary {
     return new StringTable(ends.subarray(0, this.count), bytes.subarray(0, total));
   }
 
+  /** The bytes of the id of a number in `numbers` (an integer id, or a prefixed id's -1 - n). */
+  private keyBytes(key: number): number {
+    return key >= 0 ? decimalDigits(key) : this.prefix.length + decimalDigits(-1 - key);
+  }
+
   /** Writes the ids after those `table` holds, up to `upTo`, in its room when they fit it (else in more room). */
   private writeTable(table: TableSoFar, upTo = this.count): TableSoFar {
     const from = table.ids;
@@ -139,12 +144,7 @@ export class IdDictionary {
     let total = from === 0 ? 0 : ends[from - 1];
     for (let i = from, t = 0; i < upTo; i++) {
       const key = this.numbers[i];
-      total +=
-        key >= 0
-          ? decimalDigits(key)
-          : key < 0
-            ? this.prefix.length + decimalDigits(-1 - key)
-            : texts.ends[t] - texts.start(t++);
+      total += key === key ? this.keyBytes(key) : texts.ends[t] - texts.start(t++);
       if (total > 0xffff_ffff)
         throw new Error(`a table of ${this.count} ids is larger than 4 GiB of text; ids that long are not supported`);
       ends[i] = total;
