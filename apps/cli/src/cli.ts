@@ -514,7 +514,7 @@ export function buildProgram(cli: CliEnvironment): Command {
   program
     .command('gc')
     .description(
-      "remove artifact files no row references (a failed or interrupted run's model and assignments), keeping those stored within the grace period",
+      "remove artifact files no row references (a failed or interrupted run's model and assignments) and what a process killed mid-write left written aside, keeping those stored within the grace period",
     )
     .option(
       '--grace-hours <hours>',
