@@ -9,7 +9,7 @@ import {
   type QueueName,
 } from '@workbench/jobs';
 import type { LogFields, WorkbenchLogger } from './logger';
-import { HEARTBEAT_MS } from './owned-job-queue';
+import { HEARTBEAT_MS, startHeartbeat } from './owned-job-queue';
 
 /**
  * Failures no retry can fix: what the user asked for (params, features, labels), what a plugin did with
@@ -250,20 +250,21 @@ export abstract class JobProcessor<T> {
         outcome,
         seconds: (performance.now() - started) / 1000,
       });
-    const beat = () =>
-      void this.beat(job.id).catch((e: Error) =>
-        this.logger.warn(`${this.noun} ${job.id}: heartbeat not saved (${e.message})`, this.logFields(job)),
-      );
-    beat();
-    const heartbeat = setInterval(beat, HEARTBEAT_MS);
-    heartbeat.unref();
+    const stopHeartbeat = startHeartbeat(
+      () =>
+        this.beat(job.id).catch((e: Error) =>
+          this.logger.warn(`${this.noun} ${job.id}: heartbeat not saved (${e.message})`, this.logFields(job)),
+        ),
+      HEARTBEAT_MS,
+      true,
+    );
     try {
       await this.execute(target, job);
     } catch (e) {
       finished('failed');
       throw classifyFailure(e);
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
     }
     finished('succeeded');
     await this.announceStored(job.id);

@@ -8,6 +8,29 @@ import { RetrainRequest, Run, RunStatus } from '@workbench/persistence';
 export const HEARTBEAT_MS = 5_000;
 export const OWNER_STALE_MS = 60_000;
 
+/**
+ * Calls `beat` every `ms` (on a timer that keeps no process alive), and once at once when `immediately`, but never
+ * while the last call is still running. A heartbeat's UPDATE waits while a run's results transaction holds the run's
+ * row (on PostgreSQL, as long as its assignment rows take to write: over a minute for 10M), and one started at every
+ * interval meanwhile would each hold a pool connection until the pool ran dry: at 100M transactions the process's
+ * other queries then failed with "Knex: Timeout acquiring a connection". `beat` handles its own failures. Returns
+ * the function that stops it.
+ */
+export function startHeartbeat(beat: () => Promise<void>, ms = HEARTBEAT_MS, immediately = false): () => void {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    void beat()
+      .catch(() => undefined)
+      .finally(() => (running = false));
+  };
+  if (immediately) tick();
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** The queues whose work has an owner: runs and retrain requests. */
 const OWNED: Partial<Record<QueueName, typeof Run | typeof RetrainRequest>> = { train: Run, retrain: RetrainRequest };
 
@@ -26,15 +49,14 @@ export class OwnedJobQueue implements JobQueue {
   readonly kind: JobQueue['kind'];
   /** `host:pid:random`, unique per queue instance. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly stopHeartbeat: () => void;
 
   constructor(
     private readonly inner: JobQueue,
     private readonly orm: MikroORM,
   ) {
     this.kind = inner.kind;
-    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), HEARTBEAT_MS);
-    this.heartbeat.unref();
+    this.stopHeartbeat = startHeartbeat(() => this.beat().catch(() => undefined));
   }
 
   async enqueue(queue: QueueName, id: string, retry?: Partial<RetryPolicy>): Promise<void> {
@@ -86,7 +108,7 @@ export class OwnedJobQueue implements JobQueue {
 
   /** Stops, then leaves its unfinished work to whichever process starts next. */
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
+    this.stopHeartbeat();
     await this.inner.close();
     const em = this.orm.em.fork();
     await em.nativeUpdate(
