@@ -2,18 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAssignments } from '@workbench/engine';
-import {
-  Dataset,
-  DatasetVersion,
-  Run,
-  RunStatus,
-  Segment,
-  Segmentation,
-  type ArtifactStore,
-} from '@workbench/persistence';
+import { RunStatus, Segment, type ArtifactStore } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { AssignmentsService } from './assignments.service';
 import { loadConfig } from './config';
+import { runParents, runRow } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
 /** The real artifact store, counting how often a run's artifact is read. */
@@ -59,32 +52,13 @@ describe('paging through the assignments of a run', () => {
       plugins: [],
     });
     const em = wb.orm.em.fork();
-    const dataset = em.create(Dataset, { name: 'd' });
-    const version = em.create(DatasetVersion, {
-      dataset,
-      version: 1,
-      contentHash: 'h',
-      kind: 'customers',
-      rowCount: ids.length,
-      rejectedCount: 0,
-      schema: [],
-      stats: {},
-      report: {},
-      artifactKey: 'k',
-    });
-    const segmentation = em.create(Segmentation, { name: 's', pluginName: 'p', params: {}, features: [], dataset });
+    const parents = runParents(em, ids.length);
     for (const v of [1, 2, 3]) {
       // Each run's artifact differs (the first customer's segment), so each is its own file.
       const own = segment.slice();
       own[0] = v - 1;
-      const run = em.create(Run, {
-        segmentation,
+      const run = runRow(em, parents, {
         version: v,
-        datasetVersion: version,
-        pluginName: 'p',
-        pluginVersion: '1.0.0',
-        params: {},
-        seed: 1,
         status: RunStatus.Succeeded,
         finishedAt: new Date(),
         assignmentsArtifactKey: await wb.artifacts.put(encodeAssignments(ids, { segment: own })),

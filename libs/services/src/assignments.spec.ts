@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CUSTOMER_ID_LENGTH } from '@workbench/data';
-import { Dataset, DatasetVersion, Run, RunStatus, Segmentation } from '@workbench/persistence';
+import { RunStatus } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { loadConfig } from './config';
+import { runParents, runRow } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
 // Customer ids as real exports have them, including the characters array literals, CSV and COPY's text format quote
@@ -39,28 +40,8 @@ describe.each(['sqlite', 'postgresql'] as const)('assignment rows on %s', (kind)
       { plugins: [] },
     );
     const em = wb.orm.em.fork();
-    const dataset = em.create(Dataset, { name: 'd' });
-    const version = em.create(DatasetVersion, {
-      dataset,
+    const run = runRow(em, runParents(em, ids.length), {
       version: 1,
-      contentHash: 'h',
-      kind: 'customers',
-      rowCount: ids.length,
-      rejectedCount: 0,
-      schema: [],
-      stats: {},
-      report: {},
-      artifactKey: 'k',
-    });
-    const segmentation = em.create(Segmentation, { name: 's', pluginName: 'p', params: {}, features: [], dataset });
-    const run = em.create(Run, {
-      segmentation,
-      version: 1,
-      datasetVersion: version,
-      pluginName: 'p',
-      pluginVersion: '1.0.0',
-      params: {},
-      seed: 1,
       status: RunStatus.Succeeded,
       finishedAt: new Date(),
     });

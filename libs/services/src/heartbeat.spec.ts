@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataset, DatasetVersion, Run, RunStatus, Segmentation } from '@workbench/persistence';
+import { Run, RunStatus } from '@workbench/persistence';
 import { createTestDatabase, type TestDatabase } from '@workbench/persistence/testing';
 import { loadConfig } from './config';
 import { startHeartbeat } from './owned-job-queue';
+import { runParents, runRow } from './testing';
 import { createWorkbench, type Workbench } from './workbench';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,30 +70,7 @@ describe('a heartbeat on PostgreSQL while a transaction holds its row', () => {
       { plugins: [] },
     );
     const em = wb.orm.em.fork();
-    const dataset = em.create(Dataset, { name: 'd' });
-    const version = em.create(DatasetVersion, {
-      dataset,
-      version: 1,
-      contentHash: 'h',
-      kind: 'customers',
-      rowCount: 1,
-      rejectedCount: 0,
-      schema: [],
-      stats: {},
-      report: {},
-      artifactKey: 'k',
-    });
-    const segmentation = em.create(Segmentation, { name: 's', pluginName: 'p', params: {}, features: [], dataset });
-    const run = em.create(Run, {
-      segmentation,
-      version: 1,
-      datasetVersion: version,
-      pluginName: 'p',
-      pluginVersion: '1.0.0',
-      params: {},
-      seed: 1,
-      status: RunStatus.Running,
-    });
+    const run = runRow(em, runParents(em, 1), { version: 1, status: RunStatus.Running });
     await em.flush();
     runId = run.id;
   });

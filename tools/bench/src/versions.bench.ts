@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareAssignments } from '@workbench/compare';
 import { decodeAssignments, encodeAssignments } from '@workbench/engine';
-import { Dataset, DatasetVersion, Run, Segmentation } from '@workbench/persistence';
+import { RunStatus } from '@workbench/persistence';
 import { createTestDatabase } from '@workbench/persistence/testing';
 import { seededRandom } from '@workbench/plugin-sdk';
 import { createWorkbench, loadConfig } from '@workbench/services';
+import { runParents, runRow } from '@workbench/services/testing';
 
 const n = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const k = 8;
@@ -44,37 +45,8 @@ async function storeOn(kind: 'sqlite' | 'postgresql', ids: string[], segment: In
   );
   try {
     const em = wb.orm.em.fork();
-    const dataset = em.create(Dataset, { name: 'bench' });
-    const version = em.create(DatasetVersion, {
-      dataset,
-      version: 1,
-      contentHash: 'x',
-      kind: 'customers',
-      rowCount: n,
-      rejectedCount: 0,
-      schema: [],
-      stats: {},
-      report: {},
-      artifactKey: 'x',
-    });
-    const segmentation = em.create(Segmentation, {
-      name: 'bench',
-      pluginName: 'bench',
-      params: {},
-      features: [],
-      dataset,
-    });
     const assignmentsArtifactKey = await wb.artifacts.put(encodeAssignments(ids, { segment }));
-    const run = em.create(Run, {
-      segmentation,
-      version: 1,
-      datasetVersion: version,
-      pluginName: 'bench',
-      pluginVersion: '1.0.0',
-      params: {},
-      seed: 1,
-      assignmentsArtifactKey,
-    });
+    const run = runRow(em, runParents(em, n), { version: 1, status: RunStatus.Queued, assignmentsArtifactKey });
     await em.flush();
     await time(`store ${n.toLocaleString('en-US')} assignment rows (${kind})`, () =>
       wb.orm.em.fork().transactional((tx) => wb.assignments.write(tx, run.id, ids, { segment })),

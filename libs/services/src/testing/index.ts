@@ -1,2 +1,3 @@
 export * from './test-plugins';
 export * from './free-port';
+export * from './run-rows';
