@@ -123,6 +123,9 @@ export async function buildCustomerFeaturesYielding(
 /** Rows between two pauses of `customerFeatureSteps`: ~10 ms of work (more on a busy machine); 1,000 pauses cost ~nothing. */
 export const FEATURE_ROWS_PER_STEP = 1 << 14;
 
+/** Rows gathered at a time in customer order: ~340 KB of columns, within a core's cache (4K to 64K measured alike). */
+const GATHER_ROWS = 1 << 14;
+
 /** The work of `buildCustomerFeatures`, pausing (`yield`) after every `STEP` rows or so. */
 function* customerFeatureSteps(
   table: TransactionTable,
@@ -185,22 +188,43 @@ function* customerFeatureSteps(
   let withoutPurchases = 0;
   let largest = 0;
   for (let c = 0; c < customerCount; c++) largest = Math.max(largest, offsets[c + 1] - offsets[c]);
-  // A customer's purchase rows, reused for every customer.
+  // A customer's purchases (their places in the gathered block below), reused for every customer.
   const purchases = new Int32Array(largest);
   yield;
-  const { timestamp, amount, isReturn, order: orderOf } = table;
+  // The rows of the next customers, gathered into small columns in customer order by a loop that does nothing
+  // else: its reads of the table's columns, scattered over hundreds of MB, then overlap one another, where read
+  // one customer at a time between the work on them they wait one after another (per customer: 4.1-4.8 s at 10M
+  // rows, 3.0-3.3 s gathered). A customer's rows always fit (capacity ≥ largest); a block need not end on one.
+  const capacity = Math.max(largest, GATHER_ROWS);
+  const timestamp = new Float64Array(capacity);
+  const amount = new Float64Array(capacity);
+  const orderOf = new Int32Array(capacity);
+  const isReturn = new Uint8Array(capacity);
+  let blockStart = 0;
+  let blockEnd = 0;
   let pauseAt = STEP;
   for (let c = 0; c < customerCount; c++) {
     if (offsets[c] >= pauseAt) {
       pauseAt = offsets[c] + STEP;
       yield;
     }
+    if (offsets[c + 1] > blockEnd) {
+      blockStart = offsets[c];
+      blockEnd = Math.min(offsets[customerCount], blockStart + capacity);
+      for (let k = blockStart; k < blockEnd; k++) {
+        const i = rows[k];
+        timestamp[k - blockStart] = table.timestamp[i];
+        amount[k - blockStart] = table.amount[i];
+        orderOf[k - blockStart] = table.order[i];
+        isReturn[k - blockStart] = table.isReturn[i];
+      }
+    }
+    // Indexes into the gathered block from here on.
     let monetary = 0;
     let count = 0;
-    for (let k = offsets[c]; k < offsets[c + 1]; k++) {
-      const i = rows[k];
-      monetary += amount[i];
-      if (isReturn[i] === 0) purchases[count++] = i;
+    for (let k = offsets[c] - blockStart; k < offsets[c + 1] - blockStart; k++) {
+      monetary += amount[k];
+      if (isReturn[k] === 0) purchases[count++] = k;
     }
     if (count === 0) {
       withoutPurchases++;
