@@ -1,6 +1,7 @@
 /**
- * The whole pipeline at scale through the real services: ingest a transactions file → features →
- * k-means → (KPIs) → store the run → a second version → compare the two. Prints figures; never a timed test.
+ * The whole pipeline at scale through the real services: ingest a transactions file → create the segmentation
+ * (which builds the features) → k-means → (KPIs) → store the run → a second version → compare the two. Prints
+ * figures; never a timed test.
  *
  *   node -r ./tools/register.js tools/bench/src/pipeline.bench.ts            1M customers, 10M transactions, SQLite
  *   npm run bench:pipeline -- --pg                                           PostgreSQL (a fresh database on TEST_DATABASE_URL,
@@ -377,7 +378,7 @@ async function main(): Promise<void> {
     let started = Date.now();
     const v1 = await stage(
       sampler,
-      `run v1 (seed 1): features → k-means → ${withKpis ? 'KPIs → ' : ''}store`,
+      `run v1 (seed 1): k-means → ${withKpis ? 'KPIs → ' : ''}store (features from the segmentation's cache)`,
       true,
       () => runVersion(1),
       trainedNote(started),
