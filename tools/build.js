@@ -30,13 +30,14 @@ const APPS = {
 };
 /**
  * Files started as a worker thread or a child process by path, which no require() reaches: the sandbox a
- * run's plugins execute in, the trial load of a plugin being registered, and the thread that reads a part of a
- * transactions file. Both apps run them.
+ * run's plugins execute in, the trial load of a plugin being registered, the thread that reads a part of a
+ * transactions file and the one that computes the features of a range of customers. Both apps run them.
  */
 const PROCESS_ENTRIES = [
   'libs/engine/src/sandbox/sandbox-thread.ts',
   'libs/services/src/plugin-probe.child.ts',
   'libs/data/src/ingest-part.thread.ts',
+  'libs/data/src/features.thread.ts',
 ];
 
 /** The .ts source a relative require of the compiled `from` file points at, or undefined (a package). */

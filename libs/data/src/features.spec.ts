@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSharedArrayBuffer } from 'node:util/types';
+import { Worker } from 'node:worker_threads';
 import { categorical, createFeatureFrame, numeric, type FeatureFrame } from '@workbench/plugin-sdk';
 import { FIXTURES_DIR } from '@workbench/plugin-sdk/testing';
 import {
   buildCustomerFeatures,
   buildCustomerFeaturesYielding,
+  bytesSource,
+  encodeTransactions,
   ingestTransactions,
+  readTransactions,
   parseCsv,
   type TransactionTable,
 } from './index';
+import { computeFeatureRange, type FeatureRangeJob } from './customer-feature-range';
+import { threadEntry } from './thread-entry';
 import { turnsDuring } from '../test/turns';
 
 const fixtures = FIXTURES_DIR;
@@ -225,6 +232,46 @@ describe('customer features', () => {
       expect(once.attributes).toEqual(['age', 'customer_frequency', 'country']);
       expect(once.unmatchedCustomers).toBeGreaterThan(0);
       expect(await buildCustomerFeaturesYielding(table, withCustomers, step)).toEqual(once);
+    });
+
+    it('gives the same features on any number of threads, from the table in shared memory', async () => {
+      // The same table as a stored one read with `shared` (its row columns in SharedArrayBuffers), which the
+      // threads read; with orders shared by customers of different ranges (8,000 orders over 2,000 customers).
+      const stored = await readTransactions(bytesSource(encodeTransactions(table)), { shared: true });
+      expect(isSharedArrayBuffer(stored.timestamp.buffer)).toBe(true);
+      const once = buildCustomerFeatures(table, options);
+      for (const threads of [1, 2, 3]) {
+        const built = await buildCustomerFeaturesYielding(stored, { ...options, threads }, step);
+        expect(built).toEqual(once);
+      }
+      // Customers left out fall inside the threads' ranges: the rows after them are shifted as on one thread.
+      const late = { ...options, referenceDate: new Date(Date.UTC(2020, 1, 1)) };
+      const few = buildCustomerFeatures(table, late);
+      expect(few.customersWithoutPurchases).toBeGreaterThan(customers / 2);
+      expect(await buildCustomerFeaturesYielding(stored, { ...late, threads: 3 }, step)).toEqual(few);
+    });
+
+    it("computes a range of customers on a worker thread as on this one (the threads' side of the build)", async () => {
+      const stored = await readTransactions(bytesSource(encodeTransactions(table)), { shared: true });
+      // The rows grouped by customer in shared memory, as the build hands them to its threads.
+      const offsets = new Int32Array(new SharedArrayBuffer(4 * (customers + 1)));
+      for (let i = 0; i < rows; i++) offsets[stored.customer[i] + 1]++;
+      for (let c = 0; c < customers; c++) offsets[c + 1] += offsets[c];
+      const grouped = new Int32Array(new SharedArrayBuffer(4 * rows));
+      const fill = offsets.slice(0, customers);
+      for (let i = 0; i < rows; i++) grouped[fill[stored.customer[i]]++] = i;
+      const job: FeatureRangeJob = {
+        groups: { ...stored, offsets, rows: grouped, orderCount: orders, refDay: 19_000 },
+        from: 700,
+        to: 1500,
+      };
+      const entry = threadEntry(__dirname, 'features.thread');
+      const worker = new Worker(entry.file, { execArgv: entry.execArgv });
+      const answer = new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+      worker.postMessage(job);
+      const here = computeFeatureRange(job);
+      expect(here.count).toBeGreaterThan(700);
+      expect(await answer).toEqual(here);
     });
 
     it('lets other callbacks run while it builds', async () => {

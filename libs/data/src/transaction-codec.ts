@@ -139,7 +139,22 @@ export interface ReadTransactionsOptions {
    * table's id bytes: ~1 GiB at 75M orders.
    */
   orderIds?: boolean;
+  /**
+   * The row columns (customer, order, timestamp, amount, quantity, isReturn) in SharedArrayBuffers: worker threads
+   * read them without a copy (the features' threads, see buildCustomerFeaturesYielding), and handed to a sandbox
+   * thread they are shared, not moved.
+   */
+  shared?: boolean;
 }
+
+const ROW_SECTIONS: ReadonlySet<SectionName> = new Set([
+  'customer',
+  'order',
+  'timestamp',
+  'amount',
+  'quantity',
+  'isReturn',
+]);
 
 /** The row columns of a transactions table, without its id dictionaries (see {@link readTransactionColumns}). */
 export type TransactionRowColumns = Pick<
@@ -154,6 +169,7 @@ export type TransactionRowColumns = Pick<
 async function readSections(
   source: ByteSource,
   wanted: (name: SectionName) => boolean,
+  shared = false,
 ): Promise<{ header: Header; sections: Map<SectionName, Section> } | null> {
   const head = new Uint8Array(Math.min(8, source.size));
   await source.read(head, 0);
@@ -166,7 +182,8 @@ async function readSections(
   const sections = new Map<SectionName, Section>();
   for (const c of header.columns) {
     if (!wanted(c.name)) continue;
-    const buffer = new ArrayBuffer(c.byteLength);
+    const buffer =
+      shared && ROW_SECTIONS.has(c.name) ? new SharedArrayBuffer(c.byteLength) : new ArrayBuffer(c.byteLength);
     await source.read(new Uint8Array(buffer), dataStart + c.offset);
     sections.set(c.name, typedSection(c.type, buffer, 0, c.byteLength));
   }
@@ -188,6 +205,7 @@ export async function readTransactions(
   const read = await readSections(
     source,
     (name) => withOrderIds || (name !== 'orderIdEnds' && name !== 'orderIdBytes'),
+    options.shared,
   );
   if (!read) return decodeWhole(source);
   const section = (name: SectionName) => read.sections.get(name) ?? null;

@@ -134,7 +134,8 @@ export class RunInputsService {
     // Section by section from the store: a table of 100M rows is several GB, more than one buffer should hold.
     const reader = await this.artifacts.open(version.artifactKey);
     // Without the order ids: features and KPIs use the order indexes and their count alone (~1 GiB at 75M orders).
-    const table = await readTransactions(reader, { orderIds: false }).finally(() => reader.close());
+    // The row columns in shared memory: the features' worker threads read them where they are.
+    const table = await readTransactions(reader, { orderIds: false, shared: true }).finally(() => reader.close());
     const horizon = options.churnHorizonDays;
     // With a churn horizon, features are as of the calibration end; the label is what happened after it.
     const calibrationEndDay = horizon ? churnCalibrationEndDay(table, horizon) : undefined;

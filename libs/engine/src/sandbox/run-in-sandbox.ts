@@ -1,3 +1,4 @@
+import { isSharedArrayBuffer } from 'node:util/types';
 import { Worker } from 'node:worker_threads';
 import { threadEntry } from '@workbench/data';
 import type { RunContext } from '@workbench/plugin-sdk';
@@ -260,7 +261,8 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
  * moved to the thread (`transferList`): structured clone would copy every array twice (into the message, then out
  * of it), and 100M transactions are ~2.5 GB. The plugin still gets copies: the host's arrays stay as they are.
  * An array whose buffer is in `moved` (memory the caller gives up) is not copied: its buffer goes in `transferList`
- * as it is, so the post detaches it here. Anything else (strings, dates, class instances) is left to structured clone.
+ * as it is, so the post detaches it here; shared memory (a SharedArrayBuffer, which cannot be detached) is posted as
+ * it is, and the thread reads the caller's memory, which the caller no longer uses. Anything else (strings, dates, class instances) is left to structured clone.
  */
 export function copyForThread<T>(
   value: T,
@@ -272,7 +274,7 @@ export function copyForThread<T>(
     if (value instanceof DataView) return value;
     if (moved.has(value.buffer)) {
       const buffer = value.buffer as ArrayBuffer;
-      if (!transferList.includes(buffer)) transferList.push(buffer);
+      if (!isSharedArrayBuffer(buffer) && !transferList.includes(buffer)) transferList.push(buffer);
       return value;
     }
     // Byte for byte into a new buffer (a Buffer's slice would be a view, maybe of Node's shared pool).

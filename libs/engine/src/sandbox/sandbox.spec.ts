@@ -94,6 +94,38 @@ describe('runInSandbox (a worker thread per run)', () => {
     expect(frame.columns.monetary.kind === 'numeric' && frame.columns.monetary.values[0]).toBe(1);
   });
 
+  it('shares the arrays handed over that are in shared memory (which cannot be moved) instead of copying them', async () => {
+    const sharedColumn = <T extends Int32Array | Float64Array | Uint8Array>(
+      Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+      values: ArrayLike<number>,
+    ) => {
+      const column = new Type(new SharedArrayBuffer(n * Type.BYTES_PER_ELEMENT));
+      column.set(values);
+      return column;
+    };
+    const transactions = {
+      customerRow: sharedColumn(
+        Int32Array,
+        Int32Array.from({ length: n }, (_, i) => i),
+      ),
+      order: sharedColumn(Int32Array, new Int32Array(n).fill(-1)),
+      timestamp: sharedColumn(Float64Array, new Float64Array(n)),
+      amount: sharedColumn(Float64Array, monetary),
+      isReturn: sharedColumn(Uint8Array, new Uint8Array(n)),
+    };
+    const moved = Object.values(transactions).map((column) => column.buffer);
+    const { outcome } = await runInSandbox(
+      { ...job('mutate'), kpiInput: { referenceDate: 0, transactions } },
+      createTestRunContext(),
+      limits,
+      moved,
+    );
+    expect(outcome.metrics).toEqual({ median: 5010 });
+    // Posted as they are (shared memory cannot be moved), and whole here after the run.
+    expect(Object.values(transactions).map((column) => column.length)).toEqual(moved.map(() => n));
+    expect(Array.from(transactions.amount)).toEqual(Array.from(monetary));
+  });
+
   it("keeps a plugin's own error class name, so the host can tell a permanent failure", async () => {
     const failure = await runInSandbox(job('missing-feature'), createTestRunContext(), limits).catch((e: Error) => e);
     expect([(failure as Error).name, (failure as Error).message]).toEqual([
