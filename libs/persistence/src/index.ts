@@ -20,5 +20,5 @@ export {
   type StoredArtifact,
 } from './artifacts/artifact-store';
 export { referencedArtifactKeys } from './artifacts/artifact-references';
-export { writeAssignmentRows } from './sql/assignment-rows';
+export { customerIdOrder, writeAssignmentRows } from './sql/assignment-rows';
 export { allocateRunVersion } from './sql/run-versions';

@@ -154,6 +154,8 @@ export class RunProcessor extends JobProcessor<Run> {
       this.isolation.mode === 'thread'
         ? this.plugins.sandboxModules([run.pluginName, ...steps.map((k) => k.evaluator.manifest.name)])
         : undefined;
+    // The rows are written in customer id order: sorted here while the plugins work on their thread.
+    if (modules) this.assignments.prepare(frame.ids);
     const { outcome, evaluated } = modules
       ? await runInSandbox(
           {
