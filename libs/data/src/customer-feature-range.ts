@@ -35,17 +35,16 @@ export interface CustomerRowGroups {
 const GATHER_ROWS = 1 << 14;
 
 /**
- * The features of customers `from`…`to − 1`. Those with at least one purchase get the next row of `out`, from 0, in
- * customer order; `rowOf[c − from]` is that row, or −1. Returns how many rows were written. Pauses (`yield`) every
- * `step` rows or so. A customer's figures depend on their rows alone, so ranges may be computed apart (on several
- * threads) and put end to end: the result is the one of a single range.
+ * The features of customers `from`…`to − 1`, each at its customer index in `out`; a customer without a purchase is
+ * left as it was (`frequency` stays 0: a customer with a purchase has at least one order). Returns how many had one.
+ * Pauses (`yield`) every `step` rows or so. A customer's figures depend on their rows alone, so ranges may be
+ * computed apart, on several threads writing to the same shared columns: the result is the one of a single range.
  */
 export function* customerFeatureRange(
   groups: CustomerRowGroups,
   from: number,
   to: number,
   out: FeatureColumns,
-  rowOf: Int32Array,
   step: number,
 ): Generator<void, number, void> {
   const { offsets, rows, refDay } = groups;
@@ -69,7 +68,7 @@ export function* customerFeatureRange(
   let blockStart = 0;
   let blockEnd = offsets[from];
   let pauseAt = offsets[from] + step;
-  let r = 0;
+  let withPurchases = 0;
   for (let c = from; c < to; c++) {
     if (offsets[c] >= pauseAt) {
       pauseAt = offsets[c] + step;
@@ -93,10 +92,7 @@ export function* customerFeatureRange(
       monetary += amount[k];
       if (isReturn[k] === 0) purchases[count++] = k;
     }
-    if (count === 0) {
-      rowOf[c - from] = -1;
-      continue;
-    }
+    if (count === 0) continue;
     // The grouping keeps file order, and exports are usually in time order: sort only when they are not
     // (with Array's stable sort, so rows of equal time keep file order).
     let inOrder = true;
@@ -133,45 +129,35 @@ export function* customerFeatureRange(
     }
     const firstDay = dayOf(timestamp[purchases[0]]);
     const lastPurchaseDay = dayOf(timestamp[purchases[count - 1]]);
-    rowOf[c - from] = r;
-    out.recency_days[r] = refDay - lastPurchaseDay;
-    out.frequency[r] = orders;
-    out.monetary[r] = monetary;
-    out.mean_order_value[r] = monetary / orders;
-    out.tenure_days[r] = refDay - firstDay;
-    out.mean_interpurchase_days[r] = days > 1 ? (lastPurchaseDay - firstDay) / (days - 1) : Number.NaN;
-    out.active_months[r] = months;
-    out.x[r] = days - 1;
-    out.t_x[r] = (lastPurchaseDay - firstDay) / 7;
-    out.T[r] = (refDay - firstDay) / 7;
-    out.monetary_value[r] = days > 1 ? repeatDayTotal / (days - 1) : 0;
-    r++;
+    out.recency_days[c] = refDay - lastPurchaseDay;
+    out.frequency[c] = orders;
+    out.monetary[c] = monetary;
+    out.mean_order_value[c] = monetary / orders;
+    out.tenure_days[c] = refDay - firstDay;
+    out.mean_interpurchase_days[c] = days > 1 ? (lastPurchaseDay - firstDay) / (days - 1) : Number.NaN;
+    out.active_months[c] = months;
+    out.x[c] = days - 1;
+    out.t_x[c] = (lastPurchaseDay - firstDay) / 7;
+    out.T[c] = (refDay - firstDay) / 7;
+    out.monetary_value[c] = days > 1 ? repeatDayTotal / (days - 1) : 0;
+    withPurchases++;
   }
-  return r;
+  return withPurchases;
 }
 
-/** A range of customers for a worker thread (features.thread): the groups' arrays are in shared memory. */
+/** A range of customers for a worker thread (features.thread): the groups and the output are in shared memory. */
 export interface FeatureRangeJob {
   groups: CustomerRowGroups;
+  out: FeatureColumns;
   from: number;
   to: number;
 }
 
-/** A worker thread's answer: its range's rows (buffers of its own, moved to the caller). */
-export interface FeatureRangeResult {
-  count: number;
-  out: FeatureColumns;
-  rowOf: Int32Array;
-}
-
-/** Computes a range in one go (on a worker thread, where nothing waits for turns): its own output, sized to the range. */
-export function computeFeatureRange(job: FeatureRangeJob): FeatureRangeResult {
-  const size = job.to - job.from;
-  const out = Object.fromEntries(FEATURE_COLUMNS.map((name) => [name, new Float64Array(size)])) as FeatureColumns;
-  const rowOf = new Int32Array(size);
-  const steps = customerFeatureRange(job.groups, job.from, job.to, out, rowOf, Number.POSITIVE_INFINITY);
+/** Computes a range in one go (on a worker thread, where nothing waits for turns); returns how many had a purchase. */
+export function computeFeatureRange(job: FeatureRangeJob): number {
+  const steps = customerFeatureRange(job.groups, job.from, job.to, job.out, Number.POSITIVE_INFINITY);
   for (;;) {
     const next = steps.next();
-    if (next.done) return { count: next.value, out, rowOf };
+    if (next.done) return next.value;
   }
 }

@@ -14,7 +14,12 @@ import {
   parseCsv,
   type TransactionTable,
 } from './index';
-import { computeFeatureRange, type FeatureRangeJob } from './customer-feature-range';
+import {
+  computeFeatureRange,
+  FEATURE_COLUMNS,
+  type FeatureColumns,
+  type FeatureRangeJob,
+} from './customer-feature-range';
 import { threadEntry } from './thread-entry';
 import { turnsDuring } from '../test/turns';
 
@@ -260,8 +265,14 @@ describe('customer features', () => {
       const grouped = new Int32Array(new SharedArrayBuffer(4 * rows));
       const fill = offsets.slice(0, customers);
       for (let i = 0; i < rows; i++) grouped[fill[stored.customer[i]]++] = i;
+      const columns = (room: (bytes: number) => ArrayBufferLike) =>
+        Object.fromEntries(
+          FEATURE_COLUMNS.map((name) => [name, new Float64Array(room(8 * customers))]),
+        ) as FeatureColumns;
+      const groups = { ...stored, offsets, rows: grouped, orderCount: orders, refDay: 19_000 };
       const job: FeatureRangeJob = {
-        groups: { ...stored, offsets, rows: grouped, orderCount: orders, refDay: 19_000 },
+        groups,
+        out: columns((bytes) => new SharedArrayBuffer(bytes)),
         from: 700,
         to: 1500,
       };
@@ -269,9 +280,12 @@ describe('customer features', () => {
       const worker = new Worker(entry.file, { execArgv: entry.execArgv });
       const answer = new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
       worker.postMessage(job);
-      const here = computeFeatureRange(job);
-      expect(here.count).toBeGreaterThan(700);
-      expect(await answer).toEqual(here);
+      const here = { ...job, out: columns((bytes) => new ArrayBuffer(bytes)) };
+      expect(computeFeatureRange(here)).toBeGreaterThan(700);
+      expect(await answer).toEqual({ done: true });
+      // Written in place in the shared columns, each customer at its index, the same as here (nothing outside the range).
+      for (const name of FEATURE_COLUMNS) expect(Array.from(job.out[name])).toEqual(Array.from(here.out[name]));
+      expect(job.out.frequency.subarray(0, 700).every((v) => v === 0)).toBe(true);
     });
 
     it('lets other callbacks run while it builds', async () => {

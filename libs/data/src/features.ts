@@ -9,7 +9,6 @@ import {
   type CustomerRowGroups,
   type FeatureColumns,
   type FeatureRangeJob,
-  type FeatureRangeResult,
 } from './customer-feature-range';
 import { threadEntry } from './thread-entry';
 import type { TransactionTable } from './transaction-table';
@@ -120,7 +119,8 @@ export function buildCustomerFeatures(table: TransactionTable, options: Customer
  * seconds at 10M transactions (a minute at 100M), and a pool's connection requests or a heartbeat must not wait that
  * long. When the table's row columns are in shared memory (`readTransactions`' `shared`), the per-customer pass runs
  * over ranges of customers on `threads` threads (this one and worker threads; default: the machine's cores, up to
- * 4, from 1M rows): the result is the same for any count.
+ * 4, from 1M rows): the result is the same for any count. The frame's columns are then in shared memory too (the
+ * threads wrote them), which no thread uses any more once it is returned.
  */
 export async function buildCustomerFeaturesYielding(
   table: TransactionTable,
@@ -222,65 +222,51 @@ function* customerFeaturesWith(
     bounds.push(c);
   }
   bounds.push(customerCount);
-  const answers = workers.map(({ worker, answer }, k) => {
-    const job: FeatureRangeJob = { groups, from: bounds[k + 1], to: bounds[k + 2] };
-    worker.postMessage(job);
-    return answer;
-  });
-
-  const rowOfCustomer = new Int32Array(customerCount);
-  // One preallocated column per feature (trimmed at the end): no per-customer allocation for the GC to chase.
+  // One column per feature: each customer's features at its index, then moved up over the customers left out (and
+  // trimmed at the end); no per-customer allocation for the GC to chase. The workers write their ranges in place.
   const out = {} as FeatureColumns;
   // Allocated one at a time: a fresh array's memory is zeroed when it is made (~30 ms for 1M customers).
   for (const name of FEATURE_COLUMNS) {
-    out[name] = new Float64Array(customerCount);
+    out[name] = new Float64Array(room(8 * customerCount));
     yield;
   }
-  // The frame's ids: of the customers with a row, in customer order (the order their rows were given in).
+  const answers = workers.map(({ worker, answer }, k) => {
+    const job: FeatureRangeJob = { groups, out, from: bounds[k + 1], to: bounds[k + 2] };
+    worker.postMessage(job);
+    return answer;
+  });
+  const rowOfCustomer = new Int32Array(customerCount);
   const ids: string[] = [];
-  /** Takes a range's rows, counted from 0 in its range, to where they are in the frame (from row `first`). */
-  function* placeRange(from: number, to: number, first: number): Generator<void, void, void> {
+  const columnList = FEATURE_COLUMNS.map((name) => out[name]);
+  let rowCount = 0;
+  /** Gives the range's customers with a purchase the frame's next rows, in customer order (their features moved up). */
+  function* placeRange(from: number, to: number): Generator<void, void, void> {
     for (let start = from; start < to; start += STEP) {
       const end = Math.min(to, start + STEP);
       for (let c = start; c < end; c++) {
-        if (rowOfCustomer[c] < 0) continue;
-        rowOfCustomer[c] += first;
+        if (out.frequency[c] === 0) {
+          rowOfCustomer[c] = -1;
+          continue;
+        }
+        if (rowCount !== c) for (const column of columnList) column[rowCount] = column[c];
+        rowOfCustomer[c] = rowCount++;
         ids.push(table.customerIds.at(c) as string);
       }
       yield;
     }
   }
-  let withPurchases = yield* customerFeatureRange(
-    groups,
-    0,
-    bounds[1],
-    out,
-    rowOfCustomer.subarray(0, bounds[1]),
-    STEP,
-  );
-  // Placed while the workers work on.
-  yield* placeRange(0, bounds[1], 0);
-  // Each worker's range goes after the ranges before it. A worker that failed (it could not start, say) leaves its
-  // range to this thread.
+  yield* customerFeatureRange(groups, 0, bounds[1], out, STEP);
+  // Placed while the workers work on: their ranges come after it.
+  yield* placeRange(0, bounds[1]);
   for (let k = 0; k < answers.length; k++) {
     const [from, to] = [bounds[k + 1], bounds[k + 2]];
-    const ranged = { result: null as FeatureRangeResult | null };
-    yield answers[k].then((result) => (ranged.result = result));
-    const first = withPurchases;
-    if (!ranged.result) {
-      // Written in place from the next free row: the same rows a worker's answer would be copied to.
-      const at = Object.fromEntries(FEATURE_COLUMNS.map((name) => [name, out[name].subarray(first)])) as FeatureColumns;
-      withPurchases += yield* customerFeatureRange(groups, from, to, at, rowOfCustomer.subarray(from, to), STEP);
-    } else {
-      const { count, out: part, rowOf } = ranged.result;
-      for (const name of FEATURE_COLUMNS) out[name].set(part[name].subarray(0, count), first);
-      rowOfCustomer.set(rowOf, from);
-      withPurchases += count;
-      yield;
-    }
-    yield* placeRange(from, to, first);
+    const answered = { done: false };
+    yield answers[k].then((done) => (answered.done = done));
+    // A worker that failed (it could not start, say) leaves its range to this thread.
+    if (!answered.done) yield* customerFeatureRange(groups, from, to, out, STEP);
+    yield* placeRange(from, to);
   }
-  const withoutPurchases = customerCount - withPurchases;
+  const withoutPurchases = customerCount - rowCount;
 
   const columns: Record<string, FeatureColumn> = {};
   for (const set of sets) {
@@ -340,17 +326,17 @@ function* customerFeaturesWith(
 
 interface FeatureThread {
   worker: Worker;
-  /** Its range's features; null when it failed. */
-  answer: Promise<FeatureRangeResult | null>;
+  /** Whether it wrote its range's features. */
+  answer: Promise<boolean>;
 }
 
 function startFeatureThread(): FeatureThread {
   const entry = threadEntry(__dirname, 'features.thread');
   const worker = new Worker(entry.file, { execArgv: entry.execArgv });
-  const answer = new Promise<FeatureRangeResult | null>((resolve) => {
-    worker.once('message', (m: FeatureRangeResult | { error: string }) => resolve('error' in m ? null : m));
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
+  const answer = new Promise<boolean>((resolve) => {
+    worker.once('message', (m: { done: true } | { error: string }) => resolve(!('error' in m)));
+    worker.once('error', () => resolve(false));
+    worker.once('exit', () => resolve(false));
   });
   return { worker, answer };
 }

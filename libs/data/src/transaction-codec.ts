@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { collectGarbage } from './collect-garbage';
 import {
   align8,
   readHead,
@@ -147,6 +148,9 @@ export interface ReadTransactionsOptions {
   shared?: boolean;
 }
 
+/** Shared memory from which the dead ArrayBuffers are collected first (see collectGarbage): ~10M rows. */
+const COLLECT_BEFORE_SHARED_BYTES = 256 * 2 ** 20;
+
 const ROW_SECTIONS: ReadonlySet<SectionName> = new Set([
   'customer',
   'order',
@@ -179,6 +183,10 @@ async function readSections(
   await source.read(json, 8);
   const header = JSON.parse(Buffer.from(json).toString('utf8')) as Header;
   const dataStart = align8(8 + headerLength);
+  const sharedBytes = shared
+    ? header.columns.filter((c) => wanted(c.name) && ROW_SECTIONS.has(c.name)).reduce((n, c) => n + c.byteLength, 0)
+    : 0;
+  if (sharedBytes >= COLLECT_BEFORE_SHARED_BYTES) collectGarbage();
   const sections = new Map<SectionName, Section>();
   for (const c of header.columns) {
     if (!wanted(c.name)) continue;
