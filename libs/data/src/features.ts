@@ -165,6 +165,7 @@ function* customerFeatureSteps(
   }
 }
 
+/** The build, with these workers (none: all on this thread) for the ranges of customers after the first. */
 function* customerFeaturesWith(
   table: TransactionTable,
   options: CustomerFeatureOptions,
