@@ -36,8 +36,8 @@ const GATHER_ROWS = 1 << 14;
 
 /**
  * The features of customers `from`…`to − 1`, each at its customer index in `out`; a customer without a purchase is
- * left as it was (`frequency` stays 0: a customer with a purchase has at least one order). Returns how many had one.
- * Pauses (`yield`) every `step` rows or so. A customer's figures depend on their rows alone, so ranges may be
+ * left as it was (`frequency` stays 0: a customer with a purchase has at least one order, so that is how the caller
+ * tells them apart). Pauses (`yield`) every `step` rows or so. A customer's figures depend on their rows alone, so ranges may be
  * computed apart, on several threads writing to the same shared columns: the result is the one of a single range.
  */
 export function* customerFeatureRange(
@@ -46,7 +46,7 @@ export function* customerFeatureRange(
   to: number,
   out: FeatureColumns,
   step: number,
-): Generator<void, number, void> {
+): Generator<void, void, void> {
   const { offsets, rows, refDay } = groups;
   // The customer (+ 1) who last counted each order, 0 for none: the array starts zeroed, with no pass to fill it.
   const orderSeen = new Int32Array(groups.orderCount);
@@ -68,7 +68,6 @@ export function* customerFeatureRange(
   let blockStart = 0;
   let blockEnd = offsets[from];
   let pauseAt = offsets[from] + step;
-  let withPurchases = 0;
   for (let c = from; c < to; c++) {
     if (offsets[c] >= pauseAt) {
       pauseAt = offsets[c] + step;
@@ -140,9 +139,7 @@ export function* customerFeatureRange(
     out.t_x[c] = (lastPurchaseDay - firstDay) / 7;
     out.T[c] = (refDay - firstDay) / 7;
     out.monetary_value[c] = days > 1 ? repeatDayTotal / (days - 1) : 0;
-    withPurchases++;
   }
-  return withPurchases;
 }
 
 /** A range of customers for a worker thread (features.thread): the groups and the output are in shared memory. */
@@ -153,11 +150,8 @@ export interface FeatureRangeJob {
   to: number;
 }
 
-/** Computes a range in one go (on a worker thread, where nothing waits for turns); returns how many had a purchase. */
-export function computeFeatureRange(job: FeatureRangeJob): number {
+/** Computes a range in one go (on a worker thread, where nothing waits for turns). */
+export function computeFeatureRange(job: FeatureRangeJob): void {
   const steps = customerFeatureRange(job.groups, job.from, job.to, job.out, Number.POSITIVE_INFINITY);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
+  while (!steps.next().done);
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isSharedArrayBuffer } from 'node:util/types';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { createFeatureFrame, type FeatureColumn, type FeatureFrame } from '@workbench/plugin-sdk';
 import { dayOf, MS_PER_DAY } from './bytes';
 import {
@@ -10,7 +10,7 @@ import {
   type FeatureColumns,
   type FeatureRangeJob,
 } from './customer-feature-range';
-import { threadEntry } from './thread-entry';
+import { startAnsweringThread } from './thread-entry';
 import type { TransactionTable } from './transaction-table';
 
 /** One feature of a feature set: its column name, unit and meaning. */
@@ -332,12 +332,6 @@ interface FeatureThread {
 }
 
 function startFeatureThread(): FeatureThread {
-  const entry = threadEntry(__dirname, 'features.thread');
-  const worker = new Worker(entry.file, { execArgv: entry.execArgv });
-  const answer = new Promise<boolean>((resolve) => {
-    worker.once('message', (m: { done: true } | { error: string }) => resolve(!('error' in m)));
-    worker.once('error', () => resolve(false));
-    worker.once('exit', () => resolve(false));
-  });
-  return { worker, answer };
+  const { worker, answer } = startAnsweringThread<{ done: true } | { error: string }>(__dirname, 'features.thread');
+  return { worker, answer: answer.then((m) => m !== null && !('error' in m)) };
 }

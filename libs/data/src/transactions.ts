@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { DateFormat } from './bytes';
 import { CsvTokenizer, fieldText, type CsvBatch } from './csv';
 import { lineOfByte, singleByteToUtf8, Utf8Checker } from './encoding';
@@ -17,7 +16,7 @@ import type { ColumnBuilder } from './column-builder';
 import { transactionIngestReport, type TransactionIngestReport } from './transaction-report';
 import { absorbPart, type PartJob, type PartOutput } from './transaction-parts';
 import { RowIngest } from './transaction-rows';
-import { threadEntry } from './thread-entry';
+import { startAnsweringThread } from './thread-entry';
 import { asBytes, chunksOf, type TransactionSource } from './transaction-source';
 import type { TransactionTable } from './transaction-table';
 
@@ -147,15 +146,12 @@ function partPlan(path: string, options: TransactionIngestOptions): PartPlan | n
 async function readInParts(path: string, options: TransactionIngestOptions, plan: PartPlan): Promise<FirstPart | null> {
   // The threads start now and load their code while this one reads the head; each gets its part once the head has
   // decided how the file is read.
-  const entry = threadEntry(__dirname, 'ingest-part.thread');
   const workers = plan.splits.map(() => {
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv });
-    const result = new Promise<PartOutput | null>((resolve) => {
-      worker.once('message', (m: { output?: PartOutput; error?: string }) => resolve(m.output ?? null));
-      worker.once('error', () => resolve(null));
-      worker.once('exit', () => resolve(null));
-    });
-    return { worker, result };
+    const { worker, answer } = startAnsweringThread<{ output?: PartOutput; error?: string }>(
+      __dirname,
+      'ingest-part.thread',
+    );
+    return { worker, result: answer.then((m) => m?.output ?? null) };
   });
   try {
     const first = await readFirstPart(path, options, plan.splits[0], (layout, rowsPerByte, ordersPerRow, columns) => {

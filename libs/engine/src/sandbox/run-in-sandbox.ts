@@ -262,7 +262,8 @@ function runThread<R extends PluginWorkResult | ScoreOutcome | ScoreEvaluationOu
  * of it), and 100M transactions are ~2.5 GB. The plugin still gets copies: the host's arrays stay as they are.
  * An array whose buffer is in `moved` (memory the caller gives up) is not copied: its buffer goes in `transferList`
  * as it is, so the post detaches it here; shared memory (a SharedArrayBuffer, which cannot be detached) is posted as
- * it is, and the thread reads the caller's memory, which the caller no longer uses. Anything else (strings, dates, class instances) is left to structured clone.
+ * it is, and the thread reads the caller's memory, which the caller no longer uses. Anything else (strings, dates,
+ * class instances) is left to structured clone.
  */
 export function copyForThread<T>(
   value: T,
